@@ -1,0 +1,41 @@
+# The two commands a user needs (see README.md):
+#   make run    create .venv, install, start the console on the embedded defaults
+#   make test   install the Debian packages the suite needs, create .venv, run the whole suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+# What the GUI needs from Debian when Python itself came from Debian.
+RUN_PACKAGES  := python3-venv python3-tk fonts-dejavu-core
+# What the test suite needs: a virtual screen, CUPS with a PDF printer, PostgreSQL,
+# PDF/PNG tools for reading documents and screenshots back.
+TEST_PACKAGES := xvfb xauth x11-utils xdotool cups printer-driver-cups-pdf libcups2-dev \
+                 postgresql poppler-utils imagemagick fonts-dejavu-core
+
+.PHONY: run test lint bench run-deps test-deps
+
+run: run-deps $(STAMP)
+	$(BIN)/salon
+
+test: test-deps $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks
+
+$(STAMP): setup.py pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+run-deps:
+	@$(PYTHON) -c 'import venv, tkinter' 2>/dev/null || scripts/ensure-debian-packages $(RUN_PACKAGES)
+
+test-deps:
+	@scripts/ensure-debian-packages $(TEST_PACKAGES)

@@ -1,0 +1,78 @@
+"""One error tree for the whole console. Each error carries a sentence for the clerk.
+
+    SalonError                      exit 1  something went wrong (the message says what)
+    ├── InputError                  exit 2  bad usage or input; nothing was changed
+    │   ├── BadPhoneNumber                  not a Russian mobile number
+    │   ├── ConfigError                     salon.ini: names the file, section and key
+    │   └── SubscriberNotFound              no subscriber with this number
+    ├── RuleRefused                 exit 3  a business rule (R1..R9) refuses it; names the rule
+    ├── CodeLocked                  exit 4  access code locked (R3)
+    ├── OperatorUnavailable         exit 5  the operator API cannot be reached; says if queued
+    │   └── OperatorProtocolError           it answered, but not as the contract says
+    └── PrintFailed                 exit 6  printing failed; the document was kept at `path`
+
+The clerk sees `str(error)` (already translated); the log gets `repr` and the cause chain.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class SalonError(Exception):
+    exit_code = 1
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class InputError(SalonError):
+    exit_code = 2
+
+
+class BadPhoneNumber(InputError):
+    pass
+
+
+class ConfigError(InputError):
+    pass
+
+
+class SubscriberNotFound(InputError):
+    pass
+
+
+class RuleRefused(SalonError):
+    exit_code = 3
+
+    def __init__(self, message: str, rule: str) -> None:
+        super().__init__(message)
+        self.rule = rule
+
+
+class CodeLocked(SalonError):
+    exit_code = 4
+
+
+class OperatorUnavailable(SalonError):
+    exit_code = 5
+
+    def __init__(self, message: str, *, queued: bool = False) -> None:
+        super().__init__(message)
+        self.queued = queued
+
+
+class OperatorProtocolError(OperatorUnavailable):
+    """The API answered something the contract does not allow (bad JSON, missing field...)."""
+
+
+class PrintFailed(SalonError):
+    exit_code = 6
+
+    def __init__(self, message: str, path: Path) -> None:
+        super().__init__(message)
+        self.path = path

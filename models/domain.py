@@ -1,0 +1,173 @@
+"""Domain objects the whole console shares: plain frozen dataclasses, no I/O.
+
+Money is `Decimal` (never float); time is timezone-aware UTC; a phone number is E.164 text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Literal
+
+
+class TariffClass(StrEnum):
+    """R1: the Assistant and its access code exist only for the mass class."""
+
+    MASS = "mass"
+    CORPORATE = "corporate"
+    VIP = "vip"
+
+
+class SubscriberStatus(StrEnum):
+    ACTIVE = "active"
+    BLOCKED = "blocked"
+
+
+class PackageKind(StrEnum):
+    MINUTES = "minutes"
+    SMS = "sms"
+    DATA = "data"
+
+
+class UsageKind(StrEnum):
+    """R6: the types of line a detalization itemizes."""
+
+    CALL = "call"
+    SMS = "sms"
+    DATA = "data"
+    FEE = "fee"
+    TOPUP = "topup"
+
+
+@dataclass(frozen=True)
+class Money:
+    amount: Decimal
+    currency: str = "RUB"
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.amount, Decimal):
+            raise TypeError("Money.amount must be a Decimal")
+
+
+@dataclass(frozen=True)
+class Region:
+    code: str  # ISO 3166-2, e.g. "RU-MOW"
+    name: str  # as the operator names it (Russian)
+    name_en: str
+    timezone: str  # IANA, e.g. "Europe/Moscow"
+
+
+@dataclass(frozen=True)
+class TariffRef:
+    code: str
+    name: str
+    tariff_class: TariffClass
+    monthly_fee: Money
+
+
+@dataclass(frozen=True)
+class ServiceRef:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Subscriber:
+    msisdn: str
+    name: str
+    status: SubscriberStatus
+    region: Region
+    tariff: TariffRef
+    services: tuple[ServiceRef, ...]
+    assistant_connected: bool
+    version: int  # sent back as If-Match on writes
+
+
+@dataclass(frozen=True)
+class PackageRemainder:
+    kind: PackageKind
+    remaining: Decimal
+    total: Decimal
+    unit: str  # "min", "sms", "MB"
+    expires_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Balances:
+    main: Money
+    bonus: Money
+    promised_payment_debt: Money
+    promised_payment_due: datetime | None
+    packages: tuple[PackageRemainder, ...] = field(default_factory=tuple)
+
+
+CardSource = Literal["api", "cache"]
+
+
+@dataclass(frozen=True)
+class SubscriberCard:
+    """What the clerk sees after a lookup; `source` says whether it is live or cached."""
+
+    subscriber: Subscriber
+    balances: Balances
+    fetched_at: datetime
+    source: CardSource = "api"
+
+
+@dataclass(frozen=True)
+class TrialPeriod:
+    """R5: a service in trial operation between these dates (inclusive)."""
+
+    start: date
+    end: date
+
+
+@dataclass(frozen=True)
+class CatalogTariff:
+    code: str
+    name: str
+    tariff_class: TariffClass
+    one_off_fee: Money  # charged for switching to it
+    monthly_fee: Money
+    available: bool
+
+
+@dataclass(frozen=True)
+class CatalogService:
+    code: str
+    name: str
+    one_off_fee: Money
+    monthly_fee: Money
+    allowed_classes: tuple[TariffClass, ...]
+    trial: TrialPeriod | None
+    available: bool
+
+
+@dataclass(frozen=True)
+class UsageRecord:
+    id: str
+    started_at: datetime
+    kind: UsageKind
+    direction: str | None  # "out" / "in" for calls and SMS
+    counterpart: str
+    duration_s: int | None
+    volume_kb: int | None
+    amount: Decimal  # always >= 0; a top-up credits it, every other kind debits it
+    covered_by_package: PackageKind | None  # R6: shown as covered, not as a charge
+
+
+@dataclass(frozen=True)
+class DemoSubscriber:
+    """A row of the sandbox's demo world listing (training mode and tests)."""
+
+    msisdn: str
+    name: str
+    tariff_code: str
+    tariff_class: TariffClass
+    region_code: str
+    status: SubscriberStatus
+    assistant_connected: bool
+    promised_payment_debt: bool
+    heavy: bool

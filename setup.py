@@ -1,0 +1,35 @@
+"""Packaging for the Salon console: `pip install -e .` gives the `salon` command."""
+
+from setuptools import find_packages, setup
+
+setup(
+    name="salon-console",
+    version="0.1.0",
+    description="The counter console for a mobile operator's salon-stores",
+    python_requires=">=3.11",
+    packages=find_packages(include=["app", "app.*", "models", "models.*", "printing",
+                                    "printing.*", "sandbox", "sandbox.*"]),
+    include_package_data=True,
+    install_requires=[
+        "babel>=2.14",
+        "fastapi>=0.110",
+        "httpx>=0.27",
+        "keyring>=25",
+        "peewee>=3.17",
+        "phonenumbers>=8.13",
+        "platformdirs>=4",
+        "psycopg2-binary>=2.9",
+        "pydantic>=2.6",
+        "tenacity>=8.2",
+        "uvicorn>=0.29",
+    ],
+    extras_require={
+        "test": [
+            "hypothesis>=6.100",
+            "pytest>=8",
+            "pytest-timeout>=2.3",
+            "ruff>=0.4",
+        ],
+    },
+    entry_points={"console_scripts": ["salon = app.main:main"]},
+)
