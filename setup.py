@@ -8,8 +8,8 @@ setup(
     description="The counter console for a mobile operator's salon-stores",
     python_requires=">=3.11",
     packages=find_packages(include=["app", "app.*", "models", "models.*", "printing",
-                                    "printing.*", "sandbox", "sandbox.*"]),
-    include_package_data=True,
+                                    "printing.*", "sandbox", "sandbox.*", "resources"]),
+    package_data={"resources": ["*.json", "*.md", "fonts/*", "icons/*", "locale/*/LC_MESSAGES/*"]},
     install_requires=[
         "babel>=2.14",
         "fastapi>=0.110",

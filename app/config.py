@@ -1,0 +1,240 @@
+"""salon.ini → a frozen, validated Settings object. No tkinter, no I/O beyond reading the file.
+
+Where the file comes from: $SALON_CONFIG (must exist), else ./salon.ini, else the user config
+folder's salon.ini, else the built-in defaults (the same values as the documented salon.ini).
+Every error names the file, the section and the key.
+"""
+
+from __future__ import annotations
+
+import configparser
+import os
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+from urllib.parse import urlparse
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from app.errors import ConfigError
+from app.i18n import LANGUAGES
+
+APP_NAME = "salon-console"
+EMBEDDED = "embedded"
+
+DEFAULTS: dict[str, dict[str, str]] = {
+    "salon": {
+        "id": "MSK-TVERSKAYA-12",
+        "name": "Салон «Тверская, 12»",
+        "region": "RU-MOW",
+        "timezone": "Europe/Moscow",
+        "counter": "1",
+        "language": "ru",
+    },
+    "paths": {"data_dir": ""},
+    "database": {"url": "sqlite:///{data_dir}/salon.db"},
+    "operator": {
+        "url": EMBEDDED,
+        "connect_timeout": "3",
+        "read_timeout": "10",
+        "read_retries": "3",
+        "sandbox_seed": "2026",
+    },
+    "ui": {"idle_lock_minutes": "10"},
+}
+_SECRET_WORDS = ("token", "password", "secret", "passwd")
+
+
+@dataclass(frozen=True)
+class SalonSettings:
+    id: str
+    name: str
+    region: str
+    timezone: str
+    counter: str
+    language: str
+
+
+@dataclass(frozen=True)
+class OperatorSettings:
+    url: str
+    connect_timeout: float
+    read_timeout: float
+    read_retries: int
+    sandbox_seed: int
+
+    @property
+    def embedded(self) -> bool:
+        return self.url == EMBEDDED
+
+
+@dataclass(frozen=True)
+class Settings:
+    source: str  # the file it came from, or "built-in defaults"
+    salon: SalonSettings
+    data_dir: Path
+    database_url: str
+    operator: OperatorSettings
+    idle_lock_minutes: int
+
+
+def find_config_file(environ: dict[str, str] | None = None) -> Path | None:
+    env = os.environ if environ is None else environ
+    if env.get("SALON_CONFIG"):
+        path = Path(env["SALON_CONFIG"]).expanduser()
+        if not path.is_file():
+            raise ConfigError(f"SALON_CONFIG points at {path}, which is not a readable file.")
+        return path
+    local = Path("salon.ini")
+    if local.is_file():
+        return local.resolve()
+    from platformdirs import user_config_path
+
+    user = user_config_path(APP_NAME) / "salon.ini"
+    return user if user.is_file() else None
+
+
+def load_settings(path: Path | None = None, environ: dict[str, str] | None = None) -> Settings:
+    path = path if path is not None else find_config_file(environ)
+    parser = configparser.ConfigParser(interpolation=None, inline_comment_prefixes=(";",))
+    parser.read_dict(DEFAULTS)
+    source = "built-in defaults"
+    if path is not None:
+        source = str(path)
+        try:
+            with path.open(encoding="utf-8") as handle:
+                parser.read_file(handle)
+        except (OSError, UnicodeDecodeError, configparser.Error) as error:
+            raise ConfigError(f"{source}: cannot be read: {error}") from error
+    return _build(parser, source)
+
+
+def _build(parser: configparser.ConfigParser, source: str) -> Settings:
+    _reject_unknown_and_secrets(parser, source)
+    field = _FieldReader(parser, source)
+    data_dir = field("paths", "data_dir", _path)
+    database_url = field("database", "url", lambda v: _database_url(v, data_dir))
+    return Settings(
+        source=source,
+        salon=SalonSettings(
+            id=field("salon", "id", _nonempty),
+            name=field("salon", "name", _nonempty),
+            region=field("salon", "region", _region),
+            timezone=field("salon", "timezone", _timezone),
+            counter=field("salon", "counter", _nonempty),
+            language=field("salon", "language", _language),
+        ),
+        data_dir=data_dir,
+        database_url=database_url,
+        operator=OperatorSettings(
+            url=field("operator", "url", _operator_url),
+            connect_timeout=field("operator", "connect_timeout", _positive_float),
+            read_timeout=field("operator", "read_timeout", _positive_float),
+            read_retries=field("operator", "read_retries", _count(0, 10)),
+            sandbox_seed=field("operator", "sandbox_seed", _count(0, 2**31)),
+        ),
+        idle_lock_minutes=field("ui", "idle_lock_minutes", _count(0, 24 * 60)),
+    )
+
+
+def _reject_unknown_and_secrets(parser: configparser.ConfigParser, source: str) -> None:
+    for section in parser.sections():
+        if section not in DEFAULTS:
+            raise ConfigError(f"{source}: unknown section [{section}].")
+        for key in parser[section]:
+            if any(word in key for word in _SECRET_WORDS):
+                raise ConfigError(
+                    f"{source}: [{section}] {key}: secrets do not belong in salon.ini; "
+                    "store them in the keyring with `salon credentials set`."
+                )
+            if key not in DEFAULTS[section]:
+                raise ConfigError(f"{source}: [{section}] {key}: unknown setting.")
+
+
+T = TypeVar("T")
+
+
+class _FieldReader:
+    def __init__(self, parser: configparser.ConfigParser, source: str) -> None:
+        self._parser, self._source = parser, source
+
+    def __call__(self, section: str, key: str, convert: Callable[[str], T]) -> T:
+        raw = self._parser.get(section, key).strip()
+        try:
+            return convert(raw)
+        except ValueError as error:
+            raise ConfigError(f"{self._source}: [{section}] {key} = {raw!r}: {error}") from None
+
+
+def _nonempty(value: str) -> str:
+    if not value:
+        raise ValueError("must not be empty")
+    return value
+
+
+def _region(value: str) -> str:
+    if not re.fullmatch(r"RU-[A-Z]{2,3}", value):
+        raise ValueError("expected an ISO 3166-2 region code such as RU-MOW")
+    return value
+
+
+def _timezone(value: str) -> str:
+    try:
+        ZoneInfo(_nonempty(value))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError("expected an IANA time zone such as Europe/Moscow") from None
+    return value
+
+
+def _language(value: str) -> str:
+    if value not in LANGUAGES:
+        raise ValueError(f"expected one of: {', '.join(LANGUAGES)}")
+    return value
+
+
+def _path(value: str) -> Path:
+    if not value:
+        from platformdirs import user_data_path
+
+        return user_data_path(APP_NAME)
+    return Path(value).expanduser()
+
+
+def _database_url(value: str, data_dir: Path) -> str:
+    url = _nonempty(value).replace("{data_dir}", str(data_dir))
+    scheme = urlparse(url).scheme
+    if scheme not in {"sqlite", "postgresql", "postgres"}:
+        raise ValueError("expected sqlite:///path or postgresql://user@host/db")
+    if "@" in url and ":" in urlparse(url).netloc.split("@")[0]:
+        raise ValueError("no password in the URL; put it in ~/.pgpass")
+    return url
+
+
+def _operator_url(value: str) -> str:
+    if value == EMBEDDED:
+        return value
+    parsed = urlparse(value)
+    loopback = parsed.hostname in {"127.0.0.1", "localhost", "::1"}
+    if parsed.scheme == "https" or (parsed.scheme == "http" and loopback):
+        if parsed.username or parsed.password:
+            raise ValueError("no credentials in the URL; use `salon credentials set`")
+        return value.rstrip("/")
+    raise ValueError("expected 'embedded' or an https:// URL (http:// only on loopback)")
+
+
+def _positive_float(value: str) -> float:
+    number = float(value)
+    if not 0 < number <= 600:
+        raise ValueError("expected a number of seconds between 0 and 600")
+    return number
+
+
+def _count(low: int, high: int) -> Callable[[str], int]:
+    def convert(value: str) -> int:
+        number = int(value)
+        if not low <= number <= high:
+            raise ValueError(f"expected a whole number from {low} to {high}")
+        return number
+
+    return convert

@@ -1,0 +1,58 @@
+"""Money, dates and quantities as the clerk reads them, in the chosen language (Babel)."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_datetime as _babel_datetime
+from babel.dates import format_timedelta
+from babel.numbers import format_decimal, get_currency_symbol
+
+from app.i18n import language
+from models.domain import Money
+
+_LOCALES = {"ru": "ru_RU", "en": "en_GB"}
+
+
+def _locale() -> str:
+    return _LOCALES.get(language(), "ru_RU")
+
+
+def money(value: Money) -> str:
+    """Decimal roubles with the sign after the number in both languages: '1 234,50 ₽'."""
+    number = format_decimal(value.amount, format="#,##0.00", locale=_locale())
+    return f"{number}\u00a0{get_currency_symbol(value.currency, locale='ru_RU')}"
+
+
+def quantity(value: Decimal) -> str:
+    return format_decimal(value, locale=_locale())
+
+
+def local_datetime(moment: datetime, timezone: str, *, with_zone: bool = False) -> str:
+    """A UTC instant shown in a region's zone: '23.11.2026, 13:15' (+ ' MSK' when asked)."""
+    local = moment.astimezone(ZoneInfo(timezone))
+    pattern = "dd.MM.yyyy, HH:mm" if _locale().startswith("ru") else "dd MMM yyyy, HH:mm"
+    text = _babel_datetime(local, pattern, locale=_locale())
+    return f"{text} ({utc_offset(local)})" if with_zone else text
+
+
+def local_time(moment: datetime, timezone: str) -> str:
+    """'13:15 (UTC+3)': the clock on the subscriber's home-region wall."""
+    local = moment.astimezone(ZoneInfo(timezone))
+    return f"{_babel_datetime(local, 'HH:mm', locale=_locale())} ({utc_offset(local)})"
+
+
+def utc_offset(local: datetime) -> str:
+    minutes = int((local.utcoffset() or timedelta()).total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "−"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+def age(delta: timedelta) -> str:
+    """How old cached data is: '3 minutes', '2 hours'."""
+    if delta < timedelta(seconds=60):
+        delta = timedelta(seconds=max(1, int(delta.total_seconds())))
+    return format_timedelta(delta, locale=_locale(), threshold=1.5)

@@ -1,0 +1,48 @@
+"""Whether the operator API answered last time: the online/offline indicator's source.
+
+Written by worker threads, read by the Tk thread's periodic poll; a lock keeps the pair
+(online, changed_at) consistent.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class ConnectionSnapshot:
+    online: bool | None  # None until the first answer or failure
+    changed_at: datetime | None
+    reason: str | None  # the last failure, as a clerk's sentence
+
+
+class ConnectionState:
+    def __init__(self, clock: Clock = utc_now) -> None:
+        self._clock = clock
+        self._lock = threading.Lock()
+        self._snapshot = ConnectionSnapshot(None, None, None)
+
+    def mark_online(self) -> None:
+        self._set(True, None)
+
+    def mark_offline(self, reason: str) -> None:
+        self._set(False, reason)
+
+    def snapshot(self) -> ConnectionSnapshot:
+        with self._lock:
+            return self._snapshot
+
+    def _set(self, online: bool, reason: str | None) -> None:
+        with self._lock:
+            changed = self._snapshot.online != online
+            changed_at = self._clock() if changed else self._snapshot.changed_at
+            self._snapshot = ConnectionSnapshot(online, changed_at, reason)

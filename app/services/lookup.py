@@ -1,0 +1,76 @@
+"""Use case: the clerk types a number and sees the subscriber's card.
+
+Live from the operator API when it answers; otherwise the last saved card, marked with its
+age, so the counter keeps working through a network outage (DESIGN §5).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Protocol
+
+from app.errors import OperatorUnavailable, SubscriberNotFound
+from app.i18n import _
+from app.phone import parse_msisdn
+from app.services.connection import Clock, ConnectionState, utc_now
+from models.domain import Balances, Subscriber, SubscriberCard
+
+
+class SubscriberReads(Protocol):
+    """The part of the operator API a lookup needs."""
+
+    def subscriber(self, msisdn: str) -> Subscriber: ...
+
+    def balances(self, msisdn: str) -> Balances: ...
+
+
+class CardCache(Protocol):
+    def get(self, msisdn: str) -> SubscriberCard | None: ...
+
+    def put(self, card: SubscriberCard) -> None: ...
+
+    def forget(self, msisdn: str) -> None: ...
+
+
+class LookupService:
+    def __init__(
+        self,
+        api: SubscriberReads,
+        cache: CardCache,
+        connection: ConnectionState,
+        clock: Clock = utc_now,
+    ) -> None:
+        self._api = api
+        self._cache = cache
+        self._connection = connection
+        self._clock = clock
+
+    def lookup(self, phone_text: str) -> SubscriberCard:
+        """The card for a number as typed; raises BadPhoneNumber, SubscriberNotFound,
+        OperatorUnavailable (only when there is no saved card to fall back on)."""
+        msisdn = parse_msisdn(phone_text)
+        try:
+            subscriber = self._api.subscriber(msisdn)
+            balances = self._api.balances(msisdn)
+        except SubscriberNotFound:
+            self._connection.mark_online()
+            self._cache.forget(msisdn)
+            raise
+        except OperatorUnavailable as error:
+            self._connection.mark_offline(str(error))
+            cached = self._cache.get(msisdn)
+            if cached is None:
+                raise OperatorUnavailable(
+                    _("{reason} There is no saved card for this number yet; "
+                      "try again when the connection is back.").format(reason=error)
+                ) from error
+            return replace(cached, source="cache")
+        self._connection.mark_online()
+        card = SubscriberCard(subscriber, balances, fetched_at=self._clock(), source="api")
+        self._cache.put(card)
+        return card
+
+    def saved_card(self, phone_text: str) -> SubscriberCard | None:
+        """The saved card without asking the API (what is shown instantly while it loads)."""
+        cached = self._cache.get(parse_msisdn(phone_text))
+        return replace(cached, source="cache") if cached else None

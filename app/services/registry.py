@@ -1,0 +1,25 @@
+"""Everything the GUI and the CLI may call, built once by app/main.py."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from app.config import Settings
+from app.services.connection import ConnectionState
+from app.services.lookup import LookupService
+from models.domain import DemoSubscriber
+
+
+@dataclass
+class Services:
+    settings: Settings
+    lookup: LookupService
+    connection: ConnectionState
+    # The sandbox's demo subscribers, or None when talking to a live operator API.
+    demo_subscribers: Callable[[], list[DemoSubscriber]] | None = None
+    close: Callable[[], None] = field(default=lambda: None)
+
+    @property
+    def training(self) -> bool:
+        return self.demo_subscribers is not None
