@@ -1,0 +1,223 @@
+"""The operator API's JSON as pydantic models, and their conversion to domain objects.
+
+Validation happens here, at the edge: whatever the API sends that the contract does not allow
+becomes OperatorProtocolError in the client, never a half-built card on screen.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from models.domain import (
+    Balances,
+    CatalogService,
+    CatalogTariff,
+    DemoSubscriber,
+    Money,
+    PackageKind,
+    PackageRemainder,
+    Region,
+    ServiceRef,
+    Subscriber,
+    SubscriberStatus,
+    TariffClass,
+    TariffRef,
+    TrialPeriod,
+    UsageKind,
+    UsageRecord,
+)
+
+
+class _Wire(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class WireMoney(_Wire):
+    value: Decimal = Field(max_digits=14, decimal_places=2)
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+
+    def domain(self) -> Money:
+        return Money(self.value, self.currency)
+
+
+class WireRegion(_Wire):
+    code: str
+    name: str
+    name_en: str
+    timezone: str
+
+
+class WireTariffRef(_Wire):
+    code: str
+    name: str
+    class_: TariffClass = Field(alias="class")
+    monthly_fee: WireMoney
+
+
+class WireServiceRef(_Wire):
+    code: str
+    name: str
+
+
+class WireAssistant(_Wire):
+    connected: bool
+
+
+class WireSubscriber(_Wire):
+    msisdn: str = Field(pattern=r"^\+\d{11,15}$")
+    name: str
+    status: SubscriberStatus
+    home_region: WireRegion
+    tariff: WireTariffRef
+    services: list[WireServiceRef]
+    assistant: WireAssistant
+    version: int
+
+    def domain(self) -> Subscriber:
+        r, t = self.home_region, self.tariff
+        return Subscriber(
+            msisdn=self.msisdn,
+            name=self.name,
+            status=self.status,
+            region=Region(r.code, r.name, r.name_en, r.timezone),
+            tariff=TariffRef(t.code, t.name, t.class_, t.monthly_fee.domain()),
+            services=tuple(ServiceRef(s.code, s.name) for s in self.services),
+            assistant_connected=self.assistant.connected,
+            version=self.version,
+        )
+
+
+class WireBucket(_Wire):
+    kind: Literal["main", "bonus", "promised_payment_debt", "package"]
+    amount: WireMoney | None = None
+    due_at: datetime | None = None
+    package: PackageKind | None = None
+    remaining: Decimal | None = None
+    total: Decimal | None = None
+    unit: str | None = None
+    expires_at: datetime | None = None
+
+
+class WireBalance(_Wire):
+    msisdn: str
+    as_of: datetime
+    buckets: list[WireBucket]
+
+    def domain(self) -> Balances:
+        by_kind: dict[str, list[WireBucket]] = {}
+        for bucket in self.buckets:
+            by_kind.setdefault(bucket.kind, []).append(bucket)
+        main, bonus = _single_money(by_kind, "main"), _single_money(by_kind, "bonus")
+        debt_buckets = by_kind.get("promised_payment_debt", [])
+        debt = Money(Decimal("0.00"), main.currency)
+        due = None
+        if debt_buckets:
+            debt = _single_money(by_kind, "promised_payment_debt")
+            due = debt_buckets[0].due_at
+            if due is None:
+                raise ValueError("a promised-payment debt needs its due date")
+        packages = tuple(_package(b) for b in by_kind.get("package", []))
+        return Balances(main, bonus, debt, due, packages)
+
+
+def _single_money(by_kind: dict[str, list[WireBucket]], kind: str) -> Money:
+    found = by_kind.get(kind, [])
+    if len(found) != 1 or found[0].amount is None:
+        raise ValueError(f"expected exactly one {kind!r} bucket with an amount")
+    return found[0].amount.domain()
+
+
+def _package(bucket: WireBucket) -> PackageRemainder:
+    if bucket.package is None or bucket.remaining is None or bucket.unit is None:
+        raise ValueError("a package bucket needs package, remaining and unit")
+    total = bucket.total if bucket.total is not None else bucket.remaining
+    return PackageRemainder(bucket.package, bucket.remaining, total, bucket.unit, bucket.expires_at)
+
+
+class WireTrial(_Wire):
+    start: date
+    end: date
+
+
+class WireCatalogTariff(_Wire):
+    code: str
+    name: str
+    class_: TariffClass = Field(alias="class")
+    one_off_fee: WireMoney
+    monthly_fee: WireMoney
+    available: bool
+
+    def domain(self) -> CatalogTariff:
+        return CatalogTariff(self.code, self.name, self.class_, self.one_off_fee.domain(),
+                             self.monthly_fee.domain(), self.available)
+
+
+class WireCatalogService(_Wire):
+    code: str
+    name: str
+    one_off_fee: WireMoney
+    monthly_fee: WireMoney
+    allowed_classes: list[TariffClass]
+    trial: WireTrial | None
+    available: bool
+
+    def domain(self) -> CatalogService:
+        trial = TrialPeriod(self.trial.start, self.trial.end) if self.trial else None
+        return CatalogService(self.code, self.name, self.one_off_fee.domain(),
+                              self.monthly_fee.domain(), tuple(self.allowed_classes), trial,
+                              self.available)
+
+
+class WireTariffList(_Wire):
+    items: list[WireCatalogTariff]
+
+
+class WireServiceList(_Wire):
+    items: list[WireCatalogService]
+
+
+class WireUsage(_Wire):
+    id: str
+    started_at: datetime
+    type: UsageKind
+    direction: Literal["in", "out"] | None = None
+    counterpart: str
+    duration_s: int | None = None
+    volume_kb: int | None = None
+    amount: WireMoney
+    covered_by_package: PackageKind | None = None
+
+    def domain(self) -> UsageRecord:
+        return UsageRecord(self.id, self.started_at, self.type, self.direction, self.counterpart,
+                           self.duration_s, self.volume_kb, self.amount.value,
+                           self.covered_by_package)
+
+
+class WireUsagePage(_Wire):
+    items: list[WireUsage]
+    next_cursor: str | None = None
+
+
+class WireDemoSubscriber(_Wire):
+    msisdn: str
+    name: str
+    tariff_code: str
+    tariff_class: TariffClass
+    home_region: str
+    status: SubscriberStatus
+    assistant_connected: bool
+    promised_payment_debt: bool
+    heavy: bool
+
+    def domain(self) -> DemoSubscriber:
+        return DemoSubscriber(self.msisdn, self.name, self.tariff_code, self.tariff_class,
+                              self.home_region, self.status, self.assistant_connected,
+                              self.promised_payment_debt, self.heavy)
+
+
+class WireDemoList(_Wire):
+    items: list[WireDemoSubscriber]

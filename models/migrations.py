@@ -1,0 +1,74 @@
+"""Schema migrations: numbered steps, each applied once, in order, in its own transaction.
+
+A step must not use the current table classes (they change with later steps): it writes SQL
+through peewee's schema tools against the table as it was at that version.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+from peewee import Database, PostgresqlDatabase
+
+Migration = Callable[[Database], None]
+
+# Serialises start-up of several counters sharing one PostgreSQL store.
+_PG_LOCK_KEY = 0x5A10
+
+
+class SchemaTooNew(RuntimeError):
+    """The database was written by a newer console than this one."""
+
+
+def _v1_card_cache(db: Database) -> None:
+    db.execute_sql(
+        "CREATE TABLE IF NOT EXISTS cached_card ("
+        " msisdn VARCHAR(16) NOT NULL PRIMARY KEY,"
+        " payload TEXT NOT NULL,"
+        " fetched_at TIMESTAMP NOT NULL)"
+    )
+    db.execute_sql("CREATE INDEX IF NOT EXISTS cached_card_fetched_at ON cached_card (fetched_at)")
+
+
+MIGRATIONS: dict[int, Migration] = {
+    1: _v1_card_cache,
+}
+LATEST = max(MIGRATIONS)
+
+
+def current_version(db: Database) -> int:
+    if not db.table_exists("schema_version"):
+        return 0
+    row = db.execute_sql("SELECT MAX(version) FROM schema_version").fetchone()
+    return int(row[0] or 0)
+
+
+def migrate(db: Database, target: int | None = None) -> int:
+    """Apply every step above the recorded version up to `target` (default: the latest);
+    return the new version."""
+    target = LATEST if target is None else target
+    with db.atomic():
+        if isinstance(db, PostgresqlDatabase):
+            db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_PG_LOCK_KEY,))
+        db.execute_sql(
+            "CREATE TABLE IF NOT EXISTS schema_version ("
+            " version INTEGER NOT NULL PRIMARY KEY, applied_at TIMESTAMP NOT NULL)"
+        )
+    version = current_version(db)
+    if version > LATEST:
+        raise SchemaTooNew(
+            f"the database has schema version {version}, this console knows up to {LATEST}"
+        )
+    for step in range(version + 1, target + 1):
+        with db.atomic():
+            if isinstance(db, PostgresqlDatabase):
+                db.execute_sql("SELECT pg_advisory_xact_lock(%s)", (_PG_LOCK_KEY,))
+            if current_version(db) >= step:  # another counter got there first
+                continue
+            MIGRATIONS[step](db)
+            db.execute_sql(
+                f"INSERT INTO schema_version (version, applied_at) VALUES ({db.param}, {db.param})",
+                (step, datetime.now(UTC).replace(tzinfo=None)),
+            )
+    return current_version(db)

@@ -1,0 +1,63 @@
+"""Fixtures every kind of test may use: settings on a temp folder, the local store on
+SQLite or on a real PostgreSQL, the real sandbox over loopback."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.config import Settings, load_settings
+from app.i18n import set_language
+
+
+@pytest.fixture(autouse=True)
+def _english_messages() -> Iterator[None]:
+    """Tests read messages in the source language unless a test switches it."""
+    set_language("en")
+    yield
+    set_language("en")
+
+
+def write_ini(folder: Path, **sections: dict[str, str]) -> Path:
+    """A salon.ini in `folder` with data_dir inside it, plus any overrides."""
+    values: dict[str, dict[str, str]] = {
+        "salon": {"language": "en"},
+        "paths": {"data_dir": str(folder / "data")},
+    }
+    for section, keys in sections.items():
+        values.setdefault(section, {}).update(keys)
+    lines = []
+    for section, keys in values.items():
+        lines.append(f"[{section}]")
+        lines.extend(f"{key} = {value}" for key, value in keys.items())
+    path = folder / "salon.ini"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return load_settings(write_ini(tmp_path))
+
+
+@pytest.fixture
+def salon_env(tmp_path: Path) -> dict[str, str]:
+    """Environment for running `salon` as a subprocess against a temp folder."""
+    env = dict(os.environ)
+    env["SALON_CONFIG"] = str(write_ini(tmp_path))
+    env.pop("SALON_LANGUAGE", None)
+    return env
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    from tests.support.postgres import running_postgres
+
+    try:
+        with running_postgres() as url:
+            yield url
+    except RuntimeError as error:
+        pytest.fail(str(error))

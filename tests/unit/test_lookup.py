@@ -1,0 +1,103 @@
+"""The lookup use case with a fake operator API and the real card cache on SQLite."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from app.errors import BadPhoneNumber, OperatorUnavailable, SubscriberNotFound
+from app.operator_api.wire import WireBalance, WireSubscriber
+from app.services.connection import ConnectionState
+from app.services.lookup import LookupService
+from models.card_cache import StoreCardCache
+from models.db import open_store
+from models.domain import Balances, Subscriber
+from tests.support.wire_samples import balance_json, subscriber_json
+
+
+class FakeOperator:
+    def __init__(self) -> None:
+        self.down = False
+        self.missing: set[str] = set()
+        self.calls: list[str] = []
+
+    def subscriber(self, msisdn: str) -> Subscriber:
+        self._call(msisdn)
+        return WireSubscriber.model_validate(subscriber_json(msisdn)).domain()
+
+    def balances(self, msisdn: str) -> Balances:
+        self._call(msisdn)
+        return WireBalance.model_validate(balance_json(msisdn)).domain()
+
+    def _call(self, msisdn: str) -> None:
+        self.calls.append(msisdn)
+        if self.down:
+            raise OperatorUnavailable("The operator's system cannot be reached.")
+        if msisdn in self.missing:
+            raise SubscriberNotFound(f"There is no subscriber with the number {msisdn}.")
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def world(tmp_path: Path):
+    db = open_store(f"sqlite:///{tmp_path / 'store.db'}")
+    api, clock, connection = FakeOperator(), Clock(), ConnectionState()
+    yield LookupService(api, StoreCardCache(), connection, clock), api, clock, connection
+    db.close()
+
+
+def test_a_live_lookup_returns_the_card_and_saves_it(world) -> None:
+    service, _api, clock, connection = world
+    card = service.lookup("8 (916) 123-45-67")
+    assert card.source == "api"
+    assert card.fetched_at == clock.now
+    assert card.subscriber.msisdn == "+79161234567"
+    assert connection.snapshot().online is True
+    assert service.saved_card("+79161234567") is not None
+
+
+def test_offline_serves_the_saved_card_marked_with_its_age(world) -> None:
+    service, api, clock, connection = world
+    live = service.lookup("+79161234567")
+    api.down = True
+    clock.now += timedelta(minutes=15)
+    cached = service.lookup("+7 916 123 45 67")
+    assert cached.source == "cache"
+    assert cached.fetched_at == live.fetched_at  # the age shows how old it is
+    assert cached.subscriber == live.subscriber
+    assert cached.balances == live.balances
+    snapshot = connection.snapshot()
+    assert snapshot.online is False
+    assert "cannot be reached" in (snapshot.reason or "")
+
+
+def test_offline_without_a_saved_card_says_so(world) -> None:
+    service, api, _clock, _connection = world
+    api.down = True
+    with pytest.raises(OperatorUnavailable, match="no saved card"):
+        service.lookup("+79161234567")
+
+
+def test_a_bad_number_never_reaches_the_api(world) -> None:
+    service, api, _clock, _connection = world
+    with pytest.raises(BadPhoneNumber):
+        service.lookup("916-ABC")
+    assert api.calls == []
+
+
+def test_a_number_that_left_forgets_its_saved_card(world) -> None:
+    service, api, _clock, _connection = world
+    service.lookup("+79161234567")
+    api.missing.add("+79161234567")
+    with pytest.raises(SubscriberNotFound):
+        service.lookup("+79161234567")
+    assert service.saved_card("+79161234567") is None
