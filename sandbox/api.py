@@ -214,9 +214,10 @@ def _install_error_handlers(app: FastAPI) -> None:
         return error_response(422 if body_error else 400, "bad_request", "; ".join(problems))
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "bad_request")
-        return error_response(exc.status_code, code, str(exc.detail))
+        message = f"{exc.detail}: {request.method} {request.url.path}"
+        return error_response(exc.status_code, code, message, getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)
     async def crashed(_: Request, exc: Exception) -> JSONResponse:
