@@ -46,7 +46,7 @@ class Position:
 
 
 class Ledger:
-    def __init__(self, store: Store, clock: Clock, cached_days: int = 48) -> None:
+    def __init__(self, store: Store, clock: Clock, cached_days: int = 32) -> None:
         self.store = store
         self.clock = clock
         self.seed = store.seed
@@ -107,7 +107,8 @@ class Ledger:
         if cached is None or cached[0] != day - 1:
             self._fill(state, first, day - 1)
             cached = self.store.last_day_total(state.msisdn, day)
-        assert cached is not None and cached[0] == day - 1
+        if cached is None or cached[0] != day - 1:
+            raise RuntimeError(f"day totals of {state.msisdn} are not contiguous")
         return cached[1]
 
     def _fill(self, state: SubscriberState, first: int, through: int) -> None:
