@@ -23,7 +23,7 @@ from sandbox.entities import SubscriberState
 from sandbox.localtime import day_of, day_start, month_start_day, next_month_start_day
 from sandbox.regions import REGIONS_BY_CODE
 from sandbox.store import Store
-from sandbox.usage import COVERED, DayRecords, generate_day, needs_opening, signed_amount
+from sandbox.usage import DayRecords, generate_day, needs_opening, signed_amount
 
 _FILL_BATCH = 64  # days per transaction while filling the cache
 
@@ -152,13 +152,13 @@ class Ledger:
             state.msisdn, month_start_day(day), day)
         records = self.day_records(state, day)
         for rec in records.records[:bisect_left(records.times, instant)]:
-            covered = rec[COVERED]
+            covered = rec[7]
             if covered == "minutes":
-                used_min += (rec[4] + 59) // 60  # a covered record of minutes is a call
+                used_min += ((rec[4] or 0) + 59) // 60  # covered minutes: a call's duration
             elif covered == "sms":
                 used_sms += 1
             elif covered == "data":
-                used_kb += rec[5]
+                used_kb += rec[5] or 0
         expires = day_start(tz, next_month_start_day(day))
         packages = []
         if tariff.package_minutes:

@@ -7,7 +7,7 @@ day is named by its proleptic Gregorian ordinal (`date.toordinal()`).
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
@@ -37,6 +37,3 @@ def next_month_start_day(day: int) -> int:
     first = date.fromordinal(day).replace(day=1)
     return (first + timedelta(days=32)).replace(day=1).toordinal()
 
-
-def utc_iso(instant: int) -> str:
-    return datetime.fromtimestamp(instant, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -254,7 +254,7 @@ def _first(item: tuple) -> int:
 
 def signed_amount(rec: Rec) -> int:
     """The record's effect on the main balance."""
-    return rec[AMOUNT] if rec[TYPE] == TOPUP else -rec[AMOUNT]
+    return rec[6] if rec[1] == TOPUP else -rec[6]
 
 
 def estimate_daily_spend(seed: int, state: SubscriberState, sample_days: range) -> int:

@@ -43,7 +43,7 @@ def utc_iso(instant: int) -> str:
 
 
 def record_dicts(msisdn: str, picked: list[tuple[DayRecords, int]]) -> list[dict[str, Any]]:
-    items = []
+    items: list[dict[str, Any]] = []
     append = items.append
     for day, index in picked:
         ts, kind, direction, counterpart, duration, volume, amount, covered = day.records[index]

@@ -242,19 +242,24 @@ def _activity(rng: random.Random, tariff_class: str, tariff_code: str, heavy: bo
     contacts = tuple(_number(rng, region_codes) for _ in range(300 if heavy else
                                                               rng.randint(6, 40)))
     every = rng.choice((7, 14))
-    common = {"contacts": contacts, "topup_every_days": every, "topup_phase": rng.randrange(every),
-              "topup_target_kop": 0, "topup_min_kop": 50000 if tariff_class == VIP else 10000}
+    phase = rng.randrange(every)
+    minimum = 50000 if tariff_class == VIP else 10000
+    # calls/day, outgoing share, call mean s, SMS/day, data sessions/day, session mean KB,
+    # jitter, weekend factor
+    usage: tuple[float, float, int, float, float, int, float, float]
     if heavy:
         # ≥ 3,724 records a day: × 28 days ≥ 100,000 even in February.
-        return Activity(calls_per_day=1500, out_share=0.3, call_mean_s=40, sms_per_day=800,
-                        data_per_day=1500, data_mean_kb=300, jitter=0.02, weekend_factor=1.0,
-                        **common)
-    tariff = TARIFFS_BY_CODE[tariff_code]
-    calls = {MASS: (2, 12), CORPORATE: (8, 25), VIP: (5, 20)}[tariff_class]
-    # Without a data package people go online rarely and briefly (megabytes cost money).
-    data = (5, 40, 1000, 20000) if tariff.package_mb else (0, 2, 50, 500)
-    return Activity(
-        calls_per_day=rng.uniform(*calls), out_share=rng.uniform(0.4, 0.65),
-        call_mean_s=rng.randint(40, 240), sms_per_day=rng.uniform(0.2, 4.0),
-        data_per_day=rng.uniform(data[0], data[1]), data_mean_kb=rng.randint(data[2], data[3]),
-        jitter=0.5, weekend_factor=rng.uniform(0.6, 1.2), **common)
+        usage = (1500, 0.3, 40, 800, 1500, 300, 0.02, 1.0)
+    else:
+        tariff = TARIFFS_BY_CODE[tariff_code]
+        calls = {MASS: (2, 12), CORPORATE: (8, 25), VIP: (5, 20)}[tariff_class]
+        # Without a data package people go online rarely and briefly (megabytes cost money).
+        data = (5, 40, 1000, 20000) if tariff.package_mb else (0, 2, 50, 500)
+        usage = (rng.uniform(*calls), rng.uniform(0.4, 0.65), rng.randint(40, 240),
+                 rng.uniform(0.2, 4.0), rng.uniform(data[0], data[1]),
+                 rng.randint(data[2], data[3]), 0.5, rng.uniform(0.6, 1.2))
+    calls_n, out_share, call_mean, sms_n, data_n, data_kb, jitter, weekend = usage
+    return Activity(calls_per_day=calls_n, out_share=out_share, call_mean_s=call_mean,
+                    sms_per_day=sms_n, data_per_day=data_n, data_mean_kb=data_kb, jitter=jitter,
+                    weekend_factor=weekend, contacts=contacts, topup_every_days=every,
+                    topup_phase=phase, topup_target_kop=0, topup_min_kop=minimum)

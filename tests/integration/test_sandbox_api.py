@@ -201,7 +201,7 @@ def test_heavy_month_in_large_gzip_pages(client: httpx.Client) -> None:
 
 
 def test_gzip_only_when_asked(sandbox: RunningSandbox) -> None:
-    params = {**OCTOBER, "limit": 500}
+    params: dict[str, Any] = {**OCTOBER, "limit": 500}
     url = f"{sandbox.url}/v1/subscribers/{MARIA}/usage"
     auth = {"Authorization": f"Bearer {TOKEN}"}
     with httpx.Client() as plain:

@@ -31,8 +31,9 @@ SEED = 2026
 NOW = int(datetime(2026, 11, 23, 12, 0, tzinfo=UTC).timestamp())  # a fixed sandbox "now"
 
 
-def instant(*args: int) -> int:
-    return int(datetime(*args, tzinfo=UTC).timestamp())  # type: ignore[misc]
+def instant(year: int, month: int, day: int, hour: int = 0, minute: int = 0,
+            second: int = 0) -> int:
+    return int(datetime(year, month, day, hour, minute, second, tzinfo=UTC).timestamp())
 
 
 @pytest.fixture(scope="module")
