@@ -1,0 +1,103 @@
+"""The operator's product catalog (TMF620-like): tariffs of every class and services.
+
+Plain constants. Prices are integer kopecks so that billing sums are exact; the wire turns them
+into decimal strings. R4: a switch to a tariff costs its `one_off_kop`; connecting a service costs
+its `one_off_kop`; both then cost their `monthly_kop` on the 1st of every month.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+MASS = "mass"
+CORPORATE = "corporate"
+VIP = "vip"
+TARIFF_CLASSES: tuple[str, ...] = (MASS, CORPORATE, VIP)
+
+ASSISTANT = "ASSISTANT"
+
+
+@dataclass(frozen=True)
+class Tariff:
+    code: str
+    name: str
+    tariff_class: str  # mass | corporate | vip
+    one_off_kop: int  # what switching to this tariff costs
+    monthly_kop: int
+    minute_kop: int  # an outgoing minute beyond the package (incoming calls are free)
+    sms_kop: int  # an outgoing SMS beyond the package
+    mb_kop: int  # a megabyte beyond the package
+    package_minutes: int  # per calendar month; 0 = no package
+    package_sms: int
+    package_mb: int
+    available: bool
+    description: str
+
+
+@dataclass(frozen=True)
+class Service:
+    code: str
+    name: str
+    one_off_kop: int
+    monthly_kop: int
+    allowed_classes: tuple[str, ...]
+    trial: tuple[date, date] | None  # R5: trial operation, both dates inclusive
+    available: bool
+    description: str
+
+
+TARIFFS: tuple[Tariff, ...] = (
+    Tariff("BASIC", "Базовый", MASS, 0, 0, 250, 200, 990, 0, 0, 0, True,
+           "Без абонентской платы: оплата только за минуты, SMS и мегабайты."),
+    Tariff("SMART", "Смарт", MASS, 0, 45000, 200, 195, 15, 500, 500, 15 * 1024, True,
+           "500 минут, 500 SMS и 15 ГБ интернета в месяц."),
+    Tariff("SMART_PLUS", "Смарт Плюс", MASS, 10000, 75000, 200, 195, 15, 1000, 1000, 30 * 1024,
+           True, "1000 минут, 1000 SMS и 30 ГБ интернета в месяц."),
+    Tariff("ONLINE", "Мой Онлайн", MASS, 5000, 55000, 220, 195, 10, 400, 100, 50 * 1024, True,
+           "50 ГБ интернета для соцсетей и видео, 400 минут и 100 SMS в месяц."),
+    Tariff("CLASSIC", "Классический", MASS, 0, 0, 180, 180, 500, 0, 0, 0, False,
+           "Архивный тариф: посекундная тарификация без абонентской платы. "
+           "Перейти на него больше нельзя."),
+    Tariff("BIZ_START", "Бизнес Старт", CORPORATE, 30000, 60000, 150, 150, 10, 800, 300,
+           10 * 1024, True, "Для сотрудников компаний: 800 минут, 300 SMS и 10 ГБ в месяц."),
+    Tariff("BIZ_MAX", "Бизнес Максимум", CORPORATE, 50000, 150000, 120, 120, 5, 3000, 1000,
+           40 * 1024, True, "Для руководителей: 3000 минут, 1000 SMS и 40 ГБ в месяц."),
+    Tariff("PREMIUM", "Премиум", VIP, 0, 300000, 100, 100, 5, 5000, 2000, 100 * 1024, True,
+           "VIP: 5000 минут, 2000 SMS, 100 ГБ и персональный менеджер."),
+    Tariff("PLATINUM", "Платинум", VIP, 100000, 550000, 90, 90, 3, 10000, 5000, 200 * 1024, True,
+           "VIP: почти безлимитная связь, приоритетное обслуживание в салонах."),
+)
+
+_ALL = (MASS, CORPORATE, VIP)
+
+SERVICES: tuple[Service, ...] = (
+    Service(ASSISTANT, "Электронный Помощник", 0, 0, (MASS,),
+            (date(2026, 11, 11), date(2026, 12, 11)), True,
+            "Самообслуживание в платёжных терминалах: услуги, смена тарифа, баланс. "
+            "Подключение бесплатное, абонентской платы нет. Не предоставляется на "
+            "корпоративных и VIP тарифах. Работает в режиме тестовой эксплуатации."),
+    Service("GUARD", "Антивирус", 0, 9900, _ALL, None, True,
+            "Защита смартфона от вирусов и мошеннических сайтов."),
+    Service("WHO_CALLED", "Кто звонил", 0, 4500, _ALL, None, True,
+            "SMS о пропущенных вызовах, пока телефон был выключен или вне сети."),
+    Service("ANTI_AON", "АнтиАОН", 3000, 6000, (MASS, CORPORATE), None, True,
+            "Скрывает ваш номер от вызываемого абонента."),
+    Service("BEEP", "Гудок", 0, 6500, (MASS,), None, True,
+            "Мелодия вместо обычного гудка для тех, кто вам звонит."),
+    Service("MOBILE_TV", "Мобильное ТВ", 0, 19900, (MASS, VIP), None, True,
+            "Более 100 телеканалов на смартфоне."),
+    Service("FAVOURITE", "Любимый номер", 2500, 5000, (MASS,), None, True,
+            "Звонки на один выбранный номер со скидкой 50%."),
+    Service("CONFERENCE", "Конференц-связь", 0, 15000, (CORPORATE, VIP), None, True,
+            "Разговор с участием до 6 абонентов."),
+    Service("ROAMING_PLUS", "Роуминг без границ", 0, 29900, _ALL, None, True,
+            "Звонки и интернет в поездках по России по домашним ценам."),
+    Service("PERSONAL_MANAGER", "Персональный менеджер", 0, 0, (VIP,), None, True,
+            "Выделенная линия поддержки для VIP-абонентов."),
+    Service("SMS_INFO", "SMS-информирование", 0, 3000, _ALL, None, False,
+            "Архивная услуга: новости и погода по SMS. Подключение закрыто."),
+)
+
+TARIFFS_BY_CODE: dict[str, Tariff] = {tariff.code: tariff for tariff in TARIFFS}
+SERVICES_BY_CODE: dict[str, Service] = {service.code: service for service in SERVICES}

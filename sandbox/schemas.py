@@ -1,0 +1,172 @@
+"""Pydantic models of the wire format (resources/operator-api.md), for validation of the small
+responses and for a meaningful OpenAPI document. Field names are the contract's exactly."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+UtcInstant = Annotated[str, Field(
+    description="UTC instant, ISO 8601 with Z", examples=["2026-11-23T10:15:00Z"],
+    json_schema_extra={"format": "date-time"})]
+IsoDate = Annotated[str, Field(description="YYYY-MM-DD", examples=["2026-11-11"],
+                               json_schema_extra={"format": "date"})]
+TariffClass = Literal["mass", "corporate", "vip"]
+
+
+class Model(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+
+
+class Money(Model):
+    value: str = Field(pattern=r"^-?\d+\.\d{2}$", examples=["123.45"],
+                       description="Decimal string, two places")
+    currency: Literal["RUB"] = "RUB"
+
+
+class ErrorBody(Model):
+    code: str = Field(examples=["subscriber_not_found"],
+                      description="unauthorized | subscriber_not_found | not_found | "
+                                  "bad_request | internal")
+    message: str
+
+
+class Error(Model):
+    error: ErrorBody
+
+
+class Health(Model):
+    status: Literal["ok"]
+    now: UtcInstant
+    seed: int
+
+
+class Region(Model):
+    code: str = Field(description="ISO 3166-2", examples=["RU-MOW"])
+    name: str
+    name_en: str
+    timezone: str = Field(description="IANA time zone", examples=["Europe/Moscow"])
+
+
+class TariffRef(Model):
+    code: str
+    name: str
+    tariff_class: TariffClass = Field(alias="class")
+    monthly_fee: Money
+
+
+class ServiceRef(Model):
+    code: str
+    name: str
+    connected_at: UtcInstant
+
+
+class AssistantState(Model):
+    connected: bool
+
+
+class Subscriber(Model):
+    msisdn: str = Field(description="E.164", examples=["+79161234567"])
+    name: str
+    status: Literal["active", "blocked"]
+    home_region: Region
+    tariff: TariffRef
+    services: list[ServiceRef] = Field(description="Connected services, the Assistant aside")
+    assistant: AssistantState
+    version: int = Field(description="Also sent as the ETag; send it back as If-Match")
+
+
+class MoneyBucket(Model):
+    kind: Literal["main", "bonus"]
+    amount: Money
+
+
+class DebtBucket(Model):
+    kind: Literal["promised_payment_debt"]
+    amount: Money
+    due_at: UtcInstant
+
+
+class PackageBucket(Model):
+    kind: Literal["package"]
+    package: Literal["minutes", "sms", "data"]
+    remaining: str = Field(examples=["250"])
+    total: str = Field(examples=["500"])
+    unit: Literal["min", "sms", "MB"]
+    expires_at: UtcInstant
+
+
+class Balance(Model):
+    msisdn: str
+    as_of: UtcInstant
+    buckets: list[Annotated[MoneyBucket | DebtBucket | PackageBucket,
+                            Field(discriminator="kind")]]
+
+
+class CatalogTariff(Model):
+    code: str
+    name: str
+    tariff_class: TariffClass = Field(alias="class")
+    one_off_fee: Money = Field(description="What switching to this tariff costs")
+    monthly_fee: Money
+    available: bool
+    description: str
+
+
+class Trial(Model):
+    start: IsoDate
+    end: IsoDate
+
+
+class CatalogService(Model):
+    code: str
+    name: str
+    one_off_fee: Money
+    monthly_fee: Money
+    allowed_classes: list[TariffClass]
+    trial: Trial | None = Field(description="Trial operation, both dates inclusive (R5)")
+    available: bool
+    description: str
+
+
+class TariffList(Model):
+    items: list[CatalogTariff]
+
+
+class ServiceList(Model):
+    items: list[CatalogService]
+
+
+class UsageRecord(Model):
+    id: str = Field(examples=["+79161234567-20261101-0007"])
+    started_at: UtcInstant
+    type: Literal["call", "sms", "data", "fee", "topup"]
+    direction: Literal["out", "in"] | None
+    counterpart: str = Field(description='A number, "internet", a service or tariff name, '
+                                         '"payment" or "promised_payment"')
+    duration_s: int | None = Field(description="Calls only")
+    volume_kb: int | None = Field(description="Data only")
+    amount: Money = Field(description=">= 0; a topup credits it, every other type debits it")
+    covered_by_package: Literal["minutes", "sms", "data"] | None
+
+
+class UsagePage(Model):
+    items: list[UsageRecord]
+    next_cursor: str | None
+
+
+class DemoSubscriber(Model):
+    msisdn: str
+    name: str
+    tariff_code: str
+    tariff_class: TariffClass
+    home_region: str = Field(description="ISO 3166-2 code")
+    status: Literal["active", "blocked"]
+    assistant_connected: bool
+    promised_payment_debt: bool
+    heavy: bool
+
+
+class DemoSubscriberList(Model):
+    items: list[DemoSubscriber]

@@ -1,0 +1,262 @@
+"""The sandbox's own SQLite database: the demo world, its later state, and caches.
+
+On first open with a seed the world is generated and stored; reopening the same file gives the
+same world and keeps everything that happened since (the clock offset, and later orders, access
+codes, the SMS outbox and documents, which get their own tables keyed by msisdn).
+
+Instants are INTEGER seconds since the epoch (UTC) and money INTEGER kopecks, as in `entities`.
+One connection per thread (uvicorn serves sync endpoints from a thread pool), WAL so readers
+never wait for the writer.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import asdict
+from pathlib import Path
+
+from sandbox.entities import (
+    Activity,
+    LedgerEvent,
+    PromisedPayment,
+    ServicePeriod,
+    SubscriberState,
+    TariffPeriod,
+)
+from sandbox.world import generate_world
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS subscribers (
+    msisdn TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    region_code TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('active', 'blocked')),
+    activated_at INTEGER NOT NULL,
+    blocked_at INTEGER,
+    topups_stop_at INTEGER,
+    anchor_kop INTEGER NOT NULL,
+    bonus_kop INTEGER NOT NULL,
+    heavy INTEGER NOT NULL,
+    version INTEGER NOT NULL,      -- bumped by every change; the API's ETag
+    activity TEXT NOT NULL         -- JSON of entities.Activity
+);
+CREATE TABLE IF NOT EXISTS tariff_periods (
+    msisdn TEXT NOT NULL REFERENCES subscribers(msisdn),
+    start_at INTEGER NOT NULL,
+    tariff_code TEXT NOT NULL,
+    PRIMARY KEY (msisdn, start_at)
+);
+CREATE TABLE IF NOT EXISTS service_periods (
+    id INTEGER PRIMARY KEY,
+    msisdn TEXT NOT NULL REFERENCES subscribers(msisdn),
+    service_code TEXT NOT NULL,
+    connected_at INTEGER NOT NULL,
+    disconnected_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS service_periods_msisdn ON service_periods(msisdn);
+-- One-off charges and credits (switch and connection fees, promised-payment credits). `source`
+-- says where one came from: 'world' now, an order id later.
+CREATE TABLE IF NOT EXISTS ledger_events (
+    id INTEGER PRIMARY KEY,
+    msisdn TEXT NOT NULL REFERENCES subscribers(msisdn),
+    at INTEGER NOT NULL,
+    type TEXT NOT NULL CHECK (type IN ('fee', 'topup')),
+    counterpart TEXT NOT NULL,
+    amount_kop INTEGER NOT NULL CHECK (amount_kop >= 0),
+    source TEXT NOT NULL DEFAULT 'world'
+);
+CREATE INDEX IF NOT EXISTS ledger_events_msisdn ON ledger_events(msisdn, at);
+CREATE TABLE IF NOT EXISTS promised_payments (
+    id INTEGER PRIMARY KEY,
+    msisdn TEXT NOT NULL REFERENCES subscribers(msisdn),
+    amount_kop INTEGER NOT NULL,
+    taken_at INTEGER NOT NULL,
+    due_at INTEGER NOT NULL,
+    repaid_at INTEGER
+);
+CREATE INDEX IF NOT EXISTS promised_payments_msisdn ON promised_payments(msisdn);
+-- Cache: sums of each complete local day of usage (a pure function of the history), so a
+-- balance is the closing of yesterday plus today's records, not a sum over months of records.
+CREATE TABLE IF NOT EXISTS day_totals (
+    msisdn TEXT NOT NULL,
+    day INTEGER NOT NULL,          -- local date ordinal
+    net_kop INTEGER NOT NULL,      -- top-ups − charges of the day
+    closing_kop INTEGER NOT NULL,  -- the main balance at the day's end
+    covered_min INTEGER NOT NULL,
+    covered_sms INTEGER NOT NULL,
+    covered_kb INTEGER NOT NULL,
+    records INTEGER NOT NULL,
+    PRIMARY KEY (msisdn, day)
+) WITHOUT ROWID;
+"""
+
+DayTotal = tuple[int, int, int, int, int, int, int]  # day, net, closing, min, sms, kb, records
+
+
+class SeedMismatch(ValueError):
+    pass
+
+
+class Store:
+    """Open with `Store.open(path, seed)`; close with `close()`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        self.seed = 0
+
+    @classmethod
+    def open(cls, path: Path, seed: int) -> Store:
+        store = cls(Path(path))
+        conn = store._conn()
+        with conn:
+            conn.executescript(SCHEMA)
+        stored = store.get_meta("seed")
+        if stored is None:
+            store._save_world(seed)
+        elif int(stored) != seed:
+            store.close()
+            raise SeedMismatch(f"{path} holds the world of seed {stored}, not {seed}")
+        store.seed = seed
+        return store
+
+    def _conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                conn.close()
+            self._all.clear()
+        self._local = threading.local()
+
+    # -- meta ---------------------------------------------------------------------------------
+
+    def get_meta(self, key: str) -> str | None:
+        row = self._conn().execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_meta(self, key: str, value: str) -> None:
+        with self._conn() as conn:
+            conn.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) "
+                         "DO UPDATE SET value = excluded.value", (key, value))
+
+    # -- the world ----------------------------------------------------------------------------
+
+    def _save_world(self, seed: int) -> None:
+        world = generate_world(seed)
+        with self._conn() as conn:
+            for state in world.subscribers:
+                self._insert(conn, state)
+            conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)",
+                             [("seed", str(seed)), ("schema_version", str(SCHEMA_VERSION)),
+                              ("clock_offset_s", "0")])
+
+    @staticmethod
+    def _insert(conn: sqlite3.Connection, s: SubscriberState) -> None:
+        conn.execute(
+            "INSERT INTO subscribers VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (s.msisdn, s.name, s.region_code, s.status, s.activated_at, s.blocked_at,
+             s.topups_stop_at, s.anchor_kop, s.bonus_kop, int(s.heavy), s.version,
+             json.dumps(asdict(s.activity), ensure_ascii=False)))
+        conn.executemany("INSERT INTO tariff_periods VALUES (?, ?, ?)",
+                         [(s.msisdn, p.start_at, p.tariff_code) for p in s.tariffs])
+        conn.executemany(
+            "INSERT INTO service_periods (msisdn, service_code, connected_at, disconnected_at) "
+            "VALUES (?, ?, ?, ?)",
+            [(s.msisdn, p.service_code, p.connected_at, p.disconnected_at) for p in s.services])
+        conn.executemany(
+            "INSERT INTO ledger_events (msisdn, at, type, counterpart, amount_kop) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [(s.msisdn, e.at, e.type, e.counterpart, e.amount_kop) for e in s.events])
+        conn.executemany(
+            "INSERT INTO promised_payments (msisdn, amount_kop, taken_at, due_at, repaid_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [(s.msisdn, p.amount_kop, p.taken_at, p.due_at, p.repaid_at) for p in s.promised])
+
+    def version(self, msisdn: str) -> int | None:
+        row = self._conn().execute("SELECT version FROM subscribers WHERE msisdn = ?",
+                                   (msisdn,)).fetchone()
+        return None if row is None else int(row[0])
+
+    def load(self, msisdn: str) -> SubscriberState | None:
+        found = self._load_where("WHERE msisdn = ?", (msisdn,))
+        return found[0] if found else None
+
+    def load_all(self) -> list[SubscriberState]:
+        return self._load_where("", ())
+
+    def _load_where(self, where: str, args: tuple[str, ...]) -> list[SubscriberState]:
+        conn = self._conn()
+        children: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+        for msisdn, start_at, code in conn.execute(
+                f"SELECT msisdn, start_at, tariff_code FROM tariff_periods {where} "
+                "ORDER BY start_at", args):
+            children[msisdn]["tariffs"].append(TariffPeriod(start_at, code))
+        for msisdn, code, connected, disconnected in conn.execute(
+                "SELECT msisdn, service_code, connected_at, disconnected_at FROM service_periods "
+                f"{where} ORDER BY connected_at, id", args):
+            children[msisdn]["services"].append(ServicePeriod(code, connected, disconnected))
+        for msisdn, at, kind, counterpart, amount in conn.execute(
+                f"SELECT msisdn, at, type, counterpart, amount_kop FROM ledger_events {where} "
+                "ORDER BY at, id", args):
+            children[msisdn]["events"].append(LedgerEvent(at, kind, counterpart, amount))
+        for msisdn, amount, taken, due, repaid in conn.execute(
+                "SELECT msisdn, amount_kop, taken_at, due_at, repaid_at FROM promised_payments "
+                f"{where} ORDER BY taken_at, id", args):
+            children[msisdn]["promised"].append(PromisedPayment(amount, taken, due, repaid))
+        states = []
+        for row in conn.execute(f"SELECT * FROM subscribers {where} ORDER BY rowid", args):
+            kids = children[row[0]]
+            activity = json.loads(row[11])
+            activity["contacts"] = tuple(activity["contacts"])
+            states.append(SubscriberState(
+                msisdn=row[0], name=row[1], region_code=row[2], status=row[3],
+                activated_at=row[4], blocked_at=row[5], topups_stop_at=row[6],
+                anchor_kop=row[7], bonus_kop=row[8], heavy=bool(row[9]), version=row[10],
+                activity=Activity(**activity), tariffs=tuple(kids["tariffs"]),
+                services=tuple(kids["services"]), events=tuple(kids["events"]),
+                promised=tuple(kids["promised"])))
+        return states
+
+    # -- the day-totals cache -----------------------------------------------------------------
+
+    def last_day_total(self, msisdn: str, before_day: int) -> tuple[int, int] | None:
+        """(day, closing_kop) of the latest cached day before `before_day`."""
+        row = self._conn().execute(
+            "SELECT day, closing_kop FROM day_totals WHERE msisdn = ? AND day < ? "
+            "ORDER BY day DESC LIMIT 1", (msisdn, before_day)).fetchone()
+        return None if row is None else (int(row[0]), int(row[1]))
+
+    def add_day_totals(self, msisdn: str, rows: Iterable[DayTotal]) -> None:
+        with self._conn() as conn:
+            conn.executemany(
+                "INSERT OR REPLACE INTO day_totals VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [(msisdn, *row) for row in rows])
+
+    def covered_sums(self, msisdn: str, first_day: int, before_day: int) -> tuple[int, int, int]:
+        """Package use (minutes, SMS, KB) of the cached days in [first_day, before_day)."""
+        row = self._conn().execute(
+            "SELECT COALESCE(SUM(covered_min), 0), COALESCE(SUM(covered_sms), 0), "
+            "COALESCE(SUM(covered_kb), 0) FROM day_totals "
+            "WHERE msisdn = ? AND day >= ? AND day < ?",
+            (msisdn, first_day, before_day)).fetchone()
+        return int(row[0]), int(row[1]), int(row[2])

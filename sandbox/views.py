@@ -1,0 +1,83 @@
+"""The JSON bodies of the small resources (subscriber, balance, catalog, demo listing)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sandbox.catalog import ASSISTANT, SERVICES, SERVICES_BY_CODE, TARIFFS, TARIFFS_BY_CODE
+from sandbox.entities import SubscriberState
+from sandbox.ledger import Ledger
+from sandbox.regions import REGIONS_BY_CODE
+from sandbox.wire import money, utc_iso
+
+Json = dict[str, Any]
+
+
+def subscriber(state: SubscriberState, now: int) -> Json:
+    region = REGIONS_BY_CODE[state.region_code]
+    tariff = TARIFFS_BY_CODE[state.tariff_code_at(now)]
+    services = [p for p in state.services_at(now) if p.service_code != ASSISTANT]
+    return {
+        "msisdn": state.msisdn,
+        "name": state.name,
+        "status": state.status,
+        "home_region": {"code": region.code, "name": region.name, "name_en": region.name_en,
+                        "timezone": region.timezone},
+        "tariff": {"code": tariff.code, "name": tariff.name, "class": tariff.tariff_class,
+                   "monthly_fee": money(tariff.monthly_kop)},
+        "services": [{"code": p.service_code, "name": SERVICES_BY_CODE[p.service_code].name,
+                      "connected_at": utc_iso(p.connected_at)} for p in services],
+        "assistant": {"connected": assistant_connected(state, now)},
+        "version": state.version,
+    }
+
+
+def assistant_connected(state: SubscriberState, now: int) -> bool:
+    return any(p.service_code == ASSISTANT for p in state.services_at(now))
+
+
+def balance(ledger: Ledger, state: SubscriberState, instant: int) -> Json:
+    buckets: list[Json] = [
+        {"kind": "main", "amount": money(ledger.main_at(state, instant))},
+        {"kind": "bonus", "amount": money(state.bonus_kop)},
+    ]
+    debt = ledger.debt_at(state, instant)
+    if debt is not None:
+        buckets.append({"kind": "promised_payment_debt", "amount": money(debt[0]),
+                        "due_at": utc_iso(debt[1])})
+    for package in ledger.packages_at(state, instant):
+        buckets.append({"kind": "package", "package": package.kind,
+                        "remaining": str(package.remaining), "total": str(package.total),
+                        "unit": package.unit, "expires_at": utc_iso(package.expires_at)})
+    return {"msisdn": state.msisdn, "as_of": utc_iso(instant), "buckets": buckets}
+
+
+def tariffs() -> Json:
+    return {"items": [
+        {"code": t.code, "name": t.name, "class": t.tariff_class,
+         "one_off_fee": money(t.one_off_kop), "monthly_fee": money(t.monthly_kop),
+         "available": t.available, "description": t.description}
+        for t in TARIFFS]}
+
+
+def services() -> Json:
+    return {"items": [
+        {"code": s.code, "name": s.name, "one_off_fee": money(s.one_off_kop),
+         "monthly_fee": money(s.monthly_kop), "allowed_classes": list(s.allowed_classes),
+         "trial": None if s.trial is None else {"start": s.trial[0].isoformat(),
+                                                "end": s.trial[1].isoformat()},
+         "available": s.available, "description": s.description}
+        for s in SERVICES]}
+
+
+def demo_subscribers(states: list[SubscriberState], now: int) -> Json:
+    items = []
+    for state in states:
+        tariff = TARIFFS_BY_CODE[state.tariff_code_at(now)]
+        items.append({
+            "msisdn": state.msisdn, "name": state.name, "tariff_code": tariff.code,
+            "tariff_class": tariff.tariff_class, "home_region": state.region_code,
+            "status": state.status, "assistant_connected": assistant_connected(state, now),
+            "promised_payment_debt": Ledger.debt_at(state, now) is not None,
+            "heavy": state.heavy})
+    return {"items": items}
