@@ -15,6 +15,7 @@ from typing import Any, Protocol, TextIO
 
 from app.errors import SalonError
 from app.i18n import _
+from app.phone import parse_msisdn
 from app.services.registry import Services
 from models.card_codec import card_to_dict
 
@@ -70,6 +71,7 @@ def run(args: argparse.Namespace, wiring: Wiring, out: TextIO = sys.stdout) -> i
 
 
 def _lookup(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
+    parse_msisdn(args.phone)  # a typo is refused before anything is started
     card = wiring.services().lookup.lookup(args.phone)
     if args.json:
         _print_json(card_to_dict(card), out)

@@ -61,3 +61,16 @@ def postgres_url() -> Iterator[str]:
             yield url
     except RuntimeError as error:
         pytest.fail(str(error))
+
+
+@pytest.fixture
+def memory_keyring() -> Iterator[object]:
+    import keyring
+
+    from tests.support.keyring_memory import MemoryKeyring
+
+    previous = keyring.get_keyring()
+    backend = MemoryKeyring()
+    keyring.set_keyring(backend)
+    yield backend
+    keyring.set_keyring(previous)

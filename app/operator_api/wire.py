@@ -184,7 +184,7 @@ class WireUsage(_Wire):
     id: str
     started_at: datetime
     type: UsageKind
-    direction: Literal["in", "out"] | None = None
+    direction: Literal["out", "in"] | None = None
     counterpart: str
     duration_s: int | None = None
     volume_kb: int | None = None

@@ -1,0 +1,34 @@
+"""DESIGN §9 lookup: a cached card in under 20 ms inside the process; a live lookup through
+the real sandbox on loopback for comparison (the GUI's 100 ms target is in benchmarks/gui.py)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from app.config import load_settings
+from app.i18n import set_language
+from app.main import build_services
+from benchmarks.report import median_ms, ratio_line
+
+
+def run() -> list[str]:
+    set_language("ru")
+    with tempfile.TemporaryDirectory() as folder:
+        ini = Path(folder) / "salon.ini"
+        ini.write_text(f"[paths]\ndata_dir = {folder}\n", encoding="utf-8")
+        services = build_services(load_settings(ini))
+        try:
+            services.lookup.lookup("+79161234567")  # warm: the world, the cache row
+            cached = median_ms(lambda: services.lookup.saved_card("+7 916 123-45-67"))
+            live = median_ms(lambda: services.lookup.lookup("+7 916 123-45-67"), repeat=30)
+        finally:
+            services.close()
+    return [
+        ratio_line("cached card (in process)", cached, 20.0),
+        ratio_line("live card via sandbox on loopback", live, 100.0),
+    ]
+
+
+if __name__ == "__main__":
+    print("\n".join(run()))
