@@ -11,6 +11,7 @@ setup(
                                     "printing.*", "sandbox", "sandbox.*", "resources"]),
     package_data={"resources": ["*.json", "*.md", "fonts/*", "icons/*", "locale/*/LC_MESSAGES/*"]},
     install_requires=[
+        "argon2-cffi>=23.1",
         "babel>=2.14",
         "fastapi>=0.110",
         "httpx>=0.27",
@@ -20,12 +21,15 @@ setup(
         "platformdirs>=4",
         "psycopg2-binary>=2.9",
         "pydantic>=2.6",
+        "reportlab>=4.1",
         "tenacity>=8.2",
         "uvicorn>=0.29",
+        "xlsxwriter>=3.2",
     ],
     extras_require={
         "test": [
             "hypothesis>=6.100",
+            "openpyxl>=3.1",  # reads exported spreadsheets back in tests
             "pytest>=8",
             "pytest-timeout>=2.3",
             "ruff>=0.4",
