@@ -19,10 +19,10 @@ from app.config import Settings
 from app.i18n import _
 from app.ui.presenters.card import CardViewModel, present_card
 from app.ui.presenters.connection import present_connection
-from app.ui.presenters.demo import DemoRow, present_demo
 from app.ui.presenters.errors import present_error
 from app.ui.runner import BackgroundRunner
 from app.ui.theme import apply_theme
+from app.ui.training import TrainingPanel
 from app.ui.views.card import CardPanel
 from app.ui.views.demo import DemoList
 from app.ui.views.header import HeaderBar
@@ -32,11 +32,10 @@ from app.ui.views.statusbar import StatusBar
 
 if TYPE_CHECKING:  # the registry pulls in the lookup service; the window only needs the type
     from app.services.registry import Services
-    from models.domain import DemoSubscriber, SubscriberCard
+    from models.domain import SubscriberCard
 
 POLL_CONNECTION_MS = 1000
 PROGRESS_AFTER_MS = 300  # show the progress bar only when a lookup is not instant
-DEMO_BESIDE_CARD_FROM = 1200  # px of window width
 
 
 def utc_now() -> datetime:
@@ -66,7 +65,6 @@ class MainWindow:
         self._request = 0  # answers to an older request (before Esc) are dropped
         self._pending: str | None = None  # a lookup typed before the services were ready
         self._build_future: Future[Services] | None = None
-        self._demo_subscribers: list[DemoSubscriber] = []
         self._progress_after: str | None = None
         self._poll_after: str | None = None
 
@@ -93,7 +91,11 @@ class MainWindow:
         self.services_error = None
         self.header.set_training(services.training)
         if services.demo_subscribers is not None:
-            self._show_demo(services.demo_subscribers)
+            if self.training is None:
+                self.training = TrainingPanel(
+                    self.root, self.body, self.search, self.runner, on_pick=self.lookup
+                )
+            self.training.load(services.demo_subscribers)
         self._poll_connection()
         pending, self._pending = self._pending, None
         if pending is not None:
@@ -203,8 +205,6 @@ class MainWindow:
         self.retranslate()
         if self.card is not None:
             self._show_card()
-        if self._demo_subscribers:
-            self.demo.set_rows(present_demo(self._demo_subscribers))
 
     def retranslate(self) -> None:
         self.root.title(_("Salon — console"))
@@ -212,8 +212,8 @@ class MainWindow:
         self.search.retranslate()
         self.card_panel.retranslate()
         self.status.retranslate()
-        if self.demo is not None:
-            self.demo.retranslate()
+        if self.training is not None:
+            self.training.retranslate()
         self._poll_connection()
         self._refresh_status()
 
@@ -244,48 +244,19 @@ class MainWindow:
         snapshot = self.services.connection.snapshot() if self.services else None
         self.header.set_connection(present_connection(snapshot))
 
-    # -- demo list (training mode) -------------------------------------------------------------
-    def _show_demo(self, load: Callable[[], list[DemoSubscriber]]) -> None:
-        if self.demo is None:
-            self.demo = DemoList(self.body, on_select=self.search.set_text, on_pick=self.lookup)
-            self.search.demo_toggle.grid()
-            self._show_demo_if_roomy()
-
-        def fetch() -> tuple[list[DemoSubscriber], tuple[DemoRow, ...]]:
-            subscribers = load()
-            return subscribers, present_demo(subscribers)
-
-        self.runner.submit(fetch, self._demo_loaded, self._demo_failed)
-
-    def _show_demo_if_roomy(self) -> None:
-        # Beside the card only when both fit; on a small screen the clerk opens it with F4.
-        if not self.root.winfo_ismapped():
-            self.root.after(50, self._show_demo_if_roomy)
-            return
-        self.show_demo_panel(self.root.winfo_width() >= DEMO_BESIDE_CARD_FROM)
+    # -- training mode ---------------------------------------------------------------------
+    @property
+    def demo(self) -> DemoList | None:
+        return self.training.view if self.training is not None else None
 
     def show_demo_panel(self, shown: bool) -> None:
-        if self.demo is None:
-            return
-        panes = [str(pane) for pane in self.body.panes()]
-        if shown and str(self.demo) not in panes:
-            self.body.add(self.demo, weight=0)
-        elif not shown and str(self.demo) in panes:
-            self.body.forget(self.demo)
-        self.search.demo_shown.set_bool(shown)
+        if self.training is not None:
+            self.training.show(shown)
 
     def _toggle_demo(self, _event: tk.Event) -> str:
-        self.show_demo_panel(not self.search.demo_shown.get_bool())
+        if self.training is not None:
+            self.training.toggle()
         return "break"
-
-    def _demo_loaded(self, result: tuple[list[DemoSubscriber], tuple[DemoRow, ...]]) -> None:
-        self._demo_subscribers, rows = result
-        if self.demo is not None:
-            self.demo.set_rows(rows)
-
-    def _demo_failed(self, error: BaseException) -> None:
-        if self.demo is not None:
-            self.demo.set_error(present_error(error).text)
 
     # -- layout and keys -------------------------------------------------------------------
     def _build(self) -> None:
@@ -308,7 +279,7 @@ class MainWindow:
         self.card_panel = CardPanel(main)
         self.card_panel.grid(row=1, column=0, sticky="nsew")
         self.body.add(main, weight=1)
-        self.demo: DemoList | None = None
+        self.training: TrainingPanel | None = None
         self.status = StatusBar(root)
         self.status.grid(row=4, column=0, sticky="ew")
 

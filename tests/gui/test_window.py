@@ -230,6 +230,10 @@ def test_demo_list_in_training_mode(open_window, root, pump, screenshot) -> None
     pump(lambda: window.card is not None and not window.busy, what="the picked card")
     assert "Петров Алексей Викторович" in screen_text(root)
     screenshot("06-training")
+    window.header.language_buttons["en"].invoke()
+    pump(lambda: "Demo subscribers" in screen_text(window.demo), what="the list in English")
+    assert "corp." in screen_text(window.demo)
+    assert "корп." not in screen_text(window.demo)
 
 
 def test_r1_note_for_corporate_and_vip(open_window, root, pump, screenshot) -> None:
@@ -299,6 +303,9 @@ def test_window_fits_1024x700(open_window, root, pump, screenshot) -> None:
     pump(window.demo.winfo_ismapped, what="the demo list after F4")
     pump(lambda: not panel.two_columns, what="the card in one column")
     assert panel.scroll.scrolls  # the stacked card scrolls instead of being cut off
+    assert panel.scroll.canvas.yview()[0] == 0.0
+    panel.balances.title.event_generate("<Button-5>")  # the wheel, over the card
+    pump(lambda: panel.scroll.canvas.yview()[0] > 0, what="the card to scroll")
     screenshot("07b-card-1024x700-demo", size="1024x700")
     window.search.entry.event_generate("<F4>")
     pump(lambda: not window.demo.winfo_ismapped(), what="the demo list hidden again")

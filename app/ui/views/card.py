@@ -113,7 +113,7 @@ class CardPanel(ttk.Frame):
                 + tariff.body.winfo_reqheight() + self.services_title.winfo_reqheight()
                 + SECTION_CHROME
             )
-            rows = max(MIN_SERVICE_ROWS, min(count, (room - around) // row_px))
+            rows = min(count, max(MIN_SERVICE_ROWS, (room - around) // row_px))
         if rows != current:
             tree.configure(height=rows)
 

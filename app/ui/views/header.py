@@ -26,7 +26,7 @@ class HeaderBar(ttk.Frame):
         self.salon = ttk.Label(self, style="HeaderInfo.TLabel")
         self.salon.grid(row=0, column=2, sticky="w", padx=(16, 0))
         self.training = ttk.Label(self, style="Training.TLabel")
-        self.training.grid(row=0, column=4, padx=(0, 18))
+        self.training.grid(row=0, column=4, padx=(12, 18))
         self.training.grid_remove()
         self.dot = ttk.Label(self, text="●", style="Dot.unknown.TLabel")
         self.dot.grid(row=0, column=5)

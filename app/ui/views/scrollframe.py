@@ -27,8 +27,11 @@ class ScrollFrame(ttk.Frame):
         self.canvas.bind("<Configure>", self._fit)
         self.inner.bind("<Configure>", self._fit)
         # The wheel scrolls the card while the pointer is over it (X11 sends buttons 4/5).
-        self.bind("<Enter>", self._bind_wheel)
-        self.bind("<Leave>", self._unbind_wheel)
+        # Bound on the toplevel, whose tag every widget carries: <Enter>/<Leave> on this
+        # frame would fire each time the pointer crosses into one of its children.
+        toplevel = self.winfo_toplevel()
+        for sequence in ("<Button-4>", "<Button-5>", "<MouseWheel>"):
+            toplevel.bind(sequence, self._wheel, add="+")
 
     def _fit(self, _event: tk.Event | None = None) -> None:
         width = self.canvas.winfo_width()
@@ -48,17 +51,10 @@ class ScrollFrame(ttk.Frame):
     def scrolls(self) -> bool:
         return self.inner.winfo_reqheight() > self.canvas.winfo_height()
 
-    def _bind_wheel(self, _event: tk.Event) -> None:
-        for sequence in ("<Button-4>", "<Button-5>", "<MouseWheel>"):
-            self.bind_all(sequence, self._wheel, add="+")
-
-    def _unbind_wheel(self, _event: tk.Event) -> None:
-        for sequence in ("<Button-4>", "<Button-5>", "<MouseWheel>"):
-            self.unbind_all(sequence)
-
     def _wheel(self, event: tk.Event) -> None:
-        if isinstance(event.widget, ttk.Treeview) or not self.scrolls:
-            return  # the services list scrolls itself
+        inside = str(event.widget).startswith(str(self) + ".")
+        if not inside or isinstance(event.widget, ttk.Treeview) or not self.scrolls:
+            return  # elsewhere, or the services list, which scrolls itself
         if event.num == 4 or getattr(event, "delta", 0) > 0:
             self.canvas.yview_scroll(-2, "units")
         else:
