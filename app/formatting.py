@@ -56,3 +56,17 @@ def age(delta: timedelta) -> str:
     if delta < timedelta(seconds=60):
         delta = timedelta(seconds=max(1, int(delta.total_seconds())))
     return format_timedelta(delta, locale=_locale(), threshold=1.5)
+
+
+def local_date(moment: datetime, timezone: str) -> str:
+    """A UTC instant as the calendar date in a region's zone: '30.11.2026' / '30 Nov 2026'."""
+    local = moment.astimezone(ZoneInfo(timezone))
+    pattern = "dd.MM.yyyy" if _locale().startswith("ru") else "dd MMM yyyy"
+    return _babel_datetime(local, pattern, locale=_locale())
+
+
+def ago(delta: timedelta) -> str:
+    """How long ago, with the language's own grammar: '15 минут назад', '1 минуту назад'."""
+    if delta < timedelta(seconds=60):
+        delta = timedelta(seconds=max(1, int(delta.total_seconds())))
+    return format_timedelta(-delta, add_direction=True, locale=_locale())

@@ -1,0 +1,1 @@
+"""Domain objects → display strings. No tkinter import here: tested without a screen."""

@@ -1,0 +1,215 @@
+"""A SubscriberCard → the strings the card view shows, in the current language.
+
+Money, dates and ages come from app.formatting (Babel); phone numbers from app.phone. Times
+that belong to the subscriber (their wall clock, the promised-payment due date, package expiry)
+are shown in the number's home-region zone; the age of saved data in the salon's own zone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from app import formatting
+from app.i18n import _, language
+from app.phone import format_msisdn
+from models.domain import (
+    Balances,
+    Money,
+    PackageKind,
+    PackageRemainder,
+    Region,
+    Subscriber,
+    SubscriberCard,
+    SubscriberStatus,
+    TariffClass,
+)
+
+
+@dataclass(frozen=True)
+class FieldView:
+    label: str
+    value: str
+    attention: bool = False  # the clerk should notice this value (drawn in the alert style)
+    note: str = ""  # a quieter second line under the value
+
+
+@dataclass(frozen=True)
+class PackageView:
+    label: str
+    amount: str  # "250 из 500 мин"
+    until: str  # "до 30.11.2026", or "" when it does not expire
+    fraction: float  # remaining / total in 0..1, drawn as a bar
+    attention: bool = False  # used up
+
+    @property
+    def value(self) -> str:
+        """The whole line: "250 из 500 мин, до 30.11.2026"."""
+        return f"{self.amount}, {self.until}" if self.until else self.amount
+
+
+@dataclass(frozen=True)
+class CardViewModel:
+    msisdn: str  # E.164
+    name: str
+    phone: str
+    status: str
+    blocked: bool
+    subscriber: tuple[FieldView, ...]
+    tariff: tuple[FieldView, ...]
+    services: tuple[str, ...]
+    balances: tuple[FieldView, ...]
+    packages: tuple[PackageView, ...]
+    assistant: tuple[FieldView, ...]
+    offline: bool
+    source_line: str
+    status_line: str
+
+    @property
+    def attention(self) -> tuple[str, ...]:
+        """Labels of the values that deserve attention (blocked, negative balance, debt)."""
+        fields = (*self.subscriber, *self.tariff, *self.balances, *self.assistant)
+        return tuple(field.label for field in fields if field.attention)
+
+
+def tariff_class_name(tariff_class: TariffClass) -> str:
+    names = {
+        TariffClass.MASS: _("mass"),
+        TariffClass.CORPORATE: _("corporate"),
+        TariffClass.VIP: _("VIP"),
+    }
+    return names[tariff_class]
+
+
+def status_name(status: SubscriberStatus) -> str:
+    return _("Active") if status is SubscriberStatus.ACTIVE else _("Blocked")
+
+
+def region_name(region: Region) -> str:
+    return region.name if language() == "ru" else region.name_en
+
+
+def present_card(card: SubscriberCard, now: datetime, salon_timezone: str) -> CardViewModel:
+    """`now` is UTC; `salon_timezone` is where the clerk sits (for "saved at 12:10")."""
+    subscriber = card.subscriber
+    blocked = subscriber.status is SubscriberStatus.BLOCKED
+    offline = card.source == "cache"
+    saved_at = formatting.local_datetime(card.fetched_at, salon_timezone)
+    if offline:
+        age = formatting.ago(max(now - card.fetched_at, timedelta(0)))
+        source_line = _("No connection — saved data from {when} ({age})").format(
+            when=saved_at, age=age
+        )
+        status_line = _("Showing saved data from {when}.").format(when=saved_at)
+    else:
+        source_line = _("Data from the operator's system")
+        status_line = _("Data received from the operator: {when}.").format(when=saved_at)
+    return CardViewModel(
+        msisdn=subscriber.msisdn,
+        name=subscriber.name,
+        phone=format_msisdn(subscriber.msisdn),
+        status=status_name(subscriber.status),
+        blocked=blocked,
+        subscriber=_subscriber_fields(subscriber, now),
+        tariff=_tariff_fields(subscriber),
+        services=tuple(service.name for service in subscriber.services),
+        balances=_balance_fields(card.balances, subscriber.region.timezone),
+        packages=tuple(
+            _package(package, subscriber.region.timezone) for package in card.balances.packages
+        ),
+        assistant=_assistant_fields(subscriber),
+        offline=offline,
+        source_line=source_line,
+        status_line=status_line,
+    )
+
+
+def _subscriber_fields(subscriber: Subscriber, now: datetime) -> tuple[FieldView, ...]:
+    blocked = subscriber.status is SubscriberStatus.BLOCKED
+    return (
+        FieldView(_("Phone number"), format_msisdn(subscriber.msisdn)),
+        FieldView(_("Status"), status_name(subscriber.status), attention=blocked),
+        FieldView(_("Home region"), region_name(subscriber.region)),
+        FieldView(_("Local time"), formatting.local_time(now, subscriber.region.timezone)),
+    )
+
+
+def _tariff_fields(subscriber: Subscriber) -> tuple[FieldView, ...]:
+    tariff = subscriber.tariff
+    return (
+        FieldView(_("Tariff"), tariff.name),
+        FieldView(_("Tariff class"), tariff_class_name(tariff.tariff_class)),
+        FieldView(
+            _("Monthly fee"),
+            _("{fee} a month").format(fee=formatting.money(tariff.monthly_fee)),
+        ),
+    )
+
+
+def _balance_fields(balances: Balances, home_timezone: str) -> tuple[FieldView, ...]:
+    debt = balances.promised_payment_debt
+    if debt.amount > 0:
+        due = balances.promised_payment_due
+        note = (
+            _("repay by {when}").format(
+                when=formatting.local_datetime(due, home_timezone, with_zone=True)
+            )
+            if due is not None
+            else ""
+        )
+        debt_field = FieldView(_("Promised payment"), formatting.money(debt), True, note)
+    else:
+        debt_field = FieldView(_("Promised payment"), _("no debt"))
+    return (
+        FieldView(_("Main balance"), formatting.money(balances.main), _negative(balances.main)),
+        FieldView(_("Bonus balance"), formatting.money(balances.bonus)),
+        debt_field,
+    )
+
+
+def _negative(value: Money) -> bool:
+    return value.amount < 0
+
+
+def _package(package: PackageRemainder, home_timezone: str) -> PackageView:
+    labels = {
+        PackageKind.MINUTES: _("Minutes"),
+        PackageKind.SMS: _("SMS"),
+        PackageKind.DATA: _("Internet"),
+    }
+    units = {"min": _("min"), "sms": _("SMS"), "MB": _("MB"), "GB": _("GB")}
+    amount = _("{remaining} of {total} {unit}").format(
+        remaining=formatting.quantity(package.remaining),
+        total=formatting.quantity(package.total),
+        unit=units.get(package.unit, package.unit),
+    )
+    until = (
+        _("until {date}").format(date=formatting.local_date(package.expires_at, home_timezone))
+        if package.expires_at is not None
+        else ""
+    )
+    fraction = float(package.remaining / package.total) if package.total > 0 else 0.0
+    return PackageView(
+        labels[package.kind],
+        amount,
+        until,
+        min(1.0, max(0.0, fraction)),
+        attention=package.remaining <= Decimal(0),
+    )
+
+
+def _assistant_fields(subscriber: Subscriber) -> tuple[FieldView, ...]:
+    # R1: no Assistant and no access code on corporate and VIP tariffs.
+    if subscriber.tariff.tariff_class in (TariffClass.CORPORATE, TariffClass.VIP):
+        state = _("not available on corporate and VIP tariffs (R1)")
+        return (FieldView(_("Assistant"), state),)
+    if subscriber.assistant_connected:
+        return (FieldView(_("Assistant"), _("connected")),)
+    return (
+        FieldView(
+            _("Assistant"),
+            _("not connected"),
+            note=_("Connecting it is free, with no monthly fee."),
+        ),
+    )

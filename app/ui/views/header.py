@@ -1,0 +1,73 @@
+"""The header bar: brand, salon and counter, training badge, online/offline, language."""
+
+from __future__ import annotations
+
+import tkinter as tk
+from collections.abc import Callable
+from tkinter import ttk
+
+from app.config import Settings
+from app.i18n import LANGUAGES, _, language
+from app.ui.presenters.connection import ConnectionView
+from app.ui.views.tclvar import TclVar
+
+
+class HeaderBar(ttk.Frame):
+    def __init__(
+        self, master: tk.Misc, settings: Settings, on_language: Callable[[str], None]
+    ) -> None:
+        super().__init__(master, style="Header.TFrame", padding=(14, 8))
+        self._settings = settings
+        self._on_language = on_language
+        self.columnconfigure(3, weight=1)
+        ttk.Label(self, text="С", style="Logo.TLabel").grid(row=0, column=0, padx=(0, 10))
+        self.brand = ttk.Label(self, style="Brand.TLabel")
+        self.brand.grid(row=0, column=1, sticky="w")
+        self.salon = ttk.Label(self, style="HeaderInfo.TLabel")
+        self.salon.grid(row=0, column=2, sticky="w", padx=(16, 0))
+        self.training = ttk.Label(self, style="Training.TLabel")
+        self.training.grid(row=0, column=4, padx=(12, 18))
+        self.training.grid_remove()
+        self.dot = ttk.Label(self, text="●", style="Dot.unknown.TLabel")
+        self.dot.grid(row=0, column=5)
+        self.connection = ttk.Label(self, style="HeaderInfo.TLabel", width=18)
+        self.connection.grid(row=0, column=6, sticky="w", padx=(4, 18))
+        self.language = TclVar(self, language())
+        switch = ttk.Frame(self, style="Header.TFrame")
+        switch.grid(row=0, column=7)
+        self.language_buttons: dict[str, ttk.Radiobutton] = {}
+        for code in LANGUAGES:
+            button = ttk.Radiobutton(
+                switch, text=code.upper(), value=code, variable=self.language.name,
+                style="Lang.Toolbutton", command=self._language_picked, takefocus=False,
+            )
+            button.pack(side="left")
+            self.language_buttons[code] = button
+        self._connection_view: ConnectionView | None = None
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.brand.configure(text=_("Salon — console"))
+        self.salon.configure(
+            text=_("{salon} · counter {counter}").format(
+                salon=self._settings.salon.name, counter=self._settings.salon.counter
+            )
+        )
+        self.training.configure(text=_("Training mode"))
+        self.language.set(language())
+
+    def set_training(self, training: bool) -> None:
+        if training:
+            self.training.grid()
+        else:
+            self.training.grid_remove()
+
+    def set_connection(self, view: ConnectionView) -> None:
+        if view == self._connection_view:
+            return  # polled every second: do not redraw what did not change
+        self._connection_view = view
+        self.dot.configure(style=f"Dot.{view.state}.TLabel")
+        self.connection.configure(text=view.text)
+
+    def _language_picked(self) -> None:
+        self._on_language(self.language.get())

@@ -1,0 +1,31 @@
+"""The status bar: what just happened (data age, messages) and the keyboard shortcuts."""
+
+from __future__ import annotations
+
+import tkinter as tk
+from tkinter import ttk
+
+from app.i18n import _
+
+
+class StatusBar(ttk.Frame):
+    def __init__(self, master: tk.Misc) -> None:
+        super().__init__(master, style="Status.TFrame")
+        ttk.Frame(self, style="Rule.TFrame", height=1).pack(side="top", fill="x")
+        self.message = ttk.Label(self, style="Status.TLabel", anchor="w")
+        self.message.pack(side="left", fill="x", expand=True)
+        self.keys = ttk.Label(self, style="Status.TLabel", anchor="e")
+        self.keys.pack(side="right")
+        self.retranslate()
+
+    @property
+    def text(self) -> str:
+        return str(self.message.cget("text"))
+
+    def set_message(self, text: str) -> None:
+        self.message.configure(text=text)
+
+    def retranslate(self) -> None:
+        self.keys.configure(
+            text=_("Enter — find   ·   Ctrl+L / F3 — phone field   ·   Esc — clear")
+        )

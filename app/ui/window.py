@@ -1,0 +1,313 @@
+"""The main window: wires the views to the services through the BackgroundRunner.
+
+Everything here runs on the Tk thread. Work that can wait on the network (building the
+services, a lookup, the demo list) goes to the runner; its answer comes back here.
+"""
+
+from __future__ import annotations
+
+import tkinter as tk
+from collections.abc import Callable
+from concurrent.futures import Future
+from datetime import UTC, datetime
+from functools import partial
+from tkinter import ttk
+from typing import TYPE_CHECKING
+
+from app import i18n
+from app.config import Settings
+from app.i18n import _
+from app.ui.presenters.card import CardViewModel, present_card
+from app.ui.presenters.connection import present_connection
+from app.ui.presenters.errors import present_error
+from app.ui.runner import BackgroundRunner
+from app.ui.theme import apply_theme
+from app.ui.training import TrainingPanel
+from app.ui.views.card import CardPanel
+from app.ui.views.demo import DemoList
+from app.ui.views.header import HeaderBar
+from app.ui.views.message import MessageArea
+from app.ui.views.search import SearchBar
+from app.ui.views.statusbar import StatusBar
+
+if TYPE_CHECKING:  # the registry pulls in the lookup service; the window only needs the type
+    from app.services.registry import Services
+    from models.domain import SubscriberCard
+
+POLL_CONNECTION_MS = 1000
+PROGRESS_AFTER_MS = 300  # show the progress bar only when a lookup is not instant
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class MainWindow:
+    def __init__(
+        self,
+        root: tk.Tk,
+        settings: Settings,
+        services: Services | None = None,
+        *,
+        runner: BackgroundRunner | None = None,
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        """Without `services` the window shows "Connecting…" until `connect()` or
+        `attach_services()` gives it some; a lookup typed meanwhile waits for them."""
+        self.root = root
+        self.settings = settings
+        self.runner = runner or BackgroundRunner(root)
+        self.clock = clock
+        self.services: Services | None = None
+        self.services_error: BaseException | None = None
+        self.card: SubscriberCard | None = None
+        self.busy = False
+        self._request = 0  # answers to an older request (before Esc) are dropped
+        self._pending: str | None = None  # a lookup typed before the services were ready
+        self._build_future: Future[Services] | None = None
+        self._progress_after: str | None = None
+        self._poll_after: str | None = None
+
+        apply_theme(root)
+        root.minsize(980, 640)
+        self._build()
+        self._bind_keys()
+        self.retranslate()
+        self.search.focus_field()
+        self.search.entry.focus_force()  # at launch the clerk types at once, no click first
+        self._poll()
+        if services is not None:
+            self.attach_services(services)
+
+    # -- services --------------------------------------------------------------------------
+    def connect(self, build_services: Callable[[], Services]) -> None:
+        """Build the services on a worker (the embedded sandbox takes about a second)."""
+        self._build_future = self.runner.submit(
+            build_services, self.attach_services, self.services_failed
+        )
+
+    def attach_services(self, services: Services) -> None:
+        self.services = services
+        self.services_error = None
+        self.header.set_training(services.training)
+        if services.demo_subscribers is not None:
+            if self.training is None:
+                self.training = TrainingPanel(
+                    self.root, self.body, self.search, self.runner, on_pick=self.lookup
+                )
+            self.training.load(services.demo_subscribers)
+        self._poll_connection()
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            self._start_lookup(pending)
+        self._refresh_status()
+
+    def services_failed(self, error: BaseException) -> None:
+        self.services_error = error
+        self._pending = None
+        self._set_busy(False)
+        self.message.show(present_error(error))
+        self._refresh_status()
+
+    # -- lookup ----------------------------------------------------------------------------
+    def lookup(self, text: str | None = None) -> None:
+        """Look up what is in the phone field (or `text`, put there first)."""
+        if text is not None:
+            self.search.set_text(text)
+        if self.busy:
+            return  # one lookup at a time; the button is disabled meanwhile
+        query = self.search.text
+        if self.services is None:
+            if self.services_error is not None:
+                self.message.show(present_error(self.services_error))
+                return
+            self._pending = query
+            self._set_busy(True)
+            return
+        self._start_lookup(query)
+
+    def _start_lookup(self, query: str) -> None:
+        assert self.services is not None
+        self._request += 1
+        self._set_busy(True)
+        service = self.services.lookup
+        self.runner.submit(
+            lambda: service.lookup(query),
+            partial(self._lookup_done, self._request),
+            partial(self._lookup_failed, self._request),
+        )
+
+    def _lookup_done(self, request: int, card: SubscriberCard) -> None:
+        if request != self._request:
+            return
+        self.card = card
+        self._poll_connection()  # the lookup just told us whether the operator answers
+        self.message.show(None)
+        self._set_busy(False)
+        self._show_card()
+        if self.card_panel.view is not None:  # the number as printed on a SIM card pack
+            self.search.set_text(self.card_panel.view.phone)
+        self.search.focus_field(select=True)  # the next number typed replaces this one
+
+    def _lookup_failed(self, request: int, error: BaseException) -> None:
+        if request != self._request:
+            return
+        # The card below would belong to another number: take it away with the error.
+        self.card = None
+        self._poll_connection()
+        self.card_panel.show(None)
+        self.message.show(present_error(error))
+        self._set_busy(False)
+        self.search.focus_field(select=False)  # keep the text so the clerk can fix it
+
+    def clear(self) -> None:
+        """Esc: ready for the next subscriber (and nothing of the last one left on screen)."""
+        self._request += 1
+        self._pending = None
+        self._set_busy(False)
+        self.search.set_text("")
+        self.card = None
+        self.card_panel.show(None)
+        self.message.show(None if self.services_error is None else self.message.view)
+        self.search.focus_field()
+        self._refresh_status()
+
+    def _show_card(self) -> None:
+        if self.card is None:
+            return
+        self.card_panel.show(self._present())
+        self._refresh_status()
+
+    def _present(self) -> CardViewModel:
+        assert self.card is not None
+        return present_card(self.card, self.clock(), self.settings.salon.timezone)
+
+    def _set_busy(self, busy: bool) -> None:
+        self.busy = busy
+        self.search.set_busy(busy)
+        self.root.configure(cursor="watch" if busy else "")
+        if self._progress_after is not None:
+            self.root.after_cancel(self._progress_after)
+            self._progress_after = None
+        if busy:
+            self._progress_after = self.root.after(PROGRESS_AFTER_MS, self._show_progress)
+        self._refresh_status()
+
+    def _show_progress(self) -> None:
+        self._progress_after = None
+        if self.busy:
+            self.search.show_progress(True)
+
+    # -- language, status, polling -----------------------------------------------------------
+    def set_language(self, code: str) -> None:
+        """Switch every visible text to the other language, keeping the card on screen."""
+        i18n.set_language(code)
+        self.retranslate()
+        if self.card is not None:
+            self._show_card()
+
+    def retranslate(self) -> None:
+        self.root.title(_("Salon — console"))
+        self.header.retranslate()
+        self.search.retranslate()
+        self.card_panel.retranslate()
+        self.status.retranslate()
+        if self.training is not None:
+            self.training.retranslate()
+        self._poll_connection()
+        self._refresh_status()
+
+    def _refresh_status(self) -> None:
+        if self.busy:
+            text = _("Connecting to the operator's system…") if self.services is None \
+                else _("Searching…")
+        elif self.services is None and self.services_error is None:
+            text = _("Connecting…")
+        elif self.services is None:
+            text = _("Not connected to the operator's system.")
+        elif self.card is not None:
+            text = self._present().status_line
+        else:
+            text = _("Ready. Type the subscriber's number and press Enter.")
+        self.status.set_message(text)
+
+    def _poll(self) -> None:
+        """Every second: the online/offline dot, and the card's clocks and data age."""
+        self._poll_connection()
+        if self.card is not None and not self.busy:
+            view = self._present()
+            if view != self.card_panel.view:
+                self.card_panel.show(view)
+        self._poll_after = self.root.after(POLL_CONNECTION_MS, self._poll)
+
+    def _poll_connection(self) -> None:
+        snapshot = self.services.connection.snapshot() if self.services else None
+        self.header.set_connection(present_connection(snapshot))
+
+    # -- training mode ---------------------------------------------------------------------
+    @property
+    def demo(self) -> DemoList | None:
+        return self.training.view if self.training is not None else None
+
+    def show_demo_panel(self, shown: bool) -> None:
+        if self.training is not None:
+            self.training.show(shown)
+
+    def _toggle_demo(self, _event: tk.Event) -> str:
+        if self.training is not None:
+            self.training.toggle()
+        return "break"
+
+    # -- layout and keys -------------------------------------------------------------------
+    def _build(self) -> None:
+        root = self.root
+        root.columnconfigure(0, weight=1)
+        root.rowconfigure(3, weight=1)
+        self.header = HeaderBar(root, self.settings, on_language=self.set_language)
+        self.header.grid(row=0, column=0, sticky="ew")
+        ttk.Frame(root, style="Accent.TFrame", height=3).grid(row=1, column=0, sticky="ew")
+        self.search = SearchBar(root, on_search=self.lookup, on_demo=self.show_demo_panel)
+        self.search.grid(row=2, column=0, sticky="ew")
+        self.body = ttk.PanedWindow(root, orient="horizontal")
+        self.body.grid(row=3, column=0, sticky="nsew", padx=16, pady=(6, 10))
+        main = ttk.Frame(self.body)
+        main.columnconfigure(0, weight=1)
+        main.rowconfigure(1, weight=1)
+        self.message = MessageArea(main)
+        self.message.grid(row=0, column=0, sticky="ew", pady=(0, 8))
+        self.message.show(None)
+        self.card_panel = CardPanel(main)
+        self.card_panel.grid(row=1, column=0, sticky="nsew")
+        self.body.add(main, weight=1)
+        self.training: TrainingPanel | None = None
+        self.status = StatusBar(root)
+        self.status.grid(row=4, column=0, sticky="ew")
+
+    def _bind_keys(self) -> None:
+        # On the toplevel: every widget in the window carries its bind tag.
+        # Cyrillic_de is the L key in the Russian layout, so Ctrl+L works in either layout.
+        for sequence in ("<Control-l>", "<Control-L>", "<Control-Cyrillic_de>",
+                         "<Control-Cyrillic_DE>", "<F3>"):
+            self.root.bind(sequence, self._focus_phone)
+        self.root.bind("<Escape>", lambda _event: self.clear())
+        self.root.bind("<F4>", self._toggle_demo)
+
+    def _focus_phone(self, _event: tk.Event) -> str:
+        self.search.focus_field(select=True)
+        return "break"
+
+    def close(self) -> None:
+        """Stop polling and the workers, and close the services (also ones still starting)."""
+        if self._poll_after is not None:
+            self.root.after_cancel(self._poll_after)
+            self._poll_after = None
+        self.runner.shutdown()
+        if self.services is not None:
+            self.services.close()
+        elif self._build_future is not None:
+            self._build_future.add_done_callback(_close_when_built)
+
+
+def _close_when_built(future: Future[Services]) -> None:
+    if not future.cancelled() and future.exception() is None:
+        future.result().close()

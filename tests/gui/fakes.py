@@ -1,0 +1,206 @@
+"""Fake operator data for the GUI tests: the real LookupService over a fake API and cache,
+so the window sees the same errors (bad number, not found, offline) as in production."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+from app.config import Settings, load_settings
+from app.errors import OperatorUnavailable, SubscriberNotFound
+from app.services.connection import ConnectionState
+from app.services.lookup import LookupService
+from app.services.registry import Services
+from models.domain import (
+    Balances,
+    DemoSubscriber,
+    Money,
+    PackageKind,
+    PackageRemainder,
+    Region,
+    ServiceRef,
+    Subscriber,
+    SubscriberCard,
+    SubscriberStatus,
+    TariffClass,
+    TariffRef,
+)
+
+NOW = datetime(2026, 11, 23, 9, 25, tzinfo=UTC)  # 12:25 in Moscow
+MOSCOW = Region("RU-MOW", "Москва", "Moscow", "Europe/Moscow")
+KOMI = Region("RU-KO", "Республика Коми", "Komi Republic", "Europe/Moscow")
+BASHKIRIA = Region("RU-BA", "Республика Башкортостан", "Bashkortostan", "Asia/Yekaterinburg")
+
+IVANOVA = "+79161234567"
+PETROV = "+79031112233"
+SIDOROV = "+79257654321"
+UNKNOWN = "+79990001122"
+
+
+def rub(value: str) -> Money:
+    return Money(Decimal(value))
+
+
+SERVICES = tuple(
+    ServiceRef(code, name)
+    for code, name in [
+        ("GUARD", "Антивирус"), ("BEEP", "Гудок"), ("CALLER", "Кто звонил"),
+        ("ROAM", "Путешествуй по России"), ("MUSIC", "Музыка"), ("CLOUD", "Облако 100 ГБ"),
+        ("FORWARD", "Переадресация"), ("BLACK", "Чёрный список"),
+        ("GEO", "Где ребёнок"), ("CONF", "Конференц-связь"), ("WAIT", "Ожидание вызова"),
+        ("SMSPRO", "SMS Pro"), ("KIOSK", "Журналы и книги"), ("TV", "ТВ онлайн"),
+        ("SAFE", "Безопасный интернет"), ("HIDE", "Антиопределитель номера"),
+    ]
+)
+
+
+def card_subscribers() -> dict[str, tuple[Subscriber, Balances]]:
+    ivanova = Subscriber(
+        IVANOVA, "Иванова Мария Петровна", SubscriberStatus.ACTIVE, MOSCOW,
+        TariffRef("SMART", "Смарт", TariffClass.MASS, rub("450.00")),
+        SERVICES, assistant_connected=False, version=3,
+    )
+    ivanova_balances = Balances(
+        main=rub("-123.45"),
+        bonus=rub("50.00"),
+        promised_payment_debt=rub("100.00"),
+        promised_payment_due=datetime(2026, 11, 26, 21, 0, tzinfo=UTC),
+        packages=(
+            PackageRemainder(PackageKind.MINUTES, Decimal(250), Decimal(500), "min",
+                             datetime(2026, 11, 30, 20, 0, tzinfo=UTC)),
+            PackageRemainder(PackageKind.SMS, Decimal(0), Decimal(100), "sms",
+                             datetime(2026, 11, 30, 20, 0, tzinfo=UTC)),
+            PackageRemainder(PackageKind.DATA, Decimal(3072), Decimal(10240), "MB",
+                             datetime(2026, 11, 30, 20, 0, tzinfo=UTC)),
+        ),
+    )
+    petrov = Subscriber(
+        PETROV, "Петров Алексей Викторович", SubscriberStatus.ACTIVE, KOMI,
+        TariffRef("BIZ", "Бизнес Про", TariffClass.CORPORATE, rub("1200.00")),
+        (SERVICES[0],), assistant_connected=False, version=1,
+    )
+    sidorov = Subscriber(
+        SIDOROV, "Сидоров Ильдар Маратович", SubscriberStatus.BLOCKED, BASHKIRIA,
+        TariffRef("PLAT", "Платиновый", TariffClass.VIP, rub("3500.00")),
+        (), assistant_connected=False, version=7,
+    )
+    plain = Balances(rub("812.30"), rub("0.00"), rub("0.00"), None, ())
+    return {
+        IVANOVA: (ivanova, ivanova_balances),
+        PETROV: (petrov, plain),
+        SIDOROV: (sidorov, plain),
+    }
+
+
+class Clock:
+    def __init__(self, now: datetime = NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@dataclass
+class FakeOperator:
+    """The operator API as the lookup sees it; `gate` lets a test hold an answer back."""
+
+    data: dict[str, tuple[Subscriber, Balances]] = field(default_factory=card_subscribers)
+    offline: bool = False
+    gate: threading.Event | None = None
+    calls: list[str] = field(default_factory=list)
+
+    def subscriber(self, msisdn: str) -> Subscriber:
+        self.calls.append(msisdn)
+        if self.gate is not None and not self.gate.wait(timeout=10):
+            raise OperatorUnavailable("test gate was never opened")
+        if self.offline:
+            raise OperatorUnavailable(
+                "Нет связи с системой оператора." if _ru() else "No connection to the operator."
+            )
+        if msisdn not in self.data:
+            raise SubscriberNotFound(f"Абонент с номером {msisdn} не найден.")
+        return self.data[msisdn][0]
+
+    def balances(self, msisdn: str) -> Balances:
+        return self.data[msisdn][1]
+
+
+def _ru() -> bool:
+    from app.i18n import language
+
+    return language() == "ru"
+
+
+class DictCache:
+    def __init__(self) -> None:
+        self.cards: dict[str, SubscriberCard] = {}
+
+    def get(self, msisdn: str) -> SubscriberCard | None:
+        return self.cards.get(msisdn)
+
+    def put(self, card: SubscriberCard) -> None:
+        self.cards[card.subscriber.msisdn] = card
+
+    def forget(self, msisdn: str) -> None:
+        self.cards.pop(msisdn, None)
+
+
+def demo_world() -> list[DemoSubscriber]:
+    rows = []
+    for msisdn, (subscriber, balances) in card_subscribers().items():
+        rows.append(DemoSubscriber(
+            msisdn, subscriber.name, subscriber.tariff.code, subscriber.tariff.tariff_class,
+            subscriber.region.code, subscriber.status, subscriber.assistant_connected,
+            balances.promised_payment_debt.amount > 0, heavy=False,
+        ))
+    surnames = ["Смирнов", "Кузнецов", "Попов", "Васильев", "Соколов", "Михайлов",
+                "Новиков", "Фёдоров", "Морозов", "Волков"]
+    names = ["Андрей Ильич", "Олег Сергеевич", "Глеб Петрович", "Денис Юрьевич",
+             "Роман Олегович", "Павел Андреевич"]
+    for index in range(60):  # enough rows to scroll
+        rows.append(DemoSubscriber(
+            f"+7916555{index:04d}", f"{surnames[index % 10]} {names[index % 6]}", "SMART",
+            TariffClass.CORPORATE if index % 11 == 0 else TariffClass.MASS, "RU-MOW",
+            SubscriberStatus.BLOCKED if index % 13 == 5 else SubscriberStatus.ACTIVE,
+            index % 3 == 0, index % 5 == 1, heavy=index % 7 == 0,
+        ))
+    return rows
+
+
+def write_settings(folder: Path, language: str = "ru") -> Settings:
+    ini = folder / "salon.ini"
+    ini.write_text(
+        "[salon]\n"
+        "name = Салон «Тверская, 12»\n"
+        "counter = 2\n"
+        f"language = {language}\n"
+        "[paths]\n"
+        f"data_dir = {folder}\n",
+        encoding="utf-8",
+    )
+    return load_settings(ini)
+
+
+def make_services(
+    settings: Settings,
+    operator: FakeOperator,
+    clock: Clock,
+    *,
+    training: bool = False,
+    cache: DictCache | None = None,
+) -> Services:
+    connection = ConnectionState(clock=clock)
+    lookup = LookupService(operator, cache or DictCache(), connection, clock=clock)
+    return Services(
+        settings=settings,
+        lookup=lookup,
+        connection=connection,
+        demo_subscribers=demo_world if training else None,
+    )
+
+
+def fetched(minutes_ago: int) -> datetime:
+    return NOW - timedelta(minutes=minutes_ago)
