@@ -8,6 +8,7 @@ from typing import TextIO
 from app.cli import Wiring
 from app.commands.output import print_json
 from app.phone import parse_msisdn
+from app.services.connection import utc_now
 from models.card_codec import card_to_dict
 
 
@@ -24,7 +25,8 @@ def run(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
     if args.json:
         print_json(card_to_dict(card), out)
         return
-    from app.ui.presenters.card import present_card  # plain text, no tkinter
+    from app.ui.presenters.card import card_text_lines, present_card  # no tkinter
 
-    for line in present_card(card).as_text_lines():
+    view = present_card(card, utc_now(), wiring.services().settings.salon.timezone)
+    for line in card_text_lines(view):
         print(line, file=out)

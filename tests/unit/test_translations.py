@@ -13,28 +13,36 @@ from resources import RESOURCES
 ROOT = Path(__file__).resolve().parents[2]
 
 
+PO = RESOURCES / "locale" / "ru" / "LC_MESSAGES" / "salon.po"
+
+
 def translatable_strings() -> dict[str, str]:
     """msgid → where it is, for every `_("...")` call under app/."""
     found: dict[str, str] = {}
     for path in sorted((ROOT / "app").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (
-                isinstance(node, ast.Call)
-                and isinstance(node.func, ast.Name)
-                and node.func.id == "_"
-                and node.args
-                and isinstance(node.args[0], ast.Constant)
-                and isinstance(node.args[0].value, str)
-            ):
-                found.setdefault(node.args[0].value, f"{path.relative_to(ROOT)}:{node.lineno}")
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "_":
+                where = f"{path.relative_to(ROOT)}:{node.lineno}"
+                argument = node.args[0] if node.args else None
+                assert isinstance(argument, ast.Constant) and isinstance(argument.value, str), (
+                    f"{where}: _() needs a literal string to be extractable"
+                )
+                found.setdefault(argument.value, where)
     return found
 
 
 def russian_catalog() -> dict[str, str]:
-    path = RESOURCES / "locale" / "ru" / "LC_MESSAGES" / "salon.po"
-    with path.open("rb") as handle:
+    with PO.open("rb") as handle:
         catalog = read_po(handle, locale="ru")
     return {str(m.id): str(m.string) for m in catalog if m.id and isinstance(m.id, str)}
+
+
+def test_catalog_is_a_valid_utf8_po_file() -> None:
+    with PO.open("rb") as handle:
+        catalog = read_po(handle, locale="ru")
+    assert dict(catalog.mime_headers)["Content-Type"].lower() == "text/plain; charset=utf-8"
+    assert catalog.num_plurals == 3
+    assert not [message.id for message in catalog if message.id and message.fuzzy]
 
 
 def test_every_visible_string_has_a_russian_translation() -> None:

@@ -213,3 +213,29 @@ def _assistant_fields(subscriber: Subscriber) -> tuple[FieldView, ...]:
             note=_("Connecting it is free, with no monthly fee."),
         ),
     )
+
+
+def card_text_lines(view: CardViewModel) -> list[str]:
+    """The same card as plain text, for `salon lookup` without --json."""
+    lines = [f"{view.name}    {view.phone}", view.source_line]
+
+    def section(title: str, fields: tuple[FieldView, ...]) -> None:
+        lines.extend(["", title])
+        width = max((len(field.label) for field in fields), default=0)
+        for field in fields:
+            mark = " !" if field.attention else ""
+            lines.append(f"  {field.label:<{width}}  {field.value}{mark}")
+            if field.note:
+                lines.append(f"  {'':<{width}}  {field.note}")
+
+    section(_("Subscriber"), view.subscriber)
+    section(_("Tariff and services"), view.tariff)
+    if view.services:
+        lines.append("  " + _("Connected services: {count}").format(count=len(view.services)))
+        lines.extend(f"    – {name}" for name in view.services)
+    section(_("Balances"), view.balances)
+    if view.packages:
+        section(_("Packages"), tuple(FieldView(p.label, p.value, p.attention)
+                                     for p in view.packages))
+    section(_("Electronic Assistant"), view.assistant)
+    return lines

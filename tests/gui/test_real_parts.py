@@ -1,0 +1,38 @@
+"""The window on the real parts: the embedded sandbox over loopback HTTP and the SQLite store,
+wired by app.main exactly as `salon` does it."""
+
+from __future__ import annotations
+
+import tkinter as tk
+from pathlib import Path
+
+from app.config import load_settings
+from app.main import build_services
+from app.ui.window import MainWindow
+from tests.conftest import write_ini
+from tests.gui.helpers import screen_text
+
+
+def test_a_number_and_enter_show_the_real_card(
+    root: tk.Tk, pump, screenshot, tmp_path: Path
+) -> None:
+    settings = load_settings(write_ini(tmp_path, salon={"language": "ru"}))
+    window = MainWindow(root, settings)
+    try:
+        window.connect(lambda: build_services(settings))
+        pump(lambda: window.services is not None, timeout=30, what="the services to start")
+        window.search.set_text("8 (911) 987-65-43")
+        window.search.entry.focus_force()
+        window.search.entry.event_generate("<Return>")
+        pump(lambda: window.card is not None and not window.busy, timeout=15,
+             what="the card from the sandbox")
+        text = screen_text(root)
+        assert "+7 911 987-65-43" in text
+        assert "Санкт-Петербург" in text
+        assert "Обещанный платёж" in text and "погасить до" in text  # the showcase debt
+        assert "Учебный режим" in text  # embedded = the training sandbox
+        assert window.card.subscriber.msisdn == "+79119876543"
+        assert window.card.source == "api"
+        screenshot("10-real-sandbox-card")
+    finally:
+        window.close()
