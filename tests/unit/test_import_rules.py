@@ -15,6 +15,7 @@ RULES: list[tuple[str, set[str]]] = [
     ("app/operator_api", {"tkinter", "sandbox"}),
     ("app/ui", {"peewee", "playhouse", "httpx", "cups", "reportlab", "sandbox", "models.db",
                 "models.tables", "models.card_cache", "app.operator_api"}),
+    ("app/ui/presenters", {"tkinter"}),
     ("sandbox", {"app", "models", "printing", "resources", "tkinter"}),
 ]
 
