@@ -72,6 +72,8 @@ def write(log: DailyLog, path: Path, words: Labels, progress: Progress | None) -
 def _text(sheet: Worksheet, row: int, col: int, value: str, formats: _Formats,
           fmt: Format | None = None) -> None:
     shown = visible(value)
+    if not shown:
+        return  # a truly empty cell: Excel's filter lists it under "(Blanks)"
     style = formats.quoted if is_formula_like(shown) else fmt or formats.text
     sheet.write_string(row, col, shown, style)
 
