@@ -157,7 +157,9 @@ def append(
     """Add one entry at the end of the chain, in its own transaction (or the caller's).
 
     The last hash is read and the new row written under one lock, so concurrent appends from
-    several threads or counters queue up instead of chaining to the same predecessor.
+    several threads or counters queue up instead of chaining to the same predecessor. Inside a
+    caller's transaction it joins it (a savepoint): on SQLite that transaction should then have
+    begun IMMEDIATE, or upgrading its read lock may fail with "database is locked".
     """
     db = database.obj
     with database.atomic("IMMEDIATE") if is_sqlite(db) else database.atomic():
