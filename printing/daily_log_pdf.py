@@ -39,6 +39,8 @@ HEADER_H, FOOTER_H = 44.0, 18.0
 BODY_TOP, BODY_BOTTOM = PAGE_H - MARGIN - HEADER_H, MARGIN + FOOTER_H
 MAX_LINES = int((BODY_TOP - BODY_BOTTOM - 3 * LEADING) // LEADING) - 2
 HASH_SHOWN = 12  # leading hex digits of each entry's hash in the table
+# №, time, clerk, counter, subscriber, action, result, detail / reason, hash: 786 pt in all
+ENTRY_WIDTHS = (36.0, 42.0, 64.0, 44.0, 68.0, 116.0, 52.0, 294.0, 70.0)
 GRID = HexColor("#B0B7C3")
 HEAD_FILL = HexColor("#DDE4EE")
 FILLS = {AuditResult.REFUSED: HexColor("#FFF3C4"), AuditResult.FAILED: HexColor("#FFD9DD")}
@@ -121,16 +123,14 @@ def _last_hash(log: DailyLog, words: Labels) -> str:
 
 
 def _entry_columns(words: Labels) -> list[Column]:
-    return [
-        Column(words.seq, 36, right=True), Column(words.time, 42), Column(words.clerk, 64),
-        Column(words.counter, 44), Column(words.subscriber, 68), Column(words.action, 116),
-        Column(words.result, 52), Column(f"{words.detail} / {words.reason}", 294),
-        Column(words.hash, 70),
-    ]
+    titles = (words.seq, words.time, words.clerk, words.counter, words.subscriber,
+              words.action, words.result, f"{words.detail} / {words.reason}", words.hash)
+    return [Column(title, width, right=title == words.seq)
+            for title, width in zip(titles, ENTRY_WIDTHS, strict=True)]
 
 
 def _entry_row(log: DailyLog, words: Labels, entry: JournalEntry) -> Row:
-    widths = (36, 42, 64, 44, 68, 116, 52, 294, 70)
+    widths = ENTRY_WIDTHS
     notes = list(_wrap(visible(entry.detail), widths[7])) if entry.detail else []
     if entry.reason:
         notes += _wrap(f"{words.reason}: {visible(entry.reason)}", widths[7])

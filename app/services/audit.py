@@ -75,6 +75,8 @@ class AuditJournal:
     def verify(self, clerk: str = "", *, expect_hash: str | None = None) -> ChainReport:
         """Check the whole chain (and, if given, that the entry with `expect_hash` — a daily
         log's last hash — is still in it); record the check itself; return the report."""
+        if expect_hash is not None:
+            expect_hash = expect_hash.strip().lower()  # as copied from a printed log
         if expect_hash is not None and not _HASH.fullmatch(expect_hash):
             raise InputError(_("A journal hash is 64 hexadecimal digits (0-9, a-f)."))
         try:
