@@ -16,7 +16,7 @@ from typing import Protocol, TextIO
 from app.errors import SalonError
 from app.services.registry import Services
 
-COMMAND_GROUPS = ["lookup", "sandbox", "credentials"]
+COMMAND_GROUPS = ["lookup", "sandbox", "credentials", "audit", "log"]
 
 
 class Wiring(Protocol):

@@ -31,8 +31,50 @@ def _v1_card_cache(db: Database) -> None:
     db.execute_sql("CREATE INDEX IF NOT EXISTS cached_card_fetched_at ON cached_card (fetched_at)")
 
 
+def _v2_audit_journal(db: Database) -> None:
+    """The audit journal (models/audit.py): append-only, so the database itself refuses to
+    change or remove a row; the hash chain catches whoever drops these triggers first."""
+    db.execute_sql(
+        "CREATE TABLE IF NOT EXISTS audit_entry ("
+        " seq INTEGER NOT NULL PRIMARY KEY,"
+        " at TIMESTAMP NOT NULL,"
+        " clerk TEXT NOT NULL,"
+        " salon TEXT NOT NULL,"
+        " counter TEXT NOT NULL,"
+        " subscriber TEXT NOT NULL,"
+        " action TEXT NOT NULL,"
+        " result TEXT NOT NULL,"
+        " detail TEXT NOT NULL,"
+        " reason TEXT NOT NULL,"
+        " prev_hash TEXT NOT NULL,"
+        " hash TEXT NOT NULL UNIQUE)"
+    )
+    db.execute_sql("CREATE INDEX IF NOT EXISTS audit_entry_at ON audit_entry (at)")
+    refusal = "the audit journal is append-only"
+    if isinstance(db, PostgresqlDatabase):
+        db.execute_sql(
+            "CREATE OR REPLACE FUNCTION audit_entry_append_only() RETURNS trigger"
+            f" LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '{refusal}'; END $$"
+        )
+        db.execute_sql(
+            "CREATE TRIGGER audit_entry_no_change BEFORE UPDATE OR DELETE ON audit_entry"
+            " FOR EACH ROW EXECUTE FUNCTION audit_entry_append_only()"
+        )
+        db.execute_sql(
+            "CREATE TRIGGER audit_entry_no_truncate BEFORE TRUNCATE ON audit_entry"
+            " FOR EACH STATEMENT EXECUTE FUNCTION audit_entry_append_only()"
+        )
+        return
+    for event in ("UPDATE", "DELETE"):
+        db.execute_sql(
+            f"CREATE TRIGGER IF NOT EXISTS audit_entry_no_{event.lower()}"
+            f" BEFORE {event} ON audit_entry BEGIN SELECT RAISE(ABORT, '{refusal}'); END"
+        )
+
+
 MIGRATIONS: dict[int, Migration] = {
     1: _v1_card_cache,
+    2: _v2_audit_journal,
 }
 LATEST = max(MIGRATIONS)
 

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from app.config import Settings
 from app.services.connection import ConnectionState
 from app.services.lookup import LookupService
 from models.domain import DemoSubscriber
+
+if TYPE_CHECKING:  # these import peewee; built (and imported) by app/main.py when needed
+    from app.services.audit import AuditJournal
+    from app.services.daily_log import DailyLogService
 
 
 @dataclass
@@ -18,6 +23,9 @@ class Services:
     connection: ConnectionState
     # The sandbox's demo subscribers, or None when talking to a live operator API.
     demo_subscribers: Callable[[], list[DemoSubscriber]] | None = None
+    # The audit journal and the manager's daily log (None until app/main.py builds them).
+    audit: AuditJournal | None = None
+    daily_log: DailyLogService | None = None
     close: Callable[[], None] = field(default=lambda: None)
 
     @property

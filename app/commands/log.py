@@ -1,0 +1,62 @@
+"""salon log export --date YYYY-MM-DD --format xlsx|csv|pdf -o PATH"""
+
+from __future__ import annotations
+
+import argparse
+import re
+from datetime import date
+from pathlib import Path
+from typing import TextIO
+
+from app.cli import Wiring
+from app.errors import InputError, SalonError
+from app.i18n import _
+
+FORMATS = ("xlsx", "csv", "pdf")
+# Clerk accounts are not wired into the CLI yet: until they are, the CLI acts as the console.
+CLI_CLERK = ""
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    log = commands.add_parser("log", help="the manager's daily log")
+    subcommands = log.add_subparsers(dest="log_command", required=True, metavar="SUBCOMMAND")
+    export = subcommands.add_parser(
+        "export", help="write one day's log as XLSX, CSV or PDF",
+        description="Every journal entry of the salon's local day, totals per clerk and per "
+                    "operation, refusals and failures, and the journal's last hash for the day. "
+                    "A day without entries gives an empty log; a day to come is refused. "
+                    "The file is written whole or not at all.",
+    )
+    export.add_argument("--date", required=True, metavar="YYYY-MM-DD",
+                        help="the day, in the salon's time zone")
+    export.add_argument("--format", choices=FORMATS, metavar="{xlsx,csv,pdf}",
+                        help="default: from the file name's extension")
+    export.add_argument("-o", "--output", required=True, type=Path, metavar="PATH",
+                        help="the file to write (replaced if it exists)")
+    export.add_argument("--language", choices=("ru", "en"), default="ru",
+                        help="the document's language (default ru)")
+    export.set_defaults(handler=run_export)
+
+
+def parse_day(text: str) -> date:
+    """Exactly YYYY-MM-DD (date.fromisoformat alone would also take 20261123)."""
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+        try:
+            return date.fromisoformat(text.strip())
+        except ValueError:
+            pass
+    raise InputError(_("{text} is not a date: write it as YYYY-MM-DD, e.g. 2026-11-23.")
+                     .format(text=text))
+
+
+def run_export(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
+    day = parse_day(args.date)
+    fmt = args.format or args.output.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise InputError(_("Give --format xlsx, csv or pdf, or a file name ending in one."))
+    service = wiring.services().daily_log
+    if service is None:
+        raise SalonError(_("The daily log is not available in this console."))
+    written = service.export(day, fmt, args.output, clerk=CLI_CLERK, language=args.language)
+    print(_("The log for {day} is saved: {path}").format(day=day.isoformat(), path=written),
+          file=out)

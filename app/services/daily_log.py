@@ -1,0 +1,112 @@
+"""Use case: the manager's log of one day — view data for the screen, and a file to keep.
+
+A day is the salon's local calendar day (salon.ini `timezone`). The log holds every journal
+entry of it, totals per clerk and per operation, the refusals and failures, and the journal's
+last hash for the day, which later proves the journal up to then was not rewritten
+(`salon audit verify --expect-hash`). A day without entries gives an empty log; a day still to
+come is refused.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from app.config import SalonSettings
+from app.errors import InputError, SalonError
+from app.i18n import _
+from app.services.audit import AuditJournal
+from app.services.connection import Clock, utc_now
+from models.audit import AuditAction, AuditResult
+from models.daily_log import DailyLog, Progress
+
+log = logging.getLogger(__name__)
+
+FORMATS = ("xlsx", "csv", "pdf")
+
+
+class DailyLogService:
+    def __init__(self, journal: AuditJournal, salon: SalonSettings,
+                 clock: Clock = utc_now) -> None:
+        self._journal = journal
+        self._salon = salon
+        self._zone = ZoneInfo(salon.timezone)
+        self._clock = clock
+
+    def today(self) -> date:
+        """The salon's local date now (the date picker's default)."""
+        return self._clock().astimezone(self._zone).date()
+
+    def daily_log(self, day: date) -> DailyLog:
+        """Everything recorded on `day` (local), in chain order, with its totals."""
+        if day > self.today():
+            raise InputError(_("{day} has not come yet: there is no log for it.").format(
+                day=day.isoformat()))
+        start, end = self.bounds(day)
+        entries = self._journal.entries(start, end)
+        last = self._journal.last_entry(before=end)
+        return DailyLog(
+            salon_id=self._salon.id, salon_name=self._salon.name, day=day,
+            timezone=self._salon.timezone, generated_at=self._clock(), entries=tuple(entries),
+            last_seq=last.seq if last else None, last_hash=last.hash if last else None,
+        )
+
+    def bounds(self, day: date) -> tuple[datetime, datetime]:
+        """The day's [start, end) in UTC: local midnight to the next local midnight."""
+        start = datetime.combine(day, time(0), self._zone)
+        end = datetime.combine(day + timedelta(days=1), time(0), self._zone)
+        return start.astimezone(ZoneInfo("UTC")), end.astimezone(ZoneInfo("UTC"))
+
+    def export(
+        self, day: date, fmt: str, path: Path, *, clerk: str = "", language: str = "ru",
+        progress: Progress | None = None,
+    ) -> Path:
+        """Write the day's log as `fmt` (xlsx, csv or pdf) to `path`, all or nothing, and record
+        the export in the journal. Returns the path written. InputError (nothing written) for a
+        bad format, date or path; SalonError when writing fails."""
+        detail = f"{day.isoformat()} {fmt}"
+        try:
+            path = self._checked_target(fmt, path)
+            daily = self.daily_log(day)
+        except InputError as error:
+            self._journal.record(clerk, AuditAction.EXPORT, AuditResult.REFUSED,
+                                 detail=detail, reason=str(error))
+            raise
+        from printing.atomic import atomic_output
+        from printing.daily_log import render
+
+        try:
+            with atomic_output(path) as temp:
+                render(daily, fmt, temp, language=language, progress=progress)
+        except OSError as error:
+            log.exception("daily log export to %s failed", path)
+            message = _("The log could not be written to {path}: {error}").format(
+                path=path, error=error.strerror or error)
+            self._journal.record(clerk, AuditAction.EXPORT, AuditResult.FAILED,
+                                 detail=detail, reason=message)
+            raise SalonError(message) from error
+        self._journal.record(clerk, AuditAction.EXPORT, detail=f"{detail} {path.name}")
+        return path
+
+    @staticmethod
+    def _checked_target(fmt: str, path: Path) -> Path:
+        if fmt not in FORMATS:
+            raise InputError(_("Unknown format {format}: choose xlsx, csv or pdf.").format(
+                format=fmt))
+        path = path.expanduser()
+        suffix = path.suffix.lower().lstrip(".")
+        if suffix in FORMATS and suffix != fmt:
+            raise InputError(_("The file name {name} does not match the format {format}.")
+                             .format(name=path.name, format=fmt))
+        folder = path.parent.resolve()
+        if path.is_dir():
+            raise InputError(_("{path} is a folder: give a file name.").format(path=path))
+        if not folder.is_dir():
+            raise InputError(_("The folder {folder} does not exist.").format(folder=folder))
+        if not os.access(folder, os.W_OK):
+            raise InputError(_("The folder {folder} cannot be written to.").format(
+                folder=folder))
+        return folder / path.name

@@ -1,0 +1,322 @@
+"""The daily log as a PDF for print: A4 landscape, DejaVu Sans (Cyrillic), drawn on the canvas.
+
+A day can hold ten thousand entries, so there is no platypus Table: the rows are wrapped and
+paginated first (which gives the page count for "Страница N из M"), then drawn straight onto the
+canvas, the table header repeated on every page. Cell text is escaped (printing.text), so a
+line break typed into a reason shows as \\n inside its own row and cannot pose as an entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from reportlab.lib.colors import Color, HexColor
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+from models.audit import AuditResult, JournalEntry
+from models.daily_log import DailyLog, Progress, Tally
+from printing.daily_log import (
+    PROGRESS_EVERY,
+    Labels,
+    action_label,
+    clerk_label,
+    date_text,
+    generated_text,
+    offset_text,
+)
+from printing.fonts import BOLD, REGULAR, register_cyrillic_fonts
+from printing.text import visible
+
+PAGE_W, PAGE_H = landscape(A4)
+MARGIN = 28.0
+SIZE, LEADING, PAD = 7.5, 9.0, 2.0
+HEADER_H, FOOTER_H = 44.0, 18.0
+BODY_TOP, BODY_BOTTOM = PAGE_H - MARGIN - HEADER_H, MARGIN + FOOTER_H
+MAX_LINES = int((BODY_TOP - BODY_BOTTOM - 3 * LEADING) // LEADING) - 2
+HASH_SHOWN = 12  # leading hex digits of each entry's hash in the table
+# №, time, clerk, counter, subscriber, action, result, detail / reason, hash: 786 pt in all
+ENTRY_WIDTHS = (36.0, 42.0, 64.0, 44.0, 68.0, 116.0, 52.0, 294.0, 70.0)
+GRID = HexColor("#B0B7C3")
+HEAD_FILL = HexColor("#DDE4EE")
+FILLS = {AuditResult.REFUSED: HexColor("#FFF3C4"), AuditResult.FAILED: HexColor("#FFD9DD")}
+
+
+@dataclass(frozen=True)
+class Column:
+    title: str
+    width: float
+    right: bool = False
+
+
+@dataclass
+class Row:
+    cells: list[Sequence[str]]  # wrapped lines per cell
+    fill: Color | None = None
+    bold: bool = False
+
+    @property
+    def height(self) -> float:
+        return max(len(lines) for lines in self.cells) * LEADING + 2 * PAD
+
+
+@dataclass
+class Page:
+    items: list[tuple[str, float, object]] = field(default_factory=list)  # (kind, top y, what)
+
+
+def write(log: DailyLog, path: Path, words: Labels, progress: Progress | None) -> None:
+    register_cyrillic_fonts()
+    total = len(log.entries)
+    # Layout is about half the work and drawing the other half; progress counts entry rows.
+    laid_out = None if progress is None else lambda done: progress(done // 2, total)
+    pages = _paginate(_blocks(log, words), laid_out)
+    canvas = Canvas(str(path), pagesize=(PAGE_W, PAGE_H), pageCompression=1)
+    canvas.setTitle(words.title.format(day=date_text(log)))
+    canvas.setAuthor(visible(f"{log.salon_name} ({log.salon_id})"))
+    for number, page in enumerate(pages, 1):
+        _page_frame(canvas, log, words, number, len(pages))
+        for kind, top, what in page.items:
+            _DRAW[kind](canvas, top, what)
+        canvas.showPage()
+        if progress is not None and number % 10 == 0:
+            progress(total // 2 + total * number // (2 * len(pages)), total)
+    canvas.save()
+    if progress is not None:
+        progress(total, total)
+
+
+# --- what goes on the pages, in order -------------------------------------------------------
+
+def _blocks(log: DailyLog, words: Labels) -> Iterator[tuple[str, object]]:
+    totals = log.totals
+    yield "text", (f"{words.entries_count}: {totals.total}    {words.done}: {totals.done}    "
+                   f"{words.refused}: {totals.refused}    {words.failed}: {totals.failed}")
+    yield "text", f"{words.last_hash}: {_last_hash(log, words)}"
+    yield "space", LEADING
+    entry_columns = _entry_columns(words)
+    if log.entries:
+        yield "table", (entry_columns, (_entry_row(log, words, e) for e in log.entries))
+    else:
+        yield "text", words.no_entries
+    yield "heading", words.by_clerk
+    yield "table", _tally_table(words, log.by_clerk, clerks=True, grand=totals)
+    yield "heading", words.by_action
+    yield "table", _tally_table(words, log.by_action, clerks=False, grand=totals)
+    yield "heading", words.problems
+    if log.problems:
+        yield "table", (entry_columns, (_entry_row(log, words, e) for e in log.problems))
+    else:
+        yield "text", "—"
+    yield "heading", words.last_hash
+    yield "text", _last_hash(log, words)
+
+
+def _last_hash(log: DailyLog, words: Labels) -> str:
+    if log.last_hash is None:
+        return words.last_hash_none
+    return f"{log.last_hash} ({words.seq} {log.last_seq})"
+
+
+def _entry_columns(words: Labels) -> list[Column]:
+    titles = (words.seq, words.time, words.clerk, words.counter, words.subscriber,
+              words.action, words.result, f"{words.detail} / {words.reason}", words.hash)
+    return [Column(title, width, right=title == words.seq)
+            for title, width in zip(titles, ENTRY_WIDTHS, strict=True)]
+
+
+def _entry_row(log: DailyLog, words: Labels, entry: JournalEntry) -> Row:
+    widths = ENTRY_WIDTHS
+    notes = list(_wrap(visible(entry.detail), widths[7])) if entry.detail else []
+    if entry.reason:
+        notes += _wrap(f"{words.reason}: {visible(entry.reason)}", widths[7])
+    cells = [
+        [str(entry.seq)],
+        [log.local_time(entry.at).strftime("%H:%M:%S")],
+        _wrap(visible(clerk_label(words, entry.clerk)), widths[2]),
+        _wrap(visible(entry.counter), widths[3]),
+        [entry.subscriber],
+        _wrap(action_label(words, entry.action), widths[5]),
+        _wrap(words.results.get(entry.result, visible(entry.result)), widths[6]),
+        _cap(notes) or [""],
+        [entry.hash[:HASH_SHOWN] + "…"],
+    ]
+    return Row(cells, FILLS.get(entry.result))
+
+
+def _tally_table(words: Labels, rows: Sequence[Tally], *, clerks: bool,
+                 grand: Tally) -> tuple[list[Column], Iterable[Row]]:
+    numbers = [Column(words.total, 70, True), Column(words.done, 80, True),
+               Column(words.refused, 80, True), Column(words.failed, 70, True)]
+    first = Column(words.clerk if clerks else words.action, 250)
+    columns = [first, *([] if clerks else [Column(words.action_code, 150)]), *numbers]
+
+    def row(name: str, code: str | None, tally: Tally, bold: bool = False) -> Row:
+        cells = [_wrap(visible(name), first.width)]
+        if code is not None:
+            cells.append(_wrap(visible(code), 150))
+        cells += [[str(n)] for n in (tally.total, tally.done, tally.refused, tally.failed)]
+        return Row(cells, bold=bold)
+
+    body = [row(clerk_label(words, t.key), None, t) if clerks
+            else row(action_label(words, t.key), t.key, t) for t in rows]
+    body.append(row(words.total, None if clerks else "", grand, bold=True))
+    return columns, body
+
+
+# --- layout ---------------------------------------------------------------------------------
+
+def _paginate(blocks: Iterable[tuple[str, object]],
+              entry_rows_laid: Callable[[int], None] | None) -> list[Page]:
+    """Place every block top to bottom; a table's header row repeats on each new page."""
+    pages = [Page()]
+    y = BODY_TOP
+    laid = 0
+
+    def new_page() -> float:
+        pages.append(Page())
+        return BODY_TOP
+
+    for kind, what in blocks:
+        if kind == "space":
+            y -= float(what)  # type: ignore[arg-type]
+        elif kind in ("text", "heading"):
+            # A heading keeps with its table's header and first row.
+            need = LEADING * (6 if kind == "heading" else 1.3)
+            if y - need < BODY_BOTTOM:
+                y = new_page()
+            if kind == "heading":
+                y -= LEADING
+            pages[-1].items.append((kind, y, what))
+            y -= LEADING * (1.6 if kind == "heading" else 1.3)
+        else:
+            columns, rows = what  # type: ignore[misc]
+            head = Row([_wrap(c.title, c.width, BOLD) for c in columns], HEAD_FILL, bold=True)
+            if y - head.height - LEADING * 2 < BODY_BOTTOM:
+                y = new_page()
+            pages[-1].items.append(("row", y, (columns, head)))
+            y -= head.height
+            for row in rows:
+                if y - row.height < BODY_BOTTOM:
+                    y = new_page()
+                    pages[-1].items.append(("row", y, (columns, head)))
+                    y -= head.height
+                pages[-1].items.append(("row", y, (columns, row)))
+                y -= row.height
+                laid += 1
+                if entry_rows_laid is not None and laid % PROGRESS_EVERY == 0:
+                    entry_rows_laid(laid)
+            y -= LEADING * 0.5
+            entry_rows_laid = None  # the first table is the entries; the rest are quick
+    return pages
+
+
+@lru_cache(maxsize=8192)
+def _wrap(text: str, width: float, font: str = REGULAR) -> tuple[str, ...]:
+    """Lines of at most `width` points (less padding): by words, a too-long word by letters."""
+    room = width - 2 * PAD
+    if stringWidth(text, font, SIZE) <= room:
+        return (text,)
+    lines: list[str] = []
+    current = ""
+    for word in text.split(" "):
+        candidate = f"{current} {word}" if current else word
+        if stringWidth(candidate, font, SIZE) <= room:
+            current = candidate
+            continue
+        if current:
+            lines.append(current)
+        while stringWidth(word, font, SIZE) > room:
+            cut = _fit(word, room, font)
+            lines.append(word[:cut])
+            word = word[cut:]
+        current = word
+    lines.append(current)
+    return tuple(_cap(lines))
+
+
+def _fit(word: str, room: float, font: str) -> int:
+    """The longest prefix of `word` that fits (at least one letter)."""
+    low, high = 1, len(word)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if stringWidth(word[:middle], font, SIZE) <= room:
+            low = middle
+        else:
+            high = middle - 1
+    return low
+
+
+def _cap(lines: list[str]) -> list[str]:
+    """A row never outgrows a page: a very long note is cut (the CSV and XLSX keep it all)."""
+    if len(lines) <= MAX_LINES:
+        return lines
+    return [*lines[: MAX_LINES - 1], lines[MAX_LINES - 1][:-1] + "…"]
+
+
+# --- drawing --------------------------------------------------------------------------------
+
+def _page_frame(canvas: Canvas, log: DailyLog, words: Labels, number: int, pages: int) -> None:
+    top = PAGE_H - MARGIN
+    canvas.setFillColor(HexColor("#000000"))
+    canvas.setFont(BOLD, 12)
+    canvas.drawString(MARGIN, top - 12, words.title.format(day=date_text(log)))
+    canvas.setFont(REGULAR, 9)
+    canvas.drawRightString(PAGE_W - MARGIN, top - 12,
+                           visible(f"{log.salon_name} ({log.salon_id})"))
+    canvas.setFont(REGULAR, 8)
+    canvas.drawString(MARGIN, top - 26,
+                      f"{words.timezone}: {offset_text(log)}    "
+                      f"{words.generated}: {generated_text(log)}")
+    canvas.setStrokeColor(GRID)
+    canvas.setLineWidth(0.6)
+    canvas.line(MARGIN, top - 33, PAGE_W - MARGIN, top - 33)
+    canvas.setFont(REGULAR, 8)
+    canvas.drawRightString(PAGE_W - MARGIN, MARGIN + 4,
+                           words.page.format(page=number, pages=pages))
+    canvas.drawString(MARGIN, MARGIN + 4, f"{visible(log.salon_id)} · {date_text(log)}")
+
+
+def _draw_text(canvas: Canvas, top: float, what: object) -> None:
+    canvas.setFillColor(HexColor("#000000"))
+    canvas.setFont(REGULAR, 8.5)
+    canvas.drawString(MARGIN, top - LEADING + 1, str(what))
+
+
+def _draw_heading(canvas: Canvas, top: float, what: object) -> None:
+    canvas.setFillColor(HexColor("#000000"))
+    canvas.setFont(BOLD, 10.5)
+    canvas.drawString(MARGIN, top - LEADING, str(what))
+
+
+def _draw_row(canvas: Canvas, top: float, what: object) -> None:
+    columns, row = what  # type: ignore[misc]
+    height = row.height
+    width = sum(c.width for c in columns)
+    if row.fill is not None:
+        canvas.setFillColor(row.fill)
+        canvas.rect(MARGIN, top - height, width, height, stroke=0, fill=1)
+    canvas.setFillColor(HexColor("#000000"))
+    canvas.setFont(BOLD if row.bold else REGULAR, SIZE)
+    x = MARGIN
+    for column, lines in zip(columns, row.cells, strict=True):
+        y = top - PAD - SIZE
+        for line in lines:
+            if not line:
+                pass
+            elif column.right:
+                canvas.drawRightString(x + column.width - PAD, y, line)
+            else:
+                canvas.drawString(x + PAD, y, line)
+            y -= LEADING
+        x += column.width
+    canvas.setStrokeColor(GRID)
+    canvas.setLineWidth(0.3)
+    canvas.line(MARGIN, top - height, MARGIN + width, top - height)
+
+
+_DRAW = {"text": _draw_text, "heading": _draw_heading, "row": _draw_row}

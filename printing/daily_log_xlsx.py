@@ -1,0 +1,172 @@
+"""The daily log as an Excel workbook (xlsxwriter, constant-memory mode for big days).
+
+Sheets: the journal (every entry), totals (the heading facts, the last hash, totals by clerk and
+by operation), refusals and failures. Cells are typed: entry numbers and counts are numbers,
+times are Excel date-times (local and UTC columns); the header row is frozen and filtered.
+Text is escaped (printing.text) and written as strings, never formulas; a string that a
+spreadsheet would take for a formula also gets Excel's quote-prefix, so editing the cell keeps
+it text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.worksheet import Worksheet
+
+from models.audit import AuditResult, JournalEntry
+from models.daily_log import DailyLog, Progress, Tally
+from printing.daily_log import (
+    PROGRESS_EVERY,
+    Labels,
+    action_label,
+    clerk_label,
+    date_text,
+    offset_text,
+)
+from printing.text import is_formula_like, visible
+
+# (width in characters) per journal column, in order
+_WIDTHS = (8, 19, 19, 14, 18, 8, 15, 30, 16, 11, 28, 40, 66)
+
+
+class _Formats:
+    def __init__(self, book: xlsxwriter.Workbook) -> None:
+        self.header = book.add_format({"bold": True, "bg_color": "#DDE4EE", "bottom": 1,
+                                       "text_wrap": True, "valign": "top"})
+        self.title = book.add_format({"bold": True, "font_size": 14})
+        self.bold = book.add_format({"bold": True})
+        self.text = book.add_format({})
+        self.quoted = book.add_format({"quote_prefix": True})
+        self.datetime = book.add_format({"num_format": "dd.mm.yyyy hh:mm:ss", "align": "left"})
+        self.date = book.add_format({"num_format": "dd.mm.yyyy", "align": "left"})
+        self.number = book.add_format({"num_format": "0"})
+        self.result = {
+            AuditResult.REFUSED: book.add_format({"font_color": "#9C5700", "bg_color": "#FFEB9C"}),
+            AuditResult.FAILED: book.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE"}),
+        }
+
+
+def write(log: DailyLog, path: Path, words: Labels, progress: Progress | None) -> None:
+    book = xlsxwriter.Workbook(str(path), {
+        "constant_memory": True,
+        "strings_to_formulas": False,
+        "strings_to_urls": False,
+        "strings_to_numbers": False,
+        "default_date_format": "dd.mm.yyyy hh:mm:ss",
+    })
+    book.set_properties({"title": words.title.format(day=date_text(log)),
+                         "company": log.salon_name})
+    formats = _Formats(book)
+    entries = book.add_worksheet(words.entries_sheet)
+    _entry_sheet(entries, formats, log, words, log.entries, progress)
+    _totals_sheet(book.add_worksheet(words.totals_sheet), formats, log, words)
+    _entry_sheet(book.add_worksheet(words.problems[:31]), formats, log, words, log.problems, None)
+    book.close()
+
+
+def _text(sheet: Worksheet, row: int, col: int, value: str, formats: _Formats,
+          fmt: Format | None = None) -> None:
+    shown = visible(value)
+    if not shown:
+        return  # a truly empty cell: Excel's filter lists it under "(Blanks)"
+    style = formats.quoted if is_formula_like(shown) else fmt or formats.text
+    sheet.write_string(row, col, shown, style)
+
+
+def _header(sheet: Worksheet, row: int, titles: Sequence[str], formats: _Formats) -> None:
+    for col, title in enumerate(titles):
+        sheet.write_string(row, col, title, formats.header)
+
+
+def _entry_sheet(
+    sheet: Worksheet, formats: _Formats, log: DailyLog, words: Labels,
+    rows: Sequence[JournalEntry], progress: Progress | None,
+) -> None:
+    titles = (words.seq, f"{words.time}, {offset_text(log)}", words.time_utc, words.clerk,
+              words.salon, words.counter, words.subscriber, words.action, words.action_code,
+              words.result, words.detail, words.reason, words.hash)
+    for col, width in enumerate(_WIDTHS):
+        sheet.set_column(col, col, width)
+    sheet.freeze_panes(1, 0)
+    sheet.autofilter(0, 0, max(len(rows), 1), len(titles) - 1)
+    _header(sheet, 0, titles, formats)
+    total = len(rows)
+    for index, entry in enumerate(rows, 1):
+        sheet.write_number(index, 0, entry.seq, formats.number)
+        sheet.write_datetime(index, 1, log.local_time(entry.at), formats.datetime)
+        sheet.write_datetime(index, 2, entry.at.replace(tzinfo=None), formats.datetime)
+        _text(sheet, index, 3, clerk_label(words, entry.clerk), formats)
+        _text(sheet, index, 4, entry.salon, formats)
+        _text(sheet, index, 5, entry.counter, formats)
+        _text(sheet, index, 6, entry.subscriber, formats)
+        _text(sheet, index, 7, action_label(words, entry.action), formats)
+        _text(sheet, index, 8, entry.action, formats)
+        _text(sheet, index, 9, words.results.get(entry.result, entry.result), formats,
+              formats.result.get(entry.result))
+        _text(sheet, index, 10, entry.detail, formats)
+        _text(sheet, index, 11, entry.reason, formats)
+        sheet.write_string(index, 12, entry.hash)
+        if progress is not None and index % PROGRESS_EVERY == 0:
+            progress(index, total)
+    if progress is not None:
+        progress(total, total)
+
+
+def _totals_sheet(sheet: Worksheet, formats: _Formats, log: DailyLog, words: Labels) -> None:
+    sheet.set_column(0, 0, 38)
+    sheet.set_column(1, 1, 66)
+    sheet.set_column(2, 5, 12)
+    totals = log.totals
+    facts: list[tuple[str, Any, Format | None]] = [
+        (words.salon, f"{log.salon_name} ({log.salon_id})", None),
+        (words.day, log.day, formats.date),
+        (words.timezone, offset_text(log), None),
+        (words.generated, log.local_time(log.generated_at), formats.datetime),
+        (words.entries_count, totals.total, formats.number),
+        (words.done, totals.done, formats.number),
+        (words.refused, totals.refused, formats.number),
+        (words.failed, totals.failed, formats.number),
+        (words.last_hash, log.last_hash or words.last_hash_none, None),
+        (f"{words.last_hash}: {words.seq}", log.last_seq, formats.number),
+    ]
+    sheet.write_string(0, 0, words.title.format(day=date_text(log)), formats.title)
+    row = 2
+    for label, value, fmt in facts:
+        sheet.write_string(row, 0, label, formats.bold)
+        if value is None:
+            sheet.write_blank(row, 1, None)
+        elif isinstance(value, str):
+            _text(sheet, row, 1, value, formats)
+        elif isinstance(value, int):
+            sheet.write_number(row, 1, value, fmt)
+        else:
+            sheet.write_datetime(row, 1, value, fmt)
+        row += 1
+    row = _tally(sheet, row + 1, formats, words, words.by_clerk, log.by_clerk, clerks=True)
+    _tally(sheet, row + 1, formats, words, words.by_action, log.by_action, clerks=False)
+
+
+def _tally(sheet: Worksheet, row: int, formats: _Formats, words: Labels, title: str,
+           rows: Sequence[Tally], *, clerks: bool) -> int:
+    """A totals table starting at `row`; returns the first row after it."""
+    sheet.write_string(row, 0, title, formats.title)
+    first = words.clerk if clerks else words.action
+    _header(sheet, row + 1, (first, words.action_code if not clerks else "", words.total,
+                             words.done, words.refused, words.failed), formats)
+    row += 2
+    for tally in rows:
+        name = clerk_label(words, tally.key) if clerks else action_label(words, tally.key)
+        _text(sheet, row, 0, name, formats)
+        if clerks:
+            sheet.write_blank(row, 1, None)
+        else:
+            _text(sheet, row, 1, tally.key, formats)
+        for col, value in enumerate((tally.total, tally.done, tally.refused, tally.failed), 2):
+            sheet.write_number(row, col, value, formats.number)
+        row += 1
+    return row
