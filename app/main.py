@@ -56,7 +56,9 @@ class Wiring:
 
 def build_services(settings: Settings) -> Services:
     from app.operator_api.client import OperatorClient
+    from app.services.audit import AuditJournal
     from app.services.connection import ConnectionState
+    from app.services.daily_log import DailyLogService
     from app.services.lookup import LookupService
     from models.card_cache import StoreCardCache
     from models.db import open_store
@@ -103,10 +105,13 @@ def build_services(settings: Settings) -> Services:
         for closer in closers:
             closer()
 
+    audit = AuditJournal(settings.salon.id, settings.salon.counter)
     return Services(
         settings=settings,
         lookup=LookupService(client, StoreCardCache(), connection),
         connection=connection,
+        audit=audit,
+        daily_log=DailyLogService(audit, settings.salon),
         demo_subscribers=client.demo_subscribers if settings.operator.embedded else None,
         close=close,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["benchmarks.lookup", "benchmarks.gui"]
+BENCHMARKS = ["benchmarks.lookup", "benchmarks.gui", "benchmarks.daily_log"]
 
 
 def main() -> int:
