@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from app.config import Settings
+from app.services.clerks import ClerkService
 from app.services.connection import ConnectionState
 from app.services.lookup import LookupService
 from models.domain import DemoSubscriber
@@ -16,6 +17,7 @@ class Services:
     settings: Settings
     lookup: LookupService
     connection: ConnectionState
+    clerks: ClerkService
     # The sandbox's demo subscribers, or None when talking to a live operator API.
     demo_subscribers: Callable[[], list[DemoSubscriber]] | None = None
     close: Callable[[], None] = field(default=lambda: None)
