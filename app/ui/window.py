@@ -1,7 +1,12 @@
 """The main window: wires the views to the services through the BackgroundRunner.
 
 Everything here runs on the Tk thread. Work that can wait on the network (building the
-services, a lookup, the demo list) goes to the runner; its answer comes back here.
+services, signing in, a lookup, the demo list) goes to the runner; its answer comes back here.
+
+Nothing is shown or done for a subscriber until a clerk signs in (the Gate in front of the work
+area). After `idle_lock_minutes` without input, or on Ctrl+Shift+L, the window locks: the
+card goes off screen and the lock screen says who is signed in; they unlock with their password,
+or another clerk signs in there and the first is signed out.
 """
 
 from __future__ import annotations
@@ -17,9 +22,12 @@ from typing import TYPE_CHECKING
 from app import i18n
 from app.config import Settings
 from app.i18n import _
+from app.ui.gate import Gate
 from app.ui.presenters.card import CardViewModel, present_card
 from app.ui.presenters.connection import present_connection
 from app.ui.presenters.errors import present_error
+from app.ui.presenters.idle import IdleWatch
+from app.ui.presenters.signin import clerk_badge
 from app.ui.runner import BackgroundRunner
 from app.ui.theme import apply_theme
 from app.ui.training import TrainingPanel
@@ -32,7 +40,7 @@ from app.ui.views.statusbar import StatusBar
 
 if TYPE_CHECKING:  # the registry pulls in the lookup service; the window only needs the type
     from app.services.registry import Services
-    from models.domain import SubscriberCard
+    from models.domain import Session, SubscriberCard
 
 POLL_CONNECTION_MS = 1000
 PROGRESS_AFTER_MS = 300  # show the progress bar only when a lookup is not instant
@@ -67,14 +75,18 @@ class MainWindow:
         self._build_future: Future[Services] | None = None
         self._progress_after: str | None = None
         self._poll_after: str | None = None
+        self.session: Session | None = None  # the signed-in clerk
+        self.locked = False
+        self._held: tuple[SubscriberCard | None, str] | None = None  # kept off screen by a lock
+        self.idle = IdleWatch(settings.idle_lock_minutes, clock)
 
         apply_theme(root)
         root.minsize(980, 640)
         self._build()
         self._bind_keys()
+        self._show_gate()
         self.retranslate()
-        self.search.focus_field()
-        self.search.entry.focus_force()  # at launch the clerk types at once, no click first
+        self.gate.focus(force=True)  # at launch the clerk types at once, no click first
         self._poll()
         if services is not None:
             self.attach_services(services)
@@ -89,6 +101,7 @@ class MainWindow:
     def attach_services(self, services: Services) -> None:
         self.services = services
         self.services_error = None
+        self.gate.attach(services)
         self.header.set_training(services.training)
         if services.demo_subscribers is not None:
             if self.training is None:
@@ -107,11 +120,89 @@ class MainWindow:
         self._pending = None
         self._set_busy(False)
         self.message.show(present_error(error))
+        self.gate.failed(error)
         self._refresh_status()
+
+    # -- the clerk -------------------------------------------------------------------------
+    @property
+    def working(self) -> bool:
+        """A clerk is signed in and the window is not locked."""
+        return self.session is not None and not self.locked
+
+    def start_session(self, session: Session) -> None:
+        """Signed in (or unlocked). The same clerk gets back what the lock hid; anyone else
+        takes over the counter with nothing of the previous clerk's subscriber on screen."""
+        held, self._held = self._held, None
+        same = self.session is not None and self.session.login == session.login
+        self.session = session
+        self.locked = False
+        self.header.set_clerk(clerk_badge(session))
+        self._show_work()
+        self.idle.touch()
+        if same and held is not None:
+            self.card, text = held
+            self.search.set_text(text)
+            self._show_card()
+        else:
+            self._forget_subscriber()
+        self.search.focus_field(select=True)
+        self.search.entry.focus_force()
+        self._refresh_status()
+
+    def lock(self) -> None:
+        """Personal data off screen; the lock screen says who is signed in."""
+        if not self.working:
+            return
+        assert self.session is not None
+        self._held = (self.card, self.search.text)
+        self._forget_subscriber()
+        self.locked = True
+        self.gate.show_lock(self.session)
+        self._show_gate()
+        self.gate.focus()
+        self._refresh_status()
+
+    def sign_out(self) -> None:
+        self.session = None
+        self.locked = False
+        self._held = None
+        self._forget_subscriber()
+        self.header.set_clerk("")
+        self.gate.show_sign_in()
+        self._show_gate()
+        self.gate.focus()
+        self._refresh_status()
+
+    def check_idle(self) -> None:
+        """Lock when the clerk has not touched the keyboard or mouse for the set minutes."""
+        if self.working and self.idle.due():
+            self.lock()
+
+    def _forget_subscriber(self) -> None:
+        self._request += 1  # an answer still on its way is dropped
+        self._pending = None
+        self._set_busy(False)
+        self.card = None
+        self.card_panel.show(None)
+        self.search.set_text("")
+        self.message.show(None if self.services_error is None else self.message.view)
+
+    def _show_gate(self) -> None:
+        self.search.grid_remove()
+        self.body.grid_remove()
+        self.gate.frame.grid()
+
+    def _show_work(self) -> None:
+        self.gate.frame.grid_remove()
+        self.search.grid()
+        self.body.grid()
 
     # -- lookup ----------------------------------------------------------------------------
     def lookup(self, text: str | None = None) -> None:
         """Look up what is in the phone field (or `text`, put there first)."""
+        if not self.working:
+            return  # nothing is done for a subscriber without a signed-in clerk
+        self.idle.touch()
         if text is not None:
             self.search.set_text(text)
         if self.busy:
@@ -127,12 +218,12 @@ class MainWindow:
         self._start_lookup(query)
 
     def _start_lookup(self, query: str) -> None:
-        assert self.services is not None
+        assert self.services is not None and self.session is not None
         self._request += 1
         self._set_busy(True)
-        service = self.services.lookup
+        service, clerk = self.services.lookup, self.session
         self.runner.submit(
-            lambda: service.lookup(query),
+            lambda: service.lookup(query, clerk),
             partial(self._lookup_done, self._request),
             partial(self._lookup_failed, self._request),
         )
@@ -162,6 +253,8 @@ class MainWindow:
 
     def clear(self) -> None:
         """Esc: ready for the next subscriber (and nothing of the last one left on screen)."""
+        if not self.working:
+            return
         self._request += 1
         self._pending = None
         self._set_busy(False)
@@ -209,6 +302,8 @@ class MainWindow:
     def retranslate(self) -> None:
         self.root.title(_("Salon — console"))
         self.header.retranslate()
+        self.header.set_clerk(clerk_badge(self.session))
+        self.gate.retranslate()
         self.search.retranslate()
         self.card_panel.retranslate()
         self.status.retranslate()
@@ -218,7 +313,11 @@ class MainWindow:
         self._refresh_status()
 
     def _refresh_status(self) -> None:
-        if self.busy:
+        if self.session is None:
+            text = _("Sign in to start work.")
+        elif self.locked:
+            text = _("The console is locked.")
+        elif self.busy:
             text = _("Connecting to the operator's system…") if self.services is None \
                 else _("Searching…")
         elif self.services is None and self.services_error is None:
@@ -234,6 +333,7 @@ class MainWindow:
     def _poll(self) -> None:
         """Every second: the online/offline dot, and the card's clocks and data age."""
         self._poll_connection()
+        self.check_idle()
         if self.card is not None and not self.busy:
             view = self._present()
             if view != self.card_panel.view:
@@ -254,7 +354,7 @@ class MainWindow:
             self.training.show(shown)
 
     def _toggle_demo(self, _event: tk.Event) -> str:
-        if self.training is not None:
+        if self.training is not None and self.working:
             self.training.toggle()
         return "break"
 
@@ -263,7 +363,8 @@ class MainWindow:
         root = self.root
         root.columnconfigure(0, weight=1)
         root.rowconfigure(3, weight=1)
-        self.header = HeaderBar(root, self.settings, on_language=self.set_language)
+        self.header = HeaderBar(root, self.settings, on_language=self.set_language,
+                                on_sign_out=self.sign_out)
         self.header.grid(row=0, column=0, sticky="ew")
         ttk.Frame(root, style="Accent.TFrame", height=3).grid(row=1, column=0, sticky="ew")
         self.search = SearchBar(root, on_search=self.lookup, on_demo=self.show_demo_panel)
@@ -282,6 +383,9 @@ class MainWindow:
         self.training: TrainingPanel | None = None
         self.status = StatusBar(root)
         self.status.grid(row=4, column=0, sticky="ew")
+        # In front of the search row and the body until a clerk signs in, and when locked.
+        self.gate = Gate(root, self.settings, self.runner, on_signed_in=self.start_session)
+        self.gate.frame.grid(row=2, column=0, rowspan=2, sticky="nsew")
 
     def _bind_keys(self) -> None:
         # On the toplevel: every widget in the window carries its bind tag.
@@ -291,10 +395,24 @@ class MainWindow:
             self.root.bind(sequence, self._focus_phone)
         self.root.bind("<Escape>", lambda _event: self.clear())
         self.root.bind("<F4>", self._toggle_demo)
+        # More specific than Ctrl+L (focus the phone field), so Shift makes the difference.
+        for sequence in ("<Control-Shift-L>", "<Control-Shift-Cyrillic_DE>"):
+            self.root.bind(sequence, self._lock_now)
+        # Any key, click or mouse move anywhere in the window counts as the clerk being there.
+        for sequence in ("<KeyPress>", "<ButtonPress>", "<Motion>", "<MouseWheel>"):
+            self.root.bind_all(sequence, self._touched, add="+")
 
     def _focus_phone(self, _event: tk.Event) -> str:
-        self.search.focus_field(select=True)
+        if self.working:
+            self.search.focus_field(select=True)
         return "break"
+
+    def _lock_now(self, _event: tk.Event) -> str:
+        self.lock()
+        return "break"
+
+    def _touched(self, _event: tk.Event) -> None:
+        self.idle.touch()
 
     def close(self) -> None:
         """Stop polling and the workers, and close the services (also ones still starting)."""

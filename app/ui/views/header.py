@@ -1,4 +1,5 @@
-"""The header bar: brand, salon and counter, training badge, online/offline, language."""
+"""The header bar: brand, salon and counter, training badge, online/offline, the signed-in
+clerk with "Sign out", language."""
 
 from __future__ import annotations
 
@@ -14,7 +15,11 @@ from app.ui.views.tclvar import TclVar
 
 class HeaderBar(ttk.Frame):
     def __init__(
-        self, master: tk.Misc, settings: Settings, on_language: Callable[[str], None]
+        self,
+        master: tk.Misc,
+        settings: Settings,
+        on_language: Callable[[str], None],
+        on_sign_out: Callable[[], None],
     ) -> None:
         super().__init__(master, style="Header.TFrame", padding=(14, 8))
         self._settings = settings
@@ -32,9 +37,15 @@ class HeaderBar(ttk.Frame):
         self.dot.grid(row=0, column=5)
         self.connection = ttk.Label(self, style="HeaderInfo.TLabel", width=18)
         self.connection.grid(row=0, column=6, sticky="w", padx=(4, 18))
+        self.clerk = ttk.Label(self, style="HeaderClerk.TLabel")
+        self.clerk.grid(row=0, column=7, sticky="e", padx=(0, 8))
+        self.sign_out = ttk.Button(self, style="Header.TButton", command=on_sign_out,
+                                   takefocus=False)
+        self.sign_out.grid(row=0, column=8, padx=(0, 18))
+        self.set_clerk("")
         self.language = TclVar(self, language())
         switch = ttk.Frame(self, style="Header.TFrame")
-        switch.grid(row=0, column=7)
+        switch.grid(row=0, column=9)
         self.language_buttons: dict[str, ttk.Radiobutton] = {}
         for code in LANGUAGES:
             button = ttk.Radiobutton(
@@ -54,7 +65,18 @@ class HeaderBar(ttk.Frame):
             )
         )
         self.training.configure(text=_("Training mode"))
+        self.sign_out.configure(text=_("Sign out"))
         self.language.set(language())
+
+    def set_clerk(self, badge: str) -> None:
+        """The signed-in clerk ("Анна Соколова · специалист"), or nobody: no Sign out then."""
+        self.clerk.configure(text=badge)
+        if badge:
+            self.clerk.grid()
+            self.sign_out.grid()
+        else:
+            self.clerk.grid_remove()
+            self.sign_out.grid_remove()
 
     def set_training(self, training: bool) -> None:
         if training:

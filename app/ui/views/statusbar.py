@@ -27,5 +27,6 @@ class StatusBar(ttk.Frame):
 
     def retranslate(self) -> None:
         self.keys.configure(
-            text=_("Enter — find   ·   Ctrl+L / F3 — phone field   ·   Esc — clear")
+            text=_("Enter — find   ·   Ctrl+L / F3 — phone field   ·   Esc — clear   ·   "
+                   "Ctrl+Shift+L — lock")
         )
