@@ -80,6 +80,7 @@ class Gate:
     # -- services --------------------------------------------------------------------------
     def attach(self, services: Services) -> None:
         self.services = services
+        self.retranslate()  # the training hint follows what the services turned out to be
         self._runner.submit(services.clerks.has_clerks, self._counted, self.failed)
 
     def _counted(self, has_clerks: bool) -> None:

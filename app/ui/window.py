@@ -2,11 +2,7 @@
 
 Everything here runs on the Tk thread. Work that can wait on the network (building the
 services, signing in, a lookup, the demo list) goes to the runner; its answer comes back here.
-
-Nothing is shown or done for a subscriber until a clerk signs in (the Gate in front of the work
-area). After `idle_lock_minutes` without input, or on Ctrl+Shift+L, the window locks: the
-card goes off screen and the lock screen says who is signed in; they unlock with their password,
-or another clerk signs in there and the first is signed out.
+The signed-in clerk, the lock and the idle watch are app/ui/session.py's part of the window.
 """
 
 from __future__ import annotations
@@ -29,6 +25,7 @@ from app.ui.presenters.errors import present_error
 from app.ui.presenters.idle import IdleWatch
 from app.ui.presenters.signin import clerk_badge
 from app.ui.runner import BackgroundRunner
+from app.ui.session import SessionControls
 from app.ui.theme import apply_theme
 from app.ui.training import TrainingPanel
 from app.ui.views.card import CardPanel
@@ -40,7 +37,7 @@ from app.ui.views.statusbar import StatusBar
 
 if TYPE_CHECKING:  # the registry pulls in the lookup service; the window only needs the type
     from app.services.registry import Services
-    from models.domain import Session, SubscriberCard
+    from models.domain import SubscriberCard
 
 POLL_CONNECTION_MS = 1000
 PROGRESS_AFTER_MS = 300  # show the progress bar only when a lookup is not instant
@@ -50,7 +47,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class MainWindow:
+class MainWindow(SessionControls):
     def __init__(
         self,
         root: tk.Tk,
@@ -75,10 +72,7 @@ class MainWindow:
         self._build_future: Future[Services] | None = None
         self._progress_after: str | None = None
         self._poll_after: str | None = None
-        self.session: Session | None = None  # the signed-in clerk
-        self.locked = False
-        self._held: tuple[SubscriberCard | None, str] | None = None  # kept off screen by a lock
-        self.idle = IdleWatch(settings.idle_lock_minutes, clock)
+        self._init_session(IdleWatch(settings.idle_lock_minutes, clock))
 
         apply_theme(root)
         root.minsize(980, 640)
@@ -122,80 +116,6 @@ class MainWindow:
         self.message.show(present_error(error))
         self.gate.failed(error)
         self._refresh_status()
-
-    # -- the clerk -------------------------------------------------------------------------
-    @property
-    def working(self) -> bool:
-        """A clerk is signed in and the window is not locked."""
-        return self.session is not None and not self.locked
-
-    def start_session(self, session: Session) -> None:
-        """Signed in (or unlocked). The same clerk gets back what the lock hid; anyone else
-        takes over the counter with nothing of the previous clerk's subscriber on screen."""
-        held, self._held = self._held, None
-        same = self.session is not None and self.session.login == session.login
-        self.session = session
-        self.locked = False
-        self.header.set_clerk(clerk_badge(session))
-        self._show_work()
-        self.idle.touch()
-        if same and held is not None:
-            self.card, text = held
-            self.search.set_text(text)
-            self._show_card()
-        else:
-            self._forget_subscriber()
-        self.search.focus_field(select=True)
-        self.search.entry.focus_force()
-        self._refresh_status()
-
-    def lock(self) -> None:
-        """Personal data off screen; the lock screen says who is signed in."""
-        if not self.working:
-            return
-        assert self.session is not None
-        self._held = (self.card, self.search.text)
-        self._forget_subscriber()
-        self.locked = True
-        self.gate.show_lock(self.session)
-        self._show_gate()
-        self.gate.focus()
-        self._refresh_status()
-
-    def sign_out(self) -> None:
-        self.session = None
-        self.locked = False
-        self._held = None
-        self._forget_subscriber()
-        self.header.set_clerk("")
-        self.gate.show_sign_in()
-        self._show_gate()
-        self.gate.focus()
-        self._refresh_status()
-
-    def check_idle(self) -> None:
-        """Lock when the clerk has not touched the keyboard or mouse for the set minutes."""
-        if self.working and self.idle.due():
-            self.lock()
-
-    def _forget_subscriber(self) -> None:
-        self._request += 1  # an answer still on its way is dropped
-        self._pending = None
-        self._set_busy(False)
-        self.card = None
-        self.card_panel.show(None)
-        self.search.set_text("")
-        self.message.show(None if self.services_error is None else self.message.view)
-
-    def _show_gate(self) -> None:
-        self.search.grid_remove()
-        self.body.grid_remove()
-        self.gate.frame.grid()
-
-    def _show_work(self) -> None:
-        self.gate.frame.grid_remove()
-        self.search.grid()
-        self.body.grid()
 
     # -- lookup ----------------------------------------------------------------------------
     def lookup(self, text: str | None = None) -> None:
@@ -395,24 +315,12 @@ class MainWindow:
             self.root.bind(sequence, self._focus_phone)
         self.root.bind("<Escape>", lambda _event: self.clear())
         self.root.bind("<F4>", self._toggle_demo)
-        # More specific than Ctrl+L (focus the phone field), so Shift makes the difference.
-        for sequence in ("<Control-Shift-L>", "<Control-Shift-Cyrillic_DE>"):
-            self.root.bind(sequence, self._lock_now)
-        # Any key, click or mouse move anywhere in the window counts as the clerk being there.
-        for sequence in ("<KeyPress>", "<ButtonPress>", "<Motion>", "<MouseWheel>"):
-            self.root.bind_all(sequence, self._touched, add="+")
+        self._bind_session_keys()
 
     def _focus_phone(self, _event: tk.Event) -> str:
         if self.working:
             self.search.focus_field(select=True)
         return "break"
-
-    def _lock_now(self, _event: tk.Event) -> str:
-        self.lock()
-        return "break"
-
-    def _touched(self, _event: tk.Event) -> None:
-        self.idle.touch()
 
     def close(self) -> None:
         """Stop polling and the workers, and close the services (also ones still starting)."""

@@ -45,7 +45,7 @@ def test_run_gui_shows_the_window_before_the_services(tmp_path, xvfb, tk_errors,
             window.gate.sign_in.submit()  # typed before the services exist: waits for them
             release.set()
         elif window.working and "clerk" not in seen:
-            seen["clerk"] = screen_text(window.header)
+            seen["clerk"] = window.header.clerk.cget("text")
             window.lookup(IVANOVA)
         if window.card is not None and window.card_panel.name.winfo_ismapped():
             seen["card"] = screen_text(window.root)
@@ -64,7 +64,8 @@ def test_run_gui_shows_the_window_before_the_services(tmp_path, xvfb, tk_errors,
     assert "Подключение…" in seen["connecting"]
     assert seen["status"] == "Войдите, чтобы начать работу."
     assert seen["focus"] == seen["login field"]  # the clerk types the login at once
-    assert "Анна Соколова · специалист" in seen["clerk"]
+    assert seen["clerk"] == "Анна Соколова · специалист"
+    assert "Анна Соколова · специалист" in seen["card"]  # on screen with the card
     assert "Иванова Мария Петровна" in seen["card"]
     assert closed == [True]  # the services (the sandbox) were closed with the window
     tk_errors.check()

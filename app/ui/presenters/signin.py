@@ -127,7 +127,7 @@ class FirstManagerView:
 
 def present_first_manager(salon_name: str) -> FirstManagerView:
     return FirstManagerView(
-        title=_("First start: create the manager's account"),
+        title=_("First start: the manager's account"),
         text=_(
             "{salon} has no clerk accounts yet. Create the first manager: they sign in "
             "with it and add the other clerks' accounts."

@@ -25,7 +25,8 @@ class FormCard(ttk.Frame):
     def __init__(self, master: tk.Misc) -> None:
         super().__init__(master, style="Card.TFrame", padding=(28, 22, 28, 22))
         self.columnconfigure(0, weight=1, minsize=CARD_WIDTH)
-        self.title = ttk.Label(self, style="GateTitle.TLabel", anchor="w")
+        self.title = ttk.Label(self, style="GateTitle.TLabel", anchor="w", justify="left",
+                               wraplength=CARD_WIDTH)
         self.title.grid(row=0, column=0, sticky="ew")
         self.text = ttk.Label(self, style="GateText.TLabel", anchor="w", justify="left",
                               wraplength=CARD_WIDTH)
