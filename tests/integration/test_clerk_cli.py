@@ -4,7 +4,11 @@ the real SQLite store, real argon2; exit codes as README.md documents them."""
 from __future__ import annotations
 
 import json
+import os
+import pty
+import select
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -154,3 +158,52 @@ def test_russian_sentences_on_the_command_line(training_env: dict[str, str]) -> 
                  SALON_LANGUAGE="ru", SALON_PASSWORD="wrong-pass")
     assert done.returncode == 2
     assert "Неверный логин или пароль" in done.stderr and "осталось 4 попытки" in done.stderr
+
+
+def on_a_terminal(env: dict[str, str], args: list[str], answers: list[tuple[bytes, bytes]],
+                  ) -> tuple[int, bytes]:
+    """Run `salon` on a pseudo-terminal; answer each prompt as it appears. (exit code, all
+    the terminal showed)"""
+    pid, terminal = pty.fork()
+    if pid == 0:  # the child: salon, with the terminal as its controlling tty
+        os.execve(SALON, [SALON, *args], env)
+    shown = b""
+
+    def read_until(marker: bytes | None) -> None:
+        nonlocal shown
+        deadline = time.monotonic() + 60
+        while (marker is None or marker not in shown) and time.monotonic() < deadline:
+            ready, _, _ = select.select([terminal], [], [], 0.2)
+            if ready:
+                try:
+                    chunk = os.read(terminal, 4096)
+                except OSError:  # the child is gone
+                    return
+                if not chunk:
+                    return
+                shown += chunk
+
+    for prompt, answer in answers:
+        read_until(prompt)
+        assert prompt in shown, shown
+        os.write(terminal, answer + b"\n")
+    read_until(None)
+    _, status = os.waitpid(pid, 0)
+    os.close(terminal)
+    return os.waitstatus_to_exitcode(status), shown
+
+
+def test_passwords_are_asked_on_a_terminal_without_echo(training_env: dict[str, str]) -> None:
+    code, shown = on_a_terminal(training_env, ["--clerk", "clerk", "lookup", PHONE],
+                                [(b"Password for clerk: ", b"clerk-demo")])
+    assert code == 0, shown
+    assert b"+7 916 123-45-67" in shown
+    assert b"clerk-demo" not in shown  # typed, never echoed
+
+    code, shown = on_a_terminal(
+        training_env, ["--clerk", "manager", "clerk", "add", "ivan", "--name", "Иван Петров"],
+        [(b"Password for manager: ", b"manager-demo"), (b"New password: ", b"ivan-pass-1"),
+         (b"The new password again: ", b"ivan-pass-2")],
+    )
+    assert code == 2, shown
+    assert b"differ" in shown and b"ivan-pass" not in shown
