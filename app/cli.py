@@ -1,8 +1,13 @@
 """The `salon` command: parses, calls a service, prints text or --json. Nothing else.
 
 Each command group lives in app/commands/ and registers itself here.
-Exit codes (DESIGN §7): 0 done; 2 bad usage or input; 3 refused by a business rule;
-4 locked; 5 operator API unreachable; 6 printing failed; 1 anything else.
+Exit codes (DESIGN §7): 0 done; 2 bad usage or input (also: not signed in, wrong password);
+3 refused by a business rule; 4 locked (access code, clerk account); 5 operator API
+unreachable; 6 printing failed; 1 anything else.
+
+Commands that act for a subscriber or manage accounts run as a named clerk:
+`salon --clerk LOGIN …` (or $SALON_CLERK), the password from $SALON_PASSWORD, a hidden prompt,
+or one line of stdin.
 """
 
 from __future__ import annotations
@@ -15,14 +20,20 @@ from typing import Protocol, TextIO
 
 from app.errors import SalonError
 from app.services.registry import Services
+from models.domain import Session
 
-COMMAND_GROUPS = ["lookup", "sandbox", "credentials", "audit", "log"]
+COMMAND_GROUPS = ["lookup", "sandbox", "credentials", "clerk", "audit", "log"]
 
 
 class Wiring(Protocol):
-    """What app/main.py hands the CLI: the services, and the sandbox server for `salon sandbox`."""
+    """What app/main.py hands the CLI: the services, the signed-in clerk (signed in on first
+    use), and the sandbox server for `salon sandbox`."""
 
     def services(self) -> Services: ...
+
+    def session(self) -> Session: ...
+
+    def password(self) -> str: ...
 
     def serve_sandbox(self, host: str, port: int, db: Path | None, seed: int | None) -> None: ...
 
@@ -31,6 +42,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="salon",
         description="Salon console. Without a command it opens the window.",
+    )
+    parser.add_argument(
+        "--clerk", metavar="LOGIN",
+        help="the clerk doing the work (default: $SALON_CLERK); the password comes from "
+             "$SALON_PASSWORD, a hidden prompt, or one line of stdin",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for group in COMMAND_GROUPS:

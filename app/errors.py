@@ -4,9 +4,14 @@
     ├── InputError                  exit 2  bad usage or input; nothing was changed
     │   ├── BadPhoneNumber                  not a Russian mobile number
     │   ├── ConfigError                     salon.ini: names the file, section and key
-    │   └── SubscriberNotFound              no subscriber with this number
-    ├── RuleRefused                 exit 3  a business rule (R1..R9) refuses it; names the rule
-    ├── CodeLocked                  exit 4  access code locked (R3)
+    │   ├── SubscriberNotFound              no subscriber with this number
+    │   ├── NotSignedIn                     no clerk is signed in (CLI: --clerk / SALON_CLERK)
+    │   ├── WrongPassword                   wrong login or password; `attempts_left`
+    │   └── WeakPassword                    a new password breaks the password rules
+    ├── RuleRefused                 exit 3  a business rule (R1..R9, C1..C4) refuses it; names it
+    ├── Locked                      exit 4  locked for a while; `until` (UTC) says how long
+    │   ├── CodeLocked                      access code locked (R3)
+    │   └── ClerkLocked                     clerk account locked after wrong passwords
     ├── OperatorUnavailable         exit 5  the operator API cannot be reached; says if queued
     │   └── OperatorProtocolError           it answered, but not as the contract says
     └── PrintFailed                 exit 6  printing failed; the document was kept at `path`
@@ -16,6 +21,7 @@ The clerk sees `str(error)` (already translated); the log gets `repr` and the ca
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 
@@ -46,6 +52,22 @@ class SubscriberNotFound(InputError):
     pass
 
 
+class NotSignedIn(InputError):
+    pass
+
+
+class WrongPassword(InputError):
+    """The same answer for an unknown login, so logins cannot be probed."""
+
+    def __init__(self, message: str, attempts_left: int) -> None:
+        super().__init__(message)
+        self.attempts_left = attempts_left
+
+
+class WeakPassword(InputError):
+    pass
+
+
 class RuleRefused(SalonError):
     exit_code = 3
 
@@ -54,8 +76,20 @@ class RuleRefused(SalonError):
         self.rule = rule
 
 
-class CodeLocked(SalonError):
+class Locked(SalonError):
     exit_code = 4
+
+    def __init__(self, message: str, until: datetime | None = None) -> None:
+        super().__init__(message)
+        self.until = until
+
+
+class CodeLocked(Locked):
+    pass
+
+
+class ClerkLocked(Locked):
+    pass
 
 
 class OperatorUnavailable(SalonError):

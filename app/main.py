@@ -12,23 +12,38 @@ import os
 import secrets
 import sys
 import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from app import cli
 from app.config import Settings, load_settings
-from app.errors import ConfigError, SalonError
+from app.errors import ConfigError, NotSignedIn, SalonError
 from app.i18n import _, set_language
 from app.services.registry import Services
+
+if TYPE_CHECKING:
+    from models.domain import Session
 
 log = logging.getLogger("salon")
 
 
 class Wiring:
-    """Builds the services once, on first use, from the settings."""
+    """Builds the services once, on first use, from the settings; signs the clerk in once,
+    on first use, for commands that act for a subscriber or manage accounts."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        clerk: str | None = None,
+        read_password: Callable[[str], str] | None = None,
+    ) -> None:
         self.settings = settings
+        self.clerk = clerk  # --clerk LOGIN, or $SALON_CLERK
+        self._read_password = read_password
+        self._password: str | None = None
         self._services: Services | None = None
+        self._session: Session | None = None
         self._lock = threading.Lock()
 
     def services(self) -> Services:
@@ -36,6 +51,30 @@ class Wiring:
             if self._services is None:
                 self._services = build_services(self.settings)
             return self._services
+
+    def session(self) -> Session:
+        """The signed-in clerk; NotSignedIn when no clerk was named."""
+        if self._session is None:
+            if not self.clerk:
+                raise NotSignedIn(_(
+                    "Sign in: salon --clerk LOGIN … or set SALON_CLERK "
+                    "(the password comes from SALON_PASSWORD or a prompt)."
+                ))
+            password = self.password()  # asked before the (slower) services start
+            self._session = self.services().clerks.sign_in(self.clerk, password)
+        return self._session
+
+    def password(self) -> str:
+        """The signing-in clerk's password, read once (SALON_PASSWORD, a prompt or stdin)."""
+        if self._password is None:
+            if self._read_password is None:
+                from app.commands.passwords import read_password
+
+                self._read_password = read_password
+            self._password = self._read_password(
+                _("Password for {login}: ").format(login=self.clerk)
+            )
+        return self._password
 
     def close(self) -> None:
         with self._lock:
@@ -57,10 +96,12 @@ class Wiring:
 def build_services(settings: Settings) -> Services:
     from app.operator_api.client import OperatorClient
     from app.services.audit import AuditJournal
+    from app.services.clerks import ClerkService
     from app.services.connection import ConnectionState
     from app.services.daily_log import DailyLogService
     from app.services.lookup import LookupService
     from models.card_cache import StoreCardCache
+    from models.clerks import StoreClerks
     from models.db import open_store
     from models.migrations import SchemaTooNew
 
@@ -78,7 +119,10 @@ def build_services(settings: Settings) -> Services:
         ).format(url=_redacted(settings.database_url), error=error)) from error
 
     closers = [store.close]
+    clerks = ClerkService(StoreClerks(), timezone=settings.salon.timezone)
     if settings.operator.embedded:
+        # The training sandbox only: its demo accounts (README). A real store never gets any.
+        clerks.ensure_training_accounts()
         from sandbox.server import start_in_background
 
         running = start_in_background(
@@ -112,6 +156,7 @@ def build_services(settings: Settings) -> Services:
         connection=connection,
         audit=audit,
         daily_log=DailyLogService(audit, settings.salon),
+        clerks=clerks,
         demo_subscribers=client.demo_subscribers if settings.operator.embedded else None,
         close=close,
     )
@@ -150,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         return error.exit_code
     set_language(os.environ.get("SALON_LANGUAGE") or settings.salon.language)
     setup_logging(settings)
-    wiring = Wiring(settings)
+    wiring = Wiring(settings, clerk=args.clerk or os.environ.get("SALON_CLERK") or None)
     try:
         if args.command is None:
             from app.ui.app import run_gui

@@ -171,3 +171,50 @@ class DemoSubscriber:
     assistant_connected: bool
     promised_payment_debt: bool
     heavy: bool
+
+
+class ClerkRole(StrEnum):
+    """Who may do what: a manager also manages clerk accounts and exports the day's log."""
+
+    CLERK = "clerk"
+    MANAGER = "manager"
+
+
+@dataclass(frozen=True)
+class Clerk:
+    """A clerk account as anyone may see it (never the password hash)."""
+
+    login: str  # lower-case, ^[a-z][a-z0-9._-]{1,31}$
+    full_name: str
+    role: ClerkRole
+    active: bool
+    created_at: datetime
+    password_changed_at: datetime
+    failed_attempts: int = 0  # consecutive wrong passwords since the last success or lock
+    locked_until: datetime | None = None  # UTC; after too many wrong passwords
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role is ClerkRole.MANAGER
+
+
+@dataclass(frozen=True)
+class ClerkAccount:
+    """A clerk with their argon2 password hash: what the store keeps, what sign-in checks."""
+
+    clerk: Clerk
+    password_hash: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class Session:
+    """The signed-in clerk, handed to every service call made on a subscriber's behalf."""
+
+    login: str
+    full_name: str
+    role: ClerkRole
+    signed_in_at: datetime  # UTC
+
+    @property
+    def is_manager(self) -> bool:
+        return self.role is ClerkRole.MANAGER

@@ -72,9 +72,30 @@ def _v2_audit_journal(db: Database) -> None:
         )
 
 
+def _v3_clerks(db: Database) -> None:
+    # The login is the key: it never changes, and the journal names clerks by it.
+    # TRUE works on both SQLite (3.23+) and PostgreSQL.
+    db.execute_sql(
+        "CREATE TABLE IF NOT EXISTS clerk ("
+        " login VARCHAR(32) NOT NULL PRIMARY KEY,"
+        " full_name VARCHAR(200) NOT NULL,"
+        " role VARCHAR(16) NOT NULL,"
+        " password_hash VARCHAR(255) NOT NULL,"
+        " active BOOLEAN NOT NULL DEFAULT TRUE,"
+        " failed_attempts INTEGER NOT NULL DEFAULT 0,"
+        " locked_until TIMESTAMP NULL,"
+        " created_at TIMESTAMP NOT NULL,"
+        " password_changed_at TIMESTAMP NOT NULL,"
+        " CONSTRAINT clerk_login_lower CHECK (login = LOWER(login)),"
+        " CONSTRAINT clerk_role_known CHECK (role IN ('clerk', 'manager')),"
+        " CONSTRAINT clerk_attempts_not_negative CHECK (failed_attempts >= 0))"
+    )
+
+
 MIGRATIONS: dict[int, Migration] = {
     1: _v1_card_cache,
     2: _v2_audit_journal,
+    3: _v3_clerks,
 }
 LATEST = max(MIGRATIONS)
 

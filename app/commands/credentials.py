@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import TextIO
 
 from app.cli import Wiring
+from app.commands.passwords import read_secret_line
 from app.i18n import _
 
 
@@ -20,13 +20,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def set_token(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
-    from app.services.credentials import set_operator_token
+    from app.services.credentials import safe_keyring, set_operator_token
 
-    if sys.stdin.isatty():
-        import getpass
-
-        token = getpass.getpass(_("Operator API token: "))
-    else:
-        token = sys.stdin.readline()
-    set_operator_token(token)
+    safe_keyring()  # refuse an unsafe keyring before the token is even typed
+    set_operator_token(read_secret_line(_("Operator API token: ")))
     print(_("The operator API token is stored in the system keyring."), file=out)

@@ -21,7 +21,8 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
     parse_msisdn(args.phone)  # a typo is refused before anything is started
-    card = wiring.services().lookup.lookup(args.phone)
+    clerk = wiring.session()
+    card = wiring.services().lookup.lookup(args.phone, clerk)
     if args.json:
         print_json(card_to_dict(card), out)
         return

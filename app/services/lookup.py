@@ -1,7 +1,8 @@
 """Use case: the clerk types a number and sees the subscriber's card.
 
 Live from the operator API when it answers; otherwise the last saved card, marked with its
-age, so the counter keeps working through a network outage (DESIGN §5).
+age, so the counter keeps working through a network outage (DESIGN §5). Every call names the
+signed-in clerk who makes it (the journal records who looked at whom).
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ from typing import Protocol
 from app.errors import OperatorUnavailable, SubscriberNotFound
 from app.i18n import _
 from app.phone import parse_msisdn
+from app.services.clerks import require_clerk
 from app.services.connection import Clock, ConnectionState, utc_now
-from models.domain import Balances, Subscriber, SubscriberCard
+from models.domain import Balances, Session, Subscriber, SubscriberCard
 
 
 class SubscriberReads(Protocol):
@@ -45,9 +47,11 @@ class LookupService:
         self._connection = connection
         self._clock = clock
 
-    def lookup(self, phone_text: str) -> SubscriberCard:
-        """The card for a number as typed; raises BadPhoneNumber, SubscriberNotFound,
-        OperatorUnavailable (only when there is no saved card to fall back on)."""
+    def lookup(self, phone_text: str, clerk: Session) -> SubscriberCard:
+        """The card for a number as typed, looked up by `clerk`; raises NotSignedIn,
+        BadPhoneNumber, SubscriberNotFound, OperatorUnavailable (only when there is no saved
+        card to fall back on)."""
+        require_clerk(clerk)
         msisdn = parse_msisdn(phone_text)
         try:
             subscriber = self._api.subscriber(msisdn)
@@ -70,7 +74,8 @@ class LookupService:
         self._cache.put(card)
         return card
 
-    def saved_card(self, phone_text: str) -> SubscriberCard | None:
+    def saved_card(self, phone_text: str, clerk: Session) -> SubscriberCard | None:
         """The saved card without asking the API (what is shown instantly while it loads)."""
+        require_clerk(clerk)
         cached = self._cache.get(parse_msisdn(phone_text))
         return replace(cached, source="cache") if cached else None

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from app.config import Settings
+from app.services.clerks import ClerkService
 from app.services.connection import ConnectionState
 from app.services.lookup import LookupService
 from models.domain import DemoSubscriber
@@ -21,6 +22,7 @@ class Services:
     settings: Settings
     lookup: LookupService
     connection: ConnectionState
+    clerks: ClerkService
     # The sandbox's demo subscribers, or None when talking to a live operator API.
     demo_subscribers: Callable[[], list[DemoSubscriber]] | None = None
     # The audit journal and the manager's daily log (None until app/main.py builds them).

@@ -152,6 +152,11 @@ def _labels(style: ttk.Style, p: Palette) -> None:
     style.configure("Status.TLabel", **on_card, foreground=p.muted, font="SalonSmall",
                     padding=(10, 4))
     style.configure("Placeholder.TLabel", **on_card, foreground=p.faint, font="SalonValue")
+    style.configure("GateTitle.TLabel", **on_card, foreground=p.text, font="SalonTitle")
+    style.configure("GateText.TLabel", **on_card, foreground=p.muted, font="SalonValue")
+    style.configure("GateHint.TLabel", background=p.warn_bg, foreground=p.warn_text,
+                    font="SalonSmall", padding=(10, 6))
+    style.configure("HeaderClerk.TLabel", **on_card, foreground=p.text, font="SalonSection")
     style.configure("PlaceholderTitle.TLabel", **on_card, foreground=p.muted,
                     font="SalonBrand")
 
@@ -172,6 +177,16 @@ def _buttons(style: ttk.Style, p: Palette) -> None:
         darkcolor=[("disabled", p.accent_pale), ("pressed", p.accent_dark),
                    ("active", p.accent_dark)],
     )
+    style.configure("Header.TButton", background=p.card, foreground=p.text,
+                    font="SalonSection", padding=(10, 2), bordercolor=p.border,
+                    lightcolor=p.card, darkcolor=p.card, focuscolor=p.accent_pale)
+    style.map("Header.TButton", background=[("active", p.page), ("pressed", p.border)])
+    style.configure("Link.TButton", background=p.card, foreground=p.info_text,
+                    font="SalonLabel", padding=(6, 6), borderwidth=0, relief="flat",
+                    bordercolor=p.card, lightcolor=p.card, darkcolor=p.card,
+                    focuscolor=p.accent_pale)
+    style.map("Link.TButton", background=[("active", p.info_bg), ("pressed", p.info_bg)],
+              lightcolor=[("active", p.info_bg)], darkcolor=[("active", p.info_bg)])
     style.configure("Lang.Toolbutton", background=p.card, foreground=p.muted,
                     font="SalonSection", padding=(8, 2), bordercolor=p.border,
                     lightcolor=p.card, darkcolor=p.card)

@@ -1,7 +1,8 @@
 """The main window: wires the views to the services through the BackgroundRunner.
 
 Everything here runs on the Tk thread. Work that can wait on the network (building the
-services, a lookup, the demo list) goes to the runner; its answer comes back here.
+services, signing in, a lookup, the demo list) goes to the runner; its answer comes back here.
+The signed-in clerk, the lock and the idle watch are app/ui/session.py's part of the window.
 """
 
 from __future__ import annotations
@@ -17,10 +18,14 @@ from typing import TYPE_CHECKING
 from app import i18n
 from app.config import Settings
 from app.i18n import _
+from app.ui.gate import Gate
 from app.ui.presenters.card import CardViewModel, present_card
 from app.ui.presenters.connection import present_connection
 from app.ui.presenters.errors import present_error
+from app.ui.presenters.idle import IdleWatch
+from app.ui.presenters.signin import clerk_badge
 from app.ui.runner import BackgroundRunner
+from app.ui.session import SessionControls
 from app.ui.theme import apply_theme
 from app.ui.training import TrainingPanel
 from app.ui.views.card import CardPanel
@@ -42,7 +47,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class MainWindow:
+class MainWindow(SessionControls):
     def __init__(
         self,
         root: tk.Tk,
@@ -67,14 +72,15 @@ class MainWindow:
         self._build_future: Future[Services] | None = None
         self._progress_after: str | None = None
         self._poll_after: str | None = None
+        self._init_session(IdleWatch(settings.idle_lock_minutes, clock))
 
         apply_theme(root)
         root.minsize(980, 640)
         self._build()
         self._bind_keys()
+        self._show_gate()
         self.retranslate()
-        self.search.focus_field()
-        self.search.entry.focus_force()  # at launch the clerk types at once, no click first
+        self.gate.focus(force=True)  # at launch the clerk types at once, no click first
         self._poll()
         if services is not None:
             self.attach_services(services)
@@ -89,6 +95,7 @@ class MainWindow:
     def attach_services(self, services: Services) -> None:
         self.services = services
         self.services_error = None
+        self.gate.attach(services)
         self.header.set_training(services.training)
         if services.demo_subscribers is not None:
             if self.training is None:
@@ -107,11 +114,15 @@ class MainWindow:
         self._pending = None
         self._set_busy(False)
         self.message.show(present_error(error))
+        self.gate.failed(error)
         self._refresh_status()
 
     # -- lookup ----------------------------------------------------------------------------
     def lookup(self, text: str | None = None) -> None:
         """Look up what is in the phone field (or `text`, put there first)."""
+        if not self.working:
+            return  # nothing is done for a subscriber without a signed-in clerk
+        self.idle.touch()
         if text is not None:
             self.search.set_text(text)
         if self.busy:
@@ -127,12 +138,12 @@ class MainWindow:
         self._start_lookup(query)
 
     def _start_lookup(self, query: str) -> None:
-        assert self.services is not None
+        assert self.services is not None and self.session is not None
         self._request += 1
         self._set_busy(True)
-        service = self.services.lookup
+        service, clerk = self.services.lookup, self.session
         self.runner.submit(
-            lambda: service.lookup(query),
+            lambda: service.lookup(query, clerk),
             partial(self._lookup_done, self._request),
             partial(self._lookup_failed, self._request),
         )
@@ -162,6 +173,8 @@ class MainWindow:
 
     def clear(self) -> None:
         """Esc: ready for the next subscriber (and nothing of the last one left on screen)."""
+        if not self.working:
+            return
         self._request += 1
         self._pending = None
         self._set_busy(False)
@@ -209,6 +222,8 @@ class MainWindow:
     def retranslate(self) -> None:
         self.root.title(_("Salon — console"))
         self.header.retranslate()
+        self.header.set_clerk(clerk_badge(self.session))
+        self.gate.retranslate()
         self.search.retranslate()
         self.card_panel.retranslate()
         self.status.retranslate()
@@ -218,7 +233,11 @@ class MainWindow:
         self._refresh_status()
 
     def _refresh_status(self) -> None:
-        if self.busy:
+        if self.session is None:
+            text = _("Sign in to start work.")
+        elif self.locked:
+            text = _("The console is locked.")
+        elif self.busy:
             text = _("Connecting to the operator's system…") if self.services is None \
                 else _("Searching…")
         elif self.services is None and self.services_error is None:
@@ -234,6 +253,7 @@ class MainWindow:
     def _poll(self) -> None:
         """Every second: the online/offline dot, and the card's clocks and data age."""
         self._poll_connection()
+        self.check_idle()
         if self.card is not None and not self.busy:
             view = self._present()
             if view != self.card_panel.view:
@@ -254,7 +274,7 @@ class MainWindow:
             self.training.show(shown)
 
     def _toggle_demo(self, _event: tk.Event) -> str:
-        if self.training is not None:
+        if self.training is not None and self.working:
             self.training.toggle()
         return "break"
 
@@ -263,7 +283,8 @@ class MainWindow:
         root = self.root
         root.columnconfigure(0, weight=1)
         root.rowconfigure(3, weight=1)
-        self.header = HeaderBar(root, self.settings, on_language=self.set_language)
+        self.header = HeaderBar(root, self.settings, on_language=self.set_language,
+                                on_sign_out=self.sign_out)
         self.header.grid(row=0, column=0, sticky="ew")
         ttk.Frame(root, style="Accent.TFrame", height=3).grid(row=1, column=0, sticky="ew")
         self.search = SearchBar(root, on_search=self.lookup, on_demo=self.show_demo_panel)
@@ -282,6 +303,9 @@ class MainWindow:
         self.training: TrainingPanel | None = None
         self.status = StatusBar(root)
         self.status.grid(row=4, column=0, sticky="ew")
+        # In front of the search row and the body until a clerk signs in, and when locked.
+        self.gate = Gate(root, self.settings, self.runner, on_signed_in=self.start_session)
+        self.gate.frame.grid(row=2, column=0, rowspan=2, sticky="nsew")
 
     def _bind_keys(self) -> None:
         # On the toplevel: every widget in the window carries its bind tag.
@@ -291,9 +315,11 @@ class MainWindow:
             self.root.bind(sequence, self._focus_phone)
         self.root.bind("<Escape>", lambda _event: self.clear())
         self.root.bind("<F4>", self._toggle_demo)
+        self._bind_session_keys()
 
     def _focus_phone(self, _event: tk.Event) -> str:
-        self.search.focus_field(select=True)
+        if self.working:
+            self.search.focus_field(select=True)
         return "break"
 
     def close(self) -> None:

@@ -1,5 +1,6 @@
 """Fake operator data for the GUI tests: the real LookupService over a fake API and cache,
-so the window sees the same errors (bad number, not found, offline) as in production."""
+so the window sees the same errors (bad number, not found, offline) as in production; the real
+ClerkService over an in-memory store with two accounts."""
 
 from __future__ import annotations
 
@@ -11,23 +12,27 @@ from pathlib import Path
 
 from app.config import Settings, load_settings
 from app.errors import OperatorUnavailable, SubscriberNotFound
+from app.services.clerks import ClerkService
 from app.services.connection import ConnectionState
 from app.services.lookup import LookupService
 from app.services.registry import Services
 from models.domain import (
     Balances,
+    ClerkRole,
     DemoSubscriber,
     Money,
     PackageKind,
     PackageRemainder,
     Region,
     ServiceRef,
+    Session,
     Subscriber,
     SubscriberCard,
     SubscriberStatus,
     TariffClass,
     TariffRef,
 )
+from tests.support.clerks import clerk_service
 
 NOW = datetime(2026, 11, 23, 9, 25, tzinfo=UTC)  # 12:25 in Moscow
 MOSCOW = Region("RU-MOW", "Москва", "Moscow", "Europe/Moscow")
@@ -38,6 +43,10 @@ IVANOVA = "+79161234567"
 PETROV = "+79031112233"
 SIDOROV = "+79257654321"
 UNKNOWN = "+79990001122"
+
+# (login, full name, role, password)
+ANNA = ("anna", "Анна Соколова", ClerkRole.CLERK, "anna-pass-1")
+OLEG = ("oleg", "Олег Смирнов", ClerkRole.MANAGER, "oleg-pass-1")
 
 
 def rub(value: str) -> Money:
@@ -170,7 +179,8 @@ def demo_world() -> list[DemoSubscriber]:
     return rows
 
 
-def write_settings(folder: Path, language: str = "ru") -> Settings:
+def write_settings(folder: Path, language: str = "ru", idle_lock_minutes: int = 0) -> Settings:
+    """No idle lock unless a test asks: the others move the clock by minutes on purpose."""
     ini = folder / "salon.ini"
     ini.write_text(
         "[salon]\n"
@@ -178,10 +188,17 @@ def write_settings(folder: Path, language: str = "ru") -> Settings:
         "counter = 2\n"
         f"language = {language}\n"
         "[paths]\n"
-        f"data_dir = {folder}\n",
+        f"data_dir = {folder}\n"
+        "[ui]\n"
+        f"idle_lock_minutes = {idle_lock_minutes}\n",
         encoding="utf-8",
     )
     return load_settings(ini)
+
+
+def session_of(account: tuple[str, str, ClerkRole, str], at: datetime = NOW) -> Session:
+    login, name, role, _password = account
+    return Session(login, name, role, at)
 
 
 def make_services(
@@ -191,6 +208,7 @@ def make_services(
     *,
     training: bool = False,
     cache: DictCache | None = None,
+    clerks: ClerkService | None = None,
 ) -> Services:
     connection = ConnectionState(clock=clock)
     lookup = LookupService(operator, cache or DictCache(), connection, clock=clock)
@@ -198,6 +216,7 @@ def make_services(
         settings=settings,
         lookup=lookup,
         connection=connection,
+        clerks=clerks or clerk_service(clock, (ANNA, OLEG)),
         demo_subscribers=demo_world if training else None,
     )
 

@@ -21,6 +21,13 @@ def test_a_number_and_enter_show_the_real_card(
     try:
         window.connect(lambda: build_services(settings))
         pump(lambda: window.services is not None, timeout=30, what="the services to start")
+        # The training sandbox's demo clerk (README: Training accounts), real argon2.
+        window.gate.sign_in.set_value("login", "clerk")
+        window.gate.sign_in.set_value("password", "clerk-demo")
+        window.gate.sign_in.password.focus_force()
+        window.gate.sign_in.password.event_generate("<Return>")
+        pump(lambda: window.working, timeout=15, what="signing in")
+        assert "Анна Соколова" in screen_text(window.header)
         window.search.set_text("8 (911) 987-65-43")
         window.search.entry.focus_force()
         window.search.entry.event_generate("<Return>")

@@ -1,4 +1,5 @@
-"""run_gui end to end: the window first, the services built on a worker, a clean exit."""
+"""run_gui end to end: the window first, the services built on a worker, signing in while
+they start, a clean exit."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import threading
 
 import app.ui.app as gui
 from app.ui.window import MainWindow
-from tests.gui.fakes import IVANOVA, Clock, FakeOperator, make_services, write_settings
+from tests.gui.fakes import ANNA, IVANOVA, Clock, FakeOperator, make_services, write_settings
 from tests.gui.helpers import screen_text
 
 
@@ -35,11 +36,17 @@ def test_run_gui_shows_the_window_before_the_services(tmp_path, xvfb, tk_errors,
     def watch(window: MainWindow) -> None:
         # Runs on the Tk thread inside run_gui's mainloop.
         if "connecting" not in seen:
-            seen["connecting"] = window.status.text
+            seen["connecting"] = screen_text(window.header)
+            seen["status"] = window.status.text
             seen["focus"] = str(window.root.focus_get())
-            window.search.set_text(IVANOVA)
-            window.lookup()  # typed before the services exist: waits for them
+            seen["login field"] = str(window.gate.sign_in.login)
+            window.gate.sign_in.set_value("login", ANNA[0])
+            window.gate.sign_in.set_value("password", ANNA[3])
+            window.gate.sign_in.submit()  # typed before the services exist: waits for them
             release.set()
+        elif window.working and "clerk" not in seen:
+            seen["clerk"] = window.header.clerk.cget("text")
+            window.lookup(IVANOVA)
         if window.card is not None and window.card_panel.name.winfo_ismapped():
             seen["card"] = screen_text(window.root)
             window.root.tk.eval(window.root.protocol("WM_DELETE_WINDOW"))  # the close button
@@ -54,8 +61,11 @@ def test_run_gui_shows_the_window_before_the_services(tmp_path, xvfb, tk_errors,
     finally:
         timer.cancel()
     assert started.is_set()
-    assert seen["connecting"] == "Подключение…"
-    assert seen["focus"].endswith("entry")
+    assert "Подключение…" in seen["connecting"]
+    assert seen["status"] == "Войдите, чтобы начать работу."
+    assert seen["focus"] == seen["login field"]  # the clerk types the login at once
+    assert seen["clerk"] == "Анна Соколова · специалист"
+    assert "Анна Соколова · специалист" in seen["card"]  # on screen with the card
     assert "Иванова Мария Петровна" in seen["card"]
     assert closed == [True]  # the services (the sandbox) were closed with the window
     tk_errors.check()

@@ -12,6 +12,7 @@ from app.config import Settings
 from app.errors import OperatorUnavailable
 from app.ui.window import MainWindow
 from tests.gui.fakes import (
+    ANNA,
     IVANOVA,
     PETROV,
     SERVICES,
@@ -22,6 +23,7 @@ from tests.gui.fakes import (
     FakeOperator,
     fetched,
     make_services,
+    session_of,
     write_settings,
 )
 from tests.gui.helpers import screen_text
@@ -53,6 +55,7 @@ def open_window(
     def open_(*, training: bool = False, cache: DictCache | None = None) -> MainWindow:
         services = make_services(settings, operator, clock, training=training, cache=cache)
         window = MainWindow(root, settings, services, clock=clock)
+        window.start_session(session_of(ANNA))  # signing in itself: test_sign_in.py
         windows.append(window)
         pump(root.winfo_ismapped, what="the window to be mapped")
         return window
@@ -321,6 +324,7 @@ def test_services_are_built_in_the_background(root, settings, clock, operator, p
     window = MainWindow(root, settings, clock=clock)
     try:
         window.connect(build)
+        window.start_session(session_of(ANNA))
         pump(root.winfo_ismapped, what="the window before the services")
         assert "Подключение…" in window.status.text
         assert "Подключение…" in screen_text(window.header)
@@ -341,6 +345,7 @@ def test_a_failed_start_shows_the_sentence(root, settings, clock, pump) -> None:
     window = MainWindow(root, settings, clock=clock)
     try:
         window.connect(build)
+        window.start_session(session_of(ANNA))
         pump(lambda: window.services_error is not None, what="the failed start")
         assert "Не удалось запустить учебную систему оператора." in window.message.text
         window.lookup(IVANOVA)

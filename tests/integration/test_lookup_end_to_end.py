@@ -1,5 +1,6 @@
 """Lookup through every real part: the `salon` command, the sandbox over loopback HTTP, the
-SQLite store; and the offline fallback when the sandbox really goes away."""
+SQLite store; and the offline fallback when the sandbox really goes away. The lookups are made
+by the training sandbox's demo clerk (README: Training accounts)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,14 @@ SALON = str(Path(__file__).resolve().parents[2] / ".venv" / "bin" / "salon")
 
 
 def salon(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([SALON, *args], env=env, capture_output=True, text=True, timeout=120)
+    return subprocess.run([SALON, *args], env=env, capture_output=True, text=True, timeout=120,
+                          stdin=subprocess.DEVNULL)
+
+
+@pytest.fixture
+def salon_env(salon_env: dict[str, str]) -> dict[str, str]:
+    """Signed in as the training clerk."""
+    return {**salon_env, "SALON_CLERK": "clerk", "SALON_PASSWORD": "clerk-demo"}
 
 
 def test_lookup_json_has_the_documented_shape(salon_env: dict[str, str]) -> None:
@@ -87,11 +95,13 @@ def test_offline_shows_the_saved_card_with_its_age(tmp_path: Path, memory_keyrin
                                                            "read_retries": "1"}))
     services = build_services(settings)
     try:
-        live = services.lookup.lookup("+79161234567")
+        services.clerks.add_first_manager("boss", "Игорь Белов", "boss-pass-1")
+        clerk = services.clerks.sign_in("boss", "boss-pass-1")
+        live = services.lookup.lookup("+79161234567", clerk)
         assert live.source == "api"
         assert services.connection.snapshot().online is True
         running.stop()
-        offline = services.lookup.lookup("+7 916 123-45-67")
+        offline = services.lookup.lookup("+7 916 123-45-67", clerk)
         assert offline.source == "cache"
         assert offline.fetched_at == live.fetched_at
         assert offline.subscriber == live.subscriber

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from app.errors import BadPhoneNumber, OperatorUnavailable, SubscriberNotFound
+from app.errors import BadPhoneNumber, NotSignedIn, OperatorUnavailable, SubscriberNotFound
 from app.operator_api.wire import WireBalance, WireSubscriber
 from app.services.connection import ConnectionState
 from app.services.lookup import LookupService
 from models.card_cache import StoreCardCache
 from models.db import open_store
-from models.domain import Balances, Subscriber
+from models.domain import Balances, ClerkRole, Session, Subscriber
 from tests.support.wire_samples import balance_json, subscriber_json
 
 
@@ -39,6 +39,9 @@ class FakeOperator:
             raise SubscriberNotFound(f"There is no subscriber with the number {msisdn}.")
 
 
+CLERK = Session("anna", "Анна Соколова", ClerkRole.CLERK, datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
+
+
 class Clock:
     def __init__(self) -> None:
         self.now = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
@@ -57,20 +60,20 @@ def world(tmp_path: Path):
 
 def test_a_live_lookup_returns_the_card_and_saves_it(world) -> None:
     service, _api, clock, connection = world
-    card = service.lookup("8 (916) 123-45-67")
+    card = service.lookup("8 (916) 123-45-67", CLERK)
     assert card.source == "api"
     assert card.fetched_at == clock.now
     assert card.subscriber.msisdn == "+79161234567"
     assert connection.snapshot().online is True
-    assert service.saved_card("+79161234567") is not None
+    assert service.saved_card("+79161234567", CLERK) is not None
 
 
 def test_offline_serves_the_saved_card_marked_with_its_age(world) -> None:
     service, api, clock, connection = world
-    live = service.lookup("+79161234567")
+    live = service.lookup("+79161234567", CLERK)
     api.down = True
     clock.now += timedelta(minutes=15)
-    cached = service.lookup("+7 916 123 45 67")
+    cached = service.lookup("+7 916 123 45 67", CLERK)
     assert cached.source == "cache"
     assert cached.fetched_at == live.fetched_at  # the age shows how old it is
     assert cached.subscriber == live.subscriber
@@ -84,20 +87,29 @@ def test_offline_without_a_saved_card_says_so(world) -> None:
     service, api, _clock, _connection = world
     api.down = True
     with pytest.raises(OperatorUnavailable, match="no saved card"):
-        service.lookup("+79161234567")
+        service.lookup("+79161234567", CLERK)
 
 
 def test_a_bad_number_never_reaches_the_api(world) -> None:
     service, api, _clock, _connection = world
     with pytest.raises(BadPhoneNumber):
-        service.lookup("916-ABC")
+        service.lookup("916-ABC", CLERK)
     assert api.calls == []
 
 
 def test_a_number_that_left_forgets_its_saved_card(world) -> None:
     service, api, _clock, _connection = world
-    service.lookup("+79161234567")
+    service.lookup("+79161234567", CLERK)
     api.missing.add("+79161234567")
     with pytest.raises(SubscriberNotFound):
-        service.lookup("+79161234567")
-    assert service.saved_card("+79161234567") is None
+        service.lookup("+79161234567", CLERK)
+    assert service.saved_card("+79161234567", CLERK) is None
+
+
+def test_nothing_is_looked_up_without_a_signed_in_clerk(world) -> None:
+    service, api, _clock, _connection = world
+    with pytest.raises(NotSignedIn):
+        service.lookup("+79161234567", None)  # type: ignore[arg-type]
+    with pytest.raises(NotSignedIn):
+        service.saved_card("+79161234567", None)  # type: ignore[arg-type]
+    assert api.calls == []

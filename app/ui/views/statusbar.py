@@ -16,6 +16,7 @@ class StatusBar(ttk.Frame):
         self.message.pack(side="left", fill="x", expand=True)
         self.keys = ttk.Label(self, style="Status.TLabel", anchor="e")
         self.keys.pack(side="right")
+        self._signing_in = False
         self.retranslate()
 
     @property
@@ -25,7 +26,16 @@ class StatusBar(ttk.Frame):
     def set_message(self, text: str) -> None:
         self.message.configure(text=text)
 
+    def show_sign_in_keys(self, signing_in: bool) -> None:
+        """The keys of the sign-in and lock screens, or those of the work area."""
+        self._signing_in = signing_in
+        self.retranslate()
+
     def retranslate(self) -> None:
+        if self._signing_in:
+            self.keys.configure(text=_("Enter — next field, then sign in"))
+            return
         self.keys.configure(
-            text=_("Enter — find   ·   Ctrl+L / F3 — phone field   ·   Esc — clear")
+            text=_("Enter — find   ·   Ctrl+L / F3 — phone field   ·   Esc — clear   ·   "
+                   "Ctrl+Shift+L — lock")
         )

@@ -1,0 +1,155 @@
+"""The signed-in clerk, the lock and the idle watch: the part of the main window that decides
+whether anything of a subscriber may be on screen. Mixed into MainWindow; Tk thread only.
+
+Nothing is shown or done for a subscriber until a clerk signs in (the Gate in front of the work
+area). After `idle_lock_minutes` without input, or on Ctrl+Shift+L, the window locks: the card
+goes off screen and the lock screen says who is signed in; they unlock with their password, or
+another clerk signs in there and the first is signed out (a takeover).
+"""
+
+from __future__ import annotations
+
+import tkinter as tk
+from tkinter import ttk
+from typing import TYPE_CHECKING
+
+from app.ui.gate import Gate
+from app.ui.presenters.errors import MessageView
+from app.ui.presenters.idle import IdleWatch
+from app.ui.presenters.signin import clerk_badge
+from app.ui.views.card import CardPanel
+from app.ui.views.header import HeaderBar
+from app.ui.views.message import MessageArea
+from app.ui.views.search import SearchBar
+from app.ui.views.statusbar import StatusBar
+
+if TYPE_CHECKING:
+    from models.domain import Session, SubscriberCard
+
+
+class SessionControls:
+    # What MainWindow provides.
+    root: tk.Tk
+    header: HeaderBar
+    search: SearchBar
+    body: ttk.PanedWindow
+    card_panel: CardPanel
+    message: MessageArea
+    status: StatusBar
+    gate: Gate
+    card: SubscriberCard | None
+    services_error: BaseException | None
+    _request: int
+    _pending: str | None
+
+    # What this part keeps.
+    session: Session | None
+    locked: bool
+    idle: IdleWatch
+    _held: tuple[SubscriberCard | None, str] | None  # what a lock took off screen
+
+    if TYPE_CHECKING:  # MainWindow's own; declared for the type checker only
+
+        def _set_busy(self, busy: bool) -> None: ...
+
+        def _show_card(self) -> None: ...
+
+        def _refresh_status(self) -> None: ...
+
+    def _init_session(self, idle: IdleWatch) -> None:
+        self.session = None
+        self.locked = False
+        self._held = None
+        self.idle = idle
+
+    @property
+    def working(self) -> bool:
+        """A clerk is signed in and the window is not locked."""
+        return self.session is not None and not self.locked
+
+    def start_session(self, session: Session) -> None:
+        """Signed in (or unlocked). The same clerk gets back what the lock hid; anyone else
+        takes over the counter with nothing of the previous clerk's subscriber on screen."""
+        held, self._held = self._held, None
+        same = self.session is not None and self.session.login == session.login
+        self.session = session
+        self.locked = False
+        self.header.set_clerk(clerk_badge(session))
+        self._show_work()
+        self.idle.touch()
+        if same and held is not None:
+            self.card, text = held
+            self.search.set_text(text)
+            self._show_card()
+        else:
+            self._forget_subscriber()
+        self.search.focus_field(select=True)
+        self.search.entry.focus_force()
+        self._refresh_status()
+
+    def lock(self) -> None:
+        """Personal data off screen; the lock screen says who is signed in."""
+        if self.session is None or self.locked:
+            return
+        self._held = (self.card, self.search.text)
+        self._forget_subscriber()
+        self.locked = True
+        self.gate.show_lock(self.session)
+        self._show_gate()
+        self.gate.focus()
+        self._refresh_status()
+
+    def sign_out(self) -> None:
+        self.session = None
+        self.locked = False
+        self._held = None
+        self._forget_subscriber()
+        self.header.set_clerk("")
+        self.gate.show_sign_in()
+        self._show_gate()
+        self.gate.focus()
+        self._refresh_status()
+
+    def check_idle(self) -> None:
+        """Lock when the clerk has not touched the keyboard or mouse for the set minutes
+        (the window asks every second; tests move the clock and ask at once)."""
+        if self.working and self.idle.due():
+            self.lock()
+
+    def _forget_subscriber(self) -> None:
+        self._request += 1  # an answer still on its way is dropped
+        self._pending = None
+        self._set_busy(False)
+        self.card = None
+        self.card_panel.show(None)
+        self.search.set_text("")
+        kept: MessageView | None = None if self.services_error is None else self.message.view
+        self.message.show(kept)
+
+    def _show_gate(self) -> None:
+        self.search.grid_remove()
+        self.body.grid_remove()
+        self.gate.frame.grid()
+        self.status.show_sign_in_keys(True)
+
+    def _show_work(self) -> None:
+        self.gate.frame.grid_remove()
+        self.search.grid()
+        self.body.grid()
+        self.status.show_sign_in_keys(False)
+
+    def _bind_session_keys(self) -> None:
+        # More specific than Ctrl+L (focus the phone field), so Shift makes the difference;
+        # Cyrillic_DE is the same key in the Russian layout.
+        for sequence in ("<Control-Shift-L>", "<Control-Shift-Cyrillic_DE>"):
+            self.root.bind(sequence, self._lock_now)
+        # Any key, click or mouse move anywhere in the window counts as the clerk being there.
+        for sequence in ("<KeyPress>", "<ButtonPress>", "<Motion>", "<MouseWheel>"):
+            self.root.bind_all(sequence, self._touched, add="+")
+
+    def _lock_now(self, _event: tk.Event) -> str:
+        self.lock()
+        return "break"
+
+    def _touched(self, _event: tk.Event) -> None:
+        self.idle.touch()
