@@ -119,7 +119,8 @@ def build_services(settings: Settings) -> Services:
         ).format(url=_redacted(settings.database_url), error=error)) from error
 
     closers = [store.close]
-    clerks = ClerkService(StoreClerks(), timezone=settings.salon.timezone)
+    audit = AuditJournal(settings.salon.id, settings.salon.counter)
+    clerks = ClerkService(StoreClerks(), timezone=settings.salon.timezone, journal=audit)
     if settings.operator.embedded:
         # The training sandbox only: its demo accounts (README). A real store never gets any.
         clerks.ensure_training_accounts()
@@ -149,10 +150,9 @@ def build_services(settings: Settings) -> Services:
         for closer in closers:
             closer()
 
-    audit = AuditJournal(settings.salon.id, settings.salon.counter)
     return Services(
         settings=settings,
-        lookup=LookupService(client, StoreCardCache(), connection),
+        lookup=LookupService(client, StoreCardCache(), connection, journal=audit),
         connection=connection,
         audit=audit,
         daily_log=DailyLogService(audit, settings.salon),

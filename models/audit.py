@@ -20,11 +20,13 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import Literal
 
 from peewee import DateTimeField, IntegerField, TextField
 
+# Re-exported: the journal's codes live apart so that light modules can name them.
+from models.audit_codes import AuditAction as AuditAction
+from models.audit_codes import AuditResult as AuditResult
 from models.db import database, is_sqlite
 from models.tables import BaseModel
 
@@ -32,40 +34,6 @@ GENESIS = "0" * 64
 CANONICAL_VERSION = 1
 # Serialises appends of every counter sharing one PostgreSQL store (migrations use 0x5A10).
 _PG_APPEND_LOCK = 0x5A11
-
-
-class AuditAction(StrEnum):
-    """The documented set of things the journal records; anything else is refused."""
-
-    SIGN_IN = "sign_in"
-    SIGN_OUT = "sign_out"
-    SIGN_IN_FAILED = "sign_in_failed"
-    SCREEN_LOCK = "screen_lock"
-    SCREEN_UNLOCK = "screen_unlock"
-    LOOKUP = "lookup"
-    TARIFF_CHANGE = "tariff_change"
-    SERVICE_ADD = "service_add"
-    SERVICE_REMOVE = "service_remove"
-    ASSISTANT_CONNECT = "assistant_connect"
-    CODE_ISSUE = "code_issue"
-    CODE_VERIFY = "code_verify"
-    DETALIZATION = "detalization"
-    PRINT = "print"
-    EMAIL = "email"
-    ARCHIVE = "archive"
-    EXPORT = "export"
-    PURGE = "purge"
-    AUDIT_VERIFY = "audit_verify"
-    CLERK_ADD = "clerk_add"
-    CLERK_DISABLE = "clerk_disable"
-    CLERK_ENABLE = "clerk_enable"
-    CLERK_PASSWD = "clerk_passwd"
-
-
-class AuditResult(StrEnum):
-    DONE = "done"
-    REFUSED = "refused"  # a rule or the operator said no
-    FAILED = "failed"  # something broke (network, printer, disk)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,8 +14,14 @@ if TYPE_CHECKING:  # the parser is built on every start, the store only when a c
     from app.services.audit import AuditJournal
     from models.audit import ChainReport, JournalEntry
 
-# Clerk accounts are not wired into the CLI yet: until they are, the CLI acts as the console.
-CLI_CLERK = ""
+
+
+def manager(wiring: Wiring) -> str:
+    """The signed-in manager's login: the journal is the managers' to read."""
+    from app.services.clerks import require_manager
+
+    return require_manager(wiring.session(), _(
+        "Only a manager can read or check the audit journal (C1).")).login
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -46,7 +52,7 @@ def journal(wiring: Wiring) -> AuditJournal:
 def run_verify(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
     from app.services.audit import describe_problem, intact_text
 
-    report = journal(wiring).verify(CLI_CLERK, expect_hash=args.expect_hash)
+    report = journal(wiring).verify(manager(wiring), expect_hash=args.expect_hash)
     message = (intact_text(report) if report.problem is None
                else describe_problem(report.problem, args.expect_hash))
     if args.json:
@@ -62,6 +68,7 @@ def run_tail(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
 
     if not 1 <= args.n <= 10_000:
         raise InputError(_("-n takes a number from 1 to 10000."))
+    manager(wiring)
     entries = journal(wiring).latest(args.n)
     if args.json:
         print_json([entry_json(entry) for entry in entries], out)

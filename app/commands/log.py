@@ -13,8 +13,6 @@ from app.errors import InputError, SalonError
 from app.i18n import _
 
 FORMATS = ("xlsx", "csv", "pdf")
-# Clerk accounts are not wired into the CLI yet: until they are, the CLI acts as the console.
-CLI_CLERK = ""
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -57,6 +55,9 @@ def run_export(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
     service = wiring.services().daily_log
     if service is None:
         raise SalonError(_("The daily log is not available in this console."))
-    written = service.export(day, fmt, args.output, clerk=CLI_CLERK, language=args.language)
+    from app.services.clerks import require_manager
+
+    actor = require_manager(wiring.session(), _("Only a manager can export the daily log (C1)."))
+    written = service.export(day, fmt, args.output, clerk=actor.login, language=args.language)
     print(_("The log for {day} is saved: {path}").format(day=day.isoformat(), path=written),
           file=out)

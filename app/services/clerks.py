@@ -24,10 +24,19 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from app import formatting
-from app.errors import ClerkLocked, InputError, NotSignedIn, RuleRefused, WrongPassword
+from app.errors import (
+    ClerkLocked,
+    InputError,
+    NotSignedIn,
+    RuleRefused,
+    SalonError,
+    WrongPassword,
+)
 from app.i18n import _, ngettext
 from app.services.connection import Clock, utc_now
+from app.services.journaling import Journal, journaled
 from app.services.passwords import Argon2Hasher, PasswordHasher, check_new_password
+from models.audit_codes import AuditAction, AuditResult
 from models.domain import Clerk, ClerkAccount, ClerkRole, Session
 
 LOGIN_PATTERN = re.compile(r"[a-z][a-z0-9._-]{1,31}")
@@ -97,7 +106,9 @@ class ClerkService:
         timezone: str = "Europe/Moscow",
         hasher: PasswordHasher | None = None,
         policy: LockoutPolicy | None = None,
+        journal: Journal | None = None,
     ) -> None:
+        self._journal = journal
         self._store = store
         self._clock = clock
         self._timezone = timezone  # the salon's: lock ends are shown on its wall clock
@@ -109,8 +120,34 @@ class ClerkService:
 
     # -- signing in ------------------------------------------------------------------------
     def sign_in(self, login: str, password: str) -> Session:
-        """A Session, or WrongPassword (attempts left), ClerkLocked (until), RuleRefused (C4)."""
+        """A Session, or WrongPassword (attempts left), ClerkLocked (until), RuleRefused (C4).
+        Both outcomes go into the journal: the login only when such an account exists (a
+        password typed into the login field must not end up there), never the password."""
         login = normalize_login(login)
+        known = LOGIN_PATTERN.fullmatch(login) is not None and self._store.get(login) is not None
+        try:
+            session = self._sign_in(login, password)
+        except SalonError as error:
+            if self._journal is not None:
+                self._journal.record(login if known else "", AuditAction.SIGN_IN_FAILED,
+                                     AuditResult.REFUSED,
+                                     detail="" if known else "unknown login", reason=str(error))
+            raise
+        if self._journal is not None:
+            self._journal.record(session.login, AuditAction.SIGN_IN)
+        return session
+
+    def sign_out(self, session: Session, *, detail: str = "") -> None:
+        """The clerk left the counter (or another clerk took it over: detail "takeover")."""
+        if self._journal is not None:
+            self._journal.record(session.login, AuditAction.SIGN_OUT, detail=detail)
+
+    def screen_locked(self, session: Session, *, detail: str = "") -> None:
+        """The window hid its data behind the lock screen (idle, or the clerk's shortcut)."""
+        if self._journal is not None:
+            self._journal.record(session.login, AuditAction.SCREEN_LOCK, detail=detail)
+
+    def _sign_in(self, login: str, password: str) -> Session:
         now = self._clock()
         account = self._store.get(login) if LOGIN_PATTERN.fullmatch(login) else None
         if account is None:
@@ -163,6 +200,14 @@ class ClerkService:
     def add(
         self, actor: Session, login: str, full_name: str, role: ClerkRole, password: str
     ) -> Clerk:
+        require_clerk(actor)
+        with journaled(self._journal, actor.login, AuditAction.CLERK_ADD,
+                       detail=f"{normalize_login(login)} {role.value}"):
+            return self._add(actor, login, full_name, role, password)
+
+    def _add(
+        self, actor: Session, login: str, full_name: str, role: ClerkRole, password: str
+    ) -> Clerk:
         self._manager_only(actor, _("Only a manager can add clerk accounts (C1)."))
         account = self._new_account(login, full_name, role, password)
         with self._store.exclusive():
@@ -179,6 +224,12 @@ class ClerkService:
         return self._store.all()
 
     def disable(self, actor: Session, login: str) -> Clerk:
+        require_clerk(actor)
+        with journaled(self._journal, actor.login, AuditAction.CLERK_DISABLE,
+                       detail=normalize_login(login)):
+            return self._disable(actor, login)
+
+    def _disable(self, actor: Session, login: str) -> Clerk:
         self._manager_only(actor, _("Only a manager can disable clerk accounts (C1)."))
         login = normalize_login(login)
         with self._store.exclusive():
@@ -200,6 +251,13 @@ class ClerkService:
         """A manager sets anyone's password (and so unlocks the account); a clerk changes
         only their own, proving the old one (wrong tries count towards the lockout)."""
         require_clerk(actor)
+        with journaled(self._journal, actor.login, AuditAction.CLERK_PASSWD,
+                       detail=normalize_login(login)):
+            self._change_password(actor, login, new_password, old_password)
+
+    def _change_password(
+        self, actor: Session, login: str, new_password: str, old_password: str | None
+    ) -> None:
         login = normalize_login(login)
         if not actor.is_manager:
             if login != actor.login:
@@ -208,7 +266,7 @@ class ClerkService:
                 ), rule="C1")
             if old_password is None:
                 raise InputError(_("Give your current password to change it."))
-            self.sign_in(login, old_password)
+            self._sign_in(login, old_password)  # journaled as this password change
         check_new_password(login, new_password)
         password_hash = self._hasher.hash(new_password)
         with self._store.exclusive():
@@ -251,9 +309,7 @@ class ClerkService:
 
     @staticmethod
     def _manager_only(actor: Session, message: str) -> None:
-        require_clerk(actor)
-        if not actor.is_manager:
-            raise RuleRefused(message, rule="C1")
+        require_manager(actor, message)
 
     def _unknown_login(self, login: str) -> WrongPassword:
         # Counted like a real account so the answers look alike, but in memory only and
@@ -304,7 +360,16 @@ def check_login(login: str) -> str:
     return login
 
 
-def require_clerk(clerk: Session) -> None:
+def require_clerk(clerk: Session | None) -> None:
     """Nothing is done for a subscriber, or to an account, without a named clerk."""
     if not isinstance(clerk, Session):
         raise NotSignedIn(_("Sign in first: every operation is done by a named clerk."))
+
+
+def require_manager(actor: Session | None, message: str) -> Session:
+    """The signed-in manager, or NotSignedIn / RuleRefused (C1) with `message`."""
+    require_clerk(actor)
+    assert actor is not None
+    if not actor.is_manager:
+        raise RuleRefused(message, rule="C1")
+    return actor

@@ -10,11 +10,13 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Protocol
 
-from app.errors import OperatorUnavailable, SubscriberNotFound
+from app.errors import BadPhoneNumber, OperatorUnavailable, SalonError, SubscriberNotFound
 from app.i18n import _
 from app.phone import parse_msisdn
 from app.services.clerks import require_clerk
 from app.services.connection import Clock, ConnectionState, utc_now
+from app.services.journaling import Journal, journaled
+from models.audit_codes import AuditAction
 from models.domain import Balances, Session, Subscriber, SubscriberCard
 
 
@@ -41,18 +43,27 @@ class LookupService:
         cache: CardCache,
         connection: ConnectionState,
         clock: Clock = utc_now,
+        journal: Journal | None = None,
     ) -> None:
         self._api = api
         self._cache = cache
         self._connection = connection
         self._clock = clock
+        self._journal = journal
 
     def lookup(self, phone_text: str, clerk: Session) -> SubscriberCard:
         """The card for a number as typed, looked up by `clerk`; raises NotSignedIn,
         BadPhoneNumber, SubscriberNotFound, OperatorUnavailable (only when there is no saved
-        card to fall back on)."""
+        card to fall back on). Every attempt by a signed-in clerk goes into the journal."""
         require_clerk(clerk)
-        msisdn = parse_msisdn(phone_text)
+        with journaled(self._journal, clerk.login, AuditAction.LOOKUP,
+                       reason_for=_journal_reason) as outcome:
+            outcome.subscriber = parse_msisdn(phone_text)
+            card = self._lookup(outcome.subscriber)
+            outcome.detail = card.source  # "api", or "cache" when served offline
+        return card
+
+    def _lookup(self, msisdn: str) -> SubscriberCard:
         try:
             subscriber = self._api.subscriber(msisdn)
             balances = self._api.balances(msisdn)
@@ -79,3 +90,10 @@ class LookupService:
         require_clerk(clerk)
         cached = self._cache.get(parse_msisdn(phone_text))
         return replace(cached, source="cache") if cached else None
+
+
+def _journal_reason(error: BaseException) -> str:
+    # What the clerk typed stays out of the journal: the phone field may receive anything.
+    if isinstance(error, BadPhoneNumber):
+        return "malformed number"
+    return str(error) if isinstance(error, SalonError) else type(error).__name__

@@ -10,11 +10,12 @@ another clerk signs in there and the first is signed out (a takeover).
 from __future__ import annotations
 
 import tkinter as tk
+from collections.abc import Callable
 from tkinter import ttk
 from typing import TYPE_CHECKING
 
 from app.ui.gate import Gate
-from app.ui.presenters.errors import MessageView
+from app.ui.presenters.errors import MessageView, present_error
 from app.ui.presenters.idle import IdleWatch
 from app.ui.presenters.signin import clerk_badge
 from app.ui.views.card import CardPanel
@@ -24,6 +25,9 @@ from app.ui.views.search import SearchBar
 from app.ui.views.statusbar import StatusBar
 
 if TYPE_CHECKING:
+    from app.services.clerks import ClerkService
+    from app.services.registry import Services
+    from app.ui.runner import BackgroundRunner
     from models.domain import Session, SubscriberCard
 
 
@@ -37,6 +41,8 @@ class SessionControls:
     message: MessageArea
     status: StatusBar
     gate: Gate
+    runner: BackgroundRunner
+    services: Services | None
     card: SubscriberCard | None
     services_error: BaseException | None
     _request: int
@@ -47,6 +53,7 @@ class SessionControls:
     locked: bool
     idle: IdleWatch
     _held: tuple[SubscriberCard | None, str] | None  # what a lock took off screen
+    daily_log_dialog: tk.Toplevel | None  # the manager's daily log, while it is open
 
     if TYPE_CHECKING:  # MainWindow's own; declared for the type checker only
 
@@ -61,6 +68,7 @@ class SessionControls:
         self.locked = False
         self._held = None
         self.idle = idle
+        self.daily_log_dialog = None
 
     @property
     def working(self) -> bool:
@@ -72,9 +80,12 @@ class SessionControls:
         takes over the counter with nothing of the previous clerk's subscriber on screen."""
         held, self._held = self._held, None
         same = self.session is not None and self.session.login == session.login
+        if self.session is not None and not same:
+            previous = self.session
+            self._journal(lambda clerks: clerks.sign_out(previous, detail="takeover"))
         self.session = session
         self.locked = False
-        self.header.set_clerk(clerk_badge(session))
+        self.header.set_clerk(clerk_badge(session), manager=session.is_manager)
         self._show_work()
         self.idle.touch()
         if same and held is not None:
@@ -87,10 +98,12 @@ class SessionControls:
         self.search.entry.focus_force()
         self._refresh_status()
 
-    def lock(self) -> None:
+    def lock(self, reason: str = "shortcut") -> None:
         """Personal data off screen; the lock screen says who is signed in."""
         if self.session is None or self.locked:
             return
+        session = self.session
+        self._journal(lambda clerks: clerks.screen_locked(session, detail=reason))
         self._held = (self.card, self.search.text)
         self._forget_subscriber()
         self.locked = True
@@ -100,6 +113,9 @@ class SessionControls:
         self._refresh_status()
 
     def sign_out(self) -> None:
+        if self.session is not None:
+            session = self.session
+            self._journal(lambda clerks: clerks.sign_out(session))
         self.session = None
         self.locked = False
         self._held = None
@@ -114,9 +130,23 @@ class SessionControls:
         """Lock when the clerk has not touched the keyboard or mouse for the set minutes
         (the window asks every second; tests move the clock and ask at once)."""
         if self.working and self.idle.due():
-            self.lock()
+            self.lock("idle")
+
+    def _journal(self, write: Callable[[ClerkService], None]) -> None:
+        """Write a journal entry on a worker; a failure to write is shown, never swallowed."""
+        services = self.services
+        if services is not None:
+            self.runner.submit(lambda: write(services.clerks), lambda _done: None,
+                               self._journal_failed)
+
+    def _journal_failed(self, error: BaseException) -> None:
+        self.message.show(present_error(error))
 
     def _forget_subscriber(self) -> None:
+        # The manager's log names subscribers too: it goes when the counter locks or changes.
+        if self.daily_log_dialog is not None and self.daily_log_dialog.winfo_exists():
+            self.daily_log_dialog.destroy()
+        self.daily_log_dialog = None
         self._request += 1  # an answer still on its way is dropped
         self._pending = None
         self._set_busy(False)
@@ -143,9 +173,25 @@ class SessionControls:
         # Cyrillic_DE is the same key in the Russian layout.
         for sequence in ("<Control-Shift-L>", "<Control-Shift-Cyrillic_DE>"):
             self.root.bind(sequence, self._lock_now)
+        self.root.bind("<F9>", self._daily_log_key)
         # Any key, click or mouse move anywhere in the window counts as the clerk being there.
         for sequence in ("<KeyPress>", "<ButtonPress>", "<Motion>", "<MouseWheel>"):
             self.root.bind_all(sequence, self._touched, add="+")
+
+    def open_daily_log(self) -> None:
+        """The manager's daily log (F9): a window of its own over the counter's."""
+        services, session = self.services, self.session
+        if services is None or services.daily_log is None or session is None \
+                or not session.is_manager or not self.working:
+            return
+        from app.ui.views.daily_log_dialog import DailyLogDialog  # the journal loads on demand
+
+        self.daily_log_dialog = DailyLogDialog(self.root, services.daily_log, self.runner,
+                                               session.login)
+
+    def _daily_log_key(self, _event: tk.Event) -> str:
+        self.open_daily_log()
+        return "break"
 
     def _lock_now(self, _event: tk.Event) -> str:
         self.lock()

@@ -284,7 +284,7 @@ class MainWindow(SessionControls):
         root.columnconfigure(0, weight=1)
         root.rowconfigure(3, weight=1)
         self.header = HeaderBar(root, self.settings, on_language=self.set_language,
-                                on_sign_out=self.sign_out)
+                                on_sign_out=self.sign_out, on_daily_log=self.open_daily_log)
         self.header.grid(row=0, column=0, sticky="ew")
         ttk.Frame(root, style="Accent.TFrame", height=3).grid(row=1, column=0, sticky="ew")
         self.search = SearchBar(root, on_search=self.lookup, on_demo=self.show_demo_panel)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import tkinter as tk
+from collections.abc import Callable
 from tkinter import ttk
+from typing import Any
 
 
 def visible_texts(widget: tk.Misc) -> list[str]:
@@ -35,3 +37,20 @@ def visible_texts(widget: tk.Misc) -> list[str]:
 
 def screen_text(widget: tk.Misc) -> str:
     return "\n".join(visible_texts(widget))
+
+
+def type_in(entry: tk.Widget, text: str) -> None:
+    entry.delete(0, "end")  # type: ignore[attr-defined]
+    entry.insert(0, text)  # type: ignore[attr-defined]
+
+
+def sign_in(window: Any, pump: Callable[..., None], login: str, password: str) -> None:
+    """Type the login, Enter (to the password), the password, Enter; wait for the answer."""
+    form = window.gate.sign_in
+    type_in(form.login, login)
+    form.login.focus_force()
+    form.login.event_generate("<Return>")
+    pump(lambda: form.focus_get() is form.password, what="the cursor in the password field")
+    type_in(form.password, password)
+    form.password.event_generate("<Return>")
+    pump(lambda: not window.gate.busy, what="the sign-in answer")

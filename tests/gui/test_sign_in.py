@@ -20,7 +20,7 @@ from tests.gui.fakes import (
     make_services,
     write_settings,
 )
-from tests.gui.helpers import screen_text
+from tests.gui.helpers import screen_text, sign_in, type_in
 from tests.support.clerks import FAST_HASHER, MemoryClerkStore, clerk_service
 
 Pump = Callable[..., None]
@@ -54,23 +54,6 @@ def open_window(
     yield open_
     for window in windows:
         window.close()
-
-
-def type_in(entry: tk.Widget, text: str) -> None:
-    entry.delete(0, "end")  # type: ignore[attr-defined]
-    entry.insert(0, text)  # type: ignore[attr-defined]
-
-
-def sign_in(window: MainWindow, pump: Pump, login: str, password: str) -> None:
-    """Type the login, Enter (to the password), the password, Enter; wait for the answer."""
-    form = window.gate.sign_in
-    type_in(form.login, login)
-    form.login.focus_force()
-    form.login.event_generate("<Return>")
-    pump(lambda: form.focus_get() is form.password, what="the cursor in the password field")
-    type_in(form.password, password)
-    form.password.event_generate("<Return>")
-    pump(lambda: not window.gate.busy, what="the sign-in answer")
 
 
 def search(window: MainWindow, pump: Pump, text: str) -> None:

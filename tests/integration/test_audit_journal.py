@@ -11,7 +11,6 @@ from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from peewee import Database
@@ -20,6 +19,7 @@ from app import cli
 from app.services.audit import AuditJournal
 from models.audit import compute_hash
 from models.db import connect_url, database, is_sqlite, open_store
+from tests.support.fake_wiring import FakeWiring
 
 T0 = datetime(2026, 11, 23, 7, 30, 0, 123456, tzinfo=UTC)
 
@@ -41,14 +41,6 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
         cleanup.close()
 
 
-class FakeWiring:
-    def __init__(self, journal: AuditJournal) -> None:
-        self._services = SimpleNamespace(audit=journal, daily_log=None)
-
-    def services(self) -> SimpleNamespace:
-        return self._services
-
-
 def ticking(start: datetime = T0) -> object:
     moments = (start + timedelta(seconds=n) for n in range(10**6))
     return lambda: next(moments)
@@ -67,7 +59,7 @@ def verify(journal: AuditJournal, *extra: str) -> tuple[int, str, str]:
     out, err = io.StringIO(), io.StringIO()
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("sys.stderr", err)
-        code = cli.run(args, FakeWiring(journal), out)  # type: ignore[arg-type]
+        code = cli.run(args, FakeWiring(audit=journal), out)  # type: ignore[arg-type]
     return code, out.getvalue(), err.getvalue()
 
 
@@ -244,7 +236,7 @@ def test_tail_prints_one_escaped_line_per_entry(store: Database) -> None:
     journal.record("", "purge")
     args = cli.build_parser().parse_args(["audit", "tail", "-n", "5"])
     out = io.StringIO()
-    assert cli.run(args, FakeWiring(journal), out) == 0  # type: ignore[arg-type]
+    assert cli.run(args, FakeWiring(audit=journal), out) == 0  # type: ignore[arg-type]
     lines = out.getvalue().splitlines()
     assert len(lines) == 2
     assert lines[0].startswith("1  2026-11-23T07:30:00Z  ivanova  MSK-1/2  -  lookup  refused")

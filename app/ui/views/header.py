@@ -22,6 +22,7 @@ class HeaderBar(ttk.Frame):
         settings: Settings,
         on_language: Callable[[str], None],
         on_sign_out: Callable[[], None],
+        on_daily_log: Callable[[], None] | None = None,
     ) -> None:
         super().__init__(master, style="Header.TFrame", padding=(14, 8))
         self._settings = settings
@@ -33,21 +34,25 @@ class HeaderBar(ttk.Frame):
         self.salon = ttk.Label(self, style="HeaderInfo.TLabel")
         self.salon.grid(row=0, column=2, sticky="w", padx=(SALON_PADX, 0))
         self.training = ttk.Label(self, style="Training.TLabel")
-        self.training.grid(row=0, column=4, padx=(12, 18))
+        self.training.grid(row=0, column=4, padx=(12, 12))
         self.training.grid_remove()
         self.dot = ttk.Label(self, text="●", style="Dot.unknown.TLabel")
         self.dot.grid(row=0, column=5)
         self.connection = ttk.Label(self, style="HeaderInfo.TLabel", width=18)
-        self.connection.grid(row=0, column=6, sticky="w", padx=(4, 18))
+        self.connection.grid(row=0, column=6, sticky="w", padx=(4, 12))
         self.clerk = ttk.Label(self, style="HeaderClerk.TLabel")
         self.clerk.grid(row=0, column=7, sticky="e", padx=(0, 8))
+        # The manager's daily log (F9); only a manager sees it.
+        self.daily_log = ttk.Button(self, style="Header.TButton", takefocus=False, width=0,
+                                    command=on_daily_log or (lambda: None))
+        self.daily_log.grid(row=0, column=8, padx=(0, 6))
         self.sign_out = ttk.Button(self, style="Header.TButton", command=on_sign_out,
                                    takefocus=False, width=0)  # as wide as its word
-        self.sign_out.grid(row=0, column=8, padx=(0, 18))
+        self.sign_out.grid(row=0, column=9, padx=(0, 12))
         self.set_clerk("")
         self.language = TclVar(self, language())
         switch = ttk.Frame(self, style="Header.TFrame")
-        switch.grid(row=0, column=9)
+        switch.grid(row=0, column=10)
         self.bind("<Configure>", lambda _event: self._fit())
         self.language_buttons: dict[str, ttk.Radiobutton] = {}
         for code in LANGUAGES:
@@ -69,9 +74,10 @@ class HeaderBar(ttk.Frame):
         )
         self.training.configure(text=_("Training mode"))
         self.sign_out.configure(text=_("Sign out"))
+        self.daily_log.configure(text=_("Daily log"))
         self.language.set(language())
 
-    def set_clerk(self, badge: str) -> None:
+    def set_clerk(self, badge: str, *, manager: bool = False) -> None:
         """The signed-in clerk ("Анна Соколова · специалист"), or nobody: no Sign out then."""
         self.clerk.configure(text=badge)
         if badge:
@@ -80,6 +86,10 @@ class HeaderBar(ttk.Frame):
         else:
             self.clerk.grid_remove()
             self.sign_out.grid_remove()
+        if badge and manager:
+            self.daily_log.grid()
+        else:
+            self.daily_log.grid_remove()
         self.after_idle(self._fit)  # the sizes are known once Tk has laid the row out
 
     def _fit(self) -> None:

@@ -1,0 +1,40 @@
+"""What the audit journal may say an entry is about, and how it ended: plain codes, no I/O,
+so the GUI and the services can name them without loading the store."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class AuditAction(StrEnum):
+    """The documented set of things the journal records; anything else is refused."""
+
+    SIGN_IN = "sign_in"
+    SIGN_OUT = "sign_out"
+    SIGN_IN_FAILED = "sign_in_failed"
+    SCREEN_LOCK = "screen_lock"
+    SCREEN_UNLOCK = "screen_unlock"
+    LOOKUP = "lookup"
+    TARIFF_CHANGE = "tariff_change"
+    SERVICE_ADD = "service_add"
+    SERVICE_REMOVE = "service_remove"
+    ASSISTANT_CONNECT = "assistant_connect"
+    CODE_ISSUE = "code_issue"
+    CODE_VERIFY = "code_verify"
+    DETALIZATION = "detalization"
+    PRINT = "print"
+    EMAIL = "email"
+    ARCHIVE = "archive"
+    EXPORT = "export"
+    PURGE = "purge"
+    AUDIT_VERIFY = "audit_verify"
+    CLERK_ADD = "clerk_add"
+    CLERK_DISABLE = "clerk_disable"
+    CLERK_ENABLE = "clerk_enable"
+    CLERK_PASSWD = "clerk_passwd"
+
+
+class AuditResult(StrEnum):
+    DONE = "done"
+    REFUSED = "refused"  # a rule or the operator said no
+    FAILED = "failed"  # something broke (network, printer, disk)
