@@ -370,3 +370,19 @@ def test_usage_shows_order_fees_and_the_balance_identity_holds(
                                    strict=True) if o["fee"]["value"] != "0.00"]
     assert fees == expected
     assert [e[2] for e in expected] == ["12.50", "15.00", "12.50"]  # SMART_PLUS: half price
+
+
+@pytest.mark.parametrize(("params", "fragment"), [
+    ({"action": "add_service", "service_code": "GUARD"}, "msisdn"),
+    ({"msisdn": "89161234567", "action": "add_service", "service_code": "GUARD"}, "E.164"),
+    ({"msisdn": MARIA, "action": "upgrade"}, "action"),
+    ({"msisdn": MARIA, "action": "change_tariff"}, "tariff_code"),
+    ({"msisdn": MARIA, "action": "change_tariff", "tariff_code": "NOPE"}, "NOPE"),
+    ({"msisdn": MARIA, "action": "add_service", "service_code": "GUARD",
+      "tariff_code": "SMART"}, "tariff_code"),
+])
+def test_bad_preview_parameters(api: Api, params: dict[str, str], fragment: str) -> None:
+    response = api.http.get("/v1/orders/preview", params=params)
+    assert fragment in expect_error(response, 400, "bad_request")["message"]
+    expect_error(api.http.get("/v1/orders/preview", params={
+        "msisdn": "+79990000000", "action": "connect_assistant"}), 404, "subscriber_not_found")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 
@@ -17,10 +18,13 @@ from sandbox.catalog import (
     connection_fee_kop,
     switch_fee_kop,
 )
+from sandbox.clock import Clock
 from sandbox.entities import BLOCKED, ServicePeriod, SubscriberState, TariffPeriod
+from sandbox.ledger import Ledger
 from sandbox.localtime import day_of, day_start
 from sandbox.orders import BadOrder, Quote, quote, target
-from sandbox.usage import CALL, OUT, SMS, generate_day
+from sandbox.store import Store
+from sandbox.usage import CALL, FEE, OUT, SMS, TYPE, generate_day, signed_amount
 from sandbox.world import generate_world
 
 NOW = int(datetime(2026, 11, 23, 9, 0, tzinfo=UTC).timestamp())
@@ -202,3 +206,38 @@ def test_the_day_of_a_tariff_change_is_split_at_its_instant(
     nxt = generate_day(2026, changed, day + 1, 100_000)
     outgoing = [r for r in nxt.records if r[1] == SMS and r[2] == OUT]
     assert outgoing and all(r[6] == classic.sms_kop for r in outgoing)
+
+
+def test_an_applied_order_keeps_the_balance_identity_across_cached_days(
+        tmp_path: Path) -> None:
+    """The fee lands in today (never in a cached day); once the clock has moved on, the day
+    totals cached later include it, and main(T) still equals the records before T."""
+    store = Store.open(tmp_path / "sandbox.sqlite3", 2026)
+    real = [NOW + 0.5]
+    clock = Clock(store, real_time=lambda: real[0])
+    ledger = Ledger(store, clock)
+    try:
+        state = ledger.state(MARIA)
+        assert state is not None
+        start = NOW - 3600
+        before = ledger.main_at(state, start)  # fills the cache up to yesterday
+        what = target(orders.ADD_SERVICE, None, "FAVOURITE")
+        q = quote(state, what, NOW, ledger.main_at(state, NOW))
+        with store.write() as conn:
+            at = clock.stamp(conn)
+            orders.apply(conn, state, q, at, "ORD-000001")
+        clock.stamped(at, committed=True)
+        real[0] += 3 * 86400  # three days later: the day of the order is cached now
+        after = ledger.state(MARIA)
+        assert after is not None and after.version == state.version + 1
+        end = clock.now()
+        picked, following = ledger.page(after, start, end, False, 100_000, None)
+        assert following is None
+        records = [day.records[i] for day, i in picked]
+        assert ledger.main_at(after, end) == before + sum(map(signed_amount, records))
+        fees = [r for r in records if r[TYPE] == FEE and r[0] == at]
+        assert [(r[3], r[6]) for r in fees] == [("Подключение: Любимый номер", 2500)]
+        assert ledger.main_at(after, at + 1) - ledger.main_at(after, at) == -2500 + sum(
+            signed_amount(r) for r in records if r[0] == at and r[TYPE] != FEE)
+    finally:
+        store.close()
