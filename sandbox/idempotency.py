@@ -121,12 +121,13 @@ class Idempotency:
             found = self.stored(key)
             if found is not None:
                 return _replay(found, fp)
-            answer = self._commit(key, fp, process)
+            answer, text = self._commit(key, fp, process)
         if answer.after_commit is not None:
             answer.after_commit()
-        return Outcome(answer.status, dumps(answer.body), replayed=False)
+        return Outcome(answer.status, text, replayed=False)
 
-    def _commit(self, key: str, fp: str, process: Callable[[Write], Answer]) -> Answer:
+    def _commit(self, key: str, fp: str,
+                process: Callable[[Write], Answer]) -> tuple[Answer, str]:
         committed = False
         write: Write | None = None
         try:
@@ -140,15 +141,15 @@ class Idempotency:
                     # Decisions are made before anything is written, so storing the refusal
                     # commits nothing else.
                     answer = Answer(error.status, error.body())
+                text = dumps(answer.body)  # exactly these bytes now and for every retry
                 conn.execute(
                     "INSERT INTO idempotent_answers (key, fingerprint, status, body, created_at) "
-                    "VALUES (?, ?, ?, ?, ?)",
-                    (key, fp, answer.status, dumps(answer.body), self._clock.now()))
+                    "VALUES (?, ?, ?, ?, ?)", (key, fp, answer.status, text, self._clock.now()))
             committed = True
         finally:
             if write is not None and write.instant is not None:
                 self._clock.stamped(write.instant, committed)
-        return answer
+        return answer, text
 
 
 def _replay(found: tuple[str, int, str], fp: str) -> Outcome:
