@@ -76,6 +76,8 @@ def _document_errors_as_served(app: FastAPI) -> None:
                     responses = operation.get("responses", {})
                     if "HTTPValidationError" in str(responses.get("422", "")):
                         responses.pop("422")
+                    for param in operation.get("parameters", []):
+                        _document_required_header(param)
             schemas_ = doc.get("components", {}).get("schemas", {})
             schemas_.pop("HTTPValidationError", None)
             schemas_.pop("ValidationError", None)
@@ -83,6 +85,22 @@ def _document_errors_as_served(app: FastAPI) -> None:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+_WRITE_HEADERS = {
+    "Idempotency-Key": {"type": "string", "pattern": "^[A-Za-z0-9_-]{16,128}$"},
+    "If-Match": {"type": "string", "examples": ['"7"']},
+}
+
+
+def _document_required_header(param: dict[str, Any]) -> None:
+    """The write headers are checked by hand (for the contract's 400 and 428), so FastAPI sees
+    them as optional; the document says what a client must send."""
+    schema = _WRITE_HEADERS.get(param.get("name", "")) if param.get("in") == "header" else None
+    if schema is not None:
+        param["required"] = True
+        param["schema"] = {**schema, "title": param["name"],
+                           "description": param.get("description", "")}
 
 
 def _install_error_handlers(app: FastAPI) -> None:

@@ -35,6 +35,7 @@ class Clock:
         self._store = store
         self._real_time = real_time
         self._lock = threading.Lock()
+        self._advancing = threading.Lock()
         self._offset = int(store.get_meta(_OFFSET_KEY) or 0)
         self._floor = int(store.get_meta(_FLOOR_KEY) or 0)
         self._in_flight: int | None = None  # the second of the write being committed
@@ -63,11 +64,16 @@ class Clock:
             raise ValueError("the sandbox clock only moves forward")
         if seconds > MAX_ADVANCE_S:
             raise ValueError(f"the sandbox clock moves at most {MAX_ADVANCE_S} s at a time")
-        with self._lock:
-            target = max(int(self._real_time()) + self._offset, self._floor) + seconds
-            self._offset = target - int(self._real_time())
-            self._store.set_meta(_OFFSET_KEY, str(self._offset))
-            return self._offset
+        # One advance at a time, and the database write outside the clock's lock: a write
+        # transaction asks the clock for "now" while it holds the database.
+        with self._advancing:
+            with self._lock:
+                real = int(self._real_time())
+                offset = max(real + self._offset, self._floor) + seconds - real
+            self._store.set_meta(_OFFSET_KEY, str(offset))
+            with self._lock:
+                self._offset = offset
+            return offset
 
     # -- stamped writes -----------------------------------------------------------------------
 
