@@ -155,8 +155,13 @@ def test_randomized_trial_every_order_applies_exactly_once(api: Api) -> None:
     """A few hundred orders through 503s and drops before and after applying, each retried
     under its own key until answered: each ends applied exactly once (or refused, never)."""
     demo = api.http.get("/sandbox/subscribers").json()["items"]
-    numbers = [d["msisdn"] for d in demo if d["status"] == "active"
-               and d["tariff_code"] in ("SMART", "BASIC", "ONLINE")][:16]
+    numbers: list[str] = []
+    for item in demo:
+        # Enough money for every connection fee (25 roubles, at most ~30 adds each): no
+        # refusals, so every order must end applied.
+        if item["status"] == "active" and item["tariff_code"] in ("SMART", "BASIC", "ONLINE") \
+                and len(numbers) < 16 and api.main(item["msisdn"]) >= 800:
+            numbers.append(item["msisdn"])
     assert len(numbers) == 16
     state = {m: {"version": api.version(m),
                  "favourite": "FAVOURITE" in {s["code"] for s in api.card(m)["services"]}}
@@ -210,10 +215,8 @@ def test_randomized_trial_every_order_applies_exactly_once(api: Api) -> None:
 
     assert len(answers) == 300
     statuses = Counter(status for _, status, _ in answers.values())
-    assert set(statuses) <= {201, 422}, statuses  # never a 412: a retry replays, not re-runs
-    assert statuses[201] >= 250
-    refused = [b for _, status, b in answers.values() if status == 422]
-    assert all(b["error"]["rule"] == "insufficient_balance" for b in refused)
+    # Never a 412 (a retry replays the stored answer, it does not run again), never a refusal.
+    assert statuses == {201: 300}, [b for _, s, b in answers.values() if s != 201][:3]
     # The faults really happened, on both sides of the commit.
     assert seen["503"] > 20 and seen["replayed"] > 10
     assert seen["RemoteProtocolError"] + seen["ReadError"] > 40
