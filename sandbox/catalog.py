@@ -1,8 +1,14 @@
 """The operator's product catalog (TMF620-like): tariffs of every class and services.
 
 Plain constants. Prices are integer kopecks so that billing sums are exact; the wire turns them
-into decimal strings. R4: a switch to a tariff costs its `one_off_kop`; connecting a service costs
-its `one_off_kop`; both then cost their `monthly_kop` on the 1st of every month.
+into decimal strings.
+
+R4, charges by the subscriber's tariff plan: the catalog's one-off fees are list prices, and the
+tariff the subscriber is on says what share of them it charges (`switch_fee_percent` of the
+target tariff's `one_off_kop` for a switch away from it, `connection_fee_percent` of a service's
+`one_off_kop` for connecting one), rounded down to whole kopecks: VIP tariffs switch and connect
+for free, «Смарт Плюс» connects services at half price, leaving the archived «Классический» is
+free. Monthly fees are charged on the 1st of every month (see `usage.generate_day`).
 """
 
 from __future__ import annotations
@@ -33,6 +39,8 @@ class Tariff:
     package_mb: int
     available: bool
     description: str
+    switch_fee_percent: int = 100  # share of the target's one_off_kop a switch away costs
+    connection_fee_percent: int = 100  # share of a service's one_off_kop a connection costs
 
 
 @dataclass(frozen=True)
@@ -53,20 +61,25 @@ TARIFFS: tuple[Tariff, ...] = (
     Tariff("SMART", "Смарт", MASS, 0, 45000, 200, 195, 15, 500, 500, 15 * 1024, True,
            "500 минут, 500 SMS и 15 ГБ интернета в месяц."),
     Tariff("SMART_PLUS", "Смарт Плюс", MASS, 10000, 75000, 200, 195, 15, 1000, 1000, 30 * 1024,
-           True, "1000 минут, 1000 SMS и 30 ГБ интернета в месяц."),
+           True, "1000 минут, 1000 SMS и 30 ГБ интернета в месяц. Подключение услуг — "
+           "за полцены.", connection_fee_percent=50),
     Tariff("ONLINE", "Мой Онлайн", MASS, 5000, 55000, 220, 195, 10, 400, 100, 50 * 1024, True,
-           "50 ГБ интернета для соцсетей и видео, 400 минут и 100 SMS в месяц."),
+           "50 ГБ интернета для соцсетей и видео, 400 минут и 100 SMS в месяц. Смена тарифа — "
+           "за полцены.", switch_fee_percent=50),
     Tariff("CLASSIC", "Классический", MASS, 0, 0, 180, 180, 500, 0, 0, 0, False,
            "Архивный тариф: посекундная тарификация без абонентской платы. "
-           "Перейти на него больше нельзя."),
+           "Перейти на него больше нельзя, уйти с него — бесплатно.", switch_fee_percent=0),
     Tariff("BIZ_START", "Бизнес Старт", CORPORATE, 30000, 60000, 150, 150, 10, 800, 300,
            10 * 1024, True, "Для сотрудников компаний: 800 минут, 300 SMS и 10 ГБ в месяц."),
     Tariff("BIZ_MAX", "Бизнес Максимум", CORPORATE, 50000, 150000, 120, 120, 5, 3000, 1000,
-           40 * 1024, True, "Для руководителей: 3000 минут, 1000 SMS и 40 ГБ в месяц."),
+           40 * 1024, True, "Для руководителей: 3000 минут, 1000 SMS и 40 ГБ в месяц. "
+           "Подключение услуг бесплатно.", connection_fee_percent=0),
     Tariff("PREMIUM", "Премиум", VIP, 0, 300000, 100, 100, 5, 5000, 2000, 100 * 1024, True,
-           "VIP: 5000 минут, 2000 SMS, 100 ГБ и персональный менеджер."),
+           "VIP: 5000 минут, 2000 SMS, 100 ГБ и персональный менеджер. Смена тарифа и "
+           "подключение услуг бесплатно.", switch_fee_percent=0, connection_fee_percent=0),
     Tariff("PLATINUM", "Платинум", VIP, 100000, 550000, 90, 90, 3, 10000, 5000, 200 * 1024, True,
-           "VIP: почти безлимитная связь, приоритетное обслуживание в салонах."),
+           "VIP: почти безлимитная связь, приоритетное обслуживание в салонах. Смена тарифа "
+           "и подключение услуг бесплатно.", switch_fee_percent=0, connection_fee_percent=0),
 )
 
 _ALL = (MASS, CORPORATE, VIP)
@@ -101,3 +114,13 @@ SERVICES: tuple[Service, ...] = (
 
 TARIFFS_BY_CODE: dict[str, Tariff] = {tariff.code: tariff for tariff in TARIFFS}
 SERVICES_BY_CODE: dict[str, Service] = {service.code: service for service in SERVICES}
+
+
+def switch_fee_kop(current: Tariff, target: Tariff) -> int:
+    """R4: what switching from `current` to `target` costs (the current plan sets the share)."""
+    return target.one_off_kop * current.switch_fee_percent // 100
+
+
+def connection_fee_kop(tariff: Tariff, service: Service) -> int:
+    """R4: what connecting `service` costs on `tariff` (the Assistant is free: R1)."""
+    return service.one_off_kop * tariff.connection_fee_percent // 100

@@ -7,13 +7,14 @@ The identity every balance obeys (the detalization relies on it):
 Summing months of records per request would be slow (a heavy subscriber has ~3,700 a day), so
 the sums of complete local days are cached in the store, computed lazily and in order from the
 activation day: main(T) = closing of the day before T's day + the records of T's day before T.
-The cache holds only days the clock has passed, and those never change, so it never goes stale.
+The cache holds only days the clock has passed, and those never change, so it never goes stale:
+an order changes the history only from its own instant, which is "now", inside today.
 """
 
 from __future__ import annotations
 
 import threading
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from dataclasses import dataclass
 
@@ -78,10 +79,12 @@ class Ledger:
 
     # -- days ---------------------------------------------------------------------------------
 
-    def day_records(self, state: SubscriberState, day: int) -> DayRecords:
+    def day_records(self, state: SubscriberState, day: int, cache: bool = True) -> DayRecords:
+        """The records of a local day. `cache=False` for a state that is not committed yet (an
+        order's transaction): its version number may yet be rolled back and reused."""
         key = (state.msisdn, state.version, day)
         with self._lock:
-            found = self._days.get(key)
+            found = self._days.get(key) if cache else None
             if found is not None:
                 self._days.move_to_end(key)
                 return found
@@ -89,6 +92,8 @@ class Ledger:
         if needs_opening(state, day, self.timezone(state)):
             opening = self.opening(state, day)
         records = generate_day(self.seed, state, day, opening)
+        if not cache:
+            return records
         with self._lock:
             self._days[key] = records
             while len(self._days) > self._cached_days:
@@ -112,32 +117,51 @@ class Ledger:
         return cached[1]
 
     def _fill(self, state: SubscriberState, first: int, through: int) -> None:
+        if self.store.in_transaction():
+            # Inside a write (which holds the database's one writer slot): another thread's fill
+            # may be waiting for that slot while holding the fill lock, so do not wait for it.
+            # Rows are a pure function of the past, so filling twice writes the same values.
+            self._fill_unlocked(state, first, through)
+            return
         with self._fill_lock:
-            last = self.store.last_day_total(state.msisdn, through + 1)
-            if last is not None and last[0] == through:
-                return  # another thread filled it meanwhile
-            day, closing = (last[0] + 1, last[1]) if last else (first, state.anchor_kop)
-            rows = []
-            while day <= through:
-                rec = generate_day(self.seed, state, day, closing)
-                closing += rec.net_kop
-                rows.append((day, rec.net_kop, closing, rec.covered_min, rec.covered_sms,
-                             rec.covered_kb, len(rec.records)))
-                if len(rows) >= _FILL_BATCH:
-                    self.store.add_day_totals(state.msisdn, rows)
-                    rows = []
-                day += 1
-            self.store.add_day_totals(state.msisdn, rows)
+            self._fill_unlocked(state, first, through)
+
+    def _fill_unlocked(self, state: SubscriberState, first: int, through: int) -> None:
+        last = self.store.last_day_total(state.msisdn, through + 1)
+        if last is not None and last[0] == through:
+            return  # another thread filled it meanwhile
+        day, closing = (last[0] + 1, last[1]) if last else (first, state.anchor_kop)
+        rows = []
+        while day <= through:
+            rec = generate_day(self.seed, state, day, closing)
+            closing += rec.net_kop
+            rows.append((day, rec.net_kop, closing, rec.covered_min, rec.covered_sms,
+                         rec.covered_kb, len(rec.records)))
+            if len(rows) >= _FILL_BATCH:
+                self.store.add_day_totals(state.msisdn, rows)
+                rows = []
+            day += 1
+        self.store.add_day_totals(state.msisdn, rows)
 
     # -- balances -----------------------------------------------------------------------------
 
-    def main_at(self, state: SubscriberState, instant: int) -> int:
+    def main_at(self, state: SubscriberState, instant: int, cache: bool = True) -> int:
         """The main balance in kopecks just before `instant` (records with started_at < it)."""
         if instant <= state.activated_at:
             return state.anchor_kop
         day = day_of(self.timezone(state), instant)
-        records = self.day_records(state, day)
+        records = self.day_records(state, day, cache)
         upto = bisect_left(records.times, instant)
+        return self.opening(state, day) + sum(map(signed_amount, records.records[:upto]))
+
+    def main_through(self, state: SubscriberState, instant: int, cache: bool = True) -> int:
+        """The main balance just after second `instant` (records with started_at <= it): what
+        an order stamped `instant` leaves, its fee included."""
+        if instant < state.activated_at:
+            return state.anchor_kop
+        day = day_of(self.timezone(state), instant)
+        records = self.day_records(state, day, cache)
+        upto = bisect_right(records.times, instant)
         return self.opening(state, day) + sum(map(signed_amount, records.records[:upto]))
 
     def packages_at(self, state: SubscriberState, instant: int) -> list[Package]:

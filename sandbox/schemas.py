@@ -28,7 +28,8 @@ class Money(Model):
 class ErrorBody(Model):
     code: str = Field(examples=["subscriber_not_found"],
                       description="unauthorized | subscriber_not_found | not_found | "
-                                  "bad_request | internal")
+                                  "method_not_allowed | bad_request | internal | unavailable "
+                                  "| ... (each endpoint lists its own)")
     message: str
 
 
@@ -104,14 +105,26 @@ class Balance(Model):
                             Field(discriminator="kind")]]
 
 
+class FeeRules(Model):
+    tariff_switch_percent: int = Field(
+        ge=0, le=100, description="A switch away from this tariff costs the target tariff's "
+                                  "one_off_fee × this / 100, rounded down to whole kopecks")
+    service_connection_percent: int = Field(
+        ge=0, le=100, description="Connecting a service on this tariff costs the service's "
+                                  "one_off_fee × this / 100, rounded down to whole kopecks")
+
+
 class CatalogTariff(Model):
     code: str
     name: str
     tariff_class: TariffClass = Field(alias="class")
-    one_off_fee: Money = Field(description="What switching to this tariff costs")
+    one_off_fee: Money = Field(description="List price of switching to this tariff; what a "
+                                           "subscriber pays depends on their current tariff's "
+                                           "fee_rules (ask /v1/orders/preview)")
     monthly_fee: Money
     available: bool
     description: str
+    fee_rules: FeeRules = Field(description="R4: what this tariff charges of one-off fees")
 
 
 class Trial(Model):

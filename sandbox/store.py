@@ -1,21 +1,30 @@
 """The sandbox's own SQLite database: the demo world, its later state, and caches.
 
 On first open with a seed the world is generated and stored; reopening the same file gives the
-same world and keeps everything that happened since (the clock offset, and later orders, access
-codes, the SMS outbox and documents, which get their own tables keyed by msisdn).
+same world and keeps everything that happened since: the clock offset, orders (their changes to
+the tariff and service histories, their fees as ledger events, their answers for idempotent
+retries), access codes (keyed hashes only, R2) and the personal document archive. The SMS outbox
+is not here: it stands for the phones, and lives in memory (`sms.py`), so no code in clear ever
+reaches this file.
 
 Instants are INTEGER seconds since the epoch (UTC) and money INTEGER kopecks, as in `entities`.
 One connection per thread (uvicorn serves sync endpoints from a thread pool), WAL so readers
-never wait for the writer.
+never wait for the writer. Writes that must be all-or-nothing go through `write()`, one
+`BEGIN IMMEDIATE` transaction: SQLite then has one writer at a time, which also serializes
+every read-check-write inside (versions, lockout counts). `synchronous=FULL`: an answer is sent
+only after its transaction is on disk. `secure_delete=ON`: deleted rows (expired documents) are
+overwritten, not just unlinked.
 """
 
 from __future__ import annotations
 
 import json
+import secrets
 import sqlite3
 import threading
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
@@ -29,7 +38,7 @@ from sandbox.entities import (
 )
 from sandbox.world import generate_world
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: orders, idempotent answers, access codes, documents
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -95,7 +104,50 @@ CREATE TABLE IF NOT EXISTS day_totals (
     records INTEGER NOT NULL,
     PRIMARY KEY (msisdn, day)
 ) WITHOUT ROWID;
+-- Applied orders (TMF622): `body` is the order resource exactly as first answered.
+CREATE TABLE IF NOT EXISTS orders (
+    seq INTEGER PRIMARY KEY,
+    order_id TEXT NOT NULL UNIQUE,
+    msisdn TEXT NOT NULL REFERENCES subscribers(msisdn),
+    idempotency_key TEXT NOT NULL UNIQUE,
+    completed_at INTEGER NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS orders_msisdn ON orders(msisdn, seq);
+-- The first answer to every write with an Idempotency-Key, replayed verbatim to retries.
+CREATE TABLE IF NOT EXISTS idempotent_answers (
+    key TEXT PRIMARY KEY,
+    fingerprint TEXT NOT NULL,     -- sha256 of method, path, If-Match and the canonical body
+    status INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+-- R2/R3: one code per subscriber, kept only as HMAC-SHA256 under the world's key (meta).
+CREATE TABLE IF NOT EXISTS access_codes (
+    msisdn TEXT PRIMARY KEY REFERENCES subscribers(msisdn),
+    code_hash TEXT,                -- NULL: no code (never ordered, or the Assistant was removed)
+    issued_at INTEGER,
+    failures INTEGER NOT NULL DEFAULT 0,  -- consecutive wrong entries
+    locked_until INTEGER
+);
+-- R8/R9: the personal archive; the bytes live apart so that expiry deletes them outright.
+CREATE TABLE IF NOT EXISTS documents (
+    id TEXT PRIMARY KEY,
+    msisdn TEXT NOT NULL REFERENCES subscribers(msisdn),
+    name TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    uploaded_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS documents_msisdn ON documents(msisdn, uploaded_at);
+CREATE TABLE IF NOT EXISTS document_bytes (
+    document_id TEXT PRIMARY KEY REFERENCES documents(id),
+    content BLOB NOT NULL
+);
 """
+ACCESS_CODE_KEY = "access_code_key"
 
 DayTotal = tuple[int, int, int, int, int, int, int]  # day, net, closing, min, sms, kb, records
 
@@ -126,6 +178,9 @@ class Store:
         elif int(stored) != seed:
             store.close()
             raise SeedMismatch(f"{path} holds the world of seed {stored}, not {seed}")
+        if store.get_meta(ACCESS_CODE_KEY) is None:  # per world, random, never leaves the file
+            store.set_meta(ACCESS_CODE_KEY, secrets.token_hex(32))
+        store.set_meta("schema_version", str(SCHEMA_VERSION))
         store.seed = seed
         return store
 
@@ -134,12 +189,17 @@ class Store:
         if conn is None:
             conn = sqlite3.connect(self.path, check_same_thread=False, timeout=30)
             conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA synchronous=FULL")
             conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA secure_delete=ON")
             self._local.conn = conn
             with self._lock:
                 self._all.append(conn)
         return conn
+
+    def conn(self) -> sqlite3.Connection:
+        """This thread's connection, for reads (writes go through `write()`)."""
+        return self._conn()
 
     def close(self) -> None:
         with self._lock:
@@ -147,6 +207,27 @@ class Store:
                 conn.close()
             self._all.clear()
         self._local = threading.local()
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One all-or-nothing write: BEGIN IMMEDIATE (waits for the single writer slot), commit
+        on leaving, roll back on any exception. Everything read inside is current."""
+        conn = self._conn()
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield conn
+        except BaseException:
+            conn.rollback()
+            raise
+        conn.commit()
+
+    def in_transaction(self) -> bool:
+        return self._conn().in_transaction
+
+    def checkpoint(self) -> None:
+        """Move the WAL into the database file and empty it, so that deleted content does not
+        linger in old WAL frames (waits for readers, up to the busy timeout)."""
+        self._conn().execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
 
     # -- meta ---------------------------------------------------------------------------------
 
@@ -247,10 +328,14 @@ class Store:
         return None if row is None else (int(row[0]), int(row[1]))
 
     def add_day_totals(self, msisdn: str, rows: Iterable[DayTotal]) -> None:
-        with self._conn() as conn:
-            conn.executemany(
-                "INSERT OR REPLACE INTO day_totals VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                [(msisdn, *row) for row in rows])
+        conn = self._conn()
+        sql = "INSERT OR REPLACE INTO day_totals VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
+        values = [(msisdn, *row) for row in rows]
+        if conn.in_transaction:  # inside write(): part of it, never a commit of it
+            conn.executemany(sql, values)
+            return
+        with conn:
+            conn.executemany(sql, values)
 
     def covered_sums(self, msisdn: str, first_day: int, before_day: int) -> tuple[int, int, int]:
         """Package use (minutes, SMS, KB) of the cached days in [first_day, before_day)."""

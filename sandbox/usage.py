@@ -146,19 +146,30 @@ def _activity(rng: random.Random, act: Activity, scale: float) -> list[tuple]:
     return acts
 
 
-def _price(acts: list[tuple], start: int, tariff: Tariff, day: int) -> tuple[list[Rec], int, int,
-                                                                             int, int]:
+def _price(acts: list[tuple], start: int, tariff: Tariff, day: int,
+           switches: tuple[tuple[int, Tariff], ...] = ()) -> tuple[list[Rec], int, int, int, int]:
     """Charge the sorted activity by the tariff; packages cover usage up to the day's allotment
-    (R6: covered usage has amount 0 and says which package paid for it)."""
+    (R6: covered usage has amount 0 and says which package paid for it).
+
+    `switches` are tariff changes within the day, (second of the day, new tariff), in order:
+    from such a second on, usage beyond the packages is charged at the new tariff's prices. The
+    day's package allotment stays the one of the tariff in force at the day's start (packages
+    change with the next local midnight)."""
     allot_min = daily_allotment(tariff.package_minutes, day)
     allot_sms = daily_allotment(tariff.package_sms, day)
     allot_kb = daily_allotment(tariff.package_mb * 1024, day)
     minute_kop, sms_kop, mb_kop = tariff.minute_kop, tariff.sms_kop, tariff.mb_kop
+    pending = list(switches)
+    next_switch = pending[0][0] if pending else 1 << 62
     cov_min = cov_sms = cov_kb = 0
     charged = 0
     out: list[Rec] = []
     append = out.append
     for t, kind, direction, counterpart, duration, volume in acts:
+        while t >= next_switch:
+            new = pending.pop(0)[1]
+            minute_kop, sms_kop, mb_kop = new.minute_kop, new.sms_kop, new.mb_kop
+            next_switch = pending[0][0] if pending else 1 << 62
         amount, covered = 0, None
         if kind == CALL:
             if direction == OUT:
@@ -208,7 +219,8 @@ def generate_day(seed: int, state: SubscriberState, day: int,
         acts = [a for a in acts if lo <= start + a[0] < hi]
     acts.sort(key=_first)
     tariff = TARIFFS_BY_CODE[state.tariff_code_at(start)]
-    usage, charged, cov_min, cov_sms, cov_kb = _price(acts, start, tariff, day)
+    usage, charged, cov_min, cov_sms, cov_kb = _price(acts, start, tariff, day,
+                                                      _switches(state, start, end))
     credits = 0
     records: list[Rec] = []
     if date.fromordinal(day).day == 1 or lo == state.activated_at:
@@ -246,6 +258,14 @@ def generate_day(seed: int, state: SubscriberState, day: int,
     records.sort(key=_first)  # stable: at equal seconds fees come first, one-off events last
     return DayRecords(day, label, start, end, records, [r[0] for r in records],
                       credits - charged, cov_min, cov_sms, cov_kb)
+
+
+def _switches(state: SubscriberState, start: int, end: int) -> tuple[tuple[int, Tariff], ...]:
+    """Tariff changes (orders) inside the local day [start, end): a change takes effect for
+    prices at its instant, so the records before it keep theirs (records the clock has passed
+    never change)."""
+    return tuple((p.start_at - start, TARIFFS_BY_CODE[p.tariff_code]) for p in state.tariffs
+                 if start < p.start_at < end and p is not state.tariffs[0])
 
 
 def _first(item: tuple) -> int:

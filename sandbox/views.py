@@ -56,7 +56,9 @@ def tariffs() -> Json:
     return {"items": [
         {"code": t.code, "name": t.name, "class": t.tariff_class,
          "one_off_fee": money(t.one_off_kop), "monthly_fee": money(t.monthly_kop),
-         "available": t.available, "description": t.description}
+         "available": t.available, "description": t.description,
+         "fee_rules": {"tariff_switch_percent": t.switch_fee_percent,
+                       "service_connection_percent": t.connection_fee_percent}}
         for t in TARIFFS]}
 
 

@@ -22,6 +22,9 @@ from sandbox.catalog import (
     TARIFFS,
     TARIFFS_BY_CODE,
     VIP,
+    Tariff,
+    connection_fee_kop,
+    switch_fee_kop,
 )
 from sandbox.entities import (
     ACTIVE,
@@ -150,7 +153,7 @@ def _draw(rng: random.Random, seed: int, msisdn: str, name: str, region_code: st
     until = blocked_at if blocked_at is not None else REFERENCE  # the history ends here
     events: list[LedgerEvent] = []
     tariffs = _tariff_history(rng, timezone, tariff_code, activated, until, events)
-    services = _services(rng, timezone, tariff.tariff_class, activated, until, assistant,
+    services = _services(rng, timezone, tariffs, activated, until, assistant,
                          showcase.services if showcase else (), events)
     promised: list[PromisedPayment] = []
     if debt:
@@ -193,15 +196,19 @@ def _tariff_history(rng: random.Random, timezone: str, tariff_code: str, activat
         switch = day_start(timezone, day_of(timezone, activated + rng.randint(30, age_days - 10)
                                             * DAY))
         periods = [TariffPeriod(activated, previous.code), TariffPeriod(switch, tariff_code)]
-        if current.one_off_kop:
-            events.append(LedgerEvent(switch, "fee", f"Смена тарифа: «{current.name}»",
-                                      current.one_off_kop))
+        fee = switch_fee_kop(previous, current)  # R4: the plan switched from sets the share
+        if fee:
+            events.append(LedgerEvent(switch, "fee", f"Смена тарифа: «{current.name}»", fee))
     return periods
 
 
-def _services(rng: random.Random, timezone: str, tariff_class: str, activated: int,
+def _services(rng: random.Random, timezone: str, tariffs: list[TariffPeriod], activated: int,
               until: int, assistant: bool, forced: tuple[str, ...],
               events: list[LedgerEvent]) -> list[ServicePeriod]:
+    def tariff_at(instant: int) -> Tariff:
+        return TARIFFS_BY_CODE[[p for p in tariffs if p.start_at <= instant][-1].tariff_code]
+
+    tariff_class = tariff_at(until).tariff_class  # history switches stay within the class
     choices = [s for s in SERVICES if tariff_class in s.allowed_classes and s.code != ASSISTANT
                and s.code != "PERSONAL_MANAGER" and s.available and s.code not in forced]
     picked = [SERVICES_BY_CODE[code] for code in forced]
@@ -212,9 +219,9 @@ def _services(rng: random.Random, timezone: str, tariff_class: str, activated: i
     for service in picked:
         at = _local_day_time(rng, timezone, rng.randint(activated + DAY, until - DAY), 9, 21)
         periods.append(ServicePeriod(service.code, at))
-        if service.one_off_kop:
-            events.append(LedgerEvent(at, "fee", f"Подключение: {service.name}",
-                                      service.one_off_kop))
+        fee = connection_fee_kop(tariff_at(at), service)  # R4: by the plan at the time
+        if fee:
+            events.append(LedgerEvent(at, "fee", f"Подключение: {service.name}", fee))
     if assistant:  # R1: only mass-class subscribers get here; R5: connected during the trial
         launch = int(datetime(ASSISTANT_LAUNCH.year, ASSISTANT_LAUNCH.month, ASSISTANT_LAUNCH.day,
                               tzinfo=UTC).timestamp())

@@ -53,4 +53,12 @@ def test_committed_openapi_document_is_current() -> None:
     paths = json.loads(generated)["paths"]
     assert {"/health", "/v1/subscribers/{msisdn}", "/v1/subscribers/{msisdn}/balance",
             "/v1/subscribers/{msisdn}/usage", "/v1/catalog/tariffs", "/v1/catalog/services",
-            "/sandbox/subscribers"} <= set(paths)
+            "/sandbox/subscribers", "/v1/orders", "/v1/orders/preview", "/v1/orders/{order_id}",
+            "/v1/subscribers/{msisdn}/access-code", "/v1/subscribers/{msisdn}/access-code/verify",
+            "/v1/subscribers/{msisdn}/documents", "/v1/documents/{document_id}",
+            "/sandbox/faults", "/sandbox/faults/outage", "/sandbox/clock",
+            "/sandbox/sms/{msisdn}"} <= set(paths)
+    order = paths["/v1/orders"]["post"]
+    assert {p["name"]: p["required"] for p in order["parameters"]} == {
+        "Idempotency-Key": True, "If-Match": True}
+    assert {"201", "409", "412", "422", "428"} <= set(order["responses"])

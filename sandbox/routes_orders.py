@@ -1,0 +1,163 @@
+"""Orders (TMF622-like): preview, place (idempotent, If-Match), fetch, list."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Query, Response
+
+from sandbox import orders, schemas
+from sandbox import schemas_orders as wire
+from sandbox.deps import (
+    ERRORS,
+    NOT_FOUND,
+    Context,
+    Ctx,
+    IdempotencyKey,
+    IfMatch,
+    checked_msisdn,
+    load_for_write,
+    require_token,
+    send,
+)
+from sandbox.entities import SubscriberState
+from sandbox.errors import ApiError, bad_request, dumps, refused
+from sandbox.idempotency import Answer, Write, fingerprint
+from sandbox.orders import BadOrder, Quote, Target
+from sandbox.wire import money, utc_iso
+
+router = APIRouter(prefix="/v1", dependencies=[Depends(require_token)], responses=ERRORS,
+                   tags=["orders"])
+
+_WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
+    404: {"model": schemas.Error, "description": "subscriber_not_found"},
+    409: {"model": schemas.Error, "description": "request_in_progress: the same key is being "
+                                                 "processed; retry with the same key"},
+    412: {"model": wire.VersionError, "description": "version_mismatch: If-Match is stale"},
+    422: {"model": wire.RefusalError, "description": "rule_refused (with rule), "
+                                                     "idempotency_key_reused, or bad_request "
+                                                     "(a bad body)"},
+    428: {"model": schemas.Error, "description": "precondition_required: no If-Match"},
+}
+
+
+def _target(action: str, tariff_code: str | None, service_code: str | None,
+            status: int) -> Target:
+    try:
+        return orders.target(action, tariff_code, service_code)
+    except BadOrder as error:
+        raise bad_request(str(error), status) from None
+
+
+def _quote(ctx: Context, state: SubscriberState, what: Target, now: int) -> Quote:
+    return orders.quote(state, what, now, ctx.ledger.main_at(state, now))
+
+
+def _dropped(q: Quote) -> list[dict[str, str]]:
+    return [{"code": s.code, "name": s.name} for s in q.dropped]
+
+
+@router.get("/orders/preview", response_model=wire.Preview, responses=NOT_FOUND)
+def preview_order(
+    ctx: Ctx,
+    msisdn: Annotated[str, Query(description="E.164", examples=["+79161234567"])],
+    action: Annotated[wire.Action, Query()],
+    tariff_code: Annotated[str | None, Query(description="change_tariff only")] = None,
+    service_code: Annotated[str | None, Query(description="add_service, remove_service "
+                                                          "only")] = None,
+) -> dict[str, Any]:
+    """What the order would cost and whether the rules allow it; nothing is changed (R4: the
+    console shows this and never computes billing itself)."""
+    state = ctx.ledger.state(checked_msisdn(msisdn))
+    if state is None:
+        raise ApiError(404, "subscriber_not_found", f"No subscriber with number {msisdn}.")
+    q = _quote(ctx, state, _target(action, tariff_code, service_code, 400), ctx.clock.now())
+    return {
+        "allowed": q.refusal is None,
+        "refusal": None if q.refusal is None else {"rule": q.refusal.rule,
+                                                   "message": q.refusal.message},
+        "fee": money(q.fee_kop),
+        "monthly_cost_before": money(q.monthly_before_kop),
+        "monthly_cost_after": money(q.monthly_after_kop),
+        "balance_before": money(q.balance_before_kop),
+        "balance_after": money(q.balance_after_kop),
+        "trial": None if q.trial is None else {"start": q.trial[0].isoformat(),
+                                               "end": q.trial[1].isoformat()},
+        "dropped_services": _dropped(q),
+        "subscriber_version": state.version,
+    }
+
+
+@router.post("/orders", status_code=201, response_class=Response,
+             responses={201: {"model": wire.Order, "description": "Applied (or the stored "
+                                                                  "answer, replayed)"},
+                        **_WRITE_ERRORS})
+def place_order(ctx: Ctx, key: IdempotencyKey, version: IfMatch,
+                order: wire.OrderRequest) -> Response:
+    """Apply a change. The change, its fee and this answer commit in one transaction; a retry
+    with the same key gets this answer again (header Idempotent-Replayed: true)."""
+    what = _target(order.action, order.tariff_code, order.service_code, 422)
+    fp = fingerprint("POST", "/v1/orders", order.model_dump(mode="json"), if_match=version)
+    return send(ctx.idempotency.run(key, fp, lambda w: _place(ctx, w, order, what, version,
+                                                              key)))
+
+
+def _place(ctx: Context, w: Write, order: wire.OrderRequest, what: Target, version: int,
+           key: str) -> Answer:
+    state = load_for_write(ctx, order.msisdn)
+    if state.version != version:
+        raise ApiError(412, "version_mismatch", f"The subscriber has changed since version "
+                       f"{version}; reload the card and confirm again.", stored=True,
+                       current_version=state.version)
+    now = ctx.clock.now()
+    q = _quote(ctx, state, what, now)
+    at = now
+    if q.refusal is None:
+        at = w.stamp()  # from here the clock holds at this second until the commit
+        if at != now:  # it ticked meanwhile: decide on the stamped instant
+            q = _quote(ctx, state, what, at)
+    if q.refusal is not None:
+        raise refused(q.refusal.rule, q.refusal.message)
+    order_id = orders.next_order_id(w.conn)
+    orders.apply(w.conn, state, q, at, order_id)
+    after = load_for_write(ctx, order.msisdn)
+    body = {
+        "order_id": order_id, "state": "completed", "msisdn": order.msisdn,
+        "action": order.action,
+        "tariff_code": None if what.tariff is None else what.tariff.code,
+        "service_code": None if what.service is None else what.service.code,
+        "fee": money(q.fee_kop), "monthly_cost_after": money(q.monthly_after_kop),
+        # Not cached: this version is not committed yet.
+        "balance_after": money(ctx.ledger.main_through(after, at, cache=False)),
+        "completed_at": utc_iso(at), "subscriber_version": after.version,
+        "dropped_services": _dropped(q), "clerk": order.clerk, "salon": order.salon,
+        "counter": order.counter,
+    }
+    w.conn.execute("INSERT INTO orders (order_id, msisdn, idempotency_key, completed_at, body) "
+                   "VALUES (?, ?, ?, ?, ?)", (order_id, order.msisdn, key, at, dumps(body)))
+    return Answer(201, body)
+
+
+@router.get("/orders/{order_id}", response_class=Response,
+            responses={200: {"model": wire.Order, "description": "The order as completed"},
+                       404: {"model": schemas.Error, "description": "order_not_found"}})
+def get_order(ctx: Ctx, order_id: str) -> Response:
+    row = ctx.store.conn().execute("SELECT body FROM orders WHERE order_id = ?",
+                                   (order_id,)).fetchone()
+    if row is None:
+        raise ApiError(404, "order_not_found", f"No order {order_id}.")
+    return Response(row[0], media_type="application/json")
+
+
+@router.get("/orders", response_class=Response,
+            responses={200: {"model": wire.OrderList, "description": "Newest first"},
+                       **NOT_FOUND})
+def list_orders(
+    ctx: Ctx, msisdn: Annotated[str, Query(description="E.164", examples=["+79161234567"])],
+) -> Response:
+    if ctx.store.version(checked_msisdn(msisdn)) is None:
+        raise ApiError(404, "subscriber_not_found", f"No subscriber with number {msisdn}.")
+    rows = ctx.store.conn().execute("SELECT body FROM orders WHERE msisdn = ? ORDER BY seq DESC",
+                                    (msisdn,)).fetchall()
+    return Response('{"items":[' + ",".join(r[0] for r in rows) + "]}",
+                    media_type="application/json")
