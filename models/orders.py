@@ -1,0 +1,111 @@
+"""Orders the clerk makes for a subscriber (R4) and the outbox that carries them: plain
+domain data shared by the services, the CLI and the GUI. No I/O here.
+
+An order's life in the outbox (DESIGN §5: "every write is a row before it is sent"):
+
+    queued ──send──▶ sending ──201──────────▶ done
+       ▲                │ ────422/412/404──▶ rejected   (a decision; final)
+       │                └─ network / 5xx ──▶ queued     (retried later, the same key)
+       └──────────── cancel (only when it surely never reached the operator) ──▶ cancelled
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from models.domain import Money, ServiceRef, TrialPeriod
+
+
+class OrderAction(StrEnum):
+    CHANGE_TARIFF = "change_tariff"
+    ADD_SERVICE = "add_service"
+    REMOVE_SERVICE = "remove_service"
+    CONNECT_ASSISTANT = "connect_assistant"
+
+
+@dataclass(frozen=True)
+class OrderRequest:
+    """What the clerk wants done: `code` is the tariff (change_tariff) or the service
+    (add/remove_service); None for connect_assistant."""
+
+    msisdn: str
+    action: OrderAction
+    code: str | None = None
+
+
+@dataclass(frozen=True)
+class OrderPreview:
+    """The operator's answer to "what would this cost?" (R4), shown before confirming."""
+
+    request: OrderRequest
+    allowed: bool
+    refusal_rule: str | None  # e.g. "R1", "insufficient_balance", "subscriber_blocked"
+    refusal_message: str | None
+    fee: Money
+    monthly_cost_before: Money
+    monthly_cost_after: Money
+    balance_before: Money
+    balance_after: Money
+    trial: TrialPeriod | None  # R5: the service is in trial operation
+    dropped_services: tuple[ServiceRef, ...]
+    subscriber_version: int  # sent as If-Match
+
+
+@dataclass(frozen=True)
+class OrderResult:
+    """A completed order as the operator confirmed it."""
+
+    order_id: str
+    fee: Money
+    monthly_cost_after: Money
+    balance_after: Money
+    completed_at: datetime
+    subscriber_version: int
+    dropped_services: tuple[ServiceRef, ...]
+
+
+class OutboxState(StrEnum):
+    QUEUED = "queued"
+    SENDING = "sending"
+    DONE = "done"
+    REJECTED = "rejected"
+    CANCELLED = "cancelled"
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    id: int
+    key: str  # the Idempotency-Key: the same for every attempt of this write
+    request: OrderRequest
+    if_match: int  # the subscriber version the clerk's preview was based on
+    clerk: str
+    created_at: datetime
+    updated_at: datetime
+    state: OutboxState
+    attempts: int
+    maybe_delivered: bool  # an attempt may have reached the operator: no silent cancel
+    last_error: str  # the clerk-facing sentence of the last failure, "" if none
+    result: OrderResult | None  # when done
+    refusal_rule: str | None  # when rejected
+    preview: OrderPreview | None  # what the clerk confirmed (fee, costs), for the slip
+
+    @property
+    def pending(self) -> bool:
+        return self.state in (OutboxState.QUEUED, OutboxState.SENDING)
+
+
+class SubmitStatus(StrEnum):
+    DONE = "done"  # applied; `result` and the slip are there
+    REJECTED = "rejected"  # the operator refused it; nothing changed
+    UNREACHABLE = "unreachable"  # not confirmed: the clerk queues it or cancels it
+    STALE = "stale"  # 412: the subscriber changed since the preview; reload and look again
+
+
+@dataclass(frozen=True)
+class SubmitOutcome:
+    status: SubmitStatus
+    item: OutboxItem
+    message: str  # a clerk-facing sentence
+    slip_path: str | None = None  # the confirmation slip PDF, when done
