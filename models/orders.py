@@ -109,3 +109,25 @@ class SubmitOutcome:
     item: OutboxItem
     message: str  # a clerk-facing sentence
     slip_path: str | None = None  # the confirmation slip PDF, when done
+
+
+@dataclass(frozen=True)
+class OrderOption:
+    """One thing the clerk could do for this subscriber, as the catalog and the card say
+    before asking the operator: the GUI disables what is not available and says why."""
+
+    request: OrderRequest
+    name: str  # the tariff's or service's name
+    one_off_fee: Money  # the catalog's list price (the preview gives the exact fee, R4)
+    monthly_fee: Money
+    trial: TrialPeriod | None  # R5
+    available: bool
+    reason: str  # why not (a clerk-facing sentence naming the rule), "" when available
+
+
+@dataclass(frozen=True)
+class OrderOptions:
+    tariffs: tuple[OrderOption, ...]  # every tariff but the current one
+    add_services: tuple[OrderOption, ...]  # services not connected
+    remove_services: tuple[OrderOption, ...]  # services connected
+    assistant: OrderOption  # connect the Electronic Assistant (R1)
