@@ -74,3 +74,35 @@ def memory_keyring() -> Iterator[object]:
     keyring.set_keyring(backend)
     yield backend
     keyring.set_keyring(previous)
+
+
+def _emptied(url: str) -> None:
+    """Drop every table: the shared PostgreSQL server starts each test empty."""
+    from models.db import connect_url
+
+    db = connect_url(url)
+    tables = ", ".join(db.get_tables())
+    if tables:
+        db.execute_sql(f"DROP TABLE {tables} CASCADE")
+    db.close()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The same test on a SQLite file and on the suite's real PostgreSQL server."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'salon.db'}"
+        return
+    url: str = request.getfixturevalue("postgres_url")
+    yield url
+    _emptied(url)
+
+
+@pytest.fixture
+def any_store(store_url: str) -> Iterator[object]:
+    """An open, migrated local store on each database (see store_url)."""
+    from models.db import open_store
+
+    db = open_store(store_url)
+    yield db
+    db.close()

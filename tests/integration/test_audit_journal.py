@@ -7,10 +7,8 @@ from __future__ import annotations
 import io
 import json
 import threading
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from peewee import Database
@@ -18,27 +16,10 @@ from peewee import Database
 from app import cli
 from app.services.audit import AuditJournal
 from models.audit import compute_hash
-from models.db import connect_url, database, is_sqlite, open_store
+from models.db import database, is_sqlite
 from tests.support.fake_wiring import FakeWiring
 
 T0 = datetime(2026, 11, 23, 7, 30, 0, 123456, tzinfo=UTC)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path / 'salon.db'}"
-    else:
-        url = request.getfixturevalue("postgres_url")
-    db = open_store(url)
-    yield db
-    db.close()
-    if request.param == "postgresql":  # leave the shared server empty for the next test
-        cleanup = connect_url(url)
-        tables = ", ".join(cleanup.get_tables())
-        if tables:
-            cleanup.execute_sql(f"DROP TABLE {tables} CASCADE")
-        cleanup.close()
 
 
 def ticking(start: datetime = T0) -> object:
@@ -77,7 +58,7 @@ def sql(db: Database, statement: str, *params: object) -> None:
     db.execute_sql(statement.replace("?", db.param), params)
 
 
-def test_an_entry_comes_back_exactly_as_written(store: Database) -> None:
+def test_an_entry_comes_back_exactly_as_written(any_store: Database) -> None:
     journal = AuditJournal("MSK-TVERSKAYA-12", "2", clock=lambda: T0)
     written = journal.record("петрова", "code_verify", "refused", subscriber="+79161234567",
                              detail="Тариф «Смарт»", reason='неверно\n2 | ok\r\x1b[0m "x"')
@@ -87,19 +68,19 @@ def test_an_entry_comes_back_exactly_as_written(store: Database) -> None:
     assert compute_hash(read) == read.hash
 
 
-def test_the_database_refuses_to_change_or_remove_entries(store: Database) -> None:
+def test_the_database_refuses_to_change_or_remove_entries(any_store: Database) -> None:
     fill(3)
     statements = ["UPDATE audit_entry SET reason = 'x' WHERE seq = 2",
                   "DELETE FROM audit_entry WHERE seq = 3"]
-    if not is_sqlite(store):
+    if not is_sqlite(any_store):
         statements.append("TRUNCATE audit_entry")
     for statement in statements:
         with pytest.raises(Exception, match="append-only"), database.atomic():
-            store.execute_sql(statement)
+            any_store.execute_sql(statement)
     assert [e.seq for e in AuditJournal("x", "1").latest(10)] == [1, 2, 3]
 
 
-def test_an_intact_journal_verifies_with_exit_0(store: Database) -> None:
+def test_an_intact_journal_verifies_with_exit_0(any_store: Database) -> None:
     journal = fill(6)
     last = journal.latest(1)[0]
     code, out, err = verify(journal)
@@ -111,66 +92,66 @@ def test_an_intact_journal_verifies_with_exit_0(store: Database) -> None:
     assert journal.latest(1)[0].action == "audit_verify"
 
 
-def test_an_edited_reason_is_named(store: Database) -> None:
+def test_an_edited_reason_is_named(any_store: Database) -> None:
     journal = fill(8)
-    without_guards(store)
-    sql(store, "UPDATE audit_entry SET reason = ? WHERE seq = 5", "all fine")
+    without_guards(any_store)
+    sql(any_store, "UPDATE audit_entry SET reason = ? WHERE seq = 5", "all fine")
     code, _out, err = verify(journal)
     assert code == 3
     assert "entry 5 was edited" in err
 
 
-def test_an_edit_with_a_recomputed_hash_is_still_named(store: Database) -> None:
+def test_an_edit_with_a_recomputed_hash_is_still_named(any_store: Database) -> None:
     journal = fill(8)
-    without_guards(store)
+    without_guards(any_store)
     victim = journal.latest(4)[0]  # entry 5
     forged = replace(victim, result="refused")
-    sql(store, "UPDATE audit_entry SET result = ?, hash = ? WHERE seq = 5",
+    sql(any_store, "UPDATE audit_entry SET result = ?, hash = ? WHERE seq = 5",
         "refused", compute_hash(forged))
     code, _out, err = verify(journal)
     assert code == 3 and "entry 5 was edited" in err
 
 
-def test_a_deleted_entry_is_named(store: Database) -> None:
+def test_a_deleted_entry_is_named(any_store: Database) -> None:
     journal = fill(8)
-    without_guards(store)
-    sql(store, "DELETE FROM audit_entry WHERE seq = 4")
+    without_guards(any_store)
+    sql(any_store, "DELETE FROM audit_entry WHERE seq = 4")
     code, out, err = verify(journal, "--json")
     assert code == 3
     assert json.loads(out)["problem"] == {"kind": "missing", "seq": 4, "other": 5}
     assert "entry 4 is missing" in err
 
 
-def test_a_deletion_hidden_by_renumbering_is_named(store: Database) -> None:
+def test_a_deletion_hidden_by_renumbering_is_named(any_store: Database) -> None:
     journal = fill(8)
-    without_guards(store)
-    sql(store, "DELETE FROM audit_entry WHERE seq = 4")
+    without_guards(any_store)
+    sql(any_store, "DELETE FROM audit_entry WHERE seq = 4")
     for seq in range(5, 9):
-        sql(store, "UPDATE audit_entry SET seq = ? WHERE seq = ?", seq - 1, seq)
+        sql(any_store, "UPDATE audit_entry SET seq = ? WHERE seq = ?", seq - 1, seq)
     code, _out, err = verify(journal)
     assert code == 3 and "entry 4 is missing" in err
 
 
-def test_reordered_entries_are_named(store: Database) -> None:
+def test_reordered_entries_are_named(any_store: Database) -> None:
     journal = fill(8)
-    without_guards(store)
-    sql(store, "UPDATE audit_entry SET seq = -1 WHERE seq = 5")
-    sql(store, "UPDATE audit_entry SET seq = 5 WHERE seq = 6")
-    sql(store, "UPDATE audit_entry SET seq = 6 WHERE seq = -1")
+    without_guards(any_store)
+    sql(any_store, "UPDATE audit_entry SET seq = -1 WHERE seq = 5")
+    sql(any_store, "UPDATE audit_entry SET seq = 5 WHERE seq = 6")
+    sql(any_store, "UPDATE audit_entry SET seq = 6 WHERE seq = -1")
     code, _out, err = verify(journal)
     assert code == 3
     assert "entry 5 is out of order: it was recorded as entry 6" in err
 
 
-def test_an_inserted_entry_is_named(store: Database) -> None:
+def test_an_inserted_entry_is_named(any_store: Database) -> None:
     journal = fill(8)
-    without_guards(store)
+    without_guards(any_store)
     before = {e.seq: e for e in journal.latest(8)}
     for seq in range(8, 4, -1):  # make room at 5, top down so the key stays unique
-        sql(store, "UPDATE audit_entry SET seq = ? WHERE seq = ?", seq + 1, seq)
+        sql(any_store, "UPDATE audit_entry SET seq = ? WHERE seq = ?", seq + 1, seq)
     draft = replace(before[5], reason="a refund nobody made", prev_hash=before[4].hash)
     forged = replace(draft, hash=compute_hash(draft))
-    sql(store, "INSERT INTO audit_entry (seq, at, clerk, salon, counter, subscriber, action,"
+    sql(any_store, "INSERT INTO audit_entry (seq, at, clerk, salon, counter, subscriber, action,"
         " result, detail, reason, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         5, forged.at.replace(tzinfo=None), forged.clerk, forged.salon, forged.counter,
         forged.subscriber, forged.action, forged.result, forged.detail, forged.reason,
@@ -179,20 +160,20 @@ def test_an_inserted_entry_is_named(store: Database) -> None:
     assert code == 3 and "entry 5 was inserted" in err
 
 
-def test_a_cut_end_is_caught_by_the_daily_logs_hash(store: Database) -> None:
+def test_a_cut_end_is_caught_by_the_daily_logs_hash(any_store: Database) -> None:
     journal = fill(8)
     anchor = journal.latest(1)[0].hash
-    without_guards(store)
-    sql(store, "DELETE FROM audit_entry WHERE seq >= 7")
+    without_guards(any_store)
+    sql(any_store, "DELETE FROM audit_entry WHERE seq >= 7")
     assert verify(journal)[0] == 0  # the chain alone cannot see a cut end
     code, _out, err = verify(journal, "--expect-hash", anchor)
     assert code == 3 and anchor in err
 
 
-def test_a_failed_verification_is_itself_recorded(store: Database) -> None:
+def test_a_failed_verification_is_itself_recorded(any_store: Database) -> None:
     journal = fill(4)
-    without_guards(store)
-    sql(store, "UPDATE audit_entry SET clerk = 'nobody' WHERE seq = 2")
+    without_guards(any_store)
+    sql(any_store, "UPDATE audit_entry SET clerk = 'nobody' WHERE seq = 2")
     verify(journal)
     last = journal.latest(1)[0]
     assert (last.action, last.result) == ("audit_verify", "failed")
@@ -200,7 +181,7 @@ def test_a_failed_verification_is_itself_recorded(store: Database) -> None:
 
 
 @pytest.mark.timeout(120)
-def test_counters_appending_at_once_keep_one_chain_without_gaps(store: Database) -> None:
+def test_counters_appending_at_once_keep_one_chain_without_gaps(any_store: Database) -> None:
     threads_count, each = 6, 25
     start = threading.Barrier(threads_count)
     errors: list[BaseException] = []
@@ -230,7 +211,7 @@ def test_counters_appending_at_once_keep_one_chain_without_gaps(store: Database)
     assert journal.verify().intact
 
 
-def test_tail_prints_one_escaped_line_per_entry(store: Database) -> None:
+def test_tail_prints_one_escaped_line_per_entry(any_store: Database) -> None:
     journal = AuditJournal("MSK-1", "2", clock=lambda: T0)
     journal.record("ivanova", "lookup", "refused", reason="x\n7  2026-11-23T07:30:00Z  admin")
     journal.record("", "purge")

@@ -3,7 +3,7 @@
 A flow that handles secrets runs through the console (the operator token stored with
 `salon credentials set`, a clerk signing in and failing with a password, an access code issued
 and checked), its events are recorded as the owning services record them, the day is exported
-in every format and the journal verified; then every table of the store, the raw SQLite files
+in every format and the journal verified; then every table of the any_store, the raw SQLite files
 and every exported file are searched for the secrets. Add each new flow that touches a secret
 here as it lands.
 """
@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import subprocess
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,28 +24,13 @@ from app.services.audit import AuditJournal
 from app.services.credentials import operator_token
 from app.services.daily_log import DailyLogService
 from models.audit import AuditAction, AuditResult
-from models.db import connect_url, is_sqlite, open_store
+from models.db import is_sqlite
 from tests.support.fake_wiring import FakeWiring
 
 TOKEN = "tok-7Qx9-SECRET-operator-token"
 PASSWORD = "Pa55-word-of-ivanova"
 CODE = "480913"
 SECRETS = (TOKEN, PASSWORD, CODE)
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    url = (f"sqlite:///{tmp_path / 'salon.db'}" if request.param == "sqlite"
-           else request.getfixturevalue("postgres_url"))
-    db = open_store(url)
-    yield db
-    db.close()
-    if request.param == "postgresql":
-        cleanup = connect_url(url)
-        tables = ", ".join(cleanup.get_tables())
-        if tables:
-            cleanup.execute_sql(f"DROP TABLE {tables} CASCADE")
-        cleanup.close()
 
 
 def run(wiring: FakeWiring, *argv: str, stdin: str = "") -> int:
@@ -58,7 +42,7 @@ def run(wiring: FakeWiring, *argv: str, stdin: str = "") -> int:
 
 
 def test_no_secret_reaches_the_store_or_an_export(
-    store: Database, tmp_path: Path, memory_keyring: object
+    any_store: Database, tmp_path: Path, memory_keyring: object
 ) -> None:
     journal = AuditJournal("MSK-TVERSKAYA-12", "2")
     salon = SalonSettings("MSK-TVERSKAYA-12", "Салон", "RU-MOW", "Europe/Moscow", "2", "ru")
@@ -82,11 +66,11 @@ def test_no_secret_reaches_the_store_or_an_export(
         assert run(wiring, "log", "export", "--date", day, "-o", str(target)) == 0
     assert run(wiring, "audit", "verify") == 0
 
-    found = [f"{table}: {row}" for table in store.get_tables()
-             for row in store.execute_sql(f"SELECT * FROM {table}").fetchall()
+    found = [f"{table}: {row}" for table in any_store.get_tables()
+             for row in any_store.execute_sql(f"SELECT * FROM {table}").fetchall()
              if any(secret in str(row) for secret in SECRETS)]
     assert found == []
-    if is_sqlite(store):
+    if is_sqlite(any_store):
         for path in tmp_path.glob("salon.db*"):
             raw = path.read_bytes()
             assert not [s for s in SECRETS if s.encode() in raw], path.name

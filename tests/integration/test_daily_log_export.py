@@ -19,7 +19,7 @@ from app.config import SalonSettings
 from app.services.audit import AuditJournal
 from app.services.daily_log import DailyLogService
 from models.audit import JournalEntry
-from models.db import connect_url, open_store
+from models.db import open_store
 from tests.support.fake_wiring import FakeWiring
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -273,21 +273,6 @@ def test_every_export_attempt_is_recorded(store: Database, tmp_path: Path) -> No
     assert [(e.action, e.result) for e in recorded] == [("export", "done"), ("export", "refused")]
     assert recorded[0].detail == "2026-11-23 csv log.csv"
     assert "2026-11-30 has not come yet" in recorded[1].reason
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def any_store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Database]:
-    url = (f"sqlite:///{tmp_path / 'salon.db'}" if request.param == "sqlite"
-           else request.getfixturevalue("postgres_url"))
-    db = open_store(url)
-    yield db
-    db.close()
-    if request.param == "postgresql":
-        cleanup = connect_url(url)
-        tables = ", ".join(cleanup.get_tables())
-        if tables:
-            cleanup.execute_sql(f"DROP TABLE {tables} CASCADE")
-        cleanup.close()
 
 
 def test_the_days_entries_and_last_hash_on_both_databases(any_store: Database) -> None:

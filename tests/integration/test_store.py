@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,23 +11,9 @@ from peewee import Database
 from app.operator_api.wire import WireBalance, WireSubscriber
 from models import migrations
 from models.card_cache import StoreCardCache
-from models.db import connect_url, database, open_store
+from models.db import database, open_store
 from models.domain import SubscriberCard
 from tests.support.wire_samples import balance_json, subscriber_json
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'salon.db'}"
-        return
-    url: str = request.getfixturevalue("postgres_url")
-    yield url
-    db = connect_url(url)  # leave the shared server empty for the next test
-    tables = ", ".join(db.get_tables())
-    if tables:
-        db.execute_sql(f"DROP TABLE {tables} CASCADE")
-    db.close()
 
 
 def sample_card(name: str = "Иванова Мария Петровна") -> SubscriberCard:
