@@ -74,9 +74,12 @@ def test_the_manager_sees_the_days_journal_and_the_lock_takes_it_away(
         rows = [dialog.entries_tree.item(i, "values")
                 for i in dialog.entries_tree.get_children()]
         said = [(row[2], row[4]) for row in rows]
-        assert said[:5] == [("clerk", "Вход"), ("clerk", "Поиск абонента"),
-                            ("clerk", "Блокировка экрана"), ("manager", "Вход"),
-                            ("clerk", "Выход")]
+        assert said[:2] == [("clerk", "Вход"), ("clerk", "Поиск абонента")]
+        # The lock and the manager's sign-in are written by different workers; only the
+        # takeover's sign-out must come after the sign-in that caused it.
+        assert set(said[2:5]) == {("clerk", "Блокировка экрана"), ("manager", "Вход"),
+                                  ("clerk", "Выход")}
+        assert said.index(("manager", "Вход")) < said.index(("clerk", "Выход"))
         assert rows[1][3] == "+7 916 123-45-67"
         dialog.lift()
         screenshot("11-real-daily-log")
