@@ -11,6 +11,7 @@ import importlib
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from models.detalization import (
     CATEGORY_LABELS,
@@ -121,7 +122,5 @@ def by_month(report: Detalization) -> list[tuple[str, Decimal]]:
     return list(months.items())
 
 
-def _zone(report: Detalization):
-    from zoneinfo import ZoneInfo
-
+def _zone(report: Detalization) -> ZoneInfo:
     return ZoneInfo(report.timezone)
