@@ -137,7 +137,7 @@ class Detalization:
     promised_debt: Decimal
     promised_due: datetime | None
     packages: tuple[PackageRemainder, ...]
-    balances_at: datetime
+    balances_at: datetime  # when the additional balances and packages were read (UTC)
     tariffs: tuple[TariffEstimate, ...]  # cheapest first; empty when the catalog has no prices
     options: Options = field(default_factory=Options)
     sha256: str = ""  # of the canonical content; set by the service once built

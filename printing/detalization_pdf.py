@@ -17,6 +17,7 @@ import math
 from collections.abc import Sequence
 from decimal import Decimal
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from reportlab.graphics import renderPDF
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -24,6 +25,7 @@ from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarC
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfgen.canvas import Canvas
 
 from models.detalization import (
@@ -157,7 +159,8 @@ def _first_page(canvas: Canvas, report: Detalization, pages: int) -> None:
     bold = {"Входящий остаток", "Итого списано", "Пополнения", "Исходящий остаток"}
     for label, value in summary_lines(report):
         if label == "Бонусный баланс":
-            y = _heading(canvas, y - 4, EXTRA_TITLE)
+            when = report.balances_at.astimezone(ZoneInfo(report.timezone))
+            y = _heading(canvas, y - 4, f"{EXTRA_TITLE} (на {when:%d.%m.%Y %H:%M})")
         canvas.setFont(BOLD if label in bold else REGULAR, 8.5)
         canvas.drawString(MARGIN + (12 if label.startswith("в т. ч.") else 0), y, label)
         canvas.drawRightString(value_x, y, value)
@@ -268,7 +271,9 @@ def _tariffs(canvas: Canvas, report: Detalization, y: float) -> None:
         y -= 10.5
     canvas.setFont(REGULAR, 6.5)
     canvas.setFillColor(GREY)
-    canvas.drawString(MARGIN, y - 1, TARIFFS_NOTE)
+    for line in simpleSplit(TARIFFS_NOTE, REGULAR, 6.5, RIGHT - MARGIN):
+        canvas.drawString(MARGIN, y - 1, line)
+        y -= 8
     canvas.setFillColor(BLACK)
 
 

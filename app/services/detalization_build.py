@@ -108,7 +108,7 @@ def build(header: Header, subscriber: Subscriber, period: Period, spans: Sequenc
         by_day=tuple((s.day, rub(kop)) for s, kop in zip(spans, by_day, strict=True)),
         rows=rows, bonus=current.bonus.amount, promised_debt=current.promised_payment_debt.amount,
         promised_due=current.promised_payment_due, packages=current.packages,
-        balances_at=end, tariffs=tariffs, options=options,
+        balances_at=header.created_at, tariffs=tariffs, options=options,
     )
     return replace(report, sha256=content_hash(content_lines(report)))
 
