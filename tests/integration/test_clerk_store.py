@@ -15,7 +15,6 @@ from models import migrations
 from models.clerks import StoreClerks
 from models.db import connect_url, database, open_store
 from models.domain import Clerk, ClerkAccount, ClerkRole
-from tests.integration.test_store import store_url  # noqa: F401  (the SQLite/PostgreSQL fixture)
 from tests.support.clerks import FAST_HASHER, T0
 
 
@@ -24,7 +23,7 @@ def account(login: str = "anna", role: ClerkRole = ClerkRole.CLERK) -> ClerkAcco
     return ClerkAccount(clerk, FAST_HASHER.hash("anna-pass-1"))
 
 
-def test_the_clerk_table_arrives_with_step_3(store_url: str) -> None:  # noqa: F811
+def test_the_clerk_table_arrives_with_step_3(store_url: str) -> None:
     db = connect_url(store_url)
     database.initialize(db)
     assert migrations.migrate(db, target=1) == 1  # a console from before clerk accounts
@@ -39,7 +38,7 @@ def test_the_clerk_table_arrives_with_step_3(store_url: str) -> None:  # noqa: F
         db.close()
 
 
-def test_an_account_comes_back_as_it_was_written(store_url: str) -> None:  # noqa: F811
+def test_an_account_comes_back_as_it_was_written(store_url: str) -> None:
     db = open_store(store_url)
     try:
         store = StoreClerks()
@@ -76,7 +75,7 @@ def test_an_account_comes_back_as_it_was_written(store_url: str) -> None:  # noq
     "login, role", [("Anna", "clerk"), ("anna", "boss")], ids=["upper-case", "unknown-role"]
 )
 def test_the_table_refuses_what_the_service_would(
-    store_url: str, login: str, role: str  # noqa: F811
+    store_url: str, login: str, role: str
 ) -> None:
     db = open_store(store_url)
     try:
@@ -93,7 +92,7 @@ def test_the_table_refuses_what_the_service_would(
 
 
 def test_wrong_passwords_from_several_counters_are_all_counted(
-    store_url: str,  # noqa: F811
+    store_url: str,
 ) -> None:
     """Four counters send a wrong password at the same moment: four failures, not one."""
     db = open_store(store_url)

@@ -229,3 +229,27 @@ def test_preview_of_a_spreadsheet_is_its_first_page(world, tmp_path: Path) -> No
     assert info.path.parent == tmp_path / "docs" and info.path.name.startswith("DET-")
     png = service().preview_png(info, tmp_path / "p.png")
     assert png.stat().st_size > 1000
+
+
+def test_purge_after_the_retention_period(world, sandbox, tmp_path: Path) -> None:
+    """R9: records and the console's own copies go after `retention days`; journaled."""
+    _api, journal, service = world
+    info = service().order(CLERK, "+79161234567", Period(date(2026, 11, 1), date(2026, 11, 5)),
+                           Options(), "txt", None)
+    assert info.path.exists()
+    later = datetime.now(UTC) + timedelta(days=3, hours=1)
+    store = UsageStore()
+    start, end = local_midnight(date(2026, 11, 1), "Europe/Moscow"), local_midnight(
+        date(2026, 11, 6), "Europe/Moscow")
+    assert store.rows("+79161234567", int(start.timestamp()), int(end.timestamp()))
+    assert service().purge() == 0  # nothing is old enough yet
+    purger = DetalizationService(sandbox, store, DocumentRegister(), MOSCOW, retention_days=3,
+                                 documents_dir=tmp_path / "docs", clock=lambda: later,
+                                 journal=journal)
+    assert purger.purge() > 0
+    assert store.rows("+79161234567", int(start.timestamp()), int(end.timestamp())) == []
+    assert not info.path.exists()
+    assert journal.entries[-1][1] == "purge" and "documents 1" in journal.entries[-1][4]
+    # the register keeps what verification needs, and nothing personal
+    kept = DocumentRegister().get(info.document_id)
+    assert kept is not None and kept.msisdn_masked == "+7 916 ***-**-67"
