@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
 # What the GUI needs from Debian when Python itself came from Debian.
-RUN_PACKAGES  := python3-venv python3-tk fonts-dejavu-core
+RUN_PACKAGES  := python3-venv python3-tk fonts-dejavu-core poppler-utils
 # What the test suite needs: a virtual screen, CUPS with a PDF printer, PostgreSQL,
 # PDF/PNG tools for reading documents and screenshots back.
 TEST_PACKAGES := xvfb xauth x11-utils xdotool cups printer-driver-cups-pdf libcups2-dev \
@@ -35,7 +35,8 @@ $(STAMP): setup.py pyproject.toml
 	touch $(STAMP)
 
 run-deps:
-	@$(PYTHON) -c 'import venv, tkinter' 2>/dev/null || scripts/ensure-debian-packages $(RUN_PACKAGES)
+	@$(PYTHON) -c 'import venv, tkinter' 2>/dev/null && command -v pdftotext >/dev/null \
+		|| scripts/ensure-debian-packages $(RUN_PACKAGES)
 
 test-deps:
 	@scripts/ensure-debian-packages $(TEST_PACKAGES)

@@ -25,11 +25,12 @@ setup(
         "tenacity>=8.2",
         "uvicorn>=0.29",
         "xlsxwriter>=3.2",
+        "rl-accel>=0.9",  # ReportLab's C helpers: text widths and number formatting
+        "openpyxl>=3.1",  # verify-document reads XLSX back
     ],
     extras_require={
         "test": [
             "hypothesis>=6.100",
-            "openpyxl>=3.1",  # reads exported spreadsheets back in tests
             "pytest>=8",
             "pytest-timeout>=2.3",
             "ruff>=0.4",

@@ -31,6 +31,7 @@ DEFAULTS: dict[str, dict[str, str]] = {
         "timezone": "Europe/Moscow",
         "counter": "1",
         "language": "ru",
+        "operator_name": "ПАО «Мобильная связь»",
     },
     "paths": {"data_dir": ""},
     "database": {"url": "sqlite:///{data_dir}/salon.db"},
@@ -42,6 +43,7 @@ DEFAULTS: dict[str, dict[str, str]] = {
         "sandbox_seed": "2026",
     },
     "ui": {"idle_lock_minutes": "10"},
+    "retention": {"days": "3"},
 }
 _SECRET_WORDS = ("token", "password", "secret", "passwd")
 
@@ -54,6 +56,7 @@ class SalonSettings:
     timezone: str
     counter: str
     language: str
+    operator_name: str = DEFAULTS["salon"]["operator_name"]  # printed on documents
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,8 @@ class Settings:
     database_url: str
     operator: OperatorSettings
     idle_lock_minutes: int
+    # R9: days that itemized usage records and local copies of reports are kept after fetching.
+    retention_days: int = 3
 
 
 def find_config_file(environ: dict[str, str] | None = None) -> Path | None:
@@ -124,6 +129,7 @@ def _build(parser: configparser.ConfigParser, source: str) -> Settings:
             timezone=field("salon", "timezone", _timezone),
             counter=field("salon", "counter", _nonempty),
             language=field("salon", "language", _language),
+            operator_name=field("salon", "operator_name", _nonempty),
         ),
         data_dir=data_dir,
         database_url=database_url,
@@ -135,6 +141,7 @@ def _build(parser: configparser.ConfigParser, source: str) -> Settings:
             sandbox_seed=field("operator", "sandbox_seed", _count(0, 2**31)),
         ),
         idle_lock_minutes=field("ui", "idle_lock_minutes", _count(0, 24 * 60)),
+        retention_days=field("retention", "days", _count(0, 365)),
     )
 
 

@@ -99,11 +99,15 @@ def build_services(settings: Settings) -> Services:
     from app.services.clerks import ClerkService
     from app.services.connection import ConnectionState
     from app.services.daily_log import DailyLogService
+    from app.services.detalization import DetalizationService
     from app.services.lookup import LookupService
+    from app.services.verification import VerificationService
     from models.card_cache import StoreCardCache
     from models.clerks import StoreClerks
     from models.db import open_store
+    from models.documents import DocumentRegister
     from models.migrations import SchemaTooNew
+    from models.usage import UsageStore
 
     try:
         store = open_store(settings.database_url)
@@ -150,12 +154,23 @@ def build_services(settings: Settings) -> Services:
         for closer in closers:
             closer()
 
+    register = DocumentRegister()
+    detalization = DetalizationService(
+        client, UsageStore(), register, settings.salon, retention_days=settings.retention_days,
+        documents_dir=settings.data_dir / "documents", journal=audit)
+    try:
+        detalization.purge()  # R9: on every start, before anything else reads the store
+    except Exception:  # a failed purge must not keep the counter from working; it is retried
+        log.exception("R9 purge at start failed")
+
     return Services(
         settings=settings,
         lookup=LookupService(client, StoreCardCache(), connection, journal=audit),
         connection=connection,
         audit=audit,
         daily_log=DailyLogService(audit, settings.salon),
+        detalization=detalization,
+        verification=VerificationService(register),
         clerks=clerks,
         demo_subscribers=client.demo_subscribers if settings.operator.embedded else None,
         close=close,

@@ -125,6 +125,24 @@ class TrialPeriod:
 
 
 @dataclass(frozen=True)
+class UnitPrices:
+    """What usage beyond the packages costs on a tariff (incoming calls and SMS are free)."""
+
+    minute: Money  # an outgoing minute (a call is rounded up to whole minutes)
+    sms: Money  # an outgoing SMS
+    mb: Money  # a megabyte (1024 KB; a session is charged per KB, rounded up to a kopeck)
+
+
+@dataclass(frozen=True)
+class PackageSizes:
+    """A tariff's monthly packages; 0 = none."""
+
+    minutes: int
+    sms: int
+    mb: int
+
+
+@dataclass(frozen=True)
 class CatalogTariff:
     code: str
     name: str
@@ -132,6 +150,10 @@ class CatalogTariff:
     one_off_fee: Money  # charged for switching to it
     monthly_fee: Money
     available: bool
+    # Per-unit prices and packages; None when the operator's catalog does not give them
+    # (then the detalization has no tariff comparison).
+    prices: UnitPrices | None = None
+    packages: PackageSizes | None = None
 
 
 @dataclass(frozen=True)

@@ -92,10 +92,64 @@ def _v3_clerks(db: Database) -> None:
     )
 
 
+def _v4_reserved(db: Database) -> None:
+    """Reserved for the orders/outbox step being built beside this one; it is reconciled when
+    both are merged. Does nothing."""
+
+
+def _v5_usage_and_documents(db: Database) -> None:
+    """Itemized usage fetched for detalizations (models/usage.py), the days of it that are
+    complete, and the register of produced documents (models/documents.py).
+
+    usage_record has one B-tree: its key (msisdn, started_at, id) is also the order a report
+    reads and the range a purge or a re-fetch deletes. SQLite stores it WITHOUT ROWID so the
+    bulk insert of a heavy month maintains a single index."""
+    without_rowid = "" if isinstance(db, PostgresqlDatabase) else " WITHOUT ROWID"
+    db.execute_sql(
+        "CREATE TABLE IF NOT EXISTS usage_record ("
+        " msisdn VARCHAR(16) NOT NULL,"
+        " started_at BIGINT NOT NULL,"
+        " id VARCHAR(40) NOT NULL,"
+        " kind VARCHAR(8) NOT NULL,"
+        " direction VARCHAR(3) NULL,"
+        " counterpart TEXT NOT NULL,"
+        " duration_s INTEGER NULL,"
+        " volume_kb BIGINT NULL,"
+        " amount_kop BIGINT NOT NULL,"
+        " covered VARCHAR(8) NULL,"
+        " PRIMARY KEY (msisdn, started_at, id))" + without_rowid
+    )
+    db.execute_sql(
+        "CREATE TABLE IF NOT EXISTS usage_day ("
+        " msisdn VARCHAR(16) NOT NULL,"
+        " day DATE NOT NULL,"
+        " start_at BIGINT NOT NULL,"
+        " end_at BIGINT NOT NULL,"
+        " complete BOOLEAN NOT NULL,"
+        " fetched_at BIGINT NOT NULL,"
+        " PRIMARY KEY (msisdn, day))"
+    )
+    db.execute_sql("CREATE INDEX IF NOT EXISTS usage_day_fetched_at ON usage_day (fetched_at)")
+    db.execute_sql(
+        "CREATE TABLE IF NOT EXISTS detalization_document ("
+        " id VARCHAR(40) NOT NULL PRIMARY KEY,"
+        " format VARCHAR(8) NOT NULL,"
+        " sha256 CHAR(64) NOT NULL,"
+        " created_at TIMESTAMP NOT NULL,"
+        " period_from DATE NOT NULL,"
+        " period_to DATE NOT NULL,"
+        " msisdn_masked VARCHAR(32) NOT NULL,"
+        " salon_id TEXT NOT NULL,"
+        " counter TEXT NOT NULL)"
+    )
+
+
 MIGRATIONS: dict[int, Migration] = {
     1: _v1_card_cache,
     2: _v2_audit_journal,
     3: _v3_clerks,
+    4: _v4_reserved,
+    5: _v5_usage_and_documents,
 }
 LATEST = max(MIGRATIONS)
 

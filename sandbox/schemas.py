@@ -114,6 +114,20 @@ class FeeRules(Model):
                                   "one_off_fee × this / 100, rounded down to whole kopecks")
 
 
+class UnitPrices(Model):
+    minute: Money = Field(description="An outgoing minute beyond the package; a call is "
+                                      "rounded up to whole minutes; incoming calls are free")
+    sms: Money = Field(description="An outgoing SMS beyond the package; incoming SMS are free")
+    mb: Money = Field(description="A megabyte (1024 KB) beyond the package; a data session "
+                                  "costs volume_kb × mb / 1024, rounded up to a kopeck")
+
+
+class PackageSizes(Model):
+    minutes: int = Field(ge=0, description="Per calendar month of the home region; 0 = none")
+    sms: int = Field(ge=0)
+    mb: int = Field(ge=0)
+
+
 class CatalogTariff(Model):
     code: str
     name: str
@@ -125,6 +139,8 @@ class CatalogTariff(Model):
     available: bool
     description: str
     fee_rules: FeeRules = Field(description="R4: what this tariff charges of one-off fees")
+    prices: UnitPrices = Field(description="What usage beyond the packages costs")
+    packages: PackageSizes = Field(description="Monthly packages, shared out over the days")
 
 
 class Trial(Model):

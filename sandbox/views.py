@@ -58,7 +58,11 @@ def tariffs() -> Json:
          "one_off_fee": money(t.one_off_kop), "monthly_fee": money(t.monthly_kop),
          "available": t.available, "description": t.description,
          "fee_rules": {"tariff_switch_percent": t.switch_fee_percent,
-                       "service_connection_percent": t.connection_fee_percent}}
+                       "service_connection_percent": t.connection_fee_percent},
+         "prices": {"minute": money(t.minute_kop), "sms": money(t.sms_kop),
+                    "mb": money(t.mb_kop)},
+         "packages": {"minutes": t.package_minutes, "sms": t.package_sms,
+                      "mb": t.package_mb}}
         for t in TARIFFS]}
 
 

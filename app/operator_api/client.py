@@ -207,6 +207,15 @@ class OperatorClient:
             .format(message=message or f"HTTP {response.status_code}")
         )
 
+    # -- detalization reads (kept together at the end: other branches add writes above) ------
+
+    def balances_at(self, msisdn: str, at: datetime) -> Balances:
+        """The balances as of instant `at` (not in the future): a detalization's opening and
+        closing main balance (the contract's balance identity)."""
+        wire = self._get(f"/v1/subscribers/{msisdn}/balance", WireBalance,
+                         params={"at": _utc(at)}, msisdn=msisdn)
+        return self._convert(wire.domain)
+
 
 def _error_body(response: httpx.Response) -> tuple[str | None, str | None]:
     try:

@@ -20,6 +20,7 @@ from models.domain import (
     Money,
     PackageKind,
     PackageRemainder,
+    PackageSizes,
     Region,
     ServiceRef,
     Subscriber,
@@ -27,6 +28,7 @@ from models.domain import (
     TariffClass,
     TariffRef,
     TrialPeriod,
+    UnitPrices,
     UsageKind,
     UsageRecord,
 )
@@ -143,6 +145,24 @@ class WireTrial(_Wire):
     end: date
 
 
+class WireUnitPrices(_Wire):
+    minute: WireMoney
+    sms: WireMoney
+    mb: WireMoney
+
+    def domain(self) -> UnitPrices:
+        return UnitPrices(self.minute.domain(), self.sms.domain(), self.mb.domain())
+
+
+class WirePackageSizes(_Wire):
+    minutes: int = Field(ge=0)
+    sms: int = Field(ge=0)
+    mb: int = Field(ge=0)
+
+    def domain(self) -> PackageSizes:
+        return PackageSizes(self.minutes, self.sms, self.mb)
+
+
 class WireCatalogTariff(_Wire):
     code: str
     name: str
@@ -150,10 +170,14 @@ class WireCatalogTariff(_Wire):
     one_off_fee: WireMoney
     monthly_fee: WireMoney
     available: bool
+    prices: WireUnitPrices | None = None  # optional: an operator may not publish them
+    packages: WirePackageSizes | None = None
 
     def domain(self) -> CatalogTariff:
         return CatalogTariff(self.code, self.name, self.class_, self.one_off_fee.domain(),
-                             self.monthly_fee.domain(), self.available)
+                             self.monthly_fee.domain(), self.available,
+                             self.prices.domain() if self.prices else None,
+                             self.packages.domain() if self.packages else None)
 
 
 class WireCatalogService(_Wire):

@@ -256,8 +256,10 @@ def test_catalog(client: httpx.Client) -> None:
     assert {t["class"] for t in tariffs} == {"mass", "corporate", "vip"}
     for t in tariffs:
         assert set(t) == {"code", "name", "class", "one_off_fee", "monthly_fee", "available",
-                          "description", "fee_rules"}
+                          "description", "fee_rules", "prices", "packages"}
         assert set(t["fee_rules"]) == {"tariff_switch_percent", "service_connection_percent"}
+        assert set(t["prices"]) == {"minute", "sms", "mb"}  # what usage costs (estimates)
+        assert set(t["packages"]) == {"minutes", "sms", "mb"}
     services = {s["code"]: s for s in client.get("/v1/catalog/services").json()["items"]}
     assistant = services["ASSISTANT"]
     assert assistant["name"] == "Электронный Помощник"

@@ -1,0 +1,178 @@
+"""salon detalization PHONE --from YYYY-MM-DD --to YYYY-MM-DD --format FMT -o PATH [--json]
+salon verify-document FILE [--json]
+salon purge [--json]"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TextIO
+
+from app.cli import Wiring
+from app.commands.log import parse_day
+from app.commands.output import print_json
+from app.errors import InputError, RuleRefused, SalonError
+from app.i18n import _
+from app.phone import parse_msisdn
+
+FORMATS = ("pdf", "html", "xlsx", "csv", "txt")
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    order = commands.add_parser(
+        "detalization", help="the itemized report of a subscriber's calls, SMS, data and charges",
+        description="Fetches the period's usage (only the days the store lacks), checks that the "
+                    "operator's balances add up, and writes the report (R6). The number must be "
+                    "of the salon's home region (R7). The file is written whole or not at all.")
+    order.add_argument("phone", help="the number as written: +7 916 123-45-67, 8 (916) …")
+    order.add_argument("--from", dest="first", required=True, metavar="YYYY-MM-DD",
+                       help="the first day, in the number's home region")
+    order.add_argument("--to", dest="last", required=True, metavar="YYYY-MM-DD",
+                       help="the last day (inclusive); today at the latest")
+    order.add_argument("--format", choices=FORMATS, metavar="{pdf,html,xlsx,csv,txt}",
+                       help="default: from the file name's extension")
+    order.add_argument("-o", "--output", required=True, type=Path, metavar="PATH",
+                       help="the file to write (replaced if it exists)")
+    order.add_argument("--mask-numbers", action="store_true",
+                       help="show counterparts' numbers partly hidden: +7 916 ***-**-67")
+    order.add_argument("--summary", action="store_true", help="the summary only, no rows")
+    order.add_argument("--hide-covered", action="store_true",
+                       help="leave out the records a package paid for")
+    order.add_argument("--json", action="store_true", help="print one JSON object")
+    order.set_defaults(handler=run_order)
+
+    verify = commands.add_parser(
+        "verify-document", help="check that a detalization file is genuine and unchanged",
+        description="Recomputes the document's hash from what the file shows and compares it "
+                    "with this salon's register. Exit 0 genuine; 3 altered or not made here; "
+                    "2 not a file or not a supported format.")
+    verify.add_argument("file", type=Path)
+    verify.add_argument("--json", action="store_true", help="print one JSON object")
+    verify.set_defaults(handler=run_verify)
+
+    purge = commands.add_parser(
+        "purge", help="R9: delete usage records and document copies past the retention period")
+    purge.add_argument("--json", action="store_true", help="print one JSON object")
+    purge.set_defaults(handler=run_purge)
+
+
+def run_order(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
+    from models.detalization import Options, Period
+
+    parse_msisdn(args.phone)  # a typo is refused before anything is started
+    period = Period(parse_day(args.first), parse_day(args.last))
+    fmt = args.format or args.output.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise InputError(_("Give --format pdf, html, xlsx, csv or txt, or a file name ending in "
+                           "one."))
+    clerk = wiring.session()
+    service = wiring.services().detalization
+    if service is None:
+        raise SalonError(_("The detalization is not available in this console."))
+    options = Options(mask_numbers=args.mask_numbers, itemized=not args.summary,
+                      show_covered=not args.hide_covered)
+    progress = _progress_line() if sys.stderr.isatty() else None
+    try:
+        info = service.order(clerk, args.phone, period, options, fmt, args.output, progress)
+    finally:
+        if progress is not None:
+            print(file=sys.stderr)
+    report = info.report
+    if args.json:
+        print_json(_order_json(info), out)
+        return
+    print(_("Detalization {id} is saved: {path}").format(id=info.document_id, path=info.path),
+          file=out)
+    print(_("{rows} rows; opening {opening}, charges {charges}, payments {payments}, "
+            "closing {closing}.").format(
+        rows=info.rows, opening=report.opening, charges=report.total_charges,
+        payments=report.payments, closing=report.closing), file=out)
+
+
+def _order_json(info: Any) -> dict[str, Any]:
+    report = info.report
+    return {
+        "document_id": info.document_id,
+        "sha256": info.sha256,
+        "path": str(info.path),
+        "format": info.format,
+        "msisdn": info.msisdn,
+        "period": {"from": info.period.first.isoformat(), "to": info.period.last.isoformat()},
+        "records": report.record_count,
+        "rows": info.rows,
+        "totals": {
+            "opening": str(report.opening),
+            "charges": {c.value: str(v) for c, v in report.charges.items()},
+            "charges_total": str(report.total_charges),
+            "payments": str(report.payments),
+            "promised_payments": str(report.promised_credits),
+            "closing": str(report.closing),
+            "covered_records": report.covered_count,
+        },
+        "tariffs": [{"code": t.code, "name": t.name, "total": str(t.total),
+                     "difference": str(t.total - report.actual_total), "current": t.current}
+                    for t in report.tariffs],
+    }
+
+
+def _progress_line() -> Callable[[str, int, int], None]:
+    stages = {"fetch": _("Fetching usage: day {done} of {total}"),
+              "render": _("Writing: row {done} of {total}")}
+
+    def show(stage: str, done: int, total: int) -> None:
+        print("\r" + stages[stage].format(done=done, total=total) + " " * 8, end="",
+              file=sys.stderr, flush=True)
+
+    return show
+
+
+def run_verify(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
+    service = wiring.services().verification
+    if service is None:
+        raise SalonError(_("Document verification is not available in this console."))
+    result = service.verify(args.file)
+    registered = result.registered
+    if args.json:
+        print_json({
+            "verdict": result.verdict.value, "format": result.format,
+            "document_id": result.document_id, "sha256": result.sha256,
+            "claimed_sha256": result.claimed_sha256, "rows": result.rows,
+            "registered": None if registered is None else {
+                "created_at": registered.created_at.isoformat().replace("+00:00", "Z"),
+                "salon": registered.salon_id, "counter": registered.counter,
+                "format": registered.format, "msisdn": registered.msisdn_masked,
+                "period": {"from": registered.period_from.isoformat(),
+                           "to": registered.period_to.isoformat()},
+                "sha256": registered.sha256}}, out)
+    if result.genuine:
+        assert registered is not None
+        if not args.json:
+            print(_("Genuine: detalization {id} made at salon {salon} on {date} for {number}, "
+                    "{first} — {last}.").format(
+                id=result.document_id, salon=registered.salon_id,
+                date=registered.created_at.strftime("%d.%m.%Y %H:%M UTC"),
+                number=registered.msisdn_masked, first=registered.period_from.strftime("%d.%m.%Y"),
+                last=registered.period_to.strftime("%d.%m.%Y")), file=out)
+        return
+    if registered is None:
+        raise RuleRefused(_("Not ours: {name} is not a detalization registered at this salon "
+                            "(document {id}).").format(name=args.file.name,
+                                                       id=result.document_id or "—"),
+                          rule="unknown")
+    raise RuleRefused(_("Altered: what {name} shows does not match detalization {id} as it was "
+                        "made (the content's hash differs).").format(
+        name=args.file.name, id=result.document_id), rule="altered")
+
+
+def run_purge(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
+    service = wiring.services().detalization
+    if service is None:
+        raise SalonError(_("The detalization is not available in this console."))
+    removed = service.purge()
+    if args.json:
+        print_json({"removed": removed}, out)
+        return
+    print(_("Purged: {count} usage records and document copies past the retention period.")
+          .format(count=removed), file=out)

@@ -1,0 +1,259 @@
+"""Use case: the detalization (itemized report) a walk-in subscriber asks for (R6–R9).
+
+    service.order(clerk, phone, period, options, fmt, path, progress) -> DocumentInfo
+
+checks the number, the home region (R7) and the period, fetches the usage the store lacks,
+builds the report (app/services/detalization_build.py), writes the file all or nothing,
+registers its id and hash (for `salon verify-document`) and journals the order with the clerk.
+Long: the GUI calls it on a worker; `progress(stage, done, total)` reports the fetch (days)
+and the writing (rows). The CLI and the GUI call the same method.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from pathlib import Path
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from app.config import SalonSettings
+from app.errors import BadPhoneNumber, InputError, RuleRefused, SalonError
+from app.i18n import _
+from app.phone import parse_msisdn
+from app.services.clerks import require_clerk
+from app.services.connection import Clock, utc_now
+from app.services.detalization_build import Header, build
+from app.services.journaling import Journal, journaled
+from app.services.usage_sync import OrderProgress, UsageReads, UsageSync, day_spans
+from models.audit_codes import AuditAction, AuditResult
+from models.detalization import Detalization, Options, Period, mask_msisdn
+from models.documents import DocumentRegister, RegisteredDocument
+from models.domain import Balances, CatalogTariff, Session, Subscriber
+from models.pricing import comparable, estimate
+from models.regions import region_name
+from models.usage import UsageStore
+
+log = logging.getLogger(__name__)
+
+FORMATS = ("pdf", "html", "xlsx", "csv", "txt")
+# Records of the last seconds may not exist yet on an operator whose clock is a little behind.
+CLOCK_MARGIN = timedelta(seconds=2)
+
+
+class DetalizationApi(UsageReads, Protocol):
+    """The part of the operator API a detalization needs."""
+
+    def subscriber(self, msisdn: str) -> Subscriber: ...
+
+    def balances(self, msisdn: str) -> Balances: ...
+
+    def balances_at(self, msisdn: str, at: datetime) -> Balances: ...
+
+    def tariffs(self) -> list[CatalogTariff]: ...
+
+
+@dataclass(frozen=True)
+class DocumentInfo:
+    """What an order made: the file, its id and hash, and the report (for a preview)."""
+
+    document_id: str
+    sha256: str
+    path: Path
+    format: str
+    period: Period
+    msisdn: str
+    rows: int  # itemized rows in the document
+    report: Detalization
+
+
+class DetalizationService:
+    def __init__(self, api: DetalizationApi, store: UsageStore, register: DocumentRegister,
+                 salon: SalonSettings, *, retention_days: int, documents_dir: Path,
+                 clock: Clock = utc_now, journal: Journal | None = None) -> None:
+        self._api = api
+        self._sync = UsageSync(api, store, retention_days)
+        self._store = store
+        self._register = register
+        self._salon = salon
+        self._retention = retention_days
+        self._documents = documents_dir
+        self._clock = clock
+        self._journal = journal
+
+    # -- ordering -----------------------------------------------------------------------------
+
+    def order(self, clerk: Session, phone: str, period: Period, options: Options, fmt: str,
+              path: Path | None = None, progress: OrderProgress | None = None) -> DocumentInfo:
+        """Make the detalization of `phone` for `period` as `fmt` at `path` (default: the
+        console's documents folder, purged after the retention period). Raises NotSignedIn,
+        BadPhoneNumber / SubscriberNotFound / InputError (exit 2: bad number, format, path,
+        a reversed or future period), RuleRefused R7 (exit 3), OperatorUnavailable (exit 5),
+        SalonError when the operator's numbers do not add up or the file cannot be written."""
+        require_clerk(clerk)
+        detail = f"{period.first.isoformat()}..{period.last.isoformat()} {fmt}"
+        with journaled(self._journal, clerk.login, AuditAction.DETALIZATION, detail=detail,
+                       reason_for=_journal_reason) as outcome:
+            outcome.subscriber = msisdn = parse_msisdn(phone)
+            if fmt not in FORMATS:
+                raise InputError(_("Unknown format {format}: choose pdf, html, xlsx, csv or "
+                                   "txt.").format(format=fmt))
+            target = checked_target(fmt, path) if path is not None else None
+            if period.first > period.last:
+                raise InputError(_("The period is reversed: {first} is after {last}.").format(
+                    first=period.first.isoformat(), last=period.last.isoformat()))
+            subscriber = self._api.subscriber(msisdn)
+            self._check_region(subscriber)
+            zone = ZoneInfo(subscriber.region.timezone)
+            now = self._clock().astimezone(UTC).replace(microsecond=0)
+            today = now.astimezone(zone).date()
+            if period.last > today:
+                raise InputError(_(
+                    "The period ends on {last}, which has not come yet in the number's home "
+                    "region (today is {today} there)."
+                ).format(last=period.last.isoformat(), today=today.isoformat()))
+            report = self._report(subscriber, period, options, zone, now, progress)
+            if target is None:
+                self._documents.mkdir(parents=True, exist_ok=True)
+                target = self._documents / f"{report.document_id}.{fmt}"
+            self._write(report, fmt, target, progress)
+            self._register.add(RegisteredDocument(
+                report.document_id, fmt, report.sha256, report.created_at, period.first,
+                period.last, mask_msisdn(msisdn), self._salon.id, self._salon.counter))
+            outcome.detail = f"{detail} {report.document_id}"
+        return DocumentInfo(report.document_id, report.sha256, target, fmt, period, msisdn,
+                            len(report.rows), report)
+
+    def _check_region(self, subscriber: Subscriber) -> None:
+        """R7: a detalization is ordered in the number's home region."""
+        if subscriber.region.code != self._salon.region:
+            raise RuleRefused(_(
+                "A detalization is ordered in the number's home region (R7): the number is "
+                "from «{region}», and this salon is in «{salon}»."
+            ).format(region=subscriber.region.name, salon=region_name(self._salon.region)),
+                rule="R7")
+
+    def _report(self, subscriber: Subscriber, period: Period, options: Options,
+                zone: ZoneInfo, now: datetime, progress: OrderProgress | None
+                ) -> Detalization:
+        start = datetime.combine(period.first, time(0), zone).astimezone(UTC)
+        day_after = datetime.combine(period.last + timedelta(days=1), time(0), zone)
+        end = min(day_after.astimezone(UTC), now - CLOCK_MARGIN)
+        start = min(start, end)  # the first seconds of today: nothing has happened yet
+        start_ts, end_ts, now_ts = int(start.timestamp()), int(end.timestamp()), int(
+            now.timestamp())
+        msisdn = subscriber.msisdn
+        self._sync.sync(msisdn, period, zone, end_ts, now_ts, progress)
+        records = self._store.rows(msisdn, start_ts, end_ts)
+        opening = self._api.balances_at(msisdn, start)
+        closing = self._api.balances_at(msisdn, end)
+        current = self._api.balances(msisdn)
+        candidates = comparable(self._api.tariffs(), subscriber.tariff.tariff_class,
+                                subscriber.tariff.code)
+        tariffs = estimate(records, candidates, subscriber.tariff.code, period, end, zone)
+        header = Header(new_document_id(now, zone), now, self._salon.operator_name,
+                        self._salon.name, self._salon.id)
+        spans = day_spans(period, zone)
+        return build(header, subscriber, period, spans, start, end, records,
+                     opening, closing, current, tariffs, options)
+
+    def _write(self, report: Detalization, fmt: str, target: Path,
+               progress: OrderProgress | None) -> None:
+        from printing.atomic import atomic_output
+        from printing.detalization import render
+
+        def rows_written(done: int, total: int) -> None:
+            if progress is not None:
+                progress("render", done, total)
+
+        try:
+            with atomic_output(target) as temp:
+                render(report, fmt, temp, rows_written)
+        except OSError as error:
+            log.exception("writing a detalization failed")
+            raise SalonError(_("The detalization could not be written to {path}: {error}")
+                             .format(path=target, error=error.strerror or error)) from error
+
+    # -- R9 -----------------------------------------------------------------------------------
+
+    def purge(self) -> int:
+        """R9: delete usage records fetched, and the console's own document copies made, more
+        than the retention period ago. Journaled (as the console itself) when anything went."""
+        now = self._clock()
+        purged = self._sync.purge(int(now.timestamp()))
+        files = self._purge_files(now)
+        if (purged.records or purged.days or files) and self._journal is not None:
+            self._journal.record("", AuditAction.PURGE, AuditResult.DONE,
+                                 detail=f"usage {purged.records} records, {purged.days} days; "
+                                        f"documents {files}")
+        return purged.records + files
+
+    def _purge_files(self, now: datetime) -> int:
+        if not self._documents.is_dir():
+            return 0
+        cutoff = now.timestamp() - self._retention * 86400
+        removed = 0
+        for path in self._documents.glob("DET-*"):
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+                removed += 1
+        return removed
+
+    # -- preview ------------------------------------------------------------------------------
+
+    def preview_png(self, info: DocumentInfo, target: Path, dpi: int = 60) -> Path:
+        """The document's first page as a PNG (for the GUI before printing or sending): the
+        PDF itself, or for another format the first page the PDF would have."""
+        pdftoppm = shutil.which("pdftoppm")
+        if pdftoppm is None:
+            raise SalonError(_("The preview needs poppler-utils (pdftoppm); install it."))
+        with tempfile.TemporaryDirectory() as folder:
+            source = info.path
+            if info.format != "pdf":
+                from printing.detalization_pdf import write_first_page
+
+                source = Path(folder) / "first.pdf"
+                write_first_page(info.report, source)
+            stem = Path(folder) / "page"
+            subprocess.run([pdftoppm, "-f", "1", "-l", "1", "-png", "-r", str(dpi),
+                            "-singlefile", str(source), str(stem)], check=True,
+                           capture_output=True, timeout=120)
+            shutil.move(str(stem.with_suffix(".png")), target)
+        return target
+
+
+def new_document_id(now: datetime, zone: ZoneInfo) -> str:
+    """DET-<local date>-<8 random characters>: unguessable, sortable by day."""
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+    tail = "".join(secrets.choice(alphabet) for _ in range(8))
+    return f"DET-{now.astimezone(zone):%Y%m%d}-{tail}"
+
+
+def checked_target(fmt: str, path: Path) -> Path:
+    """Where to write: a file in an existing, writable folder, its extension matching."""
+    path = path.expanduser()
+    suffix = path.suffix.lower().lstrip(".")
+    if suffix in FORMATS and suffix != fmt:
+        raise InputError(_("The file name {name} does not match the format {format}.")
+                         .format(name=path.name, format=fmt))
+    if path.is_dir():
+        raise InputError(_("{path} is a folder: give a file name.").format(path=path))
+    folder = path.parent.resolve()
+    if not folder.is_dir():
+        raise InputError(_("The folder {folder} does not exist.").format(folder=folder))
+    if not os.access(folder, os.W_OK):
+        raise InputError(_("The folder {folder} cannot be written to.").format(folder=folder))
+    return folder / path.name
+
+
+def _journal_reason(error: BaseException) -> str:
+    # What the clerk typed stays out of the journal: the phone field may receive anything.
+    if isinstance(error, BadPhoneNumber):
+        return "malformed number"
+    return str(error) if isinstance(error, SalonError) else type(error).__name__

@@ -1,0 +1,134 @@
+"""The tariff comparison: what a period's actual usage would have cost on other tariffs.
+
+An ESTIMATE, and the console's only pricing code. It re-prices the subscriber's own records
+by a catalog tariff's per-unit prices and packages, by the rules the operator API documents
+for its catalog (resources/operator-api.md, "GET /v1/catalog/tariffs"):
+- outgoing call: ceil(duration / 60) minutes × the minute price; outgoing SMS: the SMS price;
+  data: ceil(volume_kb × MB price in kopecks / 1024) kopecks; incoming calls and SMS: free;
+- packages are shared out over the days of the month; within a day, in time order, a call is
+  covered while its whole minutes fit in the day's minutes, an SMS while the day's SMS last, a
+  data session while its whole volume fits; otherwise it is charged in full;
+- the tariff's monthly fee once for every 1st of a month inside the period;
+- service fees and one-off fees stay as they were (they do not depend on the tariff).
+What it leaves out: the fee for switching (R4, shown by the order preview), services a tariff's
+class may not have, and activation-day fees. For the tariff the subscriber is on, over a period
+without a tariff change, the usage part equals what was actually charged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from models.detalization import Period, TariffEstimate
+from models.domain import CatalogTariff, TariffClass
+from models.usage import UsageRow
+
+TARIFF_FEE_PREFIX = "Тариф «"  # counterpart of a tariff's monthly fee record (the contract)
+
+
+def daily_allotment(total: int, day: date) -> int:
+    """A day's share of a monthly package (integer parts summing to the month's total)."""
+    days_in_month = (_next_first(day) - day.replace(day=1)).days
+    return total * day.day // days_in_month - total * (day.day - 1) // days_in_month
+
+
+def comparable(tariffs: Iterable[CatalogTariff], tariff_class: TariffClass,
+               current_code: str) -> list[CatalogTariff]:
+    """The tariffs open to the subscriber: available ones of their own class, and their own
+    (even archived); only those whose catalog entry gives prices and packages."""
+    return [t for t in tariffs
+            if t.prices is not None and t.packages is not None
+            and (t.code == current_code or (t.available and t.tariff_class == tariff_class))]
+
+
+def usage_kopecks(rows: Iterable[UsageRow], tariffs: Sequence[CatalogTariff],
+                  zone: ZoneInfo) -> list[int]:
+    """Each tariff's charge in kopecks for the calls, SMS and data of `rows` (time order)."""
+    n = len(tariffs)
+    minute = [_kop(t.prices.minute.amount) for t in tariffs]  # type: ignore[union-attr]
+    sms = [_kop(t.prices.sms.amount) for t in tariffs]  # type: ignore[union-attr]
+    mb = [_kop(t.prices.mb.amount) for t in tariffs]  # type: ignore[union-attr]
+    totals = [0] * n
+    day_end = -1
+    allot_min = allot_sms = allot_kb = cov_min = cov_sms = cov_kb = [0] * n
+    for row in rows:
+        started, kind, direction = row[0], row[1], row[2]
+        if started >= day_end:
+            local = datetime.fromtimestamp(started, zone)
+            day = local.date()
+            day_end = int(datetime.combine(day + timedelta(days=1), datetime.min.time(),
+                                           zone).timestamp())
+            allot_min = [daily_allotment(t.packages.minutes, day) for t in tariffs]  # type: ignore[union-attr]
+            allot_sms = [daily_allotment(t.packages.sms, day) for t in tariffs]  # type: ignore[union-attr]
+            allot_kb = [daily_allotment(t.packages.mb * 1024, day) for t in tariffs]  # type: ignore[union-attr]
+            cov_min, cov_sms, cov_kb = [0] * n, [0] * n, [0] * n
+        if kind == "call":
+            if direction != "out":
+                continue
+            minutes = ((row[4] or 0) + 59) // 60
+            for i in range(n):
+                if cov_min[i] + minutes <= allot_min[i]:
+                    cov_min[i] += minutes
+                else:
+                    totals[i] += minutes * minute[i]
+        elif kind == "sms":
+            if direction != "out":
+                continue
+            for i in range(n):
+                if cov_sms[i] < allot_sms[i]:
+                    cov_sms[i] += 1
+                else:
+                    totals[i] += sms[i]
+        elif kind == "data":
+            volume = row[5] or 0
+            for i in range(n):
+                if cov_kb[i] + volume <= allot_kb[i]:
+                    cov_kb[i] += volume
+                else:
+                    totals[i] += (volume * mb[i] + 1023) // 1024
+    return totals
+
+
+def firsts_of_month(period: Period, end: datetime, zone: ZoneInfo) -> int:
+    """How many local 1sts of a month, whose midnight had come by `end`, the period holds."""
+    count = 0
+    day = period.first if period.first.day == 1 else _next_first(period.first)
+    while day <= period.last:
+        if datetime.combine(day, datetime.min.time(), zone) < end:
+            count += 1
+        day = _next_first(day)
+    return count
+
+
+def _next_first(day: date) -> date:
+    return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+
+
+def estimate(rows: Sequence[UsageRow], tariffs: Sequence[CatalogTariff], current_code: str,
+             period: Period, end: datetime, zone: ZoneInfo) -> tuple[TariffEstimate, ...]:
+    """Every tariff's estimate for the period, cheapest first."""
+    if not tariffs:
+        return ()
+    usage = usage_kopecks(rows, tariffs, zone)
+    other_fees = sum(row[6] for row in rows
+                     if row[1] == "fee" and not row[3].startswith(TARIFF_FEE_PREFIX))
+    firsts = firsts_of_month(period, end.astimezone(UTC), zone)
+    estimates = [
+        TariffEstimate(
+            code=t.code, name=t.name, monthly_fee=t.monthly_fee.amount,
+            usage=_rub(kop), monthly_fees=t.monthly_fee.amount * firsts,
+            other_fees=_rub(other_fees), current=t.code == current_code)
+        for t, kop in zip(tariffs, usage, strict=True)
+    ]
+    return tuple(sorted(estimates, key=lambda e: (e.total, not e.current, e.name)))
+
+
+def _kop(value: Decimal) -> int:
+    return int(value.scaleb(2))
+
+
+def _rub(kop: int) -> Decimal:
+    return Decimal(kop).scaleb(-2).quantize(Decimal("0.01"))
