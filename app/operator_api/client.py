@@ -207,7 +207,11 @@ class OperatorClient:
         error = error if isinstance(error, dict) else {}
         code, message = error.get("code"), error.get("message")
         if status in (200, 201):
-            return self._convert(lambda: WireOrder.model_validate(body).domain())
+            try:
+                return self._convert(lambda: WireOrder.model_validate(body).domain())
+            except OperatorProtocolError as garbled:
+                garbled.maybe_delivered = True  # a success we cannot read: it was applied
+                raise
         if status == 412:
             current = error.get("current_version")
             raise VersionMismatch(refusal_sentence(VERSION_MISMATCH, message),
