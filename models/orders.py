@@ -134,6 +134,7 @@ class OrderOption:
     trial: TrialPeriod | None  # R5
     available: bool
     reason: str  # why not (a clerk-facing sentence naming the rule), "" when available
+    rule: str = ""  # the rule that makes it unavailable (R1, not_available, ...), "" if none
 
 
 @dataclass(frozen=True)

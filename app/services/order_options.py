@@ -39,8 +39,9 @@ def order_options(card: SubscriberCard, tariffs: list[CatalogTariff],
                   services: list[CatalogService]) -> OrderOptions:
     subscriber = card.subscriber
     msisdn, current = subscriber.msisdn, subscriber.tariff
-    blocked = refusal_sentence("subscriber_blocked") \
-        if subscriber.status is SubscriberStatus.BLOCKED else ""
+    is_blocked = subscriber.status is SubscriberStatus.BLOCKED
+    blocked = refusal_sentence("subscriber_blocked") if is_blocked else ""
+    blocked_rule = "subscriber_blocked" if is_blocked else ""
     zero = Money(Decimal("0.00"), current.monthly_fee.currency)
     by_code = {s.code: s for s in services}
 
@@ -53,7 +54,8 @@ def order_options(card: SubscriberCard, tariffs: list[CatalogTariff],
         ).format(name=tariff.name))
         tariff_options.append(OrderOption(
             OrderRequest(msisdn, OrderAction.CHANGE_TARIFF, tariff.code), tariff.name,
-            tariff.one_off_fee, tariff.monthly_fee, None, not reason, reason))
+            tariff.one_off_fee, tariff.monthly_fee, None, not reason, reason,
+            blocked_rule or ("not_available" if reason else "")))
 
     connected = {s.code for s in subscriber.services}
     add_options = []
@@ -69,7 +71,8 @@ def order_options(card: SubscriberCard, tariffs: list[CatalogTariff],
                 name=service.name, tariffs=class_phrase(current.tariff_class))
         add_options.append(OrderOption(
             OrderRequest(msisdn, OrderAction.ADD_SERVICE, service.code), service.name,
-            service.one_off_fee, service.monthly_fee, service.trial, not reason, reason))
+            service.one_off_fee, service.monthly_fee, service.trial, not reason, reason,
+            blocked_rule or ("not_available" if reason else "")))
 
     remove_options = []
     removable = list(subscriber.services)
@@ -81,18 +84,20 @@ def order_options(card: SubscriberCard, tariffs: list[CatalogTariff],
         entry = by_code.get(ref.code)
         remove_options.append(OrderOption(
             OrderRequest(msisdn, OrderAction.REMOVE_SERVICE, ref.code), ref.name, zero,
-            entry.monthly_fee if entry else zero, None, not blocked, blocked))
+            entry.monthly_fee if entry else zero, None, not blocked, blocked, blocked_rule))
 
-    reason = blocked
-    if not reason and current.tariff_class is not TariffClass.MASS:
-        reason = refusal_sentence("R1")
+    # The operator's order of checks: blocked, already connected, R1, archived.
+    reason, rule = blocked, blocked_rule
     if not reason and subscriber.assistant_connected:
-        reason = _("The Electronic Assistant is already connected (already_connected).")
+        reason, rule = _("The Electronic Assistant is already connected "
+                         "(already_connected)."), "already_connected"
+    if not reason and current.tariff_class is not TariffClass.MASS:
+        reason, rule = refusal_sentence("R1"), "R1"
     if not reason and assistant_entry is not None and not assistant_entry.available:
-        reason = refusal_sentence("not_available")
+        reason, rule = refusal_sentence("not_available"), "not_available"
     assistant = OrderOption(
         OrderRequest(msisdn, OrderAction.CONNECT_ASSISTANT), assistant_name, zero, zero,
-        assistant_entry.trial if assistant_entry else None, not reason, reason)
+        assistant_entry.trial if assistant_entry else None, not reason, reason, rule)
     return OrderOptions(tuple(tariff_options), tuple(add_options), tuple(remove_options),
                         assistant)
 
