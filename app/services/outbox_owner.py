@@ -16,14 +16,18 @@ from pathlib import Path
 
 
 def _start_time(pid: int) -> str | None:
-    """The process's start time in clock ticks since boot (Linux /proc), or None."""
+    """The running process's start time in clock ticks since boot (Linux /proc); None when
+    there is no such process, or it has died and waits to be reaped (a zombie)."""
     try:
         stat = Path(f"/proc/{pid}/stat").read_text()
     except OSError:
         return None
-    # Field 22; the command name (field 2) may hold spaces and parentheses, so split after it.
+    # The command name (field 2) may hold spaces and parentheses: split after it. Then
+    # field 3 is the state, field 22 the start time.
     fields = stat[stat.rfind(")") + 2:].split()
-    return fields[19] if len(fields) > 19 else None
+    if len(fields) <= 19 or fields[0] in ("Z", "X"):
+        return None
+    return fields[19]
 
 
 @cache
