@@ -5,7 +5,8 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["benchmarks.lookup", "benchmarks.gui", "benchmarks.daily_log"]
+BENCHMARKS = ["benchmarks.lookup", "benchmarks.gui", "benchmarks.daily_log",
+              "benchmarks.outbox_faults"]
 
 
 def main() -> int:
