@@ -122,9 +122,6 @@ class OrderService:
         self._catalog: tuple[list[CatalogTariff], list[CatalogService]] | None = None
         self._catalog_at = 0.0
 
-    def attach_pump(self, pump: PumpControl) -> None:
-        self._pump = pump
-
     # -- the catalog and what a subscriber may have -------------------------------------------
 
     def tariffs(self, *, refresh: bool = False) -> list[CatalogTariff]:
