@@ -205,6 +205,8 @@ class OrderService:
             return SubmitOutcome(SubmitStatus.UNREACHABLE, waiting, message)
         delivered = self._delivery.deliver(claimed, interactive=True)
         status = delivered.status or _status_of(delivered.item)
+        if delivered.item.pending and self._pump is not None:
+            self._pump.wake()  # it sleeps until this row falls due (the clerk's decision)
         return SubmitOutcome(status, delivered.item, delivered.message, delivered.slip_path)
 
     def _claim(self, item: OutboxItem) -> OutboxItem | None:

@@ -125,7 +125,8 @@ class OutboxPump:
 
     def run_for(self, msisdn: str) -> list[OutboxItem]:
         """A pass over one subscriber's due rows, on the caller's thread (a submit that must
-        let this subscriber's earlier orders go first)."""
+        let this subscriber's earlier orders go first); the listeners hear what it finishes
+        on that thread."""
         return self._pass(msisdn)
 
     def _pass(self, msisdn: str | None) -> list[OutboxItem]:

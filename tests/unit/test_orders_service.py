@@ -126,6 +126,7 @@ def test_options_name_the_rule_for_what_the_subscriber_cannot_have(world: World)
     tariffs = {o.request.code: o for o in mass.tariffs}
     assert "SMART" not in tariffs  # not the current one
     assert not tariffs["CLASSIC"].available and "not_available" in tariffs["CLASSIC"].reason
+    assert tariffs["CLASSIC"].rule == "not_available" and tariffs["SMART_PLUS"].rule == ""
     adds = {o.request.code: o for o in mass.add_services}
     assert "GUARD" not in adds and "ASSISTANT" not in adds
     assert adds["FAVOURITE"].available and adds["FAVOURITE"].one_off_fee.amount == 25
@@ -136,6 +137,7 @@ def test_options_name_the_rule_for_what_the_subscriber_cannot_have(world: World)
     for tariff_class in (TariffClass.CORPORATE, TariffClass.VIP):
         refused = world.orders.options(card(tariff_class, code="BIZ"))
         assert not refused.assistant.available and "(R1)" in refused.assistant.reason
+        assert refused.assistant.rule == "R1"
         assert {o.request.code: o for o in refused.add_services}["CONFERENCE"].available
 
     connected = world.orders.options(card(assistant=True))
@@ -147,6 +149,7 @@ def test_options_name_the_rule_for_what_the_subscriber_cannot_have(world: World)
     every = [*blocked.tariffs, *blocked.add_services, *blocked.remove_services,
              blocked.assistant]
     assert all(not o.available and "subscriber_blocked" in o.reason for o in every)
+    assert {o.rule for o in every} == {"subscriber_blocked"}
 
 
 def test_options_need_no_network_once_the_catalog_is_cached(world: World) -> None:
@@ -381,3 +384,29 @@ def test_describe_changes_names_what_moved() -> None:
     assert any(c.startswith("Main balance:") for c in changes)
     same = describe_changes(old, replace(old, subscriber=replace(old.subscriber, version=4)))
     assert len(same) == 1 and "version 3 → 4" in same[0]
+
+
+def test_the_pump_thread_sends_when_woken_and_tells_the_listeners(world: World) -> None:
+    import threading
+
+    heard: list[tuple[int, str]] = []
+    arrived = threading.Event()
+
+    def listener(item: OutboxItem) -> None:
+        heard.append((item.id, threading.current_thread().name))
+        arrived.set()
+
+    world.pump.subscribe(listener)
+    world.pump._interval = 30.0  # only a wake can make it go before the test ends
+    world.operator.faults.append("connect")
+    outcome = world.order(MARIA, OrderAction.ADD_SERVICE, "FAVOURITE")
+    world.pump.start()
+    try:
+        assert world.pump.running
+        world.orders.keep_queued(ANNA, outcome.item.id)  # wakes it
+        assert arrived.wait(5)
+    finally:
+        world.pump.stop()
+    assert heard == [(outcome.item.id, "outbox-pump")]
+    assert not world.pump.running
+    assert world.outbox.get(outcome.item.id).state is OutboxState.DONE
