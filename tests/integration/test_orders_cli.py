@@ -21,13 +21,13 @@ import pytest
 
 from app import cli
 from app.config import load_settings
-from app.errors import OperatorUnavailable
 from app.main import build_services
 from app.services.credentials import KEYRING_SERVICE, OPERATOR_TOKEN
 from app.services.registry import Services
 from models.domain import Session
 from sandbox.server import RunningSandbox, start_in_background
 from tests.conftest import write_ini
+from tests.integration.test_clerk_cli import on_a_terminal
 from tests.integration.test_lookup_end_to_end import salon
 
 MARIA, ORLOV, VIP = "+79161234567", "+79261112233", "+79031234500"
@@ -294,5 +294,12 @@ def test_the_salon_command_end_to_end(salon_env: dict[str, str]) -> None:
     assert "Traceback" not in done.stderr + refused.stderr + unconfirmed.stderr
 
 
-def test_unreachable_is_exit_5_and_says_so() -> None:
-    assert OperatorUnavailable("x", queued=True).exit_code == 5
+def test_on_a_terminal_the_clerk_is_asked_and_no_means_no(salon_env: dict[str, str]) -> None:
+    env = {**salon_env, "SALON_CLERK": "clerk", "SALON_PASSWORD": "clerk-demo"}
+    code, shown = on_a_terminal(env, ["tariff", "+7 916 123-45-67", "SMART_PLUS"],
+                                [(b"Confirm the change? [y/N]", b"n")])
+    text = shown.decode()
+    assert code == 1 and "Nothing was changed." in text
+    assert "One-off fee: 100.00" in text.replace("\u00a0", " ")  # the preview came first
+    listing = salon(env, "outbox", "--json")
+    assert json.loads(listing.stdout) == []
