@@ -34,7 +34,14 @@ from app.order_rules import VERSION_MISMATCH
 from app.services.connection import Clock, ConnectionState, utc_now
 from app.services.journaling import Journal
 from models.audit_codes import AuditAction, AuditResult
-from models.orders import OrderAction, OrderRequest, OrderResult, OutboxItem, SubmitStatus
+from models.orders import (
+    OrderAction,
+    OrderRequest,
+    OrderResult,
+    OutboxExtras,
+    OutboxItem,
+    SubmitStatus,
+)
 
 log = logging.getLogger(__name__)
 ASSISTANT = "ASSISTANT"
@@ -55,7 +62,7 @@ class OutboxStore(Protocol):
 
     def get(self, item_id: int) -> OutboxItem | None: ...
 
-    def extras(self, item_id: int) -> object: ...
+    def extras(self, item_id: int) -> OutboxExtras: ...
 
     def finish_done(self, item: OutboxItem, result: OrderResult,
                     now: datetime) -> OutboxItem | None: ...
@@ -140,8 +147,8 @@ def audit_action(request: OrderRequest) -> AuditAction:
 
 
 def journal_detail(item: OutboxItem, note: str = "") -> str:
-    """What the journal says an order was: action, code, fee, the outbox row and its key (a
-    key is no secret: it only names the write), the operator's order id once done."""
+    """What the journal says an order was: action, code, fee, the outbox row, the operator's
+    order id once done, and a note on how it went."""
     request = item.request
     parts = [request.action.value]
     if request.code:
@@ -190,7 +197,7 @@ class Delivery:
             try:
                 result = self._api.place_order(
                     item.request, key=item.key, if_match=item.if_match, clerk=item.clerk,
-                    salon=getattr(extras, "salon", ""), counter=getattr(extras, "counter", ""))
+                    salon=extras.salon, counter=extras.counter)
             except VersionMismatch as stale:
                 self._online()
                 ours = self._our_version(item, stale.current_version)
