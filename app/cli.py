@@ -22,7 +22,8 @@ from app.errors import SalonError
 from app.services.registry import Services
 from models.domain import Session
 
-COMMAND_GROUPS = ["lookup", "detalization", "sandbox", "credentials", "clerk", "audit", "log"]
+COMMAND_GROUPS = ["lookup", "catalog", "orders", "outbox", "detalization", "sandbox",
+                  "credentials", "clerk", "audit", "log"]
 
 
 class Wiring(Protocol):

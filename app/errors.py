@@ -9,10 +9,13 @@
     │   ├── WrongPassword                   wrong login or password; `attempts_left`
     │   └── WeakPassword                    a new password breaks the password rules
     ├── RuleRefused                 exit 3  a business rule (R1..R9, C1..C4) refuses it; names it
+    │   ├── OrderRefused                    the operator refused an order (`rule`: R1, ...)
+    │   └── VersionMismatch                 412: the subscriber changed since the preview
     ├── Locked                      exit 4  locked for a while; `until` (UTC) says how long
     │   ├── CodeLocked                      access code locked (R3)
     │   └── ClerkLocked                     clerk account locked after wrong passwords
-    ├── OperatorUnavailable         exit 5  the operator API cannot be reached; says if queued
+    ├── OperatorUnavailable         exit 5  the operator API cannot be reached; says if queued;
+    │   │                                   `maybe_delivered`: a write may have reached it
     │   └── OperatorProtocolError           it answered, but not as the contract says
     └── PrintFailed                 exit 6  printing failed; the document was kept at `path`
 
@@ -76,6 +79,19 @@ class RuleRefused(SalonError):
         self.rule = rule
 
 
+class OrderRefused(RuleRefused):
+    """The operator's decision on an order (422 rule_refused, or another final 4xx): nothing
+    was applied, and a retry under the same key gets the same answer."""
+
+
+class VersionMismatch(RuleRefused):
+    """412: the order's If-Match is not the subscriber's version any more."""
+
+    def __init__(self, message: str, current_version: int | None) -> None:
+        super().__init__(message, rule="version_mismatch")
+        self.current_version = current_version
+
+
 class Locked(SalonError):
     exit_code = 4
 
@@ -95,9 +111,15 @@ class ClerkLocked(Locked):
 class OperatorUnavailable(SalonError):
     exit_code = 5
 
-    def __init__(self, message: str, *, queued: bool = False) -> None:
+    def __init__(
+        self, message: str, *, queued: bool = False, maybe_delivered: bool = False
+    ) -> None:
         super().__init__(message)
         self.queued = queued
+        # A write only: True when a request may have reached the operator (the connection
+        # broke after it was sent), False when it surely did not (no connection was made, or
+        # the operator answered that it applied nothing).
+        self.maybe_delivered = maybe_delivered
 
 
 class OperatorProtocolError(OperatorUnavailable):

@@ -37,9 +37,14 @@ class Wiring:
         settings: Settings,
         clerk: str | None = None,
         read_password: Callable[[str], str] | None = None,
+        *,
+        start_pump: bool = False,
     ) -> None:
         self.settings = settings
         self.clerk = clerk  # --clerk LOGIN, or $SALON_CLERK
+        # The window keeps the outbox pump running; a one-shot command does not (it would
+        # hold the exit while retrying other queued orders): `salon outbox send` does a pass.
+        self.start_pump = start_pump
         self._read_password = read_password
         self._password: str | None = None
         self._services: Services | None = None
@@ -49,7 +54,7 @@ class Wiring:
     def services(self) -> Services:
         with self._lock:
             if self._services is None:
-                self._services = build_services(self.settings)
+                self._services = build_services(self.settings, start_pump=self.start_pump)
             return self._services
 
     def session(self) -> Session:
@@ -93,7 +98,7 @@ class Wiring:
         serve(host, port, db_path, seed, token)
 
 
-def build_services(settings: Settings) -> Services:
+def build_services(settings: Settings, *, start_pump: bool = True) -> Services:
     from app.operator_api.client import OperatorClient
     from app.services.audit import AuditJournal
     from app.services.clerks import ClerkService
@@ -101,12 +106,17 @@ def build_services(settings: Settings) -> Services:
     from app.services.daily_log import DailyLogService
     from app.services.detalization import DetalizationService
     from app.services.lookup import LookupService
+    from app.services.orders import OrderService
+    from app.services.outbox_delivery import Delivery, Timing
+    from app.services.outbox_pump import OutboxPump
+    from app.services.slips import SlipMaker
     from app.services.verification import VerificationService
     from models.card_cache import StoreCardCache
     from models.clerks import StoreClerks
-    from models.db import open_store
+    from models.db import database, open_store
     from models.documents import DocumentRegister
     from models.migrations import SchemaTooNew
+    from models.outbox import StoreOutbox
     from models.usage import UsageStore
 
     try:
@@ -149,6 +159,22 @@ def build_services(settings: Settings) -> Services:
     )
     closers.insert(0, client.close)
     connection = ConnectionState()
+    cards = StoreCardCache()
+    outbox = StoreOutbox()
+    operator = settings.operator
+    delivery = Delivery(
+        client, outbox, journal=audit, slips=SlipMaker(settings, outbox), connection=connection,
+        timing=Timing.for_operator(operator.connect_timeout, operator.read_timeout,
+                                   operator.read_retries),
+    )
+    # The pump's thread closes its own store connection when it ends.
+    pump = OutboxPump(outbox, delivery, on_thread_exit=database.close)
+    orders = OrderService(client, outbox, delivery, pump, salon=settings.salon.id,
+                          counter=settings.salon.counter, cards=cards, journal=audit,
+                          connection=connection)
+    closers.insert(0, pump.stop)  # first: it uses the client and the store
+    if start_pump:
+        pump.start()
 
     def close() -> None:
         for closer in closers:
@@ -165,13 +191,15 @@ def build_services(settings: Settings) -> Services:
 
     return Services(
         settings=settings,
-        lookup=LookupService(client, StoreCardCache(), connection, journal=audit),
+        lookup=LookupService(client, cards, connection, journal=audit),
         connection=connection,
         audit=audit,
         daily_log=DailyLogService(audit, settings.salon),
         detalization=detalization,
         verification=VerificationService(register),
         clerks=clerks,
+        orders=orders,
+        outbox_pump=pump,
         demo_subscribers=client.demo_subscribers if settings.operator.embedded else None,
         close=close,
     )
@@ -210,7 +238,8 @@ def main(argv: list[str] | None = None) -> int:
         return error.exit_code
     set_language(os.environ.get("SALON_LANGUAGE") or settings.salon.language)
     setup_logging(settings)
-    wiring = Wiring(settings, clerk=args.clerk or os.environ.get("SALON_CLERK") or None)
+    wiring = Wiring(settings, clerk=args.clerk or os.environ.get("SALON_CLERK") or None,
+                    start_pump=args.command is None)
     try:
         if args.command is None:
             from app.ui.app import run_gui

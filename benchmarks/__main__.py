@@ -6,7 +6,7 @@ import importlib
 import sys
 
 BENCHMARKS = ["benchmarks.lookup", "benchmarks.gui", "benchmarks.daily_log",
-              "benchmarks.usage_sync", "benchmarks.detalization"]
+              "benchmarks.usage_sync", "benchmarks.detalization", "benchmarks.outbox_faults"]
 
 
 def main() -> int:

@@ -19,6 +19,8 @@ class AuditAction(StrEnum):
     SERVICE_ADD = "service_add"
     SERVICE_REMOVE = "service_remove"
     ASSISTANT_CONNECT = "assistant_connect"
+    ORDER_QUEUE = "order_queue"  # the clerk queued a change the operator did not confirm
+    ORDER_CANCEL = "order_cancel"  # the clerk cancelled a queued change
     CODE_ISSUE = "code_issue"
     CODE_VERIFY = "code_verify"
     DETALIZATION = "detalization"

@@ -92,10 +92,45 @@ def _v3_clerks(db: Database) -> None:
     )
 
 
-def _v4_reserved(db: Database) -> None:
-    """Reserved for the orders/outbox step being built beside this one; it is reconciled when
-    both are merged. Does nothing."""
-
+def _v4_outbox(db: Database) -> None:
+    """The outbox (models/outbox.py): every order is a row before it is sent (DESIGN §5).
+    `key` is the Idempotency-Key of every attempt; states change by compare-and-set."""
+    ident = "SERIAL PRIMARY KEY" if isinstance(db, PostgresqlDatabase) else \
+        "INTEGER PRIMARY KEY AUTOINCREMENT"  # ids never reused: they order a subscriber's rows
+    db.execute_sql(
+        "CREATE TABLE IF NOT EXISTS outbox ("
+        f" id {ident},"
+        " key VARCHAR(128) NOT NULL UNIQUE,"
+        " msisdn VARCHAR(16) NOT NULL,"
+        " action VARCHAR(32) NOT NULL,"
+        " code VARCHAR(64) NULL,"
+        " if_match INTEGER NOT NULL,"
+        " clerk VARCHAR(64) NOT NULL,"
+        " clerk_name VARCHAR(200) NOT NULL DEFAULT '',"
+        " salon VARCHAR(64) NOT NULL,"
+        " counter VARCHAR(16) NOT NULL,"
+        " created_at TIMESTAMP NOT NULL,"
+        " updated_at TIMESTAMP NOT NULL,"
+        " state VARCHAR(16) NOT NULL,"
+        " attempts INTEGER NOT NULL DEFAULT 0,"
+        " maybe_delivered BOOLEAN NOT NULL DEFAULT FALSE,"
+        " cancel_requested BOOLEAN NOT NULL DEFAULT FALSE,"
+        " last_error TEXT NOT NULL DEFAULT '',"
+        " result TEXT NULL,"
+        " refusal_rule VARCHAR(64) NULL,"
+        " preview TEXT NULL,"
+        " context TEXT NULL,"
+        " next_attempt_at TIMESTAMP NULL,"
+        " last_attempt_at TIMESTAMP NULL,"
+        " lease_until TIMESTAMP NULL,"
+        " owner VARCHAR(200) NOT NULL DEFAULT '',"
+        " slip_path TEXT NULL,"
+        " CONSTRAINT outbox_state_known CHECK (state IN"
+        " ('queued', 'sending', 'done', 'rejected', 'cancelled')),"
+        " CONSTRAINT outbox_attempts_not_negative CHECK (attempts >= 0))"
+    )
+    db.execute_sql("CREATE INDEX IF NOT EXISTS outbox_state ON outbox (state, id)")
+    db.execute_sql("CREATE INDEX IF NOT EXISTS outbox_msisdn ON outbox (msisdn, id)")
 
 def _v5_usage_and_documents(db: Database) -> None:
     """Itemized usage fetched for detalizations (models/usage.py), the days of it that are
@@ -148,7 +183,7 @@ MIGRATIONS: dict[int, Migration] = {
     1: _v1_card_cache,
     2: _v2_audit_journal,
     3: _v3_clerks,
-    4: _v4_reserved,
+    4: _v4_outbox,
     5: _v5_usage_and_documents,
 }
 LATEST = max(MIGRATIONS)

@@ -7,6 +7,13 @@ An order's life in the outbox (DESIGN §5: "every write is a row before it is se
        ▲                │ ────422/412/404──▶ rejected   (a decision; final)
        │                └─ network / 5xx ──▶ queued     (retried later, the same key)
        └──────────── cancel (only when it surely never reached the operator) ──▶ cancelled
+
+A cancel of an item that may have reached the operator only sets `cancel_requested`: the
+pump then asks the operator for the answer stored under the item's key instead of sending it
+again — applied (done, "applied before the cancel"), refused (rejected), or never arrived
+(cancelled). A crash while `sending` leaves the row there; after its lease it goes back to
+`queued` (maybe_delivered) and is sent again under the same key, which the operator answers
+with its stored answer: nothing is lost, nothing applied twice.
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+from typing import Any
 
 from models.domain import Money, ServiceRef, TrialPeriod
 
@@ -90,6 +98,9 @@ class OutboxItem:
     result: OrderResult | None  # when done
     refusal_rule: str | None  # when rejected
     preview: OrderPreview | None  # what the clerk confirmed (fee, costs), for the slip
+    cancel_requested: bool = False  # the clerk cancelled it; the pump settles it by its key
+    next_attempt_at: datetime | None = None  # when it is sent next (queued only)
+    slip_path: str | None = None  # the confirmation slip PDF, when done
 
     @property
     def pending(self) -> bool:
@@ -123,6 +134,7 @@ class OrderOption:
     trial: TrialPeriod | None  # R5
     available: bool
     reason: str  # why not (a clerk-facing sentence naming the rule), "" when available
+    rule: str = ""  # the rule that makes it unavailable (R1, not_available, ...), "" if none
 
 
 @dataclass(frozen=True)
@@ -131,3 +143,33 @@ class OrderOptions:
     add_services: tuple[OrderOption, ...]  # services not connected
     remove_services: tuple[OrderOption, ...]  # services connected
     assistant: OrderOption  # connect the Electronic Assistant (R1)
+
+
+# -- the outbox row as written and read back by models/outbox.py ------------------------
+
+
+@dataclass(frozen=True)
+class NewOrder:
+    """A confirmed order about to be sent: the row written before anything goes out."""
+
+    key: str
+    request: OrderRequest
+    if_match: int
+    clerk: str
+    clerk_name: str
+    salon: str
+    counter: str
+    preview: OrderPreview
+    context: dict[str, Any]
+    created_at: datetime
+    next_attempt_at: datetime
+
+
+@dataclass(frozen=True)
+class OutboxExtras:
+    """What the slip needs beyond the OutboxItem."""
+
+    clerk_name: str
+    salon: str
+    counter: str
+    context: dict[str, Any]

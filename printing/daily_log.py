@@ -79,6 +79,8 @@ RU = Labels(
         AuditAction.SERVICE_ADD: "Подключение услуги",
         AuditAction.SERVICE_REMOVE: "Отключение услуги",
         AuditAction.ASSISTANT_CONNECT: "Подключение «Электронного Помощника»",
+        AuditAction.ORDER_QUEUE: "Изменение поставлено в очередь",
+        AuditAction.ORDER_CANCEL: "Отмена изменения из очереди",
         AuditAction.CODE_ISSUE: "Выдача кода доступа",
         AuditAction.CODE_VERIFY: "Проверка кода доступа",
         AuditAction.DETALIZATION: "Детализация", AuditAction.PRINT: "Печать",

@@ -110,6 +110,18 @@ class Idempotency:
             with self._lock:
                 del self._in_flight[key]
 
+    def lookup(self, key: str) -> tuple[str, int, str] | None:
+        """The stored answer for `key`, or None when no request with it was ever processed.
+        Raises 409 `request_in_progress` while one is being processed (its answer may still
+        be a success). Under the claim lock, so no request can claim the key between the two
+        checks and slip through them both."""
+        with self._lock:
+            if key in self._in_flight:
+                raise ApiError(409, "request_in_progress",
+                               "A request with this Idempotency-Key is still being processed; "
+                               "ask again in a moment.", headers={"Retry-After": "1"})
+            return self.stored(key)
+
     def stored(self, key: str) -> tuple[str, int, str] | None:
         row = self._store.conn().execute(
             "SELECT fingerprint, status, body FROM idempotent_answers WHERE key = ?",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -22,7 +23,7 @@ from sandbox.deps import (
 )
 from sandbox.entities import SubscriberState
 from sandbox.errors import ApiError, bad_request, dumps, refused
-from sandbox.idempotency import Answer, Write, fingerprint
+from sandbox.idempotency import Answer, Write, check_key, fingerprint
 from sandbox.orders import BadOrder, Quote, Target
 from sandbox.wire import money, utc_iso
 
@@ -136,6 +137,25 @@ def _place(ctx: Context, w: Write, order: wire.OrderRequest, what: Target, versi
     w.conn.execute("INSERT INTO orders (order_id, msisdn, idempotency_key, completed_at, body) "
                    "VALUES (?, ?, ?, ?, ?)", (order_id, order.msisdn, key, at, dumps(body)))
     return Answer(201, body)
+
+
+@router.get("/orders/by-key/{key}", response_model=wire.StoredAnswer,
+            responses={404: {"model": schemas.Error,
+                             "description": "unknown_key: no write with this key reached the "
+                                            "operator (nothing was applied under it)"},
+                       409: {"model": schemas.Error,
+                             "description": "request_in_progress: a write with this key is "
+                                            "being processed; ask again in a moment"}})
+def stored_answer(ctx: Ctx, key: str) -> dict[str, Any]:
+    """The answer stored for the write with this Idempotency-Key, without repeating the write:
+    how a client settles a write whose answer it never received (and that the clerk has since
+    cancelled) — applied, refused, or never arrived."""
+    found = ctx.idempotency.lookup(check_key(key))
+    if found is None:
+        raise ApiError(404, "unknown_key", "No write with this Idempotency-Key reached the "
+                       "operator.")
+    _fingerprint, status, text = found
+    return {"key": key, "status": status, "body": json.loads(text)}
 
 
 @router.get("/orders/{order_id}", response_class=Response,

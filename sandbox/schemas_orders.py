@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
@@ -89,3 +89,11 @@ class VersionErrorBody(ErrorBody):
 class VersionError(Model):
     error: VersionErrorBody
 
+
+
+class StoredAnswer(Model):
+    key: str = Field(description="The Idempotency-Key asked about")
+    status: int = Field(description="The HTTP status the write was answered with",
+                        examples=[201])
+    body: dict[str, Any] = Field(description="The answer's body exactly as stored: an Order "
+                                             "for 201, else the error object")

@@ -1,5 +1,11 @@
-"""The operator API over HTTP: reads with bounded, jittered retries; answers validated into
-domain objects; every failure turned into one of app.errors' sentences.
+"""The operator API over HTTP: reads and order writes with bounded, jittered retries; answers
+validated into domain objects; every failure turned into one of app.errors' sentences.
+
+A write is retried only under its own Idempotency-Key (the caller's outbox row keeps it), so a
+retry can never apply it twice: the operator answers a repeated key with the stored answer.
+When a write finally fails, `OperatorUnavailable.maybe_delivered` says whether any attempt may
+have reached the operator: a refused connection surely did not; a connection that broke after
+the request was written may have.
 
 The transport is injectable (httpx.MockTransport in unit tests, the real network otherwise).
 """
@@ -21,16 +27,26 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
-from app.errors import OperatorProtocolError, OperatorUnavailable, SubscriberNotFound
+from app.errors import (
+    OperatorProtocolError,
+    OperatorUnavailable,
+    OrderRefused,
+    SubscriberNotFound,
+    VersionMismatch,
+)
 from app.i18n import _
 from app.operator_api.wire import (
     WireBalance,
     WireDemoList,
+    WireOrder,
+    WirePreview,
     WireServiceList,
+    WireStoredAnswer,
     WireSubscriber,
     WireTariffList,
     WireUsagePage,
 )
+from app.order_rules import VERSION_MISMATCH, refusal_sentence
 from app.phone import format_msisdn
 from models.domain import (
     Balances,
@@ -40,6 +56,7 @@ from models.domain import (
     Subscriber,
     UsageRecord,
 )
+from models.orders import OrderAction, OrderPreview, OrderRequest, OrderResult
 
 log = logging.getLogger(__name__)
 W = TypeVar("W", bound=BaseModel)
@@ -47,11 +64,28 @@ USER_AGENT = "salon-console/0.1"
 
 
 class _Retryable(Exception):
-    """A read that may succeed if asked again: a network error or a 5xx answer."""
+    """A request that may succeed if asked again: a network error, a 5xx answer, or (writes
+    only) 409 "the same key is still being processed"."""
 
     def __init__(self, cause: Exception | httpx.Response) -> None:
         super().__init__(str(cause))
         self.cause = cause
+
+
+# Connection failures before a byte of the request left: the operator surely never saw it.
+_NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout,
+               httpx.UnsupportedProtocol)
+# 5xx answers the contract defines as "nothing applied, nothing stored" (the change and its
+# stored answer commit in one transaction). A gateway's 502/504 promises nothing.
+_APPLIED_NOTHING = (500, 503)
+
+
+def _may_have_arrived(cause: Exception | httpx.Response) -> bool:
+    """Whether a failed attempt may have reached the operator (and so may have applied)."""
+    if isinstance(cause, httpx.Response):
+        # A 409 means the operator is processing this very key right now: it arrived.
+        return cause.status_code not in _APPLIED_NOTHING
+    return not isinstance(cause, _NEVER_SENT)
 
 
 class OperatorClient:
@@ -118,6 +152,84 @@ class OperatorClient:
     def demo_subscribers(self) -> list[DemoSubscriber]:
         return [d.domain() for d in self._get("/sandbox/subscribers", WireDemoList).items]
 
+    # -- orders --------------------------------------------------------------------------
+
+    def preview(self, request: OrderRequest) -> OrderPreview:
+        """What the order would cost and whether the rules allow it (R4); changes nothing.
+        A refusal is a preview with allowed=False, not an exception."""
+        params = {"msisdn": request.msisdn, "action": request.action.value,
+                  **_codes(request)}
+        response = self._with_retries(lambda: self._http.get("/v1/orders/preview",
+                                                             params=params))
+        if response.status_code == 400:
+            code, message = _error_body(response)
+            log.warning("preview %s: 400 %s %s", params, code, message)
+            raise OrderRefused(_(
+                "The operator does not know this order: {message}"
+            ).format(message=message or code), rule=code or "bad_request")
+        self._raise_for_refusal(response, request.msisdn)
+        wire = self._validate(response, WirePreview, "/v1/orders/preview")
+        refusal = wire.refusal
+        sentence = None if refusal is None else refusal_sentence(refusal.rule, refusal.message)
+        return self._convert(lambda: wire.domain(request, sentence))
+
+    def place_order(
+        self, request: OrderRequest, *, key: str, if_match: int, clerk: str, salon: str,
+        counter: str,
+    ) -> OrderResult:
+        """POST /v1/orders under `key`, retried (bounded, jittered) under the same key.
+        Raises OrderRefused (a rule, or another final 4xx: nothing applied), VersionMismatch
+        (412), SubscriberNotFound, OperatorUnavailable (`maybe_delivered` says whether an
+        attempt may have reached the operator)."""
+        body = {"msisdn": request.msisdn, "action": request.action.value, **_codes(request),
+                "clerk": clerk, "salon": salon, "counter": counter}
+        headers = {"Idempotency-Key": key, "If-Match": f'"{if_match}"'}
+        response = self._with_retries(
+            lambda: self._http.post("/v1/orders", json=body, headers=headers), write=True)
+        return self._order_answer(response.status_code, response, request.msisdn)
+
+    def stored_order(self, key: str) -> OrderResult | None:
+        """The operator's stored answer to the write with this key, as place_order would have
+        returned or raised it; None when that key never reached the operator (404
+        unknown_key). OperatorUnavailable (maybe_delivered False) when it cannot tell yet."""
+        response = self._with_retries(
+            lambda: self._http.get(f"/v1/orders/by-key/{key}"), conflicts=True)
+        if response.status_code == 404 and _error_body(response)[0] == "unknown_key":
+            return None
+        self._raise_for_refusal(response, None)
+        stored = self._validate(response, WireStoredAnswer, "/v1/orders/by-key")
+        return self._order_answer(stored.status, stored.body, None)
+
+    def _order_answer(self, status: int, answer: httpx.Response | dict[str, Any],
+                      msisdn: str | None) -> OrderResult:
+        body = answer if isinstance(answer, dict) else _json_or_none(answer)
+        error = body.get("error") if isinstance(body, dict) else None
+        error = error if isinstance(error, dict) else {}
+        code, message = error.get("code"), error.get("message")
+        if status in (200, 201):
+            try:
+                return self._convert(lambda: WireOrder.model_validate(body).domain())
+            except OperatorProtocolError as garbled:
+                garbled.maybe_delivered = True  # a success we cannot read: it was applied
+                raise
+        if status == 412:
+            current = error.get("current_version")
+            raise VersionMismatch(refusal_sentence(VERSION_MISMATCH, message),
+                                  current if isinstance(current, int) else None)
+        if status == 404 and code == "subscriber_not_found":
+            raise OrderRefused(refusal_sentence("subscriber_not_found", message),
+                               rule="subscriber_not_found")
+        if status in (401, 403):
+            raise self._token_refused()
+        if status == 422 and code == "rule_refused":
+            rule = str(error.get("rule") or "rule_refused")
+            raise OrderRefused(refusal_sentence(rule, message), rule=rule)
+        # Any other 4xx is final too: the contract applies nothing on a 4xx, and the same
+        # request would get the same answer (a bad body, 428, a reused key: a bug to log).
+        log.error("order refused with %s %s: %s (msisdn %s)", status, code, message, msisdn)
+        rule = str(code or f"http_{status}")
+        raise OrderRefused(refusal_sentence(rule, message), rule=rule)
+
     # -- plumbing ------------------------------------------------------------------------
 
     def _get(
@@ -130,10 +242,13 @@ class OperatorClient:
     ) -> W:
         response = self._with_retries(lambda: self._http.get(path, params=params))
         self._raise_for_refusal(response, msisdn)
+        return self._validate(response, model, path)
+
+    def _validate(self, response: httpx.Response, model: type[W], path: str) -> W:
         try:
             return model.model_validate_json(response.content)
         except ValidationError as error:
-            log.warning("GET %s: answer does not match the contract: %s", path, error)
+            log.warning("%s: answer does not match the contract: %s", path, error)
             raise OperatorProtocolError(_(
                 "The operator's system answered in an unexpected way; "
                 "the details are in the log."
@@ -149,13 +264,25 @@ class OperatorClient:
                 "the details are in the log."
             )) from error
 
-    def _with_retries(self, send: Callable[[], httpx.Response]) -> httpx.Response:
+    def _with_retries(
+        self, send: Callable[[], httpx.Response], *, write: bool = False,
+        conflicts: bool = False,
+    ) -> httpx.Response:
+        """`send` with bounded, jittered retries on network errors and 5xx answers (and 409
+        for a write, or when `conflicts`); a write's final OperatorUnavailable says whether
+        any attempt may have reached the operator."""
+        reached = False
+
         def attempt() -> httpx.Response:
+            nonlocal reached
             try:
                 response = send()
             except httpx.TransportError as error:
+                reached = reached or _may_have_arrived(error)
                 raise _Retryable(error) from error
-            if response.status_code >= 500:
+            if response.status_code >= 500 or (response.status_code == 409
+                                               and (write or conflicts)):
+                reached = reached or _may_have_arrived(response)
                 raise _Retryable(response)
             return response
 
@@ -170,10 +297,17 @@ class OperatorClient:
         except RetryError as final:
             failure = final.last_attempt.exception()
             assert isinstance(failure, _Retryable)
-            raise self._unavailable(failure.cause) from failure
+            unavailable = self._unavailable(failure.cause)
+            unavailable.maybe_delivered = write and reached
+            raise unavailable from failure
 
     def _unavailable(self, cause: Exception | httpx.Response) -> OperatorUnavailable:
         log.warning("operator API unavailable: %r", cause)
+        if isinstance(cause, httpx.Response) and cause.status_code == 409:
+            return OperatorUnavailable(_(
+                "The operator's system is still processing this change; "
+                "its result is not known yet."
+            ))
         if isinstance(cause, httpx.Response):
             return OperatorUnavailable(_(
                 "The operator's system reported an internal error (HTTP {status})."
@@ -186,6 +320,13 @@ class OperatorClient:
             return OperatorUnavailable(_("The operator's system cannot be reached."))
         return OperatorUnavailable(_("The connection to the operator's system was broken."))
 
+    @staticmethod
+    def _token_refused() -> OperatorUnavailable:
+        return OperatorUnavailable(_(
+            "The operator's system refused the console's access token; "
+            "ask the administrator to set it with `salon credentials set`."
+        ))
+
     def _raise_for_refusal(self, response: httpx.Response, msisdn: str | None) -> None:
         if response.status_code < 400:
             return
@@ -193,10 +334,7 @@ class OperatorClient:
         log.warning("%s %s → %s %s: %s", response.request.method, response.request.url.path,
                     response.status_code, code, message)
         if response.status_code in (401, 403):
-            raise OperatorUnavailable(_(
-                "The operator's system refused the console's access token; "
-                "ask the administrator to set it with `salon credentials set`."
-            ))
+            raise self._token_refused()
         if response.status_code == 404 and code == "subscriber_not_found" and msisdn:
             raise SubscriberNotFound(
                 _("There is no subscriber with the number {number}.")
@@ -215,6 +353,22 @@ class OperatorClient:
         wire = self._get(f"/v1/subscribers/{msisdn}/balance", WireBalance,
                          params={"at": _utc(at)}, msisdn=msisdn)
         return self._convert(wire.domain)
+
+
+def _codes(request: OrderRequest) -> dict[str, str]:
+    """The order's code as the contract names it for this action."""
+    if request.action is OrderAction.CHANGE_TARIFF:
+        return {"tariff_code": request.code or ""}
+    if request.action is OrderAction.CONNECT_ASSISTANT:
+        return {}
+    return {"service_code": request.code or ""}
+
+
+def _json_or_none(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
 
 
 def _error_body(response: httpx.Response) -> tuple[str | None, str | None]:

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
 from models.domain import (
     Balances,
@@ -32,6 +32,7 @@ from models.domain import (
     UsageKind,
     UsageRecord,
 )
+from models.orders import OrderPreview, OrderRequest, OrderResult
 
 
 class _Wire(BaseModel):
@@ -245,3 +246,77 @@ class WireDemoSubscriber(_Wire):
 
 class WireDemoList(_Wire):
     items: list[WireDemoSubscriber]
+
+
+class WireRefusal(_Wire):
+    rule: str
+    message: str
+
+
+class WirePreview(_Wire):
+    allowed: bool
+    refusal: WireRefusal | None = None
+    fee: WireMoney
+    monthly_cost_before: WireMoney
+    monthly_cost_after: WireMoney
+    balance_before: WireMoney
+    balance_after: WireMoney
+    trial: WireTrial | None = None
+    dropped_services: list[WireServiceRef]
+    subscriber_version: int
+
+    def domain(self, request: OrderRequest, refusal_message: str | None) -> OrderPreview:
+        """`refusal_message`: the clerk's sentence for the refusal (the operator's is
+        English and for the log)."""
+        if self.allowed != (self.refusal is None):
+            raise ValueError("a preview is allowed exactly when it has no refusal")
+        return OrderPreview(
+            request=request,
+            allowed=self.allowed,
+            refusal_rule=None if self.refusal is None else self.refusal.rule,
+            refusal_message=None if self.refusal is None else refusal_message,
+            fee=self.fee.domain(),
+            monthly_cost_before=self.monthly_cost_before.domain(),
+            monthly_cost_after=self.monthly_cost_after.domain(),
+            balance_before=self.balance_before.domain(),
+            balance_after=self.balance_after.domain(),
+            trial=TrialPeriod(self.trial.start, self.trial.end) if self.trial else None,
+            dropped_services=tuple(ServiceRef(s.code, s.name) for s in self.dropped_services),
+            subscriber_version=self.subscriber_version,
+        )
+
+
+class WireOrder(_Wire):
+    order_id: str = Field(min_length=1)
+    state: Literal["completed"]
+    msisdn: str
+    action: str
+    tariff_code: str | None = None
+    service_code: str | None = None
+    fee: WireMoney
+    monthly_cost_after: WireMoney
+    balance_after: WireMoney
+    completed_at: datetime
+    subscriber_version: int
+    dropped_services: list[WireServiceRef]
+
+    def domain(self) -> OrderResult:
+        if self.completed_at.tzinfo is None:
+            raise ValueError("completed_at must carry a time zone")
+        return OrderResult(
+            order_id=self.order_id,
+            fee=self.fee.domain(),
+            monthly_cost_after=self.monthly_cost_after.domain(),
+            balance_after=self.balance_after.domain(),
+            completed_at=self.completed_at,
+            subscriber_version=self.subscriber_version,
+            dropped_services=tuple(ServiceRef(s.code, s.name) for s in self.dropped_services),
+        )
+
+
+class WireStoredAnswer(_Wire):
+    """GET /v1/orders/by-key/{key}: the answer the operator stored for a write's key."""
+
+    key: str
+    status: int
+    body: dict[str, JsonValue]

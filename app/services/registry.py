@@ -16,6 +16,8 @@ if TYPE_CHECKING:  # these import peewee; built (and imported) by app/main.py wh
     from app.services.audit import AuditJournal
     from app.services.daily_log import DailyLogService
     from app.services.detalization import DetalizationService
+    from app.services.orders import OrderService
+    from app.services.outbox_pump import OutboxPump
     from app.services.verification import VerificationService
 
 
@@ -25,6 +27,10 @@ class Services:
     lookup: LookupService
     connection: ConnectionState
     clerks: ClerkService
+    # Tariff and service changes, the Assistant (app/services/orders.py), and the thread that
+    # sends queued ones when the operator answers again.
+    orders: OrderService
+    outbox_pump: OutboxPump
     # The sandbox's demo subscribers, or None when talking to a live operator API.
     demo_subscribers: Callable[[], list[DemoSubscriber]] | None = None
     # The audit journal and the manager's daily log (None until app/main.py builds them).

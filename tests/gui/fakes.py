@@ -15,6 +15,9 @@ from app.errors import OperatorUnavailable, SubscriberNotFound
 from app.services.clerks import ClerkService
 from app.services.connection import ConnectionState
 from app.services.lookup import LookupService
+from app.services.orders import OrderService
+from app.services.outbox_delivery import Delivery
+from app.services.outbox_pump import OutboxPump
 from app.services.registry import Services
 from models.domain import (
     Balances,
@@ -33,6 +36,7 @@ from models.domain import (
     TariffRef,
 )
 from tests.support.clerks import clerk_service
+from tests.support.order_fakes import Account, FakeOrderOperator, MemoryOutbox
 
 NOW = datetime(2026, 11, 23, 9, 25, tzinfo=UTC)  # 12:25 in Moscow
 MOSCOW = Region("RU-MOW", "Москва", "Moscow", "Europe/Moscow")
@@ -212,13 +216,30 @@ def make_services(
 ) -> Services:
     connection = ConnectionState(clock=clock)
     lookup = LookupService(operator, cache or DictCache(), connection, clock=clock)
+    orders, pump = order_services(settings, clock, connection)
     return Services(
         settings=settings,
         lookup=lookup,
         connection=connection,
         clerks=clerks or clerk_service(clock, (ANNA, OLEG)),
+        orders=orders,
+        outbox_pump=pump,
         demo_subscribers=demo_world if training else None,
     )
+
+
+def order_services(settings: Settings, clock: Clock,
+                   connection: ConnectionState) -> tuple[OrderService, OutboxPump]:
+    """The real OrderService and pump (not started) over a fake operator and an in-memory
+    outbox (tests/support/order_fakes.py)."""
+    operator = FakeOrderOperator({IVANOVA: Account(), PETROV: Account(tariff="BIZ_START")},
+                                 clock=clock)
+    outbox = MemoryOutbox()
+    delivery = Delivery(operator, outbox, connection=connection, clock=clock)
+    pump = OutboxPump(outbox, delivery, clock=clock)
+    orders = OrderService(operator, outbox, delivery, pump, salon=settings.salon.id,
+                          counter=settings.salon.counter, connection=connection, clock=clock)
+    return orders, pump
 
 
 def fetched(minutes_ago: int) -> datetime:

@@ -1,0 +1,41 @@
+"""The operator's order rules as the clerk reads them: one sentence per rule code, naming it.
+
+The operator answers a refusal with a rule code and an English sentence (for the log). The
+clerk sees these, in the console's language, with the rule's name in brackets so that the
+daily log, the CLI's exit 3 and the window all name the same rule (R1 in DESIGN.md, the
+operator's own codes otherwise). No I/O, no heavy imports: the client, the services and the
+CLI all use it.
+"""
+
+from __future__ import annotations
+
+from app.i18n import _
+
+R1 = "R1"
+VERSION_MISMATCH = "version_mismatch"
+
+
+def refusal_sentence(rule: str, operator_message: str | None = None) -> str:
+    """The clerk's sentence for a refusal; an unknown rule falls back to the operator's own
+    words, still naming the rule."""
+    sentences = {
+        "R1": _("The Electronic Assistant is not available on corporate and VIP tariff "
+                "plans (R1)."),
+        "subscriber_blocked": _("The number is blocked: nothing can be changed until it is "
+                                "unblocked (subscriber_blocked)."),
+        "insufficient_balance": _("The main balance is less than the fee: the subscriber "
+                                  "tops it up first (insufficient_balance)."),
+        "not_available": _("This is not available on the subscriber's tariff plan, or it is "
+                           "archived (not_available)."),
+        "already_connected": _("This service is already connected (already_connected)."),
+        "not_connected": _("This service is not connected (not_connected)."),
+        "same_tariff": _("The subscriber is already on this tariff (same_tariff)."),
+        "subscriber_not_found": _("The operator does not serve this number "
+                                  "(subscriber_not_found)."),
+        VERSION_MISMATCH: _("The subscriber's data changed since the preview: reload the card, "
+                            "look at it again and confirm anew (version_mismatch)."),
+    }
+    if rule in sentences:
+        return sentences[rule]
+    return _("The operator refused the change: {message} ({rule}).").format(
+        message=(operator_message or "").rstrip(".") or rule, rule=rule)
