@@ -15,6 +15,8 @@ from models.domain import DemoSubscriber
 if TYPE_CHECKING:  # these import peewee; built (and imported) by app/main.py when needed
     from app.services.audit import AuditJournal
     from app.services.daily_log import DailyLogService
+    from app.services.orders import OrderService
+    from app.services.outbox_pump import OutboxPump
 
 
 @dataclass
@@ -28,6 +30,9 @@ class Services:
     # The audit journal and the manager's daily log (None until app/main.py builds them).
     audit: AuditJournal | None = None
     daily_log: DailyLogService | None = None
+    # Orders (R4) and the pump that sends queued writes; None until app/main.py builds them.
+    orders: OrderService | None = None
+    outbox_pump: OutboxPump | None = None
     close: Callable[[], None] = field(default=lambda: None)
 
     @property
