@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from app.config import Settings, load_settings
 from app.errors import OperatorUnavailable, SubscriberNotFound
@@ -209,7 +210,10 @@ def make_services(
     training: bool = False,
     cache: DictCache | None = None,
     clerks: ClerkService | None = None,
+    orders: Any = None,
+    outbox_pump: Any = None,
 ) -> Services:
+    """`orders` and `outbox_pump`: tests/gui/fake_orders.py's fakes, or None (no orders)."""
     connection = ConnectionState(clock=clock)
     lookup = LookupService(operator, cache or DictCache(), connection, clock=clock)
     return Services(
@@ -218,6 +222,8 @@ def make_services(
         connection=connection,
         clerks=clerks or clerk_service(clock, (ANNA, OLEG)),
         demo_subscribers=demo_world if training else None,
+        orders=orders,
+        outbox_pump=outbox_pump,
     )
 
 
