@@ -1,5 +1,5 @@
 """The header bar: brand, salon and counter, training badge, online/offline, the signed-in
-clerk with "Sign out", language."""
+clerk with the catalog (Ctrl+K), the manager's daily log and "Sign out", language."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ class HeaderBar(ttk.Frame):
         on_language: Callable[[str], None],
         on_sign_out: Callable[[], None],
         on_daily_log: Callable[[], None] | None = None,
+        on_catalog: Callable[[], None] | None = None,
     ) -> None:
         super().__init__(master, style="Header.TFrame", padding=(14, 8))
         self._settings = settings
@@ -42,17 +43,23 @@ class HeaderBar(ttk.Frame):
         self.connection.grid(row=0, column=6, sticky="w", padx=(4, 12))
         self.clerk = ttk.Label(self, style="HeaderClerk.TLabel")
         self.clerk.grid(row=0, column=7, sticky="e", padx=(0, 8))
+        # The operator's catalog (Ctrl+K), when the services have an order service.
+        self.catalog = ttk.Button(self, style="Header.TButton", takefocus=False, width=0,
+                                  command=on_catalog or (lambda: None))
+        self.catalog.grid(row=0, column=8, padx=(0, 6))
+        self._catalog_available = False
         # The manager's daily log (F9); only a manager sees it.
         self.daily_log = ttk.Button(self, style="Header.TButton", takefocus=False, width=0,
                                     command=on_daily_log or (lambda: None))
-        self.daily_log.grid(row=0, column=8, padx=(0, 6))
+        self.daily_log.grid(row=0, column=9, padx=(0, 6))
         self.sign_out = ttk.Button(self, style="Header.TButton", command=on_sign_out,
                                    takefocus=False, width=0)  # as wide as its word
-        self.sign_out.grid(row=0, column=9, padx=(0, 12))
+        self.sign_out.grid(row=0, column=10, padx=(0, 12))
+        self._badge = ""
         self.set_clerk("")
         self.language = TclVar(self, language())
         switch = ttk.Frame(self, style="Header.TFrame")
-        switch.grid(row=0, column=10)
+        switch.grid(row=0, column=11)
         self.bind("<Configure>", lambda _event: self._fit())
         self.language_buttons: dict[str, ttk.Radiobutton] = {}
         for code in LANGUAGES:
@@ -75,6 +82,7 @@ class HeaderBar(ttk.Frame):
         self.training.configure(text=_("Training mode"))
         self.sign_out.configure(text=_("Sign out"))
         self.daily_log.configure(text=_("Daily log"))
+        self.catalog.configure(text=_("Catalog (Ctrl+K)"))
         self.language.set(language())
 
     def set_clerk(self, badge: str, *, manager: bool = False) -> None:
@@ -90,7 +98,20 @@ class HeaderBar(ttk.Frame):
             self.daily_log.grid()
         else:
             self.daily_log.grid_remove()
+        self._badge = badge
+        self._show_catalog()
         self.after_idle(self._fit)  # the sizes are known once Tk has laid the row out
+
+    def set_catalog_available(self, available: bool) -> None:
+        self._catalog_available = available
+        self._show_catalog()
+        self.after_idle(self._fit)
+
+    def _show_catalog(self) -> None:
+        if self._badge and self._catalog_available:
+            self.catalog.grid()
+        else:
+            self.catalog.grid_remove()
 
     def _fit(self) -> None:
         """On a narrow window the salon's name gives way first, then the console's name: the
