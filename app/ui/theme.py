@@ -256,6 +256,12 @@ def _inputs(style: ttk.Style, p: Palette) -> None:
     style.map("Treeview.Heading", background=[("active", p.border)])
     style.configure("List.Treeview", rowheight=22, borderwidth=0,
                     bordercolor=p.card, lightcolor=p.card, darkcolor=p.card)
+    # Tabs (catalog, daily log): the one shown is white like the card under it.
+    style.configure("TNotebook", background=p.card, bordercolor=p.border)
+    style.configure("TNotebook.Tab", background=p.page, foreground=p.muted, padding=(12, 4),
+                    font="SalonSection", bordercolor=p.border, lightcolor=p.page)
+    style.map("TNotebook.Tab", background=[("selected", p.card)],
+              foreground=[("selected", p.accent_dark)], lightcolor=[("selected", p.card)])
     style.configure("Vertical.TScrollbar", background=p.thumb, troughcolor=p.page,
                     bordercolor=p.page, lightcolor=p.thumb, darkcolor=p.thumb,
                     arrowcolor=p.muted, gripcount=0, arrowsize=12)

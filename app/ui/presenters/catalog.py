@@ -54,8 +54,8 @@ def present_tariffs(tariffs: Iterable[CatalogTariff]) -> tuple[CatalogRow, ...]:
             (tariff.code, tariff.name, tariff_class_name(tariff.tariff_class),
              fee_text(tariff.one_off_fee), _monthly(tariff), _availability(tariff.available)),
             tariff.available,
-            _("«{name}»: switching to it costs {fee} (the subscriber's tariff may charge a "
-              "share of it, R4); {monthly}.").format(
+            _("«{name}»: one-off fee for switching to it — {fee} (the subscriber's tariff may "
+              "charge only a share of it, R4); {monthly}.").format(
                 name=tariff.name, fee=fee_text(tariff.one_off_fee), monthly=_monthly(tariff)),
         ))
     return tuple(rows)

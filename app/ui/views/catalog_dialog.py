@@ -62,7 +62,7 @@ class CatalogDialog(tk.Toplevel):
         self.tabs.grid(row=3, column=0, sticky="nsew")
         self.tabs.enable_traversal()  # Ctrl+Tab between the tabs
         self.tariffs = Table(self.tabs, TARIFF_COLUMNS,
-                             {"code": 110, "name": 170, "class": 120, "one_off": 135,
+                             {"code": 110, "name": 170, "class": 140, "one_off": 135,
                               "monthly": 175, "state": 220},
                              numeric={"one_off", "monthly"}, stretch={"state"})
         self.services = Table(self.tabs, SERVICE_COLUMNS,
