@@ -16,8 +16,9 @@ from app.cli import Wiring
 from app.commands.output import print_json
 from app.i18n import _
 from app.phone import format_msisdn
+from app.ui.presenters.outbox import state_name  # the same words as the queue view
 from models.order_codec import item_to_dict
-from models.orders import OrderAction, OutboxItem, OutboxState
+from models.orders import OrderAction, OutboxItem
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -84,12 +85,6 @@ def run_decide(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
         print_json(item_to_dict(item), out)
     else:
         print(item_line(item, wiring.services().settings.salon.timezone), file=out)
-
-
-def state_name(state: OutboxState) -> str:
-    return {OutboxState.QUEUED: _("queued"), OutboxState.SENDING: _("sending"),
-            OutboxState.DONE: _("done"), OutboxState.REJECTED: _("refused"),
-            OutboxState.CANCELLED: _("cancelled")}[state]
 
 
 def change_text(item: OutboxItem) -> str:

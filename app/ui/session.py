@@ -27,6 +27,7 @@ from app.ui.views.statusbar import StatusBar
 if TYPE_CHECKING:
     from app.services.clerks import ClerkService
     from app.services.registry import Services
+    from app.ui.orders import OrderControls
     from app.ui.runner import BackgroundRunner
     from models.domain import Session, SubscriberCard
 
@@ -41,6 +42,7 @@ class SessionControls:
     message: MessageArea
     status: StatusBar
     gate: Gate
+    orders: OrderControls
     runner: BackgroundRunner
     services: Services | None
     card: SubscriberCard | None
@@ -147,6 +149,7 @@ class SessionControls:
         if self.daily_log_dialog is not None and self.daily_log_dialog.winfo_exists():
             self.daily_log_dialog.destroy()
         self.daily_log_dialog = None
+        self.orders.forget()  # the operation dialog and the queue name subscribers too
         self._request += 1  # an answer still on its way is dropped
         self._pending = None
         self._set_busy(False)

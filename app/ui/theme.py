@@ -115,6 +115,8 @@ def _frames(style: ttk.Style, p: Palette) -> None:
     style.configure("WarnBar.TFrame", background=p.offline)
     style.configure("Info.TFrame", background=p.info_bg)
     style.configure("InfoBar.TFrame", background=p.info_text)
+    style.configure("Done.TFrame", background=p.good_bg)
+    style.configure("DoneBar.TFrame", background=p.online)
     style.configure("TPanedwindow", background=p.page)
     style.configure("Sash", sashthickness=8, gripcount=0, background=p.page)
 
@@ -146,7 +148,7 @@ def _labels(style: ttk.Style, p: Palette) -> None:
     style.configure("Source.cache.TLabel", background=p.warn_bg, foreground=p.warn_text,
                     font="SalonSection", padding=(10, 4))
     for kind, bg, fg in (("Error", p.alert_bg, p.alert), ("Warn", p.warn_bg, p.warn_text),
-                         ("Info", p.info_bg, p.info_text)):
+                         ("Info", p.info_bg, p.info_text), ("Done", p.good_bg, p.good_text)):
         style.configure(f"{kind}.Message.TLabel", background=bg, foreground=fg,
                         font="SalonValue", padding=(10, 8))
     style.configure("Status.TLabel", **on_card, foreground=p.muted, font="SalonSmall",
@@ -159,6 +161,23 @@ def _labels(style: ttk.Style, p: Palette) -> None:
     style.configure("HeaderClerk.TLabel", **on_card, foreground=p.text, font="SalonSection")
     style.configure("PlaceholderTitle.TLabel", **on_card, foreground=p.muted,
                     font="SalonBrand")
+    # Orders: the pending strip, the operation dialog's notices, tooltips.
+    style.configure("Pending.TLabel", background=p.warn_bg, foreground=p.warn_text,
+                    font="SalonSection")
+    style.configure("PendingLine.TLabel", background=p.warn_bg, foreground=p.warn_text,
+                    font="SalonSmall")
+    style.configure("Tooltip.TLabel", background="#fffbe6", foreground=p.text,
+                    font="SalonSmall", padding=(8, 4), relief="solid", borderwidth=1,
+                    bordercolor=p.warn_border)
+    style.configure("Trial.TLabel", background=p.warn_bg, foreground=p.warn_text,
+                    font="SalonLabel", padding=(10, 6))
+    style.configure("Refusal.TLabel", background=p.alert_bg, foreground=p.alert,
+                    font="SalonValueBold", padding=(10, 6))
+    style.configure("Success.TLabel", background=p.good_bg, foreground=p.good_text,
+                    font="SalonValue", padding=(10, 6))
+    style.configure("Step.TLabel", **on_card, foreground=p.faint, font="SalonLabel")
+    style.configure("StepNow.TLabel", **on_card, foreground=p.accent_dark, font="SalonSection")
+    style.configure("Disabled.TLabel", **on_card, foreground=p.faint, font="SalonSmall")
 
 
 def _buttons(style: ttk.Style, p: Palette) -> None:
@@ -181,6 +200,20 @@ def _buttons(style: ttk.Style, p: Palette) -> None:
                     font="SalonSection", padding=(10, 2), bordercolor=p.border,
                     lightcolor=p.card, darkcolor=p.card, focuscolor=p.accent_pale)
     style.map("Header.TButton", background=[("active", p.page), ("pressed", p.border)])
+    style.configure("Action.TButton", background=p.card, foreground=p.text,
+                    font="SalonLabel", padding=(10, 3), bordercolor=p.border,
+                    lightcolor=p.card, darkcolor=p.card, focuscolor=p.accent_pale)
+    style.map("Action.TButton", background=[("active", p.page), ("pressed", p.border)],
+              foreground=[("disabled", p.faint)])
+    style.configure("WarnLink.TButton", background=p.warn_bg, foreground=p.info_text,
+                    font="SalonSmall", padding=(6, 2), borderwidth=0, relief="flat",
+                    bordercolor=p.warn_bg, lightcolor=p.warn_bg, darkcolor=p.warn_bg,
+                    focuscolor=p.warn_border)
+    style.map("WarnLink.TButton", background=[("active", p.warn_border)])
+    style.configure("Status.TButton", background=p.card, foreground=p.info_text,
+                    font="SalonSmall", padding=(8, 1), bordercolor=p.border,
+                    lightcolor=p.card, darkcolor=p.card, focuscolor=p.accent_pale)
+    style.map("Status.TButton", background=[("active", p.info_bg), ("pressed", p.info_bg)])
     style.configure("Link.TButton", background=p.card, foreground=p.info_text,
                     font="SalonLabel", padding=(6, 6), borderwidth=0, relief="flat",
                     bordercolor=p.card, lightcolor=p.card, darkcolor=p.card,
@@ -223,6 +256,12 @@ def _inputs(style: ttk.Style, p: Palette) -> None:
     style.map("Treeview.Heading", background=[("active", p.border)])
     style.configure("List.Treeview", rowheight=22, borderwidth=0,
                     bordercolor=p.card, lightcolor=p.card, darkcolor=p.card)
+    # Tabs (catalog, daily log): the one shown is white like the card under it.
+    style.configure("TNotebook", background=p.card, bordercolor=p.border)
+    style.configure("TNotebook.Tab", background=p.page, foreground=p.muted, padding=(12, 4),
+                    font="SalonSection", bordercolor=p.border, lightcolor=p.page)
+    style.map("TNotebook.Tab", background=[("selected", p.card)],
+              foreground=[("selected", p.accent_dark)], lightcolor=[("selected", p.card)])
     style.configure("Vertical.TScrollbar", background=p.thumb, troughcolor=p.page,
                     bordercolor=p.page, lightcolor=p.thumb, darkcolor=p.thumb,
                     arrowcolor=p.muted, gripcount=0, arrowsize=12)

@@ -19,6 +19,7 @@ from app import i18n
 from app.config import Settings
 from app.i18n import _
 from app.ui.gate import Gate
+from app.ui.orders import OrderControls
 from app.ui.presenters.card import CardViewModel, present_card
 from app.ui.presenters.connection import present_connection
 from app.ui.presenters.errors import present_error
@@ -96,6 +97,7 @@ class MainWindow(SessionControls):
         self.services = services
         self.services_error = None
         self.gate.attach(services)
+        self.orders.attach(services)
         self.header.set_training(services.training)
         if services.demo_subscribers is not None:
             if self.training is None:
@@ -148,17 +150,57 @@ class MainWindow(SessionControls):
             partial(self._lookup_failed, self._request),
         )
 
-    def _lookup_done(self, request: int, card: SubscriberCard) -> None:
+    def _lookup_done(self, request: int, card: SubscriberCard, *, again: bool = False) -> None:
+        """`again`: the same subscriber looked up again (after an order, a 412, a queued
+        write's result): the message stays and the cursor stays where it is."""
         if request != self._request:
             return
         self.card = card
         self._poll_connection()  # the lookup just told us whether the operator answers
-        self.message.show(None)
+        if not again:
+            self.message.show(None)
         self._set_busy(False)
         self._show_card()
+        if again:
+            return  # the clerk may be typing the next number: the field is theirs
         if self.card_panel.view is not None:  # the number as printed on a SIM card pack
             self.search.set_text(self.card_panel.view.phone)
         self.search.focus_field(select=True)  # the next number typed replaces this one
+
+    def reload_card(
+        self,
+        then: Callable[[SubscriberCard], None] | None = None,
+        failed: Callable[[BaseException], None] | None = None,
+    ) -> None:
+        """Look the subscriber on screen up again; `then` gets the new card. A failure keeps
+        the card on screen (it is still that subscriber's) and says what went wrong. Without
+        `then` (news for the card, not a question) a lookup the clerk started wins."""
+        if self.card is None or self.services is None or self.session is None:
+            if failed is not None:
+                failed(RuntimeError("no subscriber on screen to look up again"))
+            return
+        if self.busy and then is None:
+            return  # another card is on its way; it brings its own pending writes
+        msisdn, service, clerk = self.card.subscriber.msisdn, self.services.lookup, self.session
+        self._request += 1
+        request = self._request
+        self._set_busy(True)
+
+        def done(card: SubscriberCard) -> None:
+            current = request == self._request
+            self._lookup_done(request, card, again=True)
+            if current and then is not None:
+                then(card)
+
+        def error(exc: BaseException) -> None:
+            if request != self._request:
+                return
+            self._set_busy(False)
+            self.message.show(present_error(exc))
+            if failed is not None:
+                failed(exc)
+
+        self.runner.submit(lambda: service.lookup(msisdn, clerk), done, error)
 
     def _lookup_failed(self, request: int, error: BaseException) -> None:
         if request != self._request:
@@ -189,6 +231,7 @@ class MainWindow(SessionControls):
         if self.card is None:
             return
         self.card_panel.show(self._present())
+        self.orders.show_card(self.card)
         self._refresh_status()
 
     def _present(self) -> CardViewModel:
@@ -227,6 +270,7 @@ class MainWindow(SessionControls):
         self.search.retranslate()
         self.card_panel.retranslate()
         self.status.retranslate()
+        self.orders.retranslate()
         if self.training is not None:
             self.training.retranslate()
         self._poll_connection()
@@ -301,8 +345,10 @@ class MainWindow(SessionControls):
         self.card_panel.grid(row=1, column=0, sticky="nsew")
         self.body.add(main, weight=1)
         self.training: TrainingPanel | None = None
-        self.status = StatusBar(root)
+        self.status = StatusBar(root, on_queue=lambda: self.orders.open_queue(),
+                                on_catalog=lambda: self.orders.open_catalog())
         self.status.grid(row=4, column=0, sticky="ew")
+        self.orders = OrderControls(self)  # the Operations bar, F5–F8, catalog, queue
         # In front of the search row and the body until a clerk signs in, and when locked.
         self.gate = Gate(root, self.settings, self.runner, on_signed_in=self.start_session)
         self.gate.frame.grid(row=2, column=0, rowspan=2, sticky="nsew")
@@ -315,6 +361,7 @@ class MainWindow(SessionControls):
             self.root.bind(sequence, self._focus_phone)
         self.root.bind("<Escape>", lambda _event: self.clear())
         self.root.bind("<F4>", self._toggle_demo)
+        self.orders.bind_keys(self.root)
         self._bind_session_keys()
 
     def _focus_phone(self, _event: tk.Event) -> str:
@@ -327,6 +374,10 @@ class MainWindow(SessionControls):
         if self._poll_after is not None:
             self.root.after_cancel(self._poll_after)
             self._poll_after = None
+        if self._progress_after is not None:  # closed while a lookup was on its way
+            self.root.after_cancel(self._progress_after)
+            self._progress_after = None
+        self.orders.close()
         self.runner.shutdown()
         if self.services is not None:
             self.services.close()

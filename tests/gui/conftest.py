@@ -89,6 +89,15 @@ class TkErrors:
             pytest.fail("A Tk callback raised:\n" + "\n".join(reports), pytrace=False)
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """Collect once more after pytest has let go of the test's fixture values (a window a
+    fixture yielded lives until then): otherwise its Tk objects may be freed by a garbage
+    collection that happens to run on a worker thread of a later test, and Tcl aborts."""
+    yield
+    gc.collect()
+
+
 @pytest.fixture
 def tk_errors() -> TkErrors:
     return TkErrors()

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from app.config import Settings, load_settings
 from app.errors import OperatorUnavailable, SubscriberNotFound
@@ -213,17 +214,22 @@ def make_services(
     training: bool = False,
     cache: DictCache | None = None,
     clerks: ClerkService | None = None,
+    orders: Any = None,
+    outbox_pump: Any = None,
 ) -> Services:
+    """`orders` and `outbox_pump`: tests/gui/fake_orders.py's fakes; without them, the real
+    OrderService and pump over a fake operator and an in-memory outbox."""
     connection = ConnectionState(clock=clock)
     lookup = LookupService(operator, cache or DictCache(), connection, clock=clock)
-    orders, pump = order_services(settings, clock, connection)
+    if orders is None:
+        orders, outbox_pump = order_services(settings, clock, connection)
     return Services(
         settings=settings,
         lookup=lookup,
         connection=connection,
         clerks=clerks or clerk_service(clock, (ANNA, OLEG)),
         orders=orders,
-        outbox_pump=pump,
+        outbox_pump=outbox_pump,
         demo_subscribers=demo_world if training else None,
     )
 

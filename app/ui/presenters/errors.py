@@ -11,13 +11,15 @@ from app.i18n import _
 
 log = logging.getLogger(__name__)
 
-MessageKind = Literal["input", "offline", "failure"]
+MessageKind = Literal["input", "offline", "failure", "info", "done"]
 
 
 @dataclass(frozen=True)
 class MessageView:
     text: str
-    kind: MessageKind  # input: the clerk can fix it; offline: the network; failure: anything else
+    # input: the clerk can fix it; offline: the network; failure: anything else;
+    # info: news, not a problem; done: something the clerk asked for has been done.
+    kind: MessageKind
 
 
 def present_error(error: BaseException) -> MessageView:

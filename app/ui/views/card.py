@@ -1,4 +1,6 @@
-"""The subscriber card: where the data came from, then the sections in one or two columns."""
+"""The subscriber card: where the data came from, what the clerk can do for the subscriber
+(the `extras` row: operations and pending writes, filled by the window), then the sections in
+one or two columns."""
 
 from __future__ import annotations
 
@@ -23,14 +25,18 @@ class CardPanel(ttk.Frame):
     def __init__(self, master: tk.Misc) -> None:
         super().__init__(master)
         self.columnconfigure(0, weight=1)
-        self.rowconfigure(1, weight=1)
+        self.rowconfigure(2, weight=1)
         self.view: CardViewModel | None = None
         self.two_columns = True
         self._placeholder = self._build_placeholder()
         self.source = ttk.Label(self, style="Source.api.TLabel", anchor="w")
         self.source.grid(row=0, column=0, sticky="ew", pady=(0, 8))
+        # Shown with a card only; its children grid themselves (and hide when empty).
+        self.extras = ttk.Frame(self)
+        self.extras.columnconfigure(0, weight=1)
+        self.extras.grid(row=1, column=0, sticky="ew")
         self.scroll = ScrollFrame(self)
-        self.scroll.grid(row=1, column=0, sticky="nsew")
+        self.scroll.grid(row=2, column=0, sticky="nsew")
         inner = self.scroll.inner
         inner.columnconfigure((0, 1), weight=1, uniform="column")
         self._left = ttk.Frame(inner)
@@ -69,6 +75,7 @@ class CardPanel(ttk.Frame):
         self.retranslate()
         if view is None:
             self.source.grid_remove()
+            self.extras.grid_remove()
             self.scroll.grid_remove()
             self._placeholder.grid()
             return
@@ -86,6 +93,7 @@ class CardPanel(ttk.Frame):
         self._align_labels()
         self._placeholder.grid_remove()
         self.source.grid()
+        self.extras.grid()
         self.scroll.grid()
         self.after_idle(self._fit_services)
 
@@ -116,6 +124,7 @@ class CardPanel(ttk.Frame):
             rows = min(count, max(MIN_SERVICE_ROWS, (room - around) // row_px))
         if rows != current:
             tree.configure(height=rows)
+            self.after_idle(self.scroll.refit)
 
     def retranslate(self) -> None:
         """Static texts only; the window re-presents the card itself in the new language."""
@@ -176,7 +185,7 @@ class CardPanel(ttk.Frame):
 
     def _build_placeholder(self) -> ttk.Frame:
         frame = ttk.Frame(self, style="Card.TFrame", padding=40)
-        frame.grid(row=0, column=0, rowspan=2, sticky="nsew")
+        frame.grid(row=0, column=0, rowspan=3, sticky="nsew")
         frame.columnconfigure(0, weight=1)
         frame.rowconfigure((0, 3), weight=1)
         self._placeholder_title = ttk.Label(frame, style="PlaceholderTitle.TLabel")

@@ -1,5 +1,5 @@
 """The header bar: brand, salon and counter, training badge, online/offline, the signed-in
-clerk with "Sign out", language."""
+clerk with the manager's daily log and "Sign out", language."""
 
 from __future__ import annotations
 
@@ -45,14 +45,15 @@ class HeaderBar(ttk.Frame):
         # The manager's daily log (F9); only a manager sees it.
         self.daily_log = ttk.Button(self, style="Header.TButton", takefocus=False, width=0,
                                     command=on_daily_log or (lambda: None))
-        self.daily_log.grid(row=0, column=8, padx=(0, 6))
+        self.daily_log.grid(row=0, column=9, padx=(0, 6))
         self.sign_out = ttk.Button(self, style="Header.TButton", command=on_sign_out,
                                    takefocus=False, width=0)  # as wide as its word
-        self.sign_out.grid(row=0, column=9, padx=(0, 12))
+        self.sign_out.grid(row=0, column=10, padx=(0, 12))
+        self._badge = ""
         self.set_clerk("")
         self.language = TclVar(self, language())
         switch = ttk.Frame(self, style="Header.TFrame")
-        switch.grid(row=0, column=10)
+        switch.grid(row=0, column=11)
         self.bind("<Configure>", lambda _event: self._fit())
         self.language_buttons: dict[str, ttk.Radiobutton] = {}
         for code in LANGUAGES:
@@ -90,6 +91,7 @@ class HeaderBar(ttk.Frame):
             self.daily_log.grid()
         else:
             self.daily_log.grid_remove()
+        self._badge = badge
         self.after_idle(self._fit)  # the sizes are known once Tk has laid the row out
 
     def _fit(self) -> None:

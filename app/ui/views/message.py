@@ -7,7 +7,8 @@ from tkinter import ttk
 
 from app.ui.presenters.errors import MessageView
 
-_STYLES = {"input": "Warn", "offline": "Warn", "failure": "Error", "info": "Info"}
+_STYLES = {"input": "Warn", "offline": "Warn", "failure": "Error", "info": "Info",
+           "done": "Done"}
 
 
 class MessageArea(ttk.Frame):

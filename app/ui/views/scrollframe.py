@@ -47,6 +47,11 @@ class ScrollFrame(ttk.Frame):
             self.canvas.configure(yscrollcommand="")
             self.canvas.yview_moveto(0)
 
+    def refit(self) -> None:
+        """After the content's requested height changed: its actual height is the canvas
+        item's, so no <Configure> says so."""
+        self._fit()
+
     @property
     def scrolls(self) -> bool:
         return self.inner.winfo_reqheight() > self.canvas.winfo_height()

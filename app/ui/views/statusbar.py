@@ -1,21 +1,34 @@
-"""The status bar: what just happened (data age, messages) and the keyboard shortcuts."""
+"""The status bar: what just happened (data age, messages), the catalog's button (Ctrl+K), the
+operations queue's button (Ctrl+Q, with how many writes wait) and the keyboard shortcuts."""
 
 from __future__ import annotations
 
 import tkinter as tk
+from collections.abc import Callable
+from tkinter import font as tkfont
 from tkinter import ttk
 
 from app.i18n import _
 
 
 class StatusBar(ttk.Frame):
-    def __init__(self, master: tk.Misc) -> None:
+    def __init__(self, master: tk.Misc, on_queue: Callable[[], None] | None = None,
+                 on_catalog: Callable[[], None] | None = None) -> None:
         super().__init__(master, style="Status.TFrame")
         ttk.Frame(self, style="Rule.TFrame", height=1).pack(side="top", fill="x")
         self.message = ttk.Label(self, style="Status.TLabel", anchor="w")
         self.message.pack(side="left", fill="x", expand=True)
         self.keys = ttk.Label(self, style="Status.TLabel", anchor="e")
         self.keys.pack(side="right")
+        # Packed when the services have an order service: before the keys, right-aligned.
+        self.queue = ttk.Button(self, style="Status.TButton", takefocus=False,
+                                command=on_queue or (lambda: None))
+        self.catalog = ttk.Button(self, style="Status.TButton", takefocus=False,
+                                  command=on_catalog or (lambda: None))
+        self._queue_shown = False
+        self._queue_text = ""
+        self._short_keys = False
+        self.bind("<Configure>", lambda _event: self._fit())
         self._signing_in = False
         self.retranslate()
 
@@ -25,17 +38,60 @@ class StatusBar(ttk.Frame):
 
     def set_message(self, text: str) -> None:
         self.message.configure(text=text)
+        self._fit()
+
+    def show_queue(self, shown: bool) -> None:
+        self._queue_shown = shown
+        self._place_queue()
+
+    def set_queue(self, text: str) -> None:
+        self._queue_text = text
+        self.queue.configure(text=text)
+        self._fit()
+
+    def _place_queue(self) -> None:
+        if self._queue_shown and not self._signing_in:
+            self.queue.pack(side="right", before=self.keys, padx=(0, 4))
+            self.catalog.pack(side="right", before=self.queue, padx=(0, 4))
+        else:
+            self.queue.pack_forget()
+            self.catalog.pack_forget()
 
     def show_sign_in_keys(self, signing_in: bool) -> None:
         """The keys of the sign-in and lock screens, or those of the work area."""
         self._signing_in = signing_in
+        self._place_queue()
         self.retranslate()
 
     def retranslate(self) -> None:
+        self.catalog.configure(text=_("Catalog (Ctrl+K)"))
         if self._signing_in:
             self.keys.configure(text=_("Enter — next field, then sign in"))
             return
-        self.keys.configure(
-            text=_("Enter — find   ·   Ctrl+L / F3 — phone field   ·   Esc — clear   ·   "
-                   "Ctrl+Shift+L — lock")
-        )
+        self.keys.configure(text=self._keys_text(self._short_keys))
+
+    @staticmethod
+    def _keys_text(short: bool) -> str:
+        if short:
+            return _("Enter — find   ·   F3 — phone field   ·   Esc — clear")
+        return _("Enter — find   ·   Ctrl+L / F3 — phone field   ·   Esc — clear   ·   "
+                 "Ctrl+Shift+L — lock")
+
+    def _fit(self) -> None:
+        """On a narrow window the key hints shorten, so the buttons and the message keep their
+        room (the full list is in the README)."""
+        if self._signing_in or self.winfo_width() <= 1:
+            return
+        full = self.keys.winfo_reqwidth() if not self._short_keys else \
+            self._measure(self._keys_text(False))
+        buttons = sum(button.winfo_reqwidth() + 4 for button in (self.queue, self.catalog)
+                      if button.winfo_manager())
+        needed = self.message.winfo_reqwidth() + full + buttons + 8
+        short = needed > self.winfo_width()
+        if short != self._short_keys:
+            self._short_keys = short
+            self.keys.configure(text=self._keys_text(short))
+
+    def _measure(self, text: str) -> int:
+        padding = 20  # Status.TLabel's (10, 4)
+        return tkfont.nametofont("SalonSmall", self).measure(text) + padding

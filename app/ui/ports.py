@@ -1,0 +1,57 @@
+"""What the GUI needs from the order services, as structural types (PEP 544).
+
+The real `OrderService` (app/services/orders.py) and `OutboxPump` (app/services/outbox_pump.py)
+satisfy these without naming them; the GUI tests pass fakes. The window only ever calls these
+methods, always on the BackgroundRunner (never on the Tk thread): they may wait on the network.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol, runtime_checkable
+
+from models.domain import CatalogService, CatalogTariff, Session, SubscriberCard
+from models.orders import OrderOptions, OrderPreview, OrderRequest, OutboxItem, SubmitOutcome
+
+
+@runtime_checkable
+class OrderPort(Protocol):
+    """Orders for a subscriber (R4): the catalog, what the subscriber may have, a preview,
+    the submission, and the outbox of writes that could not be confirmed."""
+
+    def tariffs(self) -> list[CatalogTariff]: ...
+
+    def services(self) -> list[CatalogService]: ...
+
+    def options(self, card: SubscriberCard) -> OrderOptions:
+        """Each option available, or not with a `reason` naming the rule (R1...)."""
+        ...
+
+    def preview(self, clerk: Session, request: OrderRequest) -> OrderPreview:
+        """Live: raises OperatorUnavailable offline; a refusal is `allowed=False`."""
+        ...
+
+    def submit(self, clerk: Session, preview: OrderPreview) -> SubmitOutcome:
+        """DONE (with the slip), REJECTED, STALE (412) or UNREACHABLE (the item is queued)."""
+        ...
+
+    def keep_queued(self, clerk: Session, item_id: int) -> OutboxItem: ...
+
+    def cancel(self, clerk: Session, item_id: int) -> OutboxItem:
+        """Raises RuleRefused when the write may already have reached the operator."""
+        ...
+
+    def pending(self, msisdn: str | None = None) -> list[OutboxItem]: ...
+
+    def recent(self, limit: int = 50) -> list[OutboxItem]: ...
+
+
+OutboxListener = Callable[[OutboxItem], None]
+
+
+@runtime_checkable
+class OutboxPumpPort(Protocol):
+    """The background sender of queued writes. Listeners are called ON THE PUMP'S THREAD when
+    an item reaches a final state: the GUI only puts the item into a queue there."""
+
+    def subscribe(self, listener: OutboxListener) -> None: ...

@@ -1,0 +1,251 @@
+"""The operation dialog, one for all four actions (R4): choose → preview → confirm → result.
+
+Modal to the main window and keyboard first: Enter does the highlighted thing (Next, Confirm,
+Queue it, Done), Esc cancels or closes, Backspace goes back to the choice. Every call to the
+order service runs on the BackgroundRunner; here is the flow that moves the state, and
+app/ui/views/order_face.py draws it.
+
+    choose ──Enter──▶ previewing ──▶ preview ──Enter──▶ submitting ──▶ result
+      ▲                                 │                    │ STALE
+      └────────── Backspace ────────────┘      reloading ◀───┘ (the card again, what changed)
+                                           result (UNREACHABLE) ──queue / cancel──▶ settling
+"""
+
+from __future__ import annotations
+
+import tkinter as tk
+from collections.abc import Callable
+from functools import partial
+
+from app.errors import RuleRefused
+from app.ui.ports import OrderPort
+from app.ui.presenters.errors import present_error
+from app.ui.presenters.order_result import (
+    OutcomeView,
+    present_cancel_refused,
+    present_cancelled,
+    present_outcome,
+    present_queued,
+)
+from app.ui.presenters.orders import option_key, options_for
+from app.ui.runner import BackgroundRunner
+from app.ui.views.order_face import OrderFace
+from models.domain import Session, SubscriberCard
+from models.orders import (
+    OrderAction,
+    OrderOptions,
+    OrderPreview,
+    OutboxItem,
+    SubmitOutcome,
+    SubmitStatus,
+)
+
+ReloadCard = Callable[[Callable[[SubscriberCard], None], Callable[[BaseException], None]], None]
+PROGRESS_AFTER_MS = 700  # a progress bar only for what is not instant (DESIGN §6: ~1 s)
+
+
+class OrderDialog(OrderFace):
+    def __init__(
+        self, master: tk.Misc, *, action: OrderAction, card: SubscriberCard,
+        options: OrderOptions, orders: OrderPort, clerk: Session, runner: BackgroundRunner,
+        reload_card: ReloadCard, on_changed: Callable[[], None],
+    ) -> None:
+        super().__init__(master, action=action, card=card, options=options)
+        self._orders, self._clerk, self._runner = orders, clerk, runner
+        self._reload_card, self._on_changed = reload_card, on_changed
+        self._request = 0
+        self._bind_keys()
+        self.protocol("WM_DELETE_WINDOW", self.escape)
+        only = options_for(options, action)
+        if action is OrderAction.CONNECT_ASSISTANT and only[0].available:
+            self.chosen = only[0]
+            self._fetch_preview()  # nothing to choose: straight to what it costs
+        else:
+            self._render()
+        self.after_idle(self._focus)
+
+    def _bind_keys(self) -> None:
+        for sequence in ("<Return>", "<KP_Enter>"):
+            self.bind(sequence, lambda _e: self._key(self.primary))
+        self.bind("<Escape>", lambda _e: self._key(self.escape))
+        for sequence in ("<BackSpace>", "<Alt-Left>"):
+            self.bind(sequence, lambda _e: self._key(self.back))
+        for sequence in ("<Control-c>", "<Control-Cyrillic_es>"):
+            self.bind(sequence, lambda _e: self._key(self.result_step.copy_path))
+
+    def _key(self, action: Callable[[], None]) -> str:
+        action()
+        return "break"
+
+    # -- the buttons -------------------------------------------------------------------------
+    def primary(self) -> None:
+        if self.primary_button.instate(["disabled"]) or not self.primary_button.winfo_ismapped():
+            return
+        if self.phase == "choose":
+            self._pick()
+        elif self.phase == "preview":
+            if self.preview is None:
+                self._fetch_preview()  # the last attempt failed: try again
+            else:
+                self._submit()
+        elif self.phase == "result" and self.result and self.result.kind == "unreachable":
+            self._settle(keep=True)
+        elif self.phase == "result":
+            self.close()
+
+    def escape(self) -> None:
+        """Esc / the window's close box: cancel before anything is sent; after an unconfirmed
+        send, cancel the operation (the service refuses if it may have arrived)."""
+        if self.phase in ("submitting", "settling", "reloading"):
+            return  # an answer is on its way; the buttons say so
+        if self.phase == "result" and self.result and self.result.kind == "unreachable":
+            self._settle(keep=False)
+            return
+        self.close()
+
+    def back(self) -> None:
+        if not self.back_button.winfo_ismapped() or self.back_button.instate(["disabled"]):
+            return
+        self._request += 1  # a preview still on its way is dropped
+        self.preview, self.outcome, self.result = None, None, None
+        self.phase = "choose"
+        self.notice = None
+        self._render()
+        self.choose.focus_list()
+
+    def close(self) -> None:
+        if self.winfo_exists():
+            self.grab_release()
+            self.destroy()
+
+    # -- the flow ----------------------------------------------------------------------------
+    def _pick(self) -> None:
+        key = self.choose.selected
+        if key is None:
+            return
+        self.chosen = next(o for o in options_for(self.options, self.action)
+                           if option_key(o) == key)
+        self._fetch_preview()
+
+    def _fetch_preview(self) -> None:
+        assert self.chosen is not None
+        self.phase, self.preview, self.notice = "previewing", None, None
+        self._render()
+        request, orders, clerk = self.chosen.request, self._orders, self._clerk
+        self._run(lambda: orders.preview(clerk, request), self._previewed, self._preview_failed)
+
+    def _previewed(self, preview: OrderPreview) -> None:
+        self.phase, self.preview = "preview", preview
+        self._render()
+        # Refused: Enter has nothing to confirm; the keys that do something are Backspace/Esc.
+        (self.primary_button if preview.allowed else self.secondary_button).focus_set()
+
+    def _preview_failed(self, error: BaseException) -> None:
+        self.phase, self.preview = "preview", None
+        self.notice = present_error(error)
+        self._render()
+
+    def _submit(self) -> None:
+        assert self.preview is not None
+        self.phase = "submitting"
+        self._render()
+        preview, orders, clerk = self.preview, self._orders, self._clerk
+        self._run(lambda: orders.submit(clerk, preview), self._submitted, self._submit_failed)
+
+    def _submitted(self, outcome: SubmitOutcome) -> None:
+        self.outcome = outcome
+        if outcome.status is SubmitStatus.STALE:
+            self._reload()
+            return
+        self.phase = "result"
+        self.result = present_outcome(outcome, self._chosen_name)
+        self._render()
+        self.primary_button.focus_set()
+        if outcome.status in (SubmitStatus.DONE, SubmitStatus.UNREACHABLE):
+            self._on_changed()  # the card (done) or the pending strip (queued) changed
+
+    def _submit_failed(self, error: BaseException) -> None:
+        self.phase = "preview"
+        self.notice = present_error(error)
+        self._render()
+
+    def _reload(self) -> None:
+        """412: someone changed the subscriber since the preview. Reload the card through
+        the window (so the card behind shows it too), then say what changed."""
+        self.phase = "reloading"
+        self._render()
+        self._request += 1
+        request = self._request
+        self._reload_card(partial(self._reloaded, request), partial(self._failed, request))
+
+    def _reloaded(self, request: int, card: SubscriberCard) -> None:
+        if request != self._request or not self.winfo_exists():
+            return
+        self._changed = (self.card, card)
+        self.card = card
+        orders = self._orders
+        self._run(lambda: orders.options(card), self._new_options, self._reload_failed)
+
+    def _new_options(self, options: OrderOptions) -> None:
+        self.options = options
+        self.phase, self.preview, self.outcome, self.result = "choose", None, None, None
+        self.notice = self._changed_notice()
+        self._render()
+        self.choose.focus_list()
+
+    def _reload_failed(self, error: BaseException) -> None:
+        self.phase, self.preview = "choose", None
+        self.notice = present_error(error)
+        self._render()
+
+    def _settle(self, *, keep: bool) -> None:
+        assert self.outcome is not None
+        item_id, orders, clerk = self.outcome.item.id, self._orders, self._clerk
+        self.phase = "settling"
+        self._render()
+        if keep:
+            self._run(lambda: orders.keep_queued(clerk, item_id), self._kept, self._settle_failed)
+        else:
+            self._run(lambda: orders.cancel(clerk, item_id), self._cancelled,
+                      self._settle_failed)
+
+    def _kept(self, item: OutboxItem) -> None:
+        self._settled(present_queued(item))
+
+    def _cancelled(self, item: OutboxItem) -> None:
+        self._settled(present_cancelled(item))
+
+    def _settle_failed(self, error: BaseException) -> None:
+        if isinstance(error, RuleRefused):  # it may already be at the operator: stays queued
+            self._settled(present_cancel_refused(error))
+            return
+        self.phase = "result"  # the question again, with what went wrong
+        self.notice = present_error(error)
+        self._render()
+
+    def _settled(self, view: OutcomeView) -> None:
+        self.phase, self.result, self.notice = "result", view, None
+        self._render()
+        self.primary_button.focus_set()
+        self._on_changed()
+
+    # -- running jobs --------------------------------------------------------------------------
+    def _run(self, job: Callable[[], object], done: Callable[[object], None],
+             failed: Callable[[BaseException], None]) -> None:
+        self._request += 1
+        request = self._request
+        self._runner.submit(job, partial(self._answer, request, done),
+                            partial(self._answer, request, failed))
+        if self._progress_after is not None:
+            self.after_cancel(self._progress_after)
+        self._progress_after = self.after(PROGRESS_AFTER_MS, self._show_progress)
+
+    def _answer(self, request: int, callback: Callable[[object], None], value: object) -> None:
+        if request != self._request or not self.winfo_exists():
+            return  # the clerk went back or closed the dialog meanwhile
+        callback(value)
+
+    def _failed(self, request: int, error: BaseException) -> None:
+        if request == self._request and self.winfo_exists():
+            self._reload_failed(error)
+
