@@ -1,6 +1,7 @@
 """One error tree for the whole console. Each error carries a sentence for the clerk.
 
     SalonError                      exit 1  something went wrong (the message says what)
+    ├── WrongCode                   exit 1  a wrong access code (R3); `attempts_left`
     ├── InputError                  exit 2  bad usage or input; nothing was changed
     │   ├── BadPhoneNumber                  not a Russian mobile number
     │   ├── ConfigError                     salon.ini: names the file, section and key
@@ -37,6 +38,15 @@ class SalonError(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+class WrongCode(SalonError):
+    """The subscriber typed a wrong access code; the message says how many attempts are left
+    (R3). Never the code itself."""
+
+    def __init__(self, message: str, attempts_left: int) -> None:
+        super().__init__(message)
+        self.attempts_left = attempts_left
 
 
 class InputError(SalonError):

@@ -30,6 +30,9 @@ def refusal_sentence(rule: str, operator_message: str | None = None) -> str:
         "already_connected": _("This service is already connected (already_connected)."),
         "not_connected": _("This service is not connected (not_connected)."),
         "same_tariff": _("The subscriber is already on this tariff (same_tariff)."),
+        "assistant_not_connected": _("The Electronic Assistant is not connected to this "
+                                     "number: connect it first, it is free "
+                                     "(assistant_not_connected)."),
         "subscriber_not_found": _("The operator does not serve this number "
                                   "(subscriber_not_found)."),
         VERSION_MISMATCH: _("The subscriber's data changed since the preview: reload the card, "

@@ -35,6 +35,7 @@ from app.errors import (
     VersionMismatch,
 )
 from app.i18n import _
+from app.operator_api.access_codes import AccessCodeCalls
 from app.operator_api.wire import (
     WireBalance,
     WireDemoList,
@@ -72,6 +73,15 @@ class _Retryable(Exception):
         self.cause = cause
 
 
+class _MayHaveArrived(Exception):
+    """A failed attempt of a request that must not be repeated once it may have reached the
+    operator (an access-code entry counts every time it arrives)."""
+
+    def __init__(self, cause: Exception | httpx.Response) -> None:
+        super().__init__(str(cause))
+        self.cause = cause
+
+
 # Connection failures before a byte of the request left: the operator surely never saw it.
 _NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout,
                httpx.UnsupportedProtocol)
@@ -88,7 +98,7 @@ def _may_have_arrived(cause: Exception | httpx.Response) -> bool:
     return not isinstance(cause, _NEVER_SENT)
 
 
-class OperatorClient:
+class OperatorClient(AccessCodeCalls):
     def __init__(
         self,
         base_url: str,
@@ -244,15 +254,26 @@ class OperatorClient:
         self._raise_for_refusal(response, msisdn)
         return self._validate(response, model, path)
 
-    def _validate(self, response: httpx.Response, model: type[W], path: str) -> W:
+    def _validate(self, response: httpx.Response, model: type[W], path: str, *,
+                  secret: bool = False) -> W:
+        """`secret`: the answer may carry an access code (the sandbox's SMS outbox), so the
+        log names only where it is wrong, never a value, and the error is not chained."""
         try:
             return model.model_validate_json(response.content)
         except ValidationError as error:
-            log.warning("%s: answer does not match the contract: %s", path, error)
-            raise OperatorProtocolError(_(
-                "The operator's system answered in an unexpected way; "
-                "the details are in the log."
-            )) from error
+            if not secret:
+                log.warning("%s: answer does not match the contract: %s", path, error)
+                raise self._garbled() from error
+            where = [".".join(map(str, e["loc"])) for e in error.errors(include_input=False)]
+            log.warning("%s: answer does not match the contract at %s", path, where)
+        raise self._garbled()
+
+    @staticmethod
+    def _garbled() -> OperatorProtocolError:
+        return OperatorProtocolError(_(
+            "The operator's system answered in an unexpected way; "
+            "the details are in the log."
+        ))
 
     def _convert(self, build: Callable[[], Any]) -> Any:
         try:
@@ -266,11 +287,13 @@ class OperatorClient:
 
     def _with_retries(
         self, send: Callable[[], httpx.Response], *, write: bool = False,
-        conflicts: bool = False,
+        conflicts: bool = False, at_most_once: bool = False,
     ) -> httpx.Response:
         """`send` with bounded, jittered retries on network errors and 5xx answers (and 409
         for a write, or when `conflicts`); a write's final OperatorUnavailable says whether
-        any attempt may have reached the operator."""
+        any attempt may have reached the operator. `at_most_once` (a request without an
+        Idempotency-Key whose every arrival counts): retried only while no attempt can have
+        reached the operator; the first that may have ends it (`maybe_delivered`)."""
         reached = False
 
         def attempt() -> httpx.Response:
@@ -278,10 +301,14 @@ class OperatorClient:
             try:
                 response = send()
             except httpx.TransportError as error:
+                if at_most_once and _may_have_arrived(error):
+                    raise _MayHaveArrived(error) from error
                 reached = reached or _may_have_arrived(error)
                 raise _Retryable(error) from error
             if response.status_code >= 500 or (response.status_code == 409
                                                and (write or conflicts)):
+                if at_most_once and _may_have_arrived(response):
+                    raise _MayHaveArrived(response)
                 reached = reached or _may_have_arrived(response)
                 raise _Retryable(response)
             return response
@@ -294,11 +321,15 @@ class OperatorClient:
         )
         try:
             return retrying(attempt)
+        except _MayHaveArrived as arrived:
+            unavailable = self._unavailable(arrived.cause)
+            unavailable.maybe_delivered = True
+            raise unavailable from arrived
         except RetryError as final:
             failure = final.last_attempt.exception()
             assert isinstance(failure, _Retryable)
             unavailable = self._unavailable(failure.cause)
-            unavailable.maybe_delivered = write and reached
+            unavailable.maybe_delivered = (write or at_most_once) and reached
             raise unavailable from failure
 
     def _unavailable(self, cause: Exception | httpx.Response) -> OperatorUnavailable:

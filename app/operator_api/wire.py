@@ -12,6 +12,15 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, JsonValue
 
+from models.access_codes import (
+    MAX_ENTRIES,
+    CodeState,
+    CodeStatus,
+    SandboxTime,
+    SmsMessage,
+    VerifyOutcome,
+    VerifyResult,
+)
 from models.domain import (
     Balances,
     CatalogService,
@@ -320,3 +329,71 @@ class WireStoredAnswer(_Wire):
     key: str
     status: int
     body: dict[str, JsonValue]
+
+
+# -- access codes (R1, R2, R3) and the training sandbox's phone and clock ---------------------
+
+class WireCodeState(_Wire):
+    """GET/POST .../access-code: the state, never the code (R2)."""
+
+    state: Literal["none", "active", "locked"]
+    issued_at: datetime | None
+    attempts_left: int = Field(ge=0, le=MAX_ENTRIES)
+    locked_until: datetime | None
+
+    def domain(self, msisdn: str, as_of: datetime) -> CodeState:
+        status = CodeStatus(self.state)
+        if (status is CodeStatus.LOCKED) != (self.locked_until is not None):
+            raise ValueError("locked_until is given exactly while the code is locked")
+        for moment in (self.issued_at, self.locked_until):
+            if moment is not None and moment.tzinfo is None:
+                raise ValueError("access-code times must carry a time zone")
+        return CodeState(msisdn, status, self.issued_at, self.attempts_left, self.locked_until,
+                         as_of)
+
+
+class WireVerify(_Wire):
+    """POST .../access-code/verify: ok | wrong (attempts_left) | locked (locked_until) |
+    no_code."""
+
+    result: Literal["ok", "wrong", "locked", "no_code"]
+    attempts_left: int | None = Field(None, ge=1, le=MAX_ENTRIES - 1)
+    locked_until: datetime | None = None
+
+    def domain(self) -> VerifyResult:
+        outcome = VerifyOutcome(self.result)
+        if outcome is VerifyOutcome.WRONG and self.attempts_left is None:
+            raise ValueError("a wrong entry's answer says how many attempts are left")
+        if outcome is VerifyOutcome.LOCKED and (self.locked_until is None
+                                                or self.locked_until.tzinfo is None):
+            raise ValueError("a locked answer says until when, with a time zone")
+        return VerifyResult(
+            outcome,
+            self.attempts_left if outcome is VerifyOutcome.WRONG else None,
+            self.locked_until if outcome is VerifyOutcome.LOCKED else None,
+        )
+
+
+class WireSms(_Wire):
+    id: int
+    from_: str = Field(alias="from")
+    to: str
+    text: str
+    sent_at: datetime
+
+    def domain(self) -> SmsMessage:
+        return SmsMessage(self.id, self.from_, self.to, self.text, self.sent_at)
+
+
+class WireSmsList(_Wire):
+    items: list[WireSms]
+
+
+class WireClock(_Wire):
+    now: datetime
+    offset_seconds: int
+
+    def domain(self) -> SandboxTime:
+        if self.now.tzinfo is None:
+            raise ValueError("the sandbox clock's time must carry a time zone")
+        return SandboxTime(self.now, self.offset_seconds)

@@ -1,0 +1,153 @@
+"""The operator API's access-code calls (R1, R2, R3) and the training sandbox's phone and clock:
+a part of OperatorClient (app/operator_api/client.py), which brings the HTTP client, the
+retries and the error plumbing.
+
+R2 here: a code exists only as `verify_code`'s argument and the JSON body it sends — never in
+a URL (httpx logs URLs), a log line, an error message or a validation report. A verify has no
+Idempotency-Key and every entry that arrives counts (R3), so it is never repeated once it may
+have reached the operator.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import httpx
+from pydantic import BaseModel
+
+from app.errors import InputError, OperatorProtocolError, RuleRefused, SubscriberNotFound
+from app.i18n import _
+from app.operator_api.wire import WireClock, WireCodeState, WireSmsList, WireVerify
+from app.order_rules import refusal_sentence
+from app.phone import format_msisdn
+from models.access_codes import CodeState, SandboxTime, SmsMessage, VerifyResult
+
+log = logging.getLogger(__name__)
+W = TypeVar("W", bound=BaseModel)
+
+
+class AccessCodeCalls:
+    if TYPE_CHECKING:  # OperatorClient's plumbing
+        _http: httpx.Client
+
+        def _with_retries(self, send: Callable[[], httpx.Response], *, write: bool = False,
+                          conflicts: bool = False,
+                          at_most_once: bool = False) -> httpx.Response: ...
+
+        def _get(self, path: str, model: type[W], *, params: dict[str, Any] | None = None,
+                 msisdn: str | None = None) -> W: ...
+
+        def _validate(self, response: httpx.Response, model: type[W], path: str, *,
+                      secret: bool = False) -> W: ...
+
+        def _convert(self, build: Callable[[], Any]) -> Any: ...
+
+        def _raise_for_refusal(self, response: httpx.Response, msisdn: str | None) -> None: ...
+
+        @staticmethod
+        def _token_refused() -> Exception: ...
+
+    # -- access codes of the Electronic Assistant (R1, R2, R3) ------------------------------
+
+    def code_state(self, msisdn: str, as_of: datetime | None = None) -> CodeState:
+        """The code's state (none / active / locked, attempts left, locked until); never the
+        code. `as_of`: the operator's clock at the answer (the sandbox's, in training)."""
+        path = f"/v1/subscribers/{msisdn}/access-code"
+        wire = self._get(path, WireCodeState, msisdn=msisdn)
+        return self._convert(lambda: wire.domain(msisdn, as_of or datetime.now(UTC)))
+
+    def issue_code(self, msisdn: str, key: str, as_of: datetime | None = None) -> CodeState:
+        """Order a new code: the operator sends it by SMS to the subscriber's phone only (R2)
+        and answers with the state. Retried under `key`: a retry sends no second SMS. Raises
+        RuleRefused (R1, subscriber_blocked, assistant_not_connected), SubscriberNotFound,
+        OperatorUnavailable."""
+        path = f"/v1/subscribers/{msisdn}/access-code"
+        response = self._with_retries(
+            lambda: self._http.post(path, headers={"Idempotency-Key": key}), write=True)
+        if response.status_code != 201:
+            self._raise_code_refusal(response, msisdn)
+        wire = self._validate(response, WireCodeState, path)
+        return self._convert(lambda: wire.domain(msisdn, as_of or datetime.now(UTC)))
+
+    def verify_code(self, msisdn: str, code: str) -> VerifyResult:
+        """One entry of the code the subscriber typed (R3). Every entry that reaches the
+        operator counts, and there is no Idempotency-Key: it is retried only while no attempt
+        can have arrived (a refused connection, a 503 that applied nothing). After one that
+        may have, OperatorUnavailable with `maybe_delivered` — the caller re-reads the state
+        instead of trying again. The code goes in the JSON body only: never in the URL, a
+        log line or an error message."""
+        path = f"/v1/subscribers/{msisdn}/access-code/verify"
+        response = self._with_retries(
+            lambda: self._http.post(path, json={"code": code}), at_most_once=True)
+        if response.status_code != 200:
+            self._raise_code_refusal(response, msisdn)
+        wire = self._validate(response, WireVerify, path)
+        return self._convert(wire.domain)
+
+    def _raise_code_refusal(self, response: httpx.Response, msisdn: str) -> None:
+        """An access-code write's 4xx as the console's error. Only the error's code is logged:
+        whatever an operator echoes of a request body stays out of the log (R2)."""
+        code, message, rule = _error_code(response)
+        status = response.status_code
+        log.warning("%s %s → %s %s", response.request.method, response.request.url.path,
+                    status, code)
+        if status in (401, 403):
+            raise self._token_refused()
+        if status == 404 and code == "subscriber_not_found":
+            raise SubscriberNotFound(
+                _("There is no subscriber with the number {number}.")
+                .format(number=format_msisdn(msisdn)))
+        if status == 422 and code == "rule_refused":
+            rule = str(rule or "rule_refused")
+            raise RuleRefused(refusal_sentence(rule, message), rule=rule)
+        if status in (400, 422) and code == "bad_request":
+            raise InputError(_("The operator did not accept the entry as an access code "
+                               "(exactly 6 digits); it was not counted."))
+        raise OperatorProtocolError(_(
+            "The operator's system refused the request (HTTP {status})."
+        ).format(status=status))
+
+    # -- the training sandbox: the subscriber's phone and the world's clock -------------------
+
+    def sandbox_sms(self, msisdn: str) -> list[SmsMessage]:
+        """What the subscriber's phone received, newest first (sandbox only). The texts carry
+        codes: they are shown as the subscriber's phone in training and never logged."""
+        path = f"/sandbox/sms/{msisdn}"
+        response = self._with_retries(lambda: self._http.get(path))
+        self._raise_unless_sandbox(response, msisdn)
+        wire = self._validate(response, WireSmsList, "/sandbox/sms", secret=True)
+        return [self._convert(item.domain) for item in wire.items]
+
+    def sandbox_clock(self) -> SandboxTime:
+        response = self._with_retries(lambda: self._http.get("/sandbox/clock"))
+        self._raise_unless_sandbox(response, None)
+        return self._convert(self._validate(response, WireClock, "/sandbox/clock").domain)
+
+    def advance_clock(self, seconds: int) -> SandboxTime:
+        """Move the sandbox clock forward by exactly `seconds` (never back). Not idempotent,
+        so, like a verify, never repeated once it may have arrived."""
+        response = self._with_retries(
+            lambda: self._http.post("/sandbox/clock", json={"advance_seconds": seconds}),
+            at_most_once=True)
+        self._raise_unless_sandbox(response, None)
+        return self._convert(self._validate(response, WireClock, "/sandbox/clock").domain)
+
+    def _raise_unless_sandbox(self, response: httpx.Response, msisdn: str | None) -> None:
+        """A real operator has no /sandbox: its 404 not_found means "not a training sandbox"."""
+        if response.status_code == 404 and _error_code(response)[0] in ("not_found", None):
+            raise RuleRefused(_("The configured operator API is not a training sandbox: "
+                                "there is no subscriber's phone or world clock to show."),
+                              rule="not_sandbox")
+        self._raise_for_refusal(response, msisdn)
+
+
+def _error_code(response: httpx.Response) -> tuple[str | None, str | None, str | None]:
+    """The error object's code, message and rule (None where absent or unreadable)."""
+    try:
+        error = response.json().get("error", {})
+        return error.get("code"), error.get("message"), error.get("rule")
+    except (ValueError, AttributeError):
+        return None, None, None
