@@ -100,16 +100,19 @@ class Wiring:
 
 def build_services(settings: Settings, *, start_pump: bool = True) -> Services:
     from app.operator_api.client import OperatorClient
+    from app.services.access_codes import AccessCodeService
     from app.services.audit import AuditJournal
     from app.services.clerks import ClerkService
     from app.services.connection import ConnectionState
     from app.services.daily_log import DailyLogService
     from app.services.detalization import DetalizationService
+    from app.services.leaflets import LeafletService
     from app.services.lookup import LookupService
     from app.services.orders import OrderService
     from app.services.outbox_delivery import Delivery, Timing
     from app.services.outbox_pump import OutboxPump
     from app.services.slips import SlipMaker
+    from app.services.training_world import TrainingWorld
     from app.services.verification import VerificationService
     from models.card_cache import StoreCardCache
     from models.clerks import StoreClerks
@@ -189,6 +192,13 @@ def build_services(settings: Settings, *, start_pump: bool = True) -> Services:
     except Exception:  # a failed purge must not keep the counter from working; it is retried
         log.exception("R9 purge at start failed")
 
+    # In training the lock's countdown counts from the sandbox's clock, which a clerk may have
+    # moved forward; a real operator's clock is the wall clock.
+    codes = AccessCodeService(
+        client, journal=audit, connection=connection,
+        operator_now=(lambda: client.sandbox_clock().now) if settings.operator.embedded
+        else None)
+
     return Services(
         settings=settings,
         lookup=LookupService(client, cards, connection, journal=audit),
@@ -201,6 +211,9 @@ def build_services(settings: Settings, *, start_pump: bool = True) -> Services:
         orders=orders,
         outbox_pump=pump,
         demo_subscribers=client.demo_subscribers if settings.operator.embedded else None,
+        access_codes=codes,
+        leaflets=LeafletService(settings, orders.services),
+        sandbox=TrainingWorld(client),
         close=close,
     )
 

@@ -13,11 +13,14 @@ from app.services.lookup import LookupService
 from models.domain import DemoSubscriber
 
 if TYPE_CHECKING:  # these import peewee; built (and imported) by app/main.py when needed
+    from app.services.access_codes import AccessCodeService
     from app.services.audit import AuditJournal
     from app.services.daily_log import DailyLogService
     from app.services.detalization import DetalizationService
+    from app.services.leaflets import LeafletService
     from app.services.orders import OrderService
     from app.services.outbox_pump import OutboxPump
+    from app.services.training_world import TrainingWorld
     from app.services.verification import VerificationService
 
 
@@ -39,6 +42,11 @@ class Services:
     # The detalization (R6–R9) and `salon verify-document` (None until app/main.py builds them).
     detalization: DetalizationService | None = None
     verification: VerificationService | None = None
+    # The Electronic Assistant's access codes (R1–R3), its customer leaflet, and the training
+    # sandbox's subscriber phones and clock (refuses with `not_sandbox` on a real operator).
+    access_codes: AccessCodeService | None = None
+    leaflets: LeafletService | None = None
+    sandbox: TrainingWorld | None = None
     close: Callable[[], None] = field(default=lambda: None)
 
     @property
