@@ -22,7 +22,7 @@ from app.errors import SalonError
 from app.services.registry import Services
 from models.domain import Session
 
-COMMAND_GROUPS = ["lookup", "catalog", "orders", "outbox", "detalization", "sandbox",
+COMMAND_GROUPS = ["lookup", "catalog", "orders", "codes", "outbox", "detalization", "sandbox",
                   "credentials", "clerk", "audit", "log"]
 
 

@@ -1,15 +1,27 @@
-"""salon sandbox [--host] [--port] [--db] [--seed];  salon sandbox list [--json]"""
+"""salon sandbox [--host] [--port] [--db] [--seed];  salon sandbox list [--json];
+salon sandbox sms PHONE [--json];  salon sandbox clock [--advance DURATION] [--json]
+
+`sms` shows what the subscriber's phone received (in training the only place an access code is
+seen, R2); `clock` shows the sandbox's clock and moves it forward (a 24-hour lock ends, R3).
+They need no clerk, and refuse (exit 3) when the operator is not the training sandbox.
+"""
 
 from __future__ import annotations
 
 import argparse
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, TextIO
 
+from app import formatting
 from app.cli import Wiring
 from app.commands.output import print_json
-from app.errors import SalonError
+from app.errors import RuleRefused, SalonError
 from app.i18n import _
+from app.phone import format_msisdn, parse_msisdn
+from app.services.registry import Services
+from app.services.training_world import TrainingWorld, parse_duration
+from models.access_codes import utc_text
 from models.domain import DemoSubscriber
 
 
@@ -28,6 +40,16 @@ def register(commands: argparse._SubParsersAction) -> None:
     demo = subcommands.add_parser("list", help="list the demo subscribers")
     demo.add_argument("--json", action="store_true")
     demo.set_defaults(handler=list_demo)
+    sms = subcommands.add_parser("sms", help="what the subscriber's phone received (training)")
+    sms.add_argument("phone", help="the subscriber's number")
+    sms.add_argument("--json", action="store_true", help="print a JSON array, newest first")
+    sms.set_defaults(handler=show_sms)
+    clock = subcommands.add_parser("clock", help="the sandbox clock; --advance moves it "
+                                                 "forward (never back)")
+    clock.add_argument("--advance", metavar="DURATION",
+                       help="how far to move it: 90s, 15m, 24h, 1d, 1h30m")
+    clock.add_argument("--json", action="store_true", help="print one JSON object")
+    clock.set_defaults(handler=show_clock)
 
 
 def serve(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
@@ -62,3 +84,46 @@ def _as_json(row: DemoSubscriber) -> dict[str, Any]:
         "promised_payment_debt": row.promised_payment_debt,
         "heavy": row.heavy,
     }
+
+
+def show_sms(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
+    msisdn = parse_msisdn(args.phone)
+    services = wiring.services()
+    messages = _world(services).sms(msisdn)
+    if args.json:
+        print_json([{"id": m.id, "from": m.sender, "to": m.to, "text": m.text,
+                     "sent_at": utc_text(m.sent_at)} for m in messages], out)
+        return
+    if not messages:
+        print(_("The phone of {number} has received no SMS since the sandbox started.")
+              .format(number=format_msisdn(msisdn)), file=out)
+        return
+    zone = services.settings.salon.timezone
+    for message in messages:
+        when = formatting.local_datetime(message.sent_at, zone, with_zone=True)
+        print(f"{when}  {_('SMS from {sender}').format(sender=message.sender)}: {message.text}",
+              file=out)
+
+
+def show_clock(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
+    seconds = parse_duration(args.advance) if args.advance is not None else None
+    services = wiring.services()
+    world = _world(services)
+    time = world.clock() if seconds is None else world.advance(seconds)
+    if args.json:
+        print_json({"now": utc_text(time.now), "offset_seconds": time.offset_seconds}, out)
+        return
+    when = formatting.local_datetime(time.now, services.settings.salon.timezone,
+                                     with_zone=True)
+    if time.offset_seconds > 0:
+        print(_("Sandbox time: {when} (ahead of real time by {offset}).").format(
+            when=when, offset=formatting.age(timedelta(seconds=time.offset_seconds))), file=out)
+    else:
+        print(_("Sandbox time: {when} (the same as real time).").format(when=when), file=out)
+
+
+def _world(services: Services) -> TrainingWorld:
+    if services.sandbox is None:
+        raise RuleRefused(_("The configured operator API is not a training sandbox: there is "
+                            "no subscriber's phone or world clock to show."), rule="not_sandbox")
+    return services.sandbox

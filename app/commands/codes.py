@@ -1,0 +1,254 @@
+"""salon code issue|status|verify PHONE [--json];  salon code leaflet [PHONE] [-o PATH] [--json]
+
+The Electronic Assistant's access code (R1, R2, R3). The code goes by SMS to the subscriber's
+phone only; the console never prints it and never takes it on the command line: `verify`
+reads the subscriber's entry from a hidden prompt on a terminal, else one line of standard
+input (after the clerk's password line, when SALON_PASSWORD is not set).
+
+Exit codes: 0 done / correct; 1 wrong code (the message says how many attempts are left);
+2 bad input (a malformed number, an entry that is not 6 digits: not sent, not counted);
+3 refused by a rule (R1, subscriber_blocked, assistant_not_connected, no_code);
+4 locked (R3: until when); 5 the operator cannot be reached (nothing is ever queued).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any, TextIO
+
+from app.cli import Wiring
+from app.commands.output import print_json
+from app.errors import (
+    CodeLocked,
+    InputError,
+    OperatorUnavailable,
+    RuleRefused,
+    SalonError,
+    WrongCode,
+)
+from app.i18n import _
+from app.phone import format_msisdn, parse_msisdn
+from app.services.connection import utc_now
+from app.services.registry import Services
+from models.access_codes import CodeState, VerifyOutcome, state_to_dict, utc_text
+from models.domain import Session, SubscriberCard
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    code = commands.add_parser(
+        "code", help="the Electronic Assistant's access code (issue, status, verify, leaflet)",
+        description="The access code goes by SMS to the subscriber's phone only (R2). It is "
+                    "never printed and never given on the command line.")
+    actions = code.add_subparsers(dest="code_command", metavar="issue|status|verify|leaflet",
+                                  required=True)
+    issue = actions.add_parser("issue", help="send a new code by SMS to the subscriber")
+    issue.add_argument("phone", help="the subscriber's number")
+    issue.add_argument("--json", action="store_true", help="print one JSON object")
+    issue.set_defaults(handler=run_issue)
+
+    status = actions.add_parser("status", help="when issued, attempts left, locked until")
+    status.add_argument("phone", help="the subscriber's number")
+    status.add_argument("--json", action="store_true", help="print one JSON object")
+    status.set_defaults(handler=run_status)
+
+    verify = actions.add_parser(
+        "verify", help="check the code the subscriber types (hidden prompt, or stdin)",
+        description="The subscriber types the code at a hidden prompt; without a terminal it "
+                    "is one line of standard input. There is no option to give it on the "
+                    "command line.")
+    verify.add_argument("phone", help="the subscriber's number")
+    verify.add_argument("--json", action="store_true", help="print one JSON object")
+    # Anything after the number (a code typed there by mistake) is refused without being
+    # echoed, which argparse's own "unrecognized arguments" message would do.
+    verify.add_argument("extra", nargs=argparse.REMAINDER, help=argparse.SUPPRESS)
+    verify.set_defaults(handler=run_verify)
+
+    leaflet = actions.add_parser("leaflet", help="the customer leaflet (PDF): how to connect "
+                                                 "the Assistant and order a code")
+    leaflet.add_argument("phone", nargs="?", help="the subscriber's number (printed masked); "
+                                                  "without it, a blank leaflet")
+    leaflet.add_argument("-o", "--output", type=Path, metavar="PATH",
+                         help="where to save it (default: <data_dir>/documents/leaflets/)")
+    leaflet.add_argument("--json", action="store_true", help="print one JSON object")
+    leaflet.set_defaults(handler=run_leaflet)
+
+
+# -- issue -----------------------------------------------------------------------------------
+
+def run_issue(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
+    msisdn = parse_msisdn(args.phone)  # a typo is refused before anything is started
+    clerk = wiring.session()
+    services = wiring.services()
+    codes = _codes(services)
+    card = _card(services, msisdn, clerk)
+    zone = _zone(services, card)
+    report: dict[str, Any] = {"status": "done", "message": "", "msisdn": msisdn, "rule": None,
+                              "state": None}
+    try:
+        state = codes.issue(clerk, msisdn, card)
+    except SalonError as error:
+        _failed(args.json, out, report, error)
+        raise
+    from app.ui.presenters.access_codes import issued_message
+
+    report.update(message=issued_message(state, format_msisdn(msisdn), zone).text,
+                  state=state_to_dict(state))
+    if args.json:
+        print_json(report, out)
+        return
+    print(report["message"], file=out)
+    for line in state_lines(state, zone):
+        print(line, file=out)
+
+
+# -- status ----------------------------------------------------------------------------------
+
+def run_status(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
+    msisdn = parse_msisdn(args.phone)
+    clerk = wiring.session()
+    services = wiring.services()
+    codes = _codes(services)
+    card = _card(services, msisdn, clerk)
+    availability = codes.availability(card) if card is not None else None
+    state = codes.state(clerk, msisdn)
+    zone = _zone(services, card)
+    refusal = None
+    if availability is not None and not availability.available:
+        refusal = {"rule": availability.rule, "message": availability.reason}
+    if args.json:
+        print_json({**state_to_dict(state), "available": refusal is None, "refusal": refusal},
+                   out)
+        return
+    print(format_msisdn(msisdn), file=out)
+    for line in state_lines(state, zone):
+        print(line, file=out)
+    if refusal is not None:
+        print(_("Not available: {reason}").format(reason=refusal["message"]), file=out)
+
+
+def state_lines(state: CodeState, zone: str) -> list[str]:
+    from app.ui.presenters.access_codes import state_fields
+
+    lines = []
+    for field in state_fields(state, state.as_of, zone):
+        lines.append(f"  {field.label}: {field.value}")
+        if field.note:
+            lines.append(f"  {' ' * len(field.label)}  {field.note}")
+    return lines
+
+
+# -- verify ----------------------------------------------------------------------------------
+
+def run_verify(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
+    msisdn = parse_msisdn(args.phone)
+    extra = [word for word in args.extra if word != "--json"]
+    json_out = args.json or "--json" in args.extra
+    if extra:
+        raise InputError(_(
+            "The access code is never given on the command line (it would stay in the "
+            "shell's history): the subscriber types it at the prompt, or a script sends it "
+            "as one line of standard input. Nothing was checked."))
+    clerk = wiring.session()  # the password first: on stdin its line comes before the code's
+    services = wiring.services()
+    codes = _codes(services)
+    card = _card(services, msisdn, clerk)
+    zone = _zone(services, card)
+    report: dict[str, Any] = {"status": "", "message": "", "msisdn": msisdn,
+                              "attempts_left": None, "locked_until": None, "rule": None}
+    try:
+        if card is not None and not codes.availability(card).available:
+            # The card's rule refuses before the subscriber is asked to type anything; the
+            # service checks the card before it looks at the (empty) entry, and journals it.
+            codes.verify(clerk, msisdn, "", card)
+        from app.commands.passwords import read_secret_line
+
+        result = codes.verify(clerk, msisdn, read_secret_line(
+            _("Access code (the subscriber types it; it is not shown): ")), card)
+    except SalonError as error:
+        _failed(json_out, out, report, error)
+        raise
+    from app.ui.presenters.access_codes import verify_message
+
+    now = _operator_now(codes, clerk, msisdn)
+    message = verify_message(result, now, zone).text
+    report.update(status=result.outcome.value, message=message,
+                  attempts_left=result.attempts_left, locked_until=utc_text(result.locked_until))
+    if json_out:
+        print_json(report, out)
+    if result.outcome is VerifyOutcome.OK:
+        if not json_out:
+            print(message, file=out)
+        return
+    if result.outcome is VerifyOutcome.WRONG:
+        raise WrongCode(message, result.attempts_left or 0)
+    if result.outcome is VerifyOutcome.LOCKED:
+        raise CodeLocked(message, result.locked_until)
+    raise RuleRefused(message, rule="no_code")
+
+
+# -- leaflet ---------------------------------------------------------------------------------
+
+def run_leaflet(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
+    msisdn = parse_msisdn(args.phone) if args.phone else None
+    clerk = wiring.session()
+    leaflets = wiring.services().leaflets
+    if leaflets is None:
+        raise SalonError(_("Leaflets are not available in this console."))
+    made = leaflets.make(clerk, msisdn, args.output.expanduser() if args.output else None)
+    trial = None if made.trial is None else {"start": made.trial.start.isoformat(),
+                                             "end": made.trial.end.isoformat()}
+    if args.json:
+        print_json({"path": str(made.path), "subscriber": made.subscriber or None,
+                    "trial": trial, "catalog_reached": made.catalog_reached}, out)
+        return
+    print(_("Leaflet saved: {path}").format(path=made.path), file=out)
+    if not made.catalog_reached:
+        print(_("The catalog could not be read, so the trial-operation dates are not on it."),
+              file=out)
+
+
+# -- shared ----------------------------------------------------------------------------------
+
+def _codes(services: Services) -> Any:
+    if services.access_codes is None:
+        raise SalonError(_("Access codes are not available in this console."))
+    return services.access_codes
+
+
+def _card(services: Services, msisdn: str, clerk: Session) -> SubscriberCard | None:
+    """The card (its rules refuse first); None when the operator cannot be reached and no
+    card is saved — then the code service itself says that codes are live only."""
+    try:
+        return services.lookup.lookup(msisdn, clerk)
+    except OperatorUnavailable:
+        return None
+
+
+def _zone(services: Services, card: SubscriberCard | None) -> str:
+    return card.subscriber.region.timezone if card is not None \
+        else services.settings.salon.timezone
+
+
+def _operator_now(codes: Any, clerk: Session, msisdn: str) -> Any:
+    """The operator's clock for a lock's countdown (the sandbox's may run ahead)."""
+    try:
+        return codes.state(clerk, msisdn).as_of
+    except SalonError:
+        return utc_now()
+
+
+def _failed(json_out: bool, out: TextIO, report: dict[str, Any], error: SalonError) -> None:
+    """--json: the failure as the same object (the sentence also goes to stderr)."""
+    if not json_out:
+        return
+    if isinstance(error, OperatorUnavailable):
+        status = "unreachable"
+    elif isinstance(error, InputError):
+        status = "malformed"  # an entry that is not 6 digits: not sent, not counted
+    elif isinstance(error, RuleRefused):
+        status = "refused"
+    else:
+        status = "failed"
+    report.update(status=status, message=str(error), rule=getattr(error, "rule", None))
+    print_json(report, out)
