@@ -8,8 +8,10 @@ methods, always on the BackgroundRunner (never on the Tk thread): they may wait 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+from models.access_codes import CodeState, SandboxTime, SmsMessage, VerifyResult
 from models.domain import CatalogService, CatalogTariff, Session, SubscriberCard
 from models.orders import OrderOptions, OrderPreview, OrderRequest, OutboxItem, SubmitOutcome
 
@@ -55,3 +57,51 @@ class OutboxPumpPort(Protocol):
     an item reaches a final state: the GUI only puts the item into a queue there."""
 
     def subscribe(self, listener: OutboxListener) -> None: ...
+
+
+class Availability(Protocol):
+    available: bool
+    reason: str
+    rule: str
+
+
+@runtime_checkable
+class AccessCodePort(Protocol):
+    """The Electronic Assistant's access code (R1–R3), app/services/access_codes.py. Live only:
+    every call but `availability` waits on the network (the runner's job)."""
+
+    def availability(self, card: SubscriberCard) -> Availability:
+        """From the card alone, no network: blocked, R1, not connected, offline."""
+        ...
+
+    def state(self, clerk: Session, msisdn: str) -> CodeState: ...
+
+    def issue(self, clerk: Session, msisdn: str,
+              card: SubscriberCard | None = None) -> CodeState: ...
+
+    def verify(self, clerk: Session, msisdn: str, code: str,
+               card: SubscriberCard | None = None) -> VerifyResult:
+        """The code is this argument and nothing else: never kept, shown or logged (R2)."""
+        ...
+
+
+class LeafletMade(Protocol):
+    path: Path
+    catalog_reached: bool
+
+
+@runtime_checkable
+class LeafletPort(Protocol):
+    def make(self, clerk: Session, msisdn: str | None = None,
+             path: Path | None = None) -> LeafletMade: ...
+
+
+@runtime_checkable
+class TrainingWorldPort(Protocol):
+    """Training only: the subscriber's phone (its SMS) and the sandbox's clock."""
+
+    def sms(self, msisdn: str) -> list[SmsMessage]: ...
+
+    def clock(self) -> SandboxTime: ...
+
+    def advance(self, seconds: int) -> SandboxTime: ...

@@ -1,4 +1,7 @@
-"""Training mode: the demo subscribers beside the card, loaded on a worker, toggled with F4."""
+"""Training mode: the demo subscribers beside the card, loaded on a worker, toggled with F4.
+
+The side pane also has room under the list (`pane`, row 1) for the subscriber's phone
+(app/ui/access_codes.py puts it there)."""
 
 from __future__ import annotations
 
@@ -35,7 +38,11 @@ class TrainingPanel:
         self._search = search
         self._runner = runner
         self._subscribers: list[DemoSubscriber] = []
-        self.view = DemoList(body, on_select=search.set_text, on_pick=on_pick)
+        self.pane = ttk.Frame(body)
+        self.pane.columnconfigure(0, weight=1)
+        self.pane.rowconfigure(0, weight=1)
+        self.view = DemoList(self.pane, on_select=search.set_text, on_pick=on_pick)
+        self.view.grid(row=0, column=0, sticky="nsew")
         search.demo_toggle.grid()
         self._show_if_roomy()
 
@@ -50,13 +57,13 @@ class TrainingPanel:
 
     @property
     def shown(self) -> bool:
-        return str(self.view) in [str(pane) for pane in self._body.panes()]
+        return str(self.pane) in [str(pane) for pane in self._body.panes()]
 
     def show(self, shown: bool) -> None:
         if shown and not self.shown:
-            self._body.add(self.view, weight=0)
+            self._body.add(self.pane, weight=0)
         elif not shown and self.shown:
-            self._body.forget(self.view)
+            self._body.forget(self.pane)
         self._search.demo_shown.set_bool(shown)
 
     def toggle(self) -> None:

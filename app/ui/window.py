@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from app import i18n
 from app.config import Settings
 from app.i18n import _
+from app.ui.access_codes import CodeControls
 from app.ui.gate import Gate
 from app.ui.orders import OrderControls
 from app.ui.presenters.card import CardViewModel, present_card
@@ -105,6 +106,7 @@ class MainWindow(SessionControls):
                     self.root, self.body, self.search, self.runner, on_pick=self.lookup
                 )
             self.training.load(services.demo_subscribers)
+        self.codes.attach(services)  # after the training pane: the phone goes under its list
         self._poll_connection()
         pending, self._pending = self._pending, None
         if pending is not None:
@@ -223,6 +225,7 @@ class MainWindow(SessionControls):
         self.search.set_text("")
         self.card = None
         self.card_panel.show(None)
+        self.codes.forget()
         self.message.show(None if self.services_error is None else self.message.view)
         self.search.focus_field()
         self._refresh_status()
@@ -232,6 +235,7 @@ class MainWindow(SessionControls):
             return
         self.card_panel.show(self._present())
         self.orders.show_card(self.card)
+        self.codes.show_card(self.card)
         self._refresh_status()
 
     def _present(self) -> CardViewModel:
@@ -271,6 +275,7 @@ class MainWindow(SessionControls):
         self.card_panel.retranslate()
         self.status.retranslate()
         self.orders.retranslate()
+        self.codes.retranslate()
         if self.training is not None:
             self.training.retranslate()
         self._poll_connection()
@@ -349,6 +354,7 @@ class MainWindow(SessionControls):
                                 on_catalog=lambda: self.orders.open_catalog())
         self.status.grid(row=4, column=0, sticky="ew")
         self.orders = OrderControls(self)  # the Operations bar, F5–F8, catalog, queue
+        self.codes = CodeControls(self)  # the access code on the card (F10–F12), the phone
         # In front of the search row and the body until a clerk signs in, and when locked.
         self.gate = Gate(root, self.settings, self.runner, on_signed_in=self.start_session)
         self.gate.frame.grid(row=2, column=0, rowspan=2, sticky="nsew")
@@ -362,6 +368,7 @@ class MainWindow(SessionControls):
         self.root.bind("<Escape>", lambda _event: self.clear())
         self.root.bind("<F4>", self._toggle_demo)
         self.orders.bind_keys(self.root)
+        self.codes.bind_keys(self.root)
         self._bind_session_keys()
 
     def _focus_phone(self, _event: tk.Event) -> str:
@@ -378,6 +385,7 @@ class MainWindow(SessionControls):
             self.root.after_cancel(self._progress_after)
             self._progress_after = None
         self.orders.close()
+        self.codes.close()
         self.runner.shutdown()
         if self.services is not None:
             self.services.close()

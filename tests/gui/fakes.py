@@ -216,13 +216,28 @@ def make_services(
     clerks: ClerkService | None = None,
     orders: Any = None,
     outbox_pump: Any = None,
+    codes: Any = None,
 ) -> Services:
     """`orders` and `outbox_pump`: tests/gui/fake_orders.py's fakes; without them, the real
-    OrderService and pump over a fake operator and an in-memory outbox."""
+    OrderService and pump over a fake operator and an in-memory outbox. `codes`:
+    tests/gui/fake_codes.py's operator, under the real access-code, leaflet and training
+    services (none without it)."""
     connection = ConnectionState(clock=clock)
     lookup = LookupService(operator, cache or DictCache(), connection, clock=clock)
     if orders is None:
         orders, outbox_pump = order_services(settings, clock, connection)
+    extra: dict[str, Any] = {}
+    if codes is not None:
+        from app.services.access_codes import AccessCodeService
+        from app.services.leaflets import LeafletService
+        from app.services.training_world import TrainingWorld
+
+        extra = {
+            "access_codes": AccessCodeService(codes, connection=connection, clock=clock,
+                                              operator_now=codes.now),
+            "leaflets": LeafletService(settings, orders.services, clock=clock),
+            "sandbox": TrainingWorld(codes),
+        }
     return Services(
         settings=settings,
         lookup=lookup,
@@ -231,6 +246,7 @@ def make_services(
         orders=orders,
         outbox_pump=outbox_pump,
         demo_subscribers=demo_world if training else None,
+        **extra,
     )
 
 

@@ -8,7 +8,7 @@ import tkinter as tk
 from tkinter import ttk
 
 from app.i18n import _
-from app.ui.presenters.card import CardViewModel
+from app.ui.presenters.card import CardViewModel, FieldView
 from app.ui.views.scrolled import ScrolledList
 from app.ui.views.scrollframe import ScrollFrame
 from app.ui.views.section import Section, label_width
@@ -27,6 +27,8 @@ class CardPanel(ttk.Frame):
         self.columnconfigure(0, weight=1)
         self.rowconfigure(2, weight=1)
         self.view: CardViewModel | None = None
+        # The access code's rows under the Assistant's (app/ui/access_codes.py sets them).
+        self.code_fields: tuple[FieldView, ...] = ()
         self.two_columns = True
         self._placeholder = self._build_placeholder()
         self.source = ttk.Label(self, style="Source.api.TLabel", anchor="w")
@@ -89,13 +91,22 @@ class CardPanel(ttk.Frame):
         self.services.set_items(view.services)
         self.balances.set_fields(view.balances)
         self.packages.set_packages(view.packages, _("No packages on this tariff."))
-        self.assistant.set_fields(view.assistant)
+        self.assistant.set_fields((*view.assistant, *self.code_fields))
         self._align_labels()
         self._placeholder.grid_remove()
         self.source.grid()
         self.extras.grid()
         self.scroll.grid()
         self.after_idle(self._fit_services)
+
+    def set_code_fields(self, fields: tuple[FieldView, ...]) -> None:
+        """The access code's rows (state, attempts, lock countdown) after the Assistant's."""
+        if fields == self.code_fields:
+            return
+        self.code_fields = fields
+        if self.view is not None:
+            self.assistant.set_fields((*self.view.assistant, *fields))
+            self._align_labels()
 
     def _fit_services(self) -> None:
         """As many service rows as the window has room for (at least 3), never empty rows;

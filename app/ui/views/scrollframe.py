@@ -52,6 +52,21 @@ class ScrollFrame(ttk.Frame):
         item's, so no <Configure> says so."""
         self._fit()
 
+    def see(self, widget: tk.Misc) -> None:
+        """Scroll so that `widget` (inside) is on screen: its bottom if it fits, else its top."""
+        self.update_idletasks()
+        total = self.inner.winfo_height()
+        view = self.canvas.winfo_height()
+        if total <= view or total <= 1:
+            return
+        top = widget.winfo_rooty() - self.inner.winfo_rooty()
+        bottom = top + widget.winfo_height()
+        first = self.canvas.canvasy(0)
+        if top >= first and bottom <= first + view:
+            return  # already all on screen
+        start = top if bottom - top > view or top < first else bottom - view
+        self.canvas.yview_moveto(max(0.0, min(start, total - view)) / total)
+
     @property
     def scrolls(self) -> bool:
         return self.inner.winfo_reqheight() > self.canvas.winfo_height()
