@@ -287,3 +287,23 @@ def open_dialog_anyway(window: MainWindow, pump: Pump) -> CodeCheckDialog:
     window.codes.state = replace(window.codes.state, status=CodeStatus.ACTIVE,
                                  locked_until=None, attempts_left=1)
     return open_dialog(window, pump)
+
+
+def test_english_and_back(open_window, pump, screenshot) -> None:
+    window = open_window()
+    show(window, pump, IVANOVA)
+    key(window, "<F10>")
+    pump(lambda: window.codes.state is not None and window.codes.state.issued_at is not None,
+         what="the code issued")
+    window.set_language("en")
+    pump(lambda: "4 attempts left" in assistant_text(window), what="the card in English")
+    text = assistant_text(window)
+    for expected in ("Access code", "issued 23 Nov 2026, 12:25 (UTC+3)",
+                     "Issue access code  F10", "Check the code  F11", "Assistant leaflet  F12"):
+        assert expected in text, expected
+    phone = window.codes.phone
+    assert phone is not None and "Subscriber's phone +7 916 123-45-67" in screen_text(phone)
+    assert "from 6262" in phone.text
+    screenshot("codes-08-english")
+    window.set_language("ru")
+    pump(lambda: "осталось 4 попытки" in assistant_text(window), what="the card in Russian")
