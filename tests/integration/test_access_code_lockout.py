@@ -87,7 +87,9 @@ def code_of(world: TrainingWorld, msisdn: str) -> str:
 
 
 def other_than(code: str, shift: int = 500_000) -> str:
-    return f"{(int(code) + shift) % 10**6:06d}"
+    """A wrong code: `code` moved by 1..999,999 (never by a whole turn, which is the code)."""
+    offset = 1 + (shift - 1) % (10**6 - 1)
+    return f"{(int(code) + offset) % 10**6:06d}"
 
 
 def test_the_lockout_state_machine(client: OperatorClient, people: Iterator[str]) -> None:
