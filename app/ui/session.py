@@ -27,6 +27,7 @@ from app.ui.views.statusbar import StatusBar
 if TYPE_CHECKING:
     from app.services.clerks import ClerkService
     from app.services.registry import Services
+    from app.ui.detalization import DetalizationControls
     from app.ui.orders import OrderControls
     from app.ui.runner import BackgroundRunner
     from models.domain import Session, SubscriberCard
@@ -43,6 +44,7 @@ class SessionControls:
     status: StatusBar
     gate: Gate
     orders: OrderControls
+    detalization: DetalizationControls
     runner: BackgroundRunner
     services: Services | None
     card: SubscriberCard | None
@@ -150,6 +152,7 @@ class SessionControls:
             self.daily_log_dialog.destroy()
         self.daily_log_dialog = None
         self.orders.forget()  # the operation dialog and the queue name subscribers too
+        self.detalization.forget()
         self._request += 1  # an answer still on its way is dropped
         self._pending = None
         self._set_busy(False)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from app import i18n
 from app.config import Settings
 from app.i18n import _
+from app.ui.detalization import DetalizationControls
 from app.ui.gate import Gate
 from app.ui.orders import OrderControls
 from app.ui.presenters.card import CardViewModel, present_card
@@ -98,6 +99,7 @@ class MainWindow(SessionControls):
         self.services_error = None
         self.gate.attach(services)
         self.orders.attach(services)
+        self.detalization.attach(services)
         self.header.set_training(services.training)
         if services.demo_subscribers is not None:
             if self.training is None:
@@ -271,6 +273,7 @@ class MainWindow(SessionControls):
         self.card_panel.retranslate()
         self.status.retranslate()
         self.orders.retranslate()
+        self.detalization.retranslate()
         if self.training is not None:
             self.training.retranslate()
         self._poll_connection()
@@ -349,6 +352,7 @@ class MainWindow(SessionControls):
                                 on_catalog=lambda: self.orders.open_catalog())
         self.status.grid(row=4, column=0, sticky="ew")
         self.orders = OrderControls(self)  # the Operations bar, F5–F8, catalog, queue
+        self.detalization = DetalizationControls(self)  # its button on the bar, Ctrl+D
         # In front of the search row and the body until a clerk signs in, and when locked.
         self.gate = Gate(root, self.settings, self.runner, on_signed_in=self.start_session)
         self.gate.frame.grid(row=2, column=0, rowspan=2, sticky="nsew")
@@ -362,6 +366,7 @@ class MainWindow(SessionControls):
         self.root.bind("<Escape>", lambda _event: self.clear())
         self.root.bind("<F4>", self._toggle_demo)
         self.orders.bind_keys(self.root)
+        self.detalization.bind_keys(self.root)
         self._bind_session_keys()
 
     def _focus_phone(self, _event: tk.Event) -> str:
@@ -377,6 +382,7 @@ class MainWindow(SessionControls):
         if self._progress_after is not None:  # closed while a lookup was on its way
             self.root.after_cancel(self._progress_after)
             self._progress_after = None
+        self.detalization.close()
         self.orders.close()
         self.runner.shutdown()
         if self.services is not None:
