@@ -156,7 +156,7 @@ class DetalizationDialog(DetalizationFace):
 
     # -- the buttons -------------------------------------------------------------------------
     def primary(self) -> None:
-        if not self.primary_button.winfo_ismapped() or self.primary_button.instate(["disabled"]):
+        if not self.can_press_primary:
             return
         step = self.step
         if step is Step.PERIOD:

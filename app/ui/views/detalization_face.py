@@ -183,10 +183,16 @@ class DetalizationFace(tk.Toplevel):
             self.format_step.focus_choice()
         elif self.step is Step.SENDING:
             self.secondary_button.focus_set()
-        elif self.primary_button.winfo_ismapped() and self.primary_button.instate(["!disabled"]):
+        elif self.can_press_primary:
             self.primary_button.focus_set()
         else:
             self.secondary_button.focus_set()
+
+    @property
+    def can_press_primary(self) -> bool:
+        """Shown (gridded: it may not be mapped yet right after a step changed) and enabled."""
+        button = self.primary_button
+        return bool(button.grid_info()) and button.instate(["!disabled"])
 
     # -- what the steps hold -----------------------------------------------------------------
     @property
@@ -229,10 +235,11 @@ class DetalizationFace(tk.Toplevel):
         repeated = self.step is Step.CHECK and self.notice is not None \
             and self.notice.text == self.refusal  # the check says it in red itself
         self.message.show(None if repeated else self.notice)
-        for face in self.faces:
-            face.grid_remove()
-        face = self.faces[now]
-        face.grid()
+        for index, face in enumerate(self.faces):  # the current one is never unmapped
+            if index == now:
+                face.grid()
+            else:
+                face.grid_remove()
         self._render_face()
         self._render_buttons()
         self.configure(cursor="watch" if self.step is Step.SENDING else "")
