@@ -1,6 +1,8 @@
-"""The main window's part for the detalization (R6–R9): the «Детализация…» button on the card's
-Operations bar, its shortcut Ctrl+D, and the dialog (app/ui/views/detalization_dialog.py),
-which opens for the subscriber on screen and closes when the counter locks or changes hands.
+"""The main window's part for the detalization (R6–R9): the «Детализация…» button in the title
+row of the card's Subscriber section (first on the card in one column or two; the Operations
+bar stays the orders'), its shortcut Ctrl+D, and the dialog (app/ui/views/
+detalization_dialog.py), which opens for the subscriber on screen and closes when the counter
+locks or changes hands.
 
 `DetalizationPort` is what the dialog needs of app/services/detalization.py, as a structural
 type: the real service satisfies it, tests may pass the real one or a fake. `order` and
@@ -12,6 +14,7 @@ from __future__ import annotations
 import tkinter as tk
 from datetime import date
 from pathlib import Path
+from tkinter import ttk
 from typing import TYPE_CHECKING, Protocol
 
 from app.i18n import _
@@ -57,7 +60,11 @@ class DetalizationControls:
     def __init__(self, window: MainWindow) -> None:
         self.window = window
         self.dialog: DetalizationDialog | None = None
-        self.button = window.orders.bar.add_button(self.open)
+        # In the Subscriber section's title row, at its right end: no row of its own, so the
+        # card is as tall as before.
+        self.button = ttk.Button(window.card_panel.subscriber, style="Status.TButton",
+                                 takefocus=False, command=self.open)
+        self.button.grid(row=0, column=0, sticky="e")
         self.button.state(["disabled"])  # until the services bring the detalization
         self.retranslate()
 
@@ -105,7 +112,6 @@ class DetalizationControls:
 
     def retranslate(self) -> None:
         self.button.configure(text=_("Detalization…") + f"  {SHORTCUT}")
-        self.window.orders.bar.refit()
         if self.dialog is not None and self.dialog.winfo_exists():
             self.dialog.retranslate()
 

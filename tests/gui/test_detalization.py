@@ -95,8 +95,7 @@ def test_a_month_as_pdf_with_the_first_page_and_the_totals(
     tmp_path: Path,
 ) -> None:
     show(window, pump, NORMAL)
-    bar_text = screen_text(window.orders.bar)
-    assert "Детализация…  Ctrl+D" in bar_text
+    assert "Детализация…  Ctrl+D" in screen_text(window.card_panel.subscriber)
     screenshot("detalization-00-card-button")
     dialog = open_dialog(window, pump)
     text = screen_text(dialog)
@@ -320,7 +319,7 @@ def test_on_screen_as_text_with_options_fits_1024x700(
     show(window, pump, NORMAL)
     button = window.detalization.button
     assert button.winfo_ismapped()
-    assert button.winfo_rootx() + button.winfo_width() <= 1024
+    _inside(button)
     # On top, not under the bar's line frames: the point under its text is the button.
     assert root.winfo_containing(button.winfo_rootx() + 10, button.winfo_rooty() + 10) is button
     screenshot("detalization-20-card-1024x700", size="1024x700")

@@ -36,7 +36,6 @@ class OperationsBar(ttk.Frame):
                                 command=lambda a=action: on_action(a))
             self.buttons[action] = button
             self.tooltips[action] = Tooltip(button)
-        self.extra_buttons: list[ttk.Button] = []  # other features' (add_button)
         self.note = ttk.Label(self, style="Note.TLabel", justify="left")
         self.note.grid(row=1, column=0, columnspan=2, sticky="ew", pady=(4, 0))
         self.view: ActionsView | None = None
@@ -65,28 +64,13 @@ class OperationsBar(ttk.Frame):
     def enabled(self, action: OrderAction) -> bool:
         return not self.buttons[action].instate(["disabled"])
 
-    def add_button(self, command: Callable[[], None]) -> ttk.Button:
-        """A button after the operations' (another feature's, e.g. the detalization); its
-        owner sets its text and state, then calls refit()."""
-        # The line frame first: a button packed into a frame made after it is hidden under it.
-        self._lines.append(ttk.Frame(self._buttons_frame, style="Body.TFrame"))
-        button = ttk.Button(self._buttons_frame, style="Action.TButton", takefocus=False,
-                            command=command)
-        self.extra_buttons.append(button)
-        self.refit()
-        return button
-
-    def refit(self) -> None:
-        self._layout = None  # the texts' widths changed
-        self._reflow()
-
     def _reflow(self) -> None:
         """All the buttons in one line if they fit (the title gives way first, as on a
         1024 px screen); otherwise as many per line as fit, under the title."""
         laid_out = self.winfo_width() > 1
         room = self.winfo_width() - 32 if laid_out else 10_000  # <Configure> comes again
         self.note.configure(wraplength=max(200, room))
-        buttons = [*self.buttons.values(), *self.extra_buttons]
+        buttons = list(self.buttons.values())
         widths = [button.winfo_reqwidth() + GAP for button in buttons]
         title = self.title.winfo_reqwidth() + TITLE_GAP
         show_title = sum(widths) + title <= room or sum(widths) > room
