@@ -352,7 +352,7 @@ class MainWindow(SessionControls):
                                 on_catalog=lambda: self.orders.open_catalog())
         self.status.grid(row=4, column=0, sticky="ew")
         self.orders = OrderControls(self)  # the Operations bar, F5–F8, catalog, queue
-        self.detalization = DetalizationControls(self)  # its button on the bar, Ctrl+D
+        self.detalization = DetalizationControls(self)  # its button on the card, Ctrl+D
         # In front of the search row and the body until a clerk signs in, and when locked.
         self.gate = Gate(root, self.settings, self.runner, on_signed_in=self.start_session)
         self.gate.frame.grid(row=2, column=0, rowspan=2, sticky="nsew")

@@ -133,7 +133,7 @@ def test_close_without_waiting(window: MainWindow, pump: Pump, fake: FakeDetaliz
 
 
 def test_language_switch_opening_and_r7_on_the_fake(
-    window: MainWindow, root: tk.Tk, pump: Pump, fake: FakeDetalization,
+    window: MainWindow, root: tk.Tk, pump: Pump, screenshot, fake: FakeDetalization,
 ) -> None:
     dialog = open_at_check(window, pump)
     window.set_language("en")
@@ -146,6 +146,7 @@ def test_language_switch_opening_and_r7_on_the_fake(
         order(dialog, pump, Step.DONE)
         pump(lambda: dialog.done_step.has_page, what="the page")
         assert "The detalization is ready" in screen_text(dialog)
+        screenshot("detalization-31-done-en")
         opened: list[Path] = []
         dialog._opener = opened.append
         dialog.primary_button.focus_force()
