@@ -18,7 +18,8 @@
     ├── OperatorUnavailable         exit 5  the operator API cannot be reached; says if queued;
     │   │                                   `maybe_delivered`: a write may have reached it
     │   └── OperatorProtocolError           it answered, but not as the contract says
-    └── PrintFailed                 exit 6  printing failed; the document was kept at `path`
+    ├── PrintFailed                 exit 6  printing failed; the document was kept at `path`
+    └── Cancelled                   exit 1  the clerk stopped a long job; nothing was kept
 
 The clerk sees `str(error)` (already translated); the log gets `repr` and the cause chain.
 """
@@ -142,3 +143,8 @@ class PrintFailed(SalonError):
     def __init__(self, message: str, path: Path) -> None:
         super().__init__(message)
         self.path = path
+
+
+class Cancelled(SalonError):
+    """The clerk stopped a long job (a detalization) while it ran: a progress callback raises
+    it on the worker, and the job ends there, keeping nothing it had not finished."""

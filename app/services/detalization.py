@@ -6,7 +6,10 @@ checks the number, the home region (R7) and the period, fetches the usage the st
 builds the report (app/services/detalization_build.py), writes the file all or nothing,
 registers its id and hash (for `salon verify-document`) and journals the order with the clerk.
 Long: the GUI calls it on a worker; `progress(stage, done, total)` reports the fetch (days)
-and the writing (rows). The CLI and the GUI call the same method.
+and the writing (rows), and may raise Cancelled to stop it (nothing is written or registered
+then). The CLI and the GUI call the same method; the GUI asks the same rules beforehand, step
+by step (`today`, `check_period`, `check_region`, `check_folder`), so it never re-implements
+them.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -30,6 +33,7 @@ from app.phone import parse_msisdn
 from app.services.clerks import require_clerk
 from app.services.connection import Clock, utc_now
 from app.services.detalization_build import Header, build
+from app.services.gc_pause import gc_paused
 from app.services.journaling import Journal, journaled
 from app.services.usage_sync import OrderProgress, UsageReads, UsageSync, day_spans
 from models.audit_codes import AuditAction, AuditResult
@@ -90,12 +94,15 @@ class DetalizationService:
     # -- ordering -----------------------------------------------------------------------------
 
     def order(self, clerk: Session, phone: str, period: Period, options: Options, fmt: str,
-              path: Path | None = None, progress: OrderProgress | None = None) -> DocumentInfo:
-        """Make the detalization of `phone` for `period` as `fmt` at `path` (default: the
-        console's documents folder, purged after the retention period). Raises NotSignedIn,
-        BadPhoneNumber / SubscriberNotFound / InputError (exit 2: bad number, format, path,
-        a reversed or future period), RuleRefused R7 (exit 3), OperatorUnavailable (exit 5),
-        SalonError when the operator's numbers do not add up or the file cannot be written."""
+              path: Path | None = None, progress: OrderProgress | None = None, *,
+              folder: Path | None = None) -> DocumentInfo:
+        """Make the detalization of `phone` for `period` as `fmt` at `path`, or in `folder`
+        named by its document id (default: the console's documents folder, purged after the
+        retention period). Raises NotSignedIn, BadPhoneNumber / SubscriberNotFound /
+        InputError (exit 2: bad number, format, path, a reversed or future period),
+        RuleRefused R7 (exit 3), OperatorUnavailable (exit 5), SalonError when the operator's
+        numbers do not add up or the file cannot be written, Cancelled when `progress`
+        raised it."""
         require_clerk(clerk)
         detail = f"{period.first.isoformat()}..{period.last.isoformat()} {fmt}"
         with journaled(self._journal, clerk.login, AuditAction.DETALIZATION, detail=detail,
@@ -105,24 +112,19 @@ class DetalizationService:
                 raise InputError(_("Unknown format {format}: choose pdf, html, xlsx, csv or "
                                    "txt.").format(format=fmt))
             target = checked_target(fmt, path) if path is not None else None
-            if period.first > period.last:
-                raise InputError(_("The period is reversed: {first} is after {last}.").format(
-                    first=period.first.isoformat(), last=period.last.isoformat()))
+            into = self.check_folder(folder) if folder is not None else self._documents
+            _check_order(period)
             subscriber = self._api.subscriber(msisdn)
-            self._check_region(subscriber)
+            self.check_region(subscriber)
             zone = ZoneInfo(subscriber.region.timezone)
             now = self._clock().astimezone(UTC).replace(microsecond=0)
-            today = now.astimezone(zone).date()
-            if period.last > today:
-                raise InputError(_(
-                    "The period ends on {last}, which has not come yet in the number's home "
-                    "region (today is {today} there)."
-                ).format(last=period.last.isoformat(), today=today.isoformat()))
-            report = self._report(subscriber, period, options, zone, now, progress)
-            if target is None:
-                self._documents.mkdir(parents=True, exist_ok=True)
-                target = self._documents / f"{report.document_id}.{fmt}"
-            self._write(report, fmt, target, progress)
+            _check_not_future(period, now.astimezone(zone).date())
+            with gc_paused():  # no full collections over the month's rows (see gc_pause)
+                report = self._report(subscriber, period, options, zone, now, progress)
+                if target is None:
+                    into.mkdir(parents=True, exist_ok=True)
+                    target = into / f"{report.document_id}.{fmt}"
+                self._write(report, fmt, target, progress)
             self._register.add(RegisteredDocument(
                 report.document_id, fmt, report.sha256, report.created_at, period.first,
                 period.last, mask_msisdn(msisdn), self._salon.id, self._salon.counter))
@@ -130,7 +132,34 @@ class DetalizationService:
         return DocumentInfo(report.document_id, report.sha256, target, fmt, period, msisdn,
                             len(report.rows), report)
 
-    def _check_region(self, subscriber: Subscriber) -> None:
+    # -- the rules, asked one by one (the GUI's steps) ------------------------------------------
+
+    def today(self, timezone: str) -> date:
+        """Today's date in a zone (the number's home region): the latest day a period may end
+        on, and where the GUI's quick picks ("this month so far") count from."""
+        return self._clock().astimezone(ZoneInfo(timezone)).date()
+
+    def check_period(self, period: Period, timezone: str) -> None:
+        """InputError (the sentences `order` raises) for a reversed period or one that ends
+        after today in `timezone` (the number's home region)."""
+        _check_order(period)
+        _check_not_future(period, self.today(timezone))
+
+    def check_folder(self, folder: Path) -> Path:
+        """The folder a document may be saved into (existing, writable), resolved; else
+        InputError naming it."""
+        return checked_folder(folder.expanduser().resolve())
+
+    @property
+    def documents_folder(self) -> Path:
+        """Where documents go by default (their copies are purged after the retention)."""
+        return self._documents
+
+    @property
+    def retention_days(self) -> int:
+        return self._retention
+
+    def check_region(self, subscriber: Subscriber) -> None:
         """R7: a detalization is ordered in the number's home region."""
         if subscriber.region.code != self._salon.region:
             raise RuleRefused(_(
@@ -244,12 +273,30 @@ def checked_target(fmt: str, path: Path) -> Path:
                          .format(name=path.name, format=fmt))
     if path.is_dir():
         raise InputError(_("{path} is a folder: give a file name.").format(path=path))
-    folder = path.parent.resolve()
+    return checked_folder(path.parent.resolve()) / path.name
+
+
+def checked_folder(folder: Path) -> Path:
+    """An existing folder the console may write into, or InputError naming it."""
     if not folder.is_dir():
         raise InputError(_("The folder {folder} does not exist.").format(folder=folder))
     if not os.access(folder, os.W_OK):
         raise InputError(_("The folder {folder} cannot be written to.").format(folder=folder))
-    return folder / path.name
+    return folder
+
+
+def _check_order(period: Period) -> None:
+    if period.first > period.last:
+        raise InputError(_("The period is reversed: {first} is after {last}.").format(
+            first=f"{period.first:%d.%m.%Y}", last=f"{period.last:%d.%m.%Y}"))
+
+
+def _check_not_future(period: Period, today: date) -> None:
+    if period.last > today:
+        raise InputError(_(
+            "The period ends on {last}, which has not come yet in the number's home "
+            "region (today is {today} there)."
+        ).format(last=f"{period.last:%d.%m.%Y}", today=f"{today:%d.%m.%Y}"))
 
 
 def _journal_reason(error: BaseException) -> str:

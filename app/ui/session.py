@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from app.services.clerks import ClerkService
     from app.services.registry import Services
     from app.ui.access_codes import CodeControls
+    from app.ui.detalization import DetalizationControls
     from app.ui.orders import OrderControls
     from app.ui.runner import BackgroundRunner
     from models.domain import Session, SubscriberCard
@@ -45,6 +46,7 @@ class SessionControls:
     gate: Gate
     orders: OrderControls
     codes: CodeControls
+    detalization: DetalizationControls
     runner: BackgroundRunner
     services: Services | None
     card: SubscriberCard | None
@@ -153,6 +155,7 @@ class SessionControls:
         self.daily_log_dialog = None
         self.orders.forget()  # the operation dialog and the queue name subscribers too
         self.codes.forget()  # the code's check dialog; the phone shows no one's SMS
+        self.detalization.forget()
         self._request += 1  # an answer still on its way is dropped
         self._pending = None
         self._set_busy(False)

@@ -86,6 +86,7 @@ def apply_theme(root: tk.Tk) -> Palette:
     _labels(style, p)
     _buttons(style, p)
     _inputs(style, p)
+    _choices(style, p)
     return p
 
 
@@ -267,3 +268,19 @@ def _inputs(style: ttk.Style, p: Palette) -> None:
                     arrowcolor=p.muted, gripcount=0, arrowsize=12)
     style.map("Vertical.TScrollbar", background=[("active", p.faint)],
               lightcolor=[("active", p.faint)], darkcolor=[("active", p.faint)])
+
+
+def _choices(style: ttk.Style, p: Palette) -> None:
+    """Radio and check buttons on a white card (the detalization dialog's choices), and the
+    thicker bar of a long job's progress."""
+    for kind in ("TRadiobutton", "TCheckbutton"):
+        style.configure(f"Choice.{kind}", background=p.card, foreground=p.text,
+                        font="SalonValue", padding=(2, 3), focuscolor=p.accent_pale,
+                        indicatorbackground=p.card, indicatorforeground=p.accent)
+        style.map(f"Choice.{kind}", background=[("active", p.page)],
+                  indicatorbackground=[("pressed", p.select), ("selected", p.card)],
+                  foreground=[("disabled", p.faint)])
+    style.configure("Pick.Action.TButton", anchor="w")
+    style.configure("Job.Horizontal.TProgressbar", background=p.accent, troughcolor=p.page,
+                    bordercolor=p.border, lightcolor=p.accent, darkcolor=p.accent,
+                    thickness=14)

@@ -19,6 +19,7 @@ from app import i18n
 from app.config import Settings
 from app.i18n import _
 from app.ui.access_codes import CodeControls
+from app.ui.detalization import DetalizationControls
 from app.ui.gate import Gate
 from app.ui.orders import OrderControls
 from app.ui.presenters.card import CardViewModel, present_card
@@ -99,6 +100,7 @@ class MainWindow(SessionControls):
         self.services_error = None
         self.gate.attach(services)
         self.orders.attach(services)
+        self.detalization.attach(services)
         self.header.set_training(services.training)
         if services.demo_subscribers is not None:
             if self.training is None:
@@ -276,6 +278,7 @@ class MainWindow(SessionControls):
         self.status.retranslate()
         self.orders.retranslate()
         self.codes.retranslate()
+        self.detalization.retranslate()
         if self.training is not None:
             self.training.retranslate()
         self._poll_connection()
@@ -355,6 +358,7 @@ class MainWindow(SessionControls):
         self.status.grid(row=4, column=0, sticky="ew")
         self.orders = OrderControls(self)  # the Operations bar, F5–F8, catalog, queue
         self.codes = CodeControls(self)  # the access code on the card (F10–F12), the phone
+        self.detalization = DetalizationControls(self)  # its button on the card, Ctrl+D
         # In front of the search row and the body until a clerk signs in, and when locked.
         self.gate = Gate(root, self.settings, self.runner, on_signed_in=self.start_session)
         self.gate.frame.grid(row=2, column=0, rowspan=2, sticky="nsew")
@@ -369,6 +373,7 @@ class MainWindow(SessionControls):
         self.root.bind("<F4>", self._toggle_demo)
         self.orders.bind_keys(self.root)
         self.codes.bind_keys(self.root)
+        self.detalization.bind_keys(self.root)
         self._bind_session_keys()
 
     def _focus_phone(self, _event: tk.Event) -> str:
@@ -384,6 +389,7 @@ class MainWindow(SessionControls):
         if self._progress_after is not None:  # closed while a lookup was on its way
             self.root.after_cancel(self._progress_after)
             self._progress_after = None
+        self.detalization.close()
         self.orders.close()
         self.codes.close()
         self.runner.shutdown()

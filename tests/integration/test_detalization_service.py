@@ -253,3 +253,76 @@ def test_purge_after_the_retention_period(world, sandbox, tmp_path: Path) -> Non
     # the register keeps what verification needs, and nothing personal
     kept = DocumentRegister().get(info.document_id)
     assert kept is not None and kept.msisdn_masked == "+7 916 ***-**-67"
+
+
+def test_the_rules_one_by_one_as_the_dialog_asks_them(world, sandbox, tmp_path: Path) -> None:
+    """The GUI's steps ask these before anything is ordered; `order` raises the same."""
+    api, journal, service = world
+    detalization = service()
+    now = datetime(2026, 11, 23, 20, 30, tzinfo=UTC)  # already the 24th in Ufa (UTC+5)
+    clocked = DetalizationService(sandbox, UsageStore(), DocumentRegister(), MOSCOW,
+                                  retention_days=3, documents_dir=tmp_path / "docs",
+                                  clock=lambda: now)
+    assert clocked.today("Europe/Moscow") == date(2026, 11, 23)
+    assert clocked.today("Asia/Yekaterinburg") == date(2026, 11, 24)
+    clocked.check_period(Period(date(2026, 11, 1), date(2026, 11, 24)), "Asia/Yekaterinburg")
+    with pytest.raises(InputError, match=r"ends on 24\.11\.2026.*today is 23\.11\.2026"):
+        clocked.check_period(Period(date(2026, 11, 1), date(2026, 11, 24)), "Europe/Moscow")
+    with pytest.raises(InputError, match=r"reversed: 31\.10\.2026 is after 01\.10\.2026"):
+        clocked.check_period(Period(date(2026, 10, 31), date(2026, 10, 1)), "Europe/Moscow")
+    detalization.check_region(sandbox.subscriber("+79161234567"))
+    with pytest.raises(RuleRefused, match=r"«Республика Коми».*«Москва»") as refused:
+        detalization.check_region(sandbox.subscriber("+79121234567"))
+    assert refused.value.rule == "R7"
+    assert detalization.check_folder(tmp_path) == tmp_path.resolve()
+    with pytest.raises(InputError, match="does not exist"):
+        detalization.check_folder(tmp_path / "missing")
+    assert detalization.documents_folder == tmp_path / "docs"
+    assert detalization.retention_days == 3
+    assert api.usage_calls == [] and journal.entries == []  # asking is not ordering
+
+
+def test_into_a_folder_the_file_is_named_by_its_id(world, tmp_path: Path) -> None:
+    _api, _journal, service = world
+    out = tmp_path / "out"
+    out.mkdir()
+    info = service().order(CLERK, "+79161234567", Period(date(2026, 11, 1), date(2026, 11, 3)),
+                           Options(), "csv", folder=out)
+    assert info.path == out.resolve() / f"{info.document_id}.csv" and info.path.is_file()
+    assert not (tmp_path / "docs").exists()  # the console's own folder got nothing
+    with pytest.raises(InputError, match="does not exist"):
+        service().order(CLERK, "+79161234567", Period(date(2026, 11, 1), date(2026, 11, 3)),
+                        Options(), "csv", folder=tmp_path / "missing")
+
+
+@pytest.mark.parametrize("stage", ["fetch", "render"])
+def test_an_order_stopped_by_its_progress_leaves_nothing(world, tmp_path: Path,
+                                                         stage: str) -> None:
+    """The GUI's Stop: the progress callback raises Cancelled on the worker; no file, no
+    register entry, the journal says so; the days not fetched whole are fetched again."""
+    import gc
+
+    from app.errors import Cancelled
+
+    _api, journal, service = world
+    out = tmp_path / "out"
+    out.mkdir()
+    seen: list[tuple[str, int, int]] = []
+
+    def progress(at: str, done: int, total: int) -> None:
+        seen.append((at, done, total))
+        if at == stage and done > 0:
+            raise Cancelled("stopped by the clerk")
+
+    period = Period(date(2026, 10, 1), date(2026, 10, 31))
+    with pytest.raises(Cancelled):
+        service().order(CLERK, "+79161234567", period, Options(), "pdf", progress=progress,
+                        folder=out)
+    assert gc.isenabled()  # the collector's pause ended with the order
+    assert list(out.iterdir()) == []  # not even a temporary file
+    assert not (tmp_path / "docs").exists()
+    assert seen[-1][0] == stage
+    assert journal.entries[-1][2] == "failed" and journal.entries[-1][5] == "stopped by the clerk"
+    info = service().order(CLERK, "+79161234567", period, Options(), "pdf", folder=out)
+    assert [p.name for p in out.iterdir()] == [info.path.name]
+    assert DocumentRegister().get(info.document_id) is not None

@@ -1,0 +1,395 @@
+"""The detalization dialog (R6–R9), in the operator's order (seed 003): period → delivery →
+format → check the order → sending → done, with the first page's preview.
+
+Keyboard first: Enter goes on (Next, Order it, Close), Esc cancels (while the order runs: stops
+it; pressed again: closes without waiting), Backspace goes back (Alt+Left inside a text field),
+Alt+1…5 pick a period, Ctrl+O opens the document, Ctrl+C copies its path.
+
+The rules are the service's: each step asks it (`check_period`, `check_folder`, and R7 from
+the card through `check_region`) and shows its sentences. The order and the preview run on
+the BackgroundRunner; the progress callback (on the worker) only stores numbers in a
+lock-guarded box, and an `after` poll draws them, so the Tk thread never waits.
+
+    period ─Enter▶ delivery ─Enter▶ format ─Enter▶ check ─Enter▶ sending ──▶ done
+       ◀──Backspace──┘ ◀──Backspace──┘ ◀──Backspace─┘   ▲  error/stopped │
+                                                     └───────────────┘
+"""
+
+from __future__ import annotations
+
+import base64
+import shutil
+import subprocess
+import tempfile
+import threading
+import tkinter as tk
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from tkinter import filedialog, ttk
+from typing import TYPE_CHECKING
+
+from app.errors import Cancelled, InputError, RuleRefused, SalonError
+from app.i18n import _
+from app.ui.presenters.detalization import (
+    QUICK_PICKS,
+    Delivery,
+    QuickPick,
+    Step,
+    date_text,
+    progress_fraction,
+    progress_text,
+    quick_period,
+    read_period,
+    running_heading,
+)
+from app.ui.presenters.detalization_result import present_result
+from app.ui.presenters.errors import MessageView, present_error
+from app.ui.runner import BackgroundRunner
+from app.ui.views.detalization_face import DetalizationFace
+from models.detalization import Period
+from models.domain import Session, SubscriberCard
+
+if TYPE_CHECKING:
+    from app.services.detalization import DocumentInfo
+    from app.ui.detalization import DetalizationPort
+
+POLL_MS = 50  # the bar is redrawn this often while the order runs
+DPI_PER_INCH_HEIGHT = 11.69  # an A4 page is 11.69 inches high
+AskFolder = Callable[[Path], Path | None]
+Opener = Callable[[Path], None]
+
+
+def ask_folder(initial: Path) -> Path | None:
+    chosen = filedialog.askdirectory(title=_("Where to save the detalization"),
+                                     initialdir=str(initial), mustexist=True)
+    return Path(chosen) if chosen else None
+
+
+def open_with_system(path: Path) -> None:
+    """The desktop's own viewer or file manager (on a worker: it may take a moment)."""
+    for command in (["xdg-open"], ["gio", "open"]):
+        if shutil.which(command[0]):
+            subprocess.Popen([*command, str(path)], stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL, start_new_session=True)
+            return
+    raise SalonError(_("No program to open files is installed here; the path is {path}.")
+                     .format(path=path))
+
+
+class Progress:
+    """Handed to the worker instead of the dialog (no Tk object ever leaves the Tk thread):
+    the last (stage, done, total) under a lock, and the clerk's "stop"."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._value: tuple[str, int, int] = ("start", 0, 0)
+        self.stop = threading.Event()
+
+    def __call__(self, stage: str, done: int, total: int) -> None:  # on the worker
+        with self._lock:
+            self._value = (stage, done, total)
+        if self.stop.is_set():
+            raise Cancelled(_("The detalization was stopped: no document was saved."))
+
+    @property
+    def value(self) -> tuple[str, int, int]:
+        with self._lock:
+            return self._value
+
+
+def page_png(service: DetalizationPort, info: DocumentInfo, dpi: int) -> str:
+    """Page one as base64 PNG for a PhotoImage; the PNG file (personal data) is gone at once."""
+    with tempfile.TemporaryDirectory(prefix="salon-preview-") as folder:
+        path = service.preview_png(info, Path(folder) / "page.png", dpi=dpi)
+        return base64.b64encode(path.read_bytes()).decode("ascii")
+
+
+class DetalizationDialog(DetalizationFace):
+    def __init__(self, master: tk.Misc, *, card: SubscriberCard, service: DetalizationPort,
+                 clerk: Session, runner: BackgroundRunner, ask_folder: AskFolder = ask_folder,
+                 opener: Opener = open_with_system) -> None:
+        timezone = card.subscriber.region.timezone
+        super().__init__(master, card=card, today=service.today(timezone),
+                         documents=service.documents_folder, kept_days=service.retention_days)
+        self._service, self._clerk, self._runner = service, clerk, runner
+        self._ask_folder, self._opener = ask_folder, opener
+        self._timezone = timezone
+        self._request = 0
+        self._progress: Progress | None = None
+        self._poll_after: str | None = None
+        self.info: DocumentInfo | None = None
+        try:
+            service.check_region(card.subscriber)
+        except RuleRefused as refused:  # R7: said at once, and no order at step 4
+            self.refusal = str(refused)
+            self.notice = MessageView(self.refusal, "input")
+        self.delivery_step.set_folder(str(self.documents))
+        self._fill(quick_period(QuickPick.LAST_MONTH, self.today))
+        self._bind_keys()
+        self.protocol("WM_DELETE_WINDOW", self.close)
+        self.render()
+        self.after_idle(self.focus_step)
+
+    def _bind_keys(self) -> None:
+        for sequence in ("<Return>", "<KP_Enter>"):
+            self.bind(sequence, lambda _e: self._key(self.primary))
+        self.bind("<Escape>", lambda _e: self._key(self.escape))
+        self.bind("<BackSpace>", self._backspace)
+        self.bind("<Alt-Left>", lambda _e: self._key(self.back))
+        for index, pick in enumerate(QUICK_PICKS):
+            self.bind(f"<Alt-Key-{index + 1}>", lambda _e, p=pick: self._key(partial(
+                self.pick, p)))
+        for sequence in ("<Control-c>", "<Control-Cyrillic_es>"):
+            self.bind(sequence, lambda _e: self._key(self.copy_path))
+        for sequence in ("<Control-o>", "<Control-Cyrillic_shcha>"):
+            self.bind(sequence, lambda _e: self._key(self.open_document))
+
+    def _key(self, action: Callable[[], None]) -> str:
+        action()
+        return "break"
+
+    def _backspace(self, event: tk.Event) -> str | None:
+        if isinstance(event.widget, tk.Entry | ttk.Entry):
+            return None  # deleting a character, not going back
+        return self._key(self.back)
+
+    # -- the buttons -------------------------------------------------------------------------
+    def primary(self) -> None:
+        if not self.can_press_primary:
+            return
+        step = self.step
+        if step is Step.PERIOD:
+            self._period_next()
+        elif step is Step.DELIVERY:
+            self._delivery_next()
+        elif step is Step.FORMAT:
+            self._go(Step.CHECK)
+        elif step is Step.CHECK:
+            self._submit()
+        elif step is Step.DONE:
+            self.close()
+
+    def escape(self) -> None:
+        if self.step is Step.SENDING and not self.cancelling:
+            self._stop()
+            return
+        self.close()
+
+    def back(self) -> None:
+        before = {Step.DELIVERY: Step.PERIOD, Step.FORMAT: Step.DELIVERY,
+                  Step.CHECK: Step.FORMAT}.get(self.step)
+        if before is not None:
+            self.notice = self._standing_notice()
+            self._go(before)
+
+    def close(self) -> None:
+        if self._progress is not None:
+            self._progress.stop.set()  # the worker stops at its next progress report
+        if self.winfo_exists():
+            self.grab_release()
+            self.destroy()
+
+    def destroy(self) -> None:
+        if self._poll_after is not None:
+            self.after_cancel(self._poll_after)
+            self._poll_after = None
+        super().destroy()
+
+    # -- 1. period ---------------------------------------------------------------------------
+    def pick(self, pick: object) -> None:
+        if self.step is not Step.PERIOD:
+            return
+        assert isinstance(pick, QuickPick)
+        period = quick_period(pick, self.today)
+        if period is None:  # any period: the clerk types it
+            self.period_step.focus_first()
+            return
+        self._fill(period)
+        self.notice = self._standing_notice()
+        self.message.show(self.notice)
+        self.period_step.summary.configure(text=self.period_summary())
+        self.primary_button.focus_set()
+
+    def _fill(self, period: Period | None) -> None:
+        if period is not None:
+            self.period = period
+            self.period_step.set_dates(date_text(period.first), date_text(period.last))
+
+    def typed(self) -> None:
+        """The line under the dates follows what is typed (no sentence until Enter)."""
+        try:
+            self.period = read_period(*self.period_step.texts)
+        except InputError:
+            self.period = None
+        self.period_step.summary.configure(text=self.period_summary())
+
+    def _period_next(self) -> None:
+        self.typed()
+        try:
+            period = read_period(*self.period_step.texts)
+            self._service.check_period(period, self._timezone)
+        except InputError as error:
+            self.notice = present_error(error)
+            self.message.show(self.notice)
+            self.period_step.focus_first()
+            return
+        self.period = period
+        self.notice = self._standing_notice()
+        self._go(Step.DELIVERY)
+
+    # -- 2. delivery -------------------------------------------------------------------------
+    def delivery_changed(self) -> None:
+        self.render()
+
+    def browse(self) -> None:
+        chosen = self._ask_folder(self.folder)
+        if chosen is not None:
+            self.delivery_step.set_folder(str(chosen))
+            self.render()
+
+    def _delivery_next(self) -> None:
+        if self.chosen_folder is not None:
+            try:
+                folder = self._service.check_folder(self.folder)
+            except InputError as error:
+                self.notice = present_error(error)
+                self.message.show(self.notice)
+                self.delivery_step.folder.focus_set()
+                return
+            self.delivery_step.set_folder(str(folder))
+        self.notice = self._standing_notice()
+        self._go(Step.FORMAT)
+
+    @property
+    def chosen_folder(self) -> Path | None:
+        """A folder the clerk chose; None for the console's own (the service makes it)."""
+        if self.delivery is not Delivery.FILE:
+            return None
+        folder = self.folder
+        if folder.expanduser().resolve() == self.documents.expanduser().resolve():
+            return None
+        return folder
+
+    # -- 4. the order --------------------------------------------------------------------------
+    def _submit(self) -> None:
+        if self.refusal or self.period is None:
+            return
+        service, clerk, msisdn = self._service, self._clerk, self.card.subscriber.msisdn
+        period, options, fmt = self.period, self.options, self.fmt
+        folder = self.chosen_folder
+        progress = Progress()
+        self._progress, self.cancelling, self.notice = progress, False, None
+        self._request += 1
+        request = self._request
+        self._runner.submit(
+            lambda: service.order(clerk, msisdn, period, options, fmt, None, progress,
+                                  folder=folder),
+            partial(self._answer, request, self._ordered),
+            partial(self._answer, request, self._failed))
+        self._go(Step.SENDING)
+        self._draw_progress()
+
+    def _stop(self) -> None:
+        if self._progress is not None:
+            self._progress.stop.set()
+        self.cancelling = True
+        self.render()
+        self._draw_progress()
+
+    def _draw_progress(self) -> None:
+        self._poll_after = None
+        if self.step is not Step.SENDING or self._progress is None:
+            return
+        stage, done, total = self._progress.value
+        text = _("Stopping…") if self.cancelling else progress_text(stage, done, total)
+        assert self.period is not None
+        self.sending_step.show(running_heading(self.period), text,
+                               progress_fraction(done, total),
+                               _("A month of heavy use takes a while. Esc stops the order; "
+                                 "nothing is saved then."))
+        self._poll_after = self.after(POLL_MS, self._draw_progress)
+
+    def _answer(self, request: int, callback: Callable[[object], None], value: object) -> None:
+        if request != self._request or not self.winfo_exists():
+            return  # the dialog was closed or another order started meanwhile
+        callback(value)
+
+    def _ordered(self, info: object) -> None:
+        from app.services.detalization import DocumentInfo  # loaded by now: the order ran
+
+        assert isinstance(info, DocumentInfo)
+        stopped_late = self.cancelling
+        self.info, self._progress, self.cancelling = info, None, False
+        in_console = info.path.parent.resolve() == self.documents.expanduser().resolve()
+        self.result = present_result(info, self.delivery, self.kept_days, in_console)
+        self.notice = MessageView(_("The order finished before it could be stopped: the "
+                                    "document is saved."), "info") if stopped_late else None
+        self._go(Step.DONE)
+        self._load_page(info)
+
+    def _failed(self, error: object) -> None:
+        assert isinstance(error, BaseException)
+        self._progress, self.cancelling = None, False
+        if isinstance(error, Cancelled):
+            self.notice = MessageView(str(error), "info")
+        else:
+            self.notice = present_error(error)
+        self._go(Step.CHECK)
+
+    # -- 6. done -------------------------------------------------------------------------------
+    def _load_page(self, info: DocumentInfo) -> None:
+        self.update_idletasks()  # the content's size decides the page's
+        content = self.content
+        _wide, high = self.done_step.page_room(content.winfo_width(), content.winfo_height())
+        self.done_step.show_waiting(progress_text("preview", 0, 0))
+        dpi = max(20, min(100, int(high / DPI_PER_INCH_HEIGHT)))
+        service = self._service
+        self._request += 1
+        request = self._request
+        self._runner.submit(lambda: page_png(service, info, dpi),
+                            partial(self._answer, request, self._page_ready),
+                            partial(self._answer, request, self._page_failed))
+
+    def _page_ready(self, data: object) -> None:
+        image = tk.PhotoImage(master=self, data=str(data), format="png")
+        assert self.info is not None
+        caption = (_("Page 1 of the document") if self.info.format == "pdf"
+                   else _("Page 1 as the PDF would show it"))
+        self.done_step.show_page(image, caption)
+
+    def _page_failed(self, error: object) -> None:
+        assert isinstance(error, BaseException)
+        self.done_step.show_waiting(present_error(error).text)
+
+    def open_document(self) -> None:
+        if self.step is Step.DONE and self.info is not None:
+            self._open(self.info.path)
+
+    def open_folder(self) -> None:
+        if self.step is Step.DONE and self.info is not None:
+            self._open(self.info.path.parent)
+
+    def _open(self, path: Path) -> None:
+        opener = self._opener
+        self._runner.submit(lambda: opener(path), lambda _done: None, self._open_failed)
+
+    def _open_failed(self, error: BaseException) -> None:
+        if self.winfo_exists():
+            self.notice = present_error(error)
+            self.message.show(self.notice)
+
+    def copy_path(self) -> None:
+        if self.step is Step.DONE and self.info is not None:
+            self.clipboard_clear()
+            self.clipboard_append(str(self.info.path))
+
+    # -- moving between steps --------------------------------------------------------------------
+    def _go(self, step: Step) -> None:
+        self.step = step
+        self.render()
+        self.focus_step()
+
+    def _standing_notice(self) -> MessageView | None:
+        """What stays said on every step: the R7 refusal (known from the card)."""
+        return MessageView(self.refusal, "input") if self.refusal else None

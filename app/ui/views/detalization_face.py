@@ -1,0 +1,298 @@
+"""The detalization dialog's face: its widgets and how its state is drawn (app/ui/views/
+detalization_dialog.py is the flow that changes the state). Widgets and presenters only.
+
+Drawn from the state alone (`step`, the choices, what the service answered), so a language
+switch is one `retranslate()`. Looks and keys follow the operation dialog (order_face.py).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import tkinter as tk
+from datetime import date
+from pathlib import Path
+from tkinter import ttk
+
+from app.i18n import _
+from app.phone import format_msisdn
+from app.ui.presenters.detalization import (
+    QUICK_PICKS,
+    STEPS,
+    CheckView,
+    Delivery,
+    Step,
+    delivery_note,
+    period_hint,
+    period_text,
+    present_check,
+    quick_label,
+    step_titles,
+)
+from app.ui.presenters.detalization_result import ResultView
+from app.ui.presenters.errors import MessageView
+from app.ui.views.detalization_inputs import DeliveryStep, FormatStep, PeriodStep
+from app.ui.views.detalization_outcome import CheckStep, DoneStep, SendingStep
+from app.ui.views.message import MessageArea
+from models.detalization import Options, Period
+from models.domain import SubscriberCard
+
+
+class DetalizationFace(tk.Toplevel):
+    def __init__(self, master: tk.Misc, *, card: SubscriberCard, today: date,
+                 documents: Path, kept_days: int) -> None:
+        super().__init__(master)
+        self.withdraw()  # placed first, then shown (no flash at 0,0)
+        self.card, self.today, self.documents, self.kept_days = card, today, documents, kept_days
+        self.step = Step.PERIOD
+        self.period: Period | None = None
+        self.refusal = ""  # R7, known from the card before anything is typed
+        self.notice: MessageView | None = None
+        self.result: ResultView | None = None
+        self.cancelling = False
+        self.configure(background="#eef0f3")
+        self.transient(master)
+        self._build()
+        self._place(master)
+        self.deiconify()
+        self.bind("<Map>", self._grab, add="+")
+
+    # The flow's buttons (DetalizationDialog).
+    def primary(self) -> None:
+        raise NotImplementedError
+
+    def escape(self) -> None:
+        raise NotImplementedError
+
+    def back(self) -> None:
+        raise NotImplementedError
+
+    def pick(self, _pick: object) -> None:
+        raise NotImplementedError
+
+    def typed(self) -> None:
+        raise NotImplementedError
+
+    def delivery_changed(self) -> None:
+        raise NotImplementedError
+
+    def browse(self) -> None:
+        raise NotImplementedError
+
+    def open_document(self) -> None:
+        raise NotImplementedError
+
+    def open_folder(self) -> None:
+        raise NotImplementedError
+
+    def copy_path(self) -> None:
+        raise NotImplementedError
+
+    # -- layout ------------------------------------------------------------------------------
+    def _build(self) -> None:
+        body = ttk.Frame(self, style="Card.TFrame", padding=(18, 14))
+        body.pack(fill="both", expand=True, padx=10, pady=10)
+        body.columnconfigure(0, weight=1)
+        body.rowconfigure(4, weight=1)
+        self.title_label = ttk.Label(body, style="Name.TLabel")
+        self.title_label.grid(row=0, column=0, sticky="w")
+        self.subtitle = ttk.Label(body, style="Field.TLabel")
+        self.subtitle.grid(row=1, column=0, sticky="w", pady=(2, 0))
+        steps = ttk.Frame(body, style="Body.TFrame")
+        steps.grid(row=2, column=0, sticky="w", pady=(10, 8))
+        self.step_labels = [ttk.Label(steps, style="Step.TLabel") for _ in STEPS]
+        for index, label in enumerate(self.step_labels):
+            label.grid(row=0, column=index * 2)
+            if index < len(STEPS) - 1:
+                ttk.Label(steps, text="›", style="Step.TLabel").grid(row=0, column=index * 2 + 1,
+                                                                     padx=7)
+        self.message = MessageArea(body)
+        self.message.grid(row=3, column=0, sticky="ew", pady=(0, 8))
+        self.message.show(None)
+        content = ttk.Frame(body, style="Body.TFrame")
+        content.grid(row=4, column=0, sticky="nsew")
+        content.columnconfigure(0, weight=1)
+        content.rowconfigure(0, weight=1)
+        self.content = content
+        self.period_step = PeriodStep(content, on_pick=self.pick, on_typed=self.typed)
+        self.delivery_step = DeliveryStep(content, on_change=self.delivery_changed,
+                                          on_browse=self.browse)
+        self.format_step = FormatStep(content)
+        self.check_step = CheckStep(content)
+        self.sending_step = SendingStep(content)
+        self.done_step = DoneStep(content)
+        for face in self.faces:
+            face.grid(row=0, column=0, sticky="nsew")
+        content.bind("<Configure>", self._wrap_faces)
+        buttons = ttk.Frame(body, style="Body.TFrame")
+        buttons.grid(row=5, column=0, sticky="ew", pady=(12, 0))
+        buttons.columnconfigure(1, weight=1)
+        self.back_button = ttk.Button(buttons, style="Action.TButton", command=self.back)
+        self.back_button.grid(row=0, column=0, sticky="w")
+        self.done_actions = ttk.Frame(buttons, style="Body.TFrame")  # the result's, left
+        self.done_actions.grid(row=0, column=1, sticky="w")
+        self.open_document_button = ttk.Button(self.done_actions, style="Action.TButton",
+                                               command=self.open_document)
+        self.open_folder_button = ttk.Button(self.done_actions, style="Action.TButton",
+                                             command=self.open_folder)
+        self.copy_button = ttk.Button(self.done_actions, style="Action.TButton",
+                                      command=self.copy_path)
+        for index, button in enumerate((self.open_document_button, self.open_folder_button,
+                                        self.copy_button)):
+            button.grid(row=0, column=index, padx=(0, 6))
+        self.secondary_button = ttk.Button(buttons, style="Action.TButton",
+                                           command=self.escape)
+        self.secondary_button.grid(row=0, column=2, sticky="e", padx=(0, 8))
+        self.primary_button = ttk.Button(buttons, style="Primary.TButton",
+                                         command=self.primary)
+        self.primary_button.grid(row=0, column=3, sticky="e")
+
+    @property
+    def faces(self) -> tuple[ttk.Frame, ...]:
+        return (self.period_step, self.delivery_step, self.format_step, self.check_step,
+                self.sending_step, self.done_step)
+
+    def _wrap_faces(self, event: tk.Event) -> None:
+        for face in self.faces:
+            face.wrap(event.width)  # type: ignore[attr-defined]
+
+    def _place(self, master: tk.Misc) -> None:
+        top = master.winfo_toplevel()
+        top.update_idletasks()
+        width = min(980, max(760, top.winfo_width() - 60))
+        height = min(720, max(560, top.winfo_height() - 50))
+        x = top.winfo_rootx() + max(0, (top.winfo_width() - width) // 2)
+        y = top.winfo_rooty() + max(0, (top.winfo_height() - height) // 3)
+        self.geometry(f"{width}x{height}+{x}+{y}")
+        self.minsize(760, 540)
+
+    def _grab(self, _event: tk.Event) -> None:
+        # Modal to the main window; not viewable yet: the next <Map> tries again.
+        with contextlib.suppress(tk.TclError):
+            self.grab_set()
+
+    def focus_step(self) -> None:
+        """The cursor where the clerk types next on this step."""
+        if not self.winfo_exists():
+            return
+        self.lift()
+        if self.step is Step.PERIOD:
+            self.period_step.focus_first()
+        elif self.step is Step.DELIVERY:
+            self.delivery_step.focus_choice()
+        elif self.step is Step.FORMAT:
+            self.format_step.focus_choice()
+        elif self.step is Step.SENDING:
+            self.secondary_button.focus_set()
+        elif self.can_press_primary:
+            self.primary_button.focus_set()
+        else:
+            self.secondary_button.focus_set()
+
+    @property
+    def can_press_primary(self) -> bool:
+        """Shown (gridded: it may not be mapped yet right after a step changed) and enabled."""
+        button = self.primary_button
+        return bool(button.grid_info()) and button.instate(["!disabled"])
+
+    # -- what the steps hold -----------------------------------------------------------------
+    @property
+    def delivery(self) -> Delivery:
+        return self.delivery_step.delivery
+
+    @property
+    def folder(self) -> Path:
+        text = self.delivery_step.folder.get().strip()
+        return Path(text).expanduser() if text else self.documents
+
+    @property
+    def fmt(self) -> str:
+        return self.format_step.fmt
+
+    @property
+    def options(self) -> Options:
+        return self.format_step.options
+
+    def check_view(self) -> CheckView:
+        assert self.period is not None
+        return present_check(self.card.subscriber, self.period, self.delivery, self.folder,
+                             self.fmt, self.options, self.refusal)
+
+    # -- drawing -------------------------------------------------------------------------------
+    def retranslate(self) -> None:
+        self.render()
+
+    def render(self) -> None:
+        subscriber = self.card.subscriber
+        title = _("Detalization")
+        self.title(f"{title} — {subscriber.name}")
+        self.title_label.configure(text=title)
+        self.subtitle.configure(text=_("{name} · {phone} · tariff «{tariff}»").format(
+            name=subscriber.name, phone=format_msisdn(subscriber.msisdn),
+            tariff=subscriber.tariff.name))
+        now = STEPS.index(self.step)
+        for index, (label, text) in enumerate(zip(self.step_labels, step_titles(), strict=True)):
+            label.configure(text=text, style="StepNow.TLabel" if index == now else "Step.TLabel")
+        repeated = self.step is Step.CHECK and self.notice is not None \
+            and self.notice.text == self.refusal  # the check says it in red itself
+        self.message.show(None if repeated else self.notice)
+        for index, face in enumerate(self.faces):  # the current one is never unmapped
+            if index == now:
+                face.grid()
+            else:
+                face.grid_remove()
+        self._render_face()
+        self._render_buttons()
+        self.configure(cursor="watch" if self.step is Step.SENDING else "")
+
+    def _render_face(self) -> None:
+        step = self.step
+        if step is Step.PERIOD:
+            self.period_step.show(_("The period of the detalization"),
+                                  {p: f"{quick_label(p)}  Alt+{i + 1}"
+                                   for i, p in enumerate(QUICK_PICKS)},
+                                  self.period_summary(), period_hint(self.today))
+        elif step is Step.DELIVERY:
+            self.delivery_step.show(_("How the subscriber gets it"),
+                                    delivery_note(self.delivery, self.folder, self.documents,
+                                                  self.kept_days))
+        elif step is Step.FORMAT:
+            self.format_step.show()
+        elif step is Step.CHECK:
+            self.check_step.show(self.check_view())
+        elif step is Step.DONE and self.result is not None:
+            self.done_step.show(self.result)
+
+    def period_summary(self) -> str:
+        """What the typed dates make: "01.10.2026 — 31.10.2026 (31 день)", or nothing yet."""
+        return period_text(self.period) if self.period is not None else ""
+
+    def _render_buttons(self) -> None:
+        step = self.step
+        primary = {
+            Step.CHECK: _("Order it (Enter)"),
+            Step.DONE: _("Close (Enter)"),
+        }.get(step, _("Next (Enter)"))
+        self.primary_button.configure(text=primary)
+        blocked = step is Step.CHECK and bool(self.refusal)
+        self.primary_button.state(["disabled"] if blocked else ["!disabled"])
+        _shown(self.primary_button, step is not Step.SENDING)
+        if step is Step.SENDING:
+            secondary = (_("Close without waiting (Esc)") if self.cancelling
+                         else _("Stop the order (Esc)"))
+        else:
+            secondary = _("Cancel (Esc)")
+        self.secondary_button.configure(text=secondary)
+        _shown(self.secondary_button, step is not Step.DONE)
+        self.back_button.configure(text=_("← Back (Backspace)"))
+        _shown(self.back_button, step in (Step.DELIVERY, Step.FORMAT, Step.CHECK))
+        self.open_document_button.configure(text=_("Open the document (Ctrl+O)"))
+        self.open_folder_button.configure(text=_("Open the folder"))
+        self.copy_button.configure(text=_("Copy the path (Ctrl+C)"))
+        _shown(self.done_actions, step is Step.DONE)
+
+
+def _shown(widget: tk.Widget, shown: bool) -> None:
+    if shown:
+        widget.grid()
+    else:
+        widget.grid_remove()

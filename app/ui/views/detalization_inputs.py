@@ -1,0 +1,220 @@
+"""The detalization dialog's first three faces: the period (dates and quick picks), the delivery
+(save a file into a folder, or show on screen) and the format with its options. Widgets only;
+app/ui/views/detalization_dialog.py reads them and decides what is next."""
+
+from __future__ import annotations
+
+import tkinter as tk
+from collections.abc import Callable
+from tkinter import ttk
+
+from app.i18n import _
+from app.ui.presenters.detalization import (
+    DELIVERIES,
+    FORMATS,
+    QUICK_PICKS,
+    Delivery,
+    QuickPick,
+    delivery_label,
+    format_label,
+    option_labels,
+)
+from models.detalization import Options
+
+ENTRY_FONT = "SalonValue"
+
+
+class PeriodStep(ttk.Frame):
+    """From / to (DD.MM.YYYY) and the quick picks; the line under them says what the typed
+    dates make, or what is wrong with them."""
+
+    def __init__(self, master: tk.Misc, on_pick: Callable[[QuickPick], None],
+                 on_typed: Callable[[], None]) -> None:
+        super().__init__(master, style="Body.TFrame")
+        self.columnconfigure(1, weight=1)
+        self.prompt = ttk.Label(self, style="Field.TLabel")
+        self.prompt.grid(row=0, column=0, sticky="w", pady=(0, 8))
+        dates = ttk.Frame(self, style="Body.TFrame")
+        dates.grid(row=1, column=0, sticky="nw")
+        self.from_label = ttk.Label(dates, style="Value.TLabel")
+        self.from_label.grid(row=0, column=0, sticky="e", padx=(0, 10), pady=(0, 8))
+        self.first = ttk.Entry(dates, width=12, style="Phone.TEntry", font=ENTRY_FONT)
+        self.first.grid(row=0, column=1, sticky="w", pady=(0, 8))
+        self.to_label = ttk.Label(dates, style="Value.TLabel")
+        self.to_label.grid(row=1, column=0, sticky="e", padx=(0, 10))
+        self.last = ttk.Entry(dates, width=12, style="Phone.TEntry", font=ENTRY_FONT)
+        self.last.grid(row=1, column=1, sticky="w")
+        for entry in (self.first, self.last):
+            entry.bind("<KeyRelease>", lambda _e: on_typed(), add="+")
+            entry.bind("<FocusIn>", lambda e: e.widget.select_range(0, "end"), add="+")
+        self.summary = ttk.Label(dates, style="Value.TLabel")
+        self.summary.grid(row=2, column=0, columnspan=2, sticky="w", pady=(14, 0))
+        # The quick picks: a column beside the dates, the same width each.
+        picks = ttk.Frame(self, style="Body.TFrame")
+        picks.grid(row=1, column=1, sticky="nw", padx=(56, 0))
+        picks.columnconfigure(0, weight=1)
+        self.picks_label = ttk.Label(picks, style="Field.TLabel")
+        self.picks_label.grid(row=0, column=0, sticky="w", pady=(0, 6))
+        self.picks: dict[QuickPick, ttk.Button] = {}
+        for index, pick in enumerate(QUICK_PICKS):
+            button = ttk.Button(picks, style="Pick.Action.TButton",
+                                command=lambda p=pick: on_pick(p))
+            button.grid(row=1 + index, column=0, sticky="ew", pady=(0, 4))
+            self.picks[pick] = button
+        self.hint = ttk.Label(self, style="Note.TLabel", justify="left")
+        self.hint.grid(row=2, column=0, columnspan=2, sticky="ew", pady=(14, 0))
+
+    def show(self, prompt: str, labels: dict[QuickPick, str], summary: str, hint: str) -> None:
+        self.prompt.configure(text=prompt)
+        self.from_label.configure(text=_("The period's first day"))
+        self.to_label.configure(text=_("The period's last day"))
+        self.picks_label.configure(text=_("Quick choice"))
+        for pick, button in self.picks.items():
+            button.configure(text=labels[pick])
+        self.summary.configure(text=summary)
+        self.hint.configure(text=hint)
+
+    def set_dates(self, first: str, last: str) -> None:
+        for entry, text in ((self.first, first), (self.last, last)):
+            entry.delete(0, "end")
+            entry.insert(0, text)
+
+    @property
+    def texts(self) -> tuple[str, str]:
+        return self.first.get(), self.last.get()
+
+    def focus_first(self) -> None:
+        self.first.focus_set()
+        self.first.select_range(0, "end")
+
+    def wrap(self, width: int) -> None:
+        self.hint.configure(wraplength=max(200, width - 24))
+
+
+class DeliveryStep(ttk.Frame):
+    """Save the file (into the console's documents folder, or one the clerk chooses) or show
+    it on screen. Printing, e-mail and the personal archive are not offered until they work."""
+
+    def __init__(self, master: tk.Misc, on_change: Callable[[], None],
+                 on_browse: Callable[[], None]) -> None:
+        super().__init__(master, style="Body.TFrame")
+        self.columnconfigure(0, weight=1)
+        self.prompt = ttk.Label(self, style="Field.TLabel")
+        self.prompt.grid(row=0, column=0, sticky="w", pady=(0, 8))
+        self.choice = tk.StringVar(self, value=Delivery.FILE.value)
+        self.radios: dict[Delivery, ttk.Radiobutton] = {}
+        folder_row = ttk.Frame(self, style="Body.TFrame")
+        folder_row.columnconfigure(0, weight=1)
+        for index, delivery in enumerate(DELIVERIES):
+            radio = ttk.Radiobutton(self, style="Choice.TRadiobutton", variable=self.choice,
+                                    value=delivery.value, command=on_change)
+            radio.grid(row=1 + index * 2, column=0, sticky="w")
+            radio.bind("<Up>", lambda _e: self._move(-1))
+            radio.bind("<Down>", lambda _e: self._move(1))
+            self.radios[delivery] = radio
+        folder_row.grid(row=2, column=0, sticky="ew", padx=(28, 0), pady=(2, 10))
+        self.folder_label = ttk.Label(folder_row, style="Field.TLabel")
+        self.folder_label.grid(row=0, column=0, columnspan=2, sticky="w")
+        self.folder = ttk.Entry(folder_row, style="Phone.TEntry", font=ENTRY_FONT)
+        self.folder.grid(row=1, column=0, sticky="ew", pady=(2, 0))
+        self.browse = ttk.Button(folder_row, style="Action.TButton", command=on_browse)
+        self.browse.grid(row=1, column=1, sticky="w", padx=(8, 0), pady=(2, 0))
+        self.note = ttk.Label(self, style="Note.TLabel", justify="left")
+        self.note.grid(row=5, column=0, sticky="ew", pady=(12, 0))
+
+    def show(self, prompt: str, note: str) -> None:
+        self.prompt.configure(text=prompt)
+        for delivery, radio in self.radios.items():
+            radio.configure(text=delivery_label(delivery))
+        self.folder_label.configure(text=_("Save into the folder"))
+        self.browse.configure(text=_("Choose a folder…"))
+        self.note.configure(text=note)
+        state = ["!disabled"] if self.delivery is Delivery.FILE else ["disabled"]
+        self.folder.state(state)
+        self.browse.state(state)
+
+    @property
+    def delivery(self) -> Delivery:
+        return Delivery(self.choice.get())
+
+    def set_folder(self, text: str) -> None:
+        self.folder.delete(0, "end")
+        self.folder.insert(0, text)
+
+    def focus_choice(self) -> None:
+        self.radios[self.delivery].focus_set()
+
+    def _move(self, step: int) -> str:
+        order = list(DELIVERIES)
+        chosen = order[(order.index(self.delivery) + step) % len(order)]
+        self.radios[chosen].focus_set()
+        self.radios[chosen].invoke()
+        return "break"
+
+    def wrap(self, width: int) -> None:
+        self.note.configure(wraplength=max(200, width - 24))
+
+
+class FormatStep(ttk.Frame):
+    """PDF / HTML / XLSX / CSV / text, and what the report leaves out or hides."""
+
+    def __init__(self, master: tk.Misc) -> None:
+        super().__init__(master, style="Body.TFrame")
+        self.columnconfigure(1, weight=1)
+        self.prompt = ttk.Label(self, style="Field.TLabel")
+        self.prompt.grid(row=0, column=0, sticky="w", pady=(0, 8))
+        self.choice = tk.StringVar(self, value="pdf")
+        self.radios: dict[str, ttk.Radiobutton] = {}
+        for index, fmt in enumerate(FORMATS):
+            radio = ttk.Radiobutton(self, style="Choice.TRadiobutton", variable=self.choice,
+                                    value=fmt)
+            radio.grid(row=1 + index, column=0, sticky="w", padx=(0, 24))
+            radio.bind("<Up>", lambda _e: self._move(-1))
+            radio.bind("<Down>", lambda _e: self._move(1))
+            self.radios[fmt] = radio
+        self.options_prompt = ttk.Label(self, style="Field.TLabel")
+        self.options_prompt.grid(row=0, column=1, sticky="w", pady=(0, 8))
+        self.mask = tk.BooleanVar(self, value=False)
+        self.summary_only = tk.BooleanVar(self, value=False)
+        self.hide_covered = tk.BooleanVar(self, value=False)
+        self.checks: list[ttk.Checkbutton] = []
+        for index, variable in enumerate((self.mask, self.summary_only, self.hide_covered)):
+            check = ttk.Checkbutton(self, style="Choice.TCheckbutton", variable=variable)
+            check.grid(row=1 + index, column=1, sticky="w")
+            self.checks.append(check)
+        self.note = ttk.Label(self, style="Note.TLabel", justify="left")
+        self.note.grid(row=len(FORMATS) + 1, column=0, columnspan=2, sticky="ew", pady=(12, 0))
+
+    def show(self) -> None:
+        self.prompt.configure(text=_("Document format"))
+        self.options_prompt.configure(text=_("What the document shows"))
+        for fmt, radio in self.radios.items():
+            radio.configure(text=format_label(fmt))
+        labels = option_labels()
+        for check, text in zip(self.checks, (labels.mask_numbers, labels.summary_only,
+                                             labels.hide_covered), strict=True):
+            check.configure(text=text)
+        self.note.configure(text=_("↑/↓ choose the format, Tab goes to the options, Space "
+                                   "ticks one, Enter goes on."))
+
+    @property
+    def fmt(self) -> str:
+        return self.choice.get()
+
+    @property
+    def options(self) -> Options:
+        return Options(mask_numbers=self.mask.get(), itemized=not self.summary_only.get(),
+                       show_covered=not self.hide_covered.get())
+
+    def focus_choice(self) -> None:
+        self.radios[self.fmt].focus_set()
+
+    def _move(self, step: int) -> str:
+        order = list(FORMATS)
+        chosen = order[(order.index(self.fmt) + step) % len(order)]
+        self.radios[chosen].focus_set()
+        self.radios[chosen].invoke()
+        return "break"
+
+    def wrap(self, width: int) -> None:
+        self.note.configure(wraplength=max(200, width - 24))

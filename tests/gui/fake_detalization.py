@@ -1,0 +1,87 @@
+"""A fake detalization service for the GUI tests of what the real sandbox will not do on cue:
+the operator unreachable, numbers that do not add up, a disk that refuses, an order that runs
+until it is stopped. The rules themselves are the real service's (its module functions)."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+
+from PIL import Image
+
+from app.errors import RuleRefused, SalonError
+from app.services.detalization import DocumentInfo, checked_folder
+from app.services.usage_sync import OrderProgress
+from models.detalization import Options, Period
+from models.domain import Session, Subscriber
+from tests.unit.test_detalization_model import report_of
+
+TODAY = date(2026, 11, 23)
+
+
+@dataclass
+class FakeDetalization:
+    documents: Path
+    errors: list[BaseException] = field(default_factory=list)  # raised by the next orders
+    hold: bool = False  # the next order reports progress until it is stopped
+    running: threading.Event = field(default_factory=threading.Event)
+    ordered: list[tuple[str, Period, Options, str, Path | None]] = field(default_factory=list)
+    threads: set[str] = field(default_factory=set)
+    retention_days: int = 3
+
+    @property
+    def documents_folder(self) -> Path:
+        return self.documents
+
+    def today(self, timezone: str) -> date:
+        return TODAY
+
+    def check_period(self, period: Period, timezone: str) -> None:
+        from app.services.detalization import _check_not_future, _check_order
+
+        _check_order(period)
+        _check_not_future(period, TODAY)
+
+    def check_folder(self, folder: Path) -> Path:
+        return checked_folder(folder.expanduser().resolve())
+
+    def check_region(self, subscriber: Subscriber) -> None:
+        if subscriber.region.code != "RU-MOW":
+            raise RuleRefused(f"R7: {subscriber.region.name}", rule="R7")
+
+    def order(self, clerk: Session, phone: str, period: Period, options: Options, fmt: str,
+              path: Path | None = None, progress: OrderProgress | None = None, *,
+              folder: Path | None = None) -> DocumentInfo:
+        self.threads.add(threading.current_thread().name)
+        self.ordered.append((phone, period, options, fmt, folder))
+        assert progress is not None
+        self.running.set()
+        try:
+            progress("fetch", 0, period.days)
+            if self.hold:
+                done = 0
+                while True:  # until the progress callback raises (the clerk's Stop)
+                    done = (done + 1) % period.days
+                    progress("fetch", done, period.days)
+                    threading.Event().wait(0.01)
+            if self.errors:
+                raise self.errors.pop(0)
+            progress("render", 3, 3)
+        finally:
+            self.running.clear()
+        rows = [(1_790_000_000 + i * 60, "call", "out", "+79035550101", 60, None, 1500, None,
+                 f"id-{i}") for i in range(3)]
+        report = replace(report_of(rows, 100_000, options), period=period)
+        target = (folder or self.documents) / f"{report.document_id}.{fmt}"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text("fake", encoding="utf-8")
+        return DocumentInfo(report.document_id, report.sha256, target, fmt, period, phone,
+                            len(report.rows), report)
+
+    def preview_png(self, info: DocumentInfo, target: Path, dpi: int = 60) -> Path:
+        if not info.path.exists():
+            raise SalonError("the document is gone")
+        Image.new("RGB", (round(8.27 * dpi), round(11.69 * dpi)), "white").save(target)
+        return target
