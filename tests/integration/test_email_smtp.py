@@ -131,7 +131,7 @@ def test_a_wrong_or_missing_password_and_an_untrusted_certificate(
     with pytest.raises(ConfigError, match="credentials set --smtp"):
         service_for(settings, relay_server, password=None).send(
             CLERK, document, "a@example.ru", letter=letter)
-    with pytest.raises(SalonError, match="secure connection .* failed"):
+    with pytest.raises(SalonError, match=r"secure connection .* failed"):
         service_for(settings, relay_server, tls=ssl.create_default_context()).send(
             CLERK, document, "a@example.ru", letter=letter)
     assert relay_server.letters() == []
