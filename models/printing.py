@@ -44,6 +44,14 @@ class PrinterInfo:
 
 
 @dataclass(frozen=True)
+class PrinterChoice:
+    """Where this counter's documents go, and why."""
+
+    name: str | None  # None: no printer at all
+    source: str  # "counter" (the clerk's choice here), "salon.ini", "cups" (its default), ""
+
+
+@dataclass(frozen=True)
 class JobStatus:
     job_id: int
     state: CupsJobState

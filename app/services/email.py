@@ -80,6 +80,10 @@ class EmailService:
     def configured(self) -> bool:
         return self._relay is not None and self._settings.configured
 
+    @property
+    def sender(self) -> str:
+        return self._settings.from_address
+
     def check_address(self, text: str) -> str:
         """The address as it will be used, or InputError naming what was typed."""
         from email_validator import EmailNotValidError, validate_email

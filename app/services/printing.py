@@ -22,7 +22,6 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -38,6 +37,7 @@ from models.printing import (
     DocumentKind,
     JobStatus,
     NewPrintJob,
+    PrinterChoice,
     PrinterInfo,
     PrinterState,
     PrintJob,
@@ -69,12 +69,6 @@ class CounterSettings(Protocol):
     def get(self, name: str) -> str | None: ...
 
     def set(self, name: str, value: str | None, clerk: str, when: object) -> None: ...
-
-
-@dataclass(frozen=True)
-class PrinterChoice:
-    name: str | None  # None: no printer at all
-    source: str  # "counter" (the clerk's choice here), "salon.ini", "cups" (the default), ""
 
 
 class PrintService:
@@ -116,6 +110,11 @@ class PrintService:
         except PrintProblem:
             default = None
         return PrinterChoice(default, "cups" if default else "")
+
+    def _choice_or_default(self) -> str | None:
+        """As choice(), but a print server that cannot be asked for its default says so."""
+        chosen = self._choices.get(PRINTER_SETTING) or self._configured
+        return chosen or self._printer.default_printer()
 
     def choose(self, clerk: Session, name: str | None) -> PrinterChoice:
         """Remember `name` for this counter (None: forget it, back to salon.ini's)."""
@@ -215,7 +214,7 @@ class PrintService:
     def _attempt(self, clerk: Session, job: PrintJob, printer: str | None) -> PrintJob:
         started = self._monotonic()
         try:
-            name = printer or self.choice().name
+            name = printer or self._choice_or_default()
             if not name:
                 raise PrintProblem(ProblemKind.NO_PRINTER)
             queue = self._printer.printer(name)
