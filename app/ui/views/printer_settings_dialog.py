@@ -124,10 +124,9 @@ class PrinterSettingsDialog(tk.Toplevel):
         self._set_busy(False)
         self.printers, self.choice = loaded
         self._fill()
-        if self.choice.name:
-            if self.table.tree.exists(self.choice.name):
-                self.table.tree.selection_set(self.choice.name)
-                self.table.tree.focus(self.choice.name)
+        if self.choice.name and self.table.tree.exists(self.choice.name):
+            self.table.tree.selection_set(self.choice.name)
+            self.table.tree.focus(self.choice.name)
 
     def _failed(self, error: BaseException) -> None:
         if not self.winfo_exists():
