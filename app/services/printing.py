@@ -217,12 +217,12 @@ class PrintService:
             name = printer or self._choice_or_default()
             if not name:
                 raise PrintProblem(ProblemKind.NO_PRINTER)
+            job = self._jobs.update(job.id, self._clock(), printer=name) or job
             queue = self._printer.printer(name)
             if not queue.accepting:
                 raise PrintProblem(ProblemKind.REJECTING, queue.message, name)
             if queue.state is PrinterState.STOPPED:
                 raise PrintProblem(ProblemKind.STOPPED, queue.message, name)
-            job = self._jobs.update(job.id, self._clock(), printer=name) or job
             cups_id = self._printer.submit(job.path, name, job.title)
         except PrintProblem as problem:
             failed = self._fail(clerk.login, job, problem)

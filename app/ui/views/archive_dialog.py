@@ -99,7 +99,7 @@ class ArchiveDialog(tk.Toplevel):
 
     def _place(self, master: tk.Misc) -> None:
         top = master.winfo_toplevel()
-        width = min(960, max(640, top.winfo_width() - 240))
+        width = min(980, max(880, top.winfo_width() - 240))
         x = top.winfo_rootx() + max(0, (top.winfo_width() - width) // 2)
         y = top.winfo_rooty() + 100
         self.geometry(f"{width}x380+{x}+{y}")

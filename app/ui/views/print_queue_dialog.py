@@ -73,8 +73,8 @@ class PrintQueueDialog(tk.Toplevel):
         self.message.grid(row=2, column=0, sticky="ew", pady=(0, 8))
         self.message.show(None)
         self.table = Table(body, QUEUE_COLUMNS,
-                           {"time": 140, "document": 230, "kind": 150, "printer": 110,
-                            "state": 120, "attempts": 80, "note": 260},
+                           {"time": 140, "document": 230, "kind": 170, "printer": 110,
+                            "state": 120, "attempts": 95, "note": 190},
                            numeric={"attempts"}, stretch={"document", "note"}, height=12)
         self.table.tree.tag_configure("failed", foreground=PALETTE.alert)
         self.table.grid(row=3, column=0, sticky="nsew")
@@ -100,12 +100,12 @@ class PrintQueueDialog(tk.Toplevel):
 
     def _place(self, master: tk.Misc) -> None:
         top = master.winfo_toplevel()
-        width = min(1180, max(720, top.winfo_width() - 40))
+        width = min(1240, max(1140, top.winfo_width() - 40))  # the columns' own width
         height = min(540, max(420, top.winfo_height() - 80))
         x = top.winfo_rootx() + max(0, (top.winfo_width() - width) // 2)
         y = top.winfo_rooty() + max(0, (top.winfo_height() - height) // 3)
         self.geometry(f"{width}x{height}+{x}+{y}")
-        self.minsize(680, 360)
+        self.minsize(900, 360)
 
     def _focus(self) -> None:
         if self.winfo_exists():

@@ -89,7 +89,7 @@ class PrinterSettingsDialog(tk.Toplevel):
 
     def _place(self, master: tk.Misc) -> None:
         top = master.winfo_toplevel()
-        width = min(1000, max(680, top.winfo_width() - 200))
+        width = min(1120, max(1060, top.winfo_width() - 200))
         x = top.winfo_rootx() + max(0, (top.winfo_width() - width) // 2)
         y = top.winfo_rooty() + 80
         self.geometry(f"{width}x400+{x}+{y}")
