@@ -93,7 +93,7 @@ def parts(settings: Settings, tmp_path: Path):
 
 
 def test_each_way_of_delivery(parts) -> None:
-    service, printer, letters, archive, doc = parts
+    service, _printer, letters, archive, doc = parts
     assert set(service.available()) == set(DeliveryMethod)
     paper = service.deliver(CLERK, doc, DeliveryMethod.PAPER)
     assert paper.print_job is not None and paper.print_job.state is PrintJobState.DONE
@@ -113,7 +113,7 @@ def test_each_way_of_delivery(parts) -> None:
 
 
 def test_what_is_refused_before_anything_is_made(parts) -> None:
-    service, printer, *_ = parts
+    service, *_ = parts
     assert service.check(DeliveryMethod.EMAIL, to=" A@Example.RU") == "A@example.ru"
     with pytest.raises(InputError, match="not an e-mail address"):
         service.check(DeliveryMethod.EMAIL, to="a@")
