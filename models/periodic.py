@@ -33,7 +33,7 @@ SENDING, SENT, FAILED = "sending", "sent", "failed"
 @dataclass(frozen=True)
 class Subscription:
     id: int
-    msisdn: str
+    msisdn: str  # E.164; masked (+7 916 ***-**-67) once removed
     email: str  # "" once removed: the address is not kept after that
     format: str
     first_period: str  # YYYY-MM: the first month delivered
@@ -149,10 +149,13 @@ class StorePeriodic:
                                           & (SubscriptionRow.active == True))  # noqa: E712
         return None if row is None else _subscription(row)
 
-    def remove(self, subscription_id: int, clerk: str, when: datetime) -> bool:
-        """Deactivate it and forget the address (its months' history stays)."""
+    def remove(self, subscription_id: int, clerk: str, when: datetime,
+               msisdn_masked: str) -> bool:
+        """Deactivate it and forget the address and the full number (the months' history
+        stays, with the number masked)."""
         return bool(SubscriptionRow.update(
-            active=False, email="", removed_at=_naive(when), removed_by=clerk).where(
+            active=False, email="", msisdn=msisdn_masked, removed_at=_naive(when),
+            removed_by=clerk).where(
             (SubscriptionRow.id == subscription_id)
             & (SubscriptionRow.active == True)).execute())  # noqa: E712
 

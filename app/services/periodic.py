@@ -45,7 +45,7 @@ from app.services.connection import Clock, utc_now
 from app.services.email import EmailService, mask_email, periodic_letter
 from app.services.journaling import Journal
 from models.audit_codes import AuditAction, AuditResult
-from models.detalization import Options, Period
+from models.detalization import Options, Period, mask_msisdn
 from models.domain import ClerkRole, Session
 from models.periodic import PeriodRun, Subscription
 
@@ -54,6 +54,7 @@ log = logging.getLogger(__name__)
 FORMATS = ("pdf", "html", "xlsx", "csv", "txt")
 LEASE = timedelta(minutes=30)  # a heavy month's PDF and the relay's timeout fit well inside
 RETRY_AFTER = timedelta(hours=1)
+RULE_RETRY = timedelta(days=1)
 MAX_CATCH_UP = 12  # months sent at most after a long time offline
 
 
@@ -67,7 +68,8 @@ class PeriodicStore(Protocol):
 
     def active_for(self, msisdn: str) -> Subscription | None: ...
 
-    def remove(self, subscription_id: int, clerk: str, when: datetime) -> bool: ...
+    def remove(self, subscription_id: int, clerk: str, when: datetime,
+               msisdn_masked: str) -> bool: ...
 
     def claim(self, subscription_id: int, period: str, owner: str, now: datetime,
               lease_until: datetime) -> PeriodRun | None: ...
@@ -186,7 +188,8 @@ class PeriodicDeliveryService:
         if current is None or not current.active:
             raise InputError(_("There is no active subscription {id}.").format(
                 id=subscription_id))
-        self._store.remove(subscription_id, clerk.login, self._clock())
+        self._store.remove(subscription_id, clerk.login, self._clock(),
+                           mask_msisdn(current.msisdn))
         self._record(clerk.login, current.msisdn, AuditResult.DONE,
                      f"subscription #{subscription_id} removed")
         removed = self._store.get(subscription_id)
@@ -241,7 +244,9 @@ class PeriodicDeliveryService:
                                     subscriber=subscription.msisdn,
                                     message_id=self._message_id(subscription.id, month))
         except SalonError as error:
-            retry = (now or self._clock()) + self._retry_after
+            # A rule (R7, a blocked number) will not change within the hour: ask once a day.
+            wait = RULE_RETRY if isinstance(error, RuleRefused) else self._retry_after
+            retry = (now or self._clock()) + wait
             if not self._store.fail(run, str(error), retry):
                 log.warning("periodic %s %s: the claim was taken over", subscription.id, month)
             log.warning("periodic delivery %s %s failed: %s", subscription.id, month, error)

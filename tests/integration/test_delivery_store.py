@@ -45,9 +45,10 @@ def test_a_failed_month_is_claimed_again_when_its_retry_is_due(any_store: object
     assert store.claim(sub.id, "2026-09", "one", T0 + timedelta(minutes=59), T0) is None
     again = store.claim(sub.id, "2026-09", "one", T0 + timedelta(hours=1), T0 + LEASE)
     assert again is not None and again.attempts == 2 and again.last_error == "relay down"
-    assert store.remove(sub.id, "manager", T0)
+    assert store.remove(sub.id, "manager", T0, "+7 916 ***-**-67")
     removed = store.get(sub.id)
     assert removed is not None and not removed.active and removed.email == ""
+    assert removed.msisdn == "+7 916 ***-**-67"
     assert store.active() == [] and store.active_for("+79161234567") is None
     assert store.add("+79161234567", "b@example.ru", "pdf", "2026-11", "clerk", T0) is not None
 

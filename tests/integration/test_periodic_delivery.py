@@ -214,7 +214,7 @@ def test_subscriptions_are_checked_and_removal_forgets_the_address(world: dict) 
     with pytest.raises(RuleRefused, match="already receives"):
         service.subscribe(CLERK, MARIA, "other@example.ru")
     removed = service.unsubscribe(CLERK, sub_id)
-    assert not removed.active and removed.email == ""
+    assert not removed.active and removed.email == "" and removed.msisdn == "+7 916 ***-**-67"
     assert service.subscriptions() == []
     again = service.subscribe(CLERK, MARIA, "other@example.ru")
     assert again.id != sub_id
