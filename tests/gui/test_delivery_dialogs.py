@@ -267,3 +267,59 @@ def test_the_archive_offline(root: tk.Tk, pump, tmp_path: Path) -> None:
     finally:
         dialog.destroy()
         runner.shutdown()
+
+
+def test_the_window_part_opens_the_dialogs_and_prints(root: tk.Tk, pump, printing,
+                                                      tmp_path: Path) -> None:
+    """DeliveryControls against a stand-in for the main window (what it asks of it)."""
+    from types import SimpleNamespace
+
+    from app.config import load_settings
+    from app.ui.delivery import DeliveryControls
+    from app.ui.views.message import MessageArea
+    from tests.conftest import write_ini
+
+    service, printer = printing
+    apply_theme(root)
+    runner = BackgroundRunner(root)
+    message = MessageArea(root)
+    message.grid(row=0, column=0)
+    card = SimpleNamespace(subscriber=SimpleNamespace(msisdn="+79161234567"))
+    window = SimpleNamespace(
+        root=root, runner=runner, session=CLERK, working=True, card=card, message=message,
+        settings=load_settings(write_ini(tmp_path)),
+        services=SimpleNamespace(printing=service, archive=FakeArchive(tmp_path)))
+    controls = DeliveryControls(window)
+    controls.bind_keys()
+    try:
+        root.focus_force()
+        pump(lambda: root.focus_get() is not None, what="focus in the window")
+        root.event_generate("<Control-p>")
+        assert controls.queue_dialog is not None
+        pump(lambda: controls.queue_dialog.loaded, what="the print queue")
+        controls.queue_dialog.event_generate("<F4>")
+        assert controls.settings_dialog is not None
+        controls.settings_dialog.destroy()  # the window's keys work in the window
+        controls.queue_dialog.destroy()
+        root.focus_force()
+        pump(lambda: root.focus_get() is root, what="focus back in the window")
+        root.event_generate("<Control-Shift-A>")
+        assert controls.archive_dialog is not None
+        pump(lambda: controls.archive_dialog.loaded, what="the card's archive")
+        assert "+7 916 123-45-67" in controls.archive_dialog.title_label.cget("text")
+        controls.open_print_queue()
+        slip = pdf(tmp_path / "slips", "slip-ORD-000050-9.pdf")
+        controls.print_document(slip, documents="order ORD-000050", subscriber="+79161234567")
+        pump(lambda: "напечатан на «Counter1»" in message.text, what="the slip printed")
+        pump(lambda: len(controls.queue_dialog.table.values()) == 1, what="the queue updated")
+        printer.set("Counter1", accepting=False, message="Нет тонера")
+        controls.print_document(slip)
+        pump(lambda: "Не напечатано" in message.text, what="the refusal")
+        assert "Нет тонера" in message.text and str(slip.resolve()) in message.text
+        assert message.view is not None and message.view.kind == "failure"
+    finally:
+        for dialog in (controls.queue_dialog, controls.settings_dialog,
+                       controls.archive_dialog):
+            if dialog is not None and dialog.winfo_exists():
+                dialog.destroy()
+        runner.shutdown()

@@ -61,7 +61,8 @@ class ArchiveDialog(tk.Toplevel):
         self.deiconify()
         self.bind("<Escape>", lambda _e: self.destroy())
         self.bind("<F5>", lambda _e: self.reload())
-        self.bind("<Control-u>", lambda _e: self.upload())
+        for sequence in ("<Control-u>", "<Control-Cyrillic_ghe>"):  # Latin and Russian layouts
+            self.bind(sequence, lambda _e: self.upload())
         self.table.tree.bind("<Return>", lambda _e: self.fetch_selected())
         self.retranslate()
         self.reload()

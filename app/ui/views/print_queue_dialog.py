@@ -54,7 +54,8 @@ class PrintQueueDialog(tk.Toplevel):
         self.bind("<Escape>", lambda _e: self.destroy())
         self.bind("<F5>", lambda _e: self.reload())
         self.bind("<Delete>", lambda _e: self.cancel_selected())
-        self.bind("<Control-p>", lambda _e: self.retry_selected())
+        for sequence in ("<Control-p>", "<Control-Cyrillic_ze>"):  # Latin and Russian layouts
+            self.bind(sequence, lambda _e: self.retry_selected())
         self.bind("<F4>", lambda _e: self.open_settings())
         self.retranslate()
         self.reload()
