@@ -51,10 +51,30 @@ def check_prerequisites() -> None:
             f"The printing tests need Debian's {PACKAGES} (missing: "
             f"{', '.join(missing) or 'the cups-pdf backend or its PPD'}); install them with "
             "`make test-deps` or apt-get install " + PACKAGES + ".")
+    confined = _apparmor_confined()
+    if confined:
+        raise CupsUnavailable(
+            f"AppArmor confines {confined} to the system's own folders (/etc/cups, "
+            "/var/spool/cups, /var/spool/cups-pdf), so the suite's private cupsd cannot use "
+            "its temp folder. Put those profiles in complain mode for the test run "
+            "(apparmor-utils: aa-complain /usr/sbin/cupsd /usr/lib/cups/backend/cups-pdf), "
+            "or run the suite in a container, as CI does.")
     if os.geteuid() != 0:
         raise CupsUnavailable(
             "The printing tests start a private cupsd, which must run as root (cups-pdf runs "
             "as root under it); run the suite as root, as `make test` on CI does.")
+
+
+def _apparmor_confined() -> str:
+    """The CUPS programs an enforcing AppArmor profile confines here, if any."""
+    try:
+        loaded = Path("/sys/kernel/security/apparmor/profiles").read_text()
+    except OSError:  # no AppArmor (a container, another distribution): nothing confines them
+        return ""
+    confined = [line.split(" (")[0] for line in loaded.splitlines()
+                if line.endswith("(enforce)") and line.split(" (")[0] in
+                ("/usr/sbin/cupsd", "/usr/lib/cups/backend/cups-pdf")]
+    return " and ".join(confined)
 
 
 def _tool(name: str) -> str:
