@@ -124,7 +124,9 @@ class PrintService:
             try:
                 self._printer.printer(name)  # only a queue the server has
             except PrintProblem as problem:
-                raise InputError(problem_sentence(problem)) from problem
+                unknown = problem.kind is ProblemKind.UNKNOWN_PRINTER
+                error = InputError if unknown else SalonError
+                raise error(problem_sentence(problem)) from problem
         self._choices.set(PRINTER_SETTING, name, clerk.login, self._clock())
         log.info("printer for this counter: %r (by %s)", name, clerk.login)
         return self.choice()
