@@ -6,12 +6,14 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-# What the GUI needs from Debian when Python itself came from Debian.
-RUN_PACKAGES  := python3-venv python3-tk fonts-dejavu-core poppler-utils
+# What the GUI needs from Debian when Python itself came from Debian; pycups is built from
+# source against libcups (a C compiler and Python's headers).
+RUN_PACKAGES  := python3-venv python3-tk fonts-dejavu-core poppler-utils libcups2-dev gcc \
+                 python3-dev
 # What the test suite needs: a virtual screen, CUPS with a PDF printer, PostgreSQL,
 # PDF/PNG tools for reading documents and screenshots back.
 TEST_PACKAGES := xvfb xauth x11-utils xdotool cups printer-driver-cups-pdf libcups2-dev \
-                 postgresql poppler-utils imagemagick fonts-dejavu-core
+                 gcc python3-dev postgresql poppler-utils imagemagick fonts-dejavu-core
 
 .PHONY: run test lint bench run-deps test-deps
 
@@ -36,6 +38,7 @@ $(STAMP): setup.py pyproject.toml
 
 run-deps:
 	@$(PYTHON) -c 'import venv, tkinter' 2>/dev/null && command -v pdftotext >/dev/null \
+		&& test -e /usr/include/cups/cups.h && command -v gcc >/dev/null \
 		|| scripts/ensure-debian-packages $(RUN_PACKAGES)
 
 test-deps:

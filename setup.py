@@ -27,9 +27,12 @@ setup(
         "xlsxwriter>=3.2",
         "rl-accel>=0.9",  # ReportLab's C helpers: text widths and number formatting
         "openpyxl>=3.1",  # verify-document reads XLSX back
+        "pycups>=2.0",  # printing at the counter (builds against libcups2-dev)
+        "email-validator>=2.1",  # addresses checked by syntax (no DNS) before a send
     ],
     extras_require={
         "test": [
+            "aiosmtpd>=1.4",  # a real SMTP server (STARTTLS) on loopback
             "hypothesis>=6.100",
             "pytest>=8",
             "pytest-timeout>=2.3",

@@ -23,7 +23,7 @@ from app.services.registry import Services
 from models.domain import Session
 
 COMMAND_GROUPS = ["lookup", "catalog", "orders", "codes", "outbox", "detalization", "sandbox",
-                  "credentials", "clerk", "audit", "log"]
+                  "credentials", "clerk", "audit", "log", "printing", "delivery"]
 
 
 class Wiring(Protocol):

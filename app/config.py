@@ -44,6 +44,9 @@ DEFAULTS: dict[str, dict[str, str]] = {
     },
     "ui": {"idle_lock_minutes": "10"},
     "retention": {"days": "3"},
+    "printing": {"printer": "", "server": ""},
+    "email": {"host": "", "port": "587", "username": "", "from": "", "starttls": "yes",
+              "timeout": "10"},
 }
 _SECRET_WORDS = ("token", "password", "secret", "passwd")
 
@@ -73,6 +76,30 @@ class OperatorSettings:
 
 
 @dataclass(frozen=True)
+class PrintingSettings:
+    # The CUPS queue documents go to when the clerk has not chosen one at this counter;
+    # "" = the print server's default queue.
+    printer: str = ""
+    # The print server: host, host:port or a socket path; "" = the system's (CUPS_SERVER,
+    # /etc/cups/client.conf, the local cupsd).
+    server: str = ""
+
+
+@dataclass(frozen=True)
+class EmailSettings:
+    host: str = ""  # the salon's SMTP relay; "" = e-mail is not set up
+    port: int = 587
+    username: str = ""  # "" = the relay takes mail without signing in
+    from_address: str = ""
+    starttls: bool = True
+    timeout: float = 10.0
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.host and self.from_address)
+
+
+@dataclass(frozen=True)
 class Settings:
     source: str  # the file it came from, or "built-in defaults"
     salon: SalonSettings
@@ -82,6 +109,8 @@ class Settings:
     idle_lock_minutes: int
     # R9: days that itemized usage records and local copies of reports are kept after fetching.
     retention_days: int = 3
+    printing: PrintingSettings = PrintingSettings()
+    email: EmailSettings = EmailSettings()
 
 
 def find_config_file(environ: dict[str, str] | None = None) -> Path | None:
@@ -142,6 +171,27 @@ def _build(parser: configparser.ConfigParser, source: str) -> Settings:
         ),
         idle_lock_minutes=field("ui", "idle_lock_minutes", _count(0, 24 * 60)),
         retention_days=field("retention", "days", _count(0, 365)),
+        printing=PrintingSettings(
+            printer=field("printing", "printer", _printer_name),
+            server=field("printing", "server", _print_server),
+        ),
+        email=_email_settings(field),
+    )
+
+
+def _email_settings(field: _FieldReader) -> EmailSettings:
+    host = field("email", "host", _host)
+    from_address = field("email", "from", _optional_address)
+    if host and not from_address:
+        raise ConfigError(f"{field.source}: [email] from: must be set when [email] host is "
+                          "(the address the salon's letters come from).")
+    return EmailSettings(
+        host=host,
+        port=field("email", "port", _count(1, 65535)),
+        username=field("email", "username", _no_spaces),
+        from_address=from_address,
+        starttls=field("email", "starttls", _yes_no),
+        timeout=field("email", "timeout", _positive_float),
     )
 
 
@@ -165,6 +215,10 @@ T = TypeVar("T")
 class _FieldReader:
     def __init__(self, parser: configparser.ConfigParser, source: str) -> None:
         self._parser, self._source = parser, source
+
+    @property
+    def source(self) -> str:
+        return self._source
 
     def __call__(self, section: str, key: str, convert: Callable[[str], T]) -> T:
         raw = self._parser.get(section, key).strip()
@@ -228,6 +282,47 @@ def _operator_url(value: str) -> str:
             raise ValueError("no credentials in the URL; use `salon credentials set`")
         return value.rstrip("/")
     raise ValueError("expected 'embedded' or an https:// URL (http:// only on loopback)")
+
+
+def _printer_name(value: str) -> str:
+    # CUPS queue names: printable, no spaces, slashes or '#' (lpadmin's rule).
+    if value and not re.fullmatch(r"[^\s/#]{1,127}", value):
+        raise ValueError("a CUPS queue name has no spaces, '/' or '#'")
+    return value
+
+
+def _print_server(value: str) -> str:
+    if value and not (value.startswith("/") or re.fullmatch(r"[A-Za-z0-9.\-]+(:\d{1,5})?",
+                                                             value)):
+        raise ValueError("expected a host, host:port or the path of cupsd's socket")
+    return value
+
+
+def _host(value: str) -> str:
+    if value and not re.fullmatch(r"[A-Za-z0-9.\-]+|\[[0-9A-Fa-f:.]+\]", value):
+        raise ValueError("expected a host name or address, without a port (see port)")
+    return value
+
+
+def _optional_address(value: str) -> str:
+    if value and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+        raise ValueError("expected an e-mail address such as salon@example.ru")
+    return value
+
+
+def _no_spaces(value: str) -> str:
+    if any(c.isspace() for c in value):
+        raise ValueError("must not contain spaces")
+    return value
+
+
+def _yes_no(value: str) -> bool:
+    lowered = value.lower()
+    if lowered in {"yes", "true", "on", "1"}:
+        return True
+    if lowered in {"no", "false", "off", "0"}:
+        return False
+    raise ValueError("expected yes or no")
 
 
 def _positive_float(value: str) -> float:

@@ -14,7 +14,7 @@ import sys
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from app import cli
 from app.config import Settings, load_settings
@@ -23,6 +23,9 @@ from app.i18n import _, set_language
 from app.services.registry import Services
 
 if TYPE_CHECKING:
+    from app.operator_api.client import OperatorClient
+    from app.services.audit import AuditJournal
+    from app.services.detalization import DetalizationService
     from models.domain import Session
 
 log = logging.getLogger("salon")
@@ -187,8 +190,10 @@ def build_services(settings: Settings, *, start_pump: bool = True) -> Services:
     detalization = DetalizationService(
         client, UsageStore(), register, settings.salon, retention_days=settings.retention_days,
         documents_dir=settings.data_dir / "documents", journal=audit)
+    delivery = build_delivery(settings, client, audit, detalization, closers,
+                              start_periodic=start_pump)
     try:
-        detalization.purge()  # R9: on every start, before anything else reads the store
+        delivery["retention"].purge()  # R9: on every start, before anything else reads it
     except Exception:  # a failed purge must not keep the counter from working; it is retried
         log.exception("R9 purge at start failed")
 
@@ -215,7 +220,59 @@ def build_services(settings: Settings, *, start_pump: bool = True) -> Services:
         leaflets=LeafletService(settings, orders.services),
         sandbox=TrainingWorld(client),
         close=close,
+        **delivery,
     )
+
+
+def build_delivery(settings: Settings, client: OperatorClient, journal: AuditJournal,
+                   detalization: DetalizationService, closers: list[Callable[[], None]], *,
+                   start_periodic: bool) -> dict[str, Any]:
+    """Paper (CUPS), e-mail (the salon's relay), the personal archive, periodic e-mail and the
+    local purge: the real adapters, chosen here. The window also starts the periodic pass."""
+    from app.operator_api.archive import ArchiveApi
+    from app.services.archive import ArchiveService
+    from app.services.credentials import smtp_password
+    from app.services.delivery import DeliveryService
+    from app.services.email import EmailService
+    from app.services.periodic import PeriodicDeliveryService, PeriodicRunner
+    from app.services.printing import PrintService
+    from app.services.retention import RetentionService
+    from app.services.smtp_relay import SmtpRelay
+    from models.archive import StoreArchiveNotes
+    from models.db import database
+    from models.periodic import StorePeriodic
+    from models.print_jobs import StoreCounterSettings, StorePrintJobs
+    from printing.cups_printer import CupsPrinter
+
+    salon = settings.salon
+    documents = settings.data_dir / "documents"
+    jobs = StorePrintJobs(salon.id, salon.counter)
+    printing = PrintService(
+        CupsPrinter(settings.printing.server or None), jobs,
+        StoreCounterSettings(salon.id, salon.counter), configured=settings.printing.printer,
+        documents_dir=documents, journal=journal)
+    # The password is read from the keyring when a letter goes, not at start.
+    relay = SmtpRelay(settings.email, smtp_password) if settings.email.configured else None
+    email = EmailService(relay, settings.email, salon, journal=journal)
+    notes = StoreArchiveNotes()
+    archive = ArchiveService(ArchiveApi(client), notes, documents_dir=documents,
+                             timezone=salon.timezone, journal=journal)
+    periodic = PeriodicDeliveryService(
+        StorePeriodic(), detalization, email, salon,
+        home_region=lambda msisdn: client.subscriber(msisdn).region.code, journal=journal)
+    if start_periodic:
+        runner = PeriodicRunner(periodic, on_thread_exit=database.close)
+        runner.start()
+        closers.insert(0, runner.stop)
+    return {
+        "printing": printing,
+        "email": email,
+        "archive": archive,
+        "delivery": DeliveryService(salon, printing=printing, email=email, archive=archive),
+        "periodic": periodic,
+        "retention": RetentionService(documents, settings.retention_days, usage=detalization,
+                                      print_jobs=jobs, archive_notes=notes, journal=journal),
+    }
 
 
 def _redacted(url: str) -> str:

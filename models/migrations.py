@@ -179,12 +179,104 @@ def _v5_usage_and_documents(db: Database) -> None:
     )
 
 
+def _v6_delivery(db: Database) -> None:
+    """Delivery (R8, R9): print jobs with their kept document, the clerk's printer choice per
+    counter, what this store put into the operator's personal archive (for the expiry date a
+    410 does not repeat), and periodic e-mail delivery: subscriptions, and one row per
+    (subscription, month) claimed before anything is sent (app/services/periodic.py)."""
+    postgres = isinstance(db, PostgresqlDatabase)
+    ident = "SERIAL PRIMARY KEY" if postgres else "INTEGER PRIMARY KEY AUTOINCREMENT"
+    db.execute_sql(
+        "CREATE TABLE IF NOT EXISTS print_job ("
+        f" id {ident},"
+        " path TEXT NOT NULL,"
+        " kind VARCHAR(16) NOT NULL,"
+        " title TEXT NOT NULL,"
+        " documents TEXT NOT NULL DEFAULT '',"
+        " subscriber VARCHAR(16) NOT NULL DEFAULT '',"
+        " printer VARCHAR(200) NOT NULL DEFAULT '',"
+        " cups_job_id INTEGER NULL,"
+        " state VARCHAR(16) NOT NULL,"
+        " attempts INTEGER NOT NULL DEFAULT 0,"
+        " clerk VARCHAR(64) NOT NULL,"
+        " salon VARCHAR(64) NOT NULL,"
+        " counter VARCHAR(16) NOT NULL,"
+        " created_at TIMESTAMP NOT NULL,"
+        " updated_at TIMESTAMP NOT NULL,"
+        " last_error TEXT NOT NULL DEFAULT '',"
+        " CONSTRAINT print_job_state_known CHECK (state IN"
+        " ('queued', 'printing', 'done', 'failed', 'cancelled')),"
+        " CONSTRAINT print_job_kind_known CHECK (kind IN"
+        " ('detalization', 'slip', 'leaflet', 'daily_log', 'file')))"
+    )
+    db.execute_sql("CREATE INDEX IF NOT EXISTS print_job_counter ON print_job"
+                   " (salon, counter, id)")
+    db.execute_sql("CREATE INDEX IF NOT EXISTS print_job_state ON print_job (state, id)")
+    db.execute_sql(
+        "CREATE TABLE IF NOT EXISTS counter_setting ("
+        " salon VARCHAR(64) NOT NULL,"
+        " counter VARCHAR(16) NOT NULL,"
+        " name VARCHAR(64) NOT NULL,"
+        " value TEXT NOT NULL,"
+        " updated_at TIMESTAMP NOT NULL,"
+        " updated_by VARCHAR(64) NOT NULL,"
+        " PRIMARY KEY (salon, counter, name))"
+    )
+    db.execute_sql(
+        "CREATE TABLE IF NOT EXISTS archive_document ("
+        " id VARCHAR(64) NOT NULL PRIMARY KEY,"
+        " msisdn_masked VARCHAR(32) NOT NULL,"
+        " name TEXT NOT NULL,"
+        " content_type TEXT NOT NULL,"
+        " size BIGINT NOT NULL,"
+        " sha256 CHAR(64) NOT NULL,"
+        " uploaded_at TIMESTAMP NOT NULL,"
+        " expires_at TIMESTAMP NOT NULL)"
+    )
+    db.execute_sql(
+        "CREATE TABLE IF NOT EXISTS delivery_subscription ("
+        f" id {ident},"
+        " msisdn VARCHAR(16) NOT NULL,"
+        " email VARCHAR(254) NOT NULL,"
+        " format VARCHAR(8) NOT NULL,"
+        " first_period CHAR(7) NOT NULL,"
+        " created_by VARCHAR(64) NOT NULL,"
+        " created_at TIMESTAMP NOT NULL,"
+        " active BOOLEAN NOT NULL DEFAULT TRUE,"
+        " removed_at TIMESTAMP NULL,"
+        " removed_by VARCHAR(64) NULL)"
+    )
+    # One active subscription per number; a removed one keeps its history, not its address.
+    db.execute_sql("CREATE UNIQUE INDEX IF NOT EXISTS delivery_subscription_active"
+                   " ON delivery_subscription (msisdn) WHERE active")
+    db.execute_sql(
+        "CREATE TABLE IF NOT EXISTS periodic_delivery ("
+        f" id {ident},"
+        " subscription_id INTEGER NOT NULL REFERENCES delivery_subscription (id),"
+        " period CHAR(7) NOT NULL,"
+        " state VARCHAR(16) NOT NULL,"
+        " attempts INTEGER NOT NULL DEFAULT 0,"
+        " owner VARCHAR(200) NOT NULL DEFAULT '',"
+        " claimed_at TIMESTAMP NOT NULL,"
+        " lease_until TIMESTAMP NULL,"
+        " next_attempt_at TIMESTAMP NULL,"
+        " sent_at TIMESTAMP NULL,"
+        " document_id VARCHAR(40) NULL,"
+        " message_id VARCHAR(200) NULL,"
+        " last_error TEXT NOT NULL DEFAULT '',"
+        " CONSTRAINT periodic_delivery_once UNIQUE (subscription_id, period),"
+        " CONSTRAINT periodic_delivery_state_known CHECK (state IN"
+        " ('sending', 'sent', 'failed')))"
+    )
+
+
 MIGRATIONS: dict[int, Migration] = {
     1: _v1_card_cache,
     2: _v2_audit_journal,
     3: _v3_clerks,
     4: _v4_outbox,
     5: _v5_usage_and_documents,
+    6: _v6_delivery,
 }
 LATEST = max(MIGRATIONS)
 

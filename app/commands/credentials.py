@@ -1,4 +1,4 @@
-"""salon credentials set"""
+"""salon credentials set [--smtp]"""
 
 from __future__ import annotations
 
@@ -14,14 +14,21 @@ def register(commands: argparse._SubParsersAction) -> None:
     credentials = commands.add_parser("credentials", help="secrets in the system keyring")
     subcommands = credentials.add_subparsers(dest="credentials_command", required=True)
     store = subcommands.add_parser(
-        "set", help="store the operator API token (read from a hidden prompt or stdin)"
+        "set", help="store the operator API token, or with --smtp the SMTP relay's password "
+                    "(read from a hidden prompt or stdin)"
     )
+    store.add_argument("--smtp", action="store_true",
+                       help="the password of [email] username on the salon's SMTP relay")
     store.set_defaults(handler=set_token)
 
 
 def set_token(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
-    from app.services.credentials import safe_keyring, set_operator_token
+    from app.services.credentials import safe_keyring, set_operator_token, set_smtp_password
 
-    safe_keyring()  # refuse an unsafe keyring before the token is even typed
+    safe_keyring()  # refuse an unsafe keyring before the secret is even typed
+    if args.smtp:
+        set_smtp_password(read_secret_line(_("SMTP password: ")))
+        print(_("The SMTP password is stored in the system keyring."), file=out)
+        return
     set_operator_token(read_secret_line(_("Operator API token: ")))
     print(_("The operator API token is stored in the system keyring."), file=out)

@@ -1,4 +1,5 @@
 """salon detalization PHONE --from YYYY-MM-DD --to YYYY-MM-DD --format FMT -o PATH [--json]
+    [--deliver file|paper|email|archive] [--email ADDRESS] [--printer NAME]
 salon verify-document FILE [--json]
 salon purge [--json]"""
 
@@ -18,6 +19,7 @@ from app.i18n import _
 from app.phone import parse_msisdn
 
 FORMATS = ("pdf", "html", "xlsx", "csv", "txt")
+DELIVERIES = ("file", "paper", "email", "archive")
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -33,8 +35,16 @@ def register(commands: argparse._SubParsersAction) -> None:
                        help="the last day (inclusive); today at the latest")
     order.add_argument("--format", choices=FORMATS, metavar="{pdf,html,xlsx,csv,txt}",
                        help="default: from the file name's extension")
-    order.add_argument("-o", "--output", required=True, type=Path, metavar="PATH",
-                       help="the file to write (replaced if it exists)")
+    order.add_argument("-o", "--output", type=Path, metavar="PATH",
+                       help="the file to write (replaced if it exists); required for "
+                            "--deliver file, else the console keeps its own copy")
+    order.add_argument("--deliver", choices=DELIVERIES, default="file",
+                       help="file (default): save it at -o; paper: print it at the counter "
+                            "(PDF; exit 6 if printing fails, the document kept); email: send "
+                            "it to --email; archive: the subscriber's personal archive "
+                            "(3 days)")
+    order.add_argument("--email", metavar="ADDRESS", help="the address for --deliver email")
+    order.add_argument("--printer", metavar="NAME", help="the CUPS queue for --deliver paper")
     order.add_argument("--mask-numbers", action="store_true",
                        help="show counterparts' numbers partly hidden: +7 916 ***-**-67")
     order.add_argument("--summary", action="store_true", help="the summary only, no rows")
@@ -59,18 +69,30 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run_order(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
+    from app.services.delivery import DeliveryMethod
     from models.detalization import Options, Period
 
     parse_msisdn(args.phone)  # a typo is refused before anything is started
     period = Period(parse_day(args.first), parse_day(args.last))
-    fmt = args.format or args.output.suffix.lower().lstrip(".")
+    method = DeliveryMethod(args.deliver)
+    if method is DeliveryMethod.FILE and args.output is None:
+        raise InputError(_("Give -o PATH: where to save the detalization (or --deliver paper, "
+                           "email or archive)."))
+    fmt = args.format or (args.output.suffix.lower().lstrip(".") if args.output else "pdf")
     if fmt not in FORMATS:
         raise InputError(_("Give --format pdf, html, xlsx, csv or txt, or a file name ending in "
                            "one."))
+    if args.email and method is not DeliveryMethod.EMAIL:
+        raise InputError(_("--email goes with --deliver email."))
     clerk = wiring.session()
     service = wiring.services().detalization
     if service is None:
         raise SalonError(_("The detalization is not available in this console."))
+    delivery = wiring.services().delivery
+    if method is not DeliveryMethod.FILE:
+        if delivery is None:
+            raise SalonError(_("Delivery is not available in this console."))
+        delivery.check(method, to=args.email, fmt=fmt)  # before the report is made
     options = Options(mask_numbers=args.mask_numbers, itemized=not args.summary,
                       show_covered=not args.hide_covered)
     progress = _progress_line() if sys.stderr.isatty() else None
@@ -80,11 +102,20 @@ def run_order(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
         if progress is not None:
             print(file=sys.stderr)
     report = info.report
+    delivered = None
+    if method is not DeliveryMethod.FILE:
+        from app.services.delivery import for_detalization
+
+        assert delivery is not None
+        delivered = delivery.deliver(clerk, for_detalization(info), method, to=args.email,
+                                     printer=args.printer)
     if args.json:
-        print_json(_order_json(info), out)
+        print_json({**_order_json(info), "delivery": _delivery_json(method, delivered)}, out)
         return
     print(_("Detalization {id} is saved: {path}").format(id=info.document_id, path=info.path),
           file=out)
+    if delivered is not None:
+        print(delivered.sentence, file=out)
     print(_("{rows} rows; opening {opening}, charges {charges}, payments {payments}, "
             "closing {closing}.").format(
         rows=info.rows, opening=report.opening, charges=report.total_charges,
@@ -115,6 +146,25 @@ def _order_json(info: Any) -> dict[str, Any]:
                      "difference": str(t.total - report.actual_total), "current": t.current}
                     for t in report.tariffs],
     }
+
+
+def _delivery_json(method: Any, delivered: Any) -> dict[str, Any]:
+    result: dict[str, Any] = {"method": method.value, "message": None}
+    if delivered is None:
+        return result
+    result["message"] = delivered.sentence
+    if delivered.print_job is not None:
+        job = delivered.print_job
+        result["print_job"] = {"id": job.id, "printer": job.printer, "state": job.state.value,
+                               "cups_job_id": job.cups_job_id}
+    if delivered.mail is not None:
+        result["email"] = {"to": delivered.mail.to_masked,
+                           "message_id": delivered.mail.message_id}
+    if delivered.archived is not None:
+        doc = delivered.archived
+        result["archive"] = {"id": doc.id,
+                             "expires_at": doc.expires_at.isoformat().replace("+00:00", "Z")}
+    return result
 
 
 def _progress_line() -> Callable[[str, int, int], None]:
@@ -167,12 +217,17 @@ def run_verify(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
 
 
 def run_purge(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
-    service = wiring.services().detalization
-    if service is None:
+    services = wiring.services()
+    retention = getattr(services, "retention", None)  # a console built without delivery
+    if retention is not None:
+        report = retention.purge()
+        removed, documents, jobs = report.total, report.documents, report.print_jobs
+    elif services.detalization is not None:
+        removed, documents, jobs = services.detalization.purge(), 0, 0
+    else:
         raise SalonError(_("The detalization is not available in this console."))
-    removed = service.purge()
     if args.json:
-        print_json({"removed": removed}, out)
+        print_json({"removed": removed, "documents": documents, "print_jobs": jobs}, out)
         return
     print(_("Purged: {count} usage records and document copies past the retention period.")
           .format(count=removed), file=out)

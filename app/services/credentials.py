@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 KEYRING_SERVICE = "salon-console"
 OPERATOR_TOKEN = "operator-api-token"
+SMTP_PASSWORD = "smtp-password"  # of [email] username on [email] host
 
 # Words in a backend's module or class name that mean the secret lies on disk in the clear
 # (keyrings.alt.file.PlaintextKeyring and its kind).
@@ -42,6 +43,19 @@ def set_operator_token(token: str) -> None:
     if not token:
         raise ConfigError(_("The token is empty; nothing was changed."))
     safe_keyring().set_password(KEYRING_SERVICE, OPERATOR_TOKEN, token)
+
+
+def smtp_password() -> str | None:
+    """The SMTP relay's password (`salon credentials set --smtp`), or None when none is set."""
+    return safe_keyring().get_password(KEYRING_SERVICE, SMTP_PASSWORD) or None
+
+
+def set_smtp_password(password: str) -> None:
+    # A password may legitimately start or end with a space: only the line end is dropped.
+    password = password.rstrip("\r\n")
+    if not password:
+        raise ConfigError(_("The SMTP password is empty; nothing was changed."))
+    safe_keyring().set_password(KEYRING_SERVICE, SMTP_PASSWORD, password)
 
 
 def safe_keyring() -> KeyringBackend:

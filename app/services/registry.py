@@ -14,12 +14,18 @@ from models.domain import DemoSubscriber
 
 if TYPE_CHECKING:  # these import peewee; built (and imported) by app/main.py when needed
     from app.services.access_codes import AccessCodeService
+    from app.services.archive import ArchiveService
     from app.services.audit import AuditJournal
     from app.services.daily_log import DailyLogService
+    from app.services.delivery import DeliveryService
     from app.services.detalization import DetalizationService
+    from app.services.email import EmailService
     from app.services.leaflets import LeafletService
     from app.services.orders import OrderService
     from app.services.outbox_pump import OutboxPump
+    from app.services.periodic import PeriodicDeliveryService
+    from app.services.printing import PrintService
+    from app.services.retention import RetentionService
     from app.services.training_world import TrainingWorld
     from app.services.verification import VerificationService
 
@@ -47,6 +53,14 @@ class Services:
     access_codes: AccessCodeService | None = None
     leaflets: LeafletService | None = None
     sandbox: TrainingWorld | None = None
+    # Delivery (R8, R9): paper through CUPS, e-mail, the personal archive, one entry for all
+    # three, periodic e-mail; and the local purge of everything kept (None until built).
+    printing: PrintService | None = None
+    email: EmailService | None = None
+    archive: ArchiveService | None = None
+    delivery: DeliveryService | None = None
+    periodic: PeriodicDeliveryService | None = None
+    retention: RetentionService | None = None
     close: Callable[[], None] = field(default=lambda: None)
 
     @property

@@ -86,3 +86,42 @@ def test_a_file_that_is_not_utf8_is_reported(tmp_path: Path) -> None:
     path.write_bytes("[salon]\nname = Салон\n".encode("cp1251"))
     with pytest.raises(ConfigError, match="cannot be read"):
         load_settings(path)
+
+
+def test_printing_and_email_settings(tmp_path: Path) -> None:
+    shipped = load_settings(Path(__file__).parents[2] / "salon.ini")
+    assert shipped.printing.printer == "" and shipped.printing.server == ""
+    assert not shipped.email.configured and shipped.email.starttls
+    settings = load_settings(write_ini(
+        tmp_path, printing={"printer": "Counter1", "server": "/run/cups/cups.sock"},
+        email={"host": "relay.salon.example.ru", "port": "587", "username": "salon-12",
+               "from": "salon12@operator.example.ru", "starttls": "yes", "timeout": "15"}))
+    assert settings.printing.printer == "Counter1"
+    assert settings.printing.server == "/run/cups/cups.sock"
+    mail = settings.email
+    assert (mail.host, mail.port, mail.username, mail.from_address, mail.starttls,
+            mail.timeout) == ("relay.salon.example.ru", 587, "salon-12",
+                              "salon12@operator.example.ru", True, 15.0)
+    assert mail.configured
+
+
+@pytest.mark.parametrize(("section", "key", "value"), [
+    ("printing", "printer", "Counter 1"),
+    ("printing", "server", "http://print:631"),
+    ("email", "host", "relay.example.ru:587"),
+    ("email", "port", "99999"),
+    ("email", "from", "salon"),
+    ("email", "starttls", "maybe"),
+    ("email", "username", "a b"),
+])
+def test_bad_printing_and_email_values(tmp_path: Path, section: str, key: str,
+                                       value: str) -> None:
+    with pytest.raises(ConfigError, match=rf"\[{section}\] {key}"):
+        load_settings(write_ini(tmp_path, **{section: {key: value}}))
+
+
+def test_the_smtp_password_never_goes_in_the_file(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="keyring"):
+        load_settings(write_ini(tmp_path, email={"password": "hunter2"}))
+    with pytest.raises(ConfigError, match=r"\[email\] from: must be set"):
+        load_settings(write_ini(tmp_path, email={"host": "relay.example.ru"}))

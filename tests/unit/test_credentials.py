@@ -90,3 +90,18 @@ def test_no_token_says_how_to_set_one(memory_keyring) -> None:
         operator_token("https://api.operator.test")
     with pytest.raises(ConfigError, match="empty"):
         set_operator_token("   ")
+
+
+def test_the_smtp_password_is_kept_as_typed_and_refused_in_an_unsafe_keyring(
+        memory_keyring, use_backend) -> None:
+    from app.services.credentials import SMTP_PASSWORD, set_smtp_password, smtp_password
+
+    assert smtp_password() is None
+    set_smtp_password(" pass word Ω \n")  # spaces may be part of it; the line end is not
+    assert memory_keyring.secrets == {(KEYRING_SERVICE, SMTP_PASSWORD): " pass word Ω "}
+    assert smtp_password() == " pass word Ω "
+    with pytest.raises(ConfigError, match="empty"):
+        set_smtp_password("\n")
+    use_backend(PlaintextKeyring())
+    with pytest.raises(ConfigError, match="plain-text"):
+        set_smtp_password("secret")

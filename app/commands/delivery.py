@@ -1,0 +1,219 @@
+"""salon email FILE --to ADDRESS [--phone PHONE] [--json]
+salon archive list PHONE [--json];  salon archive upload PHONE FILE [--json]
+salon archive fetch ID [-o PATH] [--json]
+salon subscription add PHONE --email ADDRESS [--format FMT];  … list [--json];  … remove ID
+salon deliver-due [--json]
+
+E-mail through the salon's relay, the operator's personal archive (3 days, R9), and the
+monthly e-mail detalization: `deliver-due` sends what is due, each month once, for a
+scheduler (the window does it at start and every hour).
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any, TextIO
+
+from app.cli import Wiring
+from app.commands.output import print_json
+from app.errors import SalonError
+from app.i18n import _
+from app.phone import format_msisdn, parse_msisdn
+from app.services.email import document_letter, mask_email
+from models.archive import ArchivedDocument
+from models.periodic import Subscription
+
+FORMATS = ("pdf", "html", "xlsx", "csv", "txt")
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    mail = commands.add_parser("email", help="e-mail a document to a subscriber")
+    mail.add_argument("file", type=Path)
+    mail.add_argument("--to", required=True, metavar="ADDRESS")
+    mail.add_argument("--phone", help="the subscriber's number (for the journal)")
+    mail.add_argument("--json", action="store_true")
+    mail.set_defaults(handler=run_email)
+
+    archive = commands.add_parser("archive", help="the subscriber's personal archive (3 days)")
+    actions = archive.add_subparsers(dest="archive_command", required=True,
+                                     metavar="list|upload|fetch")
+    listing = actions.add_parser("list", help="the documents kept for the number, with expiry")
+    listing.add_argument("phone")
+    listing.add_argument("--json", action="store_true")
+    listing.set_defaults(handler=run_archive_list)
+    upload = actions.add_parser("upload", help="put a document into the number's archive")
+    upload.add_argument("phone")
+    upload.add_argument("file", type=Path)
+    upload.add_argument("--json", action="store_true")
+    upload.set_defaults(handler=run_archive_upload)
+    fetch = actions.add_parser("fetch", help="fetch a document again, until it expires")
+    fetch.add_argument("id")
+    fetch.add_argument("-o", "--output", type=Path, help="where to save it (default: the "
+                                                         "console's documents folder)")
+    fetch.add_argument("--json", action="store_true")
+    fetch.set_defaults(handler=run_archive_fetch)
+
+    subscription = commands.add_parser(
+        "subscription", help="monthly e-mail detalization for a number")
+    sub = subscription.add_subparsers(dest="subscription_command", required=True,
+                                      metavar="add|list|remove")
+    add = sub.add_parser("add", help="send the number its detalization every month")
+    add.add_argument("phone")
+    add.add_argument("--email", required=True, metavar="ADDRESS")
+    add.add_argument("--format", choices=FORMATS, default="pdf")
+    add.add_argument("--json", action="store_true")
+    add.set_defaults(handler=run_subscribe)
+    listed = sub.add_parser("list", help="the active subscriptions and their months")
+    listed.add_argument("--json", action="store_true")
+    listed.set_defaults(handler=run_subscriptions)
+    remove = sub.add_parser("remove", help="stop a subscription (its address is forgotten)")
+    remove.add_argument("id", type=int)
+    remove.set_defaults(handler=run_unsubscribe)
+
+    due = commands.add_parser(
+        "deliver-due", help="send the monthly e-mail detalizations that are due (each once)")
+    due.add_argument("--json", action="store_true")
+    due.set_defaults(handler=run_deliver_due)
+
+
+def _need(service: Any, what: str) -> Any:
+    if service is None:
+        raise SalonError(what)
+    return service
+
+
+def run_email(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
+    clerk = wiring.session()
+    services = wiring.services()
+    email = _need(services.email, _("E-mail is not available in this console."))
+    address = email.check_address(args.to)  # a typo is refused before anything else
+    subscriber = parse_msisdn(args.phone) if args.phone else ""
+    sent = email.send(clerk, args.file, address,
+                      letter=document_letter(args.file.name, services.settings.salon),
+                      subscriber=subscriber)
+    if args.json:
+        print_json({"to": sent.to_masked, "message_id": sent.message_id,
+                    "attachment": sent.attachment, "size": sent.size}, out)
+        return
+    print(_("Sent by e-mail to {address}.").format(address=sent.to_masked), file=out)
+
+
+def archived_dict(doc: ArchivedDocument) -> dict[str, Any]:
+    return {"id": doc.id, "name": doc.name, "content_type": doc.content_type,
+            "size": doc.size, "sha256": doc.sha256,
+            "uploaded_at": doc.uploaded_at.isoformat().replace("+00:00", "Z"),
+            "expires_at": doc.expires_at.isoformat().replace("+00:00", "Z")}
+
+
+def run_archive_list(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
+    wiring.session()  # a subscriber's documents: a signed-in clerk only
+    archive = _need(wiring.services().archive,
+                    _("The personal archive is not available in this console."))
+    documents = archive.documents(args.phone)
+    if args.json:
+        print_json([archived_dict(doc) for doc in documents], out)
+        return
+    if not documents:
+        print(_("The personal archive of {phone} is empty.").format(
+            phone=format_msisdn(parse_msisdn(args.phone))), file=out)
+    for doc in documents:
+        print(_("{id}  {name}  kept until {until}").format(
+            id=doc.id, name=doc.name, until=archive.expires_text(doc)), file=out)
+
+
+def run_archive_upload(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
+    clerk = wiring.session()
+    archive = _need(wiring.services().archive,
+                    _("The personal archive is not available in this console."))
+    doc = archive.upload(clerk, args.phone, args.file)
+    if args.json:
+        print_json(archived_dict(doc), out)
+        return
+    print(_("Put into the personal archive as {id}; it can be fetched until {until}.").format(
+        id=doc.id, until=archive.expires_text(doc)), file=out)
+
+
+def run_archive_fetch(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
+    clerk = wiring.session()
+    archive = _need(wiring.services().archive,
+                    _("The personal archive is not available in this console."))
+    path = archive.fetch(clerk, args.id, args.output)
+    if args.json:
+        print_json({"id": args.id, "path": str(path)}, out)
+        return
+    print(_("Fetched from the archive: {path}").format(path=path), file=out)
+
+
+def subscription_dict(sub: Subscription, months: list[dict[str, Any]]) -> dict[str, Any]:
+    return {"id": sub.id, "msisdn": sub.msisdn, "email": mask_email(sub.email),
+            "format": sub.format, "first_period": sub.first_period,
+            "created_by": sub.created_by,
+            "created_at": sub.created_at.isoformat().replace("+00:00", "Z"),
+            "months": months}
+
+
+def run_subscribe(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
+    clerk = wiring.session()
+    periodic = _need(wiring.services().periodic,
+                     _("Periodic delivery is not available in this console."))
+    sub = periodic.subscribe(clerk, args.phone, args.email, args.format)
+    if args.json:
+        print_json(subscription_dict(sub, []), out)
+        return
+    print(_("Subscription {id}: {phone} gets its detalization ({format}) by e-mail at "
+            "{address} every month, from {first} on.").format(
+        id=sub.id, phone=format_msisdn(sub.msisdn), format=sub.format,
+        address=mask_email(sub.email), first=sub.first_period), file=out)
+
+
+def run_subscriptions(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
+    wiring.session()
+    periodic = _need(wiring.services().periodic,
+                     _("Periodic delivery is not available in this console."))
+    subs = periodic.subscriptions()
+    runs = periodic.runs()
+    months = {sub.id: [{"period": r.period, "state": r.state, "attempts": r.attempts,
+                        "document_id": r.document_id, "last_error": r.last_error}
+                       for r in runs if r.subscription_id == sub.id] for sub in subs}
+    if args.json:
+        print_json([subscription_dict(sub, months[sub.id]) for sub in subs], out)
+        return
+    if not subs:
+        print(_("No number is subscribed to the monthly detalization."), file=out)
+    for sub in subs:
+        sent = ", ".join(f"{m['period']} {m['state']}" for m in months[sub.id]) or "—"
+        print(f"#{sub.id} {format_msisdn(sub.msisdn)} → {mask_email(sub.email)} "
+              f"({sub.format}, {sub.first_period}…): {sent}", file=out)
+
+
+def run_unsubscribe(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
+    clerk = wiring.session()
+    periodic = _need(wiring.services().periodic,
+                     _("Periodic delivery is not available in this console."))
+    sub = periodic.unsubscribe(clerk, args.id)
+    print(_("Subscription {id} is removed; its address is forgotten.").format(id=sub.id),
+          file=out)
+
+
+def run_deliver_due(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
+    periodic = _need(wiring.services().periodic,
+                     _("Periodic delivery is not available in this console."))
+    report = periodic.deliver_due()
+    if args.json:
+        print_json({"sent": [{"subscription": s, "period": p, "to": to}
+                             for s, p, to in report.sent],
+                    "failed": [{"subscription": s, "period": p, "error": e}
+                               for s, p, e in report.failed]}, out)
+    else:
+        for sub_id, period, to in report.sent:
+            print(_("Sent: subscription {id}, {period}, to {address}.").format(
+                id=sub_id, period=period, address=to), file=out)
+        for sub_id, period, error in report.failed:
+            print(_("Not sent: subscription {id}, {period}: {error}").format(
+                id=sub_id, period=period, error=error), file=out)
+        if report.nothing:
+            print(_("Nothing is due."), file=out)
+    if report.failed:
+        raise SalonError(_("{count} monthly letters were not sent; they are tried again in "
+                           "an hour.").format(count=len(report.failed)))

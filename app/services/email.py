@@ -1,0 +1,185 @@
+"""Use case: a document to the subscriber by e-mail (R8), through the salon's SMTP relay.
+
+    service.check_address(text) -> the address, normalized (or InputError)
+    service.send(clerk, path, to, letter=…, subscriber=…) -> SentMail
+
+The address is checked by its syntax (email-validator, no DNS: the counter may be offline from
+the wider Internet) before anything is made. The document goes as an attachment with its MIME
+type; the letter is in Russian (the subscriber reads it, whatever the clerk's screen language).
+The send is journaled as EMAIL with the address masked (i***@example.ru) — never the whole
+address, never the content.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr, make_msgid
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from app.config import EmailSettings, SalonSettings
+from app.errors import ConfigError, InputError, SalonError
+from app.i18n import _
+from app.services.clerks import require_clerk
+from app.services.connection import Clock, utc_now
+from app.services.journaling import Journal, journaled
+from app.services.smtp_relay import MailRelay
+from models.audit_codes import AuditAction
+from models.detalization import Period
+from models.domain import Session
+
+log = logging.getLogger(__name__)
+
+MAX_ATTACHMENT = 20 * 1024 * 1024  # relays commonly refuse 25 MB letters, base64 adds a third
+MIME_TYPES = {
+    "pdf": ("application", "pdf"),
+    "html": ("text", "html"),
+    "htm": ("text", "html"),
+    "txt": ("text", "plain"),
+    "csv": ("text", "csv"),
+    "xlsx": ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
+FORMAT_NAMES = {"pdf": "PDF", "html": "веб-страница (HTML)", "htm": "веб-страница (HTML)",
+                "txt": "текст", "csv": "таблица CSV", "xlsx": "таблица Excel (XLSX)"}
+
+
+@dataclass(frozen=True)
+class Letter:
+    subject: str
+    body: str
+
+
+@dataclass(frozen=True)
+class SentMail:
+    to_masked: str
+    message_id: str
+    attachment: str  # the file's name
+    size: int
+
+
+def mask_email(address: str) -> str:
+    """i***@example.ru: enough for a clerk to recognise it, not enough to write to."""
+    local, _sep, domain = address.rpartition("@")
+    if not local:
+        return "***"
+    return f"{local[0]}***@{domain}"
+
+
+class EmailService:
+    def __init__(self, relay: MailRelay | None, settings: EmailSettings, salon: SalonSettings,
+                 *, journal: Journal | None = None, clock: Clock = utc_now) -> None:
+        self._relay = relay
+        self._settings = settings
+        self._salon = salon
+        self._journal = journal
+        self._clock = clock
+
+    @property
+    def configured(self) -> bool:
+        return self._relay is not None and self._settings.configured
+
+    @property
+    def sender(self) -> str:
+        return self._settings.from_address
+
+    def check_address(self, text: str) -> str:
+        """The address as it will be used, or InputError naming what was typed."""
+        from email_validator import EmailNotValidError, validate_email
+
+        cleaned = text.strip()
+        try:
+            checked = validate_email(cleaned, check_deliverability=False,
+                                     allow_display_name=False)
+        except EmailNotValidError:
+            shown = cleaned if cleaned.isprintable() else repr(cleaned)
+            raise InputError(_("«{address}» is not an e-mail address; write it as "
+                               "name@example.ru.").format(address=shown[:80])) from None
+        return str(checked.normalized)
+
+    def send(self, clerk: Session, path: Path, to: str, *, letter: Letter,
+             subscriber: str = "", message_id: str | None = None) -> SentMail:
+        """Send `path` as an attachment to `to`. Raises InputError (a malformed address, a
+        missing or too large file: nothing was sent), ConfigError (e-mail is not set up, no
+        password), SalonError (the relay did not take it: the sentence says why)."""
+        require_clerk(clerk)
+        address = self.check_address(to)
+        masked = mask_email(address)
+        with journaled(self._journal, clerk.login, AuditAction.EMAIL, subscriber=subscriber,
+                       detail=f"{path.name} → {masked}"):
+            if self._relay is None or not self._settings.configured:
+                raise ConfigError(_("E-mail is not set up at this salon: [email] host and from "
+                                    "in salon.ini are empty."))
+            content = self._content(path)
+            message = self._message(path, content, address, letter, message_id)
+            self._relay.send(message)
+            log.info("mailed %s to %s (%s)", path.name, masked, message["Message-ID"])
+        return SentMail(masked, str(message["Message-ID"]), path.name, len(content))
+
+    def _content(self, path: Path) -> bytes:
+        if not path.is_file():
+            raise InputError(_("There is no file {path} to send.").format(path=path))
+        size = path.stat().st_size
+        if size > MAX_ATTACHMENT:
+            raise InputError(_("{name} is {size} MB, too large for e-mail (at most {limit} MB): "
+                               "print it or put it into the personal archive.").format(
+                name=path.name, size=size // 2**20, limit=MAX_ATTACHMENT // 2**20))
+        try:
+            return path.read_bytes()
+        except OSError as error:
+            raise SalonError(_("{path} cannot be read: {error}").format(
+                path=path, error=error.strerror or error)) from error
+
+    def _message(self, path: Path, content: bytes, to: str, letter: Letter,
+                 message_id: str | None) -> EmailMessage:
+        settings, salon = self._settings, self._salon
+        message = EmailMessage()
+        message["From"] = formataddr((salon.name, settings.from_address))
+        message["To"] = to
+        message["Subject"] = letter.subject
+        message["Date"] = format_datetime(self._clock().astimezone(ZoneInfo(salon.timezone)))
+        domain = settings.from_address.rpartition("@")[2] or None
+        message["Message-ID"] = message_id or make_msgid("salon", domain=domain)
+        message.set_content(letter.body)
+        maintype, subtype = MIME_TYPES.get(path.suffix.lower().lstrip("."),
+                                           ("application", "octet-stream"))
+        message.add_attachment(content, maintype=maintype, subtype=subtype,
+                               filename=path.name)
+        return message
+
+
+# -- the letters (Russian: the subscriber reads them) ----------------------------------------
+
+def _signature(salon: SalonSettings) -> str:
+    return (f"\n\n{salon.name}\n{salon.operator_name}\n\n"
+            "Это письмо отправлено автоматически; отвечать на него не нужно.")
+
+
+def detalization_letter(period: Period, document_id: str, fmt: str,
+                        salon: SalonSettings) -> Letter:
+    span = f"{period.first:%d.%m.%Y} — {period.last:%d.%m.%Y}"
+    kind = FORMAT_NAMES.get(fmt, fmt.upper())
+    return Letter(
+        subject=f"Детализация за {span}",
+        body=(f"Здравствуйте!\n\nВо вложении — детализация счёта за период {span} "
+              f"({kind}), документ {document_id}. Подлинность документа можно проверить в "
+              "любом салоне по его номеру." + _signature(salon)))
+
+
+def periodic_letter(period: Period, document_id: str, fmt: str,
+                    salon: SalonSettings) -> Letter:
+    base = detalization_letter(period, document_id, fmt, salon)
+    return Letter(
+        subject=base.subject + " (ежемесячная рассылка)",
+        body=base.body.replace(
+            "Это письмо отправлено автоматически",
+            "Вы подписаны на ежемесячную детализацию по e-mail; отписаться можно в любом "
+            "салоне. Это письмо отправлено автоматически"))
+
+
+def document_letter(name: str, salon: SalonSettings) -> Letter:
+    return Letter(
+        subject=f"Документ из салона: {name}",
+        body=(f"Здравствуйте!\n\nВо вложении — документ {name}, о котором вы просили в "
+              "салоне." + _signature(salon)))

@@ -1,0 +1,141 @@
+"""The main window's part for delivery, ready to be wired in (app/ui/window.py creates it with
+`self.delivery = DeliveryControls(self)` and calls `bind_keys()`): the print queue (Ctrl+P),
+the printer settings (Ctrl+Shift+P), the personal archive of the subscriber on the card
+(Ctrl+Shift+A), and `print_document` for a slip, a leaflet or a detalization made elsewhere in
+the window — the print runs on the BackgroundRunner and its sentence (done, still printing,
+or why not with the kept path) lands in the window's message area.
+
+It asks of the window only what OrderControls does: root, runner, settings, session, working,
+services, card, message. Tk thread only.
+"""
+
+from __future__ import annotations
+
+import tkinter as tk
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from app.ui.presenters.errors import MessageView, present_error
+from app.ui.presenters.print_queue import outcome_message
+from models.printing import DocumentKind, PrintJob
+
+if TYPE_CHECKING:
+    from app.ui.views.archive_dialog import ArchiveDialog
+    from app.ui.views.print_queue_dialog import PrintQueueDialog
+    from app.ui.views.printer_settings_dialog import PrinterSettingsDialog
+
+# Latin and Russian layouts: with ЙЦУКЕН on, Ctrl+P arrives as Ctrl+з.
+PRINT_QUEUE_KEYS = ("<Control-p>", "<Control-Cyrillic_ze>")
+PRINTER_KEYS = ("<Control-P>", "<Control-Shift-P>", "<Control-Cyrillic_ZE>")
+ARCHIVE_KEYS = ("<Control-A>", "<Control-Shift-A>", "<Control-Cyrillic_EF>")
+
+
+class DeliveryControls:
+    def __init__(self, window: Any) -> None:
+        self.window = window
+        self.queue_dialog: PrintQueueDialog | None = None
+        self.settings_dialog: PrinterSettingsDialog | None = None
+        self.archive_dialog: ArchiveDialog | None = None
+
+    @property
+    def printing(self) -> Any:
+        services = self.window.services
+        return getattr(services, "printing", None) if services is not None else None
+
+    @property
+    def archive(self) -> Any:
+        services = self.window.services
+        return getattr(services, "archive", None) if services is not None else None
+
+    def _ready(self) -> bool:
+        return self.window.session is not None and bool(self.window.working)
+
+    def bind_keys(self) -> None:
+        root = self.window.root
+        for sequence in PRINT_QUEUE_KEYS:
+            root.bind(sequence, self._key(self.open_print_queue))
+        for sequence in PRINTER_KEYS:
+            root.bind(sequence, self._key(self.open_printer_settings))
+        for sequence in ARCHIVE_KEYS:
+            root.bind(sequence, self._key(self.open_archive))
+
+    @staticmethod
+    def _key(action: Callable[[], object]) -> Callable[[tk.Event], str]:
+        def handler(_event: tk.Event) -> str:
+            action()
+            return "break"
+
+        return handler
+
+    # -- the dialogs -------------------------------------------------------------------------
+
+    def open_print_queue(self) -> None:
+        if self.printing is None or not self._ready():
+            return
+        if self.queue_dialog is not None and self.queue_dialog.winfo_exists():
+            self.queue_dialog.lift()
+            self.queue_dialog.reload()
+            return
+        from app.ui.views.print_queue_dialog import PrintQueueDialog
+
+        window = self.window
+        self.queue_dialog = PrintQueueDialog(
+            window.root, self.printing, window.runner, window.session,
+            timezone=window.settings.salon.timezone, on_settings=self.open_printer_settings)
+
+    def open_printer_settings(self) -> None:
+        if self.printing is None or not self._ready():
+            return
+        if self.settings_dialog is not None and self.settings_dialog.winfo_exists():
+            self.settings_dialog.lift()
+            return
+        from app.ui.views.printer_settings_dialog import PrinterSettingsDialog
+
+        window = self.window
+        self.settings_dialog = PrinterSettingsDialog(window.root, self.printing, window.runner,
+                                                     window.session)
+
+    def open_archive(self, msisdn: str | None = None) -> None:
+        """The personal archive of `msisdn` (default: the subscriber on the card)."""
+        card = self.window.card
+        msisdn = msisdn or (card.subscriber.msisdn if card is not None else None)
+        if self.archive is None or msisdn is None or not self._ready():
+            return
+        if self.archive_dialog is not None and self.archive_dialog.winfo_exists():
+            self.archive_dialog.destroy()  # one subscriber at a time
+        from app.ui.views.archive_dialog import ArchiveDialog
+
+        window = self.window
+        self.archive_dialog = ArchiveDialog(window.root, self.archive, window.runner,
+                                            window.session, msisdn,
+                                            timezone=window.settings.salon.timezone)
+
+    # -- printing a document the window made -------------------------------------------------
+
+    def print_document(self, path: Path, *, kind: DocumentKind | None = None,
+                       documents: str = "", subscriber: str = "",
+                       on_done: Callable[[MessageView], None] | None = None) -> None:
+        """Print `path` on the counter's printer; the sentence goes to `on_done` (default:
+        the window's message area). A reprint of a slip prints the slip, nothing else."""
+        printing, window = self.printing, self.window
+        if printing is None or window.session is None:
+            return
+        show = on_done or window.message.show
+        clerk = window.session
+
+        def done(job: PrintJob) -> None:
+            show(outcome_message(job))
+            self._queue_changed()
+
+        def failed(error: BaseException) -> None:
+            show(present_error(error))
+            self._queue_changed()
+
+        window.runner.submit(
+            lambda: printing.print_document(clerk, path, kind=kind, documents=documents,
+                                            subscriber=subscriber), done, failed)
+
+    def _queue_changed(self) -> None:
+        if self.queue_dialog is not None and self.queue_dialog.winfo_exists():
+            self.queue_dialog.reload()

@@ -1,0 +1,297 @@
+"""`salon print`, `printers`, `print-jobs`, `email`, `archive`, `subscription`, `deliver-due`,
+`detalization --deliver` and `purge` as subprocesses, against the real parts: the private
+cupsd with its cups-pdf queue, an SMTP server with STARTTLS (the password set with
+`salon credentials set --smtp`), and the embedded training sandbox."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import time
+from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import write_ini
+from tests.support.cups import FAILING_QUEUE, PDF_QUEUE, CupsUnavailable, PrivateCups, running_cups
+from tests.support.pdf_compare import ascii_tokens, words
+from tests.support.smtp import LOGIN, PASSWORD, MailServer, attachment, running_smtp
+
+REPO = Path(__file__).resolve().parents[2]
+SALON = str(REPO / ".venv" / "bin" / "salon")
+MARIA = "+79161234567"
+
+
+def salon(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    return subprocess.run([SALON, *args], env=env, input=stdin, capture_output=True, text=True,
+                          timeout=300)
+
+
+@pytest.fixture(scope="module")
+def cups() -> Iterator[PrivateCups]:
+    try:
+        with running_cups() as server:
+            yield server
+    except CupsUnavailable as error:
+        pytest.fail(str(error), pytrace=False)
+
+
+def env_for(tmp_path: Path, **sections: dict[str, str]) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SALON_")}
+    env.update(SALON_CONFIG=str(write_ini(tmp_path, **sections)), SALON_CLERK="clerk",
+               SALON_PASSWORD="clerk-demo", PYTHONPATH=str(REPO),
+               PYTHON_KEYRING_BACKEND="tests.support.keyring_file.FileKeyringForTests",
+               SALON_TEST_KEYRING=str(tmp_path / "keyring.json"))
+    return env
+
+
+@pytest.fixture
+def printing_env(cups: PrivateCups, tmp_path: Path) -> Iterator[dict[str, str]]:
+    cups.cancel_all()
+    yield env_for(tmp_path, printing={"server": str(cups.socket), "printer": PDF_QUEUE})
+    for name in (PDF_QUEUE, FAILING_QUEUE):
+        cups.enable(name)
+        cups.accept(name)
+
+
+def latin_pdf(path: Path, text: str) -> Path:
+    from reportlab.pdfgen.canvas import Canvas
+
+    canvas = Canvas(str(path))
+    canvas.setFont("Helvetica", 14)
+    canvas.drawString(72, 760, text)
+    canvas.save()
+    return path
+
+
+def test_print_then_the_queue(printing_env: dict[str, str], cups: PrivateCups,
+                              tmp_path: Path) -> None:
+    listed = salon(printing_env, "printers", "--json")
+    assert listed.returncode == 0, listed.stderr
+    printers = {p["name"]: p for p in json.loads(listed.stdout)}
+    assert printers[PDF_QUEUE]["chosen"] and printers[PDF_QUEUE]["state"] == "idle"
+    document = latin_pdf(tmp_path / "Confirmation ORD-000009.pdf", "Order ORD-000009 done")
+    done = salon(printing_env, "print", str(document), "--json")
+    assert done.returncode == 0, done.stderr
+    job = json.loads(done.stdout)
+    assert job["state"] == "done" and job["printer"] == PDF_QUEUE and job["kind"] == "file"
+    assert words(cups.printed(job["cups_job_id"])) == "Order ORD-000009 done"
+    jobs = json.loads(salon(printing_env, "print-jobs", "--json").stdout)
+    assert [(j["id"], j["state"]) for j in jobs] == [(job["id"], "done")]
+    human = salon(printing_env, "print-jobs")
+    assert "printed" in human.stdout and document.name in human.stdout
+
+
+def test_a_failure_exits_6_with_the_kept_path_within_10_seconds(
+        printing_env: dict[str, str], cups: PrivateCups, tmp_path: Path) -> None:
+    document = latin_pdf(tmp_path / "slip.pdf", "slip")
+    for break_it, fix_it, words_ in (
+            (lambda: cups.reject(PDF_QUEUE, "Out of toner"), lambda: cups.accept(PDF_QUEUE),
+             "not accepting jobs (Out of toner)"),
+            (lambda: cups.disable(PDF_QUEUE, "Paper jam"), lambda: cups.enable(PDF_QUEUE),
+             "is stopped (Paper jam)")):
+        break_it()
+        started = time.monotonic()
+        failed = salon(printing_env, "print", str(document))
+        assert time.monotonic() - started < 10
+        assert failed.returncode == 6 and words_ in failed.stderr
+        assert f"The document is kept: {document}" in failed.stderr
+        assert "Traceback" not in failed.stderr
+        fix_it()
+    jobs = json.loads(salon(printing_env, "print-jobs", "--json").stdout)
+    assert [job["state"] for job in jobs] == ["failed", "failed"]
+    again = salon(printing_env, "print-jobs", "retry", str(jobs[0]["id"]), "--json")
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)["state"] == "done"
+    assert words(cups.printed(json.loads(again.stdout)["cups_job_id"])) == "slip"
+
+
+def test_an_aborted_job_and_an_unknown_queue(printing_env: dict[str, str],
+                                             tmp_path: Path) -> None:
+    document = latin_pdf(tmp_path / "x.pdf", "x")
+    aborted = salon(printing_env, "print", str(document), "--printer", FAILING_QUEUE)
+    assert aborted.returncode == 6 and "failed to print the document" in aborted.stderr
+    unknown = salon(printing_env, "print", str(document), "--printer", "Nowhere")
+    assert unknown.returncode == 6 and "no printer named «Nowhere»" in unknown.stderr
+    bad = salon(printing_env, "print", str(tmp_path / "missing.pdf"))
+    assert bad.returncode == 2
+
+
+def test_no_cupsd(tmp_path: Path) -> None:
+    env = env_for(tmp_path, printing={"server": str(tmp_path / "no-cups.sock"),
+                                      "printer": PDF_QUEUE})
+    document = latin_pdf(tmp_path / "x.pdf", "x")
+    started = time.monotonic()
+    failed = salon(env, "print", str(document))
+    assert time.monotonic() - started < 10
+    assert failed.returncode == 6 and "cannot be reached" in failed.stderr
+    assert str(document) in failed.stderr
+    listed = salon(env, "printers")
+    assert listed.returncode == 1 and "cannot be reached" in listed.stderr
+
+
+def test_the_counter_chooses_its_printer(printing_env: dict[str, str]) -> None:
+    chosen = salon(printing_env, "printers", "choose", FAILING_QUEUE)
+    assert chosen.returncode == 0 and FAILING_QUEUE in chosen.stdout
+    printers = {p["name"]: p for p in json.loads(
+        salon(printing_env, "printers", "--json").stdout)}
+    assert printers[FAILING_QUEUE]["chosen"] and not printers[PDF_QUEUE]["chosen"]
+    assert salon(printing_env, "printers", "choose", "Nowhere").returncode == 2
+    assert salon(printing_env, "printers", "forget").returncode == 0
+    printers = {p["name"]: p for p in json.loads(
+        salon(printing_env, "printers", "--json").stdout)}
+    assert printers[PDF_QUEUE]["chosen"]  # salon.ini's again
+
+
+def test_a_detalization_on_paper(printing_env: dict[str, str], cups: PrivateCups) -> None:
+    done = salon(printing_env, "detalization", MARIA, "--from", "2026-10-01", "--to",
+                 "2026-10-31", "--summary", "--deliver", "paper", "--json")
+    assert done.returncode == 0, done.stderr
+    info = json.loads(done.stdout)
+    delivery = info["delivery"]
+    assert delivery["method"] == "paper" and delivery["print_job"]["state"] == "done"
+    assert Path(info["path"]).parent.name == "documents"  # the console's own copy, kept
+    printed = cups.printed(delivery["print_job"]["cups_job_id"])
+    sent = Path(info["path"])
+    assert ascii_tokens(printed) == ascii_tokens(sent)
+    assert ascii_tokens(printed)[info["document_id"].split("-")[2]] >= 1
+    wrong = salon(printing_env, "detalization", MARIA, "--from", "2026-10-01", "--to",
+                  "2026-10-31", "--format", "csv", "--deliver", "paper")
+    assert wrong.returncode == 2 and "pdf" in wrong.stderr
+
+
+@pytest.fixture
+def mail(tmp_path: Path) -> Iterator[tuple[MailServer, dict[str, str]]]:
+    with running_smtp(tmp_path) as server:
+        env = env_for(tmp_path, email={"host": server.host, "port": str(server.port),
+                                       "username": LOGIN, "from": "salon@example.ru"})
+        env["SSL_CERT_FILE"] = str(server.cert)  # the relay's certificate, trusted
+        yield server, env
+
+
+def test_email_with_the_password_from_the_keyring(mail, tmp_path: Path) -> None:
+    server, env = mail
+    document = latin_pdf(tmp_path / "report.pdf", "report")
+    no_password = salon(env, "email", str(document), "--to", "ivanova@example.ru")
+    assert no_password.returncode == 2 and "credentials set --smtp" in no_password.stderr
+    stored = salon(env, "credentials", "set", "--smtp", stdin=PASSWORD + "\n")
+    assert stored.returncode == 0, stored.stderr
+    sent = salon(env, "email", str(document), "--to", "ivanova@example.ru", "--phone", MARIA,
+                 "--json")
+    assert sent.returncode == 0, sent.stderr
+    assert json.loads(sent.stdout)["to"] == "i***@example.ru"
+    [letter] = server.letters()
+    assert letter.tls and letter.login == LOGIN
+    assert attachment(letter.message)[2] == document.read_bytes()
+    bad = salon(env, "email", str(document), "--to", "ivanova@")
+    assert bad.returncode == 2 and "is not an e-mail address" in bad.stderr
+    assert len(server.letters()) == 1
+    tail = salon({**env, "SALON_CLERK": "manager", "SALON_PASSWORD": "manager-demo"},
+                 "audit", "tail", "-n", "5", "--json")
+    assert tail.returncode == 0, tail.stderr
+    journal = tail.stdout
+    assert "i***@example.ru" in journal and "ivanova@example.ru" not in journal
+    assert PASSWORD not in journal
+    for path in (tmp_path / "data").rglob("*"):
+        if path.is_file():
+            assert PASSWORD.encode() not in path.read_bytes(), path
+
+
+def test_a_detalization_by_email(mail, tmp_path: Path) -> None:
+    server, env = mail
+    assert salon(env, "credentials", "set", "--smtp", stdin=PASSWORD + "\n").returncode == 0
+    refused = salon(env, "detalization", MARIA, "--from", "2026-10-01", "--to", "2026-10-31",
+                    "--format", "xlsx", "--deliver", "email", "--email", "not an address")
+    assert refused.returncode == 2 and "is not an e-mail address" in refused.stderr
+    assert not list((tmp_path / "data" / "documents").glob("DET-*"))  # nothing was made
+    done = salon(env, "detalization", MARIA, "--from", "2026-10-01", "--to", "2026-10-31",
+                 "--format", "xlsx", "--deliver", "email", "--email", "ivanova@example.ru")
+    assert done.returncode == 0, done.stderr
+    assert "Sent by e-mail to i***@example.ru" in done.stdout
+    [letter] = server.letters()
+    assert letter.message["Subject"] == "Детализация за 01.10.2026 — 31.10.2026"
+    name, content_type, content = attachment(letter.message)
+    assert name.startswith("DET-") and name.endswith(".xlsx")
+    assert content_type.endswith("spreadsheetml.sheet") and content[:2] == b"PK"
+
+
+def advance_embedded_sandbox(data_dir: Path, seconds: int) -> None:
+    """Move the training sandbox's clock, as `POST /sandbox/clock` would (it is not running
+    between commands)."""
+    from sandbox.clock import Clock
+    from sandbox.store import Store
+
+    store = Store.open(data_dir / "sandbox.db", 2026)
+    try:
+        Clock(store).advance(seconds)
+    finally:
+        store.close()
+
+
+def test_the_personal_archive(tmp_path: Path) -> None:
+    env = env_for(tmp_path)
+    document = latin_pdf(tmp_path / "Детализация.pdf", "archived")
+    up = salon(env, "archive", "upload", "8 916 123-45-67", str(document), "--json")
+    assert up.returncode == 0, up.stderr
+    doc = json.loads(up.stdout)
+    listed = json.loads(salon(env, "archive", "list", MARIA, "--json").stdout)
+    assert [(d["id"], d["expires_at"]) for d in listed] == [(doc["id"], doc["expires_at"])]
+    target = tmp_path / "again.pdf"
+    fetched = salon(env, "archive", "fetch", doc["id"], "-o", str(target))
+    assert fetched.returncode == 0 and target.read_bytes() == document.read_bytes()
+    advance_embedded_sandbox(tmp_path / "data", 3 * 86400 + 60)
+    expired = salon(env, "archive", "fetch", doc["id"])
+    assert expired.returncode == 3
+    assert "expired on" in expired.stderr and "3 days" in expired.stderr
+    assert json.loads(salon(env, "archive", "list", MARIA, "--json").stdout) == []
+
+
+def test_a_subscription_and_deliver_due(mail, tmp_path: Path) -> None:
+    server, env = mail
+    assert salon(env, "credentials", "set", "--smtp", stdin=PASSWORD + "\n").returncode == 0
+    added = salon(env, "subscription", "add", MARIA, "--email", "ivanova@example.ru",
+                  "--json")
+    assert added.returncode == 0, added.stderr
+    sub = json.loads(added.stdout)
+    assert sub["email"] == "i***@example.ru" and sub["first_period"] == "2026-11"
+    nothing = salon(env, "deliver-due", "--json")
+    assert nothing.returncode == 0 and json.loads(nothing.stdout) == {"sent": [], "failed": []}
+    # As if it had been made in October: October is due now, once.
+    with closing(sqlite3.connect(tmp_path / "data" / "salon.db")) as db, db:
+        db.execute("UPDATE delivery_subscription SET first_period = '2026-10'")
+    due = salon(env, "deliver-due", "--json")
+    assert due.returncode == 0, due.stderr
+    assert json.loads(due.stdout)["sent"] == [{"subscription": sub["id"], "period": "2026-10",
+                                               "to": "i***@example.ru"}]
+    assert json.loads(salon(env, "deliver-due", "--json").stdout)["sent"] == []
+    assert len(server.letters()) == 1
+    listed = json.loads(salon(env, "subscription", "list", "--json").stdout)
+    assert listed[0]["months"][0]["state"] == "sent"
+    assert salon(env, "subscription", "remove", str(sub["id"])).returncode == 0
+    assert json.loads(salon(env, "subscription", "list", "--json").stdout) == []
+
+
+def test_purge_removes_old_local_documents(tmp_path: Path) -> None:
+    env = env_for(tmp_path)
+    documents = tmp_path / "data" / "documents"
+    old_slip = documents / "slips" / "slip-ORD-000001-1.pdf"
+    fresh_slip = documents / "slips" / "slip-ORD-000002-2.pdf"
+    old_fetch = documents / "archive" / "doc_1-report.pdf"
+    for path in (old_slip, fresh_slip, old_fetch):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(b"%PDF-1.7")
+    four_days_ago = time.time() - 4 * 86400
+    for path in (old_slip, old_fetch):
+        os.utime(path, (four_days_ago, four_days_ago))
+    mine = latin_pdf(tmp_path / "mine.pdf", "the clerk's own file")
+    os.utime(mine, (four_days_ago, four_days_ago))
+    done = salon(env, "purge", "--json")
+    assert done.returncode == 0, done.stderr
+    # The console purges at every start, so the command itself found nothing left to do.
+    assert json.loads(done.stdout)["documents"] == 0
+    assert not old_slip.exists() and not old_fetch.exists()
+    assert fresh_slip.exists() and mine.exists()
