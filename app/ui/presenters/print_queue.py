@@ -31,7 +31,7 @@ def kind_name(kind: DocumentKind) -> str:
     return {
         DocumentKind.DETALIZATION: _("Detalization"),
         DocumentKind.SLIP: _("Confirmation slip"),
-        DocumentKind.LEAFLET: _("Assistant leaflet"),
+        DocumentKind.LEAFLET: _("Leaflet about the Assistant"),
         DocumentKind.DAILY_LOG: _("Daily log"),
         DocumentKind.FILE: _("Document"),
     }[kind]
