@@ -11,6 +11,7 @@ import pytest
 
 from app.config import Settings, load_settings
 from app.i18n import set_language
+from tests.support.cups import CupsUnavailable, PrivateCups, running_cups
 
 
 @pytest.fixture(autouse=True)
@@ -106,3 +107,13 @@ def any_store(store_url: str) -> Iterator[object]:
     db = open_store(store_url)
     yield db
     db.close()
+
+
+@pytest.fixture(scope="module")
+def cups() -> Iterator[PrivateCups]:
+    """The private cupsd with its cups-pdf queue (tests/support/cups.py), one per module."""
+    try:
+        with running_cups() as server:
+            yield server
+    except CupsUnavailable as error:
+        pytest.fail(str(error), pytrace=False)

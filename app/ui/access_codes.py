@@ -162,7 +162,7 @@ class CodeControls:
         """No subscriber on screen (Esc, another lookup failed, the lock, signing out)."""
         self._reset()
         self.card, self._key, self.availability = None, None, None
-        self.window.card_panel.set_code_fields(())
+        self.window.card_panel.set_extra_fields("assistant", ())
         self.training_phone.show(None)
 
     def _reset(self) -> None:
@@ -295,7 +295,7 @@ class CodeControls:
         card, availability = self.card, self.availability
         panel = self.window.card_panel
         if card is None or availability is None or self.codes is None:
-            panel.set_code_fields(())
+            panel.set_extra_fields("assistant", ())
             self.bar.show(present_actions(None))
             return
         if not availability.available:
@@ -307,7 +307,7 @@ class CodeControls:
             fields = pending_fields(self._state_error)
         else:
             fields = pending_fields(_("checking the state…"))
-        panel.set_code_fields(fields)
+        panel.set_extra_fields("assistant", fields)
         self.bar.show(present_actions(availability.available, availability.reason,
                                       availability.rule, self.state, self.busy))
         self._render_dialog()

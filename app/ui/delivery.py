@@ -1,7 +1,7 @@
-"""The main window's part for delivery, ready to be wired in (app/ui/window.py creates it with
-`self.delivery = DeliveryControls(self)` and calls `bind_keys()`): the print queue (Ctrl+P),
-the printer settings (Ctrl+Shift+P), the personal archive of the subscriber on the card
-(Ctrl+Shift+A), and `print_document` for a slip, a leaflet or a detalization made elsewhere in
+"""The main window's part for delivery: the print queue (Ctrl+P, and its button in the status
+bar), the printer settings (Ctrl+Shift+P, also from the queue), the personal archive of the
+subscriber on the card (its row on the card with each document's expiry, the dialog on
+Ctrl+Shift+A), and `print_document` for a slip, a leaflet or a detalization made elsewhere in
 the window — the print runs on the BackgroundRunner and its sentence (done, still printing,
 or why not with the kept path) lands in the window's message area.
 
@@ -16,8 +16,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from app.errors import OperatorUnavailable
+from app.ui.presenters.archive import archive_card_fields
 from app.ui.presenters.errors import MessageView, present_error
 from app.ui.presenters.print_queue import outcome_message
+from models.domain import SubscriberCard
 from models.printing import DocumentKind, PrintJob
 
 if TYPE_CHECKING:
@@ -37,6 +40,7 @@ class DeliveryControls:
         self.queue_dialog: PrintQueueDialog | None = None
         self.settings_dialog: PrinterSettingsDialog | None = None
         self.archive_dialog: ArchiveDialog | None = None
+        self._archive_request = 0  # an answer for a card no longer on screen is dropped
 
     @property
     def printing(self) -> Any:
@@ -50,6 +54,59 @@ class DeliveryControls:
 
     def _ready(self) -> bool:
         return self.window.session is not None and bool(self.window.working)
+
+    def attach(self, services: object) -> None:
+        self.window.status.show_print_queue(getattr(services, "printing", None) is not None)
+
+    def show_card(self, card: SubscriberCard) -> None:
+        """The card's archive row: asked of the operator on a worker, after the card is on
+        screen (a lookup never waits for it); a cached card says it is not known now."""
+        self._archive_request += 1
+        archive, panel = self.archive, self.window.card_panel
+        if archive is None:
+            return
+        if card.source != "api":
+            panel.set_extra_fields("subscriber", archive_card_fields(None, self._timezone,
+                                                                     offline=True))
+            return
+        request, msisdn = self._archive_request, card.subscriber.msisdn
+
+        def listed(documents: list) -> None:
+            if request == self._archive_request:
+                panel.set_extra_fields("subscriber",
+                                       archive_card_fields(documents, self._timezone))
+
+        def failed(error: BaseException) -> None:
+            if request == self._archive_request:
+                panel.set_extra_fields("subscriber", archive_card_fields(
+                    None, self._timezone, offline=isinstance(error, OperatorUnavailable)))
+
+        self.window.runner.submit(lambda: archive.documents(msisdn), listed, failed)
+
+    @property
+    def _timezone(self) -> str:
+        return self.window.settings.salon.timezone
+
+    def forget_card(self) -> None:
+        """The card went (Esc, another number): its archive row and dialog go with it."""
+        self._archive_request += 1
+        self.window.card_panel.set_extra_fields("subscriber", ())
+        self._destroy(self.archive_dialog)
+        self.archive_dialog = None
+
+    def forget(self) -> None:
+        """Locked or signed out: the print queue names documents of several subscribers."""
+        self.forget_card()
+        self._destroy(self.queue_dialog)
+        self._destroy(self.settings_dialog)
+        self.queue_dialog = self.settings_dialog = None
+
+    @staticmethod
+    def _destroy(dialog: tk.Toplevel | None) -> None:
+        if dialog is not None and dialog.winfo_exists():
+            dialog.destroy()
+
+    close = forget
 
     def bind_keys(self) -> None:
         root = self.window.root
@@ -110,6 +167,13 @@ class DeliveryControls:
         self.archive_dialog = ArchiveDialog(window.root, self.archive, window.runner,
                                             window.session, msisdn,
                                             timezone=window.settings.salon.timezone)
+        self.archive_dialog.bind("<Destroy>", self._archive_closed, add="+")
+
+    def _archive_closed(self, event: tk.Event) -> None:
+        """What was fetched or has expired meanwhile shows on the card's row too."""
+        window = self.window
+        if event.widget is self.archive_dialog and window.card is not None and window.working:
+            self.show_card(window.card)
 
     # -- printing a document the window made -------------------------------------------------
 

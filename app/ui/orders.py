@@ -12,6 +12,7 @@ import queue
 import tkinter as tk
 from collections.abc import Callable, Mapping
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.i18n import _
@@ -21,11 +22,12 @@ from app.ui.presenters.orders import ACTION_KEYS, options_for, present_actions
 from app.ui.presenters.outbox import present_pending, present_settled, queue_button_text
 from app.ui.views.operations import OperationsBar, PendingStrip
 from models.orders import OrderAction, OrderOptions, OutboxItem
+from models.printing import DocumentKind
 
 if TYPE_CHECKING:
     from app.services.registry import Services
     from app.ui.views.catalog_dialog import CatalogDialog
-    from app.ui.views.order_dialog import OrderDialog
+    from app.ui.views.order_dialog import OrderDialog, PrintSlip
     from app.ui.views.queue_dialog import QueueDialog
     from app.ui.window import MainWindow
     from models.domain import SubscriberCard
@@ -193,8 +195,22 @@ class OrderControls:
         self.dialog = OrderDialog(
             window.root, action=action, card=card, options=self.options, orders=orders,
             clerk=window.session, runner=window.runner, reload_card=self._reload_card,
-            on_changed=self._changed)
+            on_changed=self._changed, print_slip=self._print_slip_for(card))
         self.dialog.bind("<Destroy>", self._dialog_closed, add="+")
+
+    def _print_slip_for(self, card: SubscriberCard) -> PrintSlip | None:
+        """The slip's print, when this console can print: the slip only, never the order."""
+        delivery = getattr(self.window, "delivery", None)
+        if delivery is None or delivery.printing is None:
+            return None
+        msisdn = card.subscriber.msisdn
+
+        def print_slip(path: str, show: Callable[[MessageView], None]) -> None:
+            delivery.print_document(Path(path), kind=DocumentKind.SLIP,
+                                    documents=Path(path).stem, subscriber=msisdn,
+                                    on_done=show)
+
+        return print_slip
 
     def _reload_card(self, then: Callable[[SubscriberCard], None],
                      failed: Callable[[BaseException], None]) -> None:

@@ -156,6 +156,7 @@ class SessionControls:
         self.orders.forget()  # the operation dialog and the queue name subscribers too
         self.codes.forget()  # the code's check dialog; the phone shows no one's SMS
         self.detalization.forget()
+        self.delivery.forget()
         self._request += 1  # an answer still on its way is dropped
         self._pending = None
         self._set_busy(False)

@@ -19,6 +19,7 @@ from app import i18n
 from app.config import Settings
 from app.i18n import _
 from app.ui.access_codes import CodeControls
+from app.ui.delivery import DeliveryControls
 from app.ui.detalization import DetalizationControls
 from app.ui.gate import Gate
 from app.ui.orders import OrderControls
@@ -101,6 +102,7 @@ class MainWindow(SessionControls):
         self.gate.attach(services)
         self.orders.attach(services)
         self.detalization.attach(services)
+        self.delivery.attach(services)
         self.header.set_training(services.training)
         if services.demo_subscribers is not None:
             if self.training is None:
@@ -228,6 +230,7 @@ class MainWindow(SessionControls):
         self.card = None
         self.card_panel.show(None)
         self.codes.forget()
+        self.delivery.forget_card()
         self.message.show(None if self.services_error is None else self.message.view)
         self.search.focus_field()
         self._refresh_status()
@@ -238,6 +241,7 @@ class MainWindow(SessionControls):
         self.card_panel.show(self._present())
         self.orders.show_card(self.card)
         self.codes.show_card(self.card)
+        self.delivery.show_card(self.card)
         self._refresh_status()
 
     def _present(self) -> CardViewModel:
@@ -354,11 +358,13 @@ class MainWindow(SessionControls):
         self.body.add(main, weight=1)
         self.training: TrainingPanel | None = None
         self.status = StatusBar(root, on_queue=lambda: self.orders.open_queue(),
-                                on_catalog=lambda: self.orders.open_catalog())
+                                on_catalog=lambda: self.orders.open_catalog(),
+                                on_print_queue=lambda: self.delivery.open_print_queue())
         self.status.grid(row=4, column=0, sticky="ew")
         self.orders = OrderControls(self)  # the Operations bar, F5–F8, catalog, queue
         self.codes = CodeControls(self)  # the access code on the card (F10–F12), the phone
         self.detalization = DetalizationControls(self)  # its button on the card, Ctrl+D
+        self.delivery = DeliveryControls(self)  # printing, the archive on the card (Ctrl+P …)
         # In front of the search row and the body until a clerk signs in, and when locked.
         self.gate = Gate(root, self.settings, self.runner, on_signed_in=self.start_session)
         self.gate.frame.grid(row=2, column=0, rowspan=2, sticky="nsew")
@@ -374,6 +380,7 @@ class MainWindow(SessionControls):
         self.orders.bind_keys(self.root)
         self.codes.bind_keys(self.root)
         self.detalization.bind_keys(self.root)
+        self.delivery.bind_keys()
         self._bind_session_keys()
 
     def _focus_phone(self, _event: tk.Event) -> str:
@@ -390,6 +397,7 @@ class MainWindow(SessionControls):
             self.root.after_cancel(self._progress_after)
             self._progress_after = None
         self.detalization.close()
+        self.delivery.close()
         self.orders.close()
         self.codes.close()
         self.runner.shutdown()

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import write_ini
-from tests.support.cups import FAILING_QUEUE, PDF_QUEUE, CupsUnavailable, PrivateCups, running_cups
+from tests.support.cups import FAILING_QUEUE, PDF_QUEUE, PrivateCups
 from tests.support.pdf_compare import ascii_tokens, words
 from tests.support.smtp import LOGIN, PASSWORD, MailServer, attachment, running_smtp
 
@@ -29,15 +29,6 @@ MARIA = "+79161234567"
 def salon(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
     return subprocess.run([SALON, *args], env=env, input=stdin, capture_output=True, text=True,
                           timeout=300)
-
-
-@pytest.fixture(scope="module")
-def cups() -> Iterator[PrivateCups]:
-    try:
-        with running_cups() as server:
-            yield server
-    except CupsUnavailable as error:
-        pytest.fail(str(error), pytrace=False)
 
 
 def env_for(tmp_path: Path, **sections: dict[str, str]) -> dict[str, str]:

@@ -27,15 +27,6 @@ from tests.support.pdf_compare import ascii_tokens, differing_share, words
 LIMIT_S = 10.0
 
 
-@pytest.fixture(scope="module")
-def cups() -> Iterator[PrivateCups]:
-    try:
-        with running_cups() as server:
-            yield server
-    except CupsUnavailable as error:
-        pytest.fail(str(error), pytrace=False)
-
-
 @pytest.fixture
 def service(cups: PrivateCups, tmp_path: Path) -> Iterator[PrintService]:
     db = open_store(f"sqlite:///{tmp_path / 'salon.db'}")

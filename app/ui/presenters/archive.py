@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 
 from app import formatting
 from app.i18n import _, ngettext
+from app.ui.presenters.card import FieldView
 from models.archive import ArchivedDocument
 
 ARCHIVE_COLUMNS = ("name", "uploaded", "expires", "left", "size")
@@ -67,3 +68,28 @@ def archive_summary(documents: Iterable[ArchivedDocument]) -> str:
     return ngettext("{count} document in the personal archive; each is kept 3 days (R9).",
                     "{count} documents in the personal archive; each is kept 3 days (R9).",
                     count).format(count=count)
+
+
+CARD_LINES = 3  # more would push the tariff's services off a 1024×700 card
+
+
+def archive_card_fields(documents: Iterable[ArchivedDocument] | None, timezone: str, *,
+                        offline: bool = False) -> tuple[FieldView, ...]:
+    """The personal archive's row on the card, under the Subscriber's: each document with its
+    expiry (the newest first, as the operator lists them), or why it is not known now."""
+    label = _("Personal archive")
+    hint = _("Ctrl+Shift+A opens it; a document is kept there 3 days (R9).")
+    if offline:
+        return (FieldView(label, _("not known: no connection to the operator"), note=hint),)
+    if documents is None:
+        return (FieldView(label, _("the operator did not answer"), note=hint),)
+    docs = list(documents)
+    if not docs:
+        return (FieldView(label, _("empty"), note=hint),)
+    lines = [_("{name} — until {when}").format(
+        name=doc.name, when=formatting.local_datetime(doc.expires_at, timezone))
+        for doc in docs[:CARD_LINES]]
+    if len(docs) > CARD_LINES:
+        more = len(docs) - CARD_LINES
+        lines.append(_("and {count} more").format(count=more))
+    return (FieldView(label, "\n".join(lines), note=hint),)

@@ -27,8 +27,10 @@ class CardPanel(ttk.Frame):
         self.columnconfigure(0, weight=1)
         self.rowconfigure(2, weight=1)
         self.view: CardViewModel | None = None
-        # The access code's rows under the Assistant's (app/ui/access_codes.py sets them).
-        self.code_fields: tuple[FieldView, ...] = ()
+        # Rows other parts of the window add under a section's own: the access code's under
+        # the Assistant's (app/ui/access_codes.py), the personal archive's under the
+        # Subscriber's (app/ui/delivery.py). They come later than the card, from the network.
+        self.extra_fields: dict[str, tuple[FieldView, ...]] = {"subscriber": (), "assistant": ()}
         self.two_columns = True
         self._placeholder = self._build_placeholder()
         self.source = ttk.Label(self, style="Source.api.TLabel", anchor="w")
@@ -86,12 +88,12 @@ class CardPanel(ttk.Frame):
             style="Source.cache.TLabel" if view.offline else "Source.api.TLabel",
         )
         self.name.configure(text=view.name)
-        self.subscriber.set_fields(view.subscriber)
+        self.subscriber.set_fields((*view.subscriber, *self.extra_fields["subscriber"]))
         self.tariff.set_fields(view.tariff)
         self.services.set_items(view.services)
         self.balances.set_fields(view.balances)
         self.packages.set_packages(view.packages, _("No packages on this tariff."))
-        self.assistant.set_fields((*view.assistant, *self.code_fields))
+        self.assistant.set_fields((*view.assistant, *self.extra_fields["assistant"]))
         self._align_labels()
         self._placeholder.grid_remove()
         self.source.grid()
@@ -99,13 +101,15 @@ class CardPanel(ttk.Frame):
         self.scroll.grid()
         self.after_idle(self._fit_services)
 
-    def set_code_fields(self, fields: tuple[FieldView, ...]) -> None:
-        """The access code's rows (state, attempts, lock countdown) after the Assistant's."""
-        if fields == self.code_fields:
+    def set_extra_fields(self, section: str, fields: tuple[FieldView, ...]) -> None:
+        """Rows after `section`'s own ("subscriber": the personal archive; "assistant": the
+        access code's state, attempts and lock countdown)."""
+        if fields == self.extra_fields[section]:
             return
-        self.code_fields = fields
+        self.extra_fields[section] = fields
         if self.view is not None:
-            self.assistant.set_fields((*self.view.assistant, *fields))
+            own = self.view.subscriber if section == "subscriber" else self.view.assistant
+            getattr(self, section).set_fields((*own, *fields))
             self._align_labels()
 
     def _fit_services(self) -> None:

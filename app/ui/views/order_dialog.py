@@ -19,7 +19,7 @@ from functools import partial
 
 from app.errors import RuleRefused
 from app.ui.ports import OrderPort
-from app.ui.presenters.errors import present_error
+from app.ui.presenters.errors import MessageView, present_error
 from app.ui.presenters.order_result import (
     OutcomeView,
     present_cancel_refused,
@@ -40,6 +40,8 @@ from models.orders import (
     SubmitStatus,
 )
 
+# Prints a slip (its path) and tells the dialog how it went (app/ui/delivery.py).
+PrintSlip = Callable[[str, Callable[[MessageView], None]], None]
 ReloadCard = Callable[[Callable[[SubscriberCard], None], Callable[[BaseException], None]], None]
 PROGRESS_AFTER_MS = 700  # a progress bar only for what is not instant (DESIGN §6: ~1 s)
 
@@ -49,8 +51,11 @@ class OrderDialog(OrderFace):
         self, master: tk.Misc, *, action: OrderAction, card: SubscriberCard,
         options: OrderOptions, orders: OrderPort, clerk: Session, runner: BackgroundRunner,
         reload_card: ReloadCard, on_changed: Callable[[], None],
+        print_slip: PrintSlip | None = None,
     ) -> None:
         super().__init__(master, action=action, card=card, options=options)
+        if print_slip is not None:
+            self.result_step.on_print = lambda path: print_slip(path, self._show_notice)
         self._orders, self._clerk, self._runner = orders, clerk, runner
         self._reload_card, self._on_changed = reload_card, on_changed
         self._request = 0
@@ -72,6 +77,14 @@ class OrderDialog(OrderFace):
             self.bind(sequence, lambda _e: self._key(self.back))
         for sequence in ("<Control-c>", "<Control-Cyrillic_es>"):
             self.bind(sequence, lambda _e: self._key(self.result_step.copy_path))
+        for sequence in ("<Control-p>", "<Control-Cyrillic_ze>"):
+            self.bind(sequence, lambda _e: self._key(self.result_step.print_slip))
+
+    def _show_notice(self, notice: MessageView) -> None:
+        """A sentence that comes back later (the slip's print): kept over a re-render."""
+        if self.winfo_exists():
+            self.notice = notice
+            self.message.show(notice)
 
     def _key(self, action: Callable[[], None]) -> str:
         action()

@@ -201,8 +201,15 @@ class ResultStep(ttk.Frame):
         self.text.grid(row=1, column=0, sticky="ew", pady=(10, 0))
         self.slip = ttk.Label(self, style="Success.TLabel", justify="left")
         self.slip.grid(row=2, column=0, sticky="ew", pady=(12, 0))
-        self.copy = ttk.Button(self, style="Action.TButton", command=self._copy_path)
-        self.copy.grid(row=3, column=0, sticky="w", pady=(6, 0))
+        actions = ttk.Frame(self, style="Body.TFrame")
+        actions.grid(row=3, column=0, sticky="w", pady=(6, 0))
+        self.actions = actions
+        self.copy = ttk.Button(actions, style="Action.TButton", command=self._copy_path)
+        self.copy.grid(row=0, column=0, sticky="w")
+        # The slip on the counter's printer: only the slip is printed again, never the order.
+        self.print = ttk.Button(actions, style="Action.TButton", command=self.print_slip)
+        self.print.grid(row=0, column=1, sticky="w", padx=(8, 0))
+        self.on_print: Callable[[str], None] | None = None
         self.view: OutcomeView | None = None
         self._path = ""
 
@@ -213,12 +220,21 @@ class ResultStep(ttk.Frame):
         self.text.configure(text=view.text)
         self.slip.configure(text=view.slip)
         self.copy.configure(text=_("Copy the path (Ctrl+C)"))
+        self.print.configure(text=_("Print the slip (Ctrl+P)"))
         if view.slip:
             self.slip.grid()
-            self.copy.grid()
+            self.actions.grid()
         else:
             self.slip.grid_remove()
-            self.copy.grid_remove()
+            self.actions.grid_remove()
+        if view.slip and self.on_print is not None:
+            self.print.grid()
+        else:
+            self.print.grid_remove()
+
+    def print_slip(self) -> None:
+        if self._path and self.on_print is not None and self.print.winfo_ismapped():
+            self.on_print(self._path)
 
     def _copy_path(self) -> None:
         if self._path:

@@ -1,5 +1,6 @@
-"""The status bar: what just happened (data age, messages), the catalog's button (Ctrl+K), the
-operations queue's button (Ctrl+Q, with how many writes wait) and the keyboard shortcuts."""
+"""The status bar: what just happened (data age, messages), the print queue's button (Ctrl+P),
+the catalog's button (Ctrl+K), the operations queue's button (Ctrl+Q, with how many writes
+wait) and the keyboard shortcuts."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from app.i18n import _
 
 class StatusBar(ttk.Frame):
     def __init__(self, master: tk.Misc, on_queue: Callable[[], None] | None = None,
-                 on_catalog: Callable[[], None] | None = None) -> None:
+                 on_catalog: Callable[[], None] | None = None,
+                 on_print_queue: Callable[[], None] | None = None) -> None:
         super().__init__(master, style="Status.TFrame")
         ttk.Frame(self, style="Rule.TFrame", height=1).pack(side="top", fill="x")
         self.message = ttk.Label(self, style="Status.TLabel", anchor="w")
@@ -25,7 +27,10 @@ class StatusBar(ttk.Frame):
                                 command=on_queue or (lambda: None))
         self.catalog = ttk.Button(self, style="Status.TButton", takefocus=False,
                                   command=on_catalog or (lambda: None))
+        self.print_queue = ttk.Button(self, style="Status.TButton", takefocus=False,
+                                      command=on_print_queue or (lambda: None))
         self._queue_shown = False
+        self._print_shown = False
         self._queue_text = ""
         self._short_keys = False
         self.bind("<Configure>", lambda _event: self._fit())
@@ -44,6 +49,11 @@ class StatusBar(ttk.Frame):
         self._queue_shown = shown
         self._place_queue()
 
+    def show_print_queue(self, shown: bool) -> None:
+        """Shown when the console can print (the services have a print service)."""
+        self._print_shown = shown
+        self._place_queue()
+
     def set_queue(self, text: str) -> None:
         self._queue_text = text
         self.queue.configure(text=text)
@@ -56,6 +66,11 @@ class StatusBar(ttk.Frame):
         else:
             self.queue.pack_forget()
             self.catalog.pack_forget()
+        if self._print_shown and not self._signing_in:
+            before = self.catalog if self.catalog.winfo_manager() else self.keys
+            self.print_queue.pack(side="right", before=before, padx=(0, 4))
+        else:
+            self.print_queue.pack_forget()
 
     def show_sign_in_keys(self, signing_in: bool) -> None:
         """The keys of the sign-in and lock screens, or those of the work area."""
@@ -65,6 +80,7 @@ class StatusBar(ttk.Frame):
 
     def retranslate(self) -> None:
         self.catalog.configure(text=_("Catalog (Ctrl+K)"))
+        self.print_queue.configure(text=_("Printing (Ctrl+P)"))
         if self._signing_in:
             self.keys.configure(text=_("Enter — next field, then sign in"))
             return
@@ -84,7 +100,8 @@ class StatusBar(ttk.Frame):
             return
         full = self.keys.winfo_reqwidth() if not self._short_keys else \
             self._measure(self._keys_text(False))
-        buttons = sum(button.winfo_reqwidth() + 4 for button in (self.queue, self.catalog)
+        buttons = sum(button.winfo_reqwidth() + 4
+                      for button in (self.queue, self.catalog, self.print_queue)
                       if button.winfo_manager())
         needed = self.message.winfo_reqwidth() + full + buttons + 8
         short = needed > self.winfo_width()

@@ -1,0 +1,159 @@
+"""Delivery in the main window on the real parts, wired by app.main as `salon` does it: the
+embedded sandbox over loopback HTTP, the SQLite store and the suite's private cupsd with its
+cups-pdf queue. The card lists the subscriber's personal archive with each document's expiry;
+the leaflet (F12) is printed; a finished operation's slip is printed from its dialog (Ctrl+P),
+and printing it again never repeats the operation; Ctrl+P in the window opens the print queue."""
+
+from __future__ import annotations
+
+import tkinter as tk
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from app.config import load_settings
+from app.main import build_services
+from app.ui.window import MainWindow
+from models.printing import DocumentKind, PrintJobState
+from tests.conftest import write_ini
+from tests.gui.helpers import screen_text, sign_in
+from tests.support.cups import PDF_QUEUE, PrivateCups
+from tests.support.pdf_compare import page_count
+
+MARIA = "+79161234567"
+
+
+@pytest.fixture
+def window(root: tk.Tk, pump, cups: PrivateCups, tmp_path: Path) -> Iterator[MainWindow]:
+    cups.cancel_all()
+    settings = load_settings(write_ini(tmp_path, salon={"language": "ru"}, printing={
+        "server": str(cups.socket), "printer": PDF_QUEUE}))
+    window = MainWindow(root, settings)
+    try:
+        window.connect(lambda: build_services(settings))
+        pump(lambda: window.services is not None, timeout=30, what="the services to start")
+        sign_in(window, pump, "clerk", "clerk-demo")
+        pump(lambda: window.working, what="the clerk signed in")
+        yield window
+    finally:
+        pump(lambda: not window.runner.busy, timeout=30, what="the runner's jobs")
+        window.close()
+
+
+def look_up(window: MainWindow, pump, number: str) -> None:
+    window.search.set_text(number)
+    window.search.entry.focus_force()
+    window.search.entry.event_generate("<Return>")
+    pump(lambda: window.card is not None and not window.busy, timeout=15, what="the card")
+
+
+def subscriber_text(window: MainWindow) -> str:
+    return screen_text(window.card_panel.subscriber)
+
+
+def test_the_card_lists_the_archive_and_the_leaflet_is_printed(
+        window: MainWindow, root: tk.Tk, pump, cups: PrivateCups, screenshot,
+        tmp_path: Path) -> None:
+    services = window.services
+    assert services is not None and services.archive is not None
+    assert window.status.print_queue.winfo_ismapped()
+    assert "Печать (Ctrl+P)" in screen_text(window.status)
+    look_up(window, pump, MARIA)
+    pump(lambda: "Личный архив" in subscriber_text(window), what="the archive's row")
+    assert "пуст" in subscriber_text(window)
+
+    # A document put into the archive shows on the card with its expiry (3 days, R9).
+    document = tmp_path / "Подтверждение.pdf"
+    document.write_bytes(_small_pdf())
+    assert window.session is not None
+    archived = services.archive.upload(window.session, MARIA, document)
+    look_up(window, pump, MARIA)
+    expiry = services.archive.expires_text(archived)
+    pump(lambda: document.name in subscriber_text(window), what="the document on the card")
+    assert f"{document.name} — до {expiry}" in subscriber_text(window)
+    assert "Ctrl+Shift+A" in subscriber_text(window)
+    screenshot("delivery-01-card-archive")
+
+    # F12: the leaflet is made and printed on the counter's queue.
+    window.search.entry.focus_force()
+    window.search.entry.event_generate("<F12>")
+    pump(lambda: "напечатан" in window.message.text, timeout=30, what="the leaflet printed")
+    assert "Памятка сохранена" in window.message.text
+    assert services.printing is not None
+    job = services.printing.jobs()[0]
+    assert job.kind is DocumentKind.LEAFLET and job.state is PrintJobState.DONE
+    assert job.cups_job_id is not None and job.subscriber == MARIA
+    printed = cups.printed(job.cups_job_id)  # what cups-pdf wrote: the leaflet's pages
+    assert page_count(printed) == page_count(job.path)
+    assert str(job.path) in window.message.text
+
+    # Ctrl+P: the print queue shows the leaflet's job.
+    root.focus_force()
+    window.search.entry.focus_force()
+    window.search.entry.event_generate("<Control-p>")
+    dialog = window.delivery.queue_dialog
+    assert dialog is not None
+    pump(lambda: dialog.loaded, what="the print queue")
+    assert any("Памятка о Помощнике" in row for row in dialog.table.values())
+    # Esc clears the card: its archive row goes; the lock takes the queue away.
+    dialog.destroy()
+    window.search.entry.focus_force()
+    window.search.entry.event_generate("<Escape>")
+    assert window.card_panel.extra_fields["subscriber"] == ()
+
+
+def _small_pdf() -> bytes:
+    from io import BytesIO
+
+    from reportlab.pdfgen.canvas import Canvas
+
+    buffer = BytesIO()
+    canvas = Canvas(buffer)
+    canvas.drawString(72, 760, "Confirmation")
+    canvas.save()
+    return buffer.getvalue()
+
+
+def test_the_slip_is_printed_and_a_reprint_repeats_nothing(
+        window: MainWindow, root: tk.Tk, pump, cups: PrivateCups, screenshot) -> None:
+    services = window.services
+    assert services is not None and services.orders is not None
+    assert services.printing is not None
+    look_up(window, pump, MARIA)
+    pump(lambda: window.orders.options is not None, what="the card's operations")
+    before = len(services.orders.recent())
+    window.search.entry.focus_force()
+    window.search.entry.event_generate("<F6>")  # connect a service
+    pump(lambda: window.orders.dialog is not None, what="the operation dialog")
+    dialog = window.orders.dialog
+    assert dialog is not None
+    dialog.lift()
+    tree = dialog.choose.tree
+    choice = next(item for item in tree.get_children()
+                  if "disabled" not in tree.item(item, "tags"))
+    dialog.choose.select(choice)
+    tree.focus_force()
+    tree.event_generate("<Return>")
+    pump(lambda: dialog.phase == "preview" and dialog.preview is not None, timeout=15,
+         what="the preview")
+    dialog.primary_button.focus_force()
+    dialog.primary_button.event_generate("<Return>")
+    pump(lambda: dialog.phase == "result", timeout=15, what="the result")
+    assert dialog.result_step.print.winfo_ismapped()
+    assert "Напечатать подтверждение (Ctrl+P)" in screen_text(dialog)
+    assert len(services.orders.recent()) == before + 1
+
+    for attempt in (1, 2):  # printed, then printed again: the slip only
+        dialog.focus_force()
+        dialog.event_generate("<Control-p>")
+        pump(lambda n=attempt: [j.state for j in services.printing.jobs()
+                                if j.kind is DocumentKind.SLIP] == [PrintJobState.DONE] * n
+             and not window.runner.busy, timeout=30, what=f"print {attempt}")
+        assert "напечатан" in dialog.message.text and "Не напечатан" not in dialog.message.text
+    slips = [j for j in services.printing.jobs() if j.kind is DocumentKind.SLIP]
+    assert all(j.state is PrintJobState.DONE and j.subscriber == MARIA for j in slips)
+    assert slips[0].cups_job_id is not None and slips[1].path == slips[0].path
+    assert page_count(cups.printed(slips[0].cups_job_id)) == 1
+    screenshot("delivery-02-slip-printed")
+    assert len(services.orders.recent()) == before + 1  # the order was not repeated
