@@ -1,4 +1,5 @@
 """salon code issue|status|verify PHONE [--json];  salon code leaflet [PHONE] [-o PATH] [--json]
+    [--deliver file|paper|email|archive] [--email ADDRESS] [--printer NAME]
 
 The Electronic Assistant's access code (R1, R2, R3). The code goes by SMS to the subscriber's
 phone only; the console never prints it and never takes it on the command line: `verify`
@@ -8,7 +9,8 @@ input (after the clerk's password line, when SALON_PASSWORD is not set).
 Exit codes: 0 done / correct; 1 wrong code (the message says how many attempts are left);
 2 bad input (a malformed number, an entry that is not 6 digits: not sent, not counted);
 3 refused by a rule (R1, subscriber_blocked, assistant_not_connected, no_code);
-4 locked (R3: until when); 5 the operator cannot be reached (nothing is ever queued).
+4 locked (R3: until when); 5 the operator cannot be reached (nothing is ever queued);
+6 the leaflet was not printed (it is kept; the message gives its path).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from app.cli import Wiring
+from app.commands.delivering import Delivery, add_delivery_arguments
 from app.commands.output import print_json
 from app.errors import (
     CodeLocked,
@@ -71,6 +74,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     leaflet.add_argument("-o", "--output", type=Path, metavar="PATH",
                          help="where to save it (default: <data_dir>/documents/leaflets/)")
     leaflet.add_argument("--json", action="store_true", help="print one JSON object")
+    add_delivery_arguments(leaflet, "leaflet")
     leaflet.set_defaults(handler=run_leaflet)
 
 
@@ -191,21 +195,33 @@ def run_verify(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
 
 def run_leaflet(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
     msisdn = parse_msisdn(args.phone) if args.phone else None
+    if args.deliver == "archive" and msisdn is None:
+        raise InputError(_("A document goes into a subscriber's personal archive: give "
+                           "the number."))
+    delivery = Delivery(args, wiring)  # checked before the leaflet is made
     clerk = wiring.session()
     leaflets = wiring.services().leaflets
     if leaflets is None:
         raise SalonError(_("Leaflets are not available in this console."))
     made = leaflets.make(clerk, msisdn, args.output.expanduser() if args.output else None)
+    from app.services.delivery import Deliverable  # loaded by now: the services are built
+    from models.printing import DocumentKind
+
+    delivered = delivery.deliver(clerk, Deliverable(
+        made.path, DocumentKind.LEAFLET, subscriber=msisdn or "", documents="leaflet"))
     trial = None if made.trial is None else {"start": made.trial.start.isoformat(),
                                              "end": made.trial.end.isoformat()}
     if args.json:
         print_json({"path": str(made.path), "subscriber": made.subscriber or None,
-                    "trial": trial, "catalog_reached": made.catalog_reached}, out)
+                    "trial": trial, "catalog_reached": made.catalog_reached,
+                    "delivery": delivery.as_json(delivered)}, out)
         return
     print(_("Leaflet saved: {path}").format(path=made.path), file=out)
     if not made.catalog_reached:
         print(_("The catalog could not be read, so the trial-operation dates are not on it."),
               file=out)
+    if delivered is not None:
+        print(delivered.sentence, file=out)
 
 
 # -- shared ----------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from app.cli import Wiring
+from app.commands.delivering import Delivery, add_delivery_arguments
 from app.commands.log import parse_day
 from app.commands.output import print_json
 from app.errors import InputError, RuleRefused, SalonError
@@ -19,7 +20,6 @@ from app.i18n import _
 from app.phone import parse_msisdn
 
 FORMATS = ("pdf", "html", "xlsx", "csv", "txt")
-DELIVERIES = ("file", "paper", "email", "archive")
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -38,13 +38,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     order.add_argument("-o", "--output", type=Path, metavar="PATH",
                        help="the file to write (replaced if it exists); required for "
                             "--deliver file, else the console keeps its own copy")
-    order.add_argument("--deliver", choices=DELIVERIES, default="file",
-                       help="file (default): save it at -o; paper: print it at the counter "
-                            "(PDF; exit 6 if printing fails, the document kept); email: send "
-                            "it to --email; archive: the subscriber's personal archive "
-                            "(3 days)")
-    order.add_argument("--email", metavar="ADDRESS", help="the address for --deliver email")
-    order.add_argument("--printer", metavar="NAME", help="the CUPS queue for --deliver paper")
+    add_delivery_arguments(order, "detalization")
     order.add_argument("--mask-numbers", action="store_true",
                        help="show counterparts' numbers partly hidden: +7 916 ***-**-67")
     order.add_argument("--summary", action="store_true", help="the summary only, no rows")
@@ -69,30 +63,22 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run_order(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
-    from app.services.delivery import DeliveryMethod
     from models.detalization import Options, Period
 
     parse_msisdn(args.phone)  # a typo is refused before anything is started
     period = Period(parse_day(args.first), parse_day(args.last))
-    method = DeliveryMethod(args.deliver)
-    if method is DeliveryMethod.FILE and args.output is None:
+    if args.deliver == "file" and args.output is None:
         raise InputError(_("Give -o PATH: where to save the detalization (or --deliver paper, "
                            "email or archive)."))
     fmt = args.format or (args.output.suffix.lower().lstrip(".") if args.output else "pdf")
     if fmt not in FORMATS:
         raise InputError(_("Give --format pdf, html, xlsx, csv or txt, or a file name ending in "
                            "one."))
-    if args.email and method is not DeliveryMethod.EMAIL:
-        raise InputError(_("--email goes with --deliver email."))
+    delivery = Delivery(args, wiring, fmt)  # checked before the report is made
     clerk = wiring.session()
     service = wiring.services().detalization
     if service is None:
         raise SalonError(_("The detalization is not available in this console."))
-    delivery = wiring.services().delivery
-    if method is not DeliveryMethod.FILE:
-        if delivery is None:
-            raise SalonError(_("Delivery is not available in this console."))
-        delivery.check(method, to=args.email, fmt=fmt)  # before the report is made
     options = Options(mask_numbers=args.mask_numbers, itemized=not args.summary,
                       show_covered=not args.hide_covered)
     progress = _progress_line() if sys.stderr.isatty() else None
@@ -102,15 +88,11 @@ def run_order(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
         if progress is not None:
             print(file=sys.stderr)
     report = info.report
-    delivered = None
-    if method is not DeliveryMethod.FILE:
-        from app.services.delivery import for_detalization
+    from app.services.delivery import for_detalization  # loaded by now: the order ran
 
-        assert delivery is not None
-        delivered = delivery.deliver(clerk, for_detalization(info), method, to=args.email,
-                                     printer=args.printer)
+    delivered = delivery.deliver(clerk, for_detalization(info))
     if args.json:
-        print_json({**_order_json(info), "delivery": _delivery_json(method, delivered)}, out)
+        print_json({**_order_json(info), "delivery": delivery.as_json(delivered)}, out)
         return
     print(_("Detalization {id} is saved: {path}").format(id=info.document_id, path=info.path),
           file=out)
@@ -146,25 +128,6 @@ def _order_json(info: Any) -> dict[str, Any]:
                      "difference": str(t.total - report.actual_total), "current": t.current}
                     for t in report.tariffs],
     }
-
-
-def _delivery_json(method: Any, delivered: Any) -> dict[str, Any]:
-    result: dict[str, Any] = {"method": method.value, "message": None}
-    if delivered is None:
-        return result
-    result["message"] = delivered.sentence
-    if delivered.print_job is not None:
-        job = delivered.print_job
-        result["print_job"] = {"id": job.id, "printer": job.printer, "state": job.state.value,
-                               "cups_job_id": job.cups_job_id}
-    if delivered.mail is not None:
-        result["email"] = {"to": delivered.mail.to_masked,
-                           "message_id": delivered.mail.message_id}
-    if delivered.archived is not None:
-        doc = delivered.archived
-        result["archive"] = {"id": doc.id,
-                             "expires_at": doc.expires_at.isoformat().replace("+00:00", "Z")}
-    return result
 
 
 def _progress_line() -> Callable[[str, int, int], None]:

@@ -1,5 +1,5 @@
 """salon tariff PHONE CODE;  salon service add|remove PHONE CODE;  salon assistant connect PHONE
-— each with [--yes] [--json] [--queue-if-offline].
+— each with [--yes] [--json] [--queue-if-offline] [--deliver paper|email|archive …] (the slip).
 
 The flow of the window's dialogs, on a terminal: the rules the card already shows (R1 first)
 refuse before anything is asked of the operator; then the operator's preview (the fee, the
@@ -9,17 +9,20 @@ order through the outbox; the result and the confirmation slip's path.
 
 Exit codes: 0 done; 1 the clerk declined; 2 bad input (number, code, no --yes without a
 terminal); 3 refused, the rule named (also: the subscriber changed since the preview); 5 the
-operator did not confirm — the message says whether the change was queued.
+operator did not confirm — the message says whether the change was queued; 6 the change is
+done but its slip was not printed (kept; its path given; `salon print` prints it again — the
+slip only, never the change).
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from app import formatting
 from app.cli import Wiring
+from app.commands.delivering import Delivery, add_delivery_arguments
 from app.commands.output import print_json
 from app.errors import InputError, OperatorUnavailable, RuleRefused, SalonError
 from app.i18n import _
@@ -37,6 +40,9 @@ from models.orders import (
     SubmitOutcome,
     SubmitStatus,
 )
+
+if TYPE_CHECKING:
+    from app.services.delivery import Deliverable
 
 ASSISTANT = "ASSISTANT"
 YES = {"y", "yes", "д", "да"}
@@ -77,6 +83,7 @@ def _flags(parser: argparse.ArgumentParser) -> None:
                         help="if the operator does not confirm it, queue the change to be "
                              "sent when it answers (otherwise: asked on a terminal, else "
                              "cancelled when it surely never left)")
+    add_delivery_arguments(parser, "confirmation slip")
 
 
 def run_tariff(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
@@ -105,6 +112,7 @@ def _place(args: argparse.Namespace, wiring: Wiring, out: TextIO, action: OrderA
     code = code.strip().upper() if code else None
     if code is not None and not code.replace("_", "").isalnum():
         raise InputError(_("“{code}” is not a catalog code.").format(code=code[:40]))
+    delivery = Delivery(args, wiring)  # checked before anything is asked of the operator
     clerk = wiring.session()
     services = wiring.services()
     orders = services.orders
@@ -146,7 +154,7 @@ def _place(args: argparse.Namespace, wiring: Wiring, out: TextIO, action: OrderA
                   result=None if outcome.item.result is None
                   else result_to_dict(outcome.item.result))
     if outcome.status is SubmitStatus.DONE:
-        _done(args, out, report, outcome)
+        _done(args, out, report, outcome, delivery, clerk)
         return
     if outcome.status is SubmitStatus.STALE:
         changes = describe_changes(card, services.lookup.lookup(msisdn, clerk))
@@ -228,14 +236,45 @@ def _ask(prompt: str) -> bool:
 
 
 def _done(args: argparse.Namespace, out: TextIO, report: dict[str, Any],
-          outcome: SubmitOutcome) -> None:
+          outcome: SubmitOutcome, delivery: Delivery, clerk: Session) -> None:
+    """The change is done; then its slip is delivered. A delivery that fails is reported
+    after the change (which stands: it is never repeated) and then raised (exit 6 for paper)."""
     lines = []
+    failure: SalonError | None = None
+    report["delivery"] = delivery.as_json(None)
     if outcome.slip_path:
         lines.append(_("Confirmation slip: {path}").format(path=outcome.slip_path))
+        try:
+            delivered = delivery.deliver(clerk, _slip(outcome, report))
+        except SalonError as error:
+            failure = error
+            report["delivery"]["message"] = str(error)
+        else:
+            report["delivery"] = delivery.as_json(delivered)
+            if delivered is not None:
+                lines.append(delivered.sentence)
     else:
         lines.append(_("The confirmation slip could not be made; the change is done "
                        "all the same."))
+        if not delivery.to_file:
+            failure = SalonError(_("The change is done, but there is no slip to deliver."))
     _finish(args, out, report, outcome.message, lines=lines)
+    if failure is not None:
+        raise failure
+
+
+def _slip(outcome: SubmitOutcome, report: dict[str, Any]) -> Deliverable:
+    from pathlib import Path
+
+    from app.services.delivery import Deliverable  # loaded by now: the services are built
+    from models.printing import DocumentKind
+
+    assert outcome.slip_path is not None
+    result = outcome.item.result
+    order = result.order_id if result is not None else ""
+    return Deliverable(Path(outcome.slip_path), DocumentKind.SLIP,
+                       subscriber=report["request"]["msisdn"],
+                       documents=f"order {order}".strip(), title=Path(outcome.slip_path).name)
 
 
 def _unreachable(args: argparse.Namespace, out: TextIO, report: dict[str, Any],

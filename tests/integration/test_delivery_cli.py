@@ -18,7 +18,7 @@ import pytest
 
 from tests.conftest import write_ini
 from tests.support.cups import FAILING_QUEUE, PDF_QUEUE, PrivateCups
-from tests.support.pdf_compare import ascii_tokens, words
+from tests.support.pdf_compare import ascii_tokens, page_count, words
 from tests.support.smtp import LOGIN, PASSWORD, MailServer, attachment, running_smtp
 
 REPO = Path(__file__).resolve().parents[2]
@@ -286,3 +286,52 @@ def test_purge_removes_old_local_documents(tmp_path: Path) -> None:
     assert json.loads(done.stdout)["documents"] == 0
     assert not old_slip.exists() and not old_fetch.exists()
     assert fresh_slip.exists() and mine.exists()
+
+
+def test_an_operation_s_slip_on_paper_and_a_failed_print_never_repeats_it(
+        printing_env: dict[str, str], cups: PrivateCups) -> None:
+    """`--deliver paper` on an operation prints its slip; when the print fails the change
+    stands (reported as done, exit 6 with the kept slip's path) and is not sent again."""
+    done = salon(printing_env, "service", "add", MARIA, "WHO_CALLED", "--yes", "--json",
+                 "--deliver", "paper")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["status"] == "done"
+    job = report["delivery"]["print_job"]
+    assert report["delivery"]["method"] == "paper" and job["state"] == "done"
+    assert ascii_tokens(cups.printed(job["cups_job_id"])) == ascii_tokens(
+        Path(report["slip_path"]))
+
+    cups.disable(PDF_QUEUE, "Paper jam")
+    try:
+        started = time.monotonic()
+        failed = salon(printing_env, "service", "remove", MARIA, "WHO_CALLED", "--yes",
+                       "--deliver", "paper")
+        assert time.monotonic() - started < 20  # the change itself, then ≤10 s for the print
+    finally:
+        cups.enable(PDF_QUEUE)
+    assert failed.returncode == 6, failed.stderr
+    assert "Paper jam" in failed.stderr and "Traceback" not in failed.stderr
+    slip = next(line.split(": ", 1)[1] for line in failed.stdout.splitlines()
+                if line.startswith("Confirmation slip: "))
+    assert f"The document is kept: {slip}" in failed.stderr
+    outbox = json.loads(salon(printing_env, "outbox", "--json").stdout)
+    mine = [item for item in outbox if item["msisdn"] == MARIA]
+    assert [(i["action"], i["state"]) for i in mine] == [
+        ("remove_service", "done"), ("add_service", "done")]  # each exactly once
+
+    # Asked before anything is changed: a slip cannot go by e-mail without an address.
+    refused = salon(printing_env, "service", "add", MARIA, "WHO_CALLED", "--yes",
+                    "--email", "x@example.ru")
+    assert refused.returncode == 2 and "--deliver email" in refused.stderr
+
+
+def test_the_leaflet_on_paper(printing_env: dict[str, str], cups: PrivateCups) -> None:
+    done = salon(printing_env, "code", "leaflet", MARIA, "--deliver", "paper", "--json")
+    assert done.returncode == 0, done.stderr
+    made = json.loads(done.stdout)
+    job = made["delivery"]["print_job"]
+    assert job["state"] == "done" and job["printer"] == PDF_QUEUE
+    assert page_count(cups.printed(job["cups_job_id"])) == page_count(Path(made["path"]))
+    kinds = [j["kind"] for j in json.loads(salon(printing_env, "print-jobs", "--json").stdout)]
+    assert kinds[0] == "leaflet"

@@ -1,0 +1,86 @@
+"""`--deliver file|paper|email|archive [--email ADDRESS] [--printer NAME]` for every command
+that makes a document: `salon detalization`, `salon code leaflet`, and the operations (`salon
+tariff|service|assistant`), whose document is the confirmation slip.
+
+One way for all of them (app/services/delivery.py does the work): the choice is checked
+before anything is made or changed (a malformed address, no printing here, a format paper
+cannot take), and the document is delivered after it is made. A reprint or a failed print
+never repeats what the document confirms: only the file is sent again. A print that fails
+raises PrintFailed (exit 6, the document kept and its path in the message).
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import TYPE_CHECKING, Any
+
+from app.errors import InputError, SalonError
+from app.i18n import _
+
+if TYPE_CHECKING:
+    from app.cli import Wiring
+    from app.services.delivery import Deliverable, Delivered, DeliveryMethod, DeliveryService
+    from models.domain import Session
+
+DELIVERIES = ("file", "paper", "email", "archive")
+
+
+def add_delivery_arguments(parser: argparse.ArgumentParser, document: str) -> None:
+    parser.add_argument("--deliver", choices=DELIVERIES, default="file",
+                        help=f"how the {document} reaches the subscriber: file (default); "
+                             "paper: print it on the counter's printer (PDF; exit 6 if "
+                             "printing fails, the document kept); email: send it to --email; "
+                             "archive: the subscriber's personal archive (3 days)")
+    parser.add_argument("--email", metavar="ADDRESS", help="the address for --deliver email")
+    parser.add_argument("--printer", metavar="NAME", help="the CUPS queue for --deliver paper")
+
+
+class Delivery:
+    """The command's delivery choice, checked before the document is made."""
+
+    def __init__(self, args: argparse.Namespace, wiring: Wiring, fmt: str = "pdf") -> None:
+        from app.services.delivery import DeliveryMethod
+
+        self.method: DeliveryMethod = DeliveryMethod(args.deliver)
+        self._to: str | None = args.email
+        self._printer: str | None = args.printer
+        self._service: DeliveryService | None = None
+        if args.email and self.method is not DeliveryMethod.EMAIL:
+            raise InputError(_("--email goes with --deliver email."))
+        if args.printer and self.method is not DeliveryMethod.PAPER:
+            raise InputError(_("--printer goes with --deliver paper."))
+        if self.method is DeliveryMethod.FILE:
+            return
+        self._service = wiring.services().delivery
+        if self._service is None:
+            raise SalonError(_("Delivery is not available in this console."))
+        self._service.check(self.method, to=self._to, fmt=fmt)  # before anything is made
+
+    @property
+    def to_file(self) -> bool:
+        return self._service is None
+
+    def deliver(self, clerk: Session, document: Deliverable) -> Delivered | None:
+        """Send the made document; None for --deliver file (it is where it was saved)."""
+        if self._service is None:
+            return None
+        return self._service.deliver(clerk, document, self.method, to=self._to,
+                                     printer=self._printer)
+
+    def as_json(self, delivered: Delivered | None) -> dict[str, Any]:
+        result: dict[str, Any] = {"method": self.method.value, "message": None}
+        if delivered is None:
+            return result
+        result["message"] = delivered.sentence
+        if delivered.print_job is not None:
+            job = delivered.print_job
+            result["print_job"] = {"id": job.id, "printer": job.printer,
+                                   "state": job.state.value, "cups_job_id": job.cups_job_id}
+        if delivered.mail is not None:
+            result["email"] = {"to": delivered.mail.to_masked,
+                               "message_id": delivered.mail.message_id}
+        if delivered.archived is not None:
+            doc = delivered.archived
+            result["archive"] = {"id": doc.id,
+                                 "expires_at": doc.expires_at.isoformat().replace("+00:00", "Z")}
+        return result
