@@ -199,6 +199,15 @@ class PeriodicDeliveryService:
     def subscriptions(self) -> list[Subscription]:
         return self._store.active()
 
+    def for_number(self, phone: str) -> Subscription | None:
+        """The number's active subscription (the card shows it), or None."""
+        return self._store.active_for(parse_msisdn(phone))
+
+    @property
+    def available(self) -> bool:
+        """E-mail is set up here: a subscription can be made (and will be sent)."""
+        return self._email.configured
+
     def runs(self, subscription_id: int | None = None) -> list[PeriodRun]:
         return self._store.runs(subscription_id)
 

@@ -17,9 +17,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app.errors import OperatorUnavailable
+from app.i18n import _
 from app.ui.presenters.archive import archive_card_fields
+from app.ui.presenters.card import FieldView
 from app.ui.presenters.errors import MessageView, present_error
 from app.ui.presenters.print_queue import outcome_message
+from app.ui.presenters.subscription import subscription_card_fields
 from models.domain import SubscriberCard
 from models.printing import DocumentKind, PrintJob
 
@@ -27,11 +30,13 @@ if TYPE_CHECKING:
     from app.ui.views.archive_dialog import ArchiveDialog
     from app.ui.views.print_queue_dialog import PrintQueueDialog
     from app.ui.views.printer_settings_dialog import PrinterSettingsDialog
+    from app.ui.views.subscription_dialog import SubscriptionDialog
 
 # Latin and Russian layouts: with ЙЦУКЕН on, Ctrl+P arrives as Ctrl+з.
 PRINT_QUEUE_KEYS = ("<Control-p>", "<Control-Cyrillic_ze>")
 PRINTER_KEYS = ("<Control-P>", "<Control-Shift-P>", "<Control-Cyrillic_ZE>")
 ARCHIVE_KEYS = ("<Control-A>", "<Control-Shift-A>", "<Control-Cyrillic_EF>")
+SUBSCRIPTION_KEYS = ("<Control-M>", "<Control-Shift-M>", "<Control-Cyrillic_SOFTSIGN>")
 
 
 class DeliveryControls:
@@ -40,12 +45,22 @@ class DeliveryControls:
         self.queue_dialog: PrintQueueDialog | None = None
         self.settings_dialog: PrinterSettingsDialog | None = None
         self.archive_dialog: ArchiveDialog | None = None
+        self.subscription_dialog: SubscriptionDialog | None = None
         self._archive_request = 0  # an answer for a card no longer on screen is dropped
+        # The card's rows under the Subscriber's: the personal archive, the monthly e-mail.
+        self._rows: dict[str, tuple[FieldView, ...]] = {"archive": (), "subscription": ()}
 
     @property
     def printing(self) -> Any:
         services = self.window.services
         return getattr(services, "printing", None) if services is not None else None
+
+    @property
+    def periodic(self) -> Any:
+        """The monthly e-mail detalization, when e-mail is set up at this salon."""
+        services = self.window.services
+        periodic = getattr(services, "periodic", None) if services is not None else None
+        return periodic if periodic is not None and periodic.available else None
 
     @property
     def archive(self) -> Any:
@@ -59,29 +74,36 @@ class DeliveryControls:
         self.window.status.show_print_queue(getattr(services, "printing", None) is not None)
 
     def show_card(self, card: SubscriberCard) -> None:
-        """The card's archive row: asked of the operator on a worker, after the card is on
-        screen (a lookup never waits for it); a cached card says it is not known now."""
+        """The card's rows: asked on a worker after the card is on screen (a lookup never
+        waits for them); a cached card's archive is not known now."""
         self._archive_request += 1
-        archive, panel = self.archive, self.window.card_panel
+        request, msisdn = self._archive_request, card.subscriber.msisdn
+        archive, periodic = self.archive, self.periodic
+
+        def show(row: str, fields: tuple[FieldView, ...]) -> None:
+            if request == self._archive_request:
+                self._set_row(row, fields)
+
+        if periodic is not None:
+            self.window.runner.submit(
+                lambda: periodic.for_number(msisdn),
+                lambda found: show("subscription", subscription_card_fields(found)),
+                lambda _error: show("subscription", ()))
         if archive is None:
             return
         if card.source != "api":
-            panel.set_extra_fields("subscriber", archive_card_fields(None, self._timezone,
-                                                                     offline=True))
+            show("archive", archive_card_fields(None, self._timezone, offline=True))
             return
-        request, msisdn = self._archive_request, card.subscriber.msisdn
+        self.window.runner.submit(
+            lambda: archive.documents(msisdn),
+            lambda documents: show("archive", archive_card_fields(documents, self._timezone)),
+            lambda error: show("archive", archive_card_fields(
+                None, self._timezone, offline=isinstance(error, OperatorUnavailable))))
 
-        def listed(documents: list) -> None:
-            if request == self._archive_request:
-                panel.set_extra_fields("subscriber",
-                                       archive_card_fields(documents, self._timezone))
-
-        def failed(error: BaseException) -> None:
-            if request == self._archive_request:
-                panel.set_extra_fields("subscriber", archive_card_fields(
-                    None, self._timezone, offline=isinstance(error, OperatorUnavailable)))
-
-        self.window.runner.submit(lambda: archive.documents(msisdn), listed, failed)
+    def _set_row(self, row: str, fields: tuple[FieldView, ...]) -> None:
+        self._rows[row] = fields
+        self.window.card_panel.set_extra_fields(
+            "subscriber", (*self._rows["archive"], *self._rows["subscription"]))
 
     @property
     def _timezone(self) -> str:
@@ -90,9 +112,11 @@ class DeliveryControls:
     def forget_card(self) -> None:
         """The card went (Esc, another number): its archive row and dialog go with it."""
         self._archive_request += 1
+        self._rows = {"archive": (), "subscription": ()}
         self.window.card_panel.set_extra_fields("subscriber", ())
         self._destroy(self.archive_dialog)
-        self.archive_dialog = None
+        self._destroy(self.subscription_dialog)
+        self.archive_dialog = self.subscription_dialog = None
 
     def forget(self) -> None:
         """Locked or signed out: the print queue names documents of several subscribers."""
@@ -116,6 +140,8 @@ class DeliveryControls:
             root.bind(sequence, self._key(self.open_printer_settings))
         for sequence in ARCHIVE_KEYS:
             root.bind(sequence, self._key(self.open_archive))
+        for sequence in SUBSCRIPTION_KEYS:
+            root.bind(sequence, self._key(self.open_subscription))
 
     @staticmethod
     def _key(action: Callable[[], object]) -> Callable[[tk.Event], str]:
@@ -168,6 +194,25 @@ class DeliveryControls:
                                             window.session, msisdn,
                                             timezone=window.settings.salon.timezone)
         self.archive_dialog.bind("<Destroy>", self._archive_closed, add="+")
+
+    def open_subscription(self) -> None:
+        """The monthly e-mail detalization of the subscriber on the card."""
+        window, periodic = self.window, self.periodic
+        if periodic is None or window.card is None or not self._ready():
+            if self._ready() and window.card is not None and periodic is None:
+                window.message.show(MessageView(_(
+                    "E-mail is not set up at this salon ([email] in salon.ini), so a monthly "
+                    "detalization cannot be sent."), "input"))
+            return
+        if self.subscription_dialog is not None and self.subscription_dialog.winfo_exists():
+            self.subscription_dialog.lift()
+            return
+        from app.ui.views.subscription_dialog import SubscriptionDialog
+
+        self.subscription_dialog = SubscriptionDialog(
+            window.root, periodic, window.runner, window.session, window.card.subscriber,
+            on_changed=lambda found: self._set_row("subscription",
+                                                   subscription_card_fields(found)))
 
     def _archive_closed(self, event: tk.Event) -> None:
         """What was fetched or has expired meanwhile shows on the card's row too."""

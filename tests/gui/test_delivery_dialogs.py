@@ -284,9 +284,12 @@ def test_the_window_part_opens_the_dialogs_and_prints(root: tk.Tk, pump, printin
     runner = BackgroundRunner(root)
     message = MessageArea(root)
     message.grid(row=0, column=0)
-    card = SimpleNamespace(subscriber=SimpleNamespace(msisdn="+79161234567"))
+    card = SimpleNamespace(subscriber=SimpleNamespace(msisdn="+79161234567"), source="api")
+    rows: list[tuple[str, tuple]] = []
+    card_panel = SimpleNamespace(set_extra_fields=lambda *row: rows.append(row))
     window = SimpleNamespace(
         root=root, runner=runner, session=CLERK, working=True, card=card, message=message,
+        card_panel=card_panel,
         settings=load_settings(write_ini(tmp_path)),
         services=SimpleNamespace(printing=service, archive=FakeArchive(tmp_path)))
     controls = DeliveryControls(window)

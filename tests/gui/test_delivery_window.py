@@ -157,3 +157,55 @@ def test_the_slip_is_printed_and_a_reprint_repeats_nothing(
     assert page_count(cups.printed(slips[0].cups_job_id)) == 1
     screenshot("delivery-02-slip-printed")
     assert len(services.orders.recent()) == before + 1  # the order was not repeated
+
+
+def test_the_monthly_detalization_is_subscribed_from_the_card(
+        root: tk.Tk, pump, screenshot, tmp_path: Path) -> None:
+    """Ctrl+Shift+M: a malformed address is refused and nothing is stored; a good one
+    subscribes the number (the card shows it, the address masked); Alt+U unsubscribes."""
+    settings = load_settings(write_ini(tmp_path, salon={"language": "ru"}, email={
+        "host": "127.0.0.1", "port": "2525", "from": "salon@example.ru"}))
+    window = MainWindow(root, settings)
+    try:
+        window.connect(lambda: build_services(settings))
+        pump(lambda: window.services is not None, timeout=30, what="the services to start")
+        sign_in(window, pump, "clerk", "clerk-demo")
+        pump(lambda: window.working, what="the clerk signed in")
+        periodic = window.services.periodic
+        look_up(window, pump, MARIA)
+        pump(lambda: "Рассылка" in subscriber_text(window),
+             what="the subscription's row")
+        assert "ежемесячной детализации нет" in subscriber_text(window)
+        window.search.entry.focus_force()
+        window.search.entry.event_generate("<Control-M>")
+        dialog = window.delivery.subscription_dialog
+        assert dialog is not None
+        pump(lambda: dialog.loaded, what="the subscription looked up")
+        dialog.address.insert(0, "ivanova@@example")
+        dialog.address.focus_force()
+        dialog.address.event_generate("<Return>")
+        pump(lambda: not dialog.busy and dialog.message.text, what="the refusal")
+        assert dialog.message.view is not None and dialog.message.view.kind == "input"
+        assert periodic.for_number(MARIA) is None
+        dialog.address.delete(0, "end")
+        dialog.address.insert(0, "ivanova@example.ru")
+        dialog.format.current(2)  # xlsx
+        dialog.address.event_generate("<Return>")
+        pump(lambda: dialog.subscription is not None, what="subscribed")
+        assert "ivanova@example.ru" in dialog.message.text
+        found = periodic.for_number(MARIA)
+        assert found is not None and found.format == "xlsx"
+        pump(lambda: "i***@example.ru" in subscriber_text(window) or
+             ("ivanova@example.ru" not in subscriber_text(window) and
+             "XLSX" in subscriber_text(window)), what="the card's row")
+        assert "ivanova@example.ru" not in subscriber_text(window)  # masked on the card
+        screenshot("delivery-03-subscription")
+        dialog.focus_force()
+        dialog.event_generate("<Alt-u>")
+        pump(lambda: dialog.subscription is None and not dialog.busy, what="unsubscribed")
+        assert periodic.for_number(MARIA) is None
+        pump(lambda: "ежемесячной детализации нет" in subscriber_text(window),
+             what="the card's row again")
+    finally:
+        pump(lambda: not window.runner.busy, timeout=30, what="the runner's jobs")
+        window.close()

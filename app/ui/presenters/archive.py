@@ -78,7 +78,7 @@ def archive_card_fields(documents: Iterable[ArchivedDocument] | None, timezone: 
     """The personal archive's row on the card, under the Subscriber's: each document with its
     expiry (the newest first, as the operator lists them), or why it is not known now."""
     label = _("Personal archive")
-    hint = _("Ctrl+Shift+A opens it; a document is kept there 3 days (R9).")
+    hint = _("Ctrl+Shift+A — open; kept 3 days (R9)")
     if offline:
         return (FieldView(label, _("not known: no connection to the operator"), note=hint),)
     if documents is None:

@@ -1,0 +1,44 @@
+"""The monthly e-mail detalization of the number on the card (no tkinter): its row on the card
+and the dialog's words. The address is shown masked on the card (the counter's screen faces
+the queue); in the dialog the clerk sees what they typed."""
+
+from __future__ import annotations
+
+from app.i18n import _
+from app.services.email import mask_email
+from app.ui.presenters.card import FieldView
+from app.ui.presenters.detalization import format_name
+from models.periodic import PeriodRun, Subscription
+
+KEY = "Ctrl+Shift+M"
+
+
+def month_text(month: str) -> str:
+    """'2026-11' → '11.2026'."""
+    year, number = month.split("-")
+    return f"{number}.{year}"
+
+
+def subscription_card_fields(subscription: Subscription | None) -> tuple[FieldView, ...]:
+    label = _("Mailing")  # short: the card's label column is as wide as its widest label
+    hint = _("{key} — change").format(key=KEY)
+    if subscription is None:
+        return (FieldView(label, _("no monthly detalization"), note=hint),)
+    return (FieldView(label, _("detalization to {address}, {format}, from {month}").format(
+        address=mask_email(subscription.email), format=format_name(subscription.format),
+        month=month_text(subscription.first_period)), note=hint),)
+
+
+def subscription_text(subscription: Subscription) -> str:
+    return _("by e-mail to {address}, {format}, from {month}").format(
+        address=subscription.email, format=format_name(subscription.format),
+        month=month_text(subscription.first_period))
+
+
+def run_lines(runs: list[PeriodRun]) -> list[str]:
+    """The latest months first: what was sent, what will be tried again."""
+    names = {"sent": _("sent"), "sending": _("being sent"),
+             "failed": _("not sent yet, will be tried again")}
+    return [_("{month}: {state}").format(month=month_text(run.period),
+                                         state=names.get(run.state, run.state))
+            for run in sorted(runs, key=lambda r: r.period, reverse=True)[:6]]
