@@ -205,10 +205,9 @@ class OrderControls:
             return None
         msisdn = card.subscriber.msisdn
 
-        def print_slip(path: str, show: Callable[[MessageView], None]) -> None:
-            delivery.print_document(Path(path), kind=DocumentKind.SLIP,
-                                    documents=Path(path).stem, subscriber=msisdn,
-                                    on_done=show)
+        def print_slip(path: str, confirms: str, show: Callable[[MessageView], None]) -> None:
+            delivery.print_document(Path(path), kind=DocumentKind.SLIP, documents=confirms,
+                                    subscriber=msisdn, on_done=show)
 
         return print_slip
 

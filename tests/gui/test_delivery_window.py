@@ -153,6 +153,8 @@ def test_the_slip_is_printed_and_a_reprint_repeats_nothing(
         assert "напечатан" in dialog.message.text and "Не напечатан" not in dialog.message.text
     slips = [j for j in services.printing.jobs() if j.kind is DocumentKind.SLIP]
     assert all(j.state is PrintJobState.DONE and j.subscriber == MARIA for j in slips)
+    assert {j.documents for j in slips} == {
+        f"order {services.orders.recent()[0].result.order_id}"}
     assert slips[0].cups_job_id is not None and slips[1].path == slips[0].path
     assert page_count(cups.printed(slips[0].cups_job_id)) == 1
     screenshot("delivery-02-slip-printed")
@@ -200,6 +202,18 @@ def test_the_monthly_detalization_is_subscribed_from_the_card(
              "XLSX" in subscriber_text(window)), what="the card's row")
         assert "ivanova@example.ru" not in subscriber_text(window)  # masked on the card
         screenshot("delivery-03-subscription")
+        dialog.focus_force()
+        dialog.event_generate("<Escape>")
+        pump(lambda: not dialog.winfo_exists(), what="the dialog closed")
+        root.update()
+        screenshot("delivery-04-card-rows")
+        window.search.entry.focus_force()
+        window.search.entry.event_generate("<Control-M>")  # again: it says what is set up
+        dialog = window.delivery.subscription_dialog
+        assert dialog is not None
+        pump(lambda: dialog.loaded and dialog.subscription is not None, what="subscribed")
+        assert "ivanova@example.ru, XLSX, с 11.2026" in screen_text(dialog)
+        assert not dialog.address.winfo_ismapped()
         dialog.focus_force()
         dialog.event_generate("<Alt-u>")
         pump(lambda: dialog.subscription is None and not dialog.busy, what="unsubscribed")

@@ -40,8 +40,8 @@ from models.orders import (
     SubmitStatus,
 )
 
-# Prints a slip (its path) and tells the dialog how it went (app/ui/delivery.py).
-PrintSlip = Callable[[str, Callable[[MessageView], None]], None]
+# Prints a slip (its path, what it confirms) and tells the dialog how it went (app/ui/delivery.py).
+PrintSlip = Callable[[str, str, Callable[[MessageView], None]], None]
 ReloadCard = Callable[[Callable[[SubscriberCard], None], Callable[[BaseException], None]], None]
 PROGRESS_AFTER_MS = 700  # a progress bar only for what is not instant (DESIGN §6: ~1 s)
 
@@ -55,7 +55,8 @@ class OrderDialog(OrderFace):
     ) -> None:
         super().__init__(master, action=action, card=card, options=options)
         if print_slip is not None:
-            self.result_step.on_print = lambda path: print_slip(path, self._show_notice)
+            self.result_step.on_print = lambda path: print_slip(path, self._confirms(),
+                                                                self._show_notice)
         self._orders, self._clerk, self._runner = orders, clerk, runner
         self._reload_card, self._on_changed = reload_card, on_changed
         self._request = 0
@@ -79,6 +80,11 @@ class OrderDialog(OrderFace):
             self.bind(sequence, lambda _e: self._key(self.result_step.copy_path))
         for sequence in ("<Control-p>", "<Control-Cyrillic_ze>"):
             self.bind(sequence, lambda _e: self._key(self.result_step.print_slip))
+
+    def _confirms(self) -> str:
+        """What the slip confirms, as the print queue lists it ("order ORD-000001")."""
+        result = self.outcome.item.result if self.outcome is not None else None
+        return f"order {result.order_id}" if result is not None else ""
 
     def _show_notice(self, notice: MessageView) -> None:
         """A sentence that comes back later (the slip's print): kept over a re-render."""
