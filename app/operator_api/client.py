@@ -39,6 +39,7 @@ from app.operator_api.access_codes import AccessCodeCalls
 from app.operator_api.wire import (
     WireBalance,
     WireDemoList,
+    WireHealth,
     WireOrder,
     WirePreview,
     WireServiceList,
@@ -124,6 +125,10 @@ class OperatorClient(AccessCodeCalls):
         self._http.close()
 
     # -- reads ---------------------------------------------------------------------------
+
+    def health(self) -> None:
+        """GET /health: the operator answers (raises OperatorUnavailable when it does not)."""
+        self._get("/health", WireHealth)
 
     def subscriber(self, msisdn: str) -> Subscriber:
         return self._get(f"/v1/subscribers/{msisdn}", WireSubscriber, msisdn=msisdn).domain()

@@ -48,6 +48,10 @@ class _Wire(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
 
+class WireHealth(_Wire):
+    status: Literal["ok"]
+
+
 class WireMoney(_Wire):
     value: Decimal = Field(max_digits=14, decimal_places=2)
     currency: str = Field(pattern=r"^[A-Z]{3}$")

@@ -7,6 +7,7 @@ signed-in clerk who makes it (the journal records who looked at whom).
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from typing import Protocol
 
@@ -18,6 +19,8 @@ from app.services.connection import Clock, ConnectionState, utc_now
 from app.services.journaling import Journal, journaled
 from models.audit_codes import AuditAction
 from models.domain import Balances, Session, Subscriber, SubscriberCard
+
+log = logging.getLogger(__name__)
 
 
 class SubscriberReads(Protocol):
@@ -84,6 +87,22 @@ class LookupService:
         card = SubscriberCard(subscriber, balances, fetched_at=self._clock(), source="api")
         self._cache.put(card)
         return card
+
+    def check_connection(self) -> None:
+        """Ask the operator whether it answers (GET /health), so the window's dot says so
+        before the first lookup. Never raises: the dot is the answer."""
+        health = getattr(self._api, "health", None)  # an operator port without it: unknown
+        if health is None:
+            return
+        try:
+            health()
+        except OperatorUnavailable as error:
+            self._connection.mark_offline(str(error))
+        except SalonError as error:  # it answered, in a way it should not: reachable
+            log.warning("health check: %s", error)
+            self._connection.mark_online()
+        else:
+            self._connection.mark_online()
 
     def saved_card(self, phone_text: str, clerk: Session) -> SubscriberCard | None:
         """The saved card without asking the API (what is shown instantly while it loads)."""

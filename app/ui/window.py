@@ -112,6 +112,9 @@ class MainWindow(SessionControls):
             self.training.load(services.demo_subscribers)
         self.codes.attach(services)  # after the training pane: the phone goes under its list
         self._poll_connection()
+        # The dot says "online" or "offline" from the start, not only after a first lookup.
+        self.runner.submit(services.lookup.check_connection, lambda _none: self._poll_connection(),
+                           lambda _error: self._poll_connection())
         pending, self._pending = self._pending, None
         if pending is not None:
             self._start_lookup(pending)

@@ -87,3 +87,17 @@ def test_the_manager_sees_the_days_journal_and_the_lock_takes_it_away(
         pump(lambda: not dialog.winfo_exists(), what="the log to close with the lock")
     finally:
         window.close()
+
+
+def test_the_dot_says_online_before_the_first_lookup(root: tk.Tk, pump, tmp_path: Path) -> None:
+    settings = load_settings(write_ini(tmp_path, salon={"language": "ru"}))
+    window = MainWindow(root, settings)
+    try:
+        window.connect(lambda: build_services(settings))
+        pump(lambda: window.services is not None, timeout=30, what="the services to start")
+        pump(lambda: "В сети" in screen_text(window.header), timeout=15,
+             what="the health check's answer")
+        assert window.card is None  # nobody was looked up
+    finally:
+        pump(lambda: not window.runner.busy, timeout=15, what="the runner")
+        window.close()

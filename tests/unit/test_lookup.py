@@ -31,6 +31,9 @@ class FakeOperator:
         self._call(msisdn)
         return WireBalance.model_validate(balance_json(msisdn)).domain()
 
+    def health(self) -> None:
+        self._call("/health")
+
     def _call(self, msisdn: str) -> None:
         self.calls.append(msisdn)
         if self.down:
@@ -113,3 +116,14 @@ def test_nothing_is_looked_up_without_a_signed_in_clerk(world) -> None:
     with pytest.raises(NotSignedIn):
         service.saved_card("+79161234567", None)  # type: ignore[arg-type]
     assert api.calls == []
+
+
+def test_the_connection_is_checked_before_any_lookup(world) -> None:
+    service, api, _clock, connection = world
+    api.down = True
+    service.check_connection()  # never raises: the window's dot is the answer
+    assert connection.snapshot().online is False
+    api.down = False
+    service.check_connection()
+    assert connection.snapshot().online is True
+    assert api.calls == ["/health", "/health"]
