@@ -6,7 +6,8 @@ import importlib
 import sys
 
 BENCHMARKS = ["benchmarks.lookup", "benchmarks.gui", "benchmarks.daily_log",
-              "benchmarks.usage_sync", "benchmarks.detalization", "benchmarks.outbox_faults"]
+              "benchmarks.usage_sync", "benchmarks.detalization", "benchmarks.outbox_faults",
+              "benchmarks.printing"]
 
 
 def main() -> int:
