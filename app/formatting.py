@@ -70,3 +70,11 @@ def ago(delta: timedelta) -> str:
     if delta < timedelta(seconds=60):
         delta = timedelta(seconds=max(1, int(delta.total_seconds())))
     return format_timedelta(-delta, add_direction=True, locale=_locale())
+
+
+def mask_email(address: str) -> str:
+    """i***@example.ru: enough for a clerk to recognise it, not enough to write to."""
+    local, _sep, domain = address.rpartition("@")
+    if not local:
+        return "***"
+    return f"{local[0]}***@{domain}"

@@ -127,7 +127,7 @@ def _place(args: argparse.Namespace, wiring: Wiring, out: TextIO, action: OrderA
     report: dict[str, Any] = {"status": "refused", "message": "",
                               "request": request_to_dict(request), "preview": None,
                               "item": None, "result": None, "slip_path": None,
-                              "queued": False, "changes": []}
+                              "queued": False, "changes": [], "delivery": None}
     card = services.lookup.lookup(msisdn, clerk)
     option = _option(orders.options(card), request)
     if option is not None and not option.available:  # R1 and the card's other rules, first

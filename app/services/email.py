@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from app.config import EmailSettings, SalonSettings
 from app.errors import ConfigError, InputError, SalonError
+from app.formatting import mask_email
 from app.i18n import _
 from app.services.clerks import require_clerk
 from app.services.connection import Clock, utc_now
@@ -57,14 +58,6 @@ class SentMail:
     message_id: str
     attachment: str  # the file's name
     size: int
-
-
-def mask_email(address: str) -> str:
-    """i***@example.ru: enough for a clerk to recognise it, not enough to write to."""
-    local, _sep, domain = address.rpartition("@")
-    if not local:
-        return "***"
-    return f"{local[0]}***@{domain}"
 
 
 class EmailService:

@@ -167,7 +167,8 @@ def test_leaflets(env: dict[str, str], tmp_path: Path) -> None:
     report = json.loads(done.stdout)
     assert report == {"path": str(target), "subscriber": "+7 916 ***-**-67",
                       "trial": {"start": "2026-11-11", "end": "2026-12-11"},
-                      "catalog_reached": True}
+                      "catalog_reached": True,
+                      "delivery": {"method": "file", "message": None}}
     assert target.read_bytes().startswith(b"%PDF")
     blank = salon(env, "code", "leaflet")
     assert blank.returncode == 0, blank.stderr

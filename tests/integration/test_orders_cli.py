@@ -109,8 +109,9 @@ def test_a_tariff_change_with_yes_is_done_with_its_slip(console: Wiring,
     assert code == 0, err
     report = json.loads(out)
     assert set(report) == {"status", "message", "request", "preview", "item", "result",
-                           "slip_path", "queued", "changes"}
+                           "slip_path", "queued", "changes", "delivery"}
     assert report["status"] == "done" and report["queued"] is False
+    assert report["delivery"] == {"method": "file", "message": None}  # the slip stays a file
     assert report["request"] == {"msisdn": KUBAN, "action": "change_tariff", "code": "SMART"}
     assert report["preview"]["allowed"] and report["preview"]["currency"] == "RUB"
     assert report["item"]["state"] == "done" and report["item"]["attempts"] == 1

@@ -6,11 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from app import formatting
 from app.i18n import _, ngettext
 from app.ui.presenters.card import FieldView
-from models.archive import ArchivedDocument
+
+if TYPE_CHECKING:  # models.archive is a peewee module: not loaded with the window
+    from models.archive import ArchivedDocument
 
 ARCHIVE_COLUMNS = ("name", "uploaded", "expires", "left", "size")
 SOON = timedelta(hours=6)

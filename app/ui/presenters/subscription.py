@@ -4,13 +4,24 @@ the queue); in the dialog the clerk sees what they typed."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from app.formatting import mask_email
 from app.i18n import _
-from app.services.email import mask_email
 from app.ui.presenters.card import FieldView
-from app.ui.presenters.detalization import format_name
-from models.periodic import PeriodRun, Subscription
+
+if TYPE_CHECKING:  # models.periodic is a peewee module: not loaded with the window
+    from models.periodic import PeriodRun, Subscription
 
 KEY = "Ctrl+Shift+M"
+
+
+def format_name(fmt: str) -> str:
+    # The detalization presenter's words; imported here, not at the top, because that module
+    # reaches the journal's tables (peewee), which the window must not load at start.
+    from app.ui.presenters.detalization import format_name as name
+
+    return name(fmt)
 
 
 def month_text(month: str) -> str:
