@@ -8,6 +8,7 @@ from tkinter import ttk
 
 from app.i18n import _
 from app.ui.presenters.detalization import CheckView
+from app.ui.presenters.detalization_delivery import DeliveryStatus, StatusKind
 from app.ui.presenters.detalization_result import ResultView
 from app.ui.theme import PALETTE
 from app.ui.views.section import Section, label_width
@@ -81,18 +82,23 @@ class DoneStep(ttk.Frame):
     def __init__(self, master: tk.Misc) -> None:
         super().__init__(master, style="Body.TFrame")
         self.columnconfigure(0, weight=1)
-        self.rowconfigure(4, weight=1)
+        self.rowconfigure(5, weight=1)
         self.headline = ttk.Label(self, style="Success.TLabel")
         self.headline.grid(row=0, column=0, sticky="ew")
+        # Paper, e-mail, the archive: under way, done, or why not (with Retry beside).
+        self.delivery = ttk.Label(self, style="Note.TLabel", justify="left")
+        self.delivery.grid(row=1, column=0, sticky="ew", pady=(6, 0))
+        self.delivery.grid_remove()
+        self.status: DeliveryStatus | None = None
         self.section = Section(self)
-        self.section.grid(row=1, column=0, sticky="ew", pady=(8, 0))
+        self.section.grid(row=2, column=0, sticky="ew", pady=(8, 0))
         self.comparison = ttk.Label(self, style="Trial.TLabel", justify="left")
-        self.comparison.grid(row=2, column=0, sticky="ew", pady=(8, 0))
+        self.comparison.grid(row=3, column=0, sticky="ew", pady=(8, 0))
         self.note = ttk.Label(self, style="Note.TLabel", justify="left")
-        self.note.grid(row=3, column=0, sticky="ew", pady=(6, 0))
+        self.note.grid(row=4, column=0, sticky="ew", pady=(6, 0))
         # The page: a plain label with a border, so the image sits on a "sheet".
         self.page = ttk.Frame(self, style="Body.TFrame")
-        self.page.grid(row=0, column=1, rowspan=5, sticky="ns", padx=(16, 0))
+        self.page.grid(row=0, column=1, rowspan=6, sticky="ns", padx=(16, 0))
         self.page.rowconfigure(0, weight=1)
         self.image_label = tk.Label(self.page, background=PALETTE.page, borderwidth=1,
                                     relief="solid", foreground=PALETTE.muted,
@@ -117,6 +123,17 @@ class DoneStep(ttk.Frame):
         else:
             self.comparison.grid_remove()
         self.note.configure(text=view.note)
+
+    def show_delivery(self, status: DeliveryStatus | None) -> None:
+        """None: nothing is delivered beyond the file (saved, or on screen)."""
+        self.status = status
+        if status is None:
+            self.delivery.grid_remove()
+            return
+        style = {StatusKind.RUNNING: "Trial.TLabel", StatusKind.DONE: "Success.TLabel",
+                 StatusKind.FAILED: "Refusal.TLabel"}[status.kind]
+        self.delivery.configure(text=status.text, style=style)
+        self.delivery.grid()
 
     def page_room(self, width: int, height: int) -> tuple[int, int]:
         """The largest page (width, height) in pixels that fits the dialog's content area of
@@ -153,5 +170,5 @@ class DoneStep(ttk.Frame):
 
     def wrap(self, width: int) -> None:
         left = max(200, width - self._room[0] - 16 - 24)  # the page, its gap, the padding
-        for label in (self.comparison, self.note, self.headline):
+        for label in (self.comparison, self.note, self.headline, self.delivery):
             label.configure(wraplength=left)
