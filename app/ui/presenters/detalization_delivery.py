@@ -76,6 +76,10 @@ def delivered(sentence: str) -> DeliveryStatus:
 def delivery_failed(error: MessageView) -> DeliveryStatus:
     """The error's sentence (a failed print says where the document is kept) and how to try
     again: the same file, the detalization is not ordered twice."""
-    again = _("{key} or «Retry delivery» sends the same document again; the detalization is "
-              "not ordered again.").format(key=RETRY_KEY)
+    again = _("{key}: the same file again, no new order.").format(key=RETRY_KEY)
     return DeliveryStatus(f"{error.text}\n{again}", StatusKind.FAILED)
+
+
+def retry_note() -> str:
+    """Retry's tooltip: what it does, and what it never does."""
+    return _("the same document again; the detalization is not ordered again")

@@ -143,6 +143,7 @@ class DetalizationDialog(DetalizationFace):
             self._methods = {Delivery(str(m)): m for m in delivery.available()
                              if str(m) in {d.value for d in SENT}}
         self._delivery_request = 0
+        self.delivered: object | None = None  # the service's Delivered, once it answered
         self.delivery_step.offer(offered(None if delivery is None else
                                          [str(m) for m in self._methods.values()]))
         if Delivery.PAPER in self._methods and printing is not None:
@@ -456,6 +457,7 @@ class DetalizationDialog(DetalizationFace):
         callback(value)
 
     def _delivered(self, result: object) -> None:
+        self.delivered = result
         self.delivery_status = delivered(str(getattr(result, "sentence", "")))
         self.render()
 

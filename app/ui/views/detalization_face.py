@@ -28,12 +28,13 @@ from app.ui.presenters.detalization import (
     quick_label,
     step_titles,
 )
-from app.ui.presenters.detalization_delivery import RETRY_KEY, DeliveryStatus
+from app.ui.presenters.detalization_delivery import RETRY_KEY, DeliveryStatus, retry_note
 from app.ui.presenters.detalization_result import ResultView
 from app.ui.presenters.errors import MessageView
 from app.ui.views.detalization_inputs import DeliveryStep, FormatStep, PeriodStep
 from app.ui.views.detalization_outcome import CheckStep, DoneStep, SendingStep
 from app.ui.views.message import MessageArea
+from app.ui.views.tooltip import Tooltip
 from models.detalization import Options, Period
 from models.domain import SubscriberCard
 
@@ -145,6 +146,7 @@ class DetalizationFace(tk.Toplevel):
                                       command=self.copy_path)
         self.retry_button = ttk.Button(self.done_actions, style="Action.TButton",
                                        command=self.retry_delivery)
+        self.retry_tip = Tooltip(self.retry_button)
         for index, button in enumerate((self.retry_button, self.open_document_button,
                                         self.open_folder_button, self.copy_button)):
             button.grid(row=0, column=index, padx=(0, 6))
@@ -300,8 +302,12 @@ class DetalizationFace(tk.Toplevel):
         self.open_folder_button.configure(text=_("Open the folder"))
         self.copy_button.configure(text=_("Copy the path (Ctrl+C)"))
         self.retry_button.configure(text=_("Retry delivery ({key})").format(key=RETRY_KEY))
-        status = self.delivery_status
-        _shown(self.retry_button, status is not None and status.can_retry)
+        self.retry_tip.set(retry_note())
+        retry = self.delivery_status is not None and self.delivery_status.can_retry
+        _shown(self.retry_button, retry)
+        # The row holds four buttons at 1024 px: the folder gives way to Retry (the path can
+        # still be copied, the document opened).
+        _shown(self.open_folder_button, not retry)
         _shown(self.done_actions, step is Step.DONE)
 
 

@@ -85,9 +85,13 @@ class DoneStep(ttk.Frame):
         self.rowconfigure(5, weight=1)
         self.headline = ttk.Label(self, style="Success.TLabel")
         self.headline.grid(row=0, column=0, sticky="ew")
-        # Paper, e-mail, the archive: under way, done, or why not (with Retry beside).
-        self.delivery = ttk.Label(self, style="Note.TLabel", justify="left")
-        self.delivery.grid(row=1, column=0, sticky="ew", pady=(6, 0))
+        # Paper, e-mail, the archive: under way, done, or why not (Retry is in the button
+        # row then).
+        delivery = ttk.Frame(self, style="Body.TFrame")
+        delivery.grid(row=1, column=0, sticky="ew")
+        delivery.columnconfigure(0, weight=1)
+        self.delivery = ttk.Label(delivery, style="Note.TLabel", justify="left")
+        self.delivery.grid(row=0, column=0, sticky="ew", pady=(6, 0))
         self.delivery.grid_remove()
         self.status: DeliveryStatus | None = None
         self.section = Section(self)
@@ -127,11 +131,17 @@ class DoneStep(ttk.Frame):
     def show_delivery(self, status: DeliveryStatus | None) -> None:
         """None: nothing is delivered beyond the file (saved, or on screen)."""
         self.status = status
+        # A failure names where the document is kept; the note on how long the console keeps
+        # it gives way, so the face still fits 1024x700 beside the page.
+        if status is not None and status.can_retry:
+            self.note.grid_remove()
+        else:
+            self.note.grid()
         if status is None:
             self.delivery.grid_remove()
             return
         style = {StatusKind.RUNNING: "Trial.TLabel", StatusKind.DONE: "Success.TLabel",
-                 StatusKind.FAILED: "Refusal.TLabel"}[status.kind]
+                 StatusKind.FAILED: "Undelivered.TLabel"}[status.kind]
         self.delivery.configure(text=status.text, style=style)
         self.delivery.grid()
 
