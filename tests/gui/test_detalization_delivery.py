@@ -203,7 +203,7 @@ def test_a_failed_print_keeps_the_document_and_retry_delivers_the_same_file(
     assert dialog.retry_button.winfo_ismapped()
     assert "Ctrl+R: тот же файл ещё раз, без нового заказа." in text
     screenshot("detalization-43-done-print-failed-1024x700", size="1024x700")
-    inside(dialog.done_step.delivery, dialog.content)
+    inside(dialog.done_step.headline, dialog.content)
     assert not dialog.done_step.note.winfo_ismapped()  # the failure names the kept file
     for widget in (dialog.retry_button, dialog.copy_button, dialog.primary_button):
         inside(widget, dialog)

@@ -82,27 +82,20 @@ class DoneStep(ttk.Frame):
     def __init__(self, master: tk.Misc) -> None:
         super().__init__(master, style="Body.TFrame")
         self.columnconfigure(0, weight=1)
-        self.rowconfigure(5, weight=1)
-        self.headline = ttk.Label(self, style="Success.TLabel")
+        self.rowconfigure(4, weight=1)
+        self.headline = ttk.Label(self, style="Success.TLabel", justify="left")
         self.headline.grid(row=0, column=0, sticky="ew")
-        # Paper, e-mail, the archive: under way, done, or why not (Retry is in the button
-        # row then).
-        delivery = ttk.Frame(self, style="Body.TFrame")
-        delivery.grid(row=1, column=0, sticky="ew")
-        delivery.columnconfigure(0, weight=1)
-        self.delivery = ttk.Label(delivery, style="Note.TLabel", justify="left")
-        self.delivery.grid(row=0, column=0, sticky="ew", pady=(6, 0))
-        self.delivery.grid_remove()
+        # Paper, e-mail, the archive: the headline says how it went too (show_delivery).
         self.status: DeliveryStatus | None = None
         self.section = Section(self)
-        self.section.grid(row=2, column=0, sticky="ew", pady=(8, 0))
+        self.section.grid(row=1, column=0, sticky="ew", pady=(8, 0))
         self.comparison = ttk.Label(self, style="Trial.TLabel", justify="left")
-        self.comparison.grid(row=3, column=0, sticky="ew", pady=(8, 0))
+        self.comparison.grid(row=2, column=0, sticky="ew", pady=(8, 0))
         self.note = ttk.Label(self, style="Note.TLabel", justify="left")
-        self.note.grid(row=4, column=0, sticky="ew", pady=(6, 0))
+        self.note.grid(row=3, column=0, sticky="ew", pady=(6, 0))
         # The page: a plain label with a border, so the image sits on a "sheet".
         self.page = ttk.Frame(self, style="Body.TFrame")
-        self.page.grid(row=0, column=1, rowspan=6, sticky="ns", padx=(16, 0))
+        self.page.grid(row=0, column=1, rowspan=5, sticky="ns", padx=(16, 0))
         self.page.rowconfigure(0, weight=1)
         self.image_label = tk.Label(self.page, background=PALETTE.page, borderwidth=1,
                                     relief="solid", foreground=PALETTE.muted,
@@ -129,21 +122,19 @@ class DoneStep(ttk.Frame):
         self.note.configure(text=view.note)
 
     def show_delivery(self, status: DeliveryStatus | None) -> None:
-        """None: nothing is delivered beyond the file (saved, or on screen)."""
+        """None: nothing is delivered beyond the file (saved, or on screen). Otherwise the
+        delivery's sentence joins the headline in one box — under way, done, or why not — so
+        the face fits 1024x700 beside the page; after a failure the R9 note gives way (the
+        sentence names where the document is kept)."""
         self.status = status
-        # A failure names where the document is kept; the note on how long the console keeps
-        # it gives way, so the face still fits 1024x700 beside the page.
-        if status is not None and status.can_retry:
-            self.note.grid_remove()
-        else:
-            self.note.grid()
+        headline = self.view.headline if self.view is not None else ""
         if status is None:
-            self.delivery.grid_remove()
-            return
-        style = {StatusKind.RUNNING: "Trial.TLabel", StatusKind.DONE: "Success.TLabel",
-                 StatusKind.FAILED: "Undelivered.TLabel"}[status.kind]
-        self.delivery.configure(text=status.text, style=style)
-        self.delivery.grid()
+            self.headline.configure(text=headline, style="Success.TLabel")
+        else:
+            style = {StatusKind.RUNNING: "Trial.TLabel", StatusKind.DONE: "Success.TLabel",
+                     StatusKind.FAILED: "Undelivered.TLabel"}[status.kind]
+            self.headline.configure(text=f"{headline}\n{status.text}", style=style)
+        _shown(self.note, status is None or not status.can_retry)
 
     def page_room(self, width: int, height: int) -> tuple[int, int]:
         """The largest page (width, height) in pixels that fits the dialog's content area of
@@ -180,5 +171,12 @@ class DoneStep(ttk.Frame):
 
     def wrap(self, width: int) -> None:
         left = max(200, width - self._room[0] - 16 - 24)  # the page, its gap, the padding
-        for label in (self.comparison, self.note, self.headline, self.delivery):
+        for label in (self.comparison, self.note, self.headline):
             label.configure(wraplength=left)
+
+
+def _shown(widget: tk.Widget, shown: bool) -> None:
+    if shown:
+        widget.grid()
+    else:
+        widget.grid_remove()
