@@ -19,6 +19,7 @@ from app.ui.presenters.detalization import (
     format_label,
     option_labels,
 )
+from app.ui.presenters.detalization_delivery import unavailable_reason
 from models.detalization import Options
 
 ENTRY_FONT = "SalonValue"
@@ -167,7 +168,9 @@ class DeliveryStep(ttk.Frame):
         self.prompt.configure(text=prompt)
         for delivery, radio in self.radios.items():
             radio.configure(text=delivery_label(delivery))
-            self.reasons[delivery].configure(text=self.offered.get(delivery, ""))
+            # Asked again here, not kept from offer(): a language switch redraws it.
+            reason = unavailable_reason(delivery) if self.offered.get(delivery) else ""
+            self.reasons[delivery].configure(text=reason)
         self.folder_label.configure(text=_("Save into the folder"))
         self.browse.configure(text=_("Choose a folder…"))
         self.email_label.configure(text=_("The subscriber's e-mail address"))
