@@ -7,6 +7,10 @@ locks or changes hands.
 `DetalizationPort` is what the dialog needs of app/services/detalization.py, as a structural
 type: the real service satisfies it, tests may pass the real one or a fake. `order` and
 `preview_png` run on the BackgroundRunner only; the checks are quick and local.
+`DeliveryPort` is the same for app/services/delivery.py (paper, e-mail, the personal archive,
+R8): `available` and `check` are quick and local, `deliver` runs on the BackgroundRunner (a
+print follows the job up to ~10 s). `PrinterPort` names the counter's printer for the check
+(it may ask CUPS, so on a worker too).
 """
 
 from __future__ import annotations
@@ -23,11 +27,13 @@ from models.detalization import Options, Period
 from models.domain import Session, Subscriber
 
 if TYPE_CHECKING:
+    from app.services.delivery import Deliverable, Delivered, DeliveryMethod
     from app.services.detalization import DocumentInfo
     from app.services.registry import Services
     from app.services.usage_sync import OrderProgress
     from app.ui.views.detalization_dialog import DetalizationDialog
     from app.ui.window import MainWindow
+    from models.printing import PrinterChoice
 
 SHORTCUT = "Ctrl+D"
 # Cyrillic_ve: the D key in the Russian layout, so Ctrl+D works in either layout.
@@ -54,6 +60,20 @@ class DetalizationPort(Protocol):
               folder: Path | None = None) -> DocumentInfo: ...
 
     def preview_png(self, info: DocumentInfo, target: Path, dpi: int = 60) -> Path: ...
+
+
+class DeliveryPort(Protocol):
+    def available(self) -> tuple[DeliveryMethod, ...]: ...
+
+    def check(self, method: DeliveryMethod, *, to: str | None = None,
+              fmt: str | None = None) -> str | None: ...
+
+    def deliver(self, clerk: Session, doc: Deliverable, method: DeliveryMethod, *,
+                to: str | None = None, printer: str | None = None) -> Delivered: ...
+
+
+class PrinterPort(Protocol):
+    def choice(self) -> PrinterChoice: ...
 
 
 class DetalizationControls:
@@ -100,8 +120,14 @@ class DetalizationControls:
         from app.ui.views.detalization_dialog import DetalizationDialog  # opens on demand
 
         window.message.show(None)
+        services = window.services
+        # Either may be missing: a console built without delivery offers the file and the
+        # screen only (and a services object from before delivery has no such attributes).
+        delivery = getattr(services, "delivery", None)
+        printing = getattr(services, "printing", None)
         self.dialog = DetalizationDialog(window.root, card=card, service=service,
-                                         clerk=window.session, runner=window.runner)
+                                         clerk=window.session, runner=window.runner,
+                                         delivery=delivery, printing=printing)
         self.dialog.bind("<Destroy>", self._closed, add="+")
 
     def _closed(self, event: tk.Event) -> None:

@@ -176,6 +176,10 @@ def _labels(style: ttk.Style, p: Palette) -> None:
                     font="SalonValueBold", padding=(10, 6))
     style.configure("Success.TLabel", background=p.good_bg, foreground=p.good_text,
                     font="SalonValue", padding=(10, 6))
+    # A delivery that did not reach the subscriber (the document itself is made): red, but
+    # in the label font, so a sentence with a kept path fits beside the page at 1024x700.
+    style.configure("Undelivered.TLabel", background=p.alert_bg, foreground=p.alert,
+                    font="SalonLabel", padding=(10, 6))
     style.configure("Step.TLabel", **on_card, foreground=p.faint, font="SalonLabel")
     style.configure("StepNow.TLabel", **on_card, foreground=p.accent_dark, font="SalonSection")
     style.configure("Disabled.TLabel", **on_card, foreground=p.faint, font="SalonSmall")

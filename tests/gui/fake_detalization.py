@@ -1,6 +1,7 @@
 """A fake detalization service for the GUI tests of what the real sandbox will not do on cue:
 the operator unreachable, numbers that do not add up, a disk that refuses, an order that runs
-until it is stopped. The rules themselves are the real service's (its module functions)."""
+until it is stopped. The rules themselves are the real service's (its module functions).
+Likewise a fake delivery (paper, e-mail, archive answering on cue) and the printer's name."""
 
 from __future__ import annotations
 
@@ -11,11 +12,16 @@ from pathlib import Path
 
 from PIL import Image
 
+from app.config import EmailSettings, SalonSettings
 from app.errors import RuleRefused, SalonError
+from app.i18n import _
+from app.services.delivery import Deliverable, Delivered, DeliveryMethod, DeliveryService
 from app.services.detalization import DocumentInfo, checked_folder
+from app.services.email import EmailService, mask_email
 from app.services.usage_sync import OrderProgress
 from models.detalization import Options, Period
 from models.domain import Session, Subscriber
+from models.printing import PrinterChoice
 from tests.unit.test_detalization_model import report_of
 
 TODAY = date(2026, 11, 23)
@@ -85,3 +91,57 @@ class FakeDetalization:
             raise SalonError("the document is gone")
         Image.new("RGB", (round(8.27 * dpi), round(11.69 * dpi)), "white").save(target)
         return target
+
+
+@dataclass
+class FakeDelivery:
+    """The dialog's DeliveryPort: the delivery service's real rules for `check` (a real
+    DeliveryService whose ways only need to exist), and a scripted `deliver` that records what
+    it was handed and answers with the service's sentences."""
+
+    salon: SalonSettings
+    methods: tuple[DeliveryMethod, ...] = tuple(DeliveryMethod)
+    errors: list[BaseException] = field(default_factory=list)  # raised by the next delivers
+    delivered: list[tuple[Deliverable, DeliveryMethod, str | None]] = field(
+        default_factory=list)
+    threads: set[str] = field(default_factory=set)
+
+    def available(self) -> tuple[DeliveryMethod, ...]:
+        return self.methods
+
+    def check(self, method: DeliveryMethod, *, to: str | None = None,
+              fmt: str | None = None) -> str | None:
+        # A relay that is never used: check() only asks whether there is one.
+        email = EmailService(object(), EmailSettings(  # type: ignore[arg-type]
+            host="relay.example", from_address="salon@example.ru"), self.salon)
+        rules = DeliveryService(self.salon, printing=object(), email=email,  # type: ignore[arg-type]
+                                archive=object())  # type: ignore[arg-type]
+        return rules.check(method, to=to, fmt=fmt)
+
+    def deliver(self, clerk: Session, doc: Deliverable, method: DeliveryMethod, *,
+                to: str | None = None, printer: str | None = None) -> Delivered:
+        self.threads.add(threading.current_thread().name)
+        self.delivered.append((doc, method, to))
+        if self.errors:
+            raise self.errors.pop(0)
+        if method is DeliveryMethod.PAPER:
+            sentence = _("Printed on «{printer}» (print job {job}).").format(
+                printer="Counter1", job=len(self.delivered))
+        elif method is DeliveryMethod.EMAIL:
+            assert to is not None
+            sentence = _("Sent by e-mail to {address}.").format(address=mask_email(to))
+        else:
+            sentence = _("Put into the subscriber's personal archive as {id}; it can be fetched "
+                         "until {until} (the archive keeps documents 3 days, R9).").format(
+                id="DOC-7", until="26.11.2026 12:00")
+        return Delivered(method, doc.path, sentence)
+
+
+@dataclass
+class FakePrinting:
+    """The PrinterPort: the counter's printer as salon.ini names it."""
+
+    name: str | None = "Counter1"
+
+    def choice(self) -> PrinterChoice:
+        return PrinterChoice(self.name, "salon.ini" if self.name else "")

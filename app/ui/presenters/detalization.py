@@ -124,19 +124,44 @@ def period_hint(today: date) -> str:
 # -- 2. delivery -------------------------------------------------------------------------------
 
 class Delivery(StrEnum):
+    """The step's choices. The last three carry the values of the delivery service's
+    DeliveryMethod (app/services/delivery.py) and are offered only when it can do them."""
+
     FILE = "file"  # saved into a folder the clerk chooses
     SCREEN = "screen"  # shown in the dialog; the console's own copy expires (R9)
+    PAPER = "paper"  # printed at the counter (from the PDF)
+    EMAIL = "email"  # sent to the address the clerk types
+    ARCHIVE = "archive"  # the subscriber's personal archive, 3 days (R9)
 
 
 DELIVERIES: tuple[Delivery, ...] = tuple(Delivery)
+# Made into the console's documents folder and then handed to the delivery service (R8).
+SENT: tuple[Delivery, ...] = (Delivery.PAPER, Delivery.EMAIL, Delivery.ARCHIVE)
 
 
 def delivery_label(delivery: Delivery) -> str:
-    return _("Save the file") if delivery is Delivery.FILE else _("Show on screen")
+    labels = {
+        Delivery.FILE: _("Save the file"),
+        Delivery.SCREEN: _("Show on screen"),
+        Delivery.PAPER: _("Print at the counter"),
+        Delivery.EMAIL: _("Send by e-mail"),
+        Delivery.ARCHIVE: _("Put into the personal archive"),
+    }
+    return labels[delivery]
 
 
 def delivery_note(delivery: Delivery, folder: Path, default: Path, days: int) -> str:
     """What becomes of the file, R9 included: the console's own copies are deleted."""
+    if delivery is Delivery.PAPER:
+        return _("Printed from the PDF on this counter's printer; the console keeps its copy "
+                 "for {days} (R9), so a failed print can be tried again.").format(
+            days=days_text(days))
+    if delivery is Delivery.EMAIL:
+        return _("The document goes as an attachment through the salon's mail server. Tab "
+                 "goes to the address; Enter checks it.")
+    if delivery is Delivery.ARCHIVE:
+        return _("The subscriber can fetch it from the personal archive for 3 days (R9); the "
+                 "console deletes its own copy after {days}.").format(days=days_text(days))
     if delivery is Delivery.SCREEN:
         return _("The first page is shown here when it is ready. The console keeps its copy "
                  "in {folder} for {days}, then deletes it (R9).").format(
@@ -209,11 +234,28 @@ class CheckView:
         return not self.refusal
 
 
+def delivery_target(delivery: Delivery, folder: Path, *, printer: str | None = None,
+                    address: str = "") -> str:
+    """Where it goes, as the check shows it: the folder, the printer, the address the clerk
+    typed (shown in full here, it is on their screen anyway; never logged)."""
+    if delivery is Delivery.FILE:
+        return _("save into {folder}").format(folder=folder)
+    if delivery is Delivery.PAPER:
+        if printer:
+            return _("print at the counter on «{printer}»").format(printer=printer)
+        return _("print at the counter")
+    if delivery is Delivery.EMAIL:
+        return _("send by e-mail to {address}").format(address=address)
+    if delivery is Delivery.ARCHIVE:
+        return _("put into the subscriber's personal archive (3 days)")
+    return _("show on screen")
+
+
 def present_check(subscriber: Subscriber, period: Period, delivery: Delivery, folder: Path,
-                  fmt: str, options: Options, refusal: str) -> CheckView:
+                  fmt: str, options: Options, refusal: str, *, printer: str | None = None,
+                  address: str = "") -> CheckView:
     region = subscriber.region.name if language() == "ru" else subscriber.region.name_en
-    where = (_("save into {folder}").format(folder=folder) if delivery is Delivery.FILE
-             else _("show on screen"))
+    where = delivery_target(delivery, folder, printer=printer, address=address)
     fields = (
         FieldView(_("Subscriber"), subscriber.name, note=format_msisdn(subscriber.msisdn)),
         FieldView(_("Home region"), region, attention=bool(refusal)),

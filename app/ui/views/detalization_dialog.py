@@ -3,7 +3,14 @@ format → check the order → sending → done, with the first page's preview.
 
 Keyboard first: Enter goes on (Next, Order it, Close), Esc cancels (while the order runs: stops
 it; pressed again: closes without waiting), Backspace goes back (Alt+Left inside a text field),
-Alt+1…5 pick a period, Ctrl+O opens the document, Ctrl+C copies its path.
+Alt+1…5 pick a period, Ctrl+O opens the document, Ctrl+C copies its path, Ctrl+R delivers it
+again after a failed delivery.
+
+Paper, e-mail and the personal archive (R8) are the delivery service's: the choice is checked
+through it before anything is made (the address when leaving step 2, the format when leaving
+step 3, both again before the order), the document is made into the console's folder, and then
+delivered on the BackgroundRunner. A failed delivery keeps the document on screen as made; the
+retry hands the SAME file to the service again and never orders the detalization twice.
 
 The rules are the service's: each step asks it (`check_period`, `check_folder`, and R7 from
 the card through `check_region`) and shows its sentences. The order and the preview run on
@@ -33,6 +40,7 @@ from app.errors import Cancelled, InputError, RuleRefused, SalonError
 from app.i18n import _
 from app.ui.presenters.detalization import (
     QUICK_PICKS,
+    SENT,
     Delivery,
     QuickPick,
     Step,
@@ -43,6 +51,12 @@ from app.ui.presenters.detalization import (
     read_period,
     running_heading,
 )
+from app.ui.presenters.detalization_delivery import (
+    delivered,
+    delivering,
+    delivery_failed,
+    offered,
+)
 from app.ui.presenters.detalization_result import present_result
 from app.ui.presenters.errors import MessageView, present_error
 from app.ui.runner import BackgroundRunner
@@ -51,8 +65,9 @@ from models.detalization import Period
 from models.domain import Session, SubscriberCard
 
 if TYPE_CHECKING:
+    from app.services.delivery import DeliveryMethod
     from app.services.detalization import DocumentInfo
-    from app.ui.detalization import DetalizationPort
+    from app.ui.detalization import DeliveryPort, DetalizationPort, PrinterPort
 
 POLL_MS = 50  # the bar is redrawn this often while the order runs
 DPI_PER_INCH_HEIGHT = 11.69  # an A4 page is 11.69 inches high
@@ -108,7 +123,8 @@ def page_png(service: DetalizationPort, info: DocumentInfo, dpi: int) -> str:
 class DetalizationDialog(DetalizationFace):
     def __init__(self, master: tk.Misc, *, card: SubscriberCard, service: DetalizationPort,
                  clerk: Session, runner: BackgroundRunner, ask_folder: AskFolder = ask_folder,
-                 opener: Opener = open_with_system) -> None:
+                 opener: Opener = open_with_system, delivery: DeliveryPort | None = None,
+                 printing: PrinterPort | None = None) -> None:
         timezone = card.subscriber.region.timezone
         super().__init__(master, card=card, today=service.today(timezone),
                          documents=service.documents_folder, kept_days=service.retention_days)
@@ -119,6 +135,19 @@ class DetalizationDialog(DetalizationFace):
         self._progress: Progress | None = None
         self._poll_after: str | None = None
         self.info: DocumentInfo | None = None
+        self._delivery = delivery
+        # The service's own DeliveryMethod members, by the step's choice: handed back to it
+        # as they came (no import of the service's module on the Tk thread).
+        self._methods: dict[Delivery, DeliveryMethod] = {}
+        if delivery is not None:
+            self._methods = {Delivery(str(m)): m for m in delivery.available()
+                             if str(m) in {d.value for d in SENT}}
+        self._delivery_request = 0
+        self.delivered: object | None = None  # the service's Delivered, once it answered
+        self.delivery_step.offer(offered(None if delivery is None else
+                                         [str(m) for m in self._methods.values()]))
+        if Delivery.PAPER in self._methods and printing is not None:
+            self._ask_printer(printing)
         try:
             service.check_region(card.subscriber)
         except RuleRefused as refused:  # R7: said at once, and no order at step 4
@@ -144,6 +173,8 @@ class DetalizationDialog(DetalizationFace):
             self.bind(sequence, lambda _e: self._key(self.copy_path))
         for sequence in ("<Control-o>", "<Control-Cyrillic_shcha>"):
             self.bind(sequence, lambda _e: self._key(self.open_document))
+        for sequence in ("<Control-r>", "<Control-Cyrillic_ka>"):
+            self.bind(sequence, lambda _e: self._key(self.retry_delivery))
 
     def _key(self, action: Callable[[], None]) -> str:
         action()
@@ -164,7 +195,7 @@ class DetalizationDialog(DetalizationFace):
         elif step is Step.DELIVERY:
             self._delivery_next()
         elif step is Step.FORMAT:
-            self._go(Step.CHECK)
+            self._format_next()
         elif step is Step.CHECK:
             self._submit()
         elif step is Step.DONE:
@@ -249,7 +280,13 @@ class DetalizationDialog(DetalizationFace):
             self.render()
 
     def _delivery_next(self) -> None:
-        if self.chosen_folder is not None:
+        self.delivery_step.show_email_error("")
+        if self.delivery in SENT:
+            if not self._check_delivery(None):
+                return
+            if self.delivery is Delivery.PAPER:
+                self.format_step.choice.set("pdf")  # paper is printed from the PDF
+        elif self.chosen_folder is not None:
             try:
                 folder = self._service.check_folder(self.folder)
             except InputError as error:
@@ -260,6 +297,55 @@ class DetalizationDialog(DetalizationFace):
             self.delivery_step.set_folder(str(folder))
         self.notice = self._standing_notice()
         self._go(Step.FORMAT)
+
+    def _check_delivery(self, fmt: str | None) -> bool:
+        """Ask the delivery service whether the choice can be delivered (the address, the
+        format); its sentence is shown where the clerk fixes it. True: it can."""
+        method = self._methods.get(self.delivery)
+        if method is None or self._delivery is None:
+            return True  # the file or the screen: nothing to deliver
+        email = self.delivery is Delivery.EMAIL
+        try:
+            address = self._delivery.check(method, to=self.delivery_step.address if email
+                                           else None, fmt=fmt)
+        except SalonError as error:
+            self._refused(error, at_address=email)
+            return False
+        self.address = address or ""
+        return True
+
+    def _refused(self, error: SalonError, *, at_address: bool) -> None:
+        # Not present_error: it logs the sentence, and this one may quote the typed address.
+        view = MessageView(str(error), "input" if isinstance(error, InputError) else "failure")
+        if at_address:
+            self.notice = self._standing_notice()
+            self.message.show(self.notice)
+            if self.step is not Step.DELIVERY:
+                self._go(Step.DELIVERY)
+            self.delivery_step.show_email_error(view.text)
+            self.delivery_step.focus_email()
+            return
+        self.notice = view
+        self.message.show(view)
+        self.focus_step()
+
+    # -- 3. format -----------------------------------------------------------------------------
+    def _format_next(self) -> None:
+        if not self._check_delivery(self.fmt):  # e.g. paper is printed from the PDF only
+            return
+        self.notice = self._standing_notice()
+        self._go(Step.CHECK)
+
+    def _ask_printer(self, printing: PrinterPort) -> None:
+        """The printer's name for the check; asked on a worker (it may ask CUPS). Not known
+        in time, the check says "print at the counter" and the service picks it anyway."""
+        def named(choice: object) -> None:
+            if self.winfo_exists():
+                self.printer = getattr(choice, "name", None)
+                if self.step is Step.CHECK:
+                    self.render()
+
+        self._runner.submit(printing.choice, named, lambda _error: None)
 
     @property
     def chosen_folder(self) -> Path | None:
@@ -275,6 +361,8 @@ class DetalizationDialog(DetalizationFace):
     def _submit(self) -> None:
         if self.refusal or self.period is None:
             return
+        if not self._check_delivery(self.fmt):
+            return  # nothing is ordered that could not be delivered
         service, clerk, msisdn = self._service, self._clerk, self.card.subscriber.msisdn
         period, options, fmt = self.period, self.options, self.fmt
         folder = self.chosen_folder
@@ -325,7 +413,9 @@ class DetalizationDialog(DetalizationFace):
         self.result = present_result(info, self.delivery, self.kept_days, in_console)
         self.notice = MessageView(_("The order finished before it could be stopped: the "
                                     "document is saved."), "info") if stopped_late else None
+        self.delivery_status = None
         self._go(Step.DONE)
+        self._deliver()
         self._load_page(info)
 
     def _failed(self, error: object) -> None:
@@ -336,6 +426,52 @@ class DetalizationDialog(DetalizationFace):
         else:
             self.notice = present_error(error)
         self._go(Step.CHECK)
+
+    # -- 6. done: delivery ----------------------------------------------------------------------
+    def _deliver(self) -> None:
+        """Hand the document made to the delivery service, on a worker. Used for the first
+        attempt and for Retry: the same file, never a second order."""
+        info, port, method = self.info, self._delivery, self._methods.get(self.delivery)
+        if info is None or port is None or method is None or self.delivery not in SENT:
+            return
+        clerk, to = self._clerk, self.address or None
+
+        def deliver() -> object:
+            # Loaded with the service by now; imported here so the view never needs it sooner.
+            from app.services.delivery import for_detalization
+
+            return port.deliver(clerk, for_detalization(info), method, to=to)
+
+        self._delivery_request += 1
+        request = self._delivery_request
+        self.delivery_status = delivering(self.delivery)
+        self._runner.submit(deliver, partial(self._delivery_answer, request, self._delivered),
+                            partial(self._delivery_answer, request, self._delivery_failed))
+        self.render()
+
+    def _delivery_answer(self, request: int, callback: Callable[[object], None],
+                         value: object) -> None:
+        # Its own counter: the first page's preview runs alongside and must not drop it.
+        if request != self._delivery_request or not self.winfo_exists():
+            return
+        callback(value)
+
+    def _delivered(self, result: object) -> None:
+        self.delivered = result
+        self.delivery_status = delivered(str(getattr(result, "sentence", "")))
+        self.render()
+
+    def _delivery_failed(self, error: object) -> None:
+        assert isinstance(error, BaseException)
+        self.delivery_status = delivery_failed(present_error(error))
+        self.render()  # Enter still closes; Ctrl+R (or the button) tries again
+
+    def retry_delivery(self) -> None:
+        """Ctrl+R or the button, after a failed delivery only."""
+        status = self.delivery_status
+        if self.step is Step.DONE and status is not None and status.can_retry:
+            self._deliver()
+            self.primary_button.focus_set()
 
     # -- 6. done -------------------------------------------------------------------------------
     def _load_page(self, info: DocumentInfo) -> None:

@@ -28,11 +28,13 @@ from app.ui.presenters.detalization import (
     quick_label,
     step_titles,
 )
+from app.ui.presenters.detalization_delivery import RETRY_KEY, DeliveryStatus, retry_note
 from app.ui.presenters.detalization_result import ResultView
 from app.ui.presenters.errors import MessageView
 from app.ui.views.detalization_inputs import DeliveryStep, FormatStep, PeriodStep
 from app.ui.views.detalization_outcome import CheckStep, DoneStep, SendingStep
 from app.ui.views.message import MessageArea
+from app.ui.views.tooltip import Tooltip
 from models.detalization import Options, Period
 from models.domain import SubscriberCard
 
@@ -49,6 +51,9 @@ class DetalizationFace(tk.Toplevel):
         self.notice: MessageView | None = None
         self.result: ResultView | None = None
         self.cancelling = False
+        self.address = ""  # the e-mail address as the delivery service checked it
+        self.printer: str | None = None  # the counter's printer, once asked (on a worker)
+        self.delivery_status: DeliveryStatus | None = None  # paper, e-mail, archive on DONE
         self.configure(background="#eef0f3")
         self.transient(master)
         self._build()
@@ -85,6 +90,9 @@ class DetalizationFace(tk.Toplevel):
         raise NotImplementedError
 
     def copy_path(self) -> None:
+        raise NotImplementedError
+
+    def retry_delivery(self) -> None:
         raise NotImplementedError
 
     # -- layout ------------------------------------------------------------------------------
@@ -136,8 +144,11 @@ class DetalizationFace(tk.Toplevel):
                                              command=self.open_folder)
         self.copy_button = ttk.Button(self.done_actions, style="Action.TButton",
                                       command=self.copy_path)
-        for index, button in enumerate((self.open_document_button, self.open_folder_button,
-                                        self.copy_button)):
+        self.retry_button = ttk.Button(self.done_actions, style="Action.TButton",
+                                       command=self.retry_delivery)
+        self.retry_tip = Tooltip(self.retry_button)
+        for index, button in enumerate((self.retry_button, self.open_document_button,
+                                        self.open_folder_button, self.copy_button)):
             button.grid(row=0, column=index, padx=(0, 6))
         self.secondary_button = ttk.Button(buttons, style="Action.TButton",
                                            command=self.escape)
@@ -215,7 +226,8 @@ class DetalizationFace(tk.Toplevel):
     def check_view(self) -> CheckView:
         assert self.period is not None
         return present_check(self.card.subscriber, self.period, self.delivery, self.folder,
-                             self.fmt, self.options, self.refusal)
+                             self.fmt, self.options, self.refusal, printer=self.printer,
+                             address=self.address)
 
     # -- drawing -------------------------------------------------------------------------------
     def retranslate(self) -> None:
@@ -261,6 +273,7 @@ class DetalizationFace(tk.Toplevel):
             self.check_step.show(self.check_view())
         elif step is Step.DONE and self.result is not None:
             self.done_step.show(self.result)
+            self.done_step.show_delivery(self.delivery_status)
 
     def period_summary(self) -> str:
         """What the typed dates make: "01.10.2026 — 31.10.2026 (31 день)", or nothing yet."""
@@ -288,6 +301,13 @@ class DetalizationFace(tk.Toplevel):
         self.open_document_button.configure(text=_("Open the document (Ctrl+O)"))
         self.open_folder_button.configure(text=_("Open the folder"))
         self.copy_button.configure(text=_("Copy the path (Ctrl+C)"))
+        self.retry_button.configure(text=_("Retry delivery ({key})").format(key=RETRY_KEY))
+        self.retry_tip.set(retry_note())
+        retry = self.delivery_status is not None and self.delivery_status.can_retry
+        _shown(self.retry_button, retry)
+        # The row holds four buttons at 1024 px: the folder gives way to Retry (the path can
+        # still be copied, the document opened).
+        _shown(self.open_folder_button, not retry)
         _shown(self.done_actions, step is Step.DONE)
 
 

@@ -1,6 +1,6 @@
 """The detalization dialog's first three faces: the period (dates and quick picks), the delivery
-(save a file into a folder, or show on screen) and the format with its options. Widgets only;
-app/ui/views/detalization_dialog.py reads them and decides what is next."""
+(a file, the screen, paper, e-mail, the personal archive) and the format with its options.
+Widgets only; app/ui/views/detalization_dialog.py reads them and decides what is next."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from app.ui.presenters.detalization import (
     format_label,
     option_labels,
 )
+from app.ui.presenters.detalization_delivery import unavailable_reason
 from models.detalization import Options
 
 ENTRY_FONT = "SalonValue"
@@ -92,50 +93,103 @@ class PeriodStep(ttk.Frame):
 
 
 class DeliveryStep(ttk.Frame):
-    """Save the file (into the console's documents folder, or one the clerk chooses) or show
-    it on screen. Printing, e-mail and the personal archive are not offered until they work."""
+    """Save the file (into the console's documents folder, or one the clerk chooses), show it
+    on screen, print it at the counter, send it by e-mail (the address field shows only for
+    that), or put it into the personal archive. A way the console cannot do is shown disabled
+    with the reason beside it; with no delivery service at all it is not shown."""
 
     def __init__(self, master: tk.Misc, on_change: Callable[[], None],
                  on_browse: Callable[[], None]) -> None:
         super().__init__(master, style="Body.TFrame")
         self.columnconfigure(0, weight=1)
         self.prompt = ttk.Label(self, style="Field.TLabel")
-        self.prompt.grid(row=0, column=0, sticky="w", pady=(0, 8))
+        self.prompt.grid(row=0, column=0, sticky="w", pady=(0, 6))
         self.choice = tk.StringVar(self, value=Delivery.FILE.value)
         self.radios: dict[Delivery, ttk.Radiobutton] = {}
-        folder_row = ttk.Frame(self, style="Body.TFrame")
-        folder_row.columnconfigure(0, weight=1)
+        self.reasons: dict[Delivery, ttk.Label] = {}
+        self.offered: dict[Delivery, str] = {Delivery.FILE: "", Delivery.SCREEN: ""}
+        self._rows: dict[Delivery, ttk.Frame] = {}
         for index, delivery in enumerate(DELIVERIES):
-            radio = ttk.Radiobutton(self, style="Choice.TRadiobutton", variable=self.choice,
+            row = ttk.Frame(self, style="Body.TFrame")
+            row.grid(row=1 + index * 2, column=0, sticky="w")
+            radio = ttk.Radiobutton(row, style="Choice.TRadiobutton", variable=self.choice,
                                     value=delivery.value, command=on_change)
-            radio.grid(row=1 + index * 2, column=0, sticky="w")
+            radio.grid(row=0, column=0, sticky="w")
             radio.bind("<Up>", lambda _e: self._move(-1))
             radio.bind("<Down>", lambda _e: self._move(1))
-            self.radios[delivery] = radio
-        folder_row.grid(row=2, column=0, sticky="ew", padx=(28, 0), pady=(2, 10))
+            reason = ttk.Label(row, style="Note.TLabel")  # why it cannot be chosen here
+            reason.grid(row=0, column=1, sticky="w", padx=(12, 0))
+            self.radios[delivery], self.reasons[delivery] = radio, reason
+            self._rows[delivery] = row
+        folder_row = ttk.Frame(self, style="Body.TFrame")
+        folder_row.columnconfigure(0, weight=1)
+        folder_row.grid(row=2, column=0, sticky="ew", padx=(28, 0), pady=(2, 6))
         self.folder_label = ttk.Label(folder_row, style="Field.TLabel")
         self.folder_label.grid(row=0, column=0, columnspan=2, sticky="w")
         self.folder = ttk.Entry(folder_row, style="Phone.TEntry", font=ENTRY_FONT)
         self.folder.grid(row=1, column=0, sticky="ew", pady=(2, 0))
         self.browse = ttk.Button(folder_row, style="Action.TButton", command=on_browse)
         self.browse.grid(row=1, column=1, sticky="w", padx=(8, 0), pady=(2, 0))
+        # Under "Send by e-mail", shown only while it is the choice.
+        self.email_row = ttk.Frame(self, style="Body.TFrame")
+        self.email_row.columnconfigure(1, weight=1)
+        self.email_row.grid(row=2 + DELIVERIES.index(Delivery.EMAIL) * 2, column=0,
+                            sticky="ew", padx=(28, 0), pady=(2, 6))
+        self.email_label = ttk.Label(self.email_row, style="Field.TLabel")
+        self.email_label.grid(row=0, column=0, sticky="w", padx=(0, 10))
+        self.email = ttk.Entry(self.email_row, style="Phone.TEntry", font=ENTRY_FONT,
+                               width=36)
+        self.email.grid(row=0, column=1, sticky="w")
+        self.email.bind("<KeyRelease>", lambda _e: self.show_email_error(""), add="+")
+        # What the delivery service said of the address, right under it.
+        self.email_error = ttk.Label(self.email_row, style="Refusal.TLabel", justify="left")
+        self.email_error.grid(row=1, column=0, columnspan=2, sticky="w", pady=(4, 0))
+        self.email_error.grid_remove()
         self.note = ttk.Label(self, style="Note.TLabel", justify="left")
-        self.note.grid(row=5, column=0, sticky="ew", pady=(12, 0))
+        self.note.grid(row=2 + len(DELIVERIES) * 2, column=0, sticky="ew", pady=(8, 0))
+
+    def offer(self, offered: dict[Delivery, str]) -> None:
+        """What the console can do (see presenters/detalization_delivery.offered)."""
+        self.offered = offered
+        for delivery, row in self._rows.items():
+            if delivery in offered:
+                row.grid()
+            else:
+                row.grid_remove()
+            self.radios[delivery].state(["disabled"] if offered.get(delivery) else
+                                        ["!disabled"])
+        if not self.can_choose(self.delivery):
+            self.choice.set(Delivery.FILE.value)
+
+    def can_choose(self, delivery: Delivery) -> bool:
+        return delivery in self.offered and not self.offered[delivery]
 
     def show(self, prompt: str, note: str) -> None:
         self.prompt.configure(text=prompt)
         for delivery, radio in self.radios.items():
             radio.configure(text=delivery_label(delivery))
+            # Asked again here, not kept from offer(): a language switch redraws it.
+            reason = unavailable_reason(delivery) if self.offered.get(delivery) else ""
+            self.reasons[delivery].configure(text=reason)
         self.folder_label.configure(text=_("Save into the folder"))
         self.browse.configure(text=_("Choose a folder…"))
+        self.email_label.configure(text=_("The subscriber's e-mail address"))
         self.note.configure(text=note)
         state = ["!disabled"] if self.delivery is Delivery.FILE else ["disabled"]
         self.folder.state(state)
         self.browse.state(state)
+        if self.delivery is Delivery.EMAIL:
+            self.email_row.grid()
+        else:
+            self.email_row.grid_remove()
 
     @property
     def delivery(self) -> Delivery:
         return Delivery(self.choice.get())
+
+    @property
+    def address(self) -> str:
+        return self.email.get().strip()
 
     def set_folder(self, text: str) -> None:
         self.folder.delete(0, "end")
@@ -144,8 +198,23 @@ class DeliveryStep(ttk.Frame):
     def focus_choice(self) -> None:
         self.radios[self.delivery].focus_set()
 
+    def show_email_error(self, text: str) -> None:
+        if text == str(self.email_error.cget("text")) and bool(text) == bool(
+                self.email_error.grid_info()):
+            return  # typing: nothing to redraw
+        self.email_error.configure(text=text)
+        if text:
+            self.email_error.grid()
+        else:
+            self.email_error.grid_remove()
+
+    def focus_email(self) -> None:
+        self.email.focus_set()
+        self.email.select_range(0, "end")
+
     def _move(self, step: int) -> str:
-        order = list(DELIVERIES)
+        """↑/↓ to the next choice that can be chosen (a disabled one is passed over)."""
+        order = [d for d in DELIVERIES if self.can_choose(d)]
         chosen = order[(order.index(self.delivery) + step) % len(order)]
         self.radios[chosen].focus_set()
         self.radios[chosen].invoke()
@@ -153,6 +222,9 @@ class DeliveryStep(ttk.Frame):
 
     def wrap(self, width: int) -> None:
         self.note.configure(wraplength=max(200, width - 24))
+        for reason in self.reasons.values():
+            reason.configure(wraplength=max(160, width // 2))
+        self.email_error.configure(wraplength=max(200, width - 80))
 
 
 class FormatStep(ttk.Frame):

@@ -8,6 +8,7 @@ from tkinter import ttk
 
 from app.i18n import _
 from app.ui.presenters.detalization import CheckView
+from app.ui.presenters.detalization_delivery import DeliveryStatus, StatusKind
 from app.ui.presenters.detalization_result import ResultView
 from app.ui.theme import PALETTE
 from app.ui.views.section import Section, label_width
@@ -82,8 +83,10 @@ class DoneStep(ttk.Frame):
         super().__init__(master, style="Body.TFrame")
         self.columnconfigure(0, weight=1)
         self.rowconfigure(4, weight=1)
-        self.headline = ttk.Label(self, style="Success.TLabel")
+        self.headline = ttk.Label(self, style="Success.TLabel", justify="left")
         self.headline.grid(row=0, column=0, sticky="ew")
+        # Paper, e-mail, the archive: the headline says how it went too (show_delivery).
+        self.status: DeliveryStatus | None = None
         self.section = Section(self)
         self.section.grid(row=1, column=0, sticky="ew", pady=(8, 0))
         self.comparison = ttk.Label(self, style="Trial.TLabel", justify="left")
@@ -117,6 +120,21 @@ class DoneStep(ttk.Frame):
         else:
             self.comparison.grid_remove()
         self.note.configure(text=view.note)
+
+    def show_delivery(self, status: DeliveryStatus | None) -> None:
+        """None: nothing is delivered beyond the file (saved, or on screen). Otherwise the
+        delivery's sentence joins the headline in one box — under way, done, or why not — so
+        the face fits 1024x700 beside the page; after a failure the R9 note gives way (the
+        sentence names where the document is kept)."""
+        self.status = status
+        headline = self.view.headline if self.view is not None else ""
+        if status is None:
+            self.headline.configure(text=headline, style="Success.TLabel")
+        else:
+            style = {StatusKind.RUNNING: "Trial.TLabel", StatusKind.DONE: "Success.TLabel",
+                     StatusKind.FAILED: "Undelivered.TLabel"}[status.kind]
+            self.headline.configure(text=f"{headline}\n{status.text}", style=style)
+        _shown(self.note, status is None or not status.can_retry)
 
     def page_room(self, width: int, height: int) -> tuple[int, int]:
         """The largest page (width, height) in pixels that fits the dialog's content area of
@@ -155,3 +173,10 @@ class DoneStep(ttk.Frame):
         left = max(200, width - self._room[0] - 16 - 24)  # the page, its gap, the padding
         for label in (self.comparison, self.note, self.headline):
             label.configure(wraplength=left)
+
+
+def _shown(widget: tk.Widget, shown: bool) -> None:
+    if shown:
+        widget.grid()
+    else:
+        widget.grid_remove()
