@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import tkinter as tk
 from collections.abc import Callable
-from tkinter import ttk
 
 from app.i18n import _
 from app.ui.delivery_ports import PrintPort
@@ -25,93 +24,41 @@ from app.ui.presenters.print_queue import (
 )
 from app.ui.runner import BackgroundRunner
 from app.ui.theme import PALETTE
-from app.ui.views.message import MessageArea
-from app.ui.views.tables import Table
+from app.ui.views.table_dialog import DialogSize, TableDialog
 from models.domain import Session
 from models.printing import PrintJob
 
+SIZE = DialogSize(width=(1140, 1240), height=(420, 540), minimum=(900, 360))
 
-class PrintQueueDialog(tk.Toplevel):
+
+class PrintQueueDialog(TableDialog):
     def __init__(self, master: tk.Misc, printing: PrintPort, runner: BackgroundRunner,
                  clerk: Session, *, timezone: str,
                  on_settings: Callable[[], None] | None = None) -> None:
-        super().__init__(master)
-        self.withdraw()
-        self._printing, self._runner, self._clerk = printing, runner, clerk
+        self._printing, self._clerk = printing, clerk
         self._timezone, self._on_settings = timezone, on_settings
         self.jobs: list[PrintJob] = []
         self.rows: dict[str, PrintRow] = {}
-        self.loaded = False
-        self.busy = False
-        self._loading = False
+        self._loading = False  # a reload is not "busy": the buttons stay as they are
         self._armed: str | None = None
         self._follow_id: str | None = None
-        self.configure(background=PALETTE.page)
-        self.transient(master)
-        self._build()
-        self._place(master)
-        self.deiconify()
-        self.bind("<Escape>", lambda _e: self.destroy())
+        super().__init__(master, runner, SIZE, columns=QUEUE_COLUMNS,
+                         widths={"time": 140, "document": 230, "kind": 170, "printer": 110,
+                                 "state": 120, "attempts": 95, "note": 190},
+                         numeric={"attempts"}, stretch={"document", "note"}, height=12)
+        self.table.tree.tag_configure("failed", foreground=PALETTE.alert)
+        self.reload_button = self.add_button(self.reload)
+        self.retry_button = self.add_button(self.retry_selected)
+        self.cancel_button = self.add_button(self.cancel_selected)
+        self.settings_button = self.add_button(self.open_settings)
+        if self._on_settings is None:
+            self.settings_button.grid_remove()
         self.bind("<F5>", lambda _e: self.reload())
         self.bind("<Delete>", lambda _e: self.cancel_selected())
         for sequence in ("<Control-p>", "<Control-Cyrillic_ze>"):  # Latin and Russian layouts
             self.bind(sequence, lambda _e: self.retry_selected())
         self.bind("<F4>", lambda _e: self.open_settings())
-        self.retranslate()
-        self.reload()
-        self.after_idle(self._focus)
-
-    def _build(self) -> None:
-        body = ttk.Frame(self, style="Card.TFrame", padding=(16, 12))
-        body.pack(fill="both", expand=True, padx=10, pady=10)
-        body.columnconfigure(0, weight=1)
-        body.rowconfigure(3, weight=1)
-        self.title_label = ttk.Label(body, style="Name.TLabel")
-        self.title_label.grid(row=0, column=0, sticky="w")
-        self.summary = ttk.Label(body, style="Note.TLabel")
-        self.summary.grid(row=1, column=0, sticky="w", pady=(2, 8))
-        self.message = MessageArea(body)
-        self.message.grid(row=2, column=0, sticky="ew", pady=(0, 8))
-        self.message.show(None)
-        self.table = Table(body, QUEUE_COLUMNS,
-                           {"time": 140, "document": 230, "kind": 170, "printer": 110,
-                            "state": 120, "attempts": 95, "note": 190},
-                           numeric={"attempts"}, stretch={"document", "note"}, height=12)
-        self.table.tree.tag_configure("failed", foreground=PALETTE.alert)
-        self.table.grid(row=3, column=0, sticky="nsew")
-        self.table.tree.bind("<<TreeviewSelect>>", lambda _e: self._selected())
-        buttons = ttk.Frame(body, style="Body.TFrame")
-        buttons.grid(row=4, column=0, sticky="ew", pady=(10, 0))
-        buttons.columnconfigure(4, weight=1)
-        self.reload_button = ttk.Button(buttons, style="Action.TButton", command=self.reload)
-        self.reload_button.grid(row=0, column=0, sticky="w")
-        self.retry_button = ttk.Button(buttons, style="Action.TButton",
-                                       command=self.retry_selected)
-        self.retry_button.grid(row=0, column=1, sticky="w", padx=(8, 0))
-        self.cancel_button = ttk.Button(buttons, style="Action.TButton",
-                                        command=self.cancel_selected)
-        self.cancel_button.grid(row=0, column=2, sticky="w", padx=(8, 0))
-        self.settings_button = ttk.Button(buttons, style="Action.TButton",
-                                          command=self.open_settings)
-        self.settings_button.grid(row=0, column=3, sticky="w", padx=(8, 0))
-        if self._on_settings is None:
-            self.settings_button.grid_remove()
-        self.close_button = ttk.Button(buttons, style="Action.TButton", command=self.destroy)
-        self.close_button.grid(row=0, column=5, sticky="e")
-
-    def _place(self, master: tk.Misc) -> None:
-        top = master.winfo_toplevel()
-        width = min(1240, max(1140, top.winfo_width() - 40))  # the columns' own width
-        height = min(540, max(420, top.winfo_height() - 80))
-        x = top.winfo_rootx() + max(0, (top.winfo_width() - width) // 2)
-        y = top.winfo_rooty() + max(0, (top.winfo_height() - height) // 3)
-        self.geometry(f"{width}x{height}+{x}+{y}")
-        self.minsize(900, 360)
-
-    def _focus(self) -> None:
-        if self.winfo_exists():
-            self.lift()
-            self.table.tree.focus_set()
+        self.open()
 
     def retranslate(self) -> None:
         self.title(_("Print queue"))
@@ -196,11 +143,10 @@ class PrintQueueDialog(tk.Toplevel):
         row = self.rows.get(self.table.selected or "")
         if row is None or not row.can_retry or self.busy:
             return
-        self._set_busy(True)
         self.message.show(MessageView(_("Sending {document} to the printer…").format(
             document=row.values[1]), "info"))
         printing, clerk, job_id = self._printing, self._clerk, row.job_id
-        self._runner.submit(lambda: printing.retry(clerk, job_id), self._acted, self._act_failed)
+        self.call(lambda: printing.retry(clerk, job_id), self._acted, reload_after_failure=True)
 
     def cancel_selected(self) -> None:
         key = self.table.selected
@@ -214,30 +160,14 @@ class PrintQueueDialog(tk.Toplevel):
                                           "input"))
             return
         self._armed = None
-        self._set_busy(True)
         printing, clerk, job_id = self._printing, self._clerk, row.job_id
-        self._runner.submit(lambda: printing.cancel(clerk, job_id), self._acted,
-                            self._act_failed)
+        self.call(lambda: printing.cancel(clerk, job_id), self._acted,
+                  reload_after_failure=True)
 
     def _acted(self, job: PrintJob) -> None:
-        if not self.winfo_exists():
-            return
-        self._set_busy(False)
         self.message.show(outcome_message(job))
-        self.reload()
-
-    def _act_failed(self, error: BaseException) -> None:
-        if not self.winfo_exists():
-            return
-        self._set_busy(False)
-        self.message.show(present_error(error))
         self.reload()
 
     def open_settings(self) -> None:
         if self._on_settings is not None:
             self._on_settings()
-
-    def _set_busy(self, busy: bool) -> None:
-        self.busy = busy
-        self.configure(cursor="watch" if busy else "")
-        self._selected()

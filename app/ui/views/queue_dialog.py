@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import tkinter as tk
 from collections.abc import Callable, Mapping
-from tkinter import ttk
 
 from app.errors import RuleRefused
 from app.i18n import _
@@ -26,104 +25,48 @@ from app.ui.presenters.outbox import (
     queue_summary,
 )
 from app.ui.runner import BackgroundRunner
-from app.ui.views.message import MessageArea
-from app.ui.views.tables import Table
+from app.ui.views.table_dialog import DialogSize, TableDialog
 from models.domain import Session
 from models.orders import OutboxItem
 
 Loaded = tuple[list[OutboxItem], list[OutboxItem]]
 
 
-class QueueDialog(tk.Toplevel):
+SIZE = DialogSize(width=(640, 1180), height=(420, 560), minimum=(620, 380))
+
+
+class QueueDialog(TableDialog):
     def __init__(
         self, master: tk.Misc, orders: OrderPort, runner: BackgroundRunner, clerk: Session,
         *, names: Callable[[], Mapping[str, str]], timezone: str,
         on_changed: Callable[[], None],
     ) -> None:
-        super().__init__(master)
-        self.withdraw()
-        self._orders, self._runner, self._clerk = orders, runner, clerk
+        self._orders, self._clerk = orders, clerk
         self._names, self._timezone, self._on_changed = names, timezone, on_changed
         self.items: list[OutboxItem] = []
         self.rows: dict[str, QueueRow] = {}
-        self.loaded = False
-        self.busy = False
         self._armed: str | None = None  # the row a first Delete asked about
-        self.configure(background="#eef0f3")
-        self.transient(master)
-        self._build()
-        self._place(master)
-        self.deiconify()
-        self.bind("<Escape>", lambda _e: self.destroy())
+        super().__init__(master, runner, SIZE, columns=QUEUE_COLUMNS,
+                         widths={"time": 145, "subscriber": 135, "operation": 165,
+                                 "code": 110, "state": 100, "attempts": 95, "error": 180,
+                                 "result": 160},
+                         numeric={"attempts"}, stretch={"error", "result"}, height=14)
+        self.reload_button = self.add_button(self.reload)
+        self.cancel_button = self.add_button(self.cancel_selected)
         self.bind("<F5>", lambda _e: self.reload())
         self.bind("<Delete>", lambda _e: self.cancel_selected())
-        self.retranslate()
-        self.reload()
-        self.after_idle(self._focus)
-
-    def _build(self) -> None:
-        body = ttk.Frame(self, style="Card.TFrame", padding=(16, 12))
-        body.pack(fill="both", expand=True, padx=10, pady=10)
-        body.columnconfigure(0, weight=1)
-        body.rowconfigure(3, weight=1)
-        self.title_label = ttk.Label(body, style="Name.TLabel")
-        self.title_label.grid(row=0, column=0, sticky="w")
-        self.summary = ttk.Label(body, style="Note.TLabel")
-        self.summary.grid(row=1, column=0, sticky="w", pady=(2, 8))
-        self.message = MessageArea(body)
-        self.message.grid(row=2, column=0, sticky="ew", pady=(0, 8))
-        self.message.show(None)
-        self.table = Table(body, QUEUE_COLUMNS,
-                           {"time": 145, "subscriber": 135, "operation": 165, "code": 110,
-                            "state": 100, "attempts": 95, "error": 180, "result": 160},
-                           numeric={"attempts"}, stretch={"error", "result"}, height=14)
-        self.table.grid(row=3, column=0, sticky="nsew")
-        self.table.tree.bind("<<TreeviewSelect>>", lambda _e: self._selected())
-        buttons = ttk.Frame(body, style="Body.TFrame")
-        buttons.grid(row=4, column=0, sticky="ew", pady=(10, 0))
-        buttons.columnconfigure(2, weight=1)
-        self.reload_button = ttk.Button(buttons, style="Action.TButton", command=self.reload)
-        self.reload_button.grid(row=0, column=0, sticky="w")
-        self.cancel_button = ttk.Button(buttons, style="Action.TButton",
-                                        command=self.cancel_selected)
-        self.cancel_button.grid(row=0, column=1, sticky="w", padx=(8, 0))
-        self.close_button = ttk.Button(buttons, style="Action.TButton", command=self.destroy)
-        self.close_button.grid(row=0, column=3, sticky="e")
-
-    def _place(self, master: tk.Misc) -> None:
-        top = master.winfo_toplevel()
-        width = min(1180, max(640, top.winfo_width() - 40))
-        height = min(560, max(420, top.winfo_height() - 80))
-        x = top.winfo_rootx() + max(0, (top.winfo_width() - width) // 2)
-        y = top.winfo_rooty() + max(0, (top.winfo_height() - height) // 3)
-        self.geometry(f"{width}x{height}+{x}+{y}")
-        self.minsize(620, 380)
-
-    def _focus(self) -> None:
-        if self.winfo_exists():
-            self.lift()
-            self.table.tree.focus_set()
+        self.open()
 
     # -- loading -----------------------------------------------------------------------------
     def reload(self) -> None:
-        self.busy = True
         orders = self._orders
-        self._runner.submit(lambda: (orders.pending(), orders.recent(MAX_QUEUE_ROWS)),
-                            self._loaded, self._failed)
+        self.call(lambda: (orders.pending(), orders.recent(MAX_QUEUE_ROWS)), self._loaded)
 
     def _loaded(self, loaded: Loaded) -> None:
-        if not self.winfo_exists():
-            return
         pending, recent = loaded
-        self.busy, self.loaded = False, True
+        self.loaded = True
         self.items = merge_items(pending, recent)
         self._fill()
-
-    def _failed(self, error: BaseException) -> None:
-        if not self.winfo_exists():
-            return
-        self.busy = False
-        self.message.show(present_error(error))
 
     def retranslate(self) -> None:
         self.title(_("Operations queue"))
@@ -166,15 +109,11 @@ class QueueDialog(tk.Toplevel):
                 "input"))
             return
         self._armed = None
-        self.busy = True
         orders, clerk, item_id = self._orders, self._clerk, row.item_id
-        self._runner.submit(lambda: orders.cancel(clerk, item_id), self._cancelled,
-                            self._cancel_failed)
+        self.call(lambda: orders.cancel(clerk, item_id), self._cancelled,
+                  failed=self._cancel_failed, reload_after_failure=True)
 
     def _cancelled(self, item: OutboxItem) -> None:
-        if not self.winfo_exists():
-            return
-        self.busy = False
         view = present_cancelled(item)
         self.message.show(MessageView(
             f"{format_msisdn(item.request.msisdn)}: {view.text}", "done"))
@@ -182,11 +121,7 @@ class QueueDialog(tk.Toplevel):
         self.reload()
 
     def _cancel_failed(self, error: BaseException) -> None:
-        if not self.winfo_exists():
-            return
-        self.busy = False
         if isinstance(error, RuleRefused):
             self.message.show(MessageView(present_cancel_refused(error).text, "input"))
         else:
             self.message.show(present_error(error))
-        self.reload()
