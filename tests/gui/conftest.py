@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from app import i18n
+from tests.gui.fake_detalization import FakeDetalization
 
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
@@ -158,3 +159,9 @@ def screenshot(root: tk.Tk) -> Callable[..., Path]:
         return path
 
     return take
+
+
+@pytest.fixture
+def fake(tmp_path: Path) -> FakeDetalization:
+    """A detalization service stand-in that writes its documents under tmp_path."""
+    return FakeDetalization(tmp_path / "documents")

@@ -37,11 +37,6 @@ Pump = Callable[..., None]
 
 
 @pytest.fixture
-def fake(tmp_path: Path) -> FakeDetalization:
-    return FakeDetalization(tmp_path / "documents")
-
-
-@pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return write_settings(tmp_path)
 

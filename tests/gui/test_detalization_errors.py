@@ -32,11 +32,6 @@ Pump = Callable[..., None]
 
 
 @pytest.fixture
-def fake(tmp_path: Path) -> FakeDetalization:
-    return FakeDetalization(tmp_path / "documents")
-
-
-@pytest.fixture
 def window(root: tk.Tk, tmp_path: Path, fake: FakeDetalization,
            pump: Pump) -> Iterator[MainWindow]:
     settings = write_settings(tmp_path)

@@ -22,17 +22,8 @@ from tests.conftest import write_ini
 from tests.gui.helpers import screen_text, sign_in
 from tests.gui.test_detalization import NORMAL, Pump, documents, enter, key, open_dialog, show
 from tests.gui.test_detalization_delivery import inside
-from tests.support.cups import PDF_QUEUE, CupsUnavailable, PrivateCups, running_cups
+from tests.support.cups import PDF_QUEUE, PrivateCups
 from tests.support.pdf_compare import page_count, words
-
-
-@pytest.fixture(scope="module")
-def cups() -> Iterator[PrivateCups]:
-    try:
-        with running_cups() as server:
-            yield server
-    except CupsUnavailable as error:
-        pytest.fail(str(error), pytrace=False)
 
 
 @pytest.fixture
