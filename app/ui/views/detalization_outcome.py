@@ -151,8 +151,11 @@ class DoneStep(ttk.Frame):
         self._image = None
         self.image_label.configure(image="", text=text, width=0, height=0,
                                    wraplength=max(80, wide - 20))
-        self.image_label.grid_configure(ipadx=max(0, (wide - 120) // 2),
-                                        ipady=max(0, high // 2 - 20))
+        # A blank sheet exactly the page's size: padding a label out to it would make it as
+        # wide as its text plus the padding, and squeeze the left column.
+        self.page.configure(width=wide, height=high)
+        self.page.grid_propagate(False)
+        self.image_label.grid_configure(sticky="nsew")
         self.caption.configure(text="")
 
     def show_page(self, image: tk.PhotoImage, caption: str) -> None:
@@ -162,7 +165,8 @@ class DoneStep(ttk.Frame):
             image = image.subsample(shrink)
         self._image = image  # Tk forgets an image nobody in Python holds
         self.image_label.configure(image=image, text="")
-        self.image_label.grid_configure(ipadx=0, ipady=0)
+        self.page.grid_propagate(True)
+        self.image_label.grid_configure(sticky="n")
         self.caption.configure(text=caption)
 
     @property
