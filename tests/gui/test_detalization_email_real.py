@@ -87,7 +87,8 @@ def test_send_by_email_through_a_real_relay(window: MainWindow, root: tk.Tk, pum
     assert name == info.path.name and content_type == "text/csv"
     assert content == info.path.read_bytes()  # the very file the console made
     assert "01.10.2026 — 31.10.2026" in letter.message["Subject"]
-    screenshot("detalization-51-emailed-real-waiting", size="1024x700")  # the page is still being drawn
+    # The page is still being drawn: the left column keeps its room meanwhile.
+    screenshot("detalization-51-emailed-real-waiting", size="1024x700")
     for widget in (dialog.done_step.headline, dialog.done_step.section):
         inside(widget, dialog.content)
     headline = dialog.done_step.headline  # not cut at the right while the page is drawn
