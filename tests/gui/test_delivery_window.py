@@ -177,7 +177,7 @@ def test_the_monthly_detalization_is_subscribed_from_the_card(
         look_up(window, pump, MARIA)
         pump(lambda: "Рассылка" in subscriber_text(window),
              what="the subscription's row")
-        assert "ежемесячной детализации нет" in subscriber_text(window)
+        assert "нет  ·  Ctrl+Shift+M" in subscriber_text(window)
         window.search.entry.focus_force()
         window.search.entry.event_generate("<Control-M>")
         dialog = window.delivery.subscription_dialog
@@ -218,7 +218,7 @@ def test_the_monthly_detalization_is_subscribed_from_the_card(
         dialog.event_generate("<Alt-u>")
         pump(lambda: dialog.subscription is None and not dialog.busy, what="unsubscribed")
         assert periodic.for_number(MARIA) is None
-        pump(lambda: "ежемесячной детализации нет" in subscriber_text(window),
+        pump(lambda: "нет  ·  Ctrl+Shift+M" in subscriber_text(window),
              what="the card's row again")
     finally:
         pump(lambda: not window.runner.busy, timeout=30, what="the runner's jobs")

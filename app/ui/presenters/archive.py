@@ -73,26 +73,33 @@ def archive_summary(documents: Iterable[ArchivedDocument]) -> str:
                     count).format(count=count)
 
 
+ARCHIVE_KEY = "Ctrl+Shift+A"
 CARD_LINES = 3  # more would push the tariff's services off a 1024×700 card
 
 
 def archive_card_fields(documents: Iterable[ArchivedDocument] | None, timezone: str, *,
                         offline: bool = False) -> tuple[FieldView, ...]:
     """The personal archive's row on the card, under the Subscriber's: each document with its
-    expiry (the newest first, as the operator lists them), or why it is not known now."""
+    expiry (the newest first, as the operator lists them), or why it is not known now. The
+    key that opens it is on the value's line (a row of its own would push the tariff's
+    services off a 1024×700 screen), and under the list when there is one."""
     label = _("Personal archive")
-    hint = _("Ctrl+Shift+A — open; kept 3 days (R9)")
     if offline:
-        return (FieldView(label, _("not known: no connection to the operator"), note=hint),)
+        return (FieldView(label, with_key(_("not known offline"), ARCHIVE_KEY)),)
     if documents is None:
-        return (FieldView(label, _("the operator did not answer"), note=hint),)
+        return (FieldView(label, with_key(_("the operator did not answer"), ARCHIVE_KEY)),)
     docs = list(documents)
     if not docs:
-        return (FieldView(label, _("empty"), note=hint),)
+        return (FieldView(label, with_key(_("empty"), ARCHIVE_KEY)),)
     lines = [_("{name} — until {when}").format(
         name=doc.name, when=formatting.local_datetime(doc.expires_at, timezone))
         for doc in docs[:CARD_LINES]]
     if len(docs) > CARD_LINES:
         more = len(docs) - CARD_LINES
         lines.append(_("and {count} more").format(count=more))
-    return (FieldView(label, "\n".join(lines), note=hint),)
+    return (FieldView(label, "\n".join(lines),
+                      note=_("{key} — open; kept 3 days (R9)").format(key=ARCHIVE_KEY)),)
+
+
+def with_key(text: str, key: str) -> str:
+    return f"{text}  ·  {key}"

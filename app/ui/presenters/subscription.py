@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 from app.formatting import mask_email
 from app.i18n import _
+from app.ui.presenters.archive import with_key
 from app.ui.presenters.card import FieldView
 
 if TYPE_CHECKING:  # models.periodic is a peewee module: not loaded with the window
@@ -31,13 +32,15 @@ def month_text(month: str) -> str:
 
 
 def subscription_card_fields(subscription: Subscription | None) -> tuple[FieldView, ...]:
+    """The monthly e-mail detalization's row on the card, its key on the value's line."""
     label = _("Mailing")  # short: the card's label column is as wide as its widest label
-    hint = _("{key} — change").format(key=KEY)
     if subscription is None:
-        return (FieldView(label, _("no monthly detalization"), note=hint),)
-    return (FieldView(label, _("detalization to {address}, {format}, from {month}").format(
-        address=mask_email(subscription.email), format=format_name(subscription.format),
-        month=month_text(subscription.first_period)), note=hint),)
+        return (FieldView(label, with_key(_("not subscribed"), KEY)),)
+    return (FieldView(label, with_key(_("detalization to {address}, {format}, from {month}")
+                                      .format(address=mask_email(subscription.email),
+                                              format=format_name(subscription.format),
+                                              month=month_text(subscription.first_period)),
+                                      KEY)),)
 
 
 def subscription_text(subscription: Subscription) -> str:
