@@ -380,11 +380,21 @@ class MainWindow(SessionControls):
             self.root.bind(sequence, self._focus_phone)
         self.root.bind("<Escape>", lambda _event: self.clear())
         self.root.bind("<F4>", self._toggle_demo)
+        self.root.bind("<F1>", self._show_keys)
         self.orders.bind_keys(self.root)
         self.codes.bind_keys(self.root)
         self.detalization.bind_keys(self.root)
         self.delivery.bind_keys()
         self._bind_session_keys()
+
+    def _show_keys(self, _event: tk.Event) -> str:
+        """F1: every shortcut of the window on one sheet."""
+        if self.working:
+            from app.ui.views.keys_dialog import KeysDialog
+
+            self.keys_dialog = KeysDialog(self.root, manager=bool(
+                self.session is not None and self.session.is_manager))
+        return "break"
 
     def _focus_phone(self, _event: tk.Event) -> str:
         if self.working:

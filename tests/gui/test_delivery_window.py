@@ -223,3 +223,20 @@ def test_the_monthly_detalization_is_subscribed_from_the_card(
     finally:
         pump(lambda: not window.runner.busy, timeout=30, what="the runner's jobs")
         window.close()
+
+
+def test_f1_shows_every_key(window: MainWindow, root: tk.Tk, pump, screenshot) -> None:
+    window.search.entry.focus_force()
+    window.search.entry.event_generate("<F1>")
+    sheet = window.keys_dialog
+    pump(lambda: sheet.winfo_ismapped(), what="the key sheet")
+    text = screen_text(sheet)
+    for key in ("Enter", "Ctrl+D", "Ctrl+P", "Ctrl+Shift+A", "Ctrl+Shift+M", "Ctrl+Shift+L",
+                "F12"):
+        assert key in text, key
+    assert "F9" not in text  # the day's log is the manager's
+    assert "F1 — все клавиши" in screen_text(window.status)
+    screenshot("keys-sheet")
+    sheet.focus_force()
+    sheet.event_generate("<Escape>")
+    pump(lambda: not sheet.winfo_exists(), what="the sheet closed")

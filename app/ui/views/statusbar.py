@@ -89,9 +89,9 @@ class StatusBar(ttk.Frame):
     @staticmethod
     def _keys_text(short: bool) -> str:
         if short:
-            return _("Enter — find   ·   F3 — phone field   ·   Esc — clear")
+            return _("Enter — find   ·   F3 — phone field   ·   F1 — all keys")
         return _("Enter — find   ·   Ctrl+L / F3 — phone field   ·   Esc — clear   ·   "
-                 "Ctrl+Shift+L — lock")
+                 "F1 — all keys")
 
     def _fit(self) -> None:
         """On a narrow window the key hints shorten, so the buttons and the message keep their
