@@ -49,6 +49,7 @@ class DeliveryControls:
         self._archive_request = 0  # an answer for a card no longer on screen is dropped
         # The card's rows under the Subscriber's: the personal archive, the monthly e-mail.
         self._rows: dict[str, tuple[FieldView, ...]] = {"archive": (), "subscription": ()}
+        self._rows_for: str | None = None  # whose rows they are
 
     @property
     def printing(self) -> Any:
@@ -79,6 +80,10 @@ class DeliveryControls:
         self._archive_request += 1
         request, msisdn = self._archive_request, card.subscriber.msisdn
         archive, periodic = self.archive, self.periodic
+        if msisdn != self._rows_for:  # another subscriber: never show the last one's rows
+            self._rows_for = msisdn
+            self._rows = {"archive": (), "subscription": ()}
+            self.window.card_panel.set_extra_fields("subscriber", ())
 
         def show(row: str, fields: tuple[FieldView, ...]) -> None:
             if request == self._archive_request:
@@ -112,7 +117,7 @@ class DeliveryControls:
     def forget_card(self) -> None:
         """The card went (Esc, another number): its archive row and dialog go with it."""
         self._archive_request += 1
-        self._rows = {"archive": (), "subscription": ()}
+        self._rows, self._rows_for = {"archive": (), "subscription": ()}, None
         self.window.card_panel.set_extra_fields("subscriber", ())
         self._destroy(self.archive_dialog)
         self._destroy(self.subscription_dialog)

@@ -96,8 +96,14 @@ def test_the_card_lists_the_archive_and_the_leaflet_is_printed(
     assert dialog is not None
     pump(lambda: dialog.loaded, what="the print queue")
     assert any("Памятка о Помощнике" in row for row in dialog.table.values())
-    # Esc clears the card: its archive row goes; the lock takes the queue away.
     dialog.destroy()
+    # Another subscriber: the rows of the last one never show on their card, not even while
+    # theirs are being asked.
+    look_up(window, pump, "+79031234500")
+    assert document.name not in subscriber_text(window)
+    pump(lambda: "Личный архив" in subscriber_text(window), what="the new card's archive row")
+    assert document.name not in subscriber_text(window)
+    # Esc clears the card: its archive row goes.
     window.search.entry.focus_force()
     window.search.entry.event_generate("<Escape>")
     assert window.card_panel.extra_fields["subscriber"] == ()
