@@ -13,16 +13,18 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from app.cli import Wiring
 from app.commands.output import print_json
 from app.errors import SalonError
+from app.formatting import mask_email
 from app.i18n import _
 from app.phone import format_msisdn, parse_msisdn
-from app.services.email import document_letter, mask_email
-from models.archive import ArchivedDocument
-from models.periodic import Subscription
+
+if TYPE_CHECKING:  # peewee modules: loaded when a command runs, not at the console's start
+    from models.archive import ArchivedDocument
+    from models.periodic import Subscription
 
 FORMATS = ("pdf", "html", "xlsx", "csv", "txt")
 
@@ -90,7 +92,7 @@ def run_email(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
     address = email.check_address(args.to)  # a typo is refused before anything else
     subscriber = parse_msisdn(args.phone) if args.phone else ""
     sent = email.send(clerk, args.file, address,
-                      letter=document_letter(args.file.name, services.settings.salon),
+                      letter=_letter(args.file.name, services),
                       subscriber=subscriber)
     if args.json:
         print_json({"to": sent.to_masked, "message_id": sent.message_id,
@@ -217,3 +219,9 @@ def run_deliver_due(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> No
     if report.failed:
         raise SalonError(_("{count} monthly letters were not sent; they are tried again in "
                            "an hour.").format(count=len(report.failed)))
+
+
+def _letter(name: str, services: Any) -> Any:
+    from app.services.email import document_letter
+
+    return document_letter(name, services.settings.salon)

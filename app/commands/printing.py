@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from app import formatting
 from app.cli import Wiring
 from app.commands.output import print_json
 from app.errors import SalonError
 from app.i18n import _
-from app.services.delivery import printed_sentence
-from app.services.printing import PrintService
 from models.printing import DocumentKind, PrinterInfo, PrintJob
+
+if TYPE_CHECKING:  # the services import peewee: loaded when a command runs, not at start
+    from app.services.printing import PrintService
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -93,6 +94,8 @@ def _show(job: PrintJob, as_json: bool, out: TextIO) -> None:
     if as_json:
         print_json(job_dict(job), out)
     else:
+        from app.services.delivery import printed_sentence
+
         print(printed_sentence(job), file=out)
 
 

@@ -243,9 +243,18 @@ class MainWindow(SessionControls):
             return
         self.card_panel.show(self._present())
         self.orders.show_card(self.card)
-        self.codes.show_card(self.card)
-        self.delivery.show_card(self.card)
         self._refresh_status()
+        # The access code's state and the archive and mailing rows ask the network on the
+        # runner: asked once the card is drawn (Tk draws when idle; the timer comes on the
+        # loop's next turn), so neither their requests nor their rows hold up the card.
+        card = self.card
+        self.root.after_idle(lambda: self.root.after(0, lambda: self._show_card_extras(card)))
+
+    def _show_card_extras(self, card: SubscriberCard) -> None:
+        if card is not self.card or not self.working:
+            return  # another card (or none) since
+        self.codes.show_card(card)
+        self.delivery.show_card(card)
 
     def _present(self) -> CardViewModel:
         assert self.card is not None

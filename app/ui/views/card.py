@@ -75,6 +75,10 @@ class CardPanel(ttk.Frame):
         self.show(None)
 
     def show(self, view: CardViewModel | None) -> None:
+        if view is None or self.view is None or view.phone != self.view.phone:
+            # Another subscriber (or none): the rows added for the last one never show on
+            # this card, not even until their owners have asked for this one's.
+            self.extra_fields = {section: () for section in self.extra_fields}
         self.view = view
         self.retranslate()
         if view is None:

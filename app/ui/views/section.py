@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import tkinter as tk
 from collections.abc import Sequence
+from dataclasses import dataclass
 from tkinter import font as tkfont
 from tkinter import ttk
 
@@ -17,6 +18,17 @@ def label_width(widget: tk.Misc, labels: Sequence[str]) -> int:
     """The label column's width for these labels, so sections in a column line up."""
     measure = tkfont.nametofont("SalonLabel", widget).measure
     return max((measure(label) for label in labels), default=80) + LABEL_GAP
+
+
+@dataclass
+class _Row:
+    """One label → value row, kept and re-used: a card shown again (another subscriber, the
+    archive's row arriving, the clock's minute) changes texts instead of building widgets."""
+
+    label: ttk.Label
+    cell: ttk.Frame
+    value: ttk.Label
+    note: ttk.Label
 
 
 class Section(ttk.Frame):
@@ -40,6 +52,8 @@ class Section(ttk.Frame):
         self._label_width = 150
         self._wrapping: list[ttk.Label] = []
         self.values: dict[str, ttk.Label] = {}  # label text → its value widget
+        self._rows: list[_Row] = []  # set_fields' rows (none while packages are shown)
+        self._fields: tuple[FieldView, ...] | None = None  # what they show now
         self.body.bind("<Configure>", self._rewrap)
 
     def set_title(self, text: str) -> None:
@@ -58,25 +72,46 @@ class Section(ttk.Frame):
             child.destroy()
         self._wrapping = []
         self.values = {}
+        self._rows = []
+        self._fields = None
 
     def set_fields(self, fields: Sequence[FieldView]) -> None:
-        self.clear()
-        for row, field in enumerate(fields):
-            self._label(row, field.label)
-            cell = ttk.Frame(self.body, style="Body.TFrame")
-            cell.grid(row=row, column=1, sticky="ew", pady=1)
-            value = ttk.Label(
-                cell, text=field.value, justify="left",
-                style="Attention.TLabel" if field.attention else "Value.TLabel",
-            )
-            value.pack(anchor="w")
-            self._wrapping.append(value)
-            self.values[field.label] = value
-            if field.note:
-                note = ttk.Label(cell, text=field.note, style="Note.TLabel", justify="left")
-                note.pack(anchor="w")
-                self._wrapping.append(note)
+        shown = tuple(fields)
+        if shown == self._fields:
+            return  # the same rows: nothing to redraw
+        if self._fields is None:
+            self.clear()  # packages (or nothing) were shown: rows start afresh
+        while len(self._rows) < len(shown):
+            self._rows.append(self._new_row(len(self._rows)))
+        for row in self._rows[len(shown):]:
+            row.label.destroy()
+            row.cell.destroy()
+        del self._rows[len(shown):]
+        self.values = {}
+        self._wrapping = []
+        for row, field in zip(self._rows, shown, strict=True):
+            row.label.configure(text=field.label)
+            row.value.configure(text=field.value, style="Attention.TLabel" if field.attention
+                                else "Value.TLabel")
+            row.note.configure(text=field.note)
+            if field.note and not row.note.winfo_manager():
+                row.note.pack(anchor="w")
+            elif not field.note and row.note.winfo_manager():
+                row.note.pack_forget()
+            self.values[field.label] = row.value
+            self._wrapping += [row.value, row.note]
+        self._fields = shown
         self._apply_wrap(self.body.winfo_width())
+
+    def _new_row(self, index: int) -> _Row:
+        label = ttk.Label(self.body, style="Field.TLabel", anchor="e")
+        label.grid(row=index, column=0, sticky="ne", padx=(0, LABEL_GAP), pady=(2, 1))
+        cell = ttk.Frame(self.body, style="Body.TFrame")
+        cell.grid(row=index, column=1, sticky="ew", pady=1)
+        value = ttk.Label(cell, justify="left", style="Value.TLabel")
+        value.pack(anchor="w")
+        note = ttk.Label(cell, style="Note.TLabel", justify="left")
+        return _Row(label, cell, value, note)
 
     def set_packages(self, packages: Sequence[PackageView], empty_text: str) -> None:
         self.clear()
