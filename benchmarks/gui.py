@@ -1,5 +1,9 @@
 """DESIGN §9 for the window: usable within 1.5 s of launch; the card on screen within 100 ms of
-Enter when the API answers at once (here: the real embedded sandbox on loopback)."""
+Enter when the API answers at once (here: the real embedded sandbox on loopback).
+
+"On screen" is the card received and all of Tk's idle work for it done (layout and drawing);
+each Enter is pressed in a settled window, as at the counter. What the card asks for after it
+is drawn (the access code's state, the archive and mailing rows) is not part of it."""
 
 from __future__ import annotations
 
