@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import tkinter as tk
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from tkinter import ttk
 from typing import Any
 
@@ -54,3 +55,24 @@ def sign_in(window: Any, pump: Callable[..., None], login: str, password: str) -
     type_in(form.password, password)
     form.password.event_generate("<Return>")
     pump(lambda: not window.gate.busy, what="the sign-in answer")
+
+
+@contextmanager
+def real_window(root: tk.Tk, settings: Any, pump: Callable[..., None], *,
+                login: str = "clerk", password: str = "clerk-demo") -> Iterator[Any]:
+    """The window wired by app.main exactly as `salon` does it (the embedded sandbox over
+    loopback, the store of `settings`) with a training clerk signed in; closed when done,
+    once the jobs it started have come back."""
+    from app.main import build_services
+    from app.ui.window import MainWindow
+
+    window = MainWindow(root, settings)
+    try:
+        window.connect(lambda: build_services(settings))
+        pump(lambda: window.services is not None, timeout=30, what="the services to start")
+        sign_in(window, pump, login, password)
+        pump(lambda: window.working, timeout=15, what="the clerk signed in")
+        yield window
+        pump(lambda: not window.runner.busy, timeout=60, what="the runner's jobs to come back")
+    finally:
+        window.close()

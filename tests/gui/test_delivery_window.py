@@ -13,11 +13,10 @@ from pathlib import Path
 import pytest
 
 from app.config import load_settings
-from app.main import build_services
 from app.ui.window import MainWindow
 from models.printing import DocumentKind, PrintJobState
 from tests.conftest import write_ini
-from tests.gui.helpers import screen_text, sign_in
+from tests.gui.helpers import real_window, screen_text
 from tests.support.cups import PDF_QUEUE, PrivateCups
 from tests.support.pdf_compare import page_count
 
@@ -29,16 +28,8 @@ def window(root: tk.Tk, pump, cups: PrivateCups, tmp_path: Path) -> Iterator[Mai
     cups.cancel_all()
     settings = load_settings(write_ini(tmp_path, salon={"language": "ru"}, printing={
         "server": str(cups.socket), "printer": PDF_QUEUE}))
-    window = MainWindow(root, settings)
-    try:
-        window.connect(lambda: build_services(settings))
-        pump(lambda: window.services is not None, timeout=30, what="the services to start")
-        sign_in(window, pump, "clerk", "clerk-demo")
-        pump(lambda: window.working, what="the clerk signed in")
+    with real_window(root, settings, pump) as window:
         yield window
-    finally:
-        pump(lambda: not window.runner.busy, timeout=30, what="the runner's jobs")
-        window.close()
 
 
 def look_up(window: MainWindow, pump, number: str) -> None:
@@ -173,12 +164,7 @@ def test_the_monthly_detalization_is_subscribed_from_the_card(
     subscribes the number (the card shows it, the address masked); Alt+U unsubscribes."""
     settings = load_settings(write_ini(tmp_path, salon={"language": "ru"}, email={
         "host": "127.0.0.1", "port": "2525", "from": "salon@example.ru"}))
-    window = MainWindow(root, settings)
-    try:
-        window.connect(lambda: build_services(settings))
-        pump(lambda: window.services is not None, timeout=30, what="the services to start")
-        sign_in(window, pump, "clerk", "clerk-demo")
-        pump(lambda: window.working, what="the clerk signed in")
+    with real_window(root, settings, pump) as window:
         periodic = window.services.periodic
         look_up(window, pump, MARIA)
         pump(lambda: "Рассылка" in subscriber_text(window),
@@ -226,9 +212,6 @@ def test_the_monthly_detalization_is_subscribed_from_the_card(
         assert periodic.for_number(MARIA) is None
         pump(lambda: "нет  ·  Ctrl+Shift+M" in subscriber_text(window),
              what="the card's row again")
-    finally:
-        pump(lambda: not window.runner.busy, timeout=30, what="the runner's jobs")
-        window.close()
 
 
 def test_f1_shows_every_key(window: MainWindow, root: tk.Tk, pump, screenshot) -> None:

@@ -17,12 +17,11 @@ from tkinter import ttk
 import pytest
 
 from app.config import Settings, load_settings
-from app.main import build_services
 from app.ui.presenters.detalization import Step
 from app.ui.views.detalization_dialog import DetalizationDialog
 from app.ui.window import MainWindow
 from tests.conftest import write_ini
-from tests.gui.helpers import screen_text, sign_in, type_in
+from tests.gui.helpers import real_window, screen_text, type_in
 
 Pump = Callable[..., None]
 NORMAL = "+79161234567"  # Moscow, mass tariff
@@ -37,16 +36,8 @@ def settings(tmp_path: Path) -> Settings:
 
 @pytest.fixture
 def window(root: tk.Tk, settings: Settings, pump: Pump) -> Iterator[MainWindow]:
-    window = MainWindow(root, settings)
-    try:
-        window.connect(lambda: build_services(settings))
-        pump(lambda: window.services is not None, timeout=30, what="the services to start")
-        sign_in(window, pump, "clerk", "clerk-demo")
-        pump(lambda: window.working, timeout=15, what="the clerk signed in")
+    with real_window(root, settings, pump) as window:
         yield window
-        pump(lambda: not window.runner.busy, timeout=60, what="the runner's jobs to come back")
-    finally:
-        window.close()
 
 
 def documents(settings: Settings) -> list[Path]:

@@ -13,13 +13,12 @@ from pathlib import Path
 import pytest
 
 from app.config import Settings, load_settings
-from app.main import build_services
 from app.services.credentials import set_smtp_password
 from app.ui.presenters.detalization import Delivery, Step
 from app.ui.presenters.detalization_delivery import StatusKind
 from app.ui.window import MainWindow
 from tests.conftest import write_ini
-from tests.gui.helpers import screen_text, sign_in, type_in
+from tests.gui.helpers import real_window, screen_text, type_in
 from tests.gui.test_detalization import NORMAL, Pump, enter, open_dialog, show
 from tests.gui.test_detalization_delivery import choose, inside
 from tests.support.smtp import LOGIN, PASSWORD, MailServer, attachment, running_smtp
@@ -43,16 +42,8 @@ def settings(tmp_path: Path, mail: MailServer) -> Settings:
 
 @pytest.fixture
 def window(root: tk.Tk, settings: Settings, pump: Pump) -> Iterator[MainWindow]:
-    window = MainWindow(root, settings)
-    try:
-        window.connect(lambda: build_services(settings))
-        pump(lambda: window.services is not None, timeout=30, what="the services to start")
-        sign_in(window, pump, "clerk", "clerk-demo")
-        pump(lambda: window.working, timeout=15, what="the clerk signed in")
+    with real_window(root, settings, pump) as window:
         yield window
-        pump(lambda: not window.runner.busy, timeout=60, what="the runner's jobs to come back")
-    finally:
-        window.close()
 
 
 def test_send_by_email_through_a_real_relay(window: MainWindow, root: tk.Tk, pump: Pump,

@@ -14,12 +14,11 @@ from pathlib import Path
 import pytest
 
 from app.config import Settings, load_settings
-from app.main import build_services
 from app.ui.presenters.detalization import Delivery, Step
 from app.ui.presenters.detalization_delivery import StatusKind
 from app.ui.window import MainWindow
 from tests.conftest import write_ini
-from tests.gui.helpers import screen_text, sign_in
+from tests.gui.helpers import real_window, screen_text
 from tests.gui.test_detalization import NORMAL, Pump, documents, enter, key, open_dialog, show
 from tests.gui.test_detalization_delivery import inside
 from tests.support.cups import PDF_QUEUE, PrivateCups
@@ -35,16 +34,8 @@ def settings(tmp_path: Path, cups: PrivateCups) -> Settings:
 
 @pytest.fixture
 def window(root: tk.Tk, settings: Settings, pump: Pump) -> Iterator[MainWindow]:
-    window = MainWindow(root, settings)
-    try:
-        window.connect(lambda: build_services(settings))
-        pump(lambda: window.services is not None, timeout=30, what="the services to start")
-        sign_in(window, pump, "clerk", "clerk-demo")
-        pump(lambda: window.working, timeout=15, what="the clerk signed in")
+    with real_window(root, settings, pump) as window:
         yield window
-        pump(lambda: not window.runner.busy, timeout=60, what="the runner's jobs to come back")
-    finally:
-        window.close()
 
 
 def test_print_at_the_counter_on_the_private_cupsd(
