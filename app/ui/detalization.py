@@ -127,8 +127,15 @@ class DetalizationControls:
         printing = getattr(services, "printing", None)
         self.dialog = DetalizationDialog(window.root, card=card, service=service,
                                          clerk=window.session, runner=window.runner,
-                                         delivery=delivery, printing=printing)
+                                         delivery=delivery, printing=printing,
+                                         after_close=self._late_delivery)
         self.dialog.bind("<Destroy>", self._closed, add="+")
+
+    def _late_delivery(self, view: MessageView) -> None:
+        """A delivery that finished after the dialog closed: said in the window (not to a
+        locked counter, where the next clerk would read it)."""
+        if self.window.working:
+            self.window.message.show(view)
 
     def _closed(self, event: tk.Event) -> None:
         if self.dialog is not None and event.widget is self.dialog:

@@ -105,6 +105,7 @@ class FakeDelivery:
     delivered: list[tuple[Deliverable, DeliveryMethod, str | None]] = field(
         default_factory=list)
     threads: set[str] = field(default_factory=set)
+    hold: threading.Event | None = None  # when set up, each deliver waits until it is set
 
     def available(self) -> tuple[DeliveryMethod, ...]:
         return self.methods
@@ -121,6 +122,8 @@ class FakeDelivery:
     def deliver(self, clerk: Session, doc: Deliverable, method: DeliveryMethod, *,
                 to: str | None = None, printer: str | None = None) -> Delivered:
         self.threads.add(threading.current_thread().name)
+        if self.hold is not None:
+            self.hold.wait(timeout=30)
         self.delivered.append((doc, method, to))
         if self.errors:
             raise self.errors.pop(0)

@@ -7,6 +7,7 @@ detalization-4*.png)."""
 from __future__ import annotations
 
 import logging
+import threading
 import tkinter as tk
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -273,3 +274,19 @@ def test_without_a_delivery_service_only_the_file_and_the_screen(
     dialog = open_at_delivery(window, pump)
     shown = [d for d, radio in dialog.delivery_step.radios.items() if radio.winfo_ismapped()]
     assert shown == [Delivery.FILE, Delivery.SCREEN]
+
+
+def test_a_delivery_that_ends_after_the_dialog_closed_is_said_in_the_window(
+    window: MainWindow, pump: Pump, fake: FakeDetalization, delivery: FakeDelivery,
+) -> None:
+    delivery.hold = threading.Event()
+    dialog = open_at_delivery(window, pump)
+    choose(dialog, pump, Delivery.PAPER)
+    to_done(dialog, pump)
+    pump(lambda: dialog.delivery_status is not None
+         and dialog.delivery_status.kind is StatusKind.RUNNING, what="printing under way")
+    dialog.close()
+    pump(lambda: window.detalization.dialog is None, what="the dialog closed")
+    delivery.hold.set()
+    pump(lambda: "«Counter1»" in window.message.text, what="the sentence in the window")
+    assert len(fake.ordered) == 1 and len(delivery.delivered) == 1

@@ -124,7 +124,10 @@ class DetalizationDialog(DetalizationFace):
     def __init__(self, master: tk.Misc, *, card: SubscriberCard, service: DetalizationPort,
                  clerk: Session, runner: BackgroundRunner, ask_folder: AskFolder = ask_folder,
                  opener: Opener = open_with_system, delivery: DeliveryPort | None = None,
-                 printing: PrinterPort | None = None) -> None:
+                 printing: PrinterPort | None = None,
+                 after_close: Callable[[MessageView], None] | None = None) -> None:
+        """`after_close`: where a delivery's sentence goes when it comes back after the
+        dialog was closed (the window's message area), so no outcome goes unsaid."""
         timezone = card.subscriber.region.timezone
         super().__init__(master, card=card, today=service.today(timezone),
                          documents=service.documents_folder, kept_days=service.retention_days)
@@ -136,6 +139,7 @@ class DetalizationDialog(DetalizationFace):
         self._poll_after: str | None = None
         self.info: DocumentInfo | None = None
         self._delivery = delivery
+        self._after_close = after_close
         # The service's own DeliveryMethod members, by the step's choice: handed back to it
         # as they came (no import of the service's module on the Tk thread).
         self._methods: dict[Delivery, DeliveryMethod] = {}
@@ -452,7 +456,12 @@ class DetalizationDialog(DetalizationFace):
     def _delivery_answer(self, request: int, callback: Callable[[object], None],
                          value: object) -> None:
         # Its own counter: the first page's preview runs alongside and must not drop it.
-        if request != self._delivery_request or not self.winfo_exists():
+        if request != self._delivery_request:
+            return
+        if not self.winfo_exists():  # closed meanwhile: the window says how it went
+            if self._after_close is not None:
+                self._after_close(present_error(value) if isinstance(value, BaseException)
+                                  else MessageView(str(getattr(value, "sentence", "")), "done"))
             return
         callback(value)
 
