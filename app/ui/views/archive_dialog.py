@@ -23,7 +23,8 @@ from app.ui.presenters.archive import (
 )
 from app.ui.presenters.errors import MessageView
 from app.ui.runner import BackgroundRunner
-from app.ui.views.table_dialog import DialogSize, TableDialog
+from app.ui.views.dialog_place import DialogSize
+from app.ui.views.table_dialog import TableDialog
 from models.archive import ArchivedDocument
 from models.domain import Session
 

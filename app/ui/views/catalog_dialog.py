@@ -21,11 +21,15 @@ from app.ui.presenters.catalog import (
 )
 from app.ui.presenters.errors import MessageView, present_error
 from app.ui.runner import BackgroundRunner
+from app.ui.views.dialog_place import DialogSize, place_over
 from app.ui.views.message import MessageArea
 from app.ui.views.tables import Table
 from models.domain import CatalogService, CatalogTariff
 
 Catalog = tuple[list[CatalogTariff], list[CatalogService]]
+
+
+SIZE = DialogSize(width=(640, 1100), height=(420, 620), minimum=(620, 400), margin=(40, 60))
 
 
 class CatalogDialog(tk.Toplevel):
@@ -38,7 +42,7 @@ class CatalogDialog(tk.Toplevel):
         self.configure(background="#eef0f3")
         self.transient(master)
         self._build()
-        self._place(master)
+        place_over(self, master, SIZE)
         self.deiconify()
         self.bind("<Escape>", lambda _e: self.destroy())
         self.retranslate()
@@ -78,15 +82,6 @@ class CatalogDialog(tk.Toplevel):
         buttons.grid(row=4, column=0, sticky="e", pady=(10, 0))
         self.close_button = ttk.Button(buttons, style="Action.TButton", command=self.destroy)
         self.close_button.pack(side="right")
-
-    def _place(self, master: tk.Misc) -> None:
-        top = master.winfo_toplevel()
-        width = min(1100, max(640, top.winfo_width() - 40))
-        height = min(620, max(420, top.winfo_height() - 60))
-        x = top.winfo_rootx() + max(0, (top.winfo_width() - width) // 2)
-        y = top.winfo_rooty() + max(0, (top.winfo_height() - height) // 3)
-        self.geometry(f"{width}x{height}+{x}+{y}")
-        self.minsize(620, 400)
 
     def _focus(self) -> None:
         if self.winfo_exists():

@@ -8,7 +8,6 @@ code's state are drawn from what the controller (app/ui/access_codes.py) passes 
 
 from __future__ import annotations
 
-import contextlib
 import tkinter as tk
 from collections.abc import Callable
 from tkinter import ttk
@@ -16,6 +15,7 @@ from tkinter import ttk
 from app.i18n import _
 from app.ui.presenters.errors import MessageView
 from app.ui.theme import PALETTE
+from app.ui.views.dialog_place import grab_when_mapped
 from app.ui.views.message import MessageArea
 from models.access_codes import CODE_DIGITS
 
@@ -45,7 +45,7 @@ class CodeCheckDialog(tk.Toplevel):
         self.retranslate()
         self._place(master)
         self.deiconify()
-        self.bind("<Map>", self._grab, add="+")
+        grab_when_mapped(self)
         for sequence in ("<Return>", "<KP_Enter>"):
             self.bind(sequence, self._enter)
         self.bind("<Escape>", lambda _event: self.close())
@@ -171,7 +171,3 @@ class CodeCheckDialog(tk.Toplevel):
         x = top.winfo_rootx() + max(0, (top.winfo_width() - width) // 2)
         y = top.winfo_rooty() + max(0, (top.winfo_height() - height) // 4)
         self.geometry(f"+{x}+{y}")  # the size is what the content asks for
-
-    def _grab(self, _event: tk.Event) -> None:
-        with contextlib.suppress(tk.TclError):
-            self.grab_set()

@@ -7,7 +7,6 @@ switch is one `retranslate()`. Looks and keys follow the operation dialog (order
 
 from __future__ import annotations
 
-import contextlib
 import tkinter as tk
 from datetime import date
 from pathlib import Path
@@ -33,17 +32,18 @@ from app.ui.presenters.detalization_result import ResultView
 from app.ui.presenters.errors import MessageView
 from app.ui.views.detalization_inputs import DeliveryStep, FormatStep, PeriodStep
 from app.ui.views.detalization_outcome import CheckStep, DoneStep, SendingStep
-from app.ui.views.message import MessageArea
+from app.ui.views.dialog_place import DialogSize
+from app.ui.views.step_dialog import StepDialog
 from app.ui.views.tooltip import Tooltip
 from models.detalization import Options, Period
 from models.domain import SubscriberCard
 
+SIZE = DialogSize(width=(760, 980), height=(560, 720), minimum=(760, 540), margin=(60, 50))
 
-class DetalizationFace(tk.Toplevel):
+
+class DetalizationFace(StepDialog):
     def __init__(self, master: tk.Misc, *, card: SubscriberCard, today: date,
                  documents: Path, kept_days: int) -> None:
-        super().__init__(master)
-        self.withdraw()  # placed first, then shown (no flash at 0,0)
         self.card, self.today, self.documents, self.kept_days = card, today, documents, kept_days
         self.step = Step.PERIOD
         self.period: Period | None = None
@@ -54,23 +54,9 @@ class DetalizationFace(tk.Toplevel):
         self.address = ""  # the e-mail address as the delivery service checked it
         self.printer: str | None = None  # the counter's printer, once asked (on a worker)
         self.delivery_status: DeliveryStatus | None = None  # paper, e-mail, archive on DONE
-        self.configure(background="#eef0f3")
-        self.transient(master)
-        self._build()
-        self._place(master)
-        self.deiconify()
-        self.bind("<Map>", self._grab, add="+")
+        super().__init__(master, steps=len(STEPS), size=SIZE, step_gap=7)
 
-    # The flow's buttons (DetalizationDialog).
-    def primary(self) -> None:
-        raise NotImplementedError
-
-    def escape(self) -> None:
-        raise NotImplementedError
-
-    def back(self) -> None:
-        raise NotImplementedError
-
+    # The flow's other commands (DetalizationDialog).
     def pick(self, _pick: object) -> None:
         raise NotImplementedError
 
@@ -96,31 +82,7 @@ class DetalizationFace(tk.Toplevel):
         raise NotImplementedError
 
     # -- layout ------------------------------------------------------------------------------
-    def _build(self) -> None:
-        body = ttk.Frame(self, style="Card.TFrame", padding=(18, 14))
-        body.pack(fill="both", expand=True, padx=10, pady=10)
-        body.columnconfigure(0, weight=1)
-        body.rowconfigure(4, weight=1)
-        self.title_label = ttk.Label(body, style="Name.TLabel")
-        self.title_label.grid(row=0, column=0, sticky="w")
-        self.subtitle = ttk.Label(body, style="Field.TLabel")
-        self.subtitle.grid(row=1, column=0, sticky="w", pady=(2, 0))
-        steps = ttk.Frame(body, style="Body.TFrame")
-        steps.grid(row=2, column=0, sticky="w", pady=(10, 8))
-        self.step_labels = [ttk.Label(steps, style="Step.TLabel") for _ in STEPS]
-        for index, label in enumerate(self.step_labels):
-            label.grid(row=0, column=index * 2)
-            if index < len(STEPS) - 1:
-                ttk.Label(steps, text="›", style="Step.TLabel").grid(row=0, column=index * 2 + 1,
-                                                                     padx=7)
-        self.message = MessageArea(body)
-        self.message.grid(row=3, column=0, sticky="ew", pady=(0, 8))
-        self.message.show(None)
-        content = ttk.Frame(body, style="Body.TFrame")
-        content.grid(row=4, column=0, sticky="nsew")
-        content.columnconfigure(0, weight=1)
-        content.rowconfigure(0, weight=1)
-        self.content = content
+    def _build_content(self, content: ttk.Frame) -> None:
         self.period_step = PeriodStep(content, on_pick=self.pick, on_typed=self.typed)
         self.delivery_step = DeliveryStep(content, on_change=self.delivery_changed,
                                           on_browse=self.browse)
@@ -130,13 +92,7 @@ class DetalizationFace(tk.Toplevel):
         self.done_step = DoneStep(content)
         for face in self.faces:
             face.grid(row=0, column=0, sticky="nsew")
-        content.bind("<Configure>", self._wrap_faces)
-        buttons = ttk.Frame(body, style="Body.TFrame")
-        buttons.grid(row=5, column=0, sticky="ew", pady=(12, 0))
-        buttons.columnconfigure(1, weight=1)
-        self.back_button = ttk.Button(buttons, style="Action.TButton", command=self.back)
-        self.back_button.grid(row=0, column=0, sticky="w")
-        self.done_actions = ttk.Frame(buttons, style="Body.TFrame")  # the result's, left
+        self.done_actions = ttk.Frame(self.buttons, style="Body.TFrame")  # the result's, left
         self.done_actions.grid(row=0, column=1, sticky="w")
         self.open_document_button = ttk.Button(self.done_actions, style="Action.TButton",
                                                command=self.open_document)
@@ -150,36 +106,11 @@ class DetalizationFace(tk.Toplevel):
         for index, button in enumerate((self.retry_button, self.open_document_button,
                                         self.open_folder_button, self.copy_button)):
             button.grid(row=0, column=index, padx=(0, 6))
-        self.secondary_button = ttk.Button(buttons, style="Action.TButton",
-                                           command=self.escape)
-        self.secondary_button.grid(row=0, column=2, sticky="e", padx=(0, 8))
-        self.primary_button = ttk.Button(buttons, style="Primary.TButton",
-                                         command=self.primary)
-        self.primary_button.grid(row=0, column=3, sticky="e")
 
     @property
     def faces(self) -> tuple[ttk.Frame, ...]:
         return (self.period_step, self.delivery_step, self.format_step, self.check_step,
                 self.sending_step, self.done_step)
-
-    def _wrap_faces(self, event: tk.Event) -> None:
-        for face in self.faces:
-            face.wrap(event.width)  # type: ignore[attr-defined]
-
-    def _place(self, master: tk.Misc) -> None:
-        top = master.winfo_toplevel()
-        top.update_idletasks()
-        width = min(980, max(760, top.winfo_width() - 60))
-        height = min(720, max(560, top.winfo_height() - 50))
-        x = top.winfo_rootx() + max(0, (top.winfo_width() - width) // 2)
-        y = top.winfo_rooty() + max(0, (top.winfo_height() - height) // 3)
-        self.geometry(f"{width}x{height}+{x}+{y}")
-        self.minsize(760, 540)
-
-    def _grab(self, _event: tk.Event) -> None:
-        # Modal to the main window; not viewable yet: the next <Map> tries again.
-        with contextlib.suppress(tk.TclError):
-            self.grab_set()
 
     def focus_step(self) -> None:
         """The cursor where the clerk types next on this step."""

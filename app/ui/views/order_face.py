@@ -25,8 +25,9 @@ from app.ui.presenters.orders import (
     present_options,
     what_text,
 )
-from app.ui.views.message import MessageArea
+from app.ui.views.dialog_place import DialogSize
 from app.ui.views.order_steps import ChooseStep, PreviewStep, ResultStep
+from app.ui.views.step_dialog import StepDialog
 from models.domain import SubscriberCard
 from models.orders import OrderAction, OrderOption, OrderOptions, OrderPreview, SubmitOutcome
 
@@ -35,11 +36,12 @@ Phase = Literal["choose", "previewing", "preview", "submitting", "result", "sett
 BUSY: tuple[Phase, ...] = ("previewing", "submitting", "settling", "reloading")
 
 
-class OrderFace(tk.Toplevel):
+SIZE = DialogSize(width=(600, 900), height=(460, 600), minimum=(600, 440), margin=(60, 60))
+
+
+class OrderFace(StepDialog):
     def __init__(self, master: tk.Misc, *, action: OrderAction, card: SubscriberCard,
                  options: OrderOptions) -> None:
-        super().__init__(master)
-        self.withdraw()  # placed first, then shown (no flash at 0,0)
         self.action, self.card, self.options = action, card, options
         self.phase: Phase = "choose"
         self.chosen: OrderOption | None = None
@@ -49,56 +51,16 @@ class OrderFace(tk.Toplevel):
         self.notice: MessageView | None = None
         self._changed: tuple[SubscriberCard, SubscriberCard] | None = None
         self._progress_after: str | None = None
-        self.configure(background="#eef0f3")
-        self.transient(master)
-        self._build()
-        self._place(master)
-        self.deiconify()
-        self.bind("<Map>", self._grab, add="+")
-
-    # The flow's (OrderDialog) buttons.
-    def primary(self) -> None:
-        raise NotImplementedError
-
-    def escape(self) -> None:
-        raise NotImplementedError
-
-    def back(self) -> None:
-        raise NotImplementedError
+        super().__init__(master, steps=3, size=SIZE)
 
     # -- layout ------------------------------------------------------------------------------
-    def _build(self) -> None:
-        body = ttk.Frame(self, style="Card.TFrame", padding=(18, 14))
-        body.pack(fill="both", expand=True, padx=10, pady=10)
-        body.columnconfigure(0, weight=1)
-        body.rowconfigure(4, weight=1)
-        self.title_label = ttk.Label(body, style="Name.TLabel")
-        self.title_label.grid(row=0, column=0, sticky="w")
-        self.subtitle = ttk.Label(body, style="Field.TLabel")
-        self.subtitle.grid(row=1, column=0, sticky="w", pady=(2, 0))
-        steps = ttk.Frame(body, style="Body.TFrame")
-        steps.grid(row=2, column=0, sticky="w", pady=(10, 8))
-        self.step_labels = [ttk.Label(steps, style="Step.TLabel") for _ in range(3)]
-        for index, label in enumerate(self.step_labels):
-            label.grid(row=0, column=index * 2)
-            if index < 2:
-                ttk.Label(steps, text="›", style="Step.TLabel").grid(row=0, column=index * 2 + 1,
-                                                                     padx=10)
-        self.message = MessageArea(body)
-        self.message.grid(row=3, column=0, sticky="ew", pady=(0, 8))
-        self.message.show(None)
-        content = ttk.Frame(body, style="Body.TFrame")
-        content.grid(row=4, column=0, sticky="nsew")
-        content.columnconfigure(0, weight=1)
-        content.rowconfigure(0, weight=1)
+    def _build_content(self, content: ttk.Frame) -> None:
         self.choose = ChooseStep(content, on_pick=self.primary)
         self.preview_step = PreviewStep(content)
         self.result_step = ResultStep(content)
-        for face in (self.choose, self.preview_step, self.result_step):
+        for face in self.faces:
             face.grid(row=0, column=0, sticky="nsew")
-        # Hidden faces get no <Configure>: the always-shown frame tells them all.
-        content.bind("<Configure>", self._wrap_faces)
-        busy = ttk.Frame(body, style="Body.TFrame")
+        busy = ttk.Frame(self.body, style="Body.TFrame")
         busy.grid(row=5, column=0, sticky="ew", pady=(8, 0))
         busy.columnconfigure(1, weight=1)
         self.busy_label = ttk.Label(busy, style="Field.TLabel")
@@ -107,36 +69,10 @@ class OrderFace(tk.Toplevel):
                                         style="Accent.Horizontal.TProgressbar")
         self.progress.grid(row=0, column=1, sticky="ew", padx=(12, 0))
         self.progress.grid_remove()
-        buttons = ttk.Frame(body, style="Body.TFrame")
-        buttons.grid(row=6, column=0, sticky="ew", pady=(12, 0))
-        buttons.columnconfigure(1, weight=1)
-        self.back_button = ttk.Button(buttons, style="Action.TButton", command=self.back)
-        self.back_button.grid(row=0, column=0, sticky="w")
-        self.secondary_button = ttk.Button(buttons, style="Action.TButton",
-                                           command=self.escape)
-        self.secondary_button.grid(row=0, column=2, sticky="e", padx=(0, 8))
-        self.primary_button = ttk.Button(buttons, style="Primary.TButton",
-                                         command=self.primary)
-        self.primary_button.grid(row=0, column=3, sticky="e")
 
-    def _wrap_faces(self, event: tk.Event) -> None:
-        for face in (self.choose, self.preview_step, self.result_step):
-            face.wrap(event.width)
-
-    def _place(self, master: tk.Misc) -> None:
-        top = master.winfo_toplevel()
-        top.update_idletasks()
-        width = min(900, max(600, top.winfo_width() - 60))
-        height = min(600, max(460, top.winfo_height() - 60))
-        x = top.winfo_rootx() + max(0, (top.winfo_width() - width) // 2)
-        y = top.winfo_rooty() + max(0, (top.winfo_height() - height) // 3)
-        self.geometry(f"{width}x{height}+{x}+{y}")
-        self.minsize(600, 440)
-
-    def _grab(self, _event: tk.Event) -> None:
-        # Modal to the main window; not viewable yet: the next <Map> tries again.
-        with contextlib.suppress(tk.TclError):
-            self.grab_set()
+    @property
+    def faces(self) -> tuple[ttk.Frame, ...]:
+        return (self.choose, self.preview_step, self.result_step)
 
     def _focus(self) -> None:
         if not self.winfo_exists():

@@ -24,7 +24,8 @@ from app.ui.presenters.print_queue import (
 )
 from app.ui.runner import BackgroundRunner
 from app.ui.theme import PALETTE
-from app.ui.views.table_dialog import DialogSize, TableDialog
+from app.ui.views.dialog_place import DialogSize
+from app.ui.views.table_dialog import TableDialog
 from models.domain import Session
 from models.printing import PrintJob
 

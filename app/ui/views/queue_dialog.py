@@ -25,7 +25,8 @@ from app.ui.presenters.outbox import (
     queue_summary,
 )
 from app.ui.runner import BackgroundRunner
-from app.ui.views.table_dialog import DialogSize, TableDialog
+from app.ui.views.dialog_place import DialogSize
+from app.ui.views.table_dialog import TableDialog
 from models.domain import Session
 from models.orders import OutboxItem
 

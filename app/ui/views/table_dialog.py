@@ -13,26 +13,15 @@ from __future__ import annotations
 
 import tkinter as tk
 from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
 from tkinter import ttk
 from typing import Any
 
 from app.ui.presenters.errors import present_error
 from app.ui.runner import BackgroundRunner
 from app.ui.theme import PALETTE
+from app.ui.views.dialog_place import DialogSize, place_over
 from app.ui.views.message import MessageArea
 from app.ui.views.tables import Table
-
-
-@dataclass(frozen=True)
-class DialogSize:
-    """How big the dialog opens, from the main window's size: its width less `margin`, kept
-    between `width`'s bounds (the columns' own width), and likewise the height."""
-
-    width: tuple[int, int]
-    height: tuple[int, int]
-    minimum: tuple[int, int]
-    margin: tuple[int, int] = (40, 80)
 
 
 class TableDialog(tk.Toplevel):
@@ -69,7 +58,7 @@ class TableDialog(tk.Toplevel):
                                        command=self.destroy)
         self.close_button.grid(row=0, column=99, sticky="e")
         self._next_column = 0
-        self._place(master, size)
+        place_over(self, master, size)
         self.bind("<Escape>", lambda _e: self.destroy())
 
     def add_button(self, command: Callable[[], object], *, primary: bool = False) -> ttk.Button:
@@ -87,15 +76,6 @@ class TableDialog(tk.Toplevel):
         self.retranslate()
         self.reload()
         self.after_idle(self._focus)
-
-    def _place(self, master: tk.Misc, size: DialogSize) -> None:
-        top = master.winfo_toplevel()
-        width = min(size.width[1], max(size.width[0], top.winfo_width() - size.margin[0]))
-        height = min(size.height[1], max(size.height[0], top.winfo_height() - size.margin[1]))
-        x = top.winfo_rootx() + max(0, (top.winfo_width() - width) // 2)
-        y = top.winfo_rooty() + max(0, (top.winfo_height() - height) // 3)
-        self.geometry(f"{width}x{height}+{x}+{y}")
-        self.minsize(*size.minimum)
 
     def _focus(self) -> None:
         if self.winfo_exists():
