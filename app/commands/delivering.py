@@ -68,19 +68,20 @@ class Delivery:
                                      printer=self._printer)
 
     def as_json(self, delivered: Delivered | None) -> dict[str, Any]:
+        """`"delivery"` in a command's JSON: the print job, the letter or the archived
+        document as `salon print-jobs`, `salon email` and `salon archive` show them."""
+        from app.commands.delivery import archived_dict
+        from app.commands.printing import job_dict
+
         result: dict[str, Any] = {"method": self.method.value, "message": None}
         if delivered is None:
             return result
         result["message"] = delivered.sentence
         if delivered.print_job is not None:
-            job = delivered.print_job
-            result["print_job"] = {"id": job.id, "printer": job.printer,
-                                   "state": job.state.value, "cups_job_id": job.cups_job_id}
+            result["print_job"] = job_dict(delivered.print_job)
         if delivered.mail is not None:
             result["email"] = {"to": delivered.mail.to_masked,
                                "message_id": delivered.mail.message_id}
         if delivered.archived is not None:
-            doc = delivered.archived
-            result["archive"] = {"id": doc.id,
-                                 "expires_at": doc.expires_at.isoformat().replace("+00:00", "Z")}
+            result["archive"] = archived_dict(delivered.archived)
         return result
