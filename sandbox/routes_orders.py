@@ -51,7 +51,7 @@ def _target(action: str, tariff_code: str | None, service_code: str | None,
 
 
 def _quote(ctx: Context, state: SubscriberState, what: Target, now: int) -> Quote:
-    return orders.quote(state, what, now, ctx.ledger.main_at(state, now))
+    return orders.quote(state, what, now, ctx.ledger.main_at(state, now), ctx.store.reference)
 
 
 def _dropped(q: Quote) -> list[dict[str, str]]:

@@ -45,8 +45,8 @@ def get_tariffs() -> dict[str, Any]:
 
 
 @router.get("/catalog/services", response_model=schemas.ServiceList, tags=["catalog"])
-def get_services() -> dict[str, Any]:
-    return views.services()
+def get_services(ctx: Ctx) -> dict[str, Any]:
+    return views.services(ctx.store.reference)
 
 
 @router.get("/subscribers/{msisdn}/usage", tags=["usage"], response_class=Response,

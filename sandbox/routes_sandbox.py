@@ -54,7 +54,8 @@ def start_outage(ctx: Ctx, outage: wire.Outage) -> dict[str, Any]:
 
 
 def _clock(ctx: Ctx) -> dict[str, Any]:
-    return {"now": utc_iso(ctx.clock.now()), "offset_seconds": ctx.clock.offset_s}
+    return {"now": utc_iso(ctx.clock.now()), "offset_seconds": ctx.clock.offset_s,
+            "world_drawn_on": utc_iso(ctx.store.reference)[:10]}
 
 
 @router.get("/clock", response_model=wire.ClockState)

@@ -76,6 +76,10 @@ class Outage(Model):
 class ClockState(Model):
     now: UtcInstant
     offset_seconds: int = Field(description="Sandbox now − real now")
+    world_drawn_on: str = Field(
+        description="The UTC day the demo world was drawn (YYYY-MM-DD): histories end there, "
+                    "and the Assistant's trial operation counts from it (R5)",
+        examples=["2026-11-22"])
 
 
 class ClockAdvance(Model):

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
@@ -52,14 +52,14 @@ class AccessCodeCalls:
 
     # -- access codes of the Electronic Assistant (R1, R2, R3) ------------------------------
 
-    def code_state(self, msisdn: str, as_of: datetime | None = None) -> CodeState:
+    def code_state(self, msisdn: str, as_of: datetime) -> CodeState:
         """The code's state (none / active / locked, attempts left, locked until); never the
         code. `as_of`: the operator's clock at the answer (the sandbox's, in training)."""
         path = f"/v1/subscribers/{msisdn}/access-code"
         wire = self._get(path, WireCodeState, msisdn=msisdn)
-        return self._convert(lambda: wire.domain(msisdn, as_of or datetime.now(UTC)))
+        return self._convert(lambda: wire.domain(msisdn, as_of))
 
-    def issue_code(self, msisdn: str, key: str, as_of: datetime | None = None) -> CodeState:
+    def issue_code(self, msisdn: str, key: str, as_of: datetime) -> CodeState:
         """Order a new code: the operator sends it by SMS to the subscriber's phone only (R2)
         and answers with the state. Retried under `key`: a retry sends no second SMS. Raises
         RuleRefused (R1, subscriber_blocked, assistant_not_connected), SubscriberNotFound,
@@ -70,7 +70,7 @@ class AccessCodeCalls:
         if response.status_code != 201:
             self._raise_code_refusal(response, msisdn)
         wire = self._validate(response, WireCodeState, path)
-        return self._convert(lambda: wire.domain(msisdn, as_of or datetime.now(UTC)))
+        return self._convert(lambda: wire.domain(msisdn, as_of))
 
     def verify_code(self, msisdn: str, code: str) -> VerifyResult:
         """One entry of the code the subscriber typed (R3). Every entry that reaches the

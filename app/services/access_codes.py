@@ -25,11 +25,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
 
+from app.clock import Clock
 from app.errors import InputError, OperatorUnavailable, RuleRefused, SalonError
 from app.i18n import _
 from app.order_rules import refusal_sentence
 from app.services.clerks import require_clerk
-from app.services.connection import Clock, ConnectionState, utc_now
+from app.services.connection import ConnectionState
 from app.services.journaling import Journal, journaled
 from models.access_codes import CODE_DIGITS, CodeState, VerifyOutcome, VerifyResult, utc_text
 from models.audit_codes import AuditAction, AuditResult
@@ -43,9 +44,9 @@ ASSISTANT_NOT_CONNECTED = "assistant_not_connected"
 class CodeApi(Protocol):
     """The operator API's access-code calls (app/operator_api/access_codes.py)."""
 
-    def code_state(self, msisdn: str) -> CodeState: ...
+    def code_state(self, msisdn: str, as_of: datetime) -> CodeState: ...
 
-    def issue_code(self, msisdn: str, key: str) -> CodeState: ...
+    def issue_code(self, msisdn: str, key: str, as_of: datetime) -> CodeState: ...
 
     def verify_code(self, msisdn: str, code: str) -> VerifyResult: ...
 
@@ -78,7 +79,7 @@ class AccessCodeService:
         journal: Journal | None = None,
         connection: ConnectionState | None = None,
         operator_now: Callable[[], datetime] | None = None,
-        clock: Clock = utc_now,
+        clock: Clock,
     ) -> None:
         """`operator_now`: the operator's clock where it is not the wall clock (the training
         sandbox's moves forward on demand); a lock's countdown counts from it."""
@@ -114,7 +115,7 @@ class AccessCodeService:
         """When the code was issued, the attempts left, until when it is locked (R3)."""
         require_clerk(clerk)
         try:
-            state = self._api.code_state(msisdn)
+            state = self._api.code_state(msisdn, self._clock.now())
         except OperatorUnavailable as error:
             self._offline(error)
             raise OperatorUnavailable(_(
@@ -133,7 +134,7 @@ class AccessCodeService:
             self._check(card)
             key = f"code-{secrets.token_hex(16)}"
             try:
-                state = self._api.issue_code(msisdn, key)
+                state = self._api.issue_code(msisdn, key, self._clock.now())
             except OperatorUnavailable as error:
                 self._offline(error)
                 raise _issue_unreachable(error) from error
@@ -183,11 +184,11 @@ class AccessCodeService:
     def _dated(self, state: CodeState) -> CodeState:
         """The state as of the operator's clock (the sandbox's in training)."""
         if self._operator_now is None:
-            return replace(state, as_of=self._clock())
+            return replace(state, as_of=self._clock.now())
         try:
             return replace(state, as_of=self._operator_now())
         except SalonError:
-            return replace(state, as_of=self._clock())
+            return replace(state, as_of=self._clock.now())
 
     def _record_verify(self, clerk: Session, msisdn: str, result: AuditResult,
                        reason: str = "", detail: str = "") -> None:

@@ -16,11 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from app.clock import Clock
 from app.config import Settings
 from app.errors import InputError, OperatorUnavailable
 from app.i18n import _
 from app.services.clerks import require_clerk
-from app.services.connection import Clock, utc_now
+from app.services.kept_files import KeptFiles
 from models.domain import CatalogService, Session, TrialPeriod
 
 log = logging.getLogger(__name__)
@@ -37,9 +38,11 @@ class Leaflet:
 
 class LeafletService:
     def __init__(self, settings: Settings, catalog: Callable[[], list[CatalogService]],
-                 clock: Clock = utc_now) -> None:
+                 clock: Clock, kept: KeptFiles | None = None) -> None:
         """`catalog`: the services of the operator's catalog (OrderService.services, which
-        keeps a copy for when the operator does not answer)."""
+        keeps a copy for when the operator does not answer); `kept`: where leaflets written
+        into the documents folder are recorded (R9)."""
+        self._kept = kept
         self._settings = settings
         self._catalog = catalog
         self._clock = clock
@@ -57,18 +60,20 @@ class LeafletService:
         target = self._target(path)
         trial, reached = self._trial()
         salon = self._settings.salon
-        now = self._clock()
+        now = self._clock.now()
         masked = mask_msisdn(msisdn) if msisdn else ""
         info = LeafletInfo(salon.name, salon.id, trial,
                            now.astimezone(ZoneInfo(salon.timezone)).date(), masked)
         with atomic_output(target) as temp:
             render_leaflet(info, temp)
+        if self._kept is not None:
+            self._kept.written(target)
         return Leaflet(target, masked, trial, reached)
 
     def _target(self, path: Path | None) -> Path:
         if path is None:
             self.folder.mkdir(parents=True, exist_ok=True)
-            stamp = self._clock().astimezone(ZoneInfo(self._settings.salon.timezone))
+            stamp = self._clock.now().astimezone(ZoneInfo(self._settings.salon.timezone))
             return self.folder / (f"assistant-leaflet-{stamp:%Y%m%d-%H%M%S}-"
                                   f"{secrets.token_hex(2)}.pdf")
         if path.suffix.lower() != ".pdf":

@@ -14,6 +14,7 @@ from app import formatting
 from app.config import Settings
 from app.i18n import _
 from app.phone import format_msisdn
+from app.services.kept_files import KeptFiles
 from models.domain import Money
 from models.orders import OrderAction, OutboxItem
 
@@ -39,7 +40,9 @@ class SlipSource(Protocol):
 class SlipMaker:
     """SlipWriter of app/services/outbox_delivery.py."""
 
-    def __init__(self, settings: Settings, store: SlipSource) -> None:
+    def __init__(self, settings: Settings, store: SlipSource,
+                 kept: KeptFiles | None = None) -> None:
+        self._kept = kept  # where slips are recorded for R9
         self._settings = settings
         self._store = store
         self.folder = settings.data_dir / "documents" / "slips"
@@ -52,6 +55,8 @@ class SlipMaker:
         slip = self.compose(item)
         path = self.folder / f"slip-{item.result.order_id}-{item.id}.pdf"
         write_slip(slip, path)
+        if self._kept is not None:
+            self._kept.written(path)
         return str(path)
 
     def compose(self, item: OutboxItem) -> Slip:

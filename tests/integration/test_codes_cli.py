@@ -11,11 +11,13 @@ import re
 import subprocess
 import time
 from collections.abc import Iterator
+from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 
+from app.clock import SystemClock
 from app.services.credentials import KEYRING_SERVICE, OPERATOR_TOKEN
 from tests.conftest import write_ini
 from tests.integration.test_sandbox_command import free_port
@@ -165,8 +167,10 @@ def test_leaflets(env: dict[str, str], tmp_path: Path) -> None:
     done = salon(env, "code", "leaflet", MARIA, "-o", str(target), "--json")
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
+    trial = report.pop("trial")  # R5: from 11 days before the world was drawn (today), 30 days
+    start, end = date.fromisoformat(trial["start"]), date.fromisoformat(trial["end"])
+    assert end - start == timedelta(days=30) and start < SystemClock().now().date() < end
     assert report == {"path": str(target), "subscriber": "+7 916 ***-**-67",
-                      "trial": {"start": "2026-11-11", "end": "2026-12-11"},
                       "catalog_reached": True,
                       "delivery": {"method": "file", "message": None}}
     assert target.read_bytes().startswith(b"%PDF")

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from app.clock import FixedClock
 from app.errors import InputError, NotSignedIn, OperatorUnavailable, RuleRefused
 from app.i18n import set_language
 from app.services.access_codes import AccessCodeService, checked_entry
@@ -64,11 +65,11 @@ class FakeApi:
         if self.failure is not None:
             raise self.failure
 
-    def code_state(self, msisdn: str) -> CodeState:
+    def code_state(self, msisdn: str, as_of: datetime) -> CodeState:
         self._call("state", msisdn)
         return CodeState(msisdn, CodeStatus.ACTIVE, NOW, 4, None, NOW)
 
-    def issue_code(self, msisdn: str, key: str) -> CodeState:
+    def issue_code(self, msisdn: str, key: str, as_of: datetime) -> CodeState:
         self._call("issue", msisdn, key)
         return CodeState(msisdn, CodeStatus.ACTIVE, NOW, 4, None, NOW)
 
@@ -99,8 +100,8 @@ def journal() -> ListJournal:
 
 @pytest.fixture
 def service(api: FakeApi, journal: ListJournal) -> AccessCodeService:
-    return AccessCodeService(api, journal=journal, connection=ConnectionState(lambda: NOW),
-                             clock=lambda: NOW)
+    return AccessCodeService(api, journal=journal, connection=ConnectionState(FixedClock(NOW)),
+                             clock=FixedClock(NOW))
 
 
 @pytest.mark.parametrize(("the_card", "rule"), [
@@ -139,7 +140,7 @@ def test_a_mass_card_with_the_assistant_may_have_a_code(service: AccessCodeServi
 def test_a_malformed_entry_is_neither_sent_nor_counted(text: str) -> None:
     set_language("en")
     api, journal = FakeApi(), ListJournal()
-    service = AccessCodeService(api, journal=journal, clock=lambda: NOW)
+    service = AccessCodeService(api, journal=journal, clock=FixedClock(NOW))
     with pytest.raises(InputError) as caught:
         service.verify(CLERK, MSISDN, text, card())
     assert api.calls == []
@@ -215,17 +216,17 @@ def test_an_issue_has_a_fresh_key_each_time_and_names_a_kept_lock(
     assert len(set(keys)) == 2 and all(16 <= len(k) <= 128 for k in keys)
     assert [e["detail"] for e in journal.entries] == ["sms sent", "sms sent"]
     locked = CodeState(MSISDN, CodeStatus.LOCKED, NOW, 0, NOW + timedelta(hours=3), NOW)
-    api.issue_code = lambda msisdn, key: locked  # type: ignore[method-assign]
+    api.issue_code = lambda msisdn, key, as_of: locked  # type: ignore[method-assign]
     assert service.issue(CLERK, MSISDN).locked
     assert journal.entries[-1]["detail"] == "sms sent; still locked until 2026-11-23T13:15:00Z"
 
 
 def test_the_countdown_counts_from_the_operators_clock(api: FakeApi) -> None:
     ahead = NOW + timedelta(hours=5)  # the training world's clock was moved forward
-    service = AccessCodeService(api, operator_now=lambda: ahead, clock=lambda: NOW)
+    service = AccessCodeService(api, operator_now=lambda: ahead, clock=FixedClock(NOW))
     assert service.state(CLERK, MSISDN).as_of == ahead
     broken = AccessCodeService(api, operator_now=lambda: (_ for _ in ()).throw(
-        OperatorUnavailable("x")), clock=lambda: NOW)
+        OperatorUnavailable("x")), clock=FixedClock(NOW))
     assert broken.state(CLERK, MSISDN).as_of == NOW
 
 

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from sandbox import access_codes as ac
 from sandbox.store import ACCESS_CODE_KEY, Store
+from tests.support.pinned import WORLD_AT
 
 MSISDN = "+79161234567"
 T0 = 1_795_420_800  # 2026-11-23T08:00:00Z
@@ -23,7 +24,7 @@ DAY = 86400
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    s = Store.open(tmp_path_factory.mktemp("codes") / "sandbox.sqlite3", 2026)
+    s = Store.open(tmp_path_factory.mktemp("codes") / "sandbox.sqlite3", 2026, now=WORLD_AT)
     yield s
     s.close()
 
@@ -47,7 +48,7 @@ def key(store: Store) -> str:
 
 def test_the_world_key_is_random_and_kept(store: Store, key: str, tmp_path: Path) -> None:
     assert len(bytes.fromhex(key)) == 32
-    other = Store.open(tmp_path / "other.sqlite3", 2026)
+    other = Store.open(tmp_path / "other.sqlite3", 2026, now=WORLD_AT)
     try:
         assert other.get_meta(ACCESS_CODE_KEY) != key  # per world file, not per seed
     finally:
