@@ -102,6 +102,7 @@ class Wiring:
 
 
 def build_services(settings: Settings, *, start_pump: bool = True) -> Services:
+    from app.clock import SystemClock
     from app.operator_api.client import OperatorClient
     from app.services.access_codes import AccessCodeService
     from app.services.audit import AuditJournal
@@ -159,9 +160,11 @@ def build_services(settings: Settings, *, start_pump: bool = True) -> Services:
 
     client = OperatorClient(
         base_url, token,
+        clock=SystemClock(),  # only for an answer that does not say the operator's time
         connect_timeout=settings.operator.connect_timeout,
         read_timeout=settings.operator.read_timeout,
         read_retries=settings.operator.read_retries,
+        deadline=settings.operator.deadline,
     )
     closers.insert(0, client.close)
     connection = ConnectionState()
@@ -197,12 +200,10 @@ def build_services(settings: Settings, *, start_pump: bool = True) -> Services:
     except Exception:  # a failed purge must not keep the counter from working; it is retried
         log.exception("R9 purge at start failed")
 
-    # In training the lock's countdown counts from the sandbox's clock, which a clerk may have
-    # moved forward; a real operator's clock is the wall clock.
-    codes = AccessCodeService(
-        client, journal=audit, connection=connection,
-        operator_now=(lambda: client.sandbox_clock().now) if settings.operator.embedded
-        else None)
+    # A lock's countdown counts from the operator's own clock at each answer (the client reads
+    # it from the answer), whether the operator is the embedded sandbox, a `salon sandbox`
+    # whose clock was moved forward, or a real operator.
+    codes = AccessCodeService(client, journal=audit, connection=connection)
 
     return Services(
         settings=settings,

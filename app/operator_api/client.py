@@ -7,12 +7,19 @@ When a write finally fails, `OperatorUnavailable.maybe_delivered` says whether a
 have reached the operator: a refused connection surely did not; a connection that broke after
 the request was written may have.
 
+Every call has one overall deadline (`deadline` seconds: connect, send and the whole answer,
+every retry and wait included; app/operator_api/deadline.py), and every answer is read with a
+size cap by its kind and parsed defensively (app/operator_api/bodies.py): a server that drips
+bytes, sends gigabytes or nests its JSON a million deep gets a clerk's sentence, not a hang, a
+full memory or a traceback.
+
 The transport is injectable (httpx.MockTransport in unit tests, the real network otherwise).
 """
 
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any, Literal, TypeVar
@@ -20,6 +27,7 @@ from typing import Any, Literal, TypeVar
 import httpx
 from pydantic import BaseModel, ValidationError
 from tenacity import (
+    RetryCallState,
     RetryError,
     Retrying,
     retry_if_exception_type,
@@ -27,6 +35,7 @@ from tenacity import (
     wait_exponential_jitter,
 )
 
+from app.clock import Clock
 from app.errors import (
     OperatorProtocolError,
     OperatorUnavailable,
@@ -36,6 +45,16 @@ from app.errors import (
 )
 from app.i18n import _
 from app.operator_api.access_codes import AccessCodeCalls
+from app.operator_api.bodies import (
+    AnswerLimits,
+    AnswerTooLarge,
+    UnreadableJson,
+    error_fields,
+    parse_json,
+    read_capped,
+    text_field,
+)
+from app.operator_api.deadline import DeadlineTransport, deadline_scope, time_left
 from app.operator_api.wire import (
     WireBalance,
     WireDemoList,
@@ -61,6 +80,7 @@ from models.domain import (
 from models.orders import OrderAction, OrderPreview, OrderRequest, OrderResult
 
 log = logging.getLogger(__name__)
+DEFAULT_LIMITS = AnswerLimits()
 W = TypeVar("W", bound=BaseModel)
 USER_AGENT = "salon-console/0.1"
 
@@ -105,20 +125,30 @@ class OperatorClient(AccessCodeCalls):
         base_url: str,
         token: str,
         *,
+        clock: Clock,
         connect_timeout: float = 3.0,
         read_timeout: float = 10.0,
         read_retries: int = 3,
+        deadline: float = 30.0,
+        limits: AnswerLimits = DEFAULT_LIMITS,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] | None = None,
     ) -> None:
+        """`clock`: the console's, for the rare answer that does not say what time the operator
+        has (see AccessCodeCalls._operator_time); `deadline`: seconds one call may take in
+        all (connect, the whole answer, every retry); `limits`: the most bytes read of an
+        answer, by kind."""
         self._http = httpx.Client(
             base_url=base_url,
             headers={"Authorization": f"Bearer {token}", "User-Agent": USER_AGENT},
             timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
-            transport=transport,
+            transport=transport or DeadlineTransport(),
         )
+        self._clock = clock
         self._read_timeout = read_timeout
         self._retries = read_retries
+        self._deadline = deadline
+        self._limits = limits
         self._sleep = sleep
 
     def close(self) -> None:
@@ -131,10 +161,15 @@ class OperatorClient(AccessCodeCalls):
         self._get("/health", WireHealth)
 
     def subscriber(self, msisdn: str) -> Subscriber:
-        return self._get(f"/v1/subscribers/{msisdn}", WireSubscriber, msisdn=msisdn).domain()
+        path = f"/v1/subscribers/{msisdn}"
+        wire = self._get(path, WireSubscriber, msisdn=msisdn)
+        self._same_number(msisdn, wire.msisdn, path)
+        return wire.domain()
 
     def balances(self, msisdn: str) -> Balances:
-        wire = self._get(f"/v1/subscribers/{msisdn}/balance", WireBalance, msisdn=msisdn)
+        path = f"/v1/subscribers/{msisdn}/balance"
+        wire = self._get(path, WireBalance, msisdn=msisdn)
+        self._same_number(msisdn, wire.msisdn, path)
         return self._convert(wire.domain)
 
     def tariffs(self) -> list[CatalogTariff]:
@@ -158,7 +193,7 @@ class OperatorClient(AccessCodeCalls):
         }
         while True:
             page = self._get(f"/v1/subscribers/{msisdn}/usage", WireUsagePage,
-                             params=params, msisdn=msisdn)
+                             params=params, msisdn=msisdn, limit=self._limits.usage_page)
             yield [record.domain() for record in page.items]
             if not page.next_cursor:
                 return
@@ -174,8 +209,8 @@ class OperatorClient(AccessCodeCalls):
         A refusal is a preview with allowed=False, not an exception."""
         params = {"msisdn": request.msisdn, "action": request.action.value,
                   **_codes(request)}
-        response = self._with_retries(lambda: self._http.get("/v1/orders/preview",
-                                                             params=params))
+        response = self._with_retries(lambda: self._request("GET", "/v1/orders/preview",
+                                                            params=params))
         if response.status_code == 400:
             code, message = _error_body(response)
             log.warning("preview %s: 400 %s %s", params, code, message)
@@ -200,7 +235,8 @@ class OperatorClient(AccessCodeCalls):
                 "clerk": clerk, "salon": salon, "counter": counter}
         headers = {"Idempotency-Key": key, "If-Match": f'"{if_match}"'}
         response = self._with_retries(
-            lambda: self._http.post("/v1/orders", json=body, headers=headers), write=True)
+            lambda: self._request("POST", "/v1/orders", json=body, headers=headers),
+            write=True)
         return self._order_answer(response.status_code, response, request.msisdn)
 
     def stored_order(self, key: str) -> OrderResult | None:
@@ -208,7 +244,7 @@ class OperatorClient(AccessCodeCalls):
         returned or raised it; None when that key never reached the operator (404
         unknown_key). OperatorUnavailable (maybe_delivered False) when it cannot tell yet."""
         response = self._with_retries(
-            lambda: self._http.get(f"/v1/orders/by-key/{key}"), conflicts=True)
+            lambda: self._request("GET", f"/v1/orders/by-key/{key}"), conflicts=True)
         if response.status_code == 404 and _error_body(response)[0] == "unknown_key":
             return None
         self._raise_for_refusal(response, None)
@@ -220,10 +256,13 @@ class OperatorClient(AccessCodeCalls):
         body = answer if isinstance(answer, dict) else _json_or_none(answer)
         error = body.get("error") if isinstance(body, dict) else None
         error = error if isinstance(error, dict) else {}
-        code, message = error.get("code"), error.get("message")
+        code, message = text_field(error, "code"), text_field(error, "message")
         if status in (200, 201):
             try:
-                return self._convert(lambda: WireOrder.model_validate(body).domain())
+                wire = self._convert(lambda: WireOrder.model_validate(body))
+                if msisdn is not None:
+                    self._same_number(msisdn, wire.msisdn, "/v1/orders")
+                return self._convert(wire.domain)  # type: ignore[no-any-return]
             except OperatorProtocolError as garbled:
                 garbled.maybe_delivered = True  # a success we cannot read: it was applied
                 raise
@@ -237,7 +276,7 @@ class OperatorClient(AccessCodeCalls):
         if status in (401, 403):
             raise self._token_refused()
         if status == 422 and code == "rule_refused":
-            rule = str(error.get("rule") or "rule_refused")
+            rule = text_field(error, "rule") or "rule_refused"
             raise OrderRefused(refusal_sentence(rule, message), rule=rule)
         # Any other 4xx is final too: the contract applies nothing on a 4xx, and the same
         # request would get the same answer (a bad body, 428, a reused key: a bug to log).
@@ -254,10 +293,20 @@ class OperatorClient(AccessCodeCalls):
         *,
         params: dict[str, Any] | None = None,
         msisdn: str | None = None,
+        limit: int | None = None,
     ) -> W:
-        response = self._with_retries(lambda: self._http.get(path, params=params))
+        response = self._with_retries(
+            lambda: self._request("GET", path, params=params, limit=limit))
         self._raise_for_refusal(response, msisdn)
         return self._validate(response, model, path)
+
+    def _request(self, method: str, path: str, *, limit: int | None = None,
+                 **options: Any) -> httpx.Response:
+        """One attempt: the answer streamed and read whole, but never past `limit` bytes (the
+        kind's cap; JSON answers by default). AnswerTooLarge past it."""
+        request = self._http.build_request(method, path, **options)
+        response = self._http.send(request, stream=True)
+        return read_capped(response, self._limits.json if limit is None else limit)
 
     def _validate(self, response: httpx.Response, model: type[W], path: str, *,
                   secret: bool = False) -> W:
@@ -265,6 +314,8 @@ class OperatorClient(AccessCodeCalls):
         log names only where it is wrong, never a value, and the error is not chained."""
         try:
             return model.model_validate_json(response.content)
+        except RecursionError:
+            log.warning("%s: answer nested too deep to read", path)
         except ValidationError as error:
             if not secret:
                 log.warning("%s: answer does not match the contract: %s", path, error)
@@ -272,6 +323,17 @@ class OperatorClient(AccessCodeCalls):
             where = [".".join(map(str, e["loc"])) for e in error.errors(include_input=False)]
             log.warning("%s: answer does not match the contract at %s", path, where)
         raise self._garbled()
+
+    @staticmethod
+    def _same_number(asked: str, answered: str, path: str) -> None:
+        """An answer about another number than the one asked is refused whole: shown, it would
+        put someone else's contract on this subscriber's card (and in its cache)."""
+        if answered == asked:
+            return
+        log.warning("%s: the answer is about another number than the one asked", path)
+        raise OperatorProtocolError(_(
+            "The operator's system answered about another number than the one asked for; "
+            "nothing of that answer is shown or kept. The details are in the log."))
 
     @staticmethod
     def _garbled() -> OperatorProtocolError:
@@ -305,6 +367,8 @@ class OperatorClient(AccessCodeCalls):
             nonlocal reached
             try:
                 response = send()
+            except AnswerTooLarge as error:
+                raise self._too_large(error, write or at_most_once) from None
             except httpx.TransportError as error:
                 if at_most_once and _may_have_arrived(error):
                     raise _MayHaveArrived(error) from error
@@ -319,25 +383,28 @@ class OperatorClient(AccessCodeCalls):
             return response
 
         retrying = Retrying(
-            stop=stop_after_attempt(self._retries + 1),
+            stop=stop_after_attempt(self._retries + 1) | _no_time_to_wait,
             wait=wait_exponential_jitter(multiplier=0.2, max=2.0, jitter=0.3),
             retry=retry_if_exception_type(_Retryable),
             **({"sleep": self._sleep} if self._sleep else {}),
         )
+        ends = time.monotonic() + self._deadline
         try:
-            return retrying(attempt)
+            with deadline_scope(self._deadline):
+                return retrying(attempt)
         except _MayHaveArrived as arrived:
-            unavailable = self._unavailable(arrived.cause)
+            unavailable = self._unavailable(arrived.cause, time.monotonic() >= ends - 0.1)
             unavailable.maybe_delivered = True
             raise unavailable from arrived
         except RetryError as final:
             failure = final.last_attempt.exception()
             assert isinstance(failure, _Retryable)
-            unavailable = self._unavailable(failure.cause)
+            unavailable = self._unavailable(failure.cause, time.monotonic() >= ends - 0.1)
             unavailable.maybe_delivered = (write or at_most_once) and reached
             raise unavailable from failure
 
-    def _unavailable(self, cause: Exception | httpx.Response) -> OperatorUnavailable:
+    def _unavailable(self, cause: Exception | httpx.Response,
+                     deadline_passed: bool = False) -> OperatorUnavailable:
         log.warning("operator API unavailable: %r", cause)
         if isinstance(cause, httpx.Response) and cause.status_code == 409:
             return OperatorUnavailable(_(
@@ -349,12 +416,25 @@ class OperatorClient(AccessCodeCalls):
                 "The operator's system reported an internal error (HTTP {status})."
             ).format(status=cause.status_code))
         if isinstance(cause, httpx.TimeoutException):
+            # The overall deadline when it is what ended the call, else one read's timeout.
             return OperatorUnavailable(_(
                 "The operator's system did not answer within {seconds:g} seconds."
-            ).format(seconds=self._read_timeout))
+            ).format(seconds=self._deadline if deadline_passed else self._read_timeout))
         if isinstance(cause, httpx.ConnectError):
             return OperatorUnavailable(_("The operator's system cannot be reached."))
         return OperatorUnavailable(_("The connection to the operator's system was broken."))
+
+    @staticmethod
+    def _too_large(error: AnswerTooLarge, arrived: bool) -> OperatorProtocolError:
+        """An answer past its kind's cap: it is not read further, and nothing of it is used.
+        The request did reach the operator (it answered): a write may have been applied."""
+        log.warning("operator answer refused: %s", error)
+        refused = OperatorProtocolError(_(
+            "The operator's system sent an answer far larger than expected ({size} MB at "
+            "most); it was not read. The details are in the log."
+        ).format(size=max(1, error.limit // 2**20)))
+        refused.maybe_delivered = arrived
+        return refused
 
     @staticmethod
     def _token_refused() -> OperatorUnavailable:
@@ -386,8 +466,9 @@ class OperatorClient(AccessCodeCalls):
     def balances_at(self, msisdn: str, at: datetime) -> Balances:
         """The balances as of instant `at` (not in the future): a detalization's opening and
         closing main balance (the contract's balance identity)."""
-        wire = self._get(f"/v1/subscribers/{msisdn}/balance", WireBalance,
-                         params={"at": _utc(at)}, msisdn=msisdn)
+        path = f"/v1/subscribers/{msisdn}/balance"
+        wire = self._get(path, WireBalance, params={"at": _utc(at)}, msisdn=msisdn)
+        self._same_number(msisdn, wire.msisdn, path)
         return self._convert(wire.domain)
 
 
@@ -400,19 +481,24 @@ def _codes(request: OrderRequest) -> dict[str, str]:
     return {"service_code": request.code or ""}
 
 
+def _no_time_to_wait(state: RetryCallState) -> bool:
+    """Stop retrying when the wait before the next attempt would use up the call's deadline."""
+    left = time_left()
+    upcoming = state.upcoming_sleep or 0.0
+    return left is not None and left <= upcoming + 0.05
+
+
 def _json_or_none(response: httpx.Response) -> Any:
     try:
-        return response.json()
-    except ValueError:
+        return parse_json(response.content)
+    except UnreadableJson:
         return None
 
 
 def _error_body(response: httpx.Response) -> tuple[str | None, str | None]:
-    try:
-        error = response.json().get("error", {})
-        return error.get("code"), error.get("message")
-    except (ValueError, AttributeError):
-        return None, None
+    """The error object's code and message (None where absent, not text, or unreadable)."""
+    error = error_fields(response)
+    return text_field(error, "code"), text_field(error, "message")
 
 
 def _utc(moment: datetime) -> str:

@@ -25,6 +25,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from app.clock import SystemClock
 from app.errors import InputError, OperatorUnavailable
 from app.operator_api.client import OperatorClient
 from app.services.access_codes import AccessCodeService
@@ -68,7 +69,7 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSandbox
 
 @pytest.fixture(scope="module")
 def client(sandbox: RunningSandbox) -> Iterator[OperatorClient]:
-    client = OperatorClient(sandbox.url, TOKEN, sleep=lambda _s: None)
+    client = OperatorClient(sandbox.url, TOKEN, clock=SystemClock(), sleep=lambda _s: None)
     yield client
     client.close()
 
@@ -101,8 +102,7 @@ def test_the_lockout_state_machine(client: OperatorClient, people: Iterator[str]
     count and the lock; a malformed entry is never sent."""
     msisdn = next(people)
     world = TrainingWorld(client)
-    codes = AccessCodeService(client, journal=ListJournal(), operator_now=lambda:
-                              client.sandbox_clock().now)
+    codes = AccessCodeService(client, journal=ListJournal())
     steps = Steps()
 
     class Lockout(RuleBasedStateMachine):
@@ -265,7 +265,8 @@ def test_offline_codes_are_refused_and_nothing_is_queued(tmp_path: Path) -> None
 
     store = open_store(f"sqlite:///{tmp_path / 'salon.db'}")
     running = start_in_background(tmp_path / "sandbox.sqlite3", 2026, TOKEN)
-    client = OperatorClient(running.url, TOKEN, connect_timeout=1, read_timeout=2,
+    client = OperatorClient(running.url, TOKEN, clock=SystemClock(), connect_timeout=1,
+                            read_timeout=2,
                             read_retries=1, sleep=lambda _s: None)
     try:
         journal = AuditJournal("MSK-TVERSKAYA-12", "2")

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from app.clock import SystemClock
 from app.config import SalonSettings
 from app.errors import InputError, RuleRefused
 from app.operator_api.client import OperatorClient
@@ -62,7 +63,8 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OperatorClient
     from sandbox.server import start_in_background
 
     running = start_in_background(tmp_path_factory.mktemp("world") / "world.db", 2026, "tok")
-    client = OperatorClient(running.url, "tok", read_timeout=60)
+    client = OperatorClient(running.url, "tok", clock=SystemClock(), read_timeout=60,
+                            deadline=120)
     yield client
     client.close()
     running.stop()

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from app.clock import SystemClock
 from app.config import EmailSettings, Settings
 from app.errors import InputError, RuleRefused
 from app.operator_api.client import OperatorClient
@@ -52,7 +53,7 @@ def world(settings: Settings, sandbox: RunningSandbox, relay_server: MailServer,
           tmp_path: Path) -> Iterator[dict]:
     db = open_store(f"sqlite:///{tmp_path / 'salon.db'}")
     relay_server.received.clear()
-    client = OperatorClient(sandbox.url, TOKEN)
+    client = OperatorClient(sandbox.url, TOKEN, clock=SystemClock())
     journal = ListJournal()
     documents = tmp_path / "documents"
     detalization = DetalizationService(client, UsageStore(), DocumentRegister(), settings.salon,
