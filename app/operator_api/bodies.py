@@ -53,7 +53,7 @@ def read_capped(response: httpx.Response, limit: int) -> httpx.Response:
     try:
         declared = response.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > limit:
-            raise AnswerTooLarge(limit)  # compressed or not: its decoded body is no shorter
+            raise AnswerTooLarge(limit)  # compressed, it would decode to as much or more
         body = bytearray()
         for chunk in response.iter_bytes():
             body += chunk

@@ -54,7 +54,7 @@ from app.operator_api.bodies import (
     read_capped,
     text_field,
 )
-from app.operator_api.deadline import DeadlineTransport, deadline_scope, time_left
+from app.operator_api.deadline import DeadlineClient, deadline_scope, time_left
 from app.operator_api.wire import (
     WireBalance,
     WireDemoList,
@@ -138,11 +138,11 @@ class OperatorClient(AccessCodeCalls):
         has (see AccessCodeCalls._operator_time); `deadline`: seconds one call may take in
         all (connect, the whole answer, every retry); `limits`: the most bytes read of an
         answer, by kind."""
-        self._http = httpx.Client(
+        self._http = DeadlineClient(
             base_url=base_url,
             headers={"Authorization": f"Bearer {token}", "User-Agent": USER_AGENT},
             timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
-            transport=transport or DeadlineTransport(),
+            transport=transport,
         )
         self._clock = clock
         self._read_timeout = read_timeout

@@ -104,18 +104,25 @@ class DeadlineBackend(httpcore.NetworkBackend):
 
 
 class DeadlineTransport(httpx.HTTPTransport):
-    """httpx's transport (its connection pool, TLS and error mapping), on a network backend
-    that keeps every socket operation within the current call's deadline. httpx offers no
-    way to pass a backend, so the pool it built is replaced by the same pool on ours."""
+    """httpx's transport as it is (connection pool, TLS, proxy, error mapping), on a network
+    backend that keeps every socket operation within the current call's deadline. httpx takes
+    no backend, so the pool it built — direct, HTTP or SOCKS proxy alike — gets ours wrapped
+    around its own before it opens any connection."""
 
-    def __init__(self) -> None:
-        super().__init__()
-        limits = httpx.Limits(max_connections=100, max_keepalive_connections=20,
-                              keepalive_expiry=5.0)  # httpx's defaults
-        self._pool = httpcore.ConnectionPool(
-            ssl_context=httpx.create_ssl_context(),
-            max_connections=limits.max_connections,
-            max_keepalive_connections=limits.max_keepalive_connections,
-            keepalive_expiry=limits.keepalive_expiry,
-            network_backend=DeadlineBackend(),
-        )
+    def __init__(self, **options: typing.Any) -> None:
+        super().__init__(**options)
+        pool = self._pool
+        pool._network_backend = DeadlineBackend(pool._network_backend)
+
+
+class DeadlineClient(httpx.Client):
+    """httpx.Client whose own transports — the direct one and one per proxy the environment
+    names (HTTPS_PROXY...) — are DeadlineTransports; an injected transport is used as given."""
+
+    def _init_transport(self, *, transport: httpx.BaseTransport | None = None,
+                        **options: typing.Any) -> httpx.BaseTransport:
+        return transport if transport is not None else DeadlineTransport(**options)
+
+    def _init_proxy_transport(self, proxy: httpx.Proxy,
+                              **options: typing.Any) -> httpx.BaseTransport:
+        return DeadlineTransport(proxy=proxy, **options)

@@ -97,6 +97,22 @@ def test_a_dripping_server_is_given_up_at_the_deadline(serve, behaviour) -> None
     assert str(error) == "The operator's system did not answer within 2 seconds."
 
 
+def test_the_deadline_holds_through_a_proxy_from_the_environment(
+        serve, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A salon behind HTTP_PROXY: httpx builds that proxy's transport itself, and it keeps the
+    deadline too (here the dripping server is the proxy)."""
+    proxy = serve(drip_body)
+    monkeypatch.setenv("HTTP_PROXY", proxy.url)
+    for name in ("NO_PROXY", "no_proxy", "http_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    client = OperatorClient("http://operator.test", "t", clock=FixedClock(NOW),
+                            connect_timeout=1, read_timeout=1, read_retries=1, deadline=2,
+                            sleep=lambda _s: None)
+    error = outcome_of(lambda: client.subscriber(MSISDN))
+    assert isinstance(error, OperatorUnavailable) and "within 2 seconds" in str(error)
+    assert proxy.requests and b"http://operator.test/v1/subscribers/" in proxy.requests[0]
+
+
 def test_a_dripped_write_ends_and_says_it_may_have_arrived(serve) -> None:
     server = serve(drip_body)
     order = OrderRequest(MSISDN, OrderAction.ADD_SERVICE, "GUARD")
