@@ -1,6 +1,6 @@
 """The operator API's access-code calls (R1, R2, R3) and the training sandbox's phone and clock:
-a part of OperatorClient (app/operator_api/client.py), which brings the HTTP client, the
-retries and the error plumbing.
+a part of OperatorClient (app/operator_api/client.py), on the shared plumbing (the HTTP client,
+the deadline, the retries and the errors: app/operator_api/plumbing.py).
 
 R2 here: a code exists only as `verify_code`'s argument and the JSON body it sends — never in
 a URL (httpx logs URLs), a log line, an error message or a validation report. A verify has no
@@ -11,18 +11,15 @@ have reached the operator.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import TYPE_CHECKING, Any, TypeVar
 
 import httpx
-from pydantic import BaseModel
 
-from app.clock import Clock
 from app.errors import InputError, OperatorProtocolError, RuleRefused, SubscriberNotFound
 from app.i18n import _
 from app.operator_api.bodies import error_fields, text_field
+from app.operator_api.plumbing import OperatorPlumbing
 from app.operator_api.wire_codes import WireClock, WireCodeState, WireSmsList, WireVerify
 from app.operator_api.wire_values import EARLIEST, LATEST
 from app.order_rules import refusal_sentence
@@ -30,37 +27,9 @@ from app.phone import format_msisdn
 from models.access_codes import CodeState, SandboxTime, SmsMessage, VerifyResult
 
 log = logging.getLogger(__name__)
-W = TypeVar("W", bound=BaseModel)
 
 
-class AccessCodeCalls:
-    if TYPE_CHECKING:  # OperatorClient's plumbing
-        _http: httpx.Client
-        _clock: Clock
-
-        def _request(self, method: str, path: str, *, limit: int | None = None,
-                     **options: Any) -> httpx.Response: ...
-
-        def _with_retries(self, send: Callable[[], httpx.Response], *, write: bool = False,
-                          conflicts: bool = False,
-                          at_most_once: bool = False) -> httpx.Response: ...
-
-        def _get(self, path: str, model: type[W], *, params: dict[str, Any] | None = None,
-                 msisdn: str | None = None) -> W: ...
-
-        def _validate(self, response: httpx.Response, model: type[W], path: str, *,
-                      secret: bool = False) -> W: ...
-
-        def _convert(self, build: Callable[[], Any]) -> Any: ...
-
-        @staticmethod
-        def _same_number(asked: str, answered: str, path: str) -> None: ...
-
-        def _raise_for_refusal(self, response: httpx.Response, msisdn: str | None) -> None: ...
-
-        @staticmethod
-        def _token_refused() -> Exception: ...
-
+class AccessCodeCalls(OperatorPlumbing):
     # -- access codes of the Electronic Assistant (R1, R2, R3) ------------------------------
 
     def code_state(self, msisdn: str) -> CodeState:

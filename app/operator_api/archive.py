@@ -14,7 +14,8 @@ from urllib.parse import quote
 
 from app.errors import InputError, RuleRefused
 from app.i18n import _
-from app.operator_api.client import OperatorClient, _error_body
+from app.operator_api.client import OperatorClient
+from app.operator_api.plumbing import error_body
 from app.operator_api.wire import Wire
 from app.operator_api.wire_values import Count, Instant
 from models.archive import ArchivedDocument, FetchedDocument
@@ -60,7 +61,7 @@ class ArchiveApi:
         response = client._with_retries(
             lambda: client._request("POST", path, content=content, headers=headers), write=True)
         if response.status_code in (400, 413, 415):
-            code, message = _error_body(response)
+            code, message = error_body(response)
             log.warning("archive upload refused: %s %s %s", response.status_code, code, message)
             raise InputError(_("The operator's archive does not keep this document: {reason}")
                              .format(reason=message or code or response.status_code))
