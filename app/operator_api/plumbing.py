@@ -241,7 +241,10 @@ class OperatorPlumbing:
         except RetryError as final:
             failure = final.last_attempt.exception()
             assert isinstance(failure, _Retryable)
-            unavailable = self._unavailable(failure.cause, time.monotonic() >= ends - 0.1)
+            # The deadline ended it if it passed, or if it left no time for the retries due.
+            cut_short = final.last_attempt.attempt_number <= self._retries
+            unavailable = self._unavailable(failure.cause,
+                                            cut_short or time.monotonic() >= ends - 0.1)
             unavailable.maybe_delivered = (write or at_most_once) and reached
             raise unavailable from failure
 
