@@ -178,9 +178,11 @@ def build_services(settings: Settings, clock: Clock, *, start_pump: bool = True)
 
     client = OperatorClient(
         base_url, token,
+        clock=clock,  # only for an answer that does not say the operator's time
         connect_timeout=settings.operator.connect_timeout,
         read_timeout=settings.operator.read_timeout,
         read_retries=settings.operator.read_retries,
+        deadline=settings.operator.deadline,
     )
     closers.insert(0, client.close)
     connection = ConnectionState(clock)
@@ -218,7 +220,10 @@ def build_services(settings: Settings, clock: Clock, *, start_pump: bool = True)
     except Exception:  # a failed purge must not keep the counter from working; it is retried
         log.exception("R9 purge at start failed")
 
-    codes = AccessCodeService(client, journal=audit, connection=connection, clock=clock)
+    # A lock's countdown counts from the operator's own clock at each answer (the client reads
+    # it from the answer), whether the operator is the embedded sandbox, a `salon sandbox`
+    # whose clock was moved forward, or a real operator.
+    codes = AccessCodeService(client, journal=audit, connection=connection)
 
     return Services(
         settings=settings,

@@ -76,7 +76,8 @@ def run_trial(folder: Path, orders: int, *, seed: int = 2026, workers: int = 4,
     http = httpx.Client(base_url=sandbox.url, headers={"Authorization": f"Bearer {TOKEN}"},
                         timeout=30)
     # Jittered retries as the console makes them, at a twentieth of the waits.
-    client = OperatorClient(sandbox.url, TOKEN, connect_timeout=2, read_timeout=10,
+    client = OperatorClient(sandbox.url, TOKEN, clock=SystemClock(), connect_timeout=2,
+                            read_timeout=10, deadline=60,
                             read_retries=retries, sleep=lambda s: time.sleep(s / 20))
     outbox = StoreOutbox()
     journal = AuditJournal("TRIAL-001", "1", CLOCK)

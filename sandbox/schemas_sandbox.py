@@ -15,6 +15,9 @@ class AccessCode(Model):
     attempts_left: int = Field(ge=0, le=4, description="Entries left before access locks: 4 "
                                                        "with a fresh count, 0 while locked")
     locked_until: UtcInstant | None
+    now: UtcInstant = Field(description="The operator's clock at this answer: the time left "
+                                        "of a lock is locked_until − now (the sandbox's clock "
+                                        "may run ahead of the client's)")
 
 
 class VerifyRequest(Model):

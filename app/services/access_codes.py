@@ -20,12 +20,10 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
-from app.clock import Clock
 from app.errors import InputError, OperatorUnavailable, RuleRefused, SalonError
 from app.i18n import _
 from app.order_rules import refusal_sentence
@@ -44,9 +42,9 @@ ASSISTANT_NOT_CONNECTED = "assistant_not_connected"
 class CodeApi(Protocol):
     """The operator API's access-code calls (app/operator_api/access_codes.py)."""
 
-    def code_state(self, msisdn: str, as_of: datetime) -> CodeState: ...
+    def code_state(self, msisdn: str) -> CodeState: ...
 
-    def issue_code(self, msisdn: str, key: str, as_of: datetime) -> CodeState: ...
+    def issue_code(self, msisdn: str, key: str) -> CodeState: ...
 
     def verify_code(self, msisdn: str, code: str) -> VerifyResult: ...
 
@@ -78,16 +76,13 @@ class AccessCodeService:
         *,
         journal: Journal | None = None,
         connection: ConnectionState | None = None,
-        operator_now: Callable[[], datetime] | None = None,
-        clock: Clock,
     ) -> None:
-        """`operator_now`: the operator's clock where it is not the wall clock (the training
-        sandbox's moves forward on demand); a lock's countdown counts from it."""
+        """A state's `as_of` is the operator's clock at its answer (the API adapter reads it
+        from the answer), so a lock's countdown never mixes the operator's "locked until" with
+        the console's clock — the training sandbox's world clock may run days ahead."""
         self._api = api
         self._journal = journal
         self._connection = connection
-        self._operator_now = operator_now
-        self._clock = clock
 
     # -- what the card already tells -----------------------------------------------------------
 
@@ -115,14 +110,14 @@ class AccessCodeService:
         """When the code was issued, the attempts left, until when it is locked (R3)."""
         require_clerk(clerk)
         try:
-            state = self._api.code_state(msisdn, self._clock.now())
+            state = self._api.code_state(msisdn)
         except OperatorUnavailable as error:
             self._offline(error)
             raise OperatorUnavailable(_(
                 "{reason} The access code's state is known only while the operator answers."
             ).format(reason=error)) from error
         self._online()
-        return self._dated(state)
+        return state
 
     def issue(self, clerk: Session, msisdn: str,
               card: SubscriberCard | None = None) -> CodeState:
@@ -134,12 +129,11 @@ class AccessCodeService:
             self._check(card)
             key = f"code-{secrets.token_hex(16)}"
             try:
-                state = self._api.issue_code(msisdn, key, self._clock.now())
+                state = self._api.issue_code(msisdn, key)
             except OperatorUnavailable as error:
                 self._offline(error)
                 raise _issue_unreachable(error) from error
             self._online()
-            state = self._dated(state)
             outcome.detail = "sms sent" if not state.locked else \
                 f"sms sent; still locked until {_utc(state.locked_until)}"
         return state
@@ -180,15 +174,6 @@ class AccessCodeService:
         if availability.rule == OFFLINE:
             raise OperatorUnavailable(availability.reason)
         raise RuleRefused(availability.reason, rule=availability.rule)
-
-    def _dated(self, state: CodeState) -> CodeState:
-        """The state as of the operator's clock (the sandbox's in training)."""
-        if self._operator_now is None:
-            return replace(state, as_of=self._clock.now())
-        try:
-            return replace(state, as_of=self._operator_now())
-        except SalonError:
-            return replace(state, as_of=self._clock.now())
 
     def _record_verify(self, clerk: Session, msisdn: str, result: AuditResult,
                        reason: str = "", detail: str = "") -> None:

@@ -73,7 +73,7 @@ class FakeCodeOperator:
             row.failures, row.locked_until = 0, None  # the lock ended: a fresh count
         return row
 
-    def code_state(self, msisdn: str, as_of: datetime) -> CodeState:
+    def code_state(self, msisdn: str) -> CodeState:
         self._online()
         with self._lock:
             row = self._current(msisdn)
@@ -84,7 +84,7 @@ class FakeCodeOperator:
                              0 if locked else MAX_ENTRIES - row.failures, row.locked_until,
                              self.now())
 
-    def issue_code(self, msisdn: str, key: str, as_of: datetime) -> CodeState:
+    def issue_code(self, msisdn: str, key: str) -> CodeState:
         self._online()
         self._eligible(msisdn)
         with self._lock:
@@ -94,7 +94,7 @@ class FakeCodeOperator:
                     "его, сотрудники оператора его не спрашивают.")
             self.phones.setdefault(msisdn, []).insert(
                 0, SmsMessage(next(self._ids), "6262", msisdn, text, self.now()))
-        return self.code_state(msisdn, as_of)
+        return self.code_state(msisdn)
 
     def verify_code(self, msisdn: str, code: str) -> VerifyResult:
         if self.gate is not None and not self.gate.wait(timeout=10):

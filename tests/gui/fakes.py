@@ -231,8 +231,7 @@ def make_services(
         from app.services.training_world import TrainingWorld
 
         extra = {
-            "access_codes": AccessCodeService(codes, connection=connection, clock=clock,
-                                              operator_now=codes.now),
+            "access_codes": AccessCodeService(codes, connection=connection),
             "leaflets": LeafletService(settings, orders.services, clock=clock),
             "sandbox": TrainingWorld(codes, clock),
         }

@@ -69,7 +69,7 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSandbox
 
 @pytest.fixture(scope="module")
 def client(sandbox: RunningSandbox) -> Iterator[OperatorClient]:
-    client = OperatorClient(sandbox.url, TOKEN, sleep=lambda _s: None)
+    client = OperatorClient(sandbox.url, TOKEN, clock=SystemClock(), sleep=lambda _s: None)
     yield client
     client.close()
 
@@ -104,7 +104,7 @@ def test_the_lockout_state_machine(client: OperatorClient, people: Iterator[str]
     clock = MovableClock(SystemClock())  # the console follows the training world's clock
     world = TrainingWorld(client, clock)
     world.clock()
-    codes = AccessCodeService(client, journal=ListJournal(), clock=clock)
+    codes = AccessCodeService(client, journal=ListJournal())
     steps = Steps()
 
     class Lockout(RuleBasedStateMachine):
@@ -231,7 +231,7 @@ def test_parallel_wrong_guesses_never_get_more_than_the_allowed_tries(
     clock = MovableClock(SystemClock())
     world = TrainingWorld(client, clock)
     journal = ListJournal()
-    codes = AccessCodeService(client, journal=journal, clock=clock)
+    codes = AccessCodeService(client, journal=journal)
     codes.issue(CLERK, msisdn)
     code = code_of(world, msisdn)
     start = threading.Barrier(24)
@@ -268,14 +268,15 @@ def test_offline_codes_are_refused_and_nothing_is_queued(tmp_path: Path) -> None
 
     store = open_store(f"sqlite:///{tmp_path / 'salon.db'}")
     running = start_in_background(tmp_path / "sandbox.sqlite3", 2026, TOKEN)
-    client = OperatorClient(running.url, TOKEN, connect_timeout=1, read_timeout=2,
+    client = OperatorClient(running.url, TOKEN, clock=SystemClock(), connect_timeout=1,
+                            read_timeout=2,
                             read_retries=1, sleep=lambda _s: None)
     try:
         clock = SystemClock()
         journal = AuditJournal("MSK-TVERSKAYA-12", "2", clock)
         connection = ConnectionState(clock)
         lookup = LookupService(client, StoreCardCache(), connection, clock, journal=journal)
-        codes = AccessCodeService(client, journal=journal, connection=connection, clock=clock)
+        codes = AccessCodeService(client, journal=journal, connection=connection)
         msisdn = "+79161234567"
         card = lookup.lookup(msisdn, CLERK)  # online: the card is saved
         assert codes.availability(card).available

@@ -32,7 +32,7 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSandbox
 
 @pytest.fixture
 def client(sandbox: RunningSandbox) -> Iterator[OperatorClient]:
-    client = OperatorClient(sandbox.url, TOKEN, read_retries=1)
+    client = OperatorClient(sandbox.url, TOKEN, clock=SystemClock(), read_retries=1)
     yield client
     client.close()
 
@@ -103,7 +103,7 @@ def test_offline(tmp_path: Path) -> None:
     def refuse(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("refused", request=request)
 
-    client = OperatorClient("http://127.0.0.1:9", "t", read_retries=0,
+    client = OperatorClient("http://127.0.0.1:9", "t", clock=SystemClock(), read_retries=0,
                             transport=httpx.MockTransport(refuse))
     archive = ArchiveService(ArchiveApi(client), documents_dir=tmp_path, clock=SystemClock())
     with pytest.raises(OperatorUnavailable, match="cannot be reached"):

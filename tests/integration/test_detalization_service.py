@@ -76,7 +76,8 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory,
 
     running = start_in_background(tmp_path_factory.mktemp("world") / "world.db", 2026, "tok",
                                   real_time=world_clock.seconds)
-    client = OperatorClient(running.url, "tok", read_timeout=60)
+    client = OperatorClient(running.url, "tok", clock=world_clock, read_timeout=60,
+                            deadline=120)
     yield client
     client.close()
     running.stop()

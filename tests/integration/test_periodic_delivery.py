@@ -62,7 +62,7 @@ def world(settings: Settings, sandbox: RunningSandbox, relay_server: MailServer,
           world_clock: RunningClock, tmp_path: Path) -> Iterator[dict]:
     db = open_store(f"sqlite:///{tmp_path / 'salon.db'}")
     relay_server.received.clear()
-    client = OperatorClient(sandbox.url, TOKEN)
+    client = OperatorClient(sandbox.url, TOKEN, clock=world_clock)
     journal = ListJournal()
     documents = tmp_path / "documents"
     detalization = DetalizationService(client, UsageStore(), DocumentRegister(), settings.salon,

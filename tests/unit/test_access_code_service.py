@@ -65,11 +65,11 @@ class FakeApi:
         if self.failure is not None:
             raise self.failure
 
-    def code_state(self, msisdn: str, as_of: datetime) -> CodeState:
+    def code_state(self, msisdn: str) -> CodeState:
         self._call("state", msisdn)
         return CodeState(msisdn, CodeStatus.ACTIVE, NOW, 4, None, NOW)
 
-    def issue_code(self, msisdn: str, key: str, as_of: datetime) -> CodeState:
+    def issue_code(self, msisdn: str, key: str) -> CodeState:
         self._call("issue", msisdn, key)
         return CodeState(msisdn, CodeStatus.ACTIVE, NOW, 4, None, NOW)
 
@@ -100,8 +100,7 @@ def journal() -> ListJournal:
 
 @pytest.fixture
 def service(api: FakeApi, journal: ListJournal) -> AccessCodeService:
-    return AccessCodeService(api, journal=journal, connection=ConnectionState(FixedClock(NOW)),
-                             clock=FixedClock(NOW))
+    return AccessCodeService(api, journal=journal, connection=ConnectionState(FixedClock(NOW)))
 
 
 @pytest.mark.parametrize(("the_card", "rule"), [
@@ -140,7 +139,7 @@ def test_a_mass_card_with_the_assistant_may_have_a_code(service: AccessCodeServi
 def test_a_malformed_entry_is_neither_sent_nor_counted(text: str) -> None:
     set_language("en")
     api, journal = FakeApi(), ListJournal()
-    service = AccessCodeService(api, journal=journal, clock=FixedClock(NOW))
+    service = AccessCodeService(api, journal=journal)
     with pytest.raises(InputError) as caught:
         service.verify(CLERK, MSISDN, text, card())
     assert api.calls == []
@@ -216,18 +215,21 @@ def test_an_issue_has_a_fresh_key_each_time_and_names_a_kept_lock(
     assert len(set(keys)) == 2 and all(16 <= len(k) <= 128 for k in keys)
     assert [e["detail"] for e in journal.entries] == ["sms sent", "sms sent"]
     locked = CodeState(MSISDN, CodeStatus.LOCKED, NOW, 0, NOW + timedelta(hours=3), NOW)
-    api.issue_code = lambda msisdn, key, as_of: locked  # type: ignore[method-assign]
+    api.issue_code = lambda msisdn, key: locked  # type: ignore[method-assign]
     assert service.issue(CLERK, MSISDN).locked
     assert journal.entries[-1]["detail"] == "sms sent; still locked until 2026-11-23T13:15:00Z"
 
 
 def test_the_countdown_counts_from_the_operators_clock(api: FakeApi) -> None:
+    """The state keeps the operator's time at its answer (the adapter reads it from the
+    answer: tests/unit/test_operator_client_codes.py), never replaced by the console's."""
     ahead = NOW + timedelta(hours=5)  # the training world's clock was moved forward
-    service = AccessCodeService(api, operator_now=lambda: ahead, clock=FixedClock(NOW))
-    assert service.state(CLERK, MSISDN).as_of == ahead
-    broken = AccessCodeService(api, operator_now=lambda: (_ for _ in ()).throw(
-        OperatorUnavailable("x")), clock=FixedClock(NOW))
-    assert broken.state(CLERK, MSISDN).as_of == NOW
+    api.code_state = lambda msisdn: CodeState(  # type: ignore[method-assign]
+        msisdn, CodeStatus.LOCKED, NOW, 0, ahead + timedelta(seconds=40), ahead)
+    state = AccessCodeService(api).state(CLERK, MSISDN)
+    assert state.as_of == ahead
+    assert locked_text(state.locked_until, state.as_of, "Europe/Moscow").endswith(
+        "less than a minute of the lock left")
 
 
 def test_nothing_without_a_signed_in_clerk(service: AccessCodeService) -> None:

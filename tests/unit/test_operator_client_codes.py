@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
+from app.clock import FixedClock
 from app.errors import (
     InputError,
     OperatorProtocolError,
@@ -24,13 +25,17 @@ from models.access_codes import CodeStatus, VerifyOutcome
 
 MSISDN = "+79161234567"
 CODE = "480913"
-AS_OF = datetime(2026, 11, 23, 10, 15, 30, tzinfo=UTC)  # the operator's clock at the answer
 STATE = {"state": "active", "issued_at": "2026-11-23T10:15:00Z", "attempts_left": 4,
          "locked_until": None}
 
 
+# The console's clock: used only when an answer does not say what time the operator has.
+NOW = datetime(2026, 11, 23, 10, 15, tzinfo=UTC)
+
+
 def client_for(handler, retries: int = 3) -> OperatorClient:
-    return OperatorClient("http://operator.test", "secret-token", read_retries=retries,
+    return OperatorClient("http://operator.test", "secret-token", clock=FixedClock(NOW),
+                          read_retries=retries,
                           transport=httpx.MockTransport(handler), sleep=lambda _s: None)
 
 
@@ -56,10 +61,10 @@ def test_state_issue_and_verify_shapes() -> None:
                                          "locked_until": "2026-11-24T10:15:00Z"})
 
     client = client_for(handler)
-    state = client.code_state(MSISDN, AS_OF)
+    state = client.code_state(MSISDN)
     assert state.status is CodeStatus.LOCKED and state.attempts_left == 0
     assert state.locked_until == datetime(2026, 11, 24, 10, 15, tzinfo=UTC)
-    issued = client.issue_code(MSISDN, "code-key-0123456789abcdef", AS_OF)
+    issued = client.issue_code(MSISDN, "code-key-0123456789abcdef")
     assert issued.status is CodeStatus.ACTIVE and issued.attempts_left == 4
     assert issued.issued_at == datetime(2026, 11, 23, 10, 15, tzinfo=UTC)
     result = client.verify_code(MSISDN, CODE)
@@ -94,7 +99,7 @@ def test_answers_outside_the_contract_are_refused(answer) -> None:
     client = client_for(lambda _r: httpx.Response(200, json=answer))
     with pytest.raises(OperatorProtocolError):
         if "state" in answer:
-            client.code_state(MSISDN, AS_OF)
+            client.code_state(MSISDN)
         else:
             client.verify_code(MSISDN, CODE)
 
@@ -110,7 +115,7 @@ def test_an_issue_is_retried_under_the_same_key() -> None:
             raise httpx.ReadError("the connection broke after the request", request=request)
         return httpx.Response(201, json=STATE)
 
-    client_for(handler).issue_code(MSISDN, "code-key-0123456789abcdef", AS_OF)
+    client_for(handler).issue_code(MSISDN, "code-key-0123456789abcdef")
     assert keys == ["code-key-0123456789abcdef"] * 3
 
 
@@ -119,7 +124,7 @@ def test_an_issue_that_may_have_arrived_says_so() -> None:
         raise httpx.ReadError("broken", request=request)
 
     with pytest.raises(OperatorUnavailable) as caught:
-        client_for(handler, retries=1).issue_code(MSISDN, "code-key-0123456789abcdef", AS_OF)
+        client_for(handler, retries=1).issue_code(MSISDN, "code-key-0123456789abcdef")
     assert caught.value.maybe_delivered
 
 
@@ -178,7 +183,7 @@ def test_refusals_are_typed_and_never_echo_the_entry(caplog: pytest.LogCaptureFi
     assert r1.value.rule == "R1" and "(R1)" in str(r1.value)
     with pytest.raises(RuleRefused) as not_connected:
         refuse(422, "rule_refused", rule="assistant_not_connected").issue_code(
-            MSISDN, "code-key-0123456789abcdef", AS_OF)
+            MSISDN, "code-key-0123456789abcdef")
     assert not_connected.value.rule == "assistant_not_connected"
     with pytest.raises(InputError) as malformed:
         refuse(422, "bad_request").verify_code(MSISDN, CODE)
