@@ -105,6 +105,7 @@ def build_services(settings: Settings, *, start_pump: bool = True) -> Services:
     from app.operator_api.client import OperatorClient
     from app.services.access_codes import AccessCodeService
     from app.services.audit import AuditJournal
+    from app.services.audit_keys import journal_seal
     from app.services.clerks import ClerkService
     from app.services.connection import ConnectionState
     from app.services.daily_log import DailyLogService
@@ -139,7 +140,7 @@ def build_services(settings: Settings, *, start_pump: bool = True) -> Services:
         ).format(url=_redacted(settings.database_url), error=error)) from error
 
     closers = [store.close]
-    audit = AuditJournal(settings.salon.id, settings.salon.counter)
+    audit = AuditJournal(settings.salon.id, settings.salon.counter, seal=journal_seal(settings))
     clerks = ClerkService(StoreClerks(), timezone=settings.salon.timezone, journal=audit)
     if settings.operator.embedded:
         # The training sandbox only: its demo accounts (README). A real store never gets any.

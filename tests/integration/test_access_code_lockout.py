@@ -31,6 +31,7 @@ from app.services.access_codes import AccessCodeService
 from app.services.connection import ConnectionState
 from app.services.training_world import TrainingWorld
 from models.access_codes import LOCK_HOURS, MAX_ENTRIES, CodeStatus, VerifyOutcome
+from models.audit_seal import JournalSeal
 from models.domain import ClerkRole, Session, SubscriberStatus, TariffClass
 from sandbox.server import RunningSandbox, start_in_background
 
@@ -256,7 +257,9 @@ def test_parallel_wrong_guesses_never_get_more_than_the_allowed_tries(
     assert len(journal.entries) == 26 and code not in repr(journal.entries)
 
 
-def test_offline_codes_are_refused_and_nothing_is_queued(tmp_path: Path) -> None:
+def test_offline_codes_are_refused_and_nothing_is_queued(
+    tmp_path: Path, journal_seal: JournalSeal
+) -> None:
     from app.services.audit import AuditJournal
     from app.services.lookup import LookupService
     from models.card_cache import StoreCardCache
@@ -268,7 +271,7 @@ def test_offline_codes_are_refused_and_nothing_is_queued(tmp_path: Path) -> None
     client = OperatorClient(running.url, TOKEN, connect_timeout=1, read_timeout=2,
                             read_retries=1, sleep=lambda _s: None)
     try:
-        journal = AuditJournal("MSK-TVERSKAYA-12", "2")
+        journal = AuditJournal("MSK-TVERSKAYA-12", "2", seal=journal_seal)
         connection = ConnectionState()
         lookup = LookupService(client, StoreCardCache(), connection, journal=journal)
         codes = AccessCodeService(client, journal=journal, connection=connection)
