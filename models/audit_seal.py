@@ -42,7 +42,6 @@ from peewee import IntegerField, TextField
 from models import audit
 from models.audit import ChainKey, ChainProblem, ChainReport, JournalEntry
 from models.audit_anchor import Anchor, AnchorAltered, AnchorFile
-from models.db import database, is_sqlite
 from models.tables import BaseModel
 
 log = logging.getLogger(__name__)
@@ -252,9 +251,9 @@ class JournalSeal:
 
 
 def _wrote_keyed(chain: ChainKey, salon: str, counter: str) -> bool:
-    """Whether this counter has keyed entries: then it wrote an anchor for them."""
+    """Whether this counter (salon.ini's salon and counter) has keyed entries: then it wrote
+    an anchor for them. On a store of its own every entry is its own; on a shared one the
+    other counters' entries are vouched for by their anchors."""
     row = audit.AuditEntryRow
-    query = row.select(row.seq).where(row.seq >= chain.keyed_from)
-    if not is_sqlite(database.obj):  # a shared store: only this counter's own entries
-        query = query.where((row.salon == salon) & (row.counter == counter))
-    return bool(query.exists())
+    return bool(row.select(row.seq).where(
+        (row.seq >= chain.keyed_from) & (row.salon == salon) & (row.counter == counter)).exists())
