@@ -6,13 +6,14 @@ so the window appears first and the rest follows on a worker (DESIGN §9: usable
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import logging.handlers
 import os
 import secrets
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -98,7 +99,21 @@ class Wiring:
         seed = self.settings.operator.sandbox_seed if seed is None else seed
         print(_("Sandbox operator API on http://{host}:{port} (world {db}, seed {seed}).")
               .format(host=host, port=port, db=db_path, seed=seed), file=sys.stderr)
-        serve(host, port, db_path, seed, token)
+        with _world_errors():
+            serve(host, port, db_path, seed, token)
+
+
+@contextlib.contextmanager
+def _world_errors() -> Iterator[None]:
+    """The training world's file cannot be used as it is (another seed, a bad key)."""
+    from sandbox.code_key import BadCodeKey
+    from sandbox.store import SeedMismatch
+
+    try:
+        yield
+    except (SeedMismatch, BadCodeKey) as error:
+        raise ConfigError(_("The training world cannot be opened: {error}").format(
+            error=error)) from error
 
 
 def build_services(settings: Settings, *, start_pump: bool = True) -> Services:
@@ -147,10 +162,11 @@ def build_services(settings: Settings, *, start_pump: bool = True) -> Services:
         clerks.ensure_training_accounts()
         from sandbox.server import start_in_background
 
-        running = start_in_background(
-            settings.data_dir / "sandbox.db", settings.operator.sandbox_seed,
-            secrets.token_urlsafe(24),
-        )
+        with _world_errors():
+            running = start_in_background(
+                settings.data_dir / "sandbox.db", settings.operator.sandbox_seed,
+                secrets.token_urlsafe(24),
+            )
         base_url, token = running.url, running.token
         closers.append(running.stop)
     else:
