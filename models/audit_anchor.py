@@ -6,8 +6,8 @@ in its data folder, sealed with the journal's key (an HMAC over the file's field
 `salon audit verify` checks the journal still reaches that entry with that hash. Whoever can
 edit the database cannot move the anchor back without the key.
 
-The file is replaced atomically (a temporary file, fsync, rename, fsync of the folder), so a
-power cut leaves the old anchor or the new one, never half of one. Several processes of one
+The file is replaced atomically (a temporary file, fsync, rename; the folder is synced when the
+first anchor is made), so a power cut leaves the old anchor or the new one, never half of one. Several processes of one
 counter (the window and a `salon` command) share it: a lock file orders them, and the anchor
 only moves forward, so a slower process never puts back an older end.
 """
@@ -97,6 +97,7 @@ class AnchorFile:
     def _write(self, key: bytes, anchor: Anchor) -> None:
         body = {"v": ANCHOR_VERSION, **asdict(anchor), "mac": _mac(key, anchor)}
         folder = self.path.parent
+        first = not self.path.exists()
         descriptor, temp = tempfile.mkstemp(prefix=".anchor-", dir=folder)
         try:
             with os.fdopen(descriptor, "w", encoding="utf-8") as file:
@@ -108,9 +109,14 @@ class AnchorFile:
             with contextlib.suppress(FileNotFoundError):
                 os.unlink(temp)
             raise
+        if not first:
+            # A rename lost in a power cut leaves the previous anchor: whole, sealed, and still
+            # true of the journal up to its entry. Only the first one's name must be synced,
+            # or the counter would wake up without an anchor at all.
+            return
         folder_descriptor = os.open(folder, os.O_RDONLY)
         try:
-            os.fsync(folder_descriptor)  # the rename itself survives a power cut
+            os.fsync(folder_descriptor)
         finally:
             os.close(folder_descriptor)
 
