@@ -7,9 +7,9 @@ in its data folder, sealed with the journal's key (an HMAC over the file's field
 edit the database cannot move the anchor back without the key.
 
 The file is replaced atomically (a temporary file, fsync, rename; the folder is synced when the
-first anchor is made), so a power cut leaves the old anchor or the new one, never half of one. Several processes of one
-counter (the window and a `salon` command) share it: a lock file orders them, and the anchor
-only moves forward, so a slower process never puts back an older end.
+first anchor is made), so a power cut leaves the old anchor or the new one, never half of one.
+Several processes of one counter (the window and a `salon` command) share it: a lock file orders
+them, and the anchor only moves forward, so a slower process never puts back an older end.
 """
 
 from __future__ import annotations

@@ -210,16 +210,16 @@ class JournalSeal:
         try:
             with self._lock:
                 chain = self._checked(record)
-        except KeyProblem as problem:
-            if problem.kind != "record_altered":
+        except KeyProblem as key_problem:
+            if key_problem.kind != "record_altered":
                 raise
             return ChainReport(audit.last_seq(), None, None, ChainProblem("record_altered", None))
         report = audit.verify_chain(audit.all_entries(), audit.entry_with_hash, expect_hash,
                                     chain.hash)
         if report.problem is not None:
             return report
-        problem = self._check_end(report, chain, lambda: _wrote_keyed(chain, salon, counter))
-        return report if problem is None else replace(report, problem=problem)
+        end = self._check_end(report, chain, lambda: _wrote_keyed(chain, salon, counter))
+        return report if end is None else replace(report, problem=end)
 
     def _verify_unkeyed(self, expect_hash: str | None) -> ChainReport:
         """No key record: a journal older than the key (legacy rule), unless this counter's
