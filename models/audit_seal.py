@@ -140,8 +140,8 @@ class JournalSeal:
     # -- appending (models.audit.append) ---------------------------------------------------------
 
     def prepare(self) -> None:
+        record = _read_record()
         with self._lock:
-            record = _read_record()
             if record is not None:
                 self._checked(record)
                 return
@@ -189,12 +189,21 @@ class JournalSeal:
             if key is None:
                 raise self._problem("missing_key")
             if len(key) != KEY_BYTES or key_id(key) != record.key_id:
-                raise self._problem("wrong_key")
+                raise self._problem("record_altered" if self._anchored_by(key) else "wrong_key")
             self._known[record.key_id] = key
         expected = _record_mac(key, record.key_id, record.keyed_from)
         if not hmac.compare_digest(record.mac.encode(), expected.encode()):
             raise self._problem("record_altered")
         return ChainKey(key, record.key_id, record.keyed_from)
+
+    def _anchored_by(self, key: bytes) -> bool:
+        """Whether this counter's anchor says the journal is keyed with `key`: then a record
+        naming another key was altered, and this key is not the wrong one."""
+        try:
+            anchor = self.anchor.read(key)
+        except AnchorAltered:
+            return False
+        return anchor is not None and anchor.key_id == key_id(key)
 
     def _problem(self, kind: KeyProblemKind) -> KeyProblem:
         return KeyProblem(kind, self._keys.where(self.scope), self.anchor.path)

@@ -256,6 +256,23 @@ def test_a_moved_boundary_is_named_and_nothing_more_is_appended(
     assert len(rows(any_store)) == 8
 
 
+def test_a_record_naming_another_key_is_altered_not_a_wrong_key(
+    any_store: Database, store_url: str, seal: JournalSeal
+) -> None:
+    """This counter's anchor, sealed with its key, shows its key is the journal's: a record
+    naming another key was altered (exit 3), not a counter given the wrong key (exit 2)."""
+    filled(seal)
+    guard = "audit_chain_no_update" if is_sqlite(any_store) else "audit_chain_no_change ON " \
+        "audit_chain"
+    any_store.execute_sql(f"DROP TRIGGER {guard}")
+    sql(any_store, "UPDATE audit_chain SET key_id = ?", "0123456789abcdef")
+    restarted = AuditJournal("MSK-TVERSKAYA-12", "2", ticking(),  # type: ignore[arg-type]
+                             seal=keyring_seal(store_url, seal.anchor.path.parent))
+    code, report, err = verify(restarted)
+    assert code == 3 and report["problem"]["kind"] == "record_altered"
+    assert "key record was altered" in err and len(rows(any_store)) == 8
+
+
 def test_a_removed_key_record_is_named(any_store: Database, seal: JournalSeal) -> None:
     journal = filled(seal)
     forged = plain_chain(rows(any_store))
