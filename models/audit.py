@@ -107,8 +107,8 @@ class Sealer(Protocol):
     """What `append` needs of the journal's seal (models/audit_seal.JournalSeal)."""
 
     def prepare(self) -> None:
-        """Outside any lock: fetch the key (the keyring may be slow), key the journal on its
-        first use."""
+        """Before the append's transaction: fetch the key (the keyring may be slow); on the
+        journal's first use, key it (in a transaction of its own)."""
 
     def chain(self) -> ChainKey:
         """Inside the append's transaction, under its lock: the key as the store records it."""

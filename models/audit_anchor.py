@@ -83,6 +83,10 @@ class AnchorFile:
                 return
             self._write(key, anchor)
 
+    def write_locked(self, key: bytes, anchor: Anchor) -> None:
+        """Write `anchor` as it is; the caller holds `locked()` (the journal is being keyed)."""
+        self._write(key, anchor)
+
     @contextlib.contextmanager
     def locked(self) -> Iterator[None]:
         """Exclusive among the processes of this counter (an flock on a lock file beside)."""

@@ -19,19 +19,21 @@
   wrote or saw. A counter that has written keyed entries must have its anchor; one that never
   wrote has none yet, and its first append makes it.
 
-The anchor is also what tells a removed key record from a journal that never had one: with an
-anchor for this database and no record, the record was removed (or the database replaced) and
-the journal is not continued until someone looks (README: The audit journal).
+A journal with no key record is one from before the key, and is keyed on its next append,
+unless this counter holds an anchor for this database, or a key for it while the journal has
+entries: then the record was removed (or the database replaced), and the journal is not
+continued until someone looks (README: The audit journal).
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import logging
 import secrets
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal, Protocol
@@ -40,8 +42,9 @@ from urllib.parse import urlsplit
 from peewee import IntegerField, TextField
 
 from models import audit
-from models.audit import ChainKey, ChainProblem, ChainReport, JournalEntry
+from models.audit import GENESIS, ChainKey, ChainProblem, ChainReport, JournalEntry
 from models.audit_anchor import Anchor, AnchorAltered, AnchorFile
+from models.db import database, is_sqlite
 from models.tables import BaseModel
 
 log = logging.getLogger(__name__)
@@ -132,7 +135,6 @@ class JournalSeal:
         self.anchor = AnchorFile(folder / f"audit-anchor-{name}.json")
         self._lock = threading.Lock()
         self._known: dict[str, bytes] = {}  # key id → key, fetched once per process
-        self._pending: bytes | None = None  # the key a journal without a record starts with
 
     def __repr__(self) -> str:  # never the key
         return f"JournalSeal({self.scope!r}, anchor={str(self.anchor.path)!r})"
@@ -145,34 +147,48 @@ class JournalSeal:
             if record is not None:
                 self._checked(record)
                 return
-            if self._pending is None:
-                with self.anchor.locked():  # the window and a command start at once: one key
-                    key = self._keys.get(self.scope)
-                    if key is None:
-                        key = secrets.token_bytes(KEY_BYTES)
-                        self._keys.put(self.scope, key)
-                self._pending = key
+            with self.anchor.locked():  # the window and a command start at once: one keying
+                self._start(nested=database.in_transaction())
+
+    def _start(self, *, nested: bool) -> None:
+        """Key a journal that has no key record yet: fetch or make the key, record it with the
+        boundary, and anchor the journal as it is. A journal that has entries but no record is
+        one from before the key, unless this counter already holds a key or an anchor for this
+        store: then its record was removed, and the journal is not continued."""
+        if _read_record() is None:
+            if self.anchor.exists():
+                raise self._problem("record_removed")
+            key = self._keys.get(self.scope)
+            created = key is None
+            if key is None:
+                key = secrets.token_bytes(KEY_BYTES)
+                self._keys.put(self.scope, key)  # outside the database's lock: it may be slow
+            with _append_lock():
+                if _read_record() is None:  # another counter may have keyed it meanwhile
+                    last = audit.last_seq()
+                    if last and not created:
+                        raise self._problem("record_removed")
+                    if last:
+                        log.warning("audit journal of %s: %d entries from before its key; "
+                                    "keyed from %d", self.scope, last, last + 1)
+                    ident = key_id(key)
+                    ChainRecordRow.insert(id=1, key_id=ident, keyed_from=last + 1,
+                                          mac=_record_mac(key, ident, last + 1)).execute()
+        record = _read_record()
+        assert record is not None
+        chain = self._checked(record)
+        if not nested:  # committed: from now on this counter vouches for the journal's end
+            last_entry = audit.last_entry()
+            seq, hash_ = (last_entry.seq, last_entry.hash) if last_entry else (0, GENESIS)
+            self.anchor.write_locked(chain.key, Anchor(self.scope, chain.key_id,
+                                                       chain.keyed_from, seq, hash_))
 
     def chain(self) -> ChainKey:
         record = _read_record()
-        if record is not None:
-            with self._lock:
-                return self._checked(record)
-        if self.anchor.exists():
+        if record is None:  # removed since prepare(), or rolled back with a caller's transaction
             raise self._problem("record_removed")
         with self._lock:
-            key = self._pending
-        if key is None:  # prepare() was not called: a bug in the caller
-            raise RuntimeError("JournalSeal.prepare() must come before chain()")
-        last = audit.last_seq()
-        if last:
-            log.warning("audit journal of %s: %d entries written without a key; keyed from %d",
-                        self.scope, last, last + 1)
-        ident = key_id(key)
-        ChainRecordRow.insert(id=1, key_id=ident, keyed_from=last + 1,
-                              mac=_record_mac(key, ident, last + 1)).execute()
-        with self._lock:
-            return self._checked(_Record(ident, last + 1, _record_mac(key, ident, last + 1)))
+            return self._checked(record)
 
     def appended(self, entry: JournalEntry, chain: ChainKey) -> None:
         anchor = Anchor(self.scope, chain.key_id, chain.keyed_from, entry.seq, entry.hash)
@@ -253,10 +269,22 @@ class JournalSeal:
             return ChainProblem("anchor_altered", None)
         if anchor.seq > last:
             return ChainProblem("truncated", anchor.seq, report.last_seq)
+        if anchor.seq == 0:  # anchored when the journal was still empty
+            return None
         found = audit.entry_with_hash(anchor.hash)
         if found is None or found.seq != anchor.seq:
             return ChainProblem("edited", anchor.seq)
         return None
+
+
+@contextlib.contextmanager
+def _append_lock() -> Iterator[None]:
+    """The transaction and lock every append takes (models.audit.append)."""
+    db = database.obj
+    with database.atomic("IMMEDIATE") if is_sqlite(db) else database.atomic():
+        if not is_sqlite(db):
+            database.execute_sql("SELECT pg_advisory_xact_lock(%s)", (audit.PG_APPEND_LOCK,))
+        yield
 
 
 def _wrote_keyed(chain: ChainKey, salon: str, counter: str) -> bool:

@@ -288,6 +288,27 @@ def test_a_removed_key_record_is_named(any_store: Database, seal: JournalSeal) -
         journal.record("ivanova", "lookup")
 
 
+def test_a_journal_made_to_look_older_than_its_key_is_not_continued(
+    any_store: Database, seal: JournalSeal
+) -> None:
+    """Rewritten with plain hashes, its key record and this counter's anchor removed: the
+    journal looks like one from before the key, but this counter's keyring holds its key."""
+    journal = filled(seal)
+    forged = plain_chain(rows(any_store))
+    guard = "audit_chain_no_delete" if is_sqlite(any_store) else "audit_chain_no_change ON " \
+        "audit_chain"
+    any_store.execute_sql(f"DROP TRIGGER {guard}")
+    without_guards(any_store)
+    rewrite(any_store, forged)
+    sql(any_store, "DELETE FROM audit_chain")
+    seal.anchor.path.unlink()
+    code, report, _err = verify(journal)
+    assert code == 3 and report["problem"]["kind"] == "record_removed"
+    with pytest.raises(RuleRefused, match="key record was removed"):
+        journal.record("ivanova", "lookup")
+    assert any_store.execute_sql("SELECT COUNT(*) FROM audit_chain").fetchone() == (0,)
+
+
 def test_an_altered_or_missing_anchor_is_named(any_store: Database, seal: JournalSeal) -> None:
     journal = filled(seal)
     body = json.loads(seal.anchor.path.read_text())
