@@ -1,6 +1,10 @@
 # The two commands a user needs (see README.md):
 #   make run    create .venv, install, start the console on the embedded defaults
 #   make test   install the Debian packages the suite needs, create .venv, run the whole suite
+# CI (.ci/run) also runs `make test-month-end`: the suite again at 22:30 UTC on the last day
+# of the month (the next month already in Moscow), so it passes on any date.
+# Python packages come pinned from constraints.txt: a fresh install next month gets the same
+# libraries. `make lock` renews it on purpose (then run the suite and commit it).
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -15,7 +19,7 @@ RUN_PACKAGES  := python3-venv python3-tk fonts-dejavu-core poppler-utils libcups
 TEST_PACKAGES := xvfb xauth x11-utils xdotool cups printer-driver-cups-pdf libcups2-dev \
                  gcc python3-dev postgresql poppler-utils imagemagick fonts-dejavu-core
 
-.PHONY: run test lint bench run-deps test-deps
+.PHONY: run test test-month-end lint bench lock run-deps test-deps
 
 run: run-deps $(STAMP)
 	$(BIN)/salon
@@ -24,17 +28,31 @@ test: test-deps $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
+test-month-end: test-deps $(STAMP)
+	$(BIN)/python scripts/at-month-end $(BIN)/pytest
+
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
 
-$(STAMP): setup.py pyproject.toml
+$(STAMP): setup.py pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --upgrade pip -c constraints.txt
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
 	touch $(STAMP)
+
+# The newest versions setup.py allows, resolved in a scratch venv and written down.
+lock:
+	rm -rf .lock-venv
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet --upgrade pip
+	.lock-venv/bin/pip install --quiet -e '.[test]'
+	{ echo "# Exact versions for every install (make lock writes this; commit it on purpose)."; \
+	  .lock-venv/bin/pip freeze --exclude-editable --all | grep -v '^setuptools=='; } \
+	  > constraints.txt
+	rm -rf .lock-venv
 
 run-deps:
 	@$(PYTHON) -c 'import venv, tkinter' 2>/dev/null && command -v pdftotext >/dev/null \

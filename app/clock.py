@@ -17,9 +17,13 @@ Every instant is timezone-aware UTC; the screen converts to the number's home re
 
 from __future__ import annotations
 
+import logging
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
+
+log = logging.getLogger(__name__)
 
 
 class Clock(Protocol):
@@ -42,6 +46,13 @@ class MovableClock:
         self._base = base
         self._offset = offset
         self._lock = threading.Lock()
+        self._listeners: list[Callable[[], None]] = []
+
+    def on_move(self, listener: Callable[[], None]) -> None:
+        """Call `listener` (on the thread that moved the clock) each time it moves forward:
+        what waits for a time (the outbox's retries, periodic delivery, the purge) looks
+        again at once instead of at its next round."""
+        self._listeners.append(listener)
 
     def now(self) -> datetime:
         # Whole seconds, as the sandbox's own clock counts: the console is never a fraction
@@ -59,13 +70,25 @@ class MovableClock:
         """Take the offset the world's clock reports; a smaller one is ignored, so the
         console's "now" never goes back (the sandbox's never does either)."""
         with self._lock:
+            moved = offset > self._offset
             self._offset = max(self._offset, offset)
+        if moved:
+            self._moved()
 
     def advance(self, delta: timedelta) -> None:
         if delta < timedelta(0):
             raise ValueError("the clock only moves forward")
         with self._lock:
             self._offset += delta
+        if delta:
+            self._moved()
+
+    def _moved(self) -> None:
+        for listener in self._listeners:
+            try:
+                listener()
+            except Exception:  # one listener's failure must not keep the clock from moving
+                log.exception("a listener of the clock's move failed")
 
 
 class FixedClock:

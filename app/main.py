@@ -6,13 +6,14 @@ so the window appears first and the rest follows on a worker (DESIGN §9: usable
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import logging.handlers
 import os
 import secrets
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -104,7 +105,21 @@ class Wiring:
         seed = self.settings.operator.sandbox_seed if seed is None else seed
         print(_("Sandbox operator API on http://{host}:{port} (world {db}, seed {seed}).")
               .format(host=host, port=port, db=db_path, seed=seed), file=sys.stderr)
-        serve(host, port, db_path, seed, token)
+        with _world_errors():
+            serve(host, port, db_path, seed, token)
+
+
+@contextlib.contextmanager
+def _world_errors() -> Iterator[None]:
+    """The training world's file cannot be used as it is (another seed, a bad key)."""
+    from sandbox.code_key import BadCodeKey
+    from sandbox.store import SeedMismatch
+
+    try:
+        yield
+    except (SeedMismatch, BadCodeKey) as error:
+        raise ConfigError(_("The training world cannot be opened: {error}").format(
+            error=error)) from error
 
 
 def console_clock(settings: Settings) -> Clock:
@@ -118,6 +133,7 @@ def build_services(settings: Settings, clock: Clock, *, start_pump: bool = True)
     from app.operator_api.client import OperatorClient
     from app.services.access_codes import AccessCodeService
     from app.services.audit import AuditJournal
+    from app.services.audit_keys import journal_seal
     from app.services.clerks import ClerkService
     from app.services.connection import ConnectionState
     from app.services.daily_log import DailyLogService
@@ -156,17 +172,19 @@ def build_services(settings: Settings, clock: Clock, *, start_pump: bool = True)
     closers = [store.close]
     kept = KeptFiles(settings.data_dir / "documents",
                      StoreKeptFiles(settings.salon.id, settings.salon.counter), clock)
-    audit = AuditJournal(settings.salon.id, settings.salon.counter, clock)
+    audit = AuditJournal(settings.salon.id, settings.salon.counter, clock,
+                         seal=journal_seal(settings))
     clerks = ClerkService(StoreClerks(), clock, timezone=settings.salon.timezone, journal=audit)
     if settings.operator.embedded:
         # The training sandbox only: its demo accounts (README). A real store never gets any.
         clerks.ensure_training_accounts()
         from sandbox.server import start_in_background
 
-        running = start_in_background(
-            settings.data_dir / "sandbox.db", settings.operator.sandbox_seed,
-            secrets.token_urlsafe(24),
-        )
+        with _world_errors():
+            running = start_in_background(
+                settings.data_dir / "sandbox.db", settings.operator.sandbox_seed,
+                secrets.token_urlsafe(24),
+            )
         base_url, token = running.url, running.token
         closers.append(running.stop)
         if isinstance(clock, MovableClock):  # the console's clock is the training world's
@@ -204,6 +222,8 @@ def build_services(settings: Settings, clock: Clock, *, start_pump: bool = True)
     closers.insert(0, pump.stop)  # first: it uses the client and the store
     if start_pump:
         pump.start()
+        if isinstance(clock, MovableClock):  # training: a queued retry may be due now
+            clock.on_move(pump.wake)
 
     def close() -> None:
         for closer in closers:
@@ -283,20 +303,33 @@ def build_delivery(settings: Settings, client: OperatorClient, journal: AuditJou
         StorePeriodic(), detalization, email, salon,
         home_region=lambda msisdn: client.subscriber(msisdn).region.code, journal=journal,
         clock=clock)
+    retention = RetentionService(kept, settings.retention_days, usage=detalization,
+                                 print_jobs=jobs, archive_notes=notes, journal=journal,
+                                 clock=clock)
     if start_periodic:
         runner = PeriodicRunner(periodic, on_thread_exit=database.close)
         runner.start()
         closers.insert(0, runner.stop)
+        if isinstance(clock, MovableClock):  # training: the world's clock was moved on
+            clock.on_move(runner.wake)
+            clock.on_move(lambda: _purge_quietly(retention))
     return {
         "printing": printing,
         "email": email,
         "archive": archive,
         "delivery": DeliveryService(salon, printing=printing, email=email, archive=archive),
         "periodic": periodic,
-        "retention": RetentionService(kept, settings.retention_days, usage=detalization,
-                                      print_jobs=jobs, archive_notes=notes, journal=journal,
-                                      clock=clock),
+        "retention": retention,
     }
+
+
+def _purge_quietly(retention: Any) -> None:
+    """R9 when the training world's clock moved: what it made old goes now; a failure is logged
+    and the next start or `salon purge` tries again."""
+    try:
+        retention.purge()
+    except Exception:
+        log.exception("R9 purge after the clock moved failed")
 
 
 def _redacted(url: str) -> str:

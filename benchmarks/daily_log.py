@@ -17,12 +17,16 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from app.clock import FixedClock
 from app.config import SalonSettings
 from app.services.audit import AuditJournal
+from app.services.audit_keys import FileJournalKeys
 from app.services.daily_log import DailyLogService
 from benchmarks.report import ratio_line
 from models.audit import AuditAction
+from models.audit_seal import JournalSeal, store_scope
 from models.db import database, open_store
+from tests.support.pinned import SequenceClock
 
 ENTRIES = 10_000
 DAY = date(2026, 11, 23)
@@ -33,9 +37,9 @@ REASONS = ["R1: тариф «Корпоративный» не допускае�
            "Оператор недоступен (таймаут 10 с)", "Недостаточно средств на счёте"]
 
 
-def fill(journal_clock: list[datetime]) -> None:
+def fill(journal_clock: list[datetime], seal: JournalSeal) -> None:
     moments = iter(journal_clock)
-    journal = AuditJournal(SALON.id, SALON.counter, clock=lambda: next(moments))
+    journal = AuditJournal(SALON.id, SALON.counter, clock=SequenceClock(moments), seal=seal)
     pick = random.Random(2026)
     clerks = ["ivanova", "petrov", "smirnova.a", "kuznetsova", ""]
     actions = list(AuditAction)
@@ -54,14 +58,17 @@ def run() -> list[str]:
     lines = []
     step = timedelta(days=1) / (ENTRIES + 1)
     with tempfile.TemporaryDirectory() as folder:
-        db = open_store(f"sqlite:///{folder}/salon.db")
+        url = f"sqlite:///{folder}/salon.db"
+        db = open_store(url)
+        seal = JournalSeal(store_scope(url), FileJournalKeys(Path(folder)), Path(folder))
         try:
-            fill([DAY_START + step * n for n in range(1, ENTRIES + 1)])
+            fill([DAY_START + step * n for n in range(1, ENTRIES + 1)], seal)
             # Everything after the fill happens in the day's last minute (it is in the log too).
             journal = AuditJournal(SALON.id, SALON.counter,
-                                   clock=lambda: DAY_START + timedelta(hours=23, minutes=59))
+                                   clock=FixedClock(DAY_START + timedelta(hours=23, minutes=59)),
+                                   seal=seal)
             service = DailyLogService(journal, SALON,
-                                      clock=lambda: datetime(2026, 11, 23, 20, 0, tzinfo=UTC))
+                                      clock=FixedClock(datetime(2026, 11, 23, 20, 0, tzinfo=UTC)))
             append_ms = []
             for _ in range(50):
                 start = time.perf_counter()

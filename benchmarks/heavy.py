@@ -1,5 +1,9 @@
 """The heavy subscriber's full month (October 2026, ≥100,000 records) from the real sandbox
-over loopback HTTP, shared by the detalization and usage-sync benchmarks."""
+over loopback HTTP, shared by the detalization and usage-sync benchmarks.
+
+The sandbox runs on a clock pinned to 23 November 2026 (then passing as real seconds do), so
+the month is the same 117,864 records on any date the benchmarks run: figures compare across
+runs, and October is always complete and inside the world's history."""
 
 from __future__ import annotations
 
@@ -9,10 +13,10 @@ from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from app.clock import SystemClock
 from app.operator_api.client import OperatorClient
 from models.detalization import Period
 from models.domain import Balances, UsageRecord
+from tests.support.pinned import RunningClock
 
 MSISDN = "+79160000100"
 PERIOD = Period(date(2026, 10, 1), date(2026, 10, 31))
@@ -29,8 +33,10 @@ def heavy_month() -> tuple[list[UsageRecord], Balances, Balances, float]:
     from sandbox.server import start_in_background
 
     folder = Path(tempfile.mkdtemp(prefix="salon-bench-"))
-    running = start_in_background(folder / "world.db", 2026, "bench")
-    client = OperatorClient(running.url, "bench", clock=SystemClock(), read_timeout=120,
+    world_clock = RunningClock()
+    running = start_in_background(folder / "world.db", 2026, "bench",
+                                  real_time=world_clock.seconds)
+    client = OperatorClient(running.url, "bench", clock=world_clock, read_timeout=120,
                             deadline=600)
     try:
         began = clock.perf_counter()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from app.config import load_settings
 from app.i18n import set_language
-from app.main import build_services
+from app.main import build_services, console_clock
 from benchmarks.report import median_ms, ratio_line
 
 
@@ -17,7 +17,8 @@ def run() -> list[str]:
     with tempfile.TemporaryDirectory() as folder:
         ini = Path(folder) / "salon.ini"
         ini.write_text(f"[paths]\ndata_dir = {folder}\n", encoding="utf-8")
-        services = build_services(load_settings(ini))
+        settings = load_settings(ini)
+        services = build_services(settings, console_clock(settings))
         try:
             # A lookup is always a signed-in clerk's (and journaled): the training account.
             clerk = services.clerks.sign_in("clerk", "clerk-demo")

@@ -28,10 +28,12 @@ from app.clock import SystemClock
 from app.errors import OperatorUnavailable
 from app.operator_api.client import OperatorClient
 from app.services.audit import AuditJournal
+from app.services.audit_keys import FileJournalKeys
 from app.services.orders import OrderService
 from app.services.outbox_delivery import Delivery, Timing
 from app.services.outbox_pump import OutboxPump
 from benchmarks.report import ratio_line
+from models.audit_seal import JournalSeal, store_scope
 from models.db import database, open_store
 from models.domain import ClerkRole, Session
 from models.orders import OrderAction, OrderRequest, OutboxState, SubmitStatus
@@ -80,7 +82,9 @@ def run_trial(folder: Path, orders: int, *, seed: int = 2026, workers: int = 4,
                             read_timeout=10, deadline=60,
                             read_retries=retries, sleep=lambda s: time.sleep(s / 20))
     outbox = StoreOutbox()
-    journal = AuditJournal("TRIAL-001", "1", CLOCK)
+    url = f"sqlite:///{folder / 'salon.db'}"
+    journal = AuditJournal("TRIAL-001", "1", CLOCK, seal=JournalSeal(
+        store_scope(url), FileJournalKeys(folder), folder))
     timing = Timing(lease=timedelta(seconds=60), decision_hold=timedelta(minutes=2),
                     settle_grace=timedelta(seconds=60), retry_first=timedelta(seconds=0.02),
                     retry_max=timedelta(seconds=0.2))

@@ -283,6 +283,41 @@ def _v7_kept_files(db: Database) -> None:
     db.execute_sql("CREATE INDEX IF NOT EXISTS kept_file_at ON kept_file (kept_at)")
 
 
+def _v8_audit_key(db: Database) -> None:
+    """The audit journal's key record (models/audit_seal.py): which key keys the chain (its id,
+    never the key) and from which entry on, sealed with that key. Entries already in the
+    journal were written without a key: they stay as they are and are verified by the old
+    rule up to `keyed_from`. The row is written by the first append after this step (the
+    key comes from the keyring, which a migration does not touch), and never changed."""
+    db.execute_sql(
+        "CREATE TABLE IF NOT EXISTS audit_chain ("
+        " id INTEGER NOT NULL PRIMARY KEY CHECK (id = 1),"
+        " key_id TEXT NOT NULL,"
+        " keyed_from INTEGER NOT NULL CHECK (keyed_from >= 1),"
+        " mac TEXT NOT NULL)"
+    )
+    refusal = "the audit key record is never changed"
+    if isinstance(db, PostgresqlDatabase):
+        db.execute_sql(
+            "CREATE OR REPLACE FUNCTION audit_chain_unchanged() RETURNS trigger"
+            f" LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION '{refusal}'; END $$"
+        )
+        db.execute_sql(
+            "CREATE TRIGGER audit_chain_no_change BEFORE UPDATE OR DELETE ON audit_chain"
+            " FOR EACH ROW EXECUTE FUNCTION audit_chain_unchanged()"
+        )
+        db.execute_sql(
+            "CREATE TRIGGER audit_chain_no_truncate BEFORE TRUNCATE ON audit_chain"
+            " FOR EACH STATEMENT EXECUTE FUNCTION audit_chain_unchanged()"
+        )
+        return
+    for event in ("UPDATE", "DELETE"):
+        db.execute_sql(
+            f"CREATE TRIGGER IF NOT EXISTS audit_chain_no_{event.lower()}"
+            f" BEFORE {event} ON audit_chain BEGIN SELECT RAISE(ABORT, '{refusal}'); END"
+        )
+
+
 MIGRATIONS: dict[int, Migration] = {
     1: _v1_card_cache,
     2: _v2_audit_journal,
@@ -291,6 +326,7 @@ MIGRATIONS: dict[int, Migration] = {
     5: _v5_usage_and_documents,
     6: _v6_delivery,
     7: _v7_kept_files,
+    8: _v8_audit_key,
 }
 LATEST = max(MIGRATIONS)
 

@@ -19,8 +19,8 @@ from sandbox.errors import ApiError, bad_request, subscriber_not_found
 from sandbox.faults import Faults
 from sandbox.idempotency import REPLAYED_HEADER, Idempotency, Outcome, check_key
 from sandbox.ledger import Ledger
-from sandbox.sms import SmsOutbox
-from sandbox.store import ACCESS_CODE_KEY, Store
+from sandbox.sms import SmsOutbox, phones_path
+from sandbox.store import Store
 
 E164 = re.compile(r"^\+[1-9]\d{7,14}$")
 
@@ -34,12 +34,12 @@ class Context:
     faults: Faults
     sms: SmsOutbox
     token: bytes
-    code_key: str  # hex of the world's HMAC key for access codes (R2)
+    code_key: str  # hex of the world's HMAC key for access codes (R2): code_key.py
 
     @classmethod
     def build(cls, store: Store, clock: Clock, token: str) -> Context:
         return cls(store, clock, Ledger(store, clock), Idempotency(store, clock), Faults(),
-                   SmsOutbox(), token.encode(), str(store.get_meta(ACCESS_CODE_KEY)))
+                   SmsOutbox(phones_path(store.path)), token.encode(), store.code_key)
 
 
 def context(request: Request) -> Context:

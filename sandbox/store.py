@@ -3,9 +3,10 @@
 On first open with a seed the world is generated and stored; reopening the same file gives the
 same world and keeps everything that happened since: the clock offset, orders (their changes to
 the tariff and service histories, their fees as ledger events, their answers for idempotent
-retries), access codes (keyed hashes only, R2) and the personal document archive. The SMS outbox
-is not here: it stands for the phones, and lives in memory (`sms.py`), so no code in clear ever
-reaches this file.
+retries), access codes (keyed hashes only, R2) and the personal document archive. Two things
+are kept beside it, never in it: the key those hashes are made with (`code_key.py`: whoever has
+the file must not also have the key), and the SMS the phones received (`sms.py`, its own file:
+an SMS carries a code in clear).
 
 Instants are INTEGER seconds since the epoch (UTC) and money INTEGER kopecks, as in `entities`.
 One connection per thread (uvicorn serves sync endpoints from a thread pool), WAL so readers
@@ -19,7 +20,6 @@ overwritten, not just unlinked.
 from __future__ import annotations
 
 import json
-import secrets
 import sqlite3
 import threading
 from collections import defaultdict
@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
+from sandbox import code_key
 from sandbox.entities import (
     Activity,
     LedgerEvent,
@@ -124,7 +125,8 @@ CREATE TABLE IF NOT EXISTS idempotent_answers (
     body TEXT NOT NULL,
     created_at INTEGER NOT NULL
 ) WITHOUT ROWID;
--- R2/R3: one code per subscriber, kept only as HMAC-SHA256 under the world's key (meta).
+-- R2/R3: one code per subscriber, kept only as HMAC-SHA256 under the world's key, which is
+-- kept apart from this file (code_key.py).
 CREATE TABLE IF NOT EXISTS access_codes (
     msisdn TEXT PRIMARY KEY REFERENCES subscribers(msisdn),
     code_hash TEXT,                -- NULL: no code (never ordered, or the Assistant was removed)
@@ -149,8 +151,6 @@ CREATE TABLE IF NOT EXISTS document_bytes (
     content BLOB NOT NULL
 );
 """
-ACCESS_CODE_KEY = "access_code_key"
-
 DayTotal = tuple[int, int, int, int, int, int, int]  # day, net, closing, min, sms, kb, records
 
 
@@ -168,6 +168,7 @@ class Store:
         self._lock = threading.Lock()
         self.seed = 0
         self.reference = LEGACY_REFERENCE  # the UTC midnight the world was drawn at
+        self.code_key = ""  # hex of the world's HMAC key for access codes (R2), never stored here
 
     @classmethod
     def open(cls, path: Path, seed: int, *, now: int) -> Store:
@@ -183,8 +184,11 @@ class Store:
         elif int(stored) != seed:
             store.close()
             raise SeedMismatch(f"{path} holds the world of seed {stored}, not {seed}")
-        if store.get_meta(ACCESS_CODE_KEY) is None:  # per world, random, never leaves the file
-            store.set_meta(ACCESS_CODE_KEY, secrets.token_hex(32))
+        try:
+            store.code_key = code_key.load(store)  # per world, random, beside the file
+        except BaseException:
+            store.close()
+            raise
         reference = store.get_meta("world_reference")
         if reference is None:  # a world from before the reference was kept
             store.set_meta("world_reference", str(LEGACY_REFERENCE))

@@ -77,6 +77,15 @@ def memory_keyring() -> Iterator[object]:
     keyring.set_keyring(previous)
 
 
+@pytest.fixture
+def journal_seal(tmp_path_factory: pytest.TempPathFactory) -> object:
+    """The audit journal's key (in memory) and this counter's anchor (in a folder of its own,
+    so a test that lists its tmp_path finds only what it made)."""
+    from tests.support.journal_keys import memory_seal
+
+    return memory_seal(tmp_path_factory.mktemp("counter"))
+
+
 def _emptied(url: str) -> None:
     """Drop every table: the shared PostgreSQL server starts each test empty."""
     from models.db import connect_url

@@ -95,7 +95,7 @@ def show_sms(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
                      "sent_at": utc_text(m.sent_at)} for m in messages], out)
         return
     if not messages:
-        print(_("The phone of {number} has received no SMS since the sandbox started.")
+        print(_("The phone of {number} has received no SMS.")
               .format(number=format_msisdn(msisdn)), file=out)
         return
     zone = services.settings.salon.timezone

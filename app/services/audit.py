@@ -3,7 +3,8 @@
 Every lookup, operation (done, refused, failed), sign-in and sign-out, export and print goes
 through `AuditJournal.record`. Its parameters are the whole of what an entry may say: there is
 deliberately no place for an access code, token or password (R2), and callers must not put one
-in `detail` or `reason` either.
+in `detail` or `reason` either. The chain is keyed and anchored outside the database by the
+journal's seal (models/audit_seal.py; app/services/audit_keys.py builds the console's).
 """
 
 from __future__ import annotations
@@ -15,10 +16,18 @@ from datetime import datetime
 from peewee import PeeweeException
 
 from app.clock import Clock
-from app.errors import InputError, SalonError
+from app.errors import ConfigError, InputError, RuleRefused, SalonError
 from app.i18n import _
 from models import audit
-from models.audit import AuditAction, AuditResult, ChainProblem, ChainReport, JournalEntry
+from models.audit import (
+    AuditAction,
+    AuditResult,
+    ChainProblem,
+    ChainReport,
+    JournalEntry,
+    UnreadableEntry,
+)
+from models.audit_seal import JournalSeal, KeyProblem
 
 log = logging.getLogger(__name__)
 
@@ -31,10 +40,12 @@ _HASH = re.compile(r"[0-9a-f]{64}")
 class AuditJournal:
     """The journal as this counter writes it: the salon and counter come from salon.ini."""
 
-    def __init__(self, salon_id: str, counter: str, clock: Clock) -> None:
+    def __init__(self, salon_id: str, counter: str, clock: Clock, *,
+                 seal: JournalSeal) -> None:
         self._salon = salon_id
         self._counter = counter
         self._clock = clock
+        self._seal = seal
 
     def record(
         self,
@@ -51,8 +62,9 @@ class AuditJournal:
         `clerk` is the signed-in login ("" for the console itself), `subscriber` an E.164 number
         or "", `detail` what exactly (a tariff or service code, a document's format and period),
         `reason` why it was refused or failed. Raises ValueError for an unknown action or result,
-        a malformed login or number (a bug in the caller, not the clerk's input), and SalonError
-        when the journal cannot be written.
+        a malformed login or number (a bug in the caller, not the clerk's input), SalonError
+        when the journal cannot be written, ConfigError when its key is not at hand, and
+        RuleRefused when its key record was tampered with (nothing is appended then).
         """
         action = AuditAction(action)
         result = AuditResult(result)
@@ -62,10 +74,13 @@ class AuditJournal:
             raise ValueError(f"subscriber must be E.164 or empty, got {subscriber!r}")
         try:
             return audit.append(
-                self._clock.now, clerk=clerk, salon=self._salon, counter=self._counter,
+                self._clock.now, self._seal, clerk=clerk, salon=self._salon,
+                counter=self._counter,
                 subscriber=subscriber, action=action.value, result=result.value,
                 detail=_cut(detail), reason=_cut(reason),
             )
+        except KeyProblem as problem:
+            raise key_error(problem) from None
         except PeeweeException as error:
             log.exception("cannot append to the audit journal")
             raise SalonError(_(
@@ -80,27 +95,40 @@ class AuditJournal:
         if expect_hash is not None and not _HASH.fullmatch(expect_hash):
             raise InputError(_("A journal hash is 64 hexadecimal digits (0-9, a-f)."))
         try:
-            report = audit.verify_chain(audit.all_entries(), audit.entry_with_hash, expect_hash)
+            report = self._seal.verify(expect_hash, salon=self._salon, counter=self._counter)
+        except KeyProblem as problem:
+            raise key_error(problem) from None
         except PeeweeException as error:
             raise self._unreadable(error) from error
         if report.problem is None:
             checked = f"1–{report.last_seq}" if report.last_seq else ""
             self.record(clerk, AuditAction.AUDIT_VERIFY, detail=checked)
         else:
-            self.record(clerk, AuditAction.AUDIT_VERIFY, AuditResult.FAILED,
-                        reason=describe_problem(report.problem, expect_hash))
+            self._record_failure(clerk, describe_problem(report.problem, expect_hash))
         return report
+
+    def _record_failure(self, clerk: str, reason: str) -> None:
+        """A failed check goes into the journal too, unless the journal's key record is what
+        failed: nothing can be appended then, and the report itself says why."""
+        try:
+            self.record(clerk, AuditAction.AUDIT_VERIFY, AuditResult.FAILED, reason=reason)
+        except RuleRefused:
+            log.warning("a failed audit check could not be journaled: %s", reason)
 
     def entries(self, start: datetime, end: datetime) -> list[JournalEntry]:
         """Entries with start <= at < end, in chain order."""
         try:
             return audit.entries_between(start, end)
+        except UnreadableEntry as bad:
+            raise _not_text(bad) from None
         except PeeweeException as error:
             raise self._unreadable(error) from error
 
     def last_entry(self, before: datetime | None = None) -> JournalEntry | None:
         try:
             return audit.last_entry(before)
+        except UnreadableEntry as bad:
+            raise _not_text(bad) from None
         except PeeweeException as error:
             raise self._unreadable(error) from error
 
@@ -108,6 +136,8 @@ class AuditJournal:
         """The newest `count` entries, oldest first."""
         try:
             return audit.latest_entries(count)
+        except UnreadableEntry as bad:
+            raise _not_text(bad) from None
         except PeeweeException as error:
             raise self._unreadable(error) from error
 
@@ -122,17 +152,57 @@ def describe_problem(problem: ChainProblem, expect_hash: str | None = None) -> s
     if problem.kind == "cut":
         return _("No entry has the hash {hash}: the end of the journal was cut off "
                  "or rewritten.").format(hash=expect_hash or "")
+    return _("The audit journal is not intact: {problem}").format(problem=_what(problem))
+
+
+def _what(problem: ChainProblem) -> str:
     texts = {
         "edited": _("entry {seq} was edited: it no longer matches its hash or the chain."),
         "missing": _("entry {seq} is missing: it was deleted."),
         "inserted": _("entry {seq} was inserted: it is not part of the original chain."),
         "out_of_order": _("entry {seq} is out of order: it is chained to another place."),
+        "unreadable": _("entry {seq} is not valid text: it was written outside the console."),
+        "truncated": _("the journal ends at entry {other}, but this counter recorded entry "
+                       "{seq}: its end was cut off."),
+        "anchor_missing": _("this counter's anchor file (the journal's last hash, kept outside "
+                            "the database) is missing, so a cut-off end cannot be ruled out."),
+        "anchor_altered": _("this counter's anchor file (the journal's last hash, kept outside "
+                            "the database) was altered or belongs to another journal."),
+        "record_altered": _("the journal's key record was altered."),
+        "record_removed": _("the journal's key record was removed, or the database was replaced "
+                            "by another one."),
     }
-    text = texts[problem.kind].format(seq=problem.seq)
     if problem.kind == "out_of_order" and problem.other is not None:
-        text = _("entry {seq} is out of order: it was recorded as entry {other}.").format(
+        return _("entry {seq} is out of order: it was recorded as entry {other}.").format(
             seq=problem.seq, other=problem.other)
-    return _("The audit journal is not intact: {problem}").format(problem=text)
+    return texts[problem.kind].format(seq=problem.seq, other=problem.other or 0)
+
+
+def key_error(problem: KeyProblem) -> SalonError:
+    """What the clerk is told when the journal's key does not fit; never the key itself."""
+    if problem.kind == "missing_key":
+        return ConfigError(_(
+            "The audit journal in this database is keyed, and its key is not at hand here "
+            "({where}). Copy it from the counter that created it (README: The audit journal); "
+            "nothing was recorded."
+        ).format(where=problem.where))
+    if problem.kind == "wrong_key":
+        return ConfigError(_(
+            "The audit journal's key in {where} is not the key this journal was created with "
+            "(or the journal's key record was altered). Copy the right key from the counter "
+            "that created it (README: The audit journal); nothing was recorded."
+        ).format(where=problem.where))
+    return RuleRefused(_(
+        "The audit journal is not intact: {problem} Nothing more is recorded in it until a "
+        "manager looks into it (README: The audit journal; the anchor file is {anchor})."
+    ).format(problem=_what(ChainProblem(problem.kind, None)), anchor=problem.anchor),
+        rule="audit-chain")
+
+
+def _not_text(bad: UnreadableEntry) -> SalonError:
+    problem = describe_problem(ChainProblem("unreadable", bad.seq))
+    return RuleRefused(_("{problem} Check it with `salon audit verify`.").format(
+        problem=problem), rule="audit-chain")
 
 
 def intact_text(report: ChainReport) -> str:

@@ -292,7 +292,12 @@ class PeriodicRunner:
         self._interval = interval
         self._on_exit = on_thread_exit
         self._stop = threading.Event()
+        self._wake = threading.Event()
         self._thread: threading.Thread | None = None
+
+    def wake(self) -> None:
+        """Pass again now (the training world's clock moved into another month)."""
+        self._wake.set()
 
     def start(self) -> None:
         if self._thread is None:
@@ -302,6 +307,7 @@ class PeriodicRunner:
 
     def stop(self, timeout: float = 5.0) -> None:
         self._stop.set()
+        self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout)
 
@@ -315,7 +321,8 @@ class PeriodicRunner:
                                  len(report.failed))
                 except Exception:  # the next pass tries again; the counter keeps working
                     log.exception("periodic delivery pass failed")
-                self._stop.wait(self._interval)
+                self._wake.wait(self._interval)
+                self._wake.clear()
         finally:
             if self._on_exit is not None:
                 self._on_exit()

@@ -54,8 +54,8 @@ class TrainingWorld:
         self._clock = clock
 
     def sms(self, msisdn: str) -> list[SmsMessage]:
-        """What the phone of `msisdn` received, newest first (the sandbox keeps it in memory
-        only: a restarted sandbox has none)."""
+        """What the phone of `msisdn` received, newest first (kept with the training world,
+        beside its database, so a code one command ordered is there for the next)."""
         return self._api.sandbox_sms(msisdn)
 
     def clock(self) -> SandboxTime:

@@ -17,18 +17,19 @@ from app.ui.runner import BackgroundRunner
 from app.ui.theme import apply_theme
 from app.ui.views.daily_log_dialog import DailyLogDialog
 from models.audit import AuditAction, AuditResult
+from models.audit_seal import JournalSeal
 from models.db import open_store
 from tests.conftest import write_ini
 from tests.gui.helpers import screen_text
 
 
 @pytest.fixture
-def journal_day(tmp_path: Path):
+def journal_day(tmp_path: Path, journal_seal: JournalSeal):
     """A day with 620 entries by two clerks (more than one preview page) incl. refusals."""
     settings = load_settings(write_ini(tmp_path, salon={"language": "ru"}))
     db = open_store(settings.database_url)
     clock = Clock(datetime(2026, 11, 20, 6, 0, tzinfo=UTC))  # 09:00 in Moscow
-    journal = AuditJournal(settings.salon.id, settings.salon.counter, clock)
+    journal = AuditJournal(settings.salon.id, settings.salon.counter, clock, seal=journal_seal)
     for n in range(620):
         clock.advance(timedelta(seconds=30))
         refused = n % 100 == 7

@@ -32,6 +32,7 @@ from app.services.access_codes import AccessCodeService
 from app.services.connection import ConnectionState
 from app.services.training_world import TrainingWorld
 from models.access_codes import LOCK_HOURS, MAX_ENTRIES, CodeStatus, VerifyOutcome
+from models.audit_seal import JournalSeal
 from models.domain import ClerkRole, Session, SubscriberStatus, TariffClass
 from sandbox.server import RunningSandbox, start_in_background
 
@@ -259,7 +260,9 @@ def test_parallel_wrong_guesses_never_get_more_than_the_allowed_tries(
     assert len(journal.entries) == 26 and code not in repr(journal.entries)
 
 
-def test_offline_codes_are_refused_and_nothing_is_queued(tmp_path: Path) -> None:
+def test_offline_codes_are_refused_and_nothing_is_queued(
+    tmp_path: Path, journal_seal: JournalSeal
+) -> None:
     from app.services.audit import AuditJournal
     from app.services.lookup import LookupService
     from models.card_cache import StoreCardCache
@@ -268,12 +271,11 @@ def test_offline_codes_are_refused_and_nothing_is_queued(tmp_path: Path) -> None
 
     store = open_store(f"sqlite:///{tmp_path / 'salon.db'}")
     running = start_in_background(tmp_path / "sandbox.sqlite3", 2026, TOKEN)
-    client = OperatorClient(running.url, TOKEN, clock=SystemClock(), connect_timeout=1,
-                            read_timeout=2,
-                            read_retries=1, sleep=lambda _s: None)
+    clock = SystemClock()
+    client = OperatorClient(running.url, TOKEN, clock=clock, connect_timeout=1,
+                            read_timeout=2, read_retries=1, sleep=lambda _s: None)
     try:
-        clock = SystemClock()
-        journal = AuditJournal("MSK-TVERSKAYA-12", "2", clock)
+        journal = AuditJournal("MSK-TVERSKAYA-12", "2", clock, seal=journal_seal)
         connection = ConnectionState(clock)
         lookup = LookupService(client, StoreCardCache(), connection, clock, journal=journal)
         codes = AccessCodeService(client, journal=journal, connection=connection)

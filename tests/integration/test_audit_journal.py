@@ -17,9 +17,10 @@ from app import cli
 from app.clock import FixedClock
 from app.services.audit import AuditJournal
 from models.audit import compute_hash
+from models.audit_seal import JournalSeal
 from models.db import database, is_sqlite
 from tests.support.fake_wiring import FakeWiring
-from tests.support.pinned import SequenceClock
+from tests.support.pinned import SequenceClock, pinned_clock
 
 T0 = datetime(2026, 11, 23, 7, 30, 0, 123456, tzinfo=UTC)
 
@@ -28,8 +29,9 @@ def ticking(start: datetime = T0) -> SequenceClock:
     return SequenceClock(start + timedelta(seconds=n) for n in range(10**6))
 
 
-def fill(count: int) -> AuditJournal:
-    journal = AuditJournal("MSK-TVERSKAYA-12", "2", clock=ticking())
+def fill(seal: JournalSeal, count: int) -> AuditJournal:
+    journal = AuditJournal("MSK-TVERSKAYA-12", "2", clock=ticking(),
+                           seal=seal)
     for n in range(count):
         journal.record("ivanova", "lookup", subscriber="+79161234567", reason=f"step {n + 1}")
     return journal
@@ -59,18 +61,22 @@ def sql(db: Database, statement: str, *params: object) -> None:
     db.execute_sql(statement.replace("?", db.param), params)
 
 
-def test_an_entry_comes_back_exactly_as_written(any_store: Database) -> None:
-    journal = AuditJournal("MSK-TVERSKAYA-12", "2", clock=FixedClock(T0))
+def test_an_entry_comes_back_exactly_as_written(
+    any_store: Database, journal_seal: JournalSeal
+) -> None:
+    journal = AuditJournal("MSK-TVERSKAYA-12", "2", clock=FixedClock(T0), seal=journal_seal)
     written = journal.record("петрова", "code_verify", "refused", subscriber="+79161234567",
                              detail="Тариф «Смарт»", reason='неверно\n2 | ok\r\x1b[0m "x"')
     read = journal.latest(1)[0]
     assert read == written
     assert read.at == T0  # microseconds survive both databases
-    assert compute_hash(read) == read.hash
+    assert journal_seal.chain().hash(read) == read.hash != compute_hash(read)  # keyed, not plain
 
 
-def test_the_database_refuses_to_change_or_remove_entries(any_store: Database) -> None:
-    fill(3)
+def test_the_database_refuses_to_change_or_remove_entries(
+    any_store: Database, journal_seal: JournalSeal
+) -> None:
+    fill(journal_seal, 3)
     statements = ["UPDATE audit_entry SET reason = 'x' WHERE seq = 2",
                   "DELETE FROM audit_entry WHERE seq = 3"]
     if not is_sqlite(any_store):
@@ -78,11 +84,14 @@ def test_the_database_refuses_to_change_or_remove_entries(any_store: Database) -
     for statement in statements:
         with pytest.raises(Exception, match="append-only"), database.atomic():
             any_store.execute_sql(statement)
-    assert [e.seq for e in AuditJournal("x", "1", ticking()).latest(10)] == [1, 2, 3]
+    journal = AuditJournal("x", "1", pinned_clock(), seal=journal_seal)
+    assert [e.seq for e in journal.latest(10)] == [1, 2, 3]
 
 
-def test_an_intact_journal_verifies_with_exit_0(any_store: Database) -> None:
-    journal = fill(6)
+def test_an_intact_journal_verifies_with_exit_0(
+    any_store: Database, journal_seal: JournalSeal
+) -> None:
+    journal = fill(journal_seal, 6)
     last = journal.latest(1)[0]
     code, out, err = verify(journal)
     assert code == 0, err
@@ -93,8 +102,8 @@ def test_an_intact_journal_verifies_with_exit_0(any_store: Database) -> None:
     assert journal.latest(1)[0].action == "audit_verify"
 
 
-def test_an_edited_reason_is_named(any_store: Database) -> None:
-    journal = fill(8)
+def test_an_edited_reason_is_named(any_store: Database, journal_seal: JournalSeal) -> None:
+    journal = fill(journal_seal, 8)
     without_guards(any_store)
     sql(any_store, "UPDATE audit_entry SET reason = ? WHERE seq = 5", "all fine")
     code, _out, err = verify(journal)
@@ -102,8 +111,10 @@ def test_an_edited_reason_is_named(any_store: Database) -> None:
     assert "entry 5 was edited" in err
 
 
-def test_an_edit_with_a_recomputed_hash_is_still_named(any_store: Database) -> None:
-    journal = fill(8)
+def test_an_edit_with_a_recomputed_hash_is_still_named(
+    any_store: Database, journal_seal: JournalSeal
+) -> None:
+    journal = fill(journal_seal, 8)
     without_guards(any_store)
     victim = journal.latest(4)[0]  # entry 5
     forged = replace(victim, result="refused")
@@ -113,8 +124,8 @@ def test_an_edit_with_a_recomputed_hash_is_still_named(any_store: Database) -> N
     assert code == 3 and "entry 5 was edited" in err
 
 
-def test_a_deleted_entry_is_named(any_store: Database) -> None:
-    journal = fill(8)
+def test_a_deleted_entry_is_named(any_store: Database, journal_seal: JournalSeal) -> None:
+    journal = fill(journal_seal, 8)
     without_guards(any_store)
     sql(any_store, "DELETE FROM audit_entry WHERE seq = 4")
     code, out, err = verify(journal, "--json")
@@ -123,8 +134,10 @@ def test_a_deleted_entry_is_named(any_store: Database) -> None:
     assert "entry 4 is missing" in err
 
 
-def test_a_deletion_hidden_by_renumbering_is_named(any_store: Database) -> None:
-    journal = fill(8)
+def test_a_deletion_hidden_by_renumbering_is_named(
+    any_store: Database, journal_seal: JournalSeal
+) -> None:
+    journal = fill(journal_seal, 8)
     without_guards(any_store)
     sql(any_store, "DELETE FROM audit_entry WHERE seq = 4")
     for seq in range(5, 9):
@@ -133,8 +146,8 @@ def test_a_deletion_hidden_by_renumbering_is_named(any_store: Database) -> None:
     assert code == 3 and "entry 4 is missing" in err
 
 
-def test_reordered_entries_are_named(any_store: Database) -> None:
-    journal = fill(8)
+def test_reordered_entries_are_named(any_store: Database, journal_seal: JournalSeal) -> None:
+    journal = fill(journal_seal, 8)
     without_guards(any_store)
     sql(any_store, "UPDATE audit_entry SET seq = -1 WHERE seq = 5")
     sql(any_store, "UPDATE audit_entry SET seq = 5 WHERE seq = 6")
@@ -144,14 +157,14 @@ def test_reordered_entries_are_named(any_store: Database) -> None:
     assert "entry 5 is out of order: it was recorded as entry 6" in err
 
 
-def test_an_inserted_entry_is_named(any_store: Database) -> None:
-    journal = fill(8)
+def test_an_inserted_entry_is_named(any_store: Database, journal_seal: JournalSeal) -> None:
+    journal = fill(journal_seal, 8)
     without_guards(any_store)
     before = {e.seq: e for e in journal.latest(8)}
     for seq in range(8, 4, -1):  # make room at 5, top down so the key stays unique
         sql(any_store, "UPDATE audit_entry SET seq = ? WHERE seq = ?", seq + 1, seq)
     draft = replace(before[5], reason="a refund nobody made", prev_hash=before[4].hash)
-    forged = replace(draft, hash=compute_hash(draft))
+    forged = replace(draft, hash=journal_seal.chain().hash(draft))  # as only the key could
     sql(any_store, "INSERT INTO audit_entry (seq, at, clerk, salon, counter, subscriber, action,"
         " result, detail, reason, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         5, forged.at.replace(tzinfo=None), forged.clerk, forged.salon, forged.counter,
@@ -161,18 +174,23 @@ def test_an_inserted_entry_is_named(any_store: Database) -> None:
     assert code == 3 and "entry 5 was inserted" in err
 
 
-def test_a_cut_end_is_caught_by_the_daily_logs_hash(any_store: Database) -> None:
-    journal = fill(8)
-    anchor = journal.latest(1)[0].hash
+def test_a_cut_end_is_caught_by_the_anchor_and_by_the_daily_logs_hash(
+    any_store: Database, journal_seal: JournalSeal
+) -> None:
+    journal = fill(journal_seal, 8)
+    daily_hash = journal.latest(1)[0].hash
     without_guards(any_store)
     sql(any_store, "DELETE FROM audit_entry WHERE seq >= 7")
-    assert verify(journal)[0] == 0  # the chain alone cannot see a cut end
-    code, _out, err = verify(journal, "--expect-hash", anchor)
-    assert code == 3 and anchor in err
+    code, _out, err = verify(journal)  # the anchor outside the database knows entry 8
+    assert code == 3 and "ends at entry 6, but this counter recorded entry 8" in err
+    code, _out, err = verify(journal, "--expect-hash", daily_hash)
+    assert code == 3 and daily_hash in err
 
 
-def test_a_failed_verification_is_itself_recorded(any_store: Database) -> None:
-    journal = fill(4)
+def test_a_failed_verification_is_itself_recorded(
+    any_store: Database, journal_seal: JournalSeal
+) -> None:
+    journal = fill(journal_seal, 4)
     without_guards(any_store)
     sql(any_store, "UPDATE audit_entry SET clerk = 'nobody' WHERE seq = 2")
     verify(journal)
@@ -182,13 +200,15 @@ def test_a_failed_verification_is_itself_recorded(any_store: Database) -> None:
 
 
 @pytest.mark.timeout(120)
-def test_counters_appending_at_once_keep_one_chain_without_gaps(any_store: Database) -> None:
+def test_counters_appending_at_once_keep_one_chain_without_gaps(
+    any_store: Database, journal_seal: JournalSeal
+) -> None:
     threads_count, each = 6, 25
     start = threading.Barrier(threads_count)
     errors: list[BaseException] = []
 
     def counter(number: int) -> None:
-        journal = AuditJournal("MSK-TVERSKAYA-12", str(number), ticking())
+        journal = AuditJournal("MSK-TVERSKAYA-12", str(number), pinned_clock(), seal=journal_seal)
         try:
             start.wait()
             for n in range(each):
@@ -204,7 +224,7 @@ def test_counters_appending_at_once_keep_one_chain_without_gaps(any_store: Datab
     for thread in threads:
         thread.join()
     assert errors == []
-    journal = AuditJournal("MSK-TVERSKAYA-12", "0", ticking())
+    journal = AuditJournal("MSK-TVERSKAYA-12", "0", pinned_clock(), seal=journal_seal)
     entries = journal.latest(threads_count * each)
     assert [e.seq for e in entries] == list(range(1, threads_count * each + 1))
     assert len({e.prev_hash for e in entries}) == len(entries)  # nobody shares a predecessor
@@ -212,8 +232,10 @@ def test_counters_appending_at_once_keep_one_chain_without_gaps(any_store: Datab
     assert journal.verify().intact
 
 
-def test_tail_prints_one_escaped_line_per_entry(any_store: Database) -> None:
-    journal = AuditJournal("MSK-1", "2", clock=FixedClock(T0))
+def test_tail_prints_one_escaped_line_per_entry(
+    any_store: Database, journal_seal: JournalSeal
+) -> None:
+    journal = AuditJournal("MSK-1", "2", clock=FixedClock(T0), seal=journal_seal)
     journal.record("ivanova", "lookup", "refused", reason="x\n7  2026-11-23T07:30:00Z  admin")
     journal.record("", "purge")
     args = cli.build_parser().parse_args(["audit", "tail", "-n", "5"])

@@ -24,6 +24,7 @@ from app.services.audit import AuditJournal
 from app.services.credentials import operator_token
 from app.services.daily_log import DailyLogService
 from models.audit import AuditAction, AuditResult
+from models.audit_seal import JournalSeal
 from models.db import is_sqlite
 from tests.support.fake_wiring import FakeWiring
 from tests.support.pinned import pinned_clock
@@ -43,10 +44,10 @@ def run(wiring: FakeWiring, *argv: str, stdin: str = "") -> int:
 
 
 def test_no_secret_reaches_the_store_or_an_export(
-    any_store: Database, tmp_path: Path, memory_keyring: object
+    any_store: Database, tmp_path: Path, memory_keyring: object, journal_seal: JournalSeal
 ) -> None:
     clock = pinned_clock()
-    journal = AuditJournal("MSK-TVERSKAYA-12", "2", clock)
+    journal = AuditJournal("MSK-TVERSKAYA-12", "2", clock, seal=journal_seal)
     salon = SalonSettings("MSK-TVERSKAYA-12", "Салон", "RU-MOW", "Europe/Moscow", "2", "ru")
     daily = DailyLogService(journal, salon, clock)
     wiring = FakeWiring(audit=journal, daily_log=daily)

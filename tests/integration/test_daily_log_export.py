@@ -20,9 +20,10 @@ from app.config import SalonSettings
 from app.services.audit import AuditJournal
 from app.services.daily_log import DailyLogService
 from models.audit import JournalEntry
+from models.audit_seal import JournalSeal
 from models.db import open_store
 from tests.support.fake_wiring import FakeWiring
-from tests.support.pinned import SequenceClock
+from tests.support.pinned import SequenceClock, pinned_clock
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
@@ -42,12 +43,13 @@ def store(tmp_path: Path) -> Iterator[Database]:
     db.close()
 
 
-def day_of_work(count: int = 12) -> tuple[DailyLogService, list[JournalEntry]]:
+def day_of_work(seal: JournalSeal, count: int = 12) -> tuple[DailyLogService, list[JournalEntry]]:
     """A day at the counter: sign-ins, lookups, a refusal with a forged-looking reason, a failure
     with a formula, system events; plus one entry the evening before."""
     moments = iter([DAY_START - timedelta(minutes=5)]
                    + [DAY_START + timedelta(hours=6, minutes=3 * n) for n in range(count + 10)])
-    journal = AuditJournal(SALON.id, SALON.counter, clock=SequenceClock(moments))
+    journal = AuditJournal(SALON.id, SALON.counter, clock=SequenceClock(moments),
+                           seal=seal)
     journal.record("ivanova", "sign_out")  # yesterday
     plan = [
         ("ivanova", "sign_in", "done", "", "", ""),
@@ -76,9 +78,9 @@ def export(service: DailyLogService, *argv: str) -> tuple[int, str, str]:
 
 
 def test_xlsx_has_typed_cells_a_frozen_filtered_header_and_totals(
-    store: Database, tmp_path: Path
+    store: Database, tmp_path: Path, journal_seal: JournalSeal
 ) -> None:
-    service, entries = day_of_work()
+    service, entries = day_of_work(journal_seal)
     target = tmp_path / "log.xlsx"
     code, out, err = export(service, "--date", "2026-11-23", "--format", "xlsx", "-o", str(target))
     assert code == 0, err
@@ -128,9 +130,9 @@ def test_xlsx_has_typed_cells_a_frozen_filtered_header_and_totals(
 
 
 def test_csv_is_utf8_with_bom_semicolons_and_one_line_per_record(
-    store: Database, tmp_path: Path
+    store: Database, tmp_path: Path, journal_seal: JournalSeal
 ) -> None:
-    service, entries = day_of_work()
+    service, entries = day_of_work(journal_seal)
     target = tmp_path / "log.csv"
     assert export(service, "--date", "2026-11-23", "-o", str(target))[0] == 0
     raw = target.read_bytes()
@@ -164,9 +166,9 @@ def pdf_text(path: Path, *pages: int) -> str:
 
 
 def test_pdf_is_cyrillic_paged_and_carries_the_days_numbers(
-    store: Database, tmp_path: Path
+    store: Database, tmp_path: Path, journal_seal: JournalSeal
 ) -> None:
-    service, entries = day_of_work(count=90)
+    service, entries = day_of_work(journal_seal, count=90)
     target = tmp_path / "log.pdf"
     assert export(service, "--date", "2026-11-23", "--format", "pdf", "-o", str(target))[0] == 0
     fonts = subprocess.run(["pdffonts", str(target)], capture_output=True, text=True).stdout
@@ -199,8 +201,10 @@ def test_pdf_is_cyrillic_paged_and_carries_the_days_numbers(
     assert len(list(SCREENSHOTS.glob("daily_log_pdf-*.png"))) == 2
 
 
-def test_an_empty_day_exports_an_empty_log(store: Database, tmp_path: Path) -> None:
-    service, _entries = day_of_work()
+def test_an_empty_day_exports_an_empty_log(
+    store: Database, tmp_path: Path, journal_seal: JournalSeal
+) -> None:
+    service, _entries = day_of_work(journal_seal)
     for fmt in ("xlsx", "csv", "pdf"):
         target = tmp_path / f"empty.{fmt}"
         code, _out, err = export(service, "--date", "2026-11-01", "-o", str(target))
@@ -211,8 +215,10 @@ def test_an_empty_day_exports_an_empty_log(store: Database, tmp_path: Path) -> N
     assert sheet.max_row == 1
 
 
-def test_english_labels_on_request(store: Database, tmp_path: Path) -> None:
-    service, _entries = day_of_work()
+def test_english_labels_on_request(
+    store: Database, tmp_path: Path, journal_seal: JournalSeal
+) -> None:
+    service, _entries = day_of_work(journal_seal)
     target = tmp_path / "log.pdf"
     assert export(service, "--date", "2026-11-23", "-o", str(target), "--language", "en")[0] == 0
     text = pdf_text(target)
@@ -230,9 +236,9 @@ def test_english_labels_on_request(store: Database, tmp_path: Path) -> None:
     ["--date", "2026-11-23", "--format", "csv", "-o", "{dir}"],
 ])
 def test_bad_input_exits_2_and_writes_nothing(
-    store: Database, tmp_path: Path, argv: list[str]
+    store: Database, tmp_path: Path, argv: list[str], journal_seal: JournalSeal
 ) -> None:
-    service, _entries = day_of_work()
+    service, _entries = day_of_work(journal_seal)
     folder = tmp_path / "out"
     folder.mkdir()
     code, _out, err = export(service, *(a.format(dir=folder) for a in argv))
@@ -241,17 +247,19 @@ def test_bad_input_exits_2_and_writes_nothing(
     assert list(folder.iterdir()) == []
 
 
-def test_an_unknown_format_is_a_usage_error(store: Database, tmp_path: Path) -> None:
-    service, _entries = day_of_work()
+def test_an_unknown_format_is_a_usage_error(
+    store: Database, tmp_path: Path, journal_seal: JournalSeal
+) -> None:
+    service, _entries = day_of_work(journal_seal)
     with pytest.raises(SystemExit) as stop:
         export(service, "--date", "2026-11-23", "--format", "doc", "-o", str(tmp_path / "x"))
     assert stop.value.code == 2
 
 
 def test_a_failed_export_leaves_the_old_file_and_no_part(
-    store: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    store: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, journal_seal: JournalSeal
 ) -> None:
-    service, _entries = day_of_work()
+    service, _entries = day_of_work(journal_seal)
     target = tmp_path / "log.xlsx"
     target.write_bytes(b"yesterday's export")
 
@@ -267,18 +275,22 @@ def test_a_failed_export_leaves_the_old_file_and_no_part(
                                                            "salon.db-wal"]
 
 
-def test_every_export_attempt_is_recorded(store: Database, tmp_path: Path) -> None:
-    service, _entries = day_of_work()
+def test_every_export_attempt_is_recorded(
+    store: Database, tmp_path: Path, journal_seal: JournalSeal
+) -> None:
+    service, _entries = day_of_work(journal_seal)
     export(service, "--date", "2026-11-23", "-o", str(tmp_path / "log.csv"))
     export(service, "--date", "2026-11-30", "-o", str(tmp_path / "later.csv"))
-    recorded = AuditJournal("x", "1", FixedClock(NOW)).latest(2)
+    recorded = AuditJournal("x", "1", pinned_clock(), seal=journal_seal).latest(2)
     assert [(e.action, e.result) for e in recorded] == [("export", "done"), ("export", "refused")]
     assert recorded[0].detail == "2026-11-23 csv log.csv"
     assert "2026-11-30 has not come yet" in recorded[1].reason
 
 
-def test_the_days_entries_and_last_hash_on_both_databases(any_store: Database) -> None:
-    service, entries = day_of_work()
+def test_the_days_entries_and_last_hash_on_both_databases(
+    any_store: Database, journal_seal: JournalSeal
+) -> None:
+    service, entries = day_of_work(journal_seal)
     log = service.daily_log(DAY)
     assert [e.seq for e in log.entries] == [e.seq for e in entries]
     assert log.entries[0].at == DAY_START + timedelta(hours=6)

@@ -16,6 +16,7 @@ from app.clock import SystemClock
 from app.errors import PrintFailed
 from app.services.audit import AuditJournal
 from app.services.printing import PrintService
+from models.audit_seal import JournalSeal
 from models.db import open_store
 from models.print_jobs import StoreCounterSettings, StorePrintJobs
 from models.printing import PrinterState, PrintJobState
@@ -29,13 +30,14 @@ LIMIT_S = 10.0
 
 
 @pytest.fixture
-def service(cups: PrivateCups, tmp_path: Path) -> Iterator[PrintService]:
+def service(cups: PrivateCups, tmp_path: Path,
+            journal_seal: JournalSeal) -> Iterator[PrintService]:
     db = open_store(f"sqlite:///{tmp_path / 'salon.db'}")
     cups.cancel_all()
     clock = SystemClock()  # a real cupsd's jobs are followed on real time
     yield PrintService(CupsPrinter(str(cups.socket)), StorePrintJobs("S-1", "1"),
                        StoreCounterSettings("S-1", "1"), configured=PDF_QUEUE,
-                       journal=AuditJournal("S-1", "1", clock), clock=clock)
+                       journal=AuditJournal("S-1", "1", clock, seal=journal_seal), clock=clock)
     for name in (PDF_QUEUE, FAILING_QUEUE):
         cups.enable(name)
         cups.accept(name)

@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 import pytest
 
+from sandbox.code_key import key_path
 from sandbox.server import RunningSandbox
 from tests.integration.test_sandbox_kit import (
     KHABIBULLIN,
@@ -126,13 +127,14 @@ def test_the_code_goes_by_sms_and_only_its_keyed_hash_is_stored(
     assert verify(api, MARIA, wrong(code)) == {"result": "wrong", "attempts_left": 3}
     assert verify(api, MARIA, code) == {"result": "ok"}
 
-    (world_key,) = query(api.sandbox, "SELECT value FROM meta WHERE key = 'access_code_key'")[0]
+    world_key = key_path(api.sandbox.store.path).read_text()  # beside the database, not in it
     (stored,) = query(api.sandbox, "SELECT code_hash FROM access_codes WHERE msisdn = ?",
                       MARIA)[0]
     assert stored == hmac.new(bytes.fromhex(world_key), f"{MARIA}:{code}".encode(),
                               hashlib.sha256).hexdigest()
     everything = database_bytes(api.sandbox)
     assert stored.encode() in everything  # the scan does see what is stored...
+    assert world_key.encode() not in everything and bytes.fromhex(world_key) not in everything
     for form in (code.encode(), code.encode("utf-16-le"), code.encode("utf-16-be"),
                  text.encode()):
         assert form not in everything  # ...and the code is not there in any form

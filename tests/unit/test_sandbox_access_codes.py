@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from sandbox import access_codes as ac
-from sandbox.store import ACCESS_CODE_KEY, Store
+from sandbox.store import Store
 from sandbox.wire import utc_iso
 from tests.support.pinned import WORLD_AT
 
@@ -44,14 +44,14 @@ class _Rollback(Exception):
 
 @pytest.fixture(scope="module")
 def key(store: Store) -> str:
-    return str(store.get_meta(ACCESS_CODE_KEY))
+    return store.code_key
 
 
 def test_the_world_key_is_random_and_kept(store: Store, key: str, tmp_path: Path) -> None:
     assert len(bytes.fromhex(key)) == 32
     other = Store.open(tmp_path / "other.sqlite3", 2026, now=WORLD_AT)
     try:
-        assert other.get_meta(ACCESS_CODE_KEY) != key  # per world file, not per seed
+        assert other.code_key != key  # per world file, not per seed
     finally:
         other.close()
 
