@@ -17,9 +17,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app import cli
+from app.commands.output import flush_quietly, say
 from app.config import Settings, load_settings
 from app.errors import ConfigError, NotSignedIn, SalonError
-from app.i18n import _, set_language
+from app.i18n import LANGUAGES, _, set_language
+from app.inputs import shown
 from app.services.registry import Services
 
 if TYPE_CHECKING:
@@ -80,7 +82,7 @@ class Wiring:
 
                 self._read_password = read_password
             self._password = self._read_password(
-                _("Password for {login}: ").format(login=self.clerk)
+                _("Password for {login}: ").format(login=shown(self.clerk))
             )
         return self._password
 
@@ -96,8 +98,8 @@ class Wiring:
         token = os.environ.get("SALON_SANDBOX_TOKEN") or "training"
         db_path = db or self.settings.data_dir / "sandbox.db"
         seed = self.settings.operator.sandbox_seed if seed is None else seed
-        print(_("Sandbox operator API on http://{host}:{port} (world {db}, seed {seed}).")
-              .format(host=host, port=port, db=db_path, seed=seed), file=sys.stderr)
+        say(sys.stderr, _("Sandbox operator API on http://{host}:{port} (world {db}, seed "
+                          "{seed}).").format(host=host, port=port, db=db_path, seed=seed))
         serve(host, port, db_path, seed, token)
 
 
@@ -155,7 +157,11 @@ def build_services(settings: Settings, *, start_pump: bool = True) -> Services:
     else:
         from app.services.credentials import operator_token
 
-        base_url, token = settings.operator.url, operator_token(settings.operator.url)
+        try:
+            base_url, token = settings.operator.url, operator_token(settings.operator.url)
+        except BaseException:  # no token: the store opened above is closed, not leaked
+            store.close()
+            raise
 
     client = OperatorClient(
         base_url, token,
@@ -280,7 +286,11 @@ def _redacted(url: str) -> str:
 
 
 def setup_logging(settings: Settings) -> None:
-    """Details go to a rotating file in the data folder; the clerk only ever sees sentences."""
+    """Details go to a rotating file in the data folder; the clerk only ever sees sentences.
+    Every record is one line, whatever text it carries (app/log_format.py). Called again (in
+    one process, by tests), it replaces its own handler rather than adding another."""
+    from app.log_format import OneLineFormatter
+
     logs = settings.data_dir / "logs"
     root = logging.getLogger()
     root.setLevel(logging.INFO)
@@ -292,7 +302,11 @@ def setup_logging(settings: Settings) -> None:
     except OSError:
         handler = logging.StreamHandler(sys.stderr)
         handler.setLevel(logging.WARNING)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(OneLineFormatter())
+    for old in [h for h in root.handlers if getattr(h, "salon_log", False)]:
+        root.removeHandler(old)
+        old.close()
+    handler.salon_log = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     # httpx logs every request URL at INFO; enough that we log failures ourselves.
     for noisy in ("httpx", "httpcore", "uvicorn", "uvicorn.access", "uvicorn.error"):
@@ -300,13 +314,15 @@ def setup_logging(settings: Settings) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # The settings and the language come first, so that what argparse says of a bad value
+    # (app/commands/arguments.py) is in the salon's language; a broken salon.ini is reported
+    # after parsing, so that `salon --help` still works.
+    settings, problem = _settings_and_language()
     args = cli.build_parser().parse_args(argv)
-    try:
-        settings = load_settings()
-    except ConfigError as error:
-        print(str(error), file=sys.stderr)
-        return error.exit_code
-    set_language(os.environ.get("SALON_LANGUAGE") or settings.salon.language)
+    if problem is not None:
+        cli.report(problem)
+        return problem.exit_code
+    assert settings is not None
     setup_logging(settings)
     wiring = Wiring(settings, clerk=args.clerk or os.environ.get("SALON_CLERK") or None,
                     start_pump=args.command is None)
@@ -318,10 +334,27 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         return cli.run(args, wiring)
     except SalonError as error:
-        print(str(error), file=sys.stderr)
+        cli.report(error)
         return error.exit_code
     finally:
         wiring.close()
+        flush_quietly(sys.stdout)  # `salon … | head`: a reader that left is no traceback
+
+
+def _settings_and_language() -> tuple[Settings | None, ConfigError | None]:
+    chosen = os.environ.get("SALON_LANGUAGE")
+    if chosen and chosen not in LANGUAGES:
+        return None, ConfigError(_(
+            "SALON_LANGUAGE={value} is not a language of the console: use {languages}."
+        ).format(value=shown(chosen), languages=", ".join(LANGUAGES)))
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        if chosen:
+            set_language(chosen)
+        return None, error
+    set_language(chosen or settings.salon.language)
+    return settings, None
 
 
 if __name__ == "__main__":
