@@ -198,8 +198,9 @@ def build_services(settings: Settings, *, start_pump: bool = True) -> Services:
         documents_dir=settings.data_dir / "documents", journal=audit)
     delivery = build_delivery(settings, client, audit, detalization, closers,
                               start_periodic=start_pump)
-    try:
-        delivery["retention"].purge()  # R9: on every start, before anything else reads it
+    purged_at_start = None
+    try:  # R9: on every start, before anything else reads it; `salon purge` reports it too
+        purged_at_start = delivery["retention"].purge(at_start=True)
     except Exception:  # a failed purge must not keep the counter from working; it is retried
         log.exception("R9 purge at start failed")
 
@@ -225,6 +226,7 @@ def build_services(settings: Settings, *, start_pump: bool = True) -> Services:
         access_codes=codes,
         leaflets=LeafletService(settings, orders.services),
         sandbox=TrainingWorld(client),
+        purged_at_start=purged_at_start,
         close=close,
         **delivery,
     )

@@ -212,13 +212,14 @@ class DetalizationService:
 
     # -- R9 -----------------------------------------------------------------------------------
 
-    def purge(self) -> int:
+    def purge(self, *, journal: bool = True) -> int:
         """R9: delete usage records fetched, and the console's own document copies made, more
-        than the retention period ago. Journaled (as the console itself) when anything went."""
+        than the retention period ago. Journaled (as the console itself) when anything went,
+        unless the caller journals the purge it is part of (RetentionService)."""
         now = self._clock()
         purged = self._sync.purge(int(now.timestamp()))
         files = self._purge_files(now)
-        if (purged.records or purged.days or files) and self._journal is not None:
+        if (purged.records or purged.days or files) and journal and self._journal is not None:
             self._journal.record("", AuditAction.PURGE, AuditResult.DONE,
                                  detail=f"usage {purged.records} records, {purged.days} days; "
                                         f"documents {files}")

@@ -167,7 +167,8 @@ def test_the_local_purge_takes_old_documents_and_nothing_outside(tmp_path: Path)
     assert not any(path.exists() for path in old)
     assert fresh.exists() and outside.exists() and (documents / "link.pdf").is_symlink()
     [entry] = journal.of("purge")
-    assert entry[4] == "local documents 4, print jobs 2"
+    assert entry[4] == ("on request: removed 6 (usage records and detalizations 0, "
+                        "local documents 4, print jobs 2, archive notes 0)")
     assert retention.purge().documents == 0
 
 
