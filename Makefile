@@ -19,7 +19,7 @@ RUN_PACKAGES  := python3-venv python3-tk fonts-dejavu-core poppler-utils libcups
 TEST_PACKAGES := xvfb xauth x11-utils xdotool cups printer-driver-cups-pdf libcups2-dev \
                  gcc python3-dev postgresql poppler-utils imagemagick fonts-dejavu-core
 
-.PHONY: run test test-month-end lint bench lock run-deps test-deps
+.PHONY: run test test-month-end lint bench fuzz lock run-deps test-deps
 
 run: run-deps $(STAMP)
 	$(BIN)/salon
@@ -36,6 +36,10 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
+
+# 10⁵ cases per typed field through the console's parsers; exits 1 on any traceback.
+fuzz: $(STAMP)
+	$(BIN)/python -m benchmarks.fuzz_inputs
 
 $(STAMP): setup.py pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)

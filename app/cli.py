@@ -16,8 +16,9 @@ import argparse
 import importlib
 import sys
 from pathlib import Path
-from typing import Protocol, TextIO
+from typing import NoReturn, Protocol, TextIO
 
+from app.commands.output import ReaderSafe, say, terminal_text
 from app.errors import SalonError
 from app.services.registry import Services
 from models.domain import Session
@@ -39,8 +40,20 @@ class Wiring(Protocol):
     def serve_sandbox(self, host: str, port: int, db: Path | None, seed: int | None) -> None: ...
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, with what it repeats of the command line ("unrecognized arguments: …",
+    a bad value) made safe for the terminal like every other line the console prints.
+    Subcommands' parsers are of the same class."""
+
+    def error(self, message: str) -> NoReturn:
+        super().error(terminal_text(message))
+
+    def _print_message(self, message: str, file: TextIO | None = None) -> None:
+        super()._print_message(message, ReaderSafe(file or sys.stderr))
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="salon",
         description="Salon console. Without a command it opens the window.",
     )
@@ -56,9 +69,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace, wiring: Wiring, out: TextIO = sys.stdout) -> int:
+    """Run the parsed command; its output goes to `out` through app/commands/output.py (a
+    reader that has gone only silences it), a SalonError's sentence to stderr."""
     try:
-        args.handler(args, wiring, out)
+        args.handler(args, wiring, ReaderSafe(out))
     except SalonError as error:
-        print(str(error), file=sys.stderr)
+        report(error)
         return error.exit_code
     return 0
+
+
+def report(error: SalonError) -> None:
+    """The clerk's sentence on stderr (never a traceback; the log has the details)."""
+    say(ReaderSafe(sys.stderr), str(error))

@@ -20,9 +20,11 @@ from typing import TYPE_CHECKING, Any
 
 from app import cli
 from app.clock import Clock, MovableClock, SystemClock
+from app.commands.output import flush_quietly, say
 from app.config import Settings, load_settings
 from app.errors import ConfigError, NotSignedIn, SalonError
-from app.i18n import _, set_language
+from app.i18n import LANGUAGES, _, set_language
+from app.inputs import shown
 from app.services.registry import Services
 
 if TYPE_CHECKING:
@@ -87,7 +89,7 @@ class Wiring:
 
                 self._read_password = read_password
             self._password = self._read_password(
-                _("Password for {login}: ").format(login=self.clerk)
+                _("Password for {login}: ").format(login=shown(self.clerk))
             )
         return self._password
 
@@ -103,8 +105,8 @@ class Wiring:
         token = os.environ.get("SALON_SANDBOX_TOKEN") or "training"
         db_path = db or self.settings.data_dir / "sandbox.db"
         seed = self.settings.operator.sandbox_seed if seed is None else seed
-        print(_("Sandbox operator API on http://{host}:{port} (world {db}, seed {seed}).")
-              .format(host=host, port=port, db=db_path, seed=seed), file=sys.stderr)
+        say(sys.stderr, _("Sandbox operator API on http://{host}:{port} (world {db}, seed "
+                          "{seed}).").format(host=host, port=port, db=db_path, seed=seed))
         with _world_errors():
             serve(host, port, db_path, seed, token)
 
@@ -192,7 +194,11 @@ def build_services(settings: Settings, clock: Clock, *, start_pump: bool = True)
     else:
         from app.services.credentials import operator_token
 
-        base_url, token = settings.operator.url, operator_token(settings.operator.url)
+        try:
+            base_url, token = settings.operator.url, operator_token(settings.operator.url)
+        except BaseException:  # no token: the store opened above is closed, not leaked
+            store.close()
+            raise
 
     client = OperatorClient(
         base_url, token,
@@ -235,8 +241,9 @@ def build_services(settings: Settings, clock: Clock, *, start_pump: bool = True)
         documents_dir=kept.folder, journal=audit, clock=clock, kept=kept)
     delivery = build_delivery(settings, client, audit, detalization, closers, clock, kept,
                               start_periodic=start_pump)
-    try:
-        delivery["retention"].purge()  # R9: on every start, before anything else reads it
+    purged_at_start = None
+    try:  # R9: on every start, before anything else reads it; `salon purge` reports it too
+        purged_at_start = delivery["retention"].purge(at_start=True)
     except Exception:  # a failed purge must not keep the counter from working; it is retried
         log.exception("R9 purge at start failed")
 
@@ -261,6 +268,7 @@ def build_services(settings: Settings, clock: Clock, *, start_pump: bool = True)
         access_codes=codes,
         leaflets=LeafletService(settings, orders.services, clock, kept),
         sandbox=TrainingWorld(client, clock),
+        purged_at_start=purged_at_start,
         close=close,
         **delivery,
     )
@@ -337,7 +345,11 @@ def _redacted(url: str) -> str:
 
 
 def setup_logging(settings: Settings) -> None:
-    """Details go to a rotating file in the data folder; the clerk only ever sees sentences."""
+    """Details go to a rotating file in the data folder; the clerk only ever sees sentences.
+    Every record is one line, whatever text it carries (app/log_format.py). Called again (in
+    one process, by tests), it replaces its own handler rather than adding another."""
+    from app.log_format import OneLineFormatter
+
     logs = settings.data_dir / "logs"
     root = logging.getLogger()
     root.setLevel(logging.INFO)
@@ -349,7 +361,11 @@ def setup_logging(settings: Settings) -> None:
     except OSError:
         handler = logging.StreamHandler(sys.stderr)
         handler.setLevel(logging.WARNING)
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.setFormatter(OneLineFormatter())
+    for old in [h for h in root.handlers if getattr(h, "salon_log", False)]:
+        root.removeHandler(old)
+        old.close()
+    handler.salon_log = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     # httpx logs every request URL at INFO; enough that we log failures ourselves.
     for noisy in ("httpx", "httpcore", "uvicorn", "uvicorn.access", "uvicorn.error"):
@@ -357,13 +373,15 @@ def setup_logging(settings: Settings) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # The settings and the language come first, so that what argparse says of a bad value
+    # (app/commands/arguments.py) is in the salon's language; a broken salon.ini is reported
+    # after parsing, so that `salon --help` still works.
+    settings, problem = _settings_and_language()
     args = cli.build_parser().parse_args(argv)
-    try:
-        settings = load_settings()
-    except ConfigError as error:
-        print(str(error), file=sys.stderr)
-        return error.exit_code
-    set_language(os.environ.get("SALON_LANGUAGE") or settings.salon.language)
+    if problem is not None:
+        cli.report(problem)
+        return problem.exit_code
+    assert settings is not None
     setup_logging(settings)
     clock = console_clock(settings)
     wiring = Wiring(settings, clerk=args.clerk or os.environ.get("SALON_CLERK") or None,
@@ -376,10 +394,27 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         return cli.run(args, wiring)
     except SalonError as error:
-        print(str(error), file=sys.stderr)
+        cli.report(error)
         return error.exit_code
     finally:
         wiring.close()
+        flush_quietly(sys.stdout)  # `salon … | head`: a reader that left is no traceback
+
+
+def _settings_and_language() -> tuple[Settings | None, ConfigError | None]:
+    chosen = os.environ.get("SALON_LANGUAGE")
+    if chosen and chosen not in LANGUAGES:
+        return None, ConfigError(_(
+            "SALON_LANGUAGE={value} is not a language of the console: use {languages}."
+        ).format(value=shown(chosen), languages=", ".join(LANGUAGES)))
+    try:
+        settings = load_settings()
+    except ConfigError as error:
+        if chosen:
+            set_language(chosen)
+        return None, error
+    set_language(chosen or settings.salon.language)
+    return settings, None
 
 
 if __name__ == "__main__":

@@ -28,14 +28,18 @@ def _escape_char(char: str) -> str:
 
 
 def _is_unsafe(char: str) -> bool:
-    return char == "\\" or unicodedata.category(char) in _UNSAFE_CATEGORIES
+    return unicodedata.category(char) in _UNSAFE_CATEGORIES
 
 
-def visible(text: str) -> str:
-    """`text` with every control, format or separator character (and backslash) escaped."""
+def visible(text: str, *, backslashes: bool = True) -> str:
+    """`text` with every control, format or separator character (and backslash) escaped.
+
+    `backslashes=False` leaves a real backslash as it is: for the terminal, where what counts
+    is that nothing drives it, a path stays as typed, and escaping twice changes nothing."""
     if text.isprintable() and "\\" not in text:  # the common case: nothing to escape
         return text
-    return "".join(_escape_char(c) if _is_unsafe(c) else c for c in text)
+    return "".join(_escape_char(c) if _is_unsafe(c) or (backslashes and c == "\\") else c
+                   for c in text)
 
 
 def is_formula_like(text: str) -> bool:

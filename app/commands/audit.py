@@ -6,7 +6,8 @@ import argparse
 from typing import TYPE_CHECKING, Any, TextIO
 
 from app.cli import Wiring
-from app.commands.output import print_json
+from app.commands import arguments
+from app.commands.output import print_json, say
 from app.errors import InputError, RuleRefused, SalonError
 from app.i18n import _
 
@@ -37,7 +38,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     verify.add_argument("--json", action="store_true", help="print one JSON object")
     verify.set_defaults(handler=run_verify)
     tail = subcommands.add_parser("tail", help="show the newest entries")
-    tail.add_argument("-n", type=int, default=20, metavar="N", help="how many (default 20)")
+    tail.add_argument("-n", type=arguments.count("-n"), default=20, metavar="N",
+                      help="how many (default 20)")
     tail.add_argument("--json", action="store_true", help="print a JSON array")
     tail.set_defaults(handler=run_tail)
 
@@ -58,7 +60,7 @@ def run_verify(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
     if args.json:
         print_json(_report_json(report, message), out)
     elif report.problem is None:
-        print(message, file=out)
+        say(out, message)
     if report.problem is not None:
         raise RuleRefused(message, rule="audit-chain")
 
@@ -78,7 +80,7 @@ def run_tail(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
         fields = [str(entry.seq), entry.at.strftime("%Y-%m-%dT%H:%M:%SZ"), entry.clerk or "-",
                   f"{entry.salon}/{entry.counter}", entry.subscriber or "-", entry.action,
                   entry.result, entry.detail, entry.reason]
-        print("  ".join(visible(field) for field in fields).rstrip(), file=out)
+        say(out, "  ".join(visible(field) for field in fields).rstrip())
 
 
 def entry_json(entry: JournalEntry) -> dict[str, Any]:

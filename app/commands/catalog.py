@@ -8,7 +8,7 @@ from typing import Any, TextIO
 
 from app import formatting
 from app.cli import Wiring
-from app.commands.output import print_json
+from app.commands.output import print_json, say
 from app.i18n import _
 from models.domain import CatalogService, CatalogTariff, TariffClass, TrialPeriod
 from models.order_codec import money_text, trial_to_dict
@@ -63,8 +63,8 @@ def run_tariffs(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
             for t in tariffs]
     _table(out, (_("Code"), _("Tariff"), _("Class"), _("One-off fee"), _("Monthly fee"), ""),
            rows, right=(3, 4))
-    print(_("One-off fee: the list price of switching to the tariff; the subscriber's own "
-            "tariff plan sets what it costs them (R4) — the preview shows it."), file=out)
+    say(out, _("One-off fee: the list price of switching to the tariff; the subscriber's own "
+               "tariff plan sets what it costs them (R4) — the preview shows it."))
 
 
 def run_services(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
@@ -79,7 +79,7 @@ def run_services(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
                  _("Monthly fee"), ""), rows, right=(3, 4))
     for service in services:
         if service.trial is not None:
-            print(f"{service.name}: {trial_notice(service.trial)}", file=out)
+            say(out, f"{service.name}: {trial_notice(service.trial)}")
 
 
 def _table(out: TextIO, header: tuple[str, ...], rows: list[tuple[str, ...]],
@@ -91,6 +91,6 @@ def _table(out: TextIO, header: tuple[str, ...], rows: list[tuple[str, ...]],
                  for i, cell in enumerate(row)]
         return "  ".join(cells).rstrip()
 
-    print(line(header), file=out)
+    say(out, line(header))
     for row in rows:
-        print(line(row), file=out)
+        say(out, line(row))

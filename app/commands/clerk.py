@@ -14,7 +14,7 @@ from typing import Any, TextIO
 
 from app import formatting
 from app.cli import Wiring
-from app.commands.output import print_json
+from app.commands.output import print_json, say
 from app.commands.passwords import read_new_password
 from app.errors import InputError
 from app.i18n import _
@@ -61,8 +61,8 @@ def add_clerk(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
         role = ClerkRole(args.role or ClerkRole.CLERK.value)
         password = _new_password()
         clerk = wiring.services().clerks.add(actor, args.login, args.name, role, password)
-    print(_("The account {login} ({name}, {role}) is created.").format(
-        login=clerk.login, name=clerk.full_name, role=role_name(clerk.role)), file=out)
+    say(out, _("The account {login} ({name}, {role}) is created.").format(
+        login=clerk.login, name=clerk.full_name, role=role_name(clerk.role)))
 
 
 def list_clerks(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
@@ -75,13 +75,13 @@ def list_clerks(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
     now = services.clock.now()
     zone = services.settings.salon.timezone
     for clerk in clerks:
-        print(f"{clerk.login:<16} {role_name(clerk.role):<12} "
-              f"{_state(clerk, now, zone):<28} {clerk.full_name}".rstrip(), file=out)
+        say(out, f"{clerk.login:<16} {role_name(clerk.role):<12} "
+                 f"{_state(clerk, now, zone):<28} {clerk.full_name}".rstrip())
 
 
 def disable_clerk(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
     clerk = wiring.services().clerks.disable(wiring.session(), args.login)
-    print(_("The account {login} is disabled.").format(login=clerk.login), file=out)
+    say(out, _("The account {login} is disabled.").format(login=clerk.login))
 
 
 def change_password(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
@@ -91,8 +91,7 @@ def change_password(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> No
     old = wiring.password() if own and not actor.is_manager else None
     password = _new_password()
     wiring.services().clerks.change_password(actor, args.login, password, old_password=old)
-    print(_("The password of {login} is changed.").format(login=args.login.strip().lower()),
-          file=out)
+    say(out, _("The password of {login} is changed.").format(login=args.login.strip().lower()))
 
 
 def _new_password() -> str:

@@ -16,12 +16,12 @@ Exit codes: 0 done / correct; 1 wrong code (the message says how many attempts a
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 from typing import Any, TextIO
 
 from app.cli import Wiring
+from app.commands import arguments
 from app.commands.delivering import Delivery, add_delivery_arguments
-from app.commands.output import print_json
+from app.commands.output import print_json, say
 from app.errors import (
     CodeLocked,
     InputError,
@@ -70,7 +70,7 @@ def register(commands: argparse._SubParsersAction) -> None:
                                                  "the Assistant and order a code")
     leaflet.add_argument("phone", nargs="?", help="the subscriber's number (printed masked); "
                                                   "without it, a blank leaflet")
-    leaflet.add_argument("-o", "--output", type=Path, metavar="PATH",
+    leaflet.add_argument("-o", "--output", type=arguments.output_file, metavar="PATH",
                          help="where to save it (default: <data_dir>/documents/leaflets/)")
     leaflet.add_argument("--json", action="store_true", help="print one JSON object")
     add_delivery_arguments(leaflet, "leaflet")
@@ -100,9 +100,9 @@ def run_issue(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
     if args.json:
         print_json(report, out)
         return
-    print(report["message"], file=out)
+    say(out, report["message"])
     for line in state_lines(state, zone):
-        print(line, file=out)
+        say(out, line)
 
 
 # -- status ----------------------------------------------------------------------------------
@@ -123,11 +123,11 @@ def run_status(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
         print_json({**state_to_dict(state), "available": refusal is None, "refusal": refusal},
                    out)
         return
-    print(format_msisdn(msisdn), file=out)
+    say(out, format_msisdn(msisdn))
     for line in state_lines(state, zone):
-        print(line, file=out)
+        say(out, line)
     if refusal is not None:
-        print(_("Not available: {reason}").format(reason=refusal["message"]), file=out)
+        say(out, _("Not available: {reason}").format(reason=refusal["message"]))
 
 
 def state_lines(state: CodeState, zone: str) -> list[str]:
@@ -181,7 +181,7 @@ def run_verify(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
         print_json(report, out)
     if result.outcome is VerifyOutcome.OK:
         if not json_out:
-            print(message, file=out)
+            say(out, message)
         return
     if result.outcome is VerifyOutcome.WRONG:
         raise WrongCode(message, result.attempts_left or 0)
@@ -215,12 +215,11 @@ def run_leaflet(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
                     "trial": trial, "catalog_reached": made.catalog_reached,
                     "delivery": delivery.as_json(delivered)}, out)
         return
-    print(_("Leaflet saved: {path}").format(path=made.path), file=out)
+    say(out, _("Leaflet saved: {path}").format(path=made.path))
     if not made.catalog_reached:
-        print(_("The catalog could not be read, so the trial-operation dates are not on it."),
-              file=out)
+        say(out, _("The catalog could not be read, so the trial-operation dates are not on it."))
     if delivered is not None:
-        print(delivered.sentence, file=out)
+        say(out, delivered.sentence)
 
 
 # -- shared ----------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import argparse
 from typing import TextIO
 
 from app.cli import Wiring
+from app.commands.output import say
 from app.commands.passwords import read_secret_line
 from app.i18n import _
 
@@ -28,7 +29,7 @@ def set_token(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
     safe_keyring()  # refuse an unsafe keyring before the secret is even typed
     if args.smtp:
         set_smtp_password(read_secret_line(_("SMTP password: ")))
-        print(_("The SMTP password is stored in the system keyring."), file=out)
+        say(out, _("The SMTP password is stored in the system keyring."))
         return
     set_operator_token(read_secret_line(_("Operator API token: ")))
-    print(_("The operator API token is stored in the system keyring."), file=out)
+    say(out, _("The operator API token is stored in the system keyring."))

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 from typing import TYPE_CHECKING, Any
 
+from app.commands import arguments
 from app.errors import InputError, SalonError
 from app.i18n import _
 
@@ -32,7 +33,8 @@ def add_delivery_arguments(parser: argparse.ArgumentParser, document: str) -> No
                              "printing fails, the document kept); email: send it to --email; "
                              "archive: the subscriber's personal archive (3 days)")
     parser.add_argument("--email", metavar="ADDRESS", help="the address for --deliver email")
-    parser.add_argument("--printer", metavar="NAME", help="the CUPS queue for --deliver paper")
+    parser.add_argument("--printer", metavar="NAME", type=arguments.printer,
+                        help="the CUPS queue for --deliver paper")
 
 
 class Delivery:

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from app.cli import Wiring
-from app.commands.output import print_json
+from app.commands import arguments
+from app.commands.output import print_json, say
 from app.errors import SalonError
 from app.formatting import mask_email
 from app.i18n import _
@@ -50,9 +51,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     upload.add_argument("--json", action="store_true")
     upload.set_defaults(handler=run_archive_upload)
     fetch = actions.add_parser("fetch", help="fetch a document again, until it expires")
-    fetch.add_argument("id")
-    fetch.add_argument("-o", "--output", type=Path, help="where to save it (default: the "
-                                                         "console's documents folder)")
+    fetch.add_argument("id", type=arguments.document_id)
+    fetch.add_argument("-o", "--output", type=arguments.output_file,
+                       help="where to save it (default: the console's documents folder)")
     fetch.add_argument("--json", action="store_true")
     fetch.set_defaults(handler=run_archive_fetch)
 
@@ -70,7 +71,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     listed.add_argument("--json", action="store_true")
     listed.set_defaults(handler=run_subscriptions)
     remove = sub.add_parser("remove", help="stop a subscription (its address is forgotten)")
-    remove.add_argument("id", type=int)
+    remove.add_argument("id", type=arguments.row_id(_("The subscription's number")))
     remove.set_defaults(handler=run_unsubscribe)
 
     due = commands.add_parser(
@@ -98,7 +99,7 @@ def run_email(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
         print_json({"to": sent.to_masked, "message_id": sent.message_id,
                     "attachment": sent.attachment, "size": sent.size}, out)
         return
-    print(_("Sent by e-mail to {address}.").format(address=sent.to_masked), file=out)
+    say(out, _("Sent by e-mail to {address}.").format(address=sent.to_masked))
 
 
 def archived_dict(doc: ArchivedDocument) -> dict[str, Any]:
@@ -117,11 +118,11 @@ def run_archive_list(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> N
         print_json([archived_dict(doc) for doc in documents], out)
         return
     if not documents:
-        print(_("The personal archive of {phone} is empty.").format(
-            phone=format_msisdn(parse_msisdn(args.phone))), file=out)
+        say(out, _("The personal archive of {phone} is empty.").format(
+            phone=format_msisdn(parse_msisdn(args.phone))))
     for doc in documents:
-        print(_("{id}  {name}  kept until {until}").format(
-            id=doc.id, name=doc.name, until=archive.expires_text(doc)), file=out)
+        say(out, _("{id}  {name}  kept until {until}").format(
+            id=doc.id, name=doc.name, until=archive.expires_text(doc)))
 
 
 def run_archive_upload(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
@@ -132,8 +133,8 @@ def run_archive_upload(args: argparse.Namespace, wiring: Wiring, out: TextIO) ->
     if args.json:
         print_json(archived_dict(doc), out)
         return
-    print(_("Put into the personal archive as {id}; it can be fetched until {until}.").format(
-        id=doc.id, until=archive.expires_text(doc)), file=out)
+    say(out, _("Put into the personal archive as {id}; it can be fetched until {until}.").format(
+        id=doc.id, until=archive.expires_text(doc)))
 
 
 def run_archive_fetch(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
@@ -144,7 +145,7 @@ def run_archive_fetch(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> 
     if args.json:
         print_json({"id": args.id, "path": str(path)}, out)
         return
-    print(_("Fetched from the archive: {path}").format(path=path), file=out)
+    say(out, _("Fetched from the archive: {path}").format(path=path))
 
 
 def subscription_dict(sub: Subscription, months: list[dict[str, Any]]) -> dict[str, Any]:
@@ -163,10 +164,10 @@ def run_subscribe(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None
     if args.json:
         print_json(subscription_dict(sub, []), out)
         return
-    print(_("Subscription {id}: {phone} gets its detalization ({format}) by e-mail at "
-            "{address} every month, from {first} on.").format(
+    say(out, _("Subscription {id}: {phone} gets its detalization ({format}) by e-mail at "
+               "{address} every month, from {first} on.").format(
         id=sub.id, phone=format_msisdn(sub.msisdn), format=sub.format,
-        address=mask_email(sub.email), first=sub.first_period), file=out)
+        address=mask_email(sub.email), first=sub.first_period))
 
 
 def run_subscriptions(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
@@ -182,11 +183,11 @@ def run_subscriptions(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> 
         print_json([subscription_dict(sub, months[sub.id]) for sub in subs], out)
         return
     if not subs:
-        print(_("No number is subscribed to the monthly detalization."), file=out)
+        say(out, _("No number is subscribed to the monthly detalization."))
     for sub in subs:
         sent = ", ".join(f"{m['period']} {m['state']}" for m in months[sub.id]) or "—"
-        print(f"#{sub.id} {format_msisdn(sub.msisdn)} → {mask_email(sub.email)} "
-              f"({sub.format}, {sub.first_period}…): {sent}", file=out)
+        say(out, f"#{sub.id} {format_msisdn(sub.msisdn)} → {mask_email(sub.email)} "
+                 f"({sub.format}, {sub.first_period}…): {sent}")
 
 
 def run_unsubscribe(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
@@ -194,8 +195,7 @@ def run_unsubscribe(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> No
     periodic = _need(wiring.services().periodic,
                      _("Periodic delivery is not available in this console."))
     sub = periodic.unsubscribe(clerk, args.id)
-    print(_("Subscription {id} is removed; its address is forgotten.").format(id=sub.id),
-          file=out)
+    say(out, _("Subscription {id} is removed; its address is forgotten.").format(id=sub.id))
 
 
 def run_deliver_due(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
@@ -209,13 +209,13 @@ def run_deliver_due(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> No
                                for s, p, e in report.failed]}, out)
     else:
         for sub_id, period, to in report.sent:
-            print(_("Sent: subscription {id}, {period}, to {address}.").format(
-                id=sub_id, period=period, address=to), file=out)
+            say(out, _("Sent: subscription {id}, {period}, to {address}.").format(
+                id=sub_id, period=period, address=to))
         for sub_id, period, error in report.failed:
-            print(_("Not sent: subscription {id}, {period}: {error}").format(
-                id=sub_id, period=period, error=error), file=out)
+            say(out, _("Not sent: subscription {id}, {period}: {error}").format(
+                id=sub_id, period=period, error=error))
         if report.nothing:
-            print(_("Nothing is due."), file=out)
+            say(out, _("Nothing is due."))
     if report.failed:
         raise SalonError(_("{count} monthly letters were not sent; they are tried again in "
                            "an hour.").format(count=len(report.failed)))

@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from app.cli import Wiring
+from app.commands import arguments
 from app.commands.delivering import Delivery, add_delivery_arguments
 from app.commands.log import parse_day
-from app.commands.output import print_json
+from app.commands.output import print_json, say
 from app.errors import InputError, RuleRefused, SalonError
 from app.i18n import _
 from app.phone import parse_msisdn
@@ -35,7 +36,7 @@ def register(commands: argparse._SubParsersAction) -> None:
                        help="the last day (inclusive); today at the latest")
     order.add_argument("--format", choices=FORMATS, metavar="{pdf,html,xlsx,csv,txt}",
                        help="default: from the file name's extension")
-    order.add_argument("-o", "--output", type=Path, metavar="PATH",
+    order.add_argument("-o", "--output", type=arguments.output_file, metavar="PATH",
                        help="the file to write (replaced if it exists); required for "
                             "--deliver file, else the console keeps its own copy")
     add_delivery_arguments(order, "detalization")
@@ -94,14 +95,13 @@ def run_order(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
     if args.json:
         print_json({**_order_json(info), "delivery": delivery.as_json(delivered)}, out)
         return
-    print(_("Detalization {id} is saved: {path}").format(id=info.document_id, path=info.path),
-          file=out)
+    say(out, _("Detalization {id} is saved: {path}").format(id=info.document_id, path=info.path))
     if delivered is not None:
-        print(delivered.sentence, file=out)
-    print(_("{rows} rows; opening {opening}, charges {charges}, payments {payments}, "
-            "closing {closing}.").format(
+        say(out, delivered.sentence)
+    say(out, _("{rows} rows; opening {opening}, charges {charges}, payments {payments}, "
+               "closing {closing}.").format(
         rows=info.rows, opening=report.opening, charges=report.total_charges,
-        payments=report.payments, closing=report.closing), file=out)
+        payments=report.payments, closing=report.closing))
 
 
 def _order_json(info: Any) -> dict[str, Any]:
@@ -162,12 +162,12 @@ def run_verify(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
     if result.genuine:
         assert registered is not None
         if not args.json:
-            print(_("Genuine: detalization {id} made at salon {salon} on {date} for {number}, "
-                    "{first} — {last}.").format(
+            say(out, _("Genuine: detalization {id} made at salon {salon} on {date} for {number}, "
+                       "{first} — {last}.").format(
                 id=result.document_id, salon=registered.salon_id,
                 date=registered.created_at.strftime("%d.%m.%Y %H:%M UTC"),
                 number=registered.msisdn_masked, first=registered.period_from.strftime("%d.%m.%Y"),
-                last=registered.period_to.strftime("%d.%m.%Y")), file=out)
+                last=registered.period_to.strftime("%d.%m.%Y")))
         return
     if registered is None:
         raise RuleRefused(_("Not ours: {name} is not a detalization registered at this salon "
@@ -180,17 +180,27 @@ def run_verify(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
 
 
 def run_purge(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
+    """R9 now. The console also purges at every start, this one included: what that removed
+    is counted here too, or a purge right after a start would always say 0."""
     services = wiring.services()
     retention = getattr(services, "retention", None)  # a console built without delivery
     if retention is not None:
         report = retention.purge()
-        removed, documents, jobs = report.total, report.documents, report.print_jobs
+        at_start = getattr(services, "purged_at_start", None)
+        if at_start is not None:
+            report = report + at_start
+        counts = {"removed": report.total, "usage": report.usage,
+                  "documents": report.documents, "print_jobs": report.print_jobs,
+                  "archive_notes": report.archive_notes,
+                  "at_start": at_start.total if at_start is not None else 0}
     elif services.detalization is not None:
-        removed, documents, jobs = services.detalization.purge(), 0, 0
+        usage = services.detalization.purge()
+        counts = {"removed": usage, "usage": usage, "documents": 0, "print_jobs": 0,
+                  "archive_notes": 0, "at_start": 0}
     else:
         raise SalonError(_("The detalization is not available in this console."))
     if args.json:
-        print_json({"removed": removed, "documents": documents, "print_jobs": jobs}, out)
+        print_json(counts, out)
         return
-    print(_("Purged: {count} usage records and document copies past the retention period.")
-          .format(count=removed), file=out)
+    say(out, _("Purged: {count} usage records and document copies past the retention "
+               "period.").format(count=counts["removed"]))

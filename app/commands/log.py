@@ -5,12 +5,14 @@ from __future__ import annotations
 import argparse
 import re
 from datetime import date
-from pathlib import Path
 from typing import TextIO
 
 from app.cli import Wiring
+from app.commands import arguments
+from app.commands.output import say
 from app.errors import InputError, SalonError
 from app.i18n import _
+from app.inputs import shown
 
 FORMATS = ("xlsx", "csv", "pdf")
 
@@ -29,7 +31,8 @@ def register(commands: argparse._SubParsersAction) -> None:
                         help="the day, in the salon's time zone")
     export.add_argument("--format", choices=FORMATS, metavar="{xlsx,csv,pdf}",
                         help="default: from the file name's extension")
-    export.add_argument("-o", "--output", required=True, type=Path, metavar="PATH",
+    export.add_argument("-o", "--output", required=True, type=arguments.output_file,
+                        metavar="PATH",
                         help="the file to write (replaced if it exists)")
     export.add_argument("--language", choices=("ru", "en"), default="ru",
                         help="the document's language (default ru)")
@@ -37,14 +40,16 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def parse_day(text: str) -> date:
-    """Exactly YYYY-MM-DD (date.fromisoformat alone would also take 20261123)."""
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+    """Exactly YYYY-MM-DD in ASCII digits (date.fromisoformat alone would also take 20261123,
+    and `\\d` would take Arabic-Indic digits)."""
+    cleaned = text.strip(" \t")
+    if re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", cleaned):
         try:
-            return date.fromisoformat(text.strip())
+            return date.fromisoformat(cleaned)
         except ValueError:
             pass
     raise InputError(_("{text} is not a date: write it as YYYY-MM-DD, e.g. 2026-11-23.")
-                     .format(text=text))
+                     .format(text=shown(cleaned)))
 
 
 def run_export(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
@@ -59,5 +64,4 @@ def run_export(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
 
     actor = require_manager(wiring.session(), _("Only a manager can export the daily log (C1)."))
     written = service.export(day, fmt, args.output, clerk=actor.login, language=args.language)
-    print(_("The log for {day} is saved: {path}").format(day=day.isoformat(), path=written),
-          file=out)
+    say(out, _("The log for {day} is saved: {path}").format(day=day.isoformat(), path=written))

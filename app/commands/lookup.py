@@ -6,7 +6,7 @@ import argparse
 from typing import TextIO
 
 from app.cli import Wiring
-from app.commands.output import print_json
+from app.commands.output import print_json, say
 from app.phone import parse_msisdn
 from models.card_codec import card_to_dict
 
@@ -30,4 +30,4 @@ def run(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
     view = present_card(card, wiring.services().clock.now(),
                         wiring.services().settings.salon.timezone)
     for line in card_text_lines(view):
-        print(line, file=out)
+        say(out, line)

@@ -23,9 +23,10 @@ from typing import TYPE_CHECKING, Any, TextIO
 from app import formatting
 from app.cli import Wiring
 from app.commands.delivering import Delivery, add_delivery_arguments
-from app.commands.output import print_json
+from app.commands.output import print_json, say
 from app.errors import InputError, OperatorUnavailable, RuleRefused, SalonError
 from app.i18n import _
+from app.inputs import catalog_code
 from app.phone import format_msisdn, parse_msisdn
 from app.services.order_options import describe_changes
 from app.services.orders import OrderService
@@ -91,7 +92,7 @@ def run_tariff(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
 
 
 def run_service(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
-    code = args.code.strip().upper()
+    code = catalog_code(args.code)
     if args.service_command == "remove":
         _place(args, wiring, out, OrderAction.REMOVE_SERVICE, code)
     elif code == ASSISTANT:  # the contract: the same as connecting the Assistant
@@ -109,9 +110,7 @@ def run_assistant(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None
 def _place(args: argparse.Namespace, wiring: Wiring, out: TextIO, action: OrderAction,
            code: str | None) -> None:
     msisdn = parse_msisdn(args.phone)  # a typo is refused before anything is started
-    code = code.strip().upper() if code else None
-    if code is not None and not code.replace("_", "").isalnum():
-        raise InputError(_("“{code}” is not a catalog code.").format(code=code[:40]))
+    code = catalog_code(code) if code is not None else None
     delivery = Delivery(args, wiring)  # checked before anything is asked of the operator
     clerk = wiring.session()
     services = wiring.services()
@@ -138,7 +137,7 @@ def _place(args: argparse.Namespace, wiring: Wiring, out: TextIO, action: OrderA
     report["preview"] = preview_to_dict(preview)
     if not args.json:
         for line in preview_lines(card, preview, names.get(code or "", "")):
-            print(line, file=out)
+            say(out, line)
     if not preview.allowed:
         message = preview.refusal_message or preview.refusal_rule or ""
         _finish(args, out, report, message)
@@ -318,6 +317,6 @@ def _finish(args: argparse.Namespace, out: TextIO, report: dict[str, Any], messa
         print_json(report, out)
         return
     if report["status"] == "done":
-        print(message, file=out)
+        say(out, message)
     for line in lines or []:
-        print(line, file=out)
+        say(out, line)

@@ -13,7 +13,8 @@ from typing import TextIO
 
 from app import formatting
 from app.cli import Wiring
-from app.commands.output import print_json
+from app.commands import arguments
+from app.commands.output import print_json, say
 from app.i18n import _
 from app.phone import format_msisdn
 from app.ui.presenters.outbox import state_name  # the same words as the queue view
@@ -24,7 +25,7 @@ from models.orders import OrderAction, OutboxItem
 def register(commands: argparse._SubParsersAction) -> None:
     outbox = commands.add_parser("outbox", help="queued and recent changes, and their state")
     outbox.add_argument("--json", action="store_true", help="print a JSON array")
-    outbox.add_argument("-n", "--limit", type=int, default=50,
+    outbox.add_argument("-n", "--limit", type=arguments.count("-n"), default=50,
                         help="how many recent changes (default 50; queued ones always)")
     outbox.set_defaults(handler=run_list)
     actions = outbox.add_subparsers(dest="outbox_command", metavar="send|queue|cancel")
@@ -36,7 +37,8 @@ def register(commands: argparse._SubParsersAction) -> None:
                                 ("cancel", "cancel a change that never reached the operator",
                                  "cancel")):
         parser = actions.add_parser(name, help=text)
-        parser.add_argument("id", type=int, help="the change's number (#) in `salon outbox`")
+        parser.add_argument("id", type=arguments.row_id(_("The change's number")),
+                            help="the change's number (#) in `salon outbox`")
         parser.add_argument("--json", action="store_true", help="print the row as JSON")
         parser.set_defaults(handler=run_decide, decision=handler)
 
@@ -51,11 +53,11 @@ def run_list(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
         print_json([item_to_dict(item) for item in rows], out)
         return
     if not rows:
-        print(_("The outbox is empty."), file=out)
+        say(out, _("The outbox is empty."))
         return
     zone = wiring.services().settings.salon.timezone
     for item in rows:
-        print(item_line(item, zone), file=out)
+        say(out, item_line(item, zone))
 
 
 def run_send(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
@@ -69,9 +71,9 @@ def run_send(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
         return
     zone = services.settings.salon.timezone
     for item in finished:
-        print(item_line(item, zone), file=out)
-    print(_("Finished now: {done}; still queued: {pending}.").format(
-        done=len(finished), pending=len(pending)), file=out)
+        say(out, item_line(item, zone))
+    say(out, _("Finished now: {done}; still queued: {pending}.").format(
+        done=len(finished), pending=len(pending)))
 
 
 def run_decide(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
@@ -84,7 +86,7 @@ def run_decide(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
     if args.json:
         print_json(item_to_dict(item), out)
     else:
-        print(item_line(item, wiring.services().settings.salon.timezone), file=out)
+        say(out, item_line(item, wiring.services().settings.salon.timezone))
 
 
 def change_text(item: OutboxItem) -> str:

@@ -1,11 +1,123 @@
-"""Printing for the command groups: JSON as the README documents it (UTF-8, not escaped)."""
+"""Everything a command prints goes through here.
+
+- `say(out, text)`: one line. Text the console did not write itself — a subscriber's or a
+  clerk's name, an operator's message, a file name, what was typed — may hold an ANSI escape,
+  an OSC title sequence, BEL, a C1 control, a bidi override or a line break. Printed raw it
+  would drive the terminal or pose as a line of its own; here each such character is shown as
+  an escape (`\\x1b`, `\\u202e`, `\\n`). Cyrillic and every other printable letter stay as they
+  are. The check is per character, so a whole line can be passed.
+- `print_json(data, out)`: JSON as the README documents it (UTF-8, not ASCII-escaped), with
+  those same characters as `\\uXXXX` escapes: valid JSON with the same values, safe to look at.
+- `ReaderSafe`: the stream commands write to. When the reader has gone (`salon … | head -c1`)
+  the rest of the output is dropped, quietly, and the command finishes what it was doing: a
+  change already applied stays applied (it is in the journal and the outbox) and the exit code
+  is the command's own, not a traceback's.
+"""
 
 from __future__ import annotations
 
+import io
 import json
+import os
+import unicodedata
 from typing import Any, TextIO
+
+from printing.text import visible
+
+# What JSON itself leaves raw with ensure_ascii=False and a terminal must not get raw.
+_UNSAFE_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"}
+
+
+def terminal_text(text: str) -> str:
+    """`text` with every character that could drive a terminal shown as an escape."""
+    return visible(text, backslashes=False)
+
+
+def say(out: TextIO, text: str = "") -> None:
+    """Print one line of a command's output (see the module's docstring)."""
+    out.write(terminal_text(text) + "\n")
 
 
 def print_json(data: Any, out: TextIO) -> None:
-    json.dump(data, out, ensure_ascii=False, indent=2)
-    out.write("\n")
+    out.write(json_text(data) + "\n")
+
+
+def json_text(data: Any) -> str:
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    if text.isascii() and "\x7f" not in text:  # json.dumps escaped the other controls
+        return text
+    # json escapes C0 controls inside strings itself, so a raw line break is the indentation's;
+    # the rest can only be inside a string (outside, JSON is ASCII): escaping it there keeps
+    # the value.
+    return "".join(_json_escape(c) if c != "\n" and unicodedata.category(c) in _UNSAFE_CATEGORIES
+                   else c for c in text)
+
+
+def _json_escape(char: str) -> str:
+    code = ord(char)
+    if code < 0x10000:
+        return f"\\u{code:04x}"
+    code -= 0x10000
+    return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+
+
+class ReaderSafe(io.TextIOBase):
+    """A text stream that stops writing, without an error, once its reader has gone."""
+
+    def __init__(self, stream: TextIO) -> None:
+        super().__init__()
+        self._stream = stream
+        self.reader_gone = False
+
+    def write(self, text: str) -> int:
+        if not self.reader_gone:
+            try:
+                self._stream.write(text)
+            except BrokenPipeError:
+                self._silence()
+        return len(text)
+
+    def flush(self) -> None:
+        if not self.reader_gone:
+            try:
+                self._stream.flush()
+            except BrokenPipeError:
+                self._silence()
+
+    def isatty(self) -> bool:
+        return not self.reader_gone and self._stream.isatty()
+
+    def writable(self) -> bool:
+        return True
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self._stream, "encoding", None) or "utf-8"
+
+    def _silence(self) -> None:
+        self.reader_gone = True
+        silence(self._stream)
+
+
+def silence(stream: TextIO) -> None:
+    """Point `stream`'s file descriptor at /dev/null: what is still buffered in it (and the
+    interpreter's flush at exit) then goes nowhere instead of raising BrokenPipeError."""
+    try:
+        descriptor = stream.fileno()
+    except (AttributeError, OSError, ValueError):  # not a real file: nothing to redirect
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, descriptor)
+    finally:
+        os.close(null)
+
+
+def flush_quietly(stream: TextIO) -> None:
+    """Flush at the end of a command; a reader that has gone is no error."""
+    try:
+        stream.flush()
+    except BrokenPipeError:
+        silence(stream)
+    except (OSError, ValueError):  # closed by the caller: nothing left to flush
+        pass

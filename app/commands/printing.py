@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from app import formatting
 from app.cli import Wiring
-from app.commands.output import print_json
+from app.commands import arguments
+from app.commands.output import print_json, say
 from app.errors import SalonError
 from app.i18n import _
 from models.printing import DocumentKind, PrinterInfo, PrintJob
@@ -30,7 +31,7 @@ def register(commands: argparse._SubParsersAction) -> None:
                     "seconds. A slip, a detalization or a leaflet is only printed again: the "
                     "operation it confirms is never repeated.")
     print_file.add_argument("file", type=Path)
-    print_file.add_argument("--printer", metavar="NAME",
+    print_file.add_argument("--printer", metavar="NAME", type=arguments.printer,
                             help="this CUPS queue (default: the counter's choice, salon.ini, "
                                  "the server's default)")
     print_file.add_argument("--json", action="store_true", help="print the job as JSON")
@@ -41,7 +42,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     printers.set_defaults(handler=run_printers)
     choice = printers.add_subparsers(dest="printers_command", metavar="choose|forget")
     choose = choice.add_parser("choose", help="print at this counter on NAME")
-    choose.add_argument("name")
+    choose.add_argument("name", type=arguments.printer)
     choose.set_defaults(handler=run_choose)
     forget = choice.add_parser("forget", help="forget this counter's choice (back to "
                                               "salon.ini's [printing] printer)")
@@ -49,16 +50,18 @@ def register(commands: argparse._SubParsersAction) -> None:
 
     jobs = commands.add_parser("print-jobs", help="this counter's print jobs and their state")
     jobs.add_argument("--json", action="store_true", help="print a JSON array")
-    jobs.add_argument("-n", "--limit", type=int, default=30, help="how many (default 30)")
+    jobs.add_argument("-n", "--limit", type=arguments.count("-n"), default=30,
+                      help="how many (default 30)")
     jobs.set_defaults(handler=run_jobs)
     actions = jobs.add_subparsers(dest="jobs_command", metavar="retry|cancel")
     retry = actions.add_parser("retry", help="send the job's document to the printer again")
-    retry.add_argument("id", type=int)
-    retry.add_argument("--printer", metavar="NAME", help="another queue this time")
+    retry.add_argument("id", type=arguments.row_id(_("The print job's number")))
+    retry.add_argument("--printer", metavar="NAME", type=arguments.printer,
+                       help="another queue this time")
     retry.add_argument("--json", action="store_true")
     retry.set_defaults(handler=run_retry)
     cancel = actions.add_parser("cancel", help="cancel a job that has not finished")
-    cancel.add_argument("id", type=int)
+    cancel.add_argument("id", type=arguments.row_id(_("The print job's number")))
     cancel.add_argument("--json", action="store_true")
     cancel.set_defaults(handler=run_cancel)
 
@@ -96,7 +99,7 @@ def _show(job: PrintJob, as_json: bool, out: TextIO) -> None:
     else:
         from app.services.delivery import printed_sentence
 
-        print(printed_sentence(job), file=out)
+        say(out, printed_sentence(job))
 
 
 def run_printers(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
@@ -108,7 +111,7 @@ def run_printers(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
                    out)
         return
     if not printers:
-        print(_("The print server has no printers."), file=out)
+        say(out, _("The print server has no printers."))
     for printer in printers:
         marks = [kind_of(printer)]
         if printer.is_default:
@@ -118,7 +121,7 @@ def run_printers(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
         line = f"{printer.name}: {', '.join(marks)}"
         if printer.message:
             line += f" — {printer.message}"
-        print(line, file=out)
+        say(out, line)
 
 
 def kind_of(printer: PrinterInfo) -> str:
@@ -138,10 +141,10 @@ def run_choose(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
     clerk = wiring.session()
     choice = _service(wiring).choose(clerk, args.name)
     if choice.name:
-        print(_("Documents at this counter are printed on «{printer}».").format(
-            printer=choice.name), file=out)
+        say(out, _("Documents at this counter are printed on «{printer}».").format(
+            printer=choice.name))
     else:
-        print(_("No printer is chosen for this counter."), file=out)
+        say(out, _("No printer is chosen for this counter."))
 
 
 def run_jobs(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
@@ -153,11 +156,11 @@ def run_jobs(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
         print_json([job_dict(job) for job in jobs], out)
         return
     if not jobs:
-        print(_("No documents have been printed at this counter."), file=out)
+        say(out, _("No documents have been printed at this counter."))
         return
     zone = wiring.services().settings.salon.timezone
     for job in jobs:
-        print(job_line(job, zone), file=out)
+        say(out, job_line(job, zone))
 
 
 def job_line(job: PrintJob, zone: str) -> str:
@@ -184,4 +187,4 @@ def run_cancel(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
     if args.json:
         print_json(job_dict(job), out)
     else:
-        print(_("Print job {job} is cancelled.").format(job=job.id), file=out)
+        say(out, _("Print job {job} is cancelled.").format(job=job.id))

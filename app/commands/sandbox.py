@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import argparse
 from datetime import timedelta
-from pathlib import Path
 from typing import Any, TextIO
 
 from app import formatting
 from app.cli import Wiring
-from app.commands.output import print_json
+from app.commands import arguments
+from app.commands.output import print_json, say
 from app.errors import RuleRefused, SalonError
 from app.i18n import _
 from app.phone import format_msisdn, parse_msisdn
@@ -32,9 +32,11 @@ def register(commands: argparse._SubParsersAction) -> None:
                     "The bearer token is $SALON_SANDBOX_TOKEN, or 'training'.",
     )
     sandbox.add_argument("--host", default="127.0.0.1")
-    sandbox.add_argument("--port", type=int, default=8765)
-    sandbox.add_argument("--db", type=Path, help="the demo world's database file")
-    sandbox.add_argument("--seed", type=int, help="the demo world's seed (salon.ini by default)")
+    sandbox.add_argument("--port", type=arguments.number("--port", 1, 65535), default=8765)
+    sandbox.add_argument("--db", type=arguments.output_file,
+                         help="the demo world's database file")
+    sandbox.add_argument("--seed", type=arguments.number("--seed", 0, 2**31),
+                         help="the demo world's seed (salon.ini by default)")
     sandbox.set_defaults(handler=serve)
     subcommands = sandbox.add_subparsers(dest="sandbox_command", metavar="SUBCOMMAND")
     demo = subcommands.add_parser("list", help="list the demo subscribers")
@@ -68,8 +70,8 @@ def list_demo(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
         flags = [flag for flag, on in (("assistant", row.assistant_connected),
                                        ("debt", row.promised_payment_debt),
                                        ("heavy", row.heavy)) if on]
-        print(f"{row.msisdn}  {row.tariff_class.value:<9} {row.region_code:<7} "
-              f"{row.status.value:<7} {row.tariff_code:<10} {' '.join(flags)}".rstrip(), file=out)
+        say(out, f"{row.msisdn}  {row.tariff_class.value:<9} {row.region_code:<7} "
+                 f"{row.status.value:<7} {row.tariff_code:<10} {' '.join(flags)}".rstrip())
 
 
 def _as_json(row: DemoSubscriber) -> dict[str, Any]:
@@ -95,14 +97,13 @@ def show_sms(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
                      "sent_at": utc_text(m.sent_at)} for m in messages], out)
         return
     if not messages:
-        print(_("The phone of {number} has received no SMS.")
-              .format(number=format_msisdn(msisdn)), file=out)
+        say(out, _("The phone of {number} has received no SMS.")
+                 .format(number=format_msisdn(msisdn)))
         return
     zone = services.settings.salon.timezone
     for message in messages:
         when = formatting.local_datetime(message.sent_at, zone, with_zone=True)
-        print(f"{when}  {_('SMS from {sender}').format(sender=message.sender)}: {message.text}",
-              file=out)
+        say(out, f"{when}  {_('SMS from {sender}').format(sender=message.sender)}: {message.text}")
 
 
 def show_clock(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
@@ -116,10 +117,10 @@ def show_clock(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
     when = formatting.local_datetime(time.now, services.settings.salon.timezone,
                                      with_zone=True)
     if time.offset_seconds > 0:
-        print(_("Sandbox time: {when} (ahead of real time by {offset}).").format(
-            when=when, offset=formatting.age(timedelta(seconds=time.offset_seconds))), file=out)
+        say(out, _("Sandbox time: {when} (ahead of real time by {offset}).").format(
+            when=when, offset=formatting.age(timedelta(seconds=time.offset_seconds))))
     else:
-        print(_("Sandbox time: {when} (the same as real time).").format(when=when), file=out)
+        say(out, _("Sandbox time: {when} (the same as real time).").format(when=when))
 
 
 def _world(services: Services) -> TrainingWorld:

@@ -22,6 +22,7 @@ from app import formatting
 from app.clock import Clock
 from app.errors import InputError, RuleRefused, SalonError
 from app.i18n import _
+from app.inputs import output_target
 from app.phone import parse_msisdn
 from app.services.clerks import require_clerk
 from app.services.journaling import Journal, journaled
@@ -30,6 +31,7 @@ from models.archive import ArchivedDocument, FetchedDocument
 from models.audit_codes import AuditAction
 from models.detalization import mask_msisdn
 from models.domain import Session
+from printing.atomic import atomic_output
 
 log = logging.getLogger(__name__)
 
@@ -109,8 +111,11 @@ class ArchiveService:
     def fetch(self, clerk: Session, document_id: str, target: Path | None = None,
               subscriber: str = "") -> Path:
         """Save the document at `target` (default: the console's documents folder, purged
-        after the retention period). RuleRefused R9 (exit 3) once it has expired."""
+        after the retention period), whole or not at all. RuleRefused R9 (exit 3) once it has
+        expired; InputError when `target` is there and is not a regular file."""
         require_clerk(clerk)
+        if target is not None:
+            output_target(target)  # before the operator is asked
         with journaled(self._journal, clerk.login, AuditAction.ARCHIVE, subscriber=subscriber,
                        detail=f"fetch {document_id}"):
             try:
@@ -122,9 +127,11 @@ class ArchiveService:
                 raise RuleRefused(self._expired_sentence(document_id) or str(refused),
                                   rule="R9") from refused
             path = target or self._folder / f"{document_id}-{_safe(fetched.name)}"
+            output_target(path)  # a device, FIFO or socket is refused: nothing is written
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_bytes(fetched.content)
+                with atomic_output(path) as temp:
+                    temp.write_bytes(fetched.content)
                 if self._kept is not None:
                     self._kept.written(path)
             except OSError as error:

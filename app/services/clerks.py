@@ -296,6 +296,9 @@ class ClerkService:
         if len(full_name) > MAX_NAME_LENGTH:
             raise InputError(_("The name is too long: at most {count} characters.")
                              .format(count=MAX_NAME_LENGTH))
+        if not full_name.isprintable():  # an escape sequence, a bidi override, a NUL…
+            raise InputError(_("The name holds characters that are not letters or signs "
+                               "(control or formatting characters): type it again."))
         check_new_password(login, password)
         now = self._clock.now()
         clerk = Clerk(login, full_name, ClerkRole(role), True, now, now)

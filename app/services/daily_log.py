@@ -19,6 +19,7 @@ from app.clock import Clock
 from app.config import SalonSettings
 from app.errors import InputError, SalonError
 from app.i18n import _
+from app.inputs import output_target, shown, shown_path, user_path
 from app.services.audit import AuditJournal
 from models.audit import AuditAction, AuditResult
 from models.daily_log import DailyLog, Progress
@@ -95,18 +96,17 @@ class DailyLogService:
     def _checked_target(fmt: str, path: Path) -> Path:
         if fmt not in FORMATS:
             raise InputError(_("Unknown format {format}: choose xlsx, csv or pdf.").format(
-                format=fmt))
-        path = path.expanduser()
+                format=shown(fmt)))
+        path = output_target(user_path(path))  # a usable name; no folder, device or FIFO
         suffix = path.suffix.lower().lstrip(".")
         if suffix in FORMATS and suffix != fmt:
             raise InputError(_("The file name {name} does not match the format {format}.")
-                             .format(name=path.name, format=fmt))
+                             .format(name=shown(path.name), format=fmt))
         folder = path.parent.resolve()
-        if path.is_dir():
-            raise InputError(_("{path} is a folder: give a file name.").format(path=path))
         if not folder.is_dir():
-            raise InputError(_("The folder {folder} does not exist.").format(folder=folder))
+            raise InputError(_("The folder {folder} does not exist.").format(
+                folder=shown_path(folder)))
         if not os.access(folder, os.W_OK):
             raise InputError(_("The folder {folder} cannot be written to.").format(
-                folder=folder))
+                folder=shown_path(folder)))
         return folder / path.name

@@ -30,6 +30,7 @@ from app.clock import Clock
 from app.config import SalonSettings
 from app.errors import BadPhoneNumber, InputError, RuleRefused, SalonError
 from app.i18n import _
+from app.inputs import output_target, shown, shown_path, user_path
 from app.phone import parse_msisdn
 from app.services.clerks import require_clerk
 from app.services.detalization_build import Header, build
@@ -217,12 +218,13 @@ class DetalizationService:
 
     # -- R9 -----------------------------------------------------------------------------------
 
-    def purge(self) -> int:
+    def purge(self, *, journal: bool = True) -> int:
         """R9: delete usage records fetched more than the retention period ago (the copies
         of documents go with the rest of the documents folder: RetentionService). Journaled
-        (as the console itself) when anything went."""
+        (as the console itself) when anything went, unless the caller journals the purge it
+        is part of (RetentionService)."""
         purged = self._sync.purge(int(self._clock.now().timestamp()))
-        if (purged.records or purged.days) and self._journal is not None:
+        if (purged.records or purged.days) and journal and self._journal is not None:
             self._journal.record("", AuditAction.PURGE, AuditResult.DONE,
                                  detail=f"usage {purged.records} records, {purged.days} days")
         return purged.records
@@ -258,23 +260,24 @@ def new_document_id(now: datetime, zone: ZoneInfo) -> str:
 
 
 def checked_target(fmt: str, path: Path) -> Path:
-    """Where to write: a file in an existing, writable folder, its extension matching."""
-    path = path.expanduser()
+    """Where to write: a file in an existing, writable folder, its extension matching; never
+    a folder, device, FIFO or socket."""
+    path = output_target(user_path(path))
     suffix = path.suffix.lower().lstrip(".")
     if suffix in FORMATS and suffix != fmt:
         raise InputError(_("The file name {name} does not match the format {format}.")
-                         .format(name=path.name, format=fmt))
-    if path.is_dir():
-        raise InputError(_("{path} is a folder: give a file name.").format(path=path))
+                         .format(name=shown(path.name), format=shown(fmt)))
     return checked_folder(path.parent.resolve()) / path.name
 
 
 def checked_folder(folder: Path) -> Path:
     """An existing folder the console may write into, or InputError naming it."""
     if not folder.is_dir():
-        raise InputError(_("The folder {folder} does not exist.").format(folder=folder))
+        raise InputError(_("The folder {folder} does not exist.").format(
+            folder=shown_path(folder)))
     if not os.access(folder, os.W_OK):
-        raise InputError(_("The folder {folder} cannot be written to.").format(folder=folder))
+        raise InputError(_("The folder {folder} cannot be written to.").format(
+            folder=shown_path(folder)))
     return folder
 
 

@@ -79,17 +79,7 @@ class EmailService:
 
     def check_address(self, text: str) -> str:
         """The address as it will be used, or InputError naming what was typed."""
-        from email_validator import EmailNotValidError, validate_email
-
-        cleaned = text.strip()
-        try:
-            checked = validate_email(cleaned, check_deliverability=False,
-                                     allow_display_name=False)
-        except EmailNotValidError:
-            shown = cleaned if cleaned.isprintable() else repr(cleaned)
-            raise InputError(_("«{address}» is not an e-mail address; write it as "
-                               "name@example.ru.").format(address=shown[:80])) from None
-        return str(checked.normalized)
+        return email_address(text)
 
     def send(self, clerk: Session, path: Path, to: str, *, letter: Letter,
              subscriber: str = "", message_id: str | None = None) -> SentMail:
@@ -176,3 +166,20 @@ def document_letter(name: str, salon: SalonSettings) -> Letter:
         subject=f"Документ из салона: {name}",
         body=(f"Здравствуйте!\n\nВо вложении — документ {name}, о котором вы просили в "
               "салоне." + _signature(salon)))
+
+
+def email_address(text: str) -> str:
+    """An e-mail address as it will be used (normalized by email_validator), or InputError
+    naming what was typed. Checked offline: whether the domain takes mail is the relay's
+    answer."""
+    from email_validator import EmailNotValidError, validate_email
+
+    cleaned = text.strip()
+    try:
+        checked = validate_email(cleaned, check_deliverability=False,
+                                 allow_display_name=False)
+    except EmailNotValidError:
+        shown = cleaned if cleaned.isprintable() else repr(cleaned)
+        raise InputError(_("«{address}» is not an e-mail address; write it as "
+                           "name@example.ru.").format(address=shown[:80])) from None
+    return str(checked.normalized)

@@ -20,6 +20,7 @@ from app.clock import Clock
 from app.config import Settings
 from app.errors import InputError, OperatorUnavailable
 from app.i18n import _
+from app.inputs import output_target, shown_path
 from app.services.clerks import require_clerk
 from app.services.kept_files import KeptFiles
 from models.domain import CatalogService, Session, TrialPeriod
@@ -78,12 +79,10 @@ class LeafletService:
                                   f"{secrets.token_hex(2)}.pdf")
         if path.suffix.lower() != ".pdf":
             raise InputError(_("The leaflet is a PDF: give the file a .pdf name."))
-        if path.is_dir():
-            raise InputError(_("{path} is a folder: give a file name ending in .pdf.")
-                             .format(path=path))
+        output_target(path)  # a usable name; no folder, device, FIFO or socket
         if not path.parent.is_dir():
             raise InputError(_("There is no folder {folder} to save the leaflet in.")
-                             .format(folder=path.parent))
+                             .format(folder=shown_path(path.parent)))
         return path
 
     def _trial(self) -> tuple[TrialPeriod | None, bool]:

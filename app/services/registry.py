@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # these import peewee; built (and imported) by app/main.py wh
     from app.services.outbox_pump import OutboxPump
     from app.services.periodic import PeriodicDeliveryService
     from app.services.printing import PrintService
-    from app.services.retention import RetentionService
+    from app.services.retention import PurgeReport, RetentionService
     from app.services.training_world import TrainingWorld
     from app.services.verification import VerificationService
 
@@ -63,6 +63,8 @@ class Services:
     delivery: DeliveryService | None = None
     periodic: PeriodicDeliveryService | None = None
     retention: RetentionService | None = None
+    # What the purge at this start removed (`salon purge` reports it with its own).
+    purged_at_start: PurgeReport | None = None
     close: Callable[[], None] = field(default=lambda: None)
 
     @property

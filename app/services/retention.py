@@ -1,9 +1,12 @@
 """R9 for everything the console keeps locally: on every start and with `salon purge`.
 
-    retention.purge() -> PurgeReport
+    retention.purge(at_start=…) -> PurgeReport
 
-- usage records fetched for detalizations (DetalizationService.purge, which journals what it
-  removed);
+One journal entry per purge that removed anything, saying when it ran (at the console's start
+or on request) and how much of each kind went.
+
+- usage records fetched for detalizations (DetalizationService.purge; its count goes into this
+  purge's journal entry);
 - every document under `<data_dir>/documents/` written more than the retention period ago —
   detalization copies, confirmation slips, leaflets, documents fetched back from the archive —
   by the time the console recorded with its clock when it wrote the file (kept_files.py),
@@ -34,7 +37,7 @@ class Purges(Protocol):
 
 
 class UsagePurge(Protocol):
-    def purge(self) -> int: ...
+    def purge(self, *, journal: bool = True) -> int: ...
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,11 @@ class PurgeReport:
     @property
     def total(self) -> int:
         return self.usage + self.documents + self.print_jobs + self.archive_notes
+
+    def __add__(self, other: PurgeReport) -> PurgeReport:
+        return PurgeReport(self.usage + other.usage, self.documents + other.documents,
+                           self.print_jobs + other.print_jobs,
+                           self.archive_notes + other.archive_notes)
 
 
 class RetentionService:
@@ -62,10 +70,12 @@ class RetentionService:
         self._journal = journal
         self._clock = clock
 
-    def purge(self) -> PurgeReport:
+    def purge(self, *, at_start: bool = False) -> PurgeReport:
+        """Remove what is past the retention period; `at_start`: the purge every start of the
+        console does (the journal says which it was)."""
         now = self._clock.now()
         cutoff = now - timedelta(days=self._days)
-        usage = self._usage.purge() if self._usage is not None else 0
+        usage = self._usage.purge(journal=False) if self._usage is not None else 0
         files = self._files.purge(cutoff)
         jobs = _count(self._print_jobs.purge(cutoff)) if self._print_jobs is not None else 0
         # A note outlives its document by one period, so the clerk can still be told when
@@ -73,9 +83,11 @@ class RetentionService:
         notes = _count(self._archive_notes.purge(cutoff)) if self._archive_notes is not None \
             else 0
         report = PurgeReport(usage, files, jobs, notes)
-        if (files or jobs) and self._journal is not None:
-            self._journal.record("", AuditAction.PURGE, AuditResult.DONE,
-                                 detail=f"local documents {files}, print jobs {jobs}")
+        if report.total and self._journal is not None:
+            when = "at start" if at_start else "on request"
+            self._journal.record("", AuditAction.PURGE, AuditResult.DONE, detail=(
+                f"{when}: removed {report.total} (usage records {usage}, "
+                f"local documents {files}, print jobs {jobs}, archive notes {notes})"))
         return report
 
 

@@ -14,11 +14,14 @@ from typing import Protocol
 from app.clock import Clock, MovableClock
 from app.errors import InputError
 from app.i18n import _
+from app.inputs import shown
 from models.access_codes import SandboxTime, SmsMessage
 
 MAX_ADVANCE_S = 366 * 86400  # the sandbox moves at most a year per call
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
-_PART = re.compile(r"(\d+)([smhd])")
+# ASCII digits only: `\d` and str.isdigit() also take '²' or '٣' (and int('²') raises).
+_PART = re.compile(r"([0-9]+)([smhd])")
+MAX_LENGTH = 32  # "1d2h3m4s" is 8; a longer text is not read (int() of 5,000 digits raises)
 
 
 class SandboxApi(Protocol):
@@ -31,14 +34,14 @@ class SandboxApi(Protocol):
 
 def parse_duration(text: str) -> int:
     """'90s', '15m', '24h', '1d', '1h30m' (or bare seconds) → seconds; 1 s to a year."""
-    cleaned = text.strip().lower().replace(" ", "")
-    if cleaned.isdigit():
-        seconds = int(cleaned)
-    elif cleaned and _PART.sub("", cleaned) == "":
+    cleaned = text.strip(" \t").lower().replace(" ", "")
+    if cleaned.isascii() and cleaned.isdigit():  # bare seconds; a huge number is too far
+        seconds = int(cleaned) if len(cleaned) <= MAX_LENGTH else MAX_ADVANCE_S + 1
+    elif 0 < len(cleaned) <= MAX_LENGTH and _PART.sub("", cleaned) == "":
         seconds = sum(int(n) * _UNITS[unit] for n, unit in _PART.findall(cleaned))
     else:
         raise InputError(_("“{text}” is not a duration: write it like 90s, 15m, 24h or 1d.")
-                         .format(text=text[:20]))
+                         .format(text=shown(text.strip())))
     if not 1 <= seconds <= MAX_ADVANCE_S:
         raise InputError(_("The sandbox clock moves forward by 1 second to 366 days at a "
                            "time."))

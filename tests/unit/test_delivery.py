@@ -196,7 +196,8 @@ def test_the_local_purge_goes_by_the_consoles_clock_and_nothing_outside(tmp_path
     assert fresh.exists() and stray.exists() and outside.exists()
     assert (documents / "link.pdf").is_symlink()
     [entry] = journal.of("purge")
-    assert entry[4] == "local documents 4, print jobs 2"
+    assert entry[4] == ("on request: removed 6 (usage records 0, "
+                        "local documents 4, print jobs 2, archive notes 0)")
     assert retention.purge().documents == 0
     clock.advance(timedelta(days=3, seconds=1))  # the stray one was first seen a period ago
     assert retention.purge().documents == 2 and not stray.exists() and not fresh.exists()

@@ -8,6 +8,7 @@ row on screen.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -94,10 +95,17 @@ def _tally_row(name: str, tally: Tally) -> tuple[str, ...]:
     return (name, str(tally.total), str(tally.done), str(tally.refused), str(tally.failed))
 
 
+_SCREEN_DAY = re.compile(r"[0-9]{1,2}\.[0-9]{1,2}\.[0-9]{4}")
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def parse_day(text: str) -> date:
-    """'23.11.2026' (as the screen shows dates) or '2026-11-23' → a date, or InputError."""
-    cleaned = text.strip()
-    for pattern in ("%d.%m.%Y", "%Y-%m-%d"):
+    """'23.11.2026' (as the screen shows dates) or '2026-11-23' → a date, or InputError.
+    ASCII digits only: strptime's `%d` and `%Y` also take Arabic-Indic or full-width ones."""
+    cleaned = text.strip(" \t")  # not str.strip(): it would also drop U+2028, U+3000…
+    for pattern, shape in (("%d.%m.%Y", _SCREEN_DAY), ("%Y-%m-%d", _ISO_DAY)):
+        if not shape.fullmatch(cleaned):
+            continue
         try:
             return datetime.strptime(cleaned, pattern).date()
         except ValueError:
