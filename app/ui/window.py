@@ -170,6 +170,8 @@ class MainWindow(SessionControls):
             self.message.show(None)
         self._set_busy(False)
         self._show_card()
+        if not again:  # a card asked for afresh opens at its top, even the same subscriber's
+            self.card_panel.scroll.to_top()
         if again:
             return  # the clerk may be typing the next number: the field is theirs
         if self.card_panel.view is not None:  # the number as printed on a SIM card pack

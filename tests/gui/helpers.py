@@ -59,14 +59,17 @@ def sign_in(window: Any, pump: Callable[..., None], login: str, password: str) -
 
 @contextmanager
 def real_window(root: tk.Tk, settings: Any, pump: Callable[..., None], *,
-                login: str = "clerk", password: str = "clerk-demo") -> Iterator[Any]:
+                login: str = "clerk", password: str = "clerk-demo",
+                create: bool = False) -> Iterator[Any]:
     """The window wired by app.main exactly as `salon` does it (the embedded sandbox over
     loopback, the store of `settings`) with a training clerk signed in; closed when done,
-    once the jobs it started have come back."""
+    once the jobs it started have come back. `create`: made by app.ui.app.create_window as
+    `salon` makes it (the whole screen, the settings' language), not in the root as it is."""
     from app.main import build_services
+    from app.ui.app import create_window
     from app.ui.window import MainWindow
 
-    window = MainWindow(root, settings)
+    window = create_window(settings, root) if create else MainWindow(root, settings)
     try:
         window.connect(lambda: build_services(settings))
         pump(lambda: window.services is not None, timeout=30, what="the services to start")
