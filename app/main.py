@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app import cli
-from app.config import Settings, load_settings
+from app.config import Settings, language_from_environment, load_settings
 from app.errors import ConfigError, NotSignedIn, SalonError
 from app.i18n import _, set_language
 from app.services.registry import Services
@@ -302,11 +302,13 @@ def setup_logging(settings: Settings) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = cli.build_parser().parse_args(argv)
     try:
-        settings = load_settings()
+        # SALON_LANGUAGE is folded into the settings here, once: the window and the
+        # commands both take the language from the settings.
+        settings = language_from_environment(load_settings())
     except ConfigError as error:
         print(str(error), file=sys.stderr)
         return error.exit_code
-    set_language(os.environ.get("SALON_LANGUAGE") or settings.salon.language)
+    set_language(settings.salon.language)
     setup_logging(settings)
     wiring = Wiring(settings, clerk=args.clerk or os.environ.get("SALON_CLERK") or None,
                     start_pump=args.command is None)
