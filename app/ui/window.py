@@ -260,7 +260,8 @@ class MainWindow(SessionControls):
 
     def _present(self) -> CardViewModel:
         assert self.card is not None
-        return present_card(self.card, self.clock(), self.settings.salon.timezone)
+        return present_card(self.card, self.clock(), self.settings.salon.timezone,
+                            self.orders.service_fees or None)
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
@@ -324,11 +325,16 @@ class MainWindow(SessionControls):
         """Every second: the online/offline dot, and the card's clocks and data age."""
         self._poll_connection()
         self.check_idle()
+        self.redraw_card()
+        self._poll_after = self.root.after(POLL_CONNECTION_MS, self._poll)
+
+    def redraw_card(self) -> None:
+        """The card on screen drawn again from what is known now (its clocks and data age,
+        the catalog's fees once they came), without asking the operator anything."""
         if self.card is not None and not self.busy:
             view = self._present()
             if view != self.card_panel.view:
                 self.card_panel.show(view)
-        self._poll_after = self.root.after(POLL_CONNECTION_MS, self._poll)
 
     def _poll_connection(self) -> None:
         snapshot = self.services.connection.snapshot() if self.services else None

@@ -186,7 +186,7 @@ def test_f5_preview_confirm_done_with_the_slip(window, root, pump, screenshot, o
     slip = tmp_path / "slips" / "slip-1.pdf"
     text = screen_text(dialog)
     for expected in ("Операция выполнена", "Тариф сменён на «Смарт Плюс».",
-                     "Списано: 100,00\u00a0₽. Абонентская плата теперь: 910,00\u00a0₽ в месяц. "
+                     "Списано: 100,00\u00a0₽. Ежемесячная стоимость теперь: 910,00\u00a0₽ в месяц. "
                      "Основной баланс: 712,30\u00a0₽.",
                      f"Подтверждение (PDF) сохранено: {slip}", "Готово (Enter)"):
         assert expected in text, expected
@@ -210,8 +210,7 @@ def test_a_refused_preview_disables_confirm(window, root, pump, screenshot, orde
     choose(dialog, pump, "SMART_PLUS")
     assert dialog.preview_step.refusal.winfo_ismapped()
     assert dialog.preview_step.refusal.cget("text") == (
-        "Оператор отказывает: На основном балансе меньше, чем плата "
-        "(недостаточно средств на основном балансе).")
+        "Основной баланс меньше платы: абоненту нужно сначала пополнить счёт.")
     assert dialog.preview_step.refusal.cget("style") == "Refusal.TLabel"
     balance = dialog.preview_step.section.values["Основной баланс"]
     assert balance.cget("text") == "-123,45\u00a0₽ → -223,45\u00a0₽"

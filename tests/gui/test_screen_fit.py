@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from app import formatting
 from app.config import Settings, load_settings
 from tests.conftest import write_ini
 from tests.gui.conftest import COUNTER_SCREENS, Screens, TkErrors, tk_root
@@ -113,12 +114,19 @@ def test_after_a_tariff_change_the_whole_card_is_fresh(root, settings, pump, scr
     with real_window(root, settings, pump, create=True) as window:
         look_up(window, pump, BUSY)
         pump(lambda: not window.runner.busy, timeout=15, what="the card's extras")
+        pump(lambda: "услуги" in window.card_panel.view.tariff[2].note,
+             what="the card's monthly cost with the services' fees")
         before = window.card_panel.view
         window.orders.open(OrderAction.CHANGE_TARIFF)
         dialog = wait_for(window, pump, window.orders.dialog, "the tariff dialog")
         dialog.choose.select("SMART_PLUS")
         dialog.primary()
         pump(lambda: dialog.phase == "preview", timeout=15, what="the preview")
+        # One name and one amount: the card's monthly cost is the preview's "before".
+        monthly = formatting.money(dialog.preview.monthly_cost_before)
+        assert before.tariff[2].label == "Ежемесячная стоимость"
+        assert before.tariff[2].value == f"{monthly} в месяц"
+        assert f"Ежемесячная стоимость\n{monthly} →" in screen_text(dialog)
         dialog.primary()
         pump(lambda: dialog.phase == "result", timeout=15, what="the result")
         pump(lambda: not window.runner.busy and not window.busy, timeout=15, what="the reload")
@@ -126,7 +134,8 @@ def test_after_a_tariff_change_the_whole_card_is_fresh(root, settings, pump, scr
         services, session = window.services, window.session
         fresh = services.lookup.lookup(BUSY, session)
         shown = window.card_panel.view
-        expected = present_card(fresh, window.clock(), settings.salon.timezone)
+        expected = present_card(fresh, window.clock(), settings.salon.timezone,
+                                window.orders.service_fees)
         assert shown.tariff == expected.tariff and shown.tariff != before.tariff
         assert shown.balances == expected.balances
         assert shown.packages == expected.packages

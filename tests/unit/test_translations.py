@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from babel.messages.pofile import read_po
@@ -69,3 +70,46 @@ def test_switching_language_switches_the_text() -> None:
     assert _(sample) != sample
     set_language("en")
     assert _(sample) == sample
+
+
+# Latin words a Russian sentence may carry: keys, the rules' names (R1…, C1…), file formats,
+# protocols and acronyms, and — in the command line's sentences — its own words (the program,
+# packages to install, option values). Anything else is an English word or an internal code
+# (`already_connected`, "api") on a Russian screen.
+ALLOWED_LATIN = {
+    "Enter", "Esc", "Ctrl", "Alt", "Tab", "Backspace", "Delete", "Excel", "e", "E", "mail",
+    "salon", "Debian", "apt", "get", "install", "gnome", "keyring", "poppler", "utils",
+    "pdftoppm", "pycups", "pdf", "html", "xlsx", "csv", "txt", "paper", "email", "archive",
+    "y", "N", "a", "f", "s", "m", "h", "d", "i", "petrova", "name",
+}
+ACRONYM = re.compile(r"[A-Z]|[A-Z]{2,}|[RC][0-9]+|F[0-9]{1,2}")
+
+
+def latin_words(text: str) -> list[str]:
+    """The Latin words of a sentence, leaving out what is not prose: placeholders, commands in
+    backquotes, command-line options with their values, salon.ini's [section] key, environment
+    variables, file names and addresses."""
+    text = re.sub(r"https?://\S+", " ", text)
+    text = re.sub(r"\{[^}]*\}", " ", text)
+    text = re.sub(r"`[^`]*`", " ", text)
+    text = re.sub(r"(?<!\w)--?[a-z][\w-]*(?: [a-z]+(?:\|[a-z]+)*)?", " ", text)
+    text = re.sub(r"\[[a-z]+\](?: [a-z]+(?: и [a-z]+)?)?", " ", text)
+    text = re.sub(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b", " ", text)
+    text = re.sub(r"\b[\w.-]+\.(?:ini|pdf|ru)\b|\b\d+[smhd]\b", " ", text)
+    return re.findall(r"[A-Za-z][A-Za-z0-9_]*", text)
+
+
+def test_no_english_word_or_internal_code_in_russian() -> None:
+    with PO.open("rb") as handle:
+        catalog = read_po(handle, locale="ru")
+    english = []
+    for message in catalog:
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for text in strings:
+            words = [word for word in latin_words(text)
+                     if word not in ALLOWED_LATIN and not ACRONYM.fullmatch(word)]
+            if words:
+                english.append(f"{words}: {text}")
+    assert english == []
