@@ -569,3 +569,23 @@ def _request(msisdn: str, code: str, action: OrderAction = OrderAction.CHANGE_TA
     from models.orders import OrderRequest
 
     return OrderRequest(msisdn, action, code)
+
+
+def test_the_pointer_on_an_option_shows_its_whole_reason(window, pump, screenshot) -> None:
+    """The picker's note column is narrow; a reason's whole sentence is there on hovering."""
+    show(window, pump, IVANOVA)
+    dialog = press(window, pump, "F6")
+    tree, rows = dialog.choose.tree, dialog.choose.rows
+    pump(lambda: dialog.winfo_ismapped() and tree.winfo_height() > 1, what="the list drawn")
+    key_, row = next((k, r) for k, r in rows.items() if not r.available)
+    pump(lambda: bool(tree.bbox(key_)), what="the row on screen")
+    x, y, _w, height = tree.bbox(key_, "note")
+    tree.event_generate("<Enter>", x=x + 5, y=y + height // 2)
+    tree.event_generate("<Motion>", x=x + 5, y=y + height // 2)
+    tip = dialog.choose.tooltip
+    pump(lambda: tip.shown, what="the tooltip")
+    assert tip.text == row.note  # the whole sentence, however wide the column
+    screenshot("orders-picker-reason-tooltip")
+    tree.event_generate("<Leave>")
+    pump(lambda: not tip.shown, what="the tooltip gone")
+    dialog.close()
