@@ -209,7 +209,7 @@ def build_services(settings: Settings, *, start_pump: bool = True) -> Services:
         lookup=LookupService(client, cards, connection, journal=audit),
         connection=connection,
         audit=audit,
-        daily_log=DailyLogService(audit, settings.salon),
+        daily_log=DailyLogService(audit, settings.salon, names=orders.names),
         detalization=detalization,
         verification=VerificationService(register),
         clerks=clerks,

@@ -208,7 +208,7 @@ class SessionControls:
         from app.ui.views.daily_log_dialog import DailyLogDialog  # the journal loads on demand
 
         self.daily_log_dialog = DailyLogDialog(self.root, services.daily_log, self.runner,
-                                               session.login)
+                                               session.login, names=self.orders.names)
 
     def _daily_log_key(self, _event: tk.Event) -> str:
         self.open_daily_log()
