@@ -106,6 +106,14 @@ def test_every_dialog_and_its_buttons_are_in_view(root, settings, pump, screensh
             check_dialog(window, pump, screenshot, dialog, name)
             dialog.destroy()
 
+        from app.ui.views.file_dialog import FileDialog
+
+        dialog = FileDialog(root, mode="save", title="Сохранить журнал как", name="a.xlsx",
+                            extension=".xlsx")
+        pump(dialog.winfo_ismapped, what="the file dialog")
+        check_dialog(window, pump, screenshot, dialog, "file-dialog")
+        dialog.cancel()
+
 
 def test_after_a_tariff_change_the_whole_card_is_fresh(root, settings, pump, screenshot) -> None:
     from app.ui.presenters.card import present_card

@@ -9,7 +9,6 @@ import tkinter as tk
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from tkinter import filedialog
 
 from app.i18n import _
 from app.phone import format_msisdn
@@ -31,13 +30,6 @@ from models.domain import Session
 AskFile = Callable[[], Path | None]
 
 
-def ask_document() -> Path | None:
-    chosen = filedialog.askopenfilename(
-        title=_("A document for the personal archive"),
-        filetypes=[(_("Documents"), "*.pdf *.html *.txt *.csv *.xlsx")])
-    return Path(chosen) if chosen else None
-
-
 SIZE = DialogSize(width=(880, 980), height=(380, 380), minimum=(600, 300), margin=(240, 0))
 
 
@@ -45,10 +37,10 @@ class ArchiveDialog(TableDialog):
     def __init__(self, master: tk.Misc, archive: ArchivePort, runner: BackgroundRunner,
                  clerk: Session, msisdn: str, *, timezone: str,
                  now: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 ask_file: AskFile = ask_document) -> None:
+                 ask_file: AskFile | None = None) -> None:
         self._archive, self._clerk = archive, clerk
-        self._msisdn, self._timezone, self._now, self._ask_file = msisdn, timezone, now, \
-            ask_file
+        self._msisdn, self._timezone, self._now = msisdn, timezone, now
+        self._ask_file = ask_file or self._choose_document
         self.documents: list[ArchivedDocument] = []
         self.rows: dict[str, ArchiveRow] = {}
         self.fetched: Path | None = None
@@ -113,6 +105,14 @@ class ArchiveDialog(TableDialog):
         self.fetched = path
         self.message.show(MessageView(_("Fetched from the archive: {path}").format(path=path),
                                       "done"))
+
+    def _choose_document(self) -> Path | None:
+        """The console's own open dialog (app/ui/views/file_dialog.py), in the user's
+        documents folder, showing the kinds the archive takes."""
+        from app.ui.views.file_dialog import ask_open_file
+
+        return ask_open_file(self, _("A document for the personal archive"),
+                             ("*.pdf", "*.html", "*.txt", "*.csv", "*.xlsx"))
 
     def upload(self) -> None:
         if self.busy:

@@ -11,7 +11,7 @@ import tkinter as tk
 from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from pathlib import Path
-from tkinter import filedialog, ttk
+from tkinter import ttk
 from typing import TYPE_CHECKING
 
 from app import i18n
@@ -39,26 +39,18 @@ ENTRY_COLUMNS = ("seq", "time", "clerk", "subscriber", "action", "result", "deta
 TALLY_COLUMNS = ("name", "total", "done", "refused", "failed")
 
 
-def ask_save_path(fmt: str, day: date) -> Path | None:
-    chosen = filedialog.asksaveasfilename(
-        title=_("Save the log as"), defaultextension=f".{fmt}",
-        initialfile=f"journal-{day.isoformat()}.{fmt}",
-        filetypes=[(fmt.upper(), f"*.{fmt}")],
-    )
-    return Path(chosen) if chosen else None
-
-
 class DailyLogDialog(tk.Toplevel):
     def __init__(
         self, master: tk.Misc, service: DailyLogService, runner: BackgroundRunner, clerk: str,
-        *, ask_path: AskPath = ask_save_path, names: Mapping[str, str] | None = None,
+        *, ask_path: AskPath | None = None, names: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(master)
         self.title(_("Daily log"))
         self.geometry("1100x680")
         self.minsize(860, 520)
         self.configure(background="#eef0f4")
-        self._service, self._runner, self._clerk, self._ask_path = service, runner, clerk, ask_path
+        self._service, self._runner, self._clerk = service, runner, clerk
+        self._ask_path = ask_path or self._save_as
         self._names = names  # tariff and service codes → names, for the details
         self.log: DailyLog | None = None
         self.page = 0
@@ -237,6 +229,14 @@ class DailyLogDialog(tk.Toplevel):
             tree.insert("", "end", values=row, tags=("odd",) if index % 2 else ())
 
     # -- export ------------------------------------------------------------------------------
+
+    def _save_as(self, fmt: str, day: date) -> Path | None:
+        """The console's own save dialog (app/ui/views/file_dialog.py), in the user's
+        documents folder."""
+        from app.ui.views.file_dialog import ask_save_file
+
+        return ask_save_file(self, _("Save the log as"), f"journal-{day.isoformat()}.{fmt}",
+                             f".{fmt}")
 
     def export(self, fmt: str) -> None:
         if self.log is None or self.busy:
