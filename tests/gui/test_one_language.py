@@ -123,7 +123,12 @@ def test_the_russian_window_says_everything_in_russian(root, settings, pump,
                 ("print-queue", window.delivery.open_print_queue,
                  lambda: window.delivery.queue_dialog),
                 ("queue", window.orders.open_queue, lambda: window.orders.queue_dialog),
-                ("catalog", window.orders.open_catalog, lambda: window.orders.catalog_dialog)):
+                ("catalog", window.orders.open_catalog, lambda: window.orders.catalog_dialog),
+                ("detalization", window.detalization.open, lambda: window.detalization.dialog),
+                ("archive", window.delivery.open_archive, lambda: window.delivery.archive_dialog),
+                ("printer", window.delivery.open_printer_settings,
+                 lambda: window.delivery.settings_dialog),
+                ("keys", lambda: window._show_keys(None), lambda: window.keys_dialog)):
             open_()
             dialog = dialog_of()
             assert dialog is not None

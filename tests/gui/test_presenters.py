@@ -219,7 +219,7 @@ def test_the_monthly_cost_is_the_tariff_and_the_services() -> None:
     view = present_card(card(), NOW, MOSCOW_TZ, fees)
     monthly = fields(view.tariff)["Ежемесячная стоимость"]
     assert monthly == "610,00\u00a0₽ в месяц"  # 450 + 16 × 10
-    assert view.tariff[2].note == "тариф 450,00\u00a0₽ + услуги 160,00\u00a0₽"
+    assert view.tariff[2].note == "тариф\u00a0450,00\u00a0₽ + услуги\u00a0160,00\u00a0₽"
     view = present_card(card(PETROV), NOW, MOSCOW_TZ, {"GUARD": rub("99.00")})
     assert fields(view.tariff)["Ежемесячная стоимость"] == "1\u00a0299,00\u00a0₽ в месяц"
     sidorov = present_card(card(SIDOROV), NOW, MOSCOW_TZ)  # no services: the tariff is all

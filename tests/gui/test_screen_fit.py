@@ -167,3 +167,22 @@ def test_every_new_card_opens_at_its_top(root, settings, pump, screenshot) -> No
             scroll.canvas.yview_moveto(1.0)  # the clerk scrolled down to the Assistant
             pump(lambda: scroll.canvas.yview()[0] > 0, what="scrolled down")
         screenshot("fit-1366x768-scrolled-down")
+
+
+@pytest.mark.parametrize("root", ["1366x768"], indirect=True)
+def test_the_card_in_both_languages_on_a_laptops_screen(root, settings, pump,
+                                                        screenshot) -> None:
+    """The README's pictures, and the English words (often longer) fit as well."""
+    with real_window(root, settings, pump, create=True) as window:
+        look_up(window, pump, "+7 911 987-65-43")  # the demo world's promised payment
+        pump(lambda: not window.runner.busy, timeout=15, what="the card's extras")
+        pump(lambda: "услуги" in window.card_panel.view.tariff[2].note,
+             what="the monthly cost with the services")
+        screenshot("card-training-ru-1366x768")
+        assert misplaced(root) == []
+        window.set_language("en")
+        pump(lambda: "services" in window.card_panel.view.tariff[2].note,
+             what="the card in English")
+        screenshot("card-en-1366x768")
+        assert misplaced(root) == []
+        window.set_language("ru")
