@@ -15,7 +15,7 @@ from app.config import Settings, load_settings
 from tests.conftest import write_ini
 from tests.gui.conftest import COUNTER_SCREENS, Screens, TkErrors, tk_root
 from tests.gui.geometry import box, misplaced, screen_box
-from tests.gui.helpers import real_window, screen_text
+from tests.gui.helpers import real_window, screen_text, sign_in
 
 BUSY = "+7 916 123-45-67"  # the demo world's showcase: many services, packages, a debt
 
@@ -106,6 +106,20 @@ def test_every_dialog_and_its_buttons_are_in_view(root, settings, pump, screensh
             check_dialog(window, pump, screenshot, dialog, name)
             dialog.destroy()
 
+        window.codes.issue()  # the access code's check dialog, with a code to check
+        pump(lambda: not window.runner.busy and window.codes.state is not None
+             and window.codes.state.issued_at is not None, timeout=15, what="a code issued")
+        window.codes.open_check()
+        dialog = wait_for(window, pump, window.codes.dialog, "the code check")
+        check_dialog(window, pump, screenshot, dialog, "code-check")
+        dialog.close()
+        window.lock()  # the lock screen, as it is after a lock during the check
+        window.gate.hold_focus()
+        pump(lambda: window.gate.frame.winfo_ismapped(), what="the lock screen")
+        screenshot(f"fit-{root.winfo_screenwidth()}x{root.winfo_screenheight()}-lock")
+        assert misplaced(root) == []
+        sign_in(window, pump, "manager", "manager-demo")
+
         from app.ui.views.file_dialog import FileDialog
 
         dialog = FileDialog(root, mode="save", title="Сохранить журнал как", name="a.xlsx",
@@ -152,6 +166,22 @@ def test_after_a_tariff_change_the_whole_card_is_fresh(root, settings, pump, scr
             assert field.value in on_screen, field.label
         for package in expected.packages:
             assert package.amount in on_screen and package.until in on_screen, package.label
+        dialog.close()
+
+        # On «Смарт Плюс» services connect at half price: the preview says whose price it is.
+        pump(lambda: window.orders.options is not None and not window.runner.busy,
+             timeout=15, what="the new card's operations")
+        window.orders.open(OrderAction.ADD_SERVICE)
+        dialog = wait_for(window, pump, window.orders.dialog, "the service dialog")
+        paid = next(o for o in window.orders.options.add_services
+                    if o.available and o.one_off_fee.amount > 0)
+        dialog.choose.select(paid.request.code)
+        dialog.primary()
+        pump(lambda: dialog.phase == "preview", timeout=15, what="the preview")
+        note = screen_text(dialog.preview_step)
+        assert "такова цена на тарифе абонента «Смарт Плюс»; по прейскуранту — " \
+               f"{formatting.money(paid.one_off_fee)}" in note
+        check_dialog(window, pump, screenshot, dialog, "add-service-tariff-price")
         dialog.close()
 
 
