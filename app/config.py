@@ -10,8 +10,8 @@ from __future__ import annotations
 import configparser
 import os
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import urlparse
@@ -115,6 +115,20 @@ class Settings:
     retention_days: int = 3
     printing: PrintingSettings = PrintingSettings()
     email: EmailSettings = EmailSettings()
+
+
+def language_from_environment(settings: Settings,
+                              environ: Mapping[str, str] | None = None) -> Settings:
+    """`SALON_LANGUAGE` (ru / en) overrides salon.ini's language for one run, for the window
+    and the commands alike: applied once, here, so that nothing later reads salon.ini's
+    value past it."""
+    env = os.environ if environ is None else environ
+    value = env.get("SALON_LANGUAGE", "").strip()
+    if not value:
+        return settings
+    if value not in LANGUAGES:
+        raise ConfigError(f"SALON_LANGUAGE={value!r}: expected one of: {', '.join(LANGUAGES)}")
+    return replace(settings, salon=replace(settings.salon, language=value))
 
 
 def find_config_file(environ: dict[str, str] | None = None) -> Path | None:

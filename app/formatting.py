@@ -16,13 +16,14 @@ from models.domain import Money
 _LOCALES = {"ru": "ru_RU", "en": "en_GB"}
 
 
-def _locale() -> str:
-    return _LOCALES.get(language(), "ru_RU")
+def _locale(in_language: str | None = None) -> str:
+    return _LOCALES.get(in_language or language(), "ru_RU")
 
 
-def money(value: Money) -> str:
-    """Decimal roubles with the sign after the number in both languages: '1 234,50 ₽'."""
-    number = format_decimal(value.amount, format="#,##0.00", locale=_locale())
+def money(value: Money, in_language: str | None = None) -> str:
+    """Decimal roubles with the sign after the number in both languages: '1 234,50 ₽'
+    (`in_language`: another than the console's, for a file made in it)."""
+    number = format_decimal(value.amount, format="#,##0.00", locale=_locale(in_language))
     return f"{number}\u00a0{get_currency_symbol(value.currency, locale='ru_RU')}"
 
 

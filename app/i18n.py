@@ -48,6 +48,14 @@ def language() -> str:
     return _language
 
 
+def translation(language: str) -> gettext.NullTranslations:
+    """One language's catalog, without switching the console's (a file made in English while
+    the window speaks Russian)."""
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r}; expected one of {sorted(LANGUAGES)}")
+    return _load(language)
+
+
 def _(message: str) -> str:
     return _active.gettext(message)
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from app import cli
 from app.clock import Clock, MovableClock, SystemClock
 from app.commands.output import flush_quietly, say
-from app.config import Settings, load_settings
+from app.config import Settings, language_from_environment, load_settings
 from app.errors import ConfigError, NotSignedIn, SalonError
 from app.i18n import LANGUAGES, _, set_language
 from app.inputs import shown
@@ -258,7 +258,7 @@ def build_services(settings: Settings, clock: Clock, *, start_pump: bool = True)
         lookup=LookupService(client, cards, connection, clock, journal=audit),
         connection=connection,
         audit=audit,
-        daily_log=DailyLogService(audit, settings.salon, clock),
+        daily_log=DailyLogService(audit, settings.salon, clock, names=orders.names),
         detalization=detalization,
         verification=VerificationService(register),
         clerks=clerks,
@@ -408,12 +408,14 @@ def _settings_and_language() -> tuple[Settings | None, ConfigError | None]:
             "SALON_LANGUAGE={value} is not a language of the console: use {languages}."
         ).format(value=shown(chosen), languages=", ".join(LANGUAGES)))
     try:
-        settings = load_settings()
+        # SALON_LANGUAGE is folded into the settings here, once: the window and the
+        # commands both take the language from the settings.
+        settings = language_from_environment(load_settings())
     except ConfigError as error:
         if chosen:
             set_language(chosen)
         return None, error
-    set_language(chosen or settings.salon.language)
+    set_language(settings.salon.language)
     return settings, None
 
 

@@ -18,6 +18,7 @@ from app.commands import arguments
 from app.commands.output import print_json, say
 from app.errors import SalonError
 from app.i18n import _
+from app.ui.presenters.print_queue import documents_text  # no tkinter
 from models.printing import DocumentKind, PrinterInfo, PrintJob
 
 if TYPE_CHECKING:  # the services import peewee: loaded when a command runs, not at start
@@ -170,7 +171,7 @@ def job_line(job: PrintJob, zone: str) -> str:
     parts = [f"#{job.id}", when, state_name(job.state), kind_name(job.kind), job.path.name,
              f"→ {job.printer or '—'}"]
     if job.kind is not DocumentKind.FILE and job.documents:
-        parts.append(f"({job.documents})")
+        parts.append(f"({documents_text(job.documents)})")
     line = " ".join(parts)
     return f"{line} — {job.last_error}" if job.last_error else line
 

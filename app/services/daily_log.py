@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -20,6 +22,7 @@ from app.config import SalonSettings
 from app.errors import InputError, SalonError
 from app.i18n import _
 from app.inputs import output_target, shown, shown_path, user_path
+from app.journal_text import describe_detail, describe_reason
 from app.services.audit import AuditJournal
 from models.audit import AuditAction, AuditResult
 from models.daily_log import DailyLog, Progress
@@ -31,11 +34,15 @@ FORMATS = ("xlsx", "csv", "pdf")
 
 class DailyLogService:
     def __init__(self, journal: AuditJournal, salon: SalonSettings,
-                 clock: Clock) -> None:
+                 clock: Clock,
+                 names: Callable[[], Mapping[str, str]] | None = None) -> None:
+        """`names`: the catalog's tariff and service codes → names, asked when a file is
+        written (its details name them)."""
         self._journal = journal
         self._salon = salon
         self._zone = ZoneInfo(salon.timezone)
         self._clock = clock
+        self._names = names
 
     def today(self) -> date:
         """The salon's local date now (the date picker's default)."""
@@ -79,6 +86,7 @@ class DailyLogService:
         from printing.atomic import atomic_output
         from printing.daily_log import render
 
+        daily = self._in_words(daily, language)
         try:
             with atomic_output(path) as temp:
                 render(daily, fmt, temp, language=language, progress=progress)
@@ -91,6 +99,22 @@ class DailyLogService:
             raise SalonError(message) from error
         self._journal.record(clerk, AuditAction.EXPORT, detail=f"{detail} {path.name}")
         return path
+
+    def _in_words(self, daily: DailyLog, language: str) -> DailyLog:
+        """The entries' details and reasons said in the file's language (app/journal_text.py);
+        the journal itself keeps its own words, and its hashes."""
+        from app.i18n import translation
+
+        words = translation(language)
+        names = self._names() if self._names is not None else {}
+        entries = tuple(
+            replace(entry,
+                    detail=describe_detail(entry.action, entry.detail, names, words.gettext,
+                                           language),
+                    reason=describe_reason(entry.action, entry.reason, words.gettext,
+                                           words.ngettext))
+            for entry in daily.entries)
+        return replace(daily, entries=entries)
 
     @staticmethod
     def _checked_target(fmt: str, path: Path) -> Path:

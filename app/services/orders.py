@@ -22,7 +22,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from app.clock import Clock
-from app.errors import InputError, OperatorUnavailable, OrderRefused, RuleRefused
+from app.errors import InputError, OperatorUnavailable, OrderRefused, RuleRefused, SalonError
 from app.i18n import _
 from app.services.clerks import require_clerk
 from app.services.connection import ConnectionState
@@ -130,6 +130,15 @@ class OrderService:
 
     def services(self, *, refresh: bool = False) -> list[CatalogService]:
         return list(self._load_catalog(refresh)[1])
+
+    def names(self) -> dict[str, str]:
+        """Tariff and service codes → names, from the catalog; empty when it cannot be had
+        (a daily log then names them by code)."""
+        try:
+            tariffs, services = self._load_catalog(False)
+        except SalonError:
+            return {}
+        return {t.code: t.name for t in tariffs} | {s.code: s.name for s in services}
 
     def options(self, card: SubscriberCard) -> OrderOptions:
         tariffs, services = self._load_catalog(False)

@@ -29,7 +29,6 @@ from app.ui.presenters.access_codes import (
     dialog_state,
     issued_message,
     lock_over,
-    locked_text,
     pending_fields,
     present_actions,
     state_fields,
@@ -40,7 +39,7 @@ from app.ui.presenters.errors import MessageView, present_error
 from app.ui.training_phone import TrainingPhone
 from app.ui.views.access_code import CodeActionsBar
 from app.ui.views.phone_panel import PhonePanel
-from models.access_codes import CodeState, CodeStatus, VerifyResult
+from models.access_codes import CodeState, VerifyResult
 
 if TYPE_CHECKING:
     from app.services.registry import Services
@@ -87,6 +86,11 @@ class CodeControls:
     def codes(self) -> AccessCodePort | None:
         services = self.window.services
         return services.access_codes if services is not None else None
+
+    @property
+    def dialog_open(self) -> bool:
+        """The check dialog is on screen: the keyboard is turned to the subscriber."""
+        return self.dialog is not None and bool(self.dialog.winfo_exists())
 
     @property
     def phone(self) -> PhonePanel | None:
@@ -218,19 +222,15 @@ class CodeControls:
         if not window.working or self.codes is None or card is None or window.session is None:
             return
         if self.dialog is not None and self.dialog.winfo_exists():
-            self.dialog.lift()
+            self.dialog.focus_entry()  # on top, the cursor back in its entry
             return
         if not self._available():
+            window.root.focus_set()  # the reason is shown; the phone field stays untyped-in
             return
-        state = self.state
-        if state is not None and state.status is CodeStatus.NONE:
-            window.message.show(MessageView(_("Nothing to check yet: issue a code first."),
-                                            "input"))
-            return
-        if state is not None and state.locked and state.locked_until is not None:
-            window.message.show(MessageView(locked_text(
-                state.locked_until, self._operator_now(), self._zone()), "input"))
-            return
+        # Locked, or no code issued: the dialog opens all the same, in that state (the entry
+        # disabled, the cursor on Close). The subscriber has the keyboard by now: what they
+        # type must land nowhere — never in the phone field, whence Enter would send it to
+        # the operator as a number and into the log and the journal (R2).
         from app.ui.views.code_check_dialog import CodeCheckDialog  # opens on demand
 
         window.message.show(None)
@@ -287,8 +287,19 @@ class CodeControls:
         if self.dialog is not None and event.widget is self.dialog:
             self.dialog = None
             if self.window.working and not self._closed:
-                self.window.search.focus_field(select=True)
+                self._keyboard_to_subscriber()
                 self._bring_into_view()  # what the entries did to the attempts left
+
+    def _keyboard_to_subscriber(self) -> None:
+        """The keyboard may still be turned to the subscriber, who may type on: the cursor
+        goes to no field (the window itself), so what they type lands nowhere; the clerk takes
+        the phone field back with F3 or a click (R2)."""
+        window = self.window
+        window.root.focus_set()
+        window.message.show(MessageView(_(
+            "The code check is closed. The cursor is in no field, so what the subscriber may "
+            "still type goes nowhere; F3 or a click takes you back to the phone field."),
+            "info"))
 
     # -- drawing -------------------------------------------------------------------------------
     def _render(self) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from app.i18n import set_language
+from app.ui.views.screen_fit import fit_to_screen
 from app.ui.window import MainWindow
 
 if TYPE_CHECKING:
@@ -26,7 +27,7 @@ def create_window(settings: Settings, clock: Clock, root: tk.Tk | None = None) -
     """The root and the main window, in the salon's language, without services yet."""
     set_language(settings.salon.language)
     root = root or tk.Tk(className="SalonConsole")
-    root.geometry("1280x800")
+    fit_to_screen(root)  # the counter's whole screen: 1366x768 as well as 1920x1080
     return MainWindow(root, settings, clock=clock)
 
 

@@ -22,6 +22,7 @@ from app.ui.presenters.signin import (
     check_first_manager,
     check_sign_in,
     present_first_manager,
+    present_held_keyboard,
     present_lock,
     present_refusal,
     present_sign_in,
@@ -122,6 +123,12 @@ class Gate:
             self.first_manager.focus_field(empty[0] if empty else "login", force=force)
         else:
             self.sign_in.focus_first(force=force)
+
+    def hold_focus(self) -> None:
+        """The cursor in no field, and the form says how to get to the password: for a lock
+        that came while the subscriber had the keyboard (what they type must go nowhere)."""
+        self.frame.winfo_toplevel().focus_set()
+        self.sign_in.show_message(present_held_keyboard())
 
     def another_clerk(self) -> None:
         """The lock screen's quick takeover: an empty form for the next clerk's login."""

@@ -21,6 +21,7 @@ from app.ui.presenters.errors import MessageView, present_error
 from app.ui.presenters.orders import ACTION_KEYS, options_for, present_actions
 from app.ui.presenters.outbox import present_pending, present_settled, queue_button_text
 from app.ui.views.operations import OperationsBar, PendingStrip
+from models.domain import Money
 from models.orders import OrderAction, OrderOptions, OutboxItem
 from models.printing import DocumentKind
 
@@ -54,6 +55,7 @@ class OrderControls:
         self.pending: list[OutboxItem] = []  # the subscriber on screen's waiting writes
         self.pending_count = 0  # everyone's
         self.names: dict[str, str] = {}  # tariff and service codes → names, for the queue
+        self.service_fees: dict[str, Money] = {}  # service code → its monthly fee (catalog)
         self.dialog: OrderDialog | None = None
         self.catalog_dialog: CatalogDialog | None = None
         self.queue_dialog: QueueDialog | None = None
@@ -78,14 +80,22 @@ class OrderControls:
             services.outbox_pump.subscribe(self._on_settled)
             self._drain_after = self.window.root.after(DRAIN_MS, self._drain)
         orders = services.orders
-        self.window.runner.submit(
-            lambda: [(t.code, t.name) for t in orders.tariffs()]
-            + [(s.code, s.name) for s in orders.services()],
-            self._named, lambda _error: None)  # names are a nicety: codes do without
+
+        def catalog() -> tuple[list[tuple[str, str]], dict[str, Money]]:
+            tariffs, services_ = orders.tariffs(), orders.services()
+            return ([(t.code, t.name) for t in tariffs] + [(s.code, s.name) for s in services_],
+                    {s.code: s.monthly_fee for s in services_})
+
+        # Names for the queue, and the services' monthly fees for the card's monthly cost;
+        # without them the card says only the tariff's part is known.
+        self.window.runner.submit(catalog, self._catalogued, lambda _error: None)
         self.refresh_pending()
 
-    def _named(self, pairs: list[tuple[str, str]]) -> None:
+    def _catalogued(self, found: tuple[list[tuple[str, str]], dict[str, Money]]) -> None:
+        pairs, fees = found
         self.names.update(pairs)
+        self.service_fees.update(fees)
+        self.window.redraw_card()
 
     def name_map(self) -> Mapping[str, str]:
         return self.names

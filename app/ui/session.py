@@ -109,13 +109,20 @@ class SessionControls:
         if self.session is None or self.locked:
             return
         session = self.session
+        # Locked while the subscriber types their access code: the keyboard is theirs, so the
+        # lock screen puts the cursor in no field (the password field would take the code,
+        # and Enter would try it as the clerk's password). The clerk clicks the field (R2).
+        subscriber_typing = self.codes.dialog_open
         self._journal(lambda clerks: clerks.screen_locked(session, detail=reason))
         self._held = (self.card, self.search.text)
         self._forget_subscriber()
         self.locked = True
         self.gate.show_lock(self.session)
         self._show_gate()
-        self.gate.focus()
+        if subscriber_typing:
+            self.gate.hold_focus()
+        else:
+            self.gate.focus()
         self._refresh_status()
 
     def sign_out(self) -> None:
@@ -181,8 +188,12 @@ class SessionControls:
     def _bind_session_keys(self) -> None:
         # More specific than Ctrl+L (focus the phone field), so Shift makes the difference;
         # Cyrillic_DE is the same key in the Russian layout.
+        # Also on every other window of the console (bind_all): the clerk locks from a dialog
+        # too — the access code's, while the subscriber types — and the lock closes it. The
+        # main window keeps its own binding, or its Ctrl+L would take the key first.
         for sequence in ("<Control-Shift-L>", "<Control-Shift-Cyrillic_DE>"):
             self.root.bind(sequence, self._lock_now)
+            self.root.bind_all(sequence, self._lock_now)
         self.root.bind("<F9>", self._daily_log_key)
         # Any key, click or mouse move anywhere in the window counts as the clerk being there.
         for sequence in ("<KeyPress>", "<ButtonPress>", "<Motion>", "<MouseWheel>"):
@@ -197,7 +208,7 @@ class SessionControls:
         from app.ui.views.daily_log_dialog import DailyLogDialog  # the journal loads on demand
 
         self.daily_log_dialog = DailyLogDialog(self.root, services.daily_log, self.runner,
-                                               session.login)
+                                               session.login, names=self.orders.names)
 
     def _daily_log_key(self, _event: tk.Event) -> str:
         self.open_daily_log()

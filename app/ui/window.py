@@ -168,6 +168,8 @@ class MainWindow(SessionControls):
             self.message.show(None)
         self._set_busy(False)
         self._show_card()
+        if not again:  # a card asked for afresh opens at its top, even the same subscriber's
+            self.card_panel.scroll.to_top()
         if again:
             return  # the clerk may be typing the next number: the field is theirs
         if self.card_panel.view is not None:  # the number as printed on a SIM card pack
@@ -256,7 +258,8 @@ class MainWindow(SessionControls):
 
     def _present(self) -> CardViewModel:
         assert self.card is not None
-        return present_card(self.card, self.clock.now(), self.settings.salon.timezone)
+        return present_card(self.card, self.clock.now(), self.settings.salon.timezone,
+                            self.orders.service_fees or None)
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
@@ -320,11 +323,16 @@ class MainWindow(SessionControls):
         """Every second: the online/offline dot, and the card's clocks and data age."""
         self._poll_connection()
         self.check_idle()
+        self.redraw_card()
+        self._poll_after = self.root.after(POLL_CONNECTION_MS, self._poll)
+
+    def redraw_card(self) -> None:
+        """The card on screen drawn again from what is known now (its clocks and data age,
+        the catalog's fees once they came), without asking the operator anything."""
         if self.card is not None and not self.busy:
             view = self._present()
             if view != self.card_panel.view:
                 self.card_panel.show(view)
-        self._poll_after = self.root.after(POLL_CONNECTION_MS, self._poll)
 
     def _poll_connection(self) -> None:
         snapshot = self.services.connection.snapshot() if self.services else None

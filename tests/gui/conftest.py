@@ -11,6 +11,7 @@ import time
 import tkinter as tk
 import traceback
 from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,9 @@ from tests.gui.fake_detalization import FakeDetalization
 REPO = Path(__file__).resolve().parents[2]
 SCREENSHOTS = REPO / "artifacts" / "screenshots"
 SCREEN = "1280x800x24"
+# The counters' screens the window must fit (issue 12): a laptop's, an old square monitor's,
+# a full-HD one's.
+COUNTER_SCREENS = ("1366x768", "1280x1024", "1920x1080")
 
 
 def _free_display() -> int:
@@ -32,20 +36,20 @@ def _free_display() -> int:
     raise RuntimeError("no free X display number between :90 and :199")
 
 
-@pytest.fixture(scope="session")
-def xvfb() -> Iterator[str]:
-    """Start `Xvfb :N -screen 0 1280x800x24` for the session and point DISPLAY at it."""
+@contextmanager
+def xvfb_screen(size: str) -> Iterator[str]:
+    """A private `Xvfb :N -screen 0 <size>` (e.g. "1366x768x24") for as long as the block
+    runs; yields its display name (":N"). DISPLAY is left alone."""
     if shutil.which("Xvfb") is None:
         pytest.fail(
             "Xvfb is not installed; the GUI tests need it (Debian: apt-get install xvfb, "
             "or `make test-deps`).",
             pytrace=False,
         )
-    previous = os.environ.get("DISPLAY")
     for _attempt in range(5):
         number = _free_display()
         process = subprocess.Popen(
-            ["Xvfb", f":{number}", "-screen", "0", SCREEN, "-nolisten", "tcp", "-noreset"],
+            ["Xvfb", f":{number}", "-screen", "0", size, "-nolisten", "tcp", "-noreset"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
         )
@@ -59,20 +63,50 @@ def xvfb() -> Iterator[str]:
         process.wait()
     else:
         pytest.fail("Xvfb did not start (tried five display numbers).", pytrace=False)
-    display = f":{number}"
-    os.environ["DISPLAY"] = display
     try:
-        yield display
+        yield f":{number}"
     finally:
         process.terminate()
         try:
             process.wait(timeout=5)
         except subprocess.TimeoutExpired:
             process.kill()
-        if previous is None:
-            os.environ.pop("DISPLAY", None)
-        else:
-            os.environ["DISPLAY"] = previous
+
+
+@pytest.fixture(scope="session")
+def xvfb() -> Iterator[str]:
+    """Start `Xvfb :N -screen 0 1280x800x24` for the session and point DISPLAY at it."""
+    previous = os.environ.get("DISPLAY")
+    with xvfb_screen(SCREEN) as display:
+        os.environ["DISPLAY"] = display
+        try:
+            yield display
+        finally:
+            if previous is None:
+                os.environ.pop("DISPLAY", None)
+            else:
+                os.environ["DISPLAY"] = previous
+
+
+class Screens:
+    """Xvfb screens of other sizes than the session's (a counter's 1366x768, 1280x1024,
+    1920x1080), each started on first use and kept for the session."""
+
+    def __init__(self, stack: ExitStack) -> None:
+        self._stack = stack
+        self._displays: dict[str, str] = {}
+
+    def display(self, size: str) -> str:
+        """The display name of a screen `size` ("1366x768") wide and high."""
+        if size not in self._displays:
+            self._displays[size] = self._stack.enter_context(xvfb_screen(f"{size}x24"))
+        return self._displays[size]
+
+
+@pytest.fixture(scope="session")
+def screens() -> Iterator[Screens]:
+    with ExitStack() as stack:
+        yield Screens(stack)
 
 
 class TkErrors:
@@ -104,21 +138,32 @@ def tk_errors() -> TkErrors:
     return TkErrors()
 
 
+@contextmanager
+def tk_root(tk_errors: TkErrors, display: str | None = None) -> Iterator[tk.Tk]:
+    """A Tk root in Russian on `display` (None: $DISPLAY) that reports callback errors to
+    `tk_errors`; destroyed, and the errors checked, when the block ends."""
+    i18n.set_language("ru")
+    root = tk.Tk(screenName=display, className="SalonConsoleTest")
+    root.report_callback_exception = tk_errors  # type: ignore[assignment]
+    try:
+        yield root
+    finally:
+        try:
+            root.update()
+        finally:
+            root.destroy()
+            i18n.set_language("ru")
+            # Collect the window's widgets here, on the Tk thread, not in a later worker
+            # thread.
+            gc.collect()
+    tk_errors.check()  # a callback error fails the test even if its asserts passed
+
+
 @pytest.fixture
 def root(xvfb: str, tk_errors: TkErrors) -> Iterator[tk.Tk]:
-    i18n.set_language("ru")
-    root = tk.Tk(className="SalonConsoleTest")
-    root.report_callback_exception = tk_errors  # type: ignore[assignment]
-    root.geometry("1280x800+0+0")
-    yield root
-    try:
-        root.update()
-    finally:
-        root.destroy()
-        i18n.set_language("ru")
-        # Collect the window's widgets here, on the Tk thread, not in a later worker thread.
-        gc.collect()
-    tk_errors.check()  # a callback error fails the test even if its asserts passed
+    with tk_root(tk_errors) as root:
+        root.geometry("1280x800+0+0")
+        yield root
 
 
 @pytest.fixture
@@ -151,7 +196,7 @@ def screenshot(root: tk.Tk) -> Callable[..., Path]:
             root.update()
             time.sleep(0.02)
         path = SCREENSHOTS / f"{name}.png"
-        command = ["import", "-window", "root"]
+        command = ["import", "-display", root.winfo_screen(), "-window", "root"]
         if size is not None:
             command += ["-crop", f"{size}+0+0", "+repage"]
         subprocess.run([*command, str(path)], check=True, timeout=30)

@@ -59,15 +59,19 @@ def sign_in(window: Any, pump: Callable[..., None], login: str, password: str) -
 
 @contextmanager
 def real_window(root: tk.Tk, settings: Any, pump: Callable[..., None], *,
-                login: str = "clerk", password: str = "clerk-demo") -> Iterator[Any]:
+                login: str = "clerk", password: str = "clerk-demo",
+                create: bool = False) -> Iterator[Any]:
     """The window wired by app.main exactly as `salon` does it (the embedded sandbox over
     loopback, the store of `settings`) with a training clerk signed in; closed when done,
-    once the jobs it started have come back."""
+    once the jobs it started have come back. `create`: made by app.ui.app.create_window as
+    `salon` makes it (the whole screen, the settings' language), not in the root as it is."""
     from app.main import build_services, console_clock
+    from app.ui.app import create_window
     from app.ui.window import MainWindow
 
     clock = console_clock(settings)
-    window = MainWindow(root, settings, clock=clock)
+    window = create_window(settings, clock, root) if create else \
+        MainWindow(root, settings, clock=clock)
     try:
         window.connect(lambda: build_services(settings, clock))
         pump(lambda: window.services is not None, timeout=30, what="the services to start")

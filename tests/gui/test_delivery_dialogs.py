@@ -84,7 +84,7 @@ def test_the_print_queue_retries_and_cancels(root: tk.Tk, pump, screenshot, prin
         dialog.table.tree.selection_set("2")
         pump(lambda: dialog.retry_button.instate(["!disabled"]), what="retry enabled")
         assert dialog.cancel_button.instate(["disabled"])
-        assert "подтверждает: detalization DET-20261123-K7M2PQ9X" in \
+        assert "подтверждает: детализация DET-20261123-K7M2PQ9X" in \
             dialog.table.detail.cget("text")
         pump(dialog.winfo_viewable, what="the dialog on screen")
         dialog.lift()

@@ -182,8 +182,8 @@ def test_preview_refused_and_going_negative(orders) -> None:
     preview = orders.preview(ANNA, OrderRequest(IVANOVA, OrderAction.CHANGE_TARIFF, "ONLINE"))
     view = present_preview(preview, "Мой Онлайн")
     assert not view.can_confirm and view.refused and view.negative_balance
-    assert view.refusal == ("Оператор отказывает: На основном балансе меньше, чем плата "
-                            "(недостаточно средств на основном балансе).")
+    # The console's own sentence for a rule it knows (the operator's words are English).
+    assert view.refusal == "Основной баланс меньше платы: абоненту нужно сначала пополнить счёт."
     balance = next(f for f in view.fields if f.label == "Основной баланс")
     assert balance.attention and balance.note == "Баланс уйдёт ниже нуля."
     assert "Backspace" in view.hint
@@ -221,8 +221,9 @@ def test_done_outcome(orders) -> None:
     view = present_outcome(outcome, "Смарт Плюс")
     assert view.kind == "done"
     assert view.headline == "Операция выполнена"
-    assert view.text == ("Тариф сменён на «Смарт Плюс».\nСписано: 100,00\u00a0₽. Абонентская "
-                         "плата теперь: 910,00\u00a0₽ в месяц. Основной баланс: 712,30\u00a0₽.")
+    assert view.text == ("Тариф сменён на «Смарт Плюс».\nСписано: 100,00\u00a0₽. Ежемесячная "
+                         "стоимость теперь: 910,00\u00a0₽ в месяц. Основной баланс: "
+                         "712,30\u00a0₽.")
     assert view.slip == f"Подтверждение (PDF) сохранено: {outcome.slip_path}"
 
 
@@ -230,7 +231,13 @@ def test_rejected_stale_and_unreachable_outcomes(orders) -> None:
     orders.reject = ("R1", "Электронный Помощник недоступен.")
     view = present_outcome(_submit(orders), "Смарт Плюс")
     assert view.kind == "rejected"
-    assert view.text == "Электронный Помощник недоступен (правило R1). Ничего не изменилось."
+    # A rule the console knows is said in its own words, not the operator's.
+    assert view.text == ("«Электронный Помощник» не предоставляется на корпоративных и VIP "
+                         "тарифах (R1). Ничего не изменено.")
+    orders.reject = ("tariff_frozen", "Тариф заморожен.")  # one it does not: theirs, named
+    view = present_outcome(_submit(orders), "Смарт Плюс")
+    assert view.text == ("Оператор отказывает: Тариф заморожен (правило tariff_frozen). "
+                         "Ничего не изменено.")
     orders.reject = None
     stale = replace(_submit(orders, "ONLINE"), status=SubmitStatus.STALE,
                     message="Данные абонента изменились.")
@@ -357,3 +364,13 @@ def test_catalog_rows() -> None:
     assert services["CORPMAIL"].values[2] == "корпоративный"
     assert classes_text((TariffClass.MASS, TariffClass.VIP)) == "массовый, VIP"
     assert classes_text(tuple(TariffClass)) == "все"
+
+
+def test_a_fee_set_by_the_subscribers_tariff_says_so(orders) -> None:
+    preview = orders.preview(ANNA, OrderRequest(IVANOVA, OrderAction.CHANGE_TARIFF, "BIZ"))
+    at_list_price = present_preview(preview, "Бизнес Про", list_fee=preview.fee, tariff="Смарт")
+    assert at_list_price.fields[0].note == "спишется с основного баланса при подтверждении"
+    half = present_preview(preview, "Бизнес Про", list_fee=rub("600.00"), tariff="Мой Онлайн")
+    assert half.fields[0].note == (
+        "спишется с основного баланса при подтверждении\n"
+        "такова цена на тарифе абонента «Мой Онлайн»; по прейскуранту — 600,00\u00a0₽")

@@ -186,7 +186,7 @@ def test_f5_preview_confirm_done_with_the_slip(window, root, pump, screenshot, o
     slip = tmp_path / "slips" / "slip-1.pdf"
     text = screen_text(dialog)
     for expected in ("Операция выполнена", "Тариф сменён на «Смарт Плюс».",
-                     "Списано: 100,00\u00a0₽. Абонентская плата теперь: 910,00\u00a0₽ в месяц. "
+                     "Списано: 100,00\u00a0₽. Ежемесячная стоимость теперь: 910,00\u00a0₽ в месяц. "
                      "Основной баланс: 712,30\u00a0₽.",
                      f"Подтверждение (PDF) сохранено: {slip}", "Готово (Enter)"):
         assert expected in text, expected
@@ -210,8 +210,7 @@ def test_a_refused_preview_disables_confirm(window, root, pump, screenshot, orde
     choose(dialog, pump, "SMART_PLUS")
     assert dialog.preview_step.refusal.winfo_ismapped()
     assert dialog.preview_step.refusal.cget("text") == (
-        "Оператор отказывает: На основном балансе меньше, чем плата "
-        "(недостаточно средств на основном балансе).")
+        "Основной баланс меньше платы: абоненту нужно сначала пополнить счёт.")
     assert dialog.preview_step.refusal.cget("style") == "Refusal.TLabel"
     balance = dialog.preview_step.section.values["Основной баланс"]
     assert balance.cget("text") == "-123,45\u00a0₽ → -223,45\u00a0₽"
@@ -570,3 +569,23 @@ def _request(msisdn: str, code: str, action: OrderAction = OrderAction.CHANGE_TA
     from models.orders import OrderRequest
 
     return OrderRequest(msisdn, action, code)
+
+
+def test_the_pointer_on_an_option_shows_its_whole_reason(window, pump, screenshot) -> None:
+    """The picker's note column is narrow; a reason's whole sentence is there on hovering."""
+    show(window, pump, IVANOVA)
+    dialog = press(window, pump, "F6")
+    tree, rows = dialog.choose.tree, dialog.choose.rows
+    pump(lambda: dialog.winfo_ismapped() and tree.winfo_height() > 1, what="the list drawn")
+    key_, row = next((k, r) for k, r in rows.items() if not r.available)
+    pump(lambda: bool(tree.bbox(key_)), what="the row on screen")
+    x, y, _w, height = tree.bbox(key_, "note")
+    tree.event_generate("<Enter>", x=x + 5, y=y + height // 2)
+    tree.event_generate("<Motion>", x=x + 5, y=y + height // 2)
+    tip = dialog.choose.tooltip
+    pump(lambda: tip.shown, what="the tooltip")
+    assert tip.text == row.note  # the whole sentence, however wide the column
+    screenshot("orders-picker-reason-tooltip")
+    tree.event_generate("<Leave>")
+    pump(lambda: not tip.shown, what="the tooltip gone")
+    dialog.close()

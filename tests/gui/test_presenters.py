@@ -61,7 +61,7 @@ def test_live_card_in_russian() -> None:
     assert fields(view.tariff) == {
         "Тариф": "Смарт",
         "Класс тарифа": "массовый",
-        "Абонентская плата": "450,00\u00a0₽ в месяц",
+        "Ежемесячная стоимость": "450,00\u00a0₽ в месяц за тариф",  # services' fees unknown
     }
     assert view.services[:2] == ("Антивирус", "Гудок")
     assert not view.offline
@@ -156,7 +156,8 @@ def test_english() -> None:
     view = present_card(card(source="cache", minutes_ago=15), NOW, MOSCOW_TZ)
     assert fields(view.subscriber)["Home region"] == "Moscow"
     assert fields(view.tariff) == {
-        "Tariff": "Смарт", "Tariff class": "mass", "Monthly fee": "450.00\u00a0₽ a month",
+        "Tariff": "Смарт", "Tariff class": "mass",
+        "Monthly cost": "450.00\u00a0₽ a month for the tariff",
     }
     assert view.status == "Active"
     assert view.packages[0].value == "250 of 500 min, until 30 Nov 2026"
@@ -209,3 +210,29 @@ def test_short_names() -> None:
     assert short_name("Smith John") == "Smith J."
     assert short_name("ООО «Ромашка»") == "ООО «Ромашка»"
     assert short_name("Мадонна") == "Мадонна"
+
+
+def test_the_monthly_cost_is_the_tariff_and_the_services() -> None:
+    """One name and one amount, as the operation's preview and the slip say it."""
+    subscriber, _balances = card_subscribers()[IVANOVA]
+    fees = {service.code: rub("10.00") for service in subscriber.services}
+    view = present_card(card(), NOW, MOSCOW_TZ, fees)
+    monthly = fields(view.tariff)["Ежемесячная стоимость"]
+    assert monthly == "610,00\u00a0₽ в месяц"  # 450 + 16 × 10
+    assert view.tariff[2].note == "тариф\u00a0450,00\u00a0₽ + услуги\u00a0160,00\u00a0₽"
+    view = present_card(card(PETROV), NOW, MOSCOW_TZ, {"GUARD": rub("99.00")})
+    assert fields(view.tariff)["Ежемесячная стоимость"] == "1\u00a0299,00\u00a0₽ в месяц"
+    sidorov = present_card(card(SIDOROV), NOW, MOSCOW_TZ)  # no services: the tariff is all
+    assert fields(sidorov.tariff)["Ежемесячная стоимость"] == "3\u00a0500,00\u00a0₽ в месяц"
+    assert sidorov.tariff[2].note == "только тариф: платных услуг нет"
+
+
+def test_an_overdue_promised_payment_is_flagged() -> None:
+    _subscriber, balances = card_subscribers()[IVANOVA]
+    due = balances.promised_payment_due
+    assert due is not None
+    on_time = present_card(card(), due - timedelta(minutes=1), MOSCOW_TZ).balances[2]
+    assert on_time.value == "100,00\u00a0₽" and "просрочен" not in on_time.value
+    late = present_card(card(), due + timedelta(minutes=1), MOSCOW_TZ).balances[2]
+    assert (late.value, late.attention) == ("100,00\u00a0₽, просрочен", True)
+    assert late.note == "нужно было погасить до 27.11.2026, 00:00 (UTC+3)"

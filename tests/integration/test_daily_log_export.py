@@ -303,3 +303,34 @@ def test_the_days_entries_and_last_hash_on_both_databases(
     yesterday = service.daily_log(DAY - timedelta(days=1))
     assert [e.action for e in yesterday.entries] == ["sign_out"]
     assert yesterday.last_hash == yesterday.entries[0].hash
+
+
+def test_the_files_say_the_details_in_their_language(store: Database, tmp_path: Path) -> None:
+    """The journal's own short forms in words (app/journal_text.py), tariffs by name; the
+    journal itself keeps its words and hashes."""
+    moments = iter(DAY_START + timedelta(hours=7, minutes=n) for n in range(10))
+    journal = AuditJournal(SALON.id, SALON.counter, clock=lambda: next(moments))
+    journal.record("ivanova", "lookup", subscriber="+79161234567", detail="api")
+    journal.record("ivanova", "tariff_change", subscriber="+79161234567",
+                   detail="change_tariff, SMART_PLUS, fee 100.00 RUB, outbox #3, ORD-000001")
+    journal.record("ivanova", "code_verify", "refused", subscriber="+79161234567",
+                   reason="wrong, 2 attempts left")
+    service = DailyLogService(journal, SALON, clock=lambda: NOW,
+                              names=lambda: {"SMART_PLUS": "Смарт Плюс"})
+    details = {}
+    for language in ("ru", "en"):
+        target = tmp_path / f"log-{language}.csv"
+        assert export(service, "--date", "2026-11-23", "--language", language,
+                      "-o", str(target))[0] == 0
+        records = list(csv.reader(io.StringIO(target.read_text("utf-8-sig"), newline=""),
+                                  delimiter=";"))
+        start = records.index(next(r for r in records if r[:1] in (["№"], ["No."])))
+        details[language] = [(r[10], r[11]) for r in records[start + 1: start + 4]]
+    assert details["ru"] == [
+        ("из системы оператора", ""),
+        ("Смена тарифа, «Смарт Плюс», плата 100,00\u00a0₽, очередь № 3, заказ ORD-000001", ""),
+        ("", "неверный код, осталось 2 попытки")]
+    assert details["en"][0] == ("from the operator's system", "")
+    assert details["en"][1][0].startswith("Tariff change, «Смарт Плюс», fee 100.00")
+    lookup = next(e for e in journal.latest(10) if e.action == "lookup")
+    assert lookup.detail == "api"  # the journal keeps its own words

@@ -125,3 +125,24 @@ def test_the_smtp_password_never_goes_in_the_file(tmp_path: Path) -> None:
         load_settings(write_ini(tmp_path, email={"password": "hunter2"}))
     with pytest.raises(ConfigError, match=r"\[email\] from: must be set"):
         load_settings(write_ini(tmp_path, email={"host": "relay.example.ru"}))
+
+
+def test_salon_language_overrides_the_file_once_for_everything(tmp_path: Path) -> None:
+    from app.config import language_from_environment
+
+    settings = load_settings(write_ini(tmp_path, salon={"language": "ru"}))
+    assert language_from_environment(settings, {}).salon.language == "ru"
+    english = language_from_environment(settings, {"SALON_LANGUAGE": "en"})
+    assert english.salon.language == "en" and english.salon.id == settings.salon.id
+    with pytest.raises(ConfigError, match="SALON_LANGUAGE='de': expected one of: ru, en"):
+        language_from_environment(settings, {"SALON_LANGUAGE": "de"})
+
+
+def test_a_bad_salon_language_stops_the_start_with_a_sentence(tmp_path: Path, monkeypatch,
+                                                              capsys) -> None:
+    from app.main import main
+
+    monkeypatch.setenv("SALON_CONFIG", str(write_ini(tmp_path)))
+    monkeypatch.setenv("SALON_LANGUAGE", "klingon")
+    assert main(["tariffs"]) == 2
+    assert "SALON_LANGUAGE=klingon is not a language of the console" in capsys.readouterr().err

@@ -221,7 +221,7 @@ def test_the_screens_words(tmp_path: Path) -> None:
         [row] = present_jobs(service.jobs(), "Europe/Moscow")
         assert row.values[0] == "23.11.2026, 12:00" and row.values[4] == "напечатан"
         assert row.can_retry and not row.can_cancel
-        assert "подтверждает: order ORD-9" in row.detail
+        assert "подтверждает: заказ ORD-9" in row.detail
         assert queue_summary(service.jobs()) == \
             "Печатается: 0 · не напечатано: 0 · напечатано: 1"
         assert time_left(NOW + timedelta(hours=50), NOW) == "2 д 2 ч"

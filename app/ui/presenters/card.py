@@ -7,6 +7,7 @@ are shown in the number's home-region zone; the age of saved data in the salon's
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -90,8 +91,11 @@ def region_name(region: Region) -> str:
     return region.name if language() == "ru" else region.name_en
 
 
-def present_card(card: SubscriberCard, now: datetime, salon_timezone: str) -> CardViewModel:
-    """`now` is UTC; `salon_timezone` is where the clerk sits (for "saved at 12:10")."""
+def present_card(card: SubscriberCard, now: datetime, salon_timezone: str,
+                 service_fees: Mapping[str, Money] | None = None) -> CardViewModel:
+    """`now` is UTC; `salon_timezone` is where the clerk sits (for "saved at 12:10");
+    `service_fees`: the catalog's monthly fee of each service by code, when known (the monthly
+    cost adds those of the connected services to the tariff's)."""
     subscriber = card.subscriber
     blocked = subscriber.status is SubscriberStatus.BLOCKED
     offline = card.source == "cache"
@@ -112,9 +116,9 @@ def present_card(card: SubscriberCard, now: datetime, salon_timezone: str) -> Ca
         status=status_name(subscriber.status),
         blocked=blocked,
         subscriber=_subscriber_fields(subscriber, now),
-        tariff=_tariff_fields(subscriber),
+        tariff=_tariff_fields(subscriber, service_fees),
         services=tuple(service.name for service in subscriber.services),
-        balances=_balance_fields(card.balances, subscriber.region.timezone),
+        balances=_balance_fields(card.balances, subscriber.region.timezone, now),
         packages=tuple(
             _package(package, subscriber.region.timezone) for package in card.balances.packages
         ),
@@ -135,22 +139,51 @@ def _subscriber_fields(subscriber: Subscriber, now: datetime) -> tuple[FieldView
     )
 
 
-def _tariff_fields(subscriber: Subscriber) -> tuple[FieldView, ...]:
+def _tariff_fields(subscriber: Subscriber,
+                   service_fees: Mapping[str, Money] | None) -> tuple[FieldView, ...]:
     tariff = subscriber.tariff
     return (
         FieldView(_("Tariff"), tariff.name),
         FieldView(_("Tariff class"), tariff_class_name(tariff.tariff_class)),
-        FieldView(
-            _("Monthly fee"),
-            _("{fee} a month").format(fee=formatting.money(tariff.monthly_fee)),
-        ),
+        monthly_cost_field(subscriber, service_fees),
     )
 
 
-def _balance_fields(balances: Balances, home_timezone: str) -> tuple[FieldView, ...]:
+def monthly_cost_field(subscriber: Subscriber,
+                       service_fees: Mapping[str, Money] | None) -> FieldView:
+    """"Monthly cost" is one thing everywhere — on the card, in the operation's preview and
+    result, on the slip: the tariff's monthly fee plus those of the connected services (what
+    the operator's preview calls it). Without the catalog's service fees only the tariff's
+    part is known, and the row says so."""
+    tariff = subscriber.tariff.monthly_fee
+    label = _("Monthly cost")
+    if not subscriber.services:
+        return FieldView(label, _("{fee} a month").format(fee=formatting.money(tariff)),
+                         note=_("the tariff only: no paid services"))
+    fees = [service_fees.get(s.code) for s in subscriber.services] if service_fees else [None]
+    if any(fee is None for fee in fees):
+        return FieldView(label, _("{fee} a month for the tariff").format(
+            fee=formatting.money(tariff)), note=_("plus the services' fees (not known yet)"))
+    services = sum((fee.amount for fee in fees if fee is not None), Decimal(0))
+    total = Money(tariff.amount + services, tariff.currency)
+    return FieldView(label, _("{fee} a month").format(fee=formatting.money(total)),
+                     note=_("tariff {tariff} + services {services}").format(
+                         tariff=formatting.money(tariff),
+                         services=formatting.money(Money(services, tariff.currency))))
+
+
+def _balance_fields(balances: Balances, home_timezone: str,
+                    now: datetime) -> tuple[FieldView, ...]:
     debt = balances.promised_payment_debt
-    if debt.amount > 0:
-        due = balances.promised_payment_due
+    due = balances.promised_payment_due
+    if debt.amount > 0 and due is not None and due <= now:
+        # Overdue: said in the value itself, not only by the colour every debt has.
+        debt_field = FieldView(
+            _("Promised payment"),
+            _("{amount}, overdue").format(amount=formatting.money(debt)), True,
+            _("was due by {when}").format(
+                when=formatting.local_datetime(due, home_timezone, with_zone=True)))
+    elif debt.amount > 0:
         note = (
             _("repay by {when}").format(
                 when=formatting.local_datetime(due, home_timezone, with_zone=True)

@@ -9,11 +9,13 @@ row on screen.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from app.errors import InputError
 from app.i18n import _, language
+from app.journal_text import describe_detail, describe_reason
 from app.phone import format_msisdn
 from models.daily_log import DailyLog, Tally
 from printing.daily_log import action_label, clerk_label, labels
@@ -34,7 +36,8 @@ class DailyLogView:
     empty: bool
 
 
-def present_daily_log(log: DailyLog) -> DailyLogView:
+def present_daily_log(log: DailyLog, names: Mapping[str, str] | None = None) -> DailyLogView:
+    """`names`: tariff and service codes → names (the catalog), for the entries' details."""
     words = labels(language())
     totals = log.totals
     summary = _("Entries: {count} · done: {done} · refused: {refused} · failed: {failed}").format(
@@ -51,18 +54,20 @@ def present_daily_log(log: DailyLog) -> DailyLogView:
         total_rows=len(log.entries),
         by_clerk=tuple(_tally_row(clerk_label(words, t.key), t) for t in log.by_clerk),
         by_action=tuple(_tally_row(action_label(words, t.key), t) for t in log.by_action),
-        problems=tuple(entry_row(log, i) for i, e in enumerate(log.entries)
+        problems=tuple(entry_row(log, i, names) for i, e in enumerate(log.entries)
                        if e.result != "done"),
         empty=not log.entries,
     )
 
 
-def entry_row(log: DailyLog, index: int) -> tuple[str, ...]:
+def entry_row(log: DailyLog, index: int,
+              names: Mapping[str, str] | None = None) -> tuple[str, ...]:
     """One journal entry as the preview's columns: №, time, clerk, subscriber, action, result,
-    detail / reason."""
+    detail / reason (in words: app/journal_text.py)."""
     words = labels(language())
     entry = log.entries[index]
-    detail = " — ".join(part for part in (entry.detail, entry.reason) if part)
+    detail = " — ".join(part for part in (describe_detail(entry.action, entry.detail, names),
+                                          describe_reason(entry.action, entry.reason)) if part)
     return (
         str(entry.seq),
         log.local_time(entry.at).strftime("%H:%M:%S"),
@@ -74,9 +79,11 @@ def entry_row(log: DailyLog, index: int) -> tuple[str, ...]:
     )
 
 
-def page_rows(log: DailyLog, page: int) -> tuple[tuple[str, ...], ...]:
+def page_rows(log: DailyLog, page: int,
+              names: Mapping[str, str] | None = None) -> tuple[tuple[str, ...], ...]:
     start = page * PAGE_SIZE
-    return tuple(entry_row(log, i) for i in range(start, min(start + PAGE_SIZE, len(log.entries))))
+    return tuple(entry_row(log, i, names)
+                 for i in range(start, min(start + PAGE_SIZE, len(log.entries))))
 
 
 def page_count(total_rows: int) -> int:

@@ -9,6 +9,7 @@ from typing import Literal
 
 from app import formatting
 from app.i18n import _
+from app.order_rules import is_known, refusal_sentence
 from app.ui.presenters.card import FieldView
 from app.ui.presenters.orders import rule_text, trial_notice, what_text
 from models.domain import Money
@@ -35,16 +36,21 @@ def before_after(before: Money, after: Money) -> str:
     return f"{formatting.money(before)} → {formatting.money(after)}"
 
 
-def present_preview(preview: OrderPreview, name: str) -> PreviewView:
-    """`name` is the chosen tariff's or service's name (the preview carries only the code)."""
+def present_preview(preview: OrderPreview, name: str, *, list_fee: Money | None = None,
+                    tariff: str = "") -> PreviewView:
+    """`name` is the chosen tariff's or service's name (the preview carries only the code);
+    `list_fee`, the catalog's price of it, and `tariff`, the subscriber's tariff: a fee that
+    differs from the list price is the subscriber's tariff's doing (R4), and the note says so."""
     negative = preview.balance_after.amount < 0
     fee = preview.fee
+    notes = [_("charged from the main balance when you confirm") if fee.amount > 0
+             else _("nothing is charged")]
+    if list_fee is not None and list_fee != fee and tariff:
+        notes.append(_("this is the price on the subscriber's tariff «{tariff}»; the list "
+                       "price is {price}").format(tariff=tariff,
+                                                  price=formatting.money(list_fee)))
     fields = (
-        FieldView(
-            _("One-off fee"), formatting.money(fee),
-            note=_("charged from the main balance when you confirm") if fee.amount > 0
-            else _("nothing is charged"),
-        ),
+        FieldView(_("One-off fee"), formatting.money(fee), note="\n".join(notes)),
         FieldView(
             _("Monthly cost"),
             _("{change} a month").format(
@@ -63,10 +69,7 @@ def present_preview(preview: OrderPreview, name: str) -> PreviewView:
         dropped = _("The change disconnects: {services}.").format(services=names)
     refusal = ""
     if not preview.allowed:
-        refusal = _("The operator refuses: {message} ({rule}).").format(
-            message=(preview.refusal_message or "").rstrip("."),
-            rule=rule_text(preview.refusal_rule) or _("no rule given"),
-        )
+        refusal = refusal_text(preview.refusal_rule, preview.refusal_message)
     hint = (
         _("Check the amounts with the subscriber. Enter — confirm, Esc — cancel.")
         if preview.allowed
@@ -82,6 +85,17 @@ def present_preview(preview: OrderPreview, name: str) -> PreviewView:
         can_confirm=preview.allowed,
         negative_balance=negative,
     )
+
+
+def refusal_text(rule: str | None, message: str | None) -> str:
+    """The operator's refusal as one sentence in the console's language: its own sentence for
+    a rule it knows (the operator's words are English), else the operator's words and the
+    rule."""
+    if is_known(rule):
+        return refusal_sentence(rule or "")
+    return _("The operator refuses: {message} ({rule}).").format(
+        message=(message or "").rstrip(".") or _("no reason given"),
+        rule=rule_text(rule) or _("no rule given"))
 
 
 OutcomeKind = Literal["done", "rejected", "stale", "unreachable", "queued", "cancelled",
@@ -124,9 +138,8 @@ def present_outcome(outcome: SubmitOutcome, name: str) -> OutcomeView:
                 if outcome.slip_path else "")
         return OutcomeView("done", _("The operation is done"), "\n".join(lines), slip)
     if outcome.status is SubmitStatus.REJECTED:
-        rule = rule_text(item.refusal_rule) or _("no rule given")
-        text = _("{message} ({rule}). Nothing was changed.").format(
-            message=outcome.message.rstrip("."), rule=rule)
+        text = _("{reason} Nothing was changed.").format(
+            reason=refusal_text(item.refusal_rule, outcome.message))
         return OutcomeView("rejected", _("The operator refused the operation"), text)
     if outcome.status is SubmitStatus.STALE:
         return OutcomeView("stale", _("The subscriber's data has changed"), outcome.message)

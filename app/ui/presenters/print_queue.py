@@ -37,6 +37,19 @@ def kind_name(kind: DocumentKind) -> str:
     }[kind]
 
 
+def documents_text(documents: str) -> str:
+    """What a printed document is about, in words: the print job keeps it in a fixed form
+    ("order ORD-000001", "detalization DET-…", "leaflet"); another form is shown as it is."""
+    kind, _space, ident = documents.partition(" ")
+    if kind == "order" and ident:
+        return _("order {id}").format(id=ident)
+    if kind == "detalization" and ident:
+        return _("detalization {id}").format(id=ident)
+    if documents == "leaflet":
+        return _("the leaflet about the Assistant")
+    return documents
+
+
 def queue_headings() -> dict[str, str]:
     return {"time": _("Time"), "document": _("Document"), "kind": _("Kind"),
             "printer": _("Printer"), "state": _("State"), "attempts": _("Attempts"),
@@ -65,7 +78,7 @@ def present_jobs(jobs: Iterable[PrintJob], timezone: str) -> list[PrintRow]:
             tags = ("muted",)
         detail_parts = [str(job.path)]
         if job.documents:
-            detail_parts.append(_("confirms: {what}").format(what=job.documents))
+            detail_parts.append(_("confirms: {what}").format(what=documents_text(job.documents)))
         if job.last_error:
             detail_parts.append(job.last_error)
         rows.append(PrintRow(

@@ -75,6 +75,14 @@ def present_lock(session: Session, training: bool) -> GateView:
     )
 
 
+def present_held_keyboard() -> MessageView:
+    """The lock screen's line when the lock came while the subscriber typed their access code:
+    the cursor waits in no field until the clerk clicks the password field."""
+    return MessageView(_("Locked during the access code check: the cursor is in no field, so "
+                         "what the subscriber types goes nowhere. Click the password field to "
+                         "unlock."), "info")
+
+
 def training_hint() -> str:
     accounts = ", ".join(
         f"{account.login} / {account.password} ({role_name(account.role)})"

@@ -8,7 +8,6 @@ from __future__ import annotations
 import tkinter as tk
 from collections.abc import Callable
 from pathlib import Path
-from tkinter import filedialog
 
 from app.clock import Clock
 from app.i18n import _
@@ -31,23 +30,16 @@ from models.domain import Session
 AskFile = Callable[[], Path | None]
 
 
-def ask_document() -> Path | None:
-    chosen = filedialog.askopenfilename(
-        title=_("A document for the personal archive"),
-        filetypes=[(_("Documents"), "*.pdf *.html *.txt *.csv *.xlsx")])
-    return Path(chosen) if chosen else None
-
-
 SIZE = DialogSize(width=(880, 980), height=(380, 380), minimum=(600, 300), margin=(240, 0))
 
 
 class ArchiveDialog(TableDialog):
     def __init__(self, master: tk.Misc, archive: ArchivePort, runner: BackgroundRunner,
                  clerk: Session, msisdn: str, *, timezone: str,
-                 clock: Clock, ask_file: AskFile = ask_document) -> None:
+                 clock: Clock, ask_file: AskFile | None = None) -> None:
         self._archive, self._clerk = archive, clerk
-        self._msisdn, self._timezone, self._clock, self._ask_file = msisdn, timezone, clock, \
-            ask_file
+        self._msisdn, self._timezone, self._clock = msisdn, timezone, clock
+        self._ask_file = ask_file or self._choose_document
         self.documents: list[ArchivedDocument] = []
         self.rows: dict[str, ArchiveRow] = {}
         self.fetched: Path | None = None
@@ -112,6 +104,14 @@ class ArchiveDialog(TableDialog):
         self.fetched = path
         self.message.show(MessageView(_("Fetched from the archive: {path}").format(path=path),
                                       "done"))
+
+    def _choose_document(self) -> Path | None:
+        """The console's own open dialog (app/ui/views/file_dialog.py), in the user's
+        documents folder, showing the kinds the archive takes."""
+        from app.ui.views.file_dialog import ask_open_file
+
+        return ask_open_file(self, _("A document for the personal archive"),
+                             ("*.pdf", "*.html", "*.txt", "*.csv", "*.xlsx"))
 
     def upload(self) -> None:
         if self.busy:

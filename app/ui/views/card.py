@@ -72,13 +72,16 @@ class CardPanel(ttk.Frame):
         # height is known only after Tk's idle-time layout, level by level).
         self.scroll.canvas.bind("<Configure>", lambda _event: self._fit_services(), add="+")
         self._left.bind("<Configure>", lambda _event: self._fit_services())
+        self.scroll.follow(self._left, self._right)
         self.show(None)
 
     def show(self, view: CardViewModel | None) -> None:
         if view is None or self.view is None or view.phone != self.view.phone:
             # Another subscriber (or none): the rows added for the last one never show on
-            # this card, not even until their owners have asked for this one's.
+            # this card, not even until their owners have asked for this one's; and the card
+            # starts at its top, not where the last one was scrolled to.
             self.extra_fields = {section: () for section in self.extra_fields}
+            self.scroll.to_top()
         self.view = view
         self.retranslate()
         if view is None:

@@ -110,6 +110,8 @@ class CodeCheckDialog(tk.Toplevel):
                                    style="Attention.TLabel" if attention else "Value.TLabel")
         self.can_check = can_check
         self._enable()
+        if not can_check and self.focus_get() is self.entry:
+            self.close_button.focus_set()  # locked meanwhile: Enter closes, digits go nowhere
 
     def show_result(self, view: MessageView | None) -> None:
         self.result.show(view)

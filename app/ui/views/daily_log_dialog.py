@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import threading
 import tkinter as tk
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from pathlib import Path
-from tkinter import filedialog, ttk
+from tkinter import ttk
 from typing import TYPE_CHECKING
 
+from app import i18n
 from app.i18n import _
 from app.ui.presenters.daily_log import (
     day_text,
@@ -27,6 +28,7 @@ from app.ui.presenters.errors import MessageView, present_error
 from app.ui.runner import BackgroundRunner
 from app.ui.theme import PALETTE
 from app.ui.views.message import MessageArea
+from app.ui.views.tooltip import RowTooltip
 
 if TYPE_CHECKING:  # the screen opens on demand; the journal's modules stay out of start-up
     from app.services.daily_log import DailyLogService
@@ -37,26 +39,19 @@ ENTRY_COLUMNS = ("seq", "time", "clerk", "subscriber", "action", "result", "deta
 TALLY_COLUMNS = ("name", "total", "done", "refused", "failed")
 
 
-def ask_save_path(fmt: str, day: date) -> Path | None:
-    chosen = filedialog.asksaveasfilename(
-        title=_("Save the log as"), defaultextension=f".{fmt}",
-        initialfile=f"journal-{day.isoformat()}.{fmt}",
-        filetypes=[(fmt.upper(), f"*.{fmt}")],
-    )
-    return Path(chosen) if chosen else None
-
-
 class DailyLogDialog(tk.Toplevel):
     def __init__(
         self, master: tk.Misc, service: DailyLogService, runner: BackgroundRunner, clerk: str,
-        *, ask_path: AskPath = ask_save_path,
+        *, ask_path: AskPath | None = None, names: Mapping[str, str] | None = None,
     ) -> None:
         super().__init__(master)
         self.title(_("Daily log"))
         self.geometry("1100x680")
         self.minsize(860, 520)
         self.configure(background="#eef0f4")
-        self._service, self._runner, self._clerk, self._ask_path = service, runner, clerk, ask_path
+        self._service, self._runner, self._clerk = service, runner, clerk
+        self._ask_path = ask_path or self._save_as
+        self._names = names  # tariff and service codes → names, for the details
         self.log: DailyLog | None = None
         self.page = 0
         self.busy = False
@@ -134,6 +129,10 @@ class DailyLogDialog(tk.Toplevel):
             "subscriber": (_("Subscriber"), 150), "action": (_("Action"), 220),
             "result": (_("Result"), 100), "detail": (_("Detail / reason"), 320)})
         self.tabs.add(problem_tab, text=_("Refusals and failures"))
+        # A detail is often longer than its column: the pointer on a row shows all of it.
+        self.tooltips = [RowTooltip(tree, lambda iid, t=tree: str(t.set(iid, "detail")),
+                                    column="detail")
+                         for tree in (self.entries_tree, self.problem_tree)]
 
         footer = ttk.Frame(body, style="Body.TFrame")
         footer.grid(row=5, column=0, sticky="ew", pady=(10, 0))
@@ -193,7 +192,7 @@ class DailyLogDialog(tk.Toplevel):
         self._set_busy(False)
         self.message.show(None)
         self.log, self.page = log, 0
-        view = present_daily_log(log)
+        view = present_daily_log(log, self._names)
         self.title_label.configure(text=view.title)
         self.summary_label.configure(text=view.summary)
         self.hash_label.configure(text=view.last_hash)
@@ -217,7 +216,7 @@ class DailyLogDialog(tk.Toplevel):
     def _show_page(self) -> None:
         assert self.log is not None
         total = len(self.log.entries)
-        self._fill(self.entries_tree, page_rows(self.log, self.page))
+        self._fill(self.entries_tree, page_rows(self.log, self.page, self._names))
         self.page_label.configure(text=page_caption(self.page, total))
         self.prev_button.state(["!disabled" if self.page > 0 else "disabled"])
         last_page = page_count(total) - 1
@@ -231,6 +230,14 @@ class DailyLogDialog(tk.Toplevel):
 
     # -- export ------------------------------------------------------------------------------
 
+    def _save_as(self, fmt: str, day: date) -> Path | None:
+        """The console's own save dialog (app/ui/views/file_dialog.py), in the user's
+        documents folder."""
+        from app.ui.views.file_dialog import ask_save_file
+
+        return ask_save_file(self, _("Save the log as"), f"journal-{day.isoformat()}.{fmt}",
+                             f".{fmt}")
+
     def export(self, fmt: str) -> None:
         if self.log is None or self.busy:
             return
@@ -239,11 +246,12 @@ class DailyLogDialog(tk.Toplevel):
         if path is None:
             return
         self._set_busy(True)
+        language = i18n.language()  # the file speaks the window's language
         self._report_progress(0, max(1, len(self.log.entries)))
         self.progress.grid(row=0, column=1, padx=(12, 0))
         self.message.show(MessageView(_("Exporting the log…"), "info"))
         self._runner.submit(
-            lambda: self._service.export(day, fmt, path, clerk=self._clerk,
+            lambda: self._service.export(day, fmt, path, clerk=self._clerk, language=language,
                                          progress=self._report_progress),
             self._exported, self._failed_export)
         self._poll_progress()

@@ -33,7 +33,7 @@ import tkinter as tk
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from tkinter import filedialog, ttk
+from tkinter import ttk
 from typing import TYPE_CHECKING
 
 from app.errors import Cancelled, InputError, RuleRefused, SalonError
@@ -75,10 +75,8 @@ AskFolder = Callable[[Path], Path | None]
 Opener = Callable[[Path], None]
 
 
-def ask_folder(initial: Path) -> Path | None:
-    chosen = filedialog.askdirectory(title=_("Where to save the detalization"),
-                                     initialdir=str(initial), mustexist=True)
-    return Path(chosen) if chosen else None
+def _same_folder(a: Path, b: Path) -> bool:
+    return a.expanduser().resolve() == b.expanduser().resolve()
 
 
 def open_with_system(path: Path) -> None:
@@ -122,7 +120,7 @@ def page_png(service: DetalizationPort, info: DocumentInfo, dpi: int) -> str:
 
 class DetalizationDialog(DetalizationFace):
     def __init__(self, master: tk.Misc, *, card: SubscriberCard, service: DetalizationPort,
-                 clerk: Session, runner: BackgroundRunner, ask_folder: AskFolder = ask_folder,
+                 clerk: Session, runner: BackgroundRunner, ask_folder: AskFolder | None = None,
                  opener: Opener = open_with_system, delivery: DeliveryPort | None = None,
                  printing: PrinterPort | None = None,
                  after_close: Callable[[MessageView], None] | None = None) -> None:
@@ -132,7 +130,8 @@ class DetalizationDialog(DetalizationFace):
         super().__init__(master, card=card, today=service.today(timezone),
                          documents=service.documents_folder, kept_days=service.retention_days)
         self._service, self._clerk, self._runner = service, clerk, runner
-        self._ask_folder, self._opener = ask_folder, opener
+        self._ask_folder = ask_folder or self._choose_folder
+        self._opener = opener
         self._timezone = timezone
         self._request = 0
         self._progress: Progress | None = None
@@ -276,6 +275,15 @@ class DetalizationDialog(DetalizationFace):
     # -- 2. delivery -------------------------------------------------------------------------
     def delivery_changed(self) -> None:
         self.render()
+
+    def _choose_folder(self, initial: Path) -> Path | None:
+        """The console's own folder chooser (app/ui/views/file_dialog.py): in the folder in
+        the field, unless that is the console's documents folder, whose files are purged
+        (R9) — then in the user's documents folder, where a file is kept."""
+        from app.ui.views.file_dialog import ask_folder
+
+        keep = None if _same_folder(initial, self.documents) else initial
+        return ask_folder(self, _("Where to save the detalization"), keep)
 
     def browse(self) -> None:
         chosen = self._ask_folder(self.folder)

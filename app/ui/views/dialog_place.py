@@ -7,6 +7,8 @@ import contextlib
 import tkinter as tk
 from dataclasses import dataclass
 
+from app.ui.views.screen_fit import clamp_to_screen
+
 
 @dataclass(frozen=True)
 class DialogSize:
@@ -27,6 +29,7 @@ def place_over(dialog: tk.Toplevel, master: tk.Misc, size: DialogSize) -> None:
     height = min(size.height[1], max(size.height[0], top.winfo_height() - size.margin[1]))
     x = top.winfo_rootx() + max(0, (top.winfo_width() - width) // 2)
     y = top.winfo_rooty() + max(0, (top.winfo_height() - height) // 3)
+    width, height, x, y = clamp_to_screen(width, height, x, y, top)  # never partly off it
     dialog.geometry(f"{width}x{height}+{x}+{y}")
     dialog.minsize(*size.minimum)
 

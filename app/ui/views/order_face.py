@@ -146,7 +146,10 @@ class OrderFace(StepDialog):
             self.choose.show(choose_prompt(self.action), rows, keep)
         elif phase in ("previewing", "preview", "submitting"):
             self._face(self.preview_step)
-            view = present_preview(self.preview, self._chosen_name) if self.preview else None
+            view = present_preview(
+                self.preview, self._chosen_name, tariff=self.card.subscriber.tariff.name,
+                list_fee=self.chosen.one_off_fee if self.chosen is not None else None,
+            ) if self.preview else None
             self.preview_step.show(view, what_text(self.action, self._chosen_name))
         else:
             self._face(self.result_step)

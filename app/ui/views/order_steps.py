@@ -12,6 +12,7 @@ from app.ui.presenters.order_result import OutcomeView, PreviewView
 from app.ui.presenters.orders import OptionRow
 from app.ui.theme import PALETTE
 from app.ui.views.section import Section, label_width
+from app.ui.views.tooltip import RowTooltip
 
 OPTION_COLUMNS = ("name", "one_off", "monthly", "note")
 
@@ -41,6 +42,10 @@ class ChooseStep(ttk.Frame):
         self.detail = ttk.Label(self, style="Note.TLabel", justify="left")
         self.detail.grid(row=2, column=0, columnspan=2, sticky="ew", pady=(6, 0))
         self.rows: dict[str, OptionRow] = {}
+        # The note column is narrow for a reason's whole sentence: the pointer on a row shows
+        # all of it (and the selected row's is under the list).
+        self.tooltip = RowTooltip(self.tree, lambda key: self.rows[key].note
+                                  if key in self.rows else "", column="note")
         self._last_good: str | None = None
         self.tree.bind("<<TreeviewSelect>>", self._selected)
         self.tree.bind("<Up>", lambda _e: self._step(-1))

@@ -47,10 +47,21 @@ class ScrollFrame(ttk.Frame):
             self.canvas.configure(yscrollcommand="")
             self.canvas.yview_moveto(0)
 
+    def follow(self, *widgets: tk.Misc) -> None:
+        """Refit whenever one of these (the inner frame's columns) changes size: once the inner
+        frame is stretched to the canvas, rows added later to it (a section's late rows, the
+        access code's buttons) change its requested height only, and no <Configure> of its
+        own says so — without this, a grown card is cut off with no scrollbar."""
+        for widget in widgets:
+            widget.bind("<Configure>", self._fit, add="+")
+
     def refit(self) -> None:
         """After the content's requested height changed: its actual height is the canvas
         item's, so no <Configure> says so."""
         self._fit()
+
+    def to_top(self) -> None:
+        self.canvas.yview_moveto(0)
 
     def see(self, widget: tk.Misc) -> None:
         """Scroll so that `widget` (inside) is on screen: its bottom if it fits, else its top."""

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import tkinter as tk
+from collections.abc import Callable
 from tkinter import ttk
 
 DELAY_MS = 500
@@ -42,10 +43,14 @@ class Tooltip:
         label = ttk.Label(window, text=self.text, style="Tooltip.TLabel", wraplength=360,
                           justify="left")
         label.pack()
-        x = self.widget.winfo_rootx()
-        y = self.widget.winfo_rooty() + self.widget.winfo_height() + 4
+        x, y = self._position()
         window.geometry(f"+{x}+{y}")
         self._window = window
+
+    def _position(self) -> tuple[int, int]:
+        """Under the widget, at its left edge (screen coordinates)."""
+        return (self.widget.winfo_rootx(),
+                self.widget.winfo_rooty() + self.widget.winfo_height() + 4)
 
     def _schedule(self, _event: tk.Event | None = None) -> None:
         self._cancel()
@@ -64,3 +69,39 @@ class Tooltip:
             with contextlib.suppress(tk.TclError):
                 self._window.destroy()
             self._window = None
+
+
+class RowTooltip(Tooltip):
+    """A Treeview's row: the whole of a sentence its column cuts off (`text_of(row)`, "" for
+    none), under the row the pointer rests on. The same sentence is under the list for the
+    selected row, so the keyboard needs no hovering."""
+
+    def __init__(self, tree: ttk.Treeview, text_of: Callable[[str], str],
+                 column: str = "#0") -> None:
+        super().__init__(tree)
+        self.tree = tree
+        self._text_of = text_of
+        self._column = column  # the tip starts under this column
+        self.row = ""
+        tree.bind("<Motion>", self._moved, add="+")
+
+    def _moved(self, event: tk.Event) -> None:
+        row = self.tree.identify_row(event.y)
+        if row == self.row:
+            return
+        self.row = row
+        self.set(self._text_of(row) if row else "")
+        self._schedule()
+
+    def _hide(self, _event: tk.Event | None = None) -> None:
+        super()._hide(_event)
+        if _event is not None and str(_event.type) == "Leave":
+            self.row = ""  # coming back onto the same row shows it again
+
+    def _position(self) -> tuple[int, int]:
+        box = self.tree.bbox(self.row, self._column) \
+            if self.row and self.tree.exists(self.row) else ""
+        if not box:
+            return super()._position()
+        x, y, _width, height = box
+        return self.tree.winfo_rootx() + x, self.tree.winfo_rooty() + y + height + 2
