@@ -56,9 +56,12 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace, wiring: Wiring, out: TextIO = sys.stdout) -> int:
+    """Run the command; a SalonError is said on stderr and, with --json, as one JSON object
+    on stdout (app/commands/output.py) — for every command alike."""
     try:
         args.handler(args, wiring, out)
     except SalonError as error:
-        print(str(error), file=sys.stderr)
-        return error.exit_code
+        from app.commands.output import report_failure
+
+        return report_failure(args, error, out)
     return 0

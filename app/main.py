@@ -304,8 +304,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         settings = load_settings()
     except ConfigError as error:
-        print(str(error), file=sys.stderr)
-        return error.exit_code
+        from app.commands.output import report_failure
+
+        return report_failure(args, error)
     set_language(os.environ.get("SALON_LANGUAGE") or settings.salon.language)
     setup_logging(settings)
     wiring = Wiring(settings, clerk=args.clerk or os.environ.get("SALON_CLERK") or None,
@@ -318,8 +319,9 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         return cli.run(args, wiring)
     except SalonError as error:
-        print(str(error), file=sys.stderr)
-        return error.exit_code
+        from app.commands.output import report_failure
+
+        return report_failure(args, error)
     finally:
         wiring.close()
 

@@ -21,7 +21,7 @@ from typing import Any, TextIO
 
 from app.cli import Wiring
 from app.commands.delivering import Delivery, add_delivery_arguments
-from app.commands.output import print_json
+from app.commands.output import print_json, with_report
 from app.errors import (
     CodeLocked,
     InputError,
@@ -92,7 +92,7 @@ def run_issue(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
     try:
         state = codes.issue(clerk, msisdn, card)
     except SalonError as error:
-        _failed(args.json, out, report, error)
+        _failed(report, error)
         raise
     from app.ui.presenters.access_codes import issued_message
 
@@ -170,7 +170,7 @@ def run_verify(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
         result = codes.verify(clerk, msisdn, read_secret_line(
             _("Access code (the subscriber types it; it is not shown): ")), card)
     except SalonError as error:
-        _failed(json_out, out, report, error)
+        _failed(report, error)
         raise
     from app.ui.presenters.access_codes import verify_message
 
@@ -178,17 +178,17 @@ def run_verify(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
     message = verify_message(result, now, zone).text
     report.update(status=result.outcome.value, message=message,
                   attempts_left=result.attempts_left, locked_until=utc_text(result.locked_until))
-    if json_out:
-        print_json(report, out)
     if result.outcome is VerifyOutcome.OK:
-        if not json_out:
+        if json_out:
+            print_json(report, out)
+        else:
             print(message, file=out)
         return
     if result.outcome is VerifyOutcome.WRONG:
-        raise WrongCode(message, result.attempts_left or 0)
+        raise with_report(WrongCode(message, result.attempts_left or 0), report)
     if result.outcome is VerifyOutcome.LOCKED:
-        raise CodeLocked(message, result.locked_until)
-    raise RuleRefused(message, rule="no_code")
+        raise with_report(CodeLocked(message, result.locked_until), report)
+    raise with_report(RuleRefused(message, rule="no_code"), report)
 
 
 # -- leaflet ---------------------------------------------------------------------------------
@@ -254,10 +254,9 @@ def _operator_now(codes: Any, clerk: Session, msisdn: str) -> Any:
         return utc_now()
 
 
-def _failed(json_out: bool, out: TextIO, report: dict[str, Any], error: SalonError) -> None:
-    """--json: the failure as the same object (the sentence also goes to stderr)."""
-    if not json_out:
-        return
+def _failed(report: dict[str, Any], error: SalonError) -> SalonError:
+    """The failure, carrying the command's object for --json (app/commands/output.py prints
+    it, with the error, once)."""
     if isinstance(error, OperatorUnavailable):
         status = "unreachable"
     elif isinstance(error, InputError):
@@ -267,4 +266,4 @@ def _failed(json_out: bool, out: TextIO, report: dict[str, Any], error: SalonErr
     else:
         status = "failed"
     report.update(status=status, message=str(error), rule=getattr(error, "rule", None))
-    print_json(report, out)
+    return with_report(error, report)

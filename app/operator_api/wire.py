@@ -92,6 +92,7 @@ class WireSubscriber(_Wire):
     services: list[WireServiceRef]
     assistant: WireAssistant
     version: int
+    activated_at: datetime | None = None
 
     def domain(self) -> Subscriber:
         r, t = self.home_region, self.tariff
@@ -104,6 +105,7 @@ class WireSubscriber(_Wire):
             services=tuple(ServiceRef(s.code, s.name) for s in self.services),
             assistant_connected=self.assistant.connected,
             version=self.version,
+            activated_at=self.activated_at,
         )
 
 
