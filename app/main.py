@@ -168,8 +168,10 @@ def build_services(settings: Settings, *, start_pump: bool = True) -> Services:
     cards = StoreCardCache()
     outbox = StoreOutbox()
     operator = settings.operator
+    register = DocumentRegister()  # every document made here, for verify-document
     delivery = Delivery(
-        client, outbox, journal=audit, slips=SlipMaker(settings, outbox), connection=connection,
+        client, outbox, journal=audit, slips=SlipMaker(settings, outbox, register),
+        connection=connection,
         timing=Timing.for_operator(operator.connect_timeout, operator.read_timeout,
                                    operator.read_retries),
     )
@@ -186,7 +188,6 @@ def build_services(settings: Settings, *, start_pump: bool = True) -> Services:
         for closer in closers:
             closer()
 
-    register = DocumentRegister()
     detalization = DetalizationService(
         client, UsageStore(), register, settings.salon, retention_days=settings.retention_days,
         documents_dir=settings.data_dir / "documents", journal=audit)
@@ -209,7 +210,7 @@ def build_services(settings: Settings, *, start_pump: bool = True) -> Services:
         lookup=LookupService(client, cards, connection, journal=audit),
         connection=connection,
         audit=audit,
-        daily_log=DailyLogService(audit, settings.salon),
+        daily_log=DailyLogService(audit, settings.salon, register=register),
         detalization=detalization,
         verification=VerificationService(register),
         clerks=clerks,
@@ -217,7 +218,7 @@ def build_services(settings: Settings, *, start_pump: bool = True) -> Services:
         outbox_pump=pump,
         demo_subscribers=client.demo_subscribers if settings.operator.embedded else None,
         access_codes=codes,
-        leaflets=LeafletService(settings, orders.services),
+        leaflets=LeafletService(settings, orders.services, register=register),
         sandbox=TrainingWorld(client),
         close=close,
         **delivery,

@@ -181,8 +181,9 @@ def _summary_pages(text: DocumentText) -> list[Page]:
         flow.room(12)
         flow.add(Text(MARGIN, flow.y, text.closing, BOLD, 8))
         flow.y -= 14
-    flow.room(10)
-    flow.add(HashText(MARGIN, flow.y, f"{text.verify} · {HASH_LABEL} ", REGULAR, 6.5, GREY))
+    flow.room(18)
+    flow.add(Text(MARGIN, flow.y, text.verify, REGULAR, 6.5, colour=GREY))
+    flow.add(HashText(MARGIN, flow.y - 8, f"{HASH_LABEL} ", REGULAR, 6.5, GREY))
     return flow.pages
 
 

@@ -106,7 +106,7 @@ def write_pdf(path: Path, *, document_id: str, page_size: tuple[float, float], t
     and must give the same pages each time; `progress(page number)` follows the second pass."""
     register_cyrillic_fonts()
     digest = LineDigest("pdf")
-    recorder = TextRecorder(page_size[1])
+    recorder = TextRecorder(page_size[0], page_size[1])
     for page in pages():
         for op in page:
             _record(recorder, op)

@@ -78,12 +78,17 @@ def _cells(line: list[Placed]) -> tuple[str, ...]:
 
 # --- writing: what the writer draws ------------------------------------------------------------
 
+class TextOffPage(ValueError):
+    """A text drawn (partly) outside the page."""
+
+
 @dataclass
 class TextRecorder:
     """What a writer draws, recorded as placed pieces instead of drawn: `text()` measures a
     string as pdftotext will find its words; `cells()` takes a line whose cells the writer
     keeps far apart (the fast path for table rows)."""
 
+    page_width: float
     page_height: float
     pages: list[list[Placed]] = field(default_factory=lambda: [[]])
 
@@ -98,6 +103,10 @@ class TextRecorder:
         for found in _SEGMENT.finditer(text):
             x0 = x + (stringWidth(text[:found.start()], font, size) if found.start() else 0.0)
             width = stringWidth(found.group(), font, size)
+            if x0 < 0 or x0 + width > self.page_width or not 0 < baseline < self.page_height:
+                # A layout bug: a reader would not see it whole (and pdftotext drops it).
+                raise TextOffPage(f"{found.group()!r} runs off the page at x {x0:.1f}–"
+                                  f"{x0 + width:.1f}, {baseline:.1f} from the top")
             page.append(Placed(baseline, x0, x0 + width, size, found.group()))
 
     def cells(self, y: float, size: float, cells: Sequence[tuple[float, str]]) -> None:

@@ -106,10 +106,12 @@ class CanonicalSheet:
 
     def row(self, index: int, cells: Sequence[tuple[int, Any, Any]]) -> None:
         """Write row `index`: (column, value, format or None) each — text, a number or a
-        date-time (None: nothing)."""
+        date-time (None: an empty cell, styled if a format is given)."""
         line = []
         for column, value, fmt in cells:
             if value is None:
+                if fmt is not None:  # a styled empty cell: no content, read back as nothing
+                    self.sheet.write_blank(index, column, None, fmt)
                 continue
             number_format = fmt.num_format if fmt is not None and fmt.num_format else GENERAL
             if isinstance(value, str):

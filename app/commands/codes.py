@@ -212,7 +212,8 @@ def run_leaflet(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
     trial = None if made.trial is None else {"start": made.trial.start.isoformat(),
                                              "end": made.trial.end.isoformat()}
     if args.json:
-        print_json({"path": str(made.path), "subscriber": made.subscriber or None,
+        print_json({"path": str(made.path), "document_id": made.document_id,
+                    "sha256": made.sha256, "subscriber": made.subscriber or None,
                     "trial": trial, "catalog_reached": made.catalog_reached,
                     "delivery": delivery.as_json(delivered)}, out)
         return

@@ -4,13 +4,15 @@ A day is the salon's local calendar day (salon.ini `timezone`). The log holds ev
 entry of it, totals per clerk and per operation, the refusals and failures, and the journal's
 last hash for the day, which later proves the journal up to then was not rewritten
 (`salon audit verify --expect-hash`). A day without entries gives an empty log; a day still to
-come is refused.
+come is refused. An exported file carries its own id (LOG-…) and hash and is registered, so
+`salon verify-document` can check it later.
 """
 
 from __future__ import annotations
 
 import logging
 import os
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -22,6 +24,8 @@ from app.services.audit import AuditJournal
 from app.services.connection import Clock, utc_now
 from models.audit import AuditAction, AuditResult
 from models.daily_log import DailyLog, Progress
+from models.documents import DocumentRegister, RegisteredDocument, new_document_id
+from models.printing import DocumentKind
 
 log = logging.getLogger(__name__)
 
@@ -30,11 +34,12 @@ FORMATS = ("xlsx", "csv", "pdf")
 
 class DailyLogService:
     def __init__(self, journal: AuditJournal, salon: SalonSettings,
-                 clock: Clock = utc_now) -> None:
+                 clock: Clock = utc_now, *, register: DocumentRegister | None = None) -> None:
         self._journal = journal
         self._salon = salon
         self._zone = ZoneInfo(salon.timezone)
         self._clock = clock
+        self._register = register
 
     def today(self) -> date:
         """The salon's local date now (the date picker's default)."""
@@ -78,9 +83,11 @@ class DailyLogService:
         from printing.atomic import atomic_output
         from printing.daily_log import render
 
+        daily = replace(daily, document_id=new_document_id(
+            DocumentKind.DAILY_LOG, daily.generated_at, self._zone))
         try:
             with atomic_output(path) as temp:
-                render(daily, fmt, temp, language=language, progress=progress)
+                sha = render(daily, fmt, temp, language=language, progress=progress)
         except OSError as error:
             log.exception("daily log export to %s failed", path)
             message = _("The log could not be written to {path}: {error}").format(
@@ -88,7 +95,12 @@ class DailyLogService:
             self._journal.record(clerk, AuditAction.EXPORT, AuditResult.FAILED,
                                  detail=detail, reason=message)
             raise SalonError(message) from error
-        self._journal.record(clerk, AuditAction.EXPORT, detail=f"{detail} {path.name}")
+        if self._register is not None:
+            self._register.add(RegisteredDocument(
+                daily.document_id, fmt, sha, daily.generated_at, day, day, "", self._salon.id,
+                self._salon.counter, DocumentKind.DAILY_LOG))
+        self._journal.record(clerk, AuditAction.EXPORT,
+                             detail=f"{detail} {path.name} {daily.document_id}")
         return path
 
     @staticmethod

@@ -271,7 +271,7 @@ def test_every_export_attempt_is_recorded(store: Database, tmp_path: Path) -> No
     export(service, "--date", "2026-11-30", "-o", str(tmp_path / "later.csv"))
     recorded = AuditJournal("x", "1").latest(2)
     assert [(e.action, e.result) for e in recorded] == [("export", "done"), ("export", "refused")]
-    assert recorded[0].detail == "2026-11-23 csv log.csv"
+    assert recorded[0].detail.startswith("2026-11-23 csv log.csv LOG-20261123-")
     assert "2026-11-30 has not come yet" in recorded[1].reason
 
 
