@@ -99,9 +99,9 @@ def page_count(report: Detalization) -> int:
     return len(_summary_pages(document_text(report))) + _row_page_count(report)
 
 
-def write_first_page(report: Detalization, path: Path, sha256: str = "") -> None:
-    """The summary (the preview of a document in another format); its QR code is the one of
-    the document it previews only in content: the preview is never registered."""
+def write_first_page(report: Detalization, path: Path) -> None:
+    """The summary's first page: the preview of a document in another format (never
+    registered: its QR code and hash are the preview's own)."""
     text = document_text(report)
     summary = _summary_pages(text)
 

@@ -207,15 +207,19 @@ def run_leaflet(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
     from app.services.delivery import Deliverable  # loaded by now: the services are built
     from models.printing import DocumentKind
 
-    delivered = delivery.deliver(clerk, Deliverable(
-        made.path, DocumentKind.LEAFLET, subscriber=msisdn or "", documents="leaflet"))
     trial = None if made.trial is None else {"start": made.trial.start.isoformat(),
                                              "end": made.trial.end.isoformat()}
+    report = {"path": str(made.path), "document_id": made.document_id, "sha256": made.sha256,
+              "subscriber": made.subscriber or None, "trial": trial,
+              "catalog_reached": made.catalog_reached, "delivery": delivery.as_json(None)}
+    try:
+        delivered = delivery.deliver(clerk, Deliverable(
+            made.path, DocumentKind.LEAFLET, subscriber=msisdn or "", documents="leaflet"))
+    except SalonError as error:  # the leaflet is made; --json says where it is
+        with_report(error, report)
+        raise
     if args.json:
-        print_json({"path": str(made.path), "document_id": made.document_id,
-                    "sha256": made.sha256, "subscriber": made.subscriber or None,
-                    "trial": trial, "catalog_reached": made.catalog_reached,
-                    "delivery": delivery.as_json(delivered)}, out)
+        print_json({**report, "delivery": delivery.as_json(delivered)}, out)
         return
     print(_("Leaflet saved: {path}").format(path=made.path), file=out)
     if not made.catalog_reached:

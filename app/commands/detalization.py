@@ -94,7 +94,11 @@ def run_order(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
     report = info.report
     from app.services.delivery import for_detalization  # loaded by now: the order ran
 
-    delivered = delivery.deliver(clerk, for_detalization(info))
+    try:
+        delivered = delivery.deliver(clerk, for_detalization(info))
+    except SalonError as error:  # the document stands; --json says which one was made
+        with_report(error, {**_order_json(info), "delivery": delivery.as_json(None)})
+        raise
     if args.json:
         print_json({**_order_json(info), "delivery": delivery.as_json(delivered)}, out)
         return

@@ -267,7 +267,7 @@ class DetalizationService:
                 from printing.detalization_pdf import write_first_page
 
                 source = Path(folder) / "first.pdf"
-                write_first_page(info.report, source, info.sha256)
+                write_first_page(info.report, source)
             stem = Path(folder) / "page"
             subprocess.run([pdftoppm, "-f", "1", "-l", "1", "-png", "-r", str(dpi),
                             "-singlefile", str(source), str(stem)], check=True,

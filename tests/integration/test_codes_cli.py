@@ -165,6 +165,7 @@ def test_leaflets(env: dict[str, str], tmp_path: Path) -> None:
     done = salon(env, "code", "leaflet", MARIA, "-o", str(target), "--json")
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
+    assert report.pop("document_id").startswith("LFT-") and len(report.pop("sha256")) == 64
     assert report == {"path": str(target), "subscriber": "+7 916 ***-**-67",
                       "trial": {"start": "2026-11-11", "end": "2026-12-11"},
                       "catalog_reached": True,
