@@ -66,6 +66,7 @@ class Period:
 
     first: date
     last: date
+    starts_at_activation: bool = False  # asked from earlier: begins on the activation day
 
     @property
     def days(self) -> int:

@@ -1,9 +1,11 @@
 """The daily log as a PDF for print: A4 landscape, DejaVu Sans (Cyrillic), drawn on the canvas.
 
 A day can hold ten thousand entries, so there is no platypus Table: the rows are wrapped and
-paginated first (which gives the page count for "Страница N из M"), then drawn straight onto the
-canvas, the table header repeated on every page. Cell text is escaped (printing.text), so a
-line break typed into a reason shows as \\n inside its own row and cannot pose as an entry.
+paginated first (which gives the page count for "Страница N из M"), then drawn as plain canvas
+operations (printing/pdf_document.py, which hashes the text layer first), the table header
+repeated on every page. The first page carries the file's QR code, id and SHA-256. Cell text is
+escaped (printing.text), so a line break typed into a reason shows as \\n inside its own row
+and cannot pose as an entry.
 """
 
 from __future__ import annotations

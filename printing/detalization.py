@@ -138,6 +138,9 @@ def _alerts(report: Detalization, zone: ZoneInfo) -> tuple[str, ...]:
 
 def _notes(report: Detalization) -> tuple[str, ...]:
     found = []
+    if report.period.starts_at_activation:
+        found.append(f"Номер подключён {report.period.first:%d.%m.%Y}: период начинается с "
+                     "этого дня.")
     if not report.options.show_covered:
         found.append("Записи, оплаченные пакетами, не показаны (по запросу).")
     if report.options.mask_numbers:

@@ -11,9 +11,10 @@ The rules, shared by both sides (`page_lines`):
   (a single space is 0.32 em in DejaVu Sans, so the words of one string stay one cell);
 - a cell's text is its pieces with all whitespace removed (pdftotext splits at a no-break
   space, the writer's strings keep it: neither is content).
-Writers keep two texts on one baseline further apart than GAP_EM and never draw text over
-text. DejaVu Sans's ascent is 0.76 of the size, which is how pdftotext's word box gives the
-baseline.
+Where pieces fall near these thresholds both sides decide alike, as both measure with the same
+font metrics; writers keep a line's cells clearly apart, never draw text over text, and never
+past the page's edge (the recorder refuses that: pdftotext would drop it). DejaVu Sans's ascent
+is 0.76 of the size, which is how pdftotext's word box gives the baseline.
 """
 
 from __future__ import annotations

@@ -42,7 +42,9 @@ def number_text(value: float | int) -> str:
 def moment_text(value: datetime | date) -> str:
     if not isinstance(value, datetime):
         value = datetime(value.year, value.month, value.day)
-    value = (value.replace(tzinfo=None) + timedelta(microseconds=500_000)).replace(microsecond=0)
+    elif value.microsecond or value.tzinfo is not None:  # read back: to the second
+        value = (value.replace(tzinfo=None) + timedelta(microseconds=500_000)
+                 ).replace(microsecond=0)
     return value.isoformat(sep=" ")
 
 
@@ -108,22 +110,22 @@ class CanonicalSheet:
         """Write row `index`: (column, value, format or None) each — text, a number or a
         date-time (None: an empty cell, styled if a format is given)."""
         line = []
+        sheet = self.sheet
         for column, value, fmt in cells:
             if value is None:
                 if fmt is not None:  # a styled empty cell: no content, read back as nothing
-                    self.sheet.write_blank(index, column, None, fmt)
+                    sheet.write_blank(index, column, None, fmt)
                 continue
-            number_format = fmt.num_format if fmt is not None and fmt.num_format else GENERAL
+            number_format = GENERAL if fmt is None else (fmt.num_format or GENERAL)
             if isinstance(value, str):
-                self.sheet.write_string(index, column, value, fmt)
-                kind = "s"
+                sheet.write_string(index, column, value, fmt)
+                line.append(f"{column + 1}\ts\t{number_format}\t{value}")
             elif isinstance(value, datetime | date):
-                self.sheet.write_datetime(index, column, value, fmt)
-                kind = "d"
+                sheet.write_datetime(index, column, value, fmt)
+                line.append(f"{column + 1}\td\t{number_format}\t{moment_text(value)}")
             else:
-                self.sheet.write_number(index, column, value, fmt)
-                kind = "n"
-            line.append(cell_line(column + 1, kind, number_format, value))
+                sheet.write_number(index, column, value, fmt)
+                line.append(f"{column + 1}\tn\t{number_format}\t{number_text(value)}")
         if line:
             self._book.add(self, tuple(line))
 

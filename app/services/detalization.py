@@ -95,14 +95,16 @@ class DetalizationService:
 
     def order(self, clerk: Session, phone: str, period: Period, options: Options, fmt: str,
               path: Path | None = None, progress: OrderProgress | None = None, *,
-              folder: Path | None = None) -> DocumentInfo:
+              folder: Path | None = None, from_activation: bool = False) -> DocumentInfo:
         """Make the detalization of `phone` for `period` as `fmt` at `path`, or in `folder`
         named by its document id (default: the console's documents folder, purged after the
         retention period). Raises NotSignedIn, BadPhoneNumber / SubscriberNotFound /
         InputError (exit 2: bad number, format, path, a reversed or future period),
         RuleRefused R7 or before_activation (exit 3), OperatorUnavailable (exit 5),
         SalonError when the operator's numbers do not add up or the file cannot be written,
-        Cancelled when `progress` raised it."""
+        Cancelled when `progress` raised it. `from_activation` (the monthly e-mail): a period
+        that begins before the number's activation starts on its day instead (the document
+        says so); by default it is refused (check_activation)."""
         require_clerk(clerk)
         detail = f"{period.first.isoformat()}..{period.last.isoformat()} {fmt}"
         with journaled(self._journal, clerk.login, AuditAction.DETALIZATION, detail=detail,
@@ -119,6 +121,8 @@ class DetalizationService:
             zone = ZoneInfo(subscriber.region.timezone)
             now = self._clock().astimezone(UTC).replace(microsecond=0)
             _check_not_future(period, now.astimezone(zone).date())
+            if from_activation:
+                period = starting_at_activation(subscriber, period)
             self.check_activation(subscriber, period)
             with gc_paused():  # no full collections over the month's rows (see gc_pause)
                 report = self._report(subscriber, period, options, zone, now, progress)
@@ -166,14 +170,12 @@ class DetalizationService:
         region): nothing exists before it, and a report from an earlier day would show an
         opening balance and days that never were. Refused (not shortened quietly), naming the
         day, so the clerk picks the period again."""
-        if subscriber.activated_at is None:
-            return
-        activated = subscriber.activated_at.astimezone(ZoneInfo(subscriber.region.timezone))
-        if period.first < activated.date():
+        day = activation_day(subscriber)
+        if day is not None and period.first < day:
             raise RuleRefused(_(
                 "The number was activated on {day}: a detalization can start on that day at "
                 "the earliest, and this one starts on {first}. Choose a period from {day}."
-            ).format(day=f"{activated:%d.%m.%Y}", first=f"{period.first:%d.%m.%Y}"),
+            ).format(day=f"{day:%d.%m.%Y}", first=f"{period.first:%d.%m.%Y}"),
                 rule="before_activation")
 
     def check_region(self, subscriber: Subscriber) -> None:
@@ -274,6 +276,20 @@ class DetalizationService:
                            capture_output=True, timeout=120)
             shutil.move(str(stem.with_suffix(".png")), target)
         return target
+
+
+def activation_day(subscriber: Subscriber) -> date | None:
+    """The day the number was activated, in its home region."""
+    if subscriber.activated_at is None:
+        return None
+    return subscriber.activated_at.astimezone(ZoneInfo(subscriber.region.timezone)).date()
+
+
+def starting_at_activation(subscriber: Subscriber, period: Period) -> Period:
+    day = activation_day(subscriber)
+    if day is None or period.first >= day or period.last < day:
+        return period
+    return Period(day, period.last, starts_at_activation=True)
 
 
 def checked_target(fmt: str, path: Path) -> Path:

@@ -114,7 +114,7 @@ def test_a_bad_salon_ini_is_json_too(tmp_path: Path) -> None:
 
 def test_a_period_before_activation_is_refused_by_the_service(tmp_path: Path) -> None:
     """The service's rule (the window asks the same): refused naming the day; the period that
-    starts on it is made."""
+    starts on it is made; the monthly e-mail's first month starts on it."""
     from app.services.detalization import DetalizationService
     from sandbox.server import start_in_background
     from tests.integration.test_detalization_service import MOSCOW
@@ -136,7 +136,14 @@ def test_a_period_before_activation_is_refused_by_the_service(tmp_path: Path) ->
         assert refused.value.rule == "before_activation" and refused.value.exit_code == 3
         made = service.order(CLERK, MARIA, Period(day, day + timedelta(days=2)), Options(),
                              "csv", tmp_path / "d.csv")
-        assert made.period.first == day
+        assert made.period.first == day and not made.period.starts_at_activation
+        # the monthly e-mail of the number's first month starts on the day, and says so
+        monthly = service.order(CLERK, MARIA, Period(day.replace(day=1) - timedelta(days=1),
+                                                     day + timedelta(days=2)),
+                                Options(), "txt", tmp_path / "m.txt", from_activation=True)
+        assert monthly.period.first == day and monthly.period.starts_at_activation
+        assert (f"Номер подключён {day:%d.%m.%Y}: период начинается с этого дня."
+                in monthly.path.read_text(encoding="utf-8"))
     finally:
         client.close()
         running.stop()

@@ -227,3 +227,15 @@ def test_a_changed_stated_hash_is_altered(fmt: str, register: DocumentRegister,
     forged.write_text(data.replace(sha, sha[:-1] + ("0" if sha[-1] != "0" else "1"), 1),
                       encoding="utf-8")
     assert VerificationService(register).verify(forged).verdict is Verdict.ALTERED
+
+
+def test_a_document_registered_by_an_earlier_console_is_outdated(register: DocumentRegister,
+                                                                 tmp_path: Path) -> None:
+    """Registered before the hash covered everything (hash version 1): not "altered", which
+    would accuse a genuine paper; it cannot be checked by today's rules."""
+    path = tmp_path / f"{REPORT.document_id}.csv"
+    sha = render(REPORT, "csv", path)
+    register.add(RegisteredDocument(REPORT.document_id, "csv", sha, REPORT.created_at,
+                                    REPORT.period.first, REPORT.period.last, "", "S", "1",
+                                    hash_version=1))
+    assert VerificationService(register).verify(path).verdict is Verdict.OUTDATED
