@@ -31,7 +31,7 @@ from pathlib import Path
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 ASCENT = 0.76
-LINE_TOLERANCE = 0.5  # points
+LINE_TOLERANCE = 1.0  # points: lines of the console's layouts are 8 points apart or more
 GAP_EM = 0.43
 PAGE_MARK = ("\f",)  # the canonical line that starts every page
 _WORD = re.compile(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">'

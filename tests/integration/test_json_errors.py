@@ -54,13 +54,12 @@ def activated_on(env: dict[str, str], msisdn: str) -> datetime:
 
 def test_refusals_of_the_detalization(env: dict[str, str], tmp_path: Path) -> None:
     target = str(tmp_path / "d.pdf")
-    r7 = failed(salon(env, "detalization", KOMI, "--from", "2026-01-01", "--to", "2026-01-02",
-                      "-o", target, "--json"), 3)
-    assert r7["error"]["code"] == "rule_refused" and r7["error"]["rule"] == "R7"
-    bad = failed(salon(env, "detalization", "abc", "--from", "2026-01-01", "--to",
-                       "2026-01-02", "-o", target, "--json"), 2)
-    assert bad["error"]["code"] == "bad_phone_number" and bad["error"]["rule"] is None
     activated = activated_on(env, MARIA).astimezone(ZoneInfo("Europe/Moscow")).date()
+    days = ("--from", activated.isoformat(), "--to", (activated + timedelta(days=1)).isoformat())
+    r7 = failed(salon(env, "detalization", KOMI, *days, "-o", target, "--json"), 3)
+    assert r7["error"]["code"] == "rule_refused" and r7["error"]["rule"] == "R7"
+    bad = failed(salon(env, "detalization", "abc", *days, "-o", target, "--json"), 2)
+    assert bad["error"]["code"] == "bad_phone_number" and bad["error"]["rule"] is None
     before = failed(salon(env, "detalization", MARIA, "--from",
                           (activated - timedelta(days=1)).isoformat(), "--to",
                           (activated + timedelta(days=1)).isoformat(), "-o", target, "--json"),
