@@ -34,6 +34,7 @@ setup(
         "test": [
             "aiosmtpd>=1.4",  # a real SMTP server (STARTTLS) on loopback
             "hypothesis>=6.100",
+            "openapi-core>=0.19",  # every sandbox answer held to its OpenAPI document
             "pytest>=8",
             "pytest-timeout>=2.3",
             "ruff>=0.4",

@@ -44,9 +44,11 @@ class MovableClock:
         self._lock = threading.Lock()
 
     def now(self) -> datetime:
+        # Whole seconds, as the sandbox's own clock counts: the console is never a fraction
+        # of a second ahead of the world it asks about ("today" up to now).
         with self._lock:
             offset = self._offset
-        return self._base.now() + offset
+        return (self._base.now() + offset).replace(microsecond=0)
 
     @property
     def offset(self) -> timedelta:

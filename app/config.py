@@ -40,6 +40,7 @@ DEFAULTS: dict[str, dict[str, str]] = {
         "connect_timeout": "3",
         "read_timeout": "10",
         "read_retries": "3",
+        "deadline": "30",
         "sandbox_seed": "2026",
     },
     "ui": {"idle_lock_minutes": "10"},
@@ -69,6 +70,9 @@ class OperatorSettings:
     read_timeout: float
     read_retries: int
     sandbox_seed: int
+    # Seconds one call to the operator may take in all: connect, the whole answer, every retry
+    # (a server that answers a byte at a time never lets a read time out).
+    deadline: float = 30.0
 
     @property
     def embedded(self) -> bool:
@@ -168,6 +172,7 @@ def _build(parser: configparser.ConfigParser, source: str) -> Settings:
             read_timeout=field("operator", "read_timeout", _positive_float),
             read_retries=field("operator", "read_retries", _count(0, 10)),
             sandbox_seed=field("operator", "sandbox_seed", _count(0, 2**31)),
+            deadline=field("operator", "deadline", _positive_float),
         ),
         idle_lock_minutes=field("ui", "idle_lock_minutes", _count(0, 24 * 60)),
         retention_days=field("retention", "days", _count(0, 365)),

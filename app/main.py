@@ -13,10 +13,12 @@ import secrets
 import sys
 import threading
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from app import cli
+from app.clock import Clock, MovableClock, SystemClock
 from app.config import Settings, load_settings
 from app.errors import ConfigError, NotSignedIn, SalonError
 from app.i18n import _, set_language
@@ -26,6 +28,7 @@ if TYPE_CHECKING:
     from app.operator_api.client import OperatorClient
     from app.services.audit import AuditJournal
     from app.services.detalization import DetalizationService
+    from app.services.kept_files import KeptFiles
     from models.domain import Session
 
 log = logging.getLogger("salon")
@@ -41,9 +44,11 @@ class Wiring:
         clerk: str | None = None,
         read_password: Callable[[str], str] | None = None,
         *,
+        clock: Clock,
         start_pump: bool = False,
     ) -> None:
         self.settings = settings
+        self.clock = clock
         self.clerk = clerk  # --clerk LOGIN, or $SALON_CLERK
         # The window keeps the outbox pump running; a one-shot command does not (it would
         # hold the exit while retrying other queued orders): `salon outbox send` does a pass.
@@ -57,7 +62,8 @@ class Wiring:
     def services(self) -> Services:
         with self._lock:
             if self._services is None:
-                self._services = build_services(self.settings, start_pump=self.start_pump)
+                self._services = build_services(self.settings, self.clock,
+                                                start_pump=self.start_pump)
             return self._services
 
     def session(self) -> Session:
@@ -101,7 +107,14 @@ class Wiring:
         serve(host, port, db_path, seed, token)
 
 
-def build_services(settings: Settings, *, start_pump: bool = True) -> Services:
+def console_clock(settings: Settings) -> Clock:
+    """The console's one clock. In training it is the sandbox world's clock (the wall clock
+    plus the offset a clerk moved it by; synced when the sandbox starts and whenever the
+    console sees the world's clock); against a real operator, the wall clock."""
+    return MovableClock(SystemClock()) if settings.operator.embedded else SystemClock()
+
+
+def build_services(settings: Settings, clock: Clock, *, start_pump: bool = True) -> Services:
     from app.operator_api.client import OperatorClient
     from app.services.access_codes import AccessCodeService
     from app.services.audit import AuditJournal
@@ -109,6 +122,7 @@ def build_services(settings: Settings, *, start_pump: bool = True) -> Services:
     from app.services.connection import ConnectionState
     from app.services.daily_log import DailyLogService
     from app.services.detalization import DetalizationService
+    from app.services.kept_files import KeptFiles
     from app.services.leaflets import LeafletService
     from app.services.lookup import LookupService
     from app.services.orders import OrderService
@@ -121,6 +135,7 @@ def build_services(settings: Settings, *, start_pump: bool = True) -> Services:
     from models.clerks import StoreClerks
     from models.db import database, open_store
     from models.documents import DocumentRegister
+    from models.kept_files import StoreKeptFiles
     from models.migrations import SchemaTooNew
     from models.outbox import StoreOutbox
     from models.usage import UsageStore
@@ -139,8 +154,10 @@ def build_services(settings: Settings, *, start_pump: bool = True) -> Services:
         ).format(url=_redacted(settings.database_url), error=error)) from error
 
     closers = [store.close]
-    audit = AuditJournal(settings.salon.id, settings.salon.counter)
-    clerks = ClerkService(StoreClerks(), timezone=settings.salon.timezone, journal=audit)
+    kept = KeptFiles(settings.data_dir / "documents",
+                     StoreKeptFiles(settings.salon.id, settings.salon.counter), clock)
+    audit = AuditJournal(settings.salon.id, settings.salon.counter, clock)
+    clerks = ClerkService(StoreClerks(), clock, timezone=settings.salon.timezone, journal=audit)
     if settings.operator.embedded:
         # The training sandbox only: its demo accounts (README). A real store never gets any.
         clerks.ensure_training_accounts()
@@ -152,6 +169,8 @@ def build_services(settings: Settings, *, start_pump: bool = True) -> Services:
         )
         base_url, token = running.url, running.token
         closers.append(running.stop)
+        if isinstance(clock, MovableClock):  # the console's clock is the training world's
+            clock.follow(timedelta(seconds=running.clock_offset_s()))
     else:
         from app.services.credentials import operator_token
 
@@ -159,27 +178,30 @@ def build_services(settings: Settings, *, start_pump: bool = True) -> Services:
 
     client = OperatorClient(
         base_url, token,
+        clock=clock,  # only for an answer that does not say the operator's time
         connect_timeout=settings.operator.connect_timeout,
         read_timeout=settings.operator.read_timeout,
         read_retries=settings.operator.read_retries,
+        deadline=settings.operator.deadline,
     )
     closers.insert(0, client.close)
-    connection = ConnectionState()
+    connection = ConnectionState(clock)
     cards = StoreCardCache()
     outbox = StoreOutbox()
     operator = settings.operator
     register = DocumentRegister()  # every document made here, for verify-document
     delivery = Delivery(
-        client, outbox, journal=audit, slips=SlipMaker(settings, outbox, register),
+        client, outbox, journal=audit, slips=SlipMaker(settings, outbox, kept, register),
         connection=connection,
         timing=Timing.for_operator(operator.connect_timeout, operator.read_timeout,
                                    operator.read_retries),
+        clock=clock,
     )
     # The pump's thread closes its own store connection when it ends.
-    pump = OutboxPump(outbox, delivery, on_thread_exit=database.close)
+    pump = OutboxPump(outbox, delivery, on_thread_exit=database.close, clock=clock)
     orders = OrderService(client, outbox, delivery, pump, salon=settings.salon.id,
                           counter=settings.salon.counter, cards=cards, journal=audit,
-                          connection=connection)
+                          connection=connection, clock=clock)
     closers.insert(0, pump.stop)  # first: it uses the client and the store
     if start_pump:
         pump.start()
@@ -190,27 +212,26 @@ def build_services(settings: Settings, *, start_pump: bool = True) -> Services:
 
     detalization = DetalizationService(
         client, UsageStore(), register, settings.salon, retention_days=settings.retention_days,
-        documents_dir=settings.data_dir / "documents", journal=audit)
-    delivery = build_delivery(settings, client, audit, detalization, closers,
+        documents_dir=kept.folder, journal=audit, clock=clock, kept=kept)
+    delivery = build_delivery(settings, client, audit, detalization, closers, clock, kept,
                               start_periodic=start_pump)
     try:
         delivery["retention"].purge()  # R9: on every start, before anything else reads it
     except Exception:  # a failed purge must not keep the counter from working; it is retried
         log.exception("R9 purge at start failed")
 
-    # In training the lock's countdown counts from the sandbox's clock, which a clerk may have
-    # moved forward; a real operator's clock is the wall clock.
-    codes = AccessCodeService(
-        client, journal=audit, connection=connection,
-        operator_now=(lambda: client.sandbox_clock().now) if settings.operator.embedded
-        else None)
+    # A lock's countdown counts from the operator's own clock at each answer (the client reads
+    # it from the answer), whether the operator is the embedded sandbox, a `salon sandbox`
+    # whose clock was moved forward, or a real operator.
+    codes = AccessCodeService(client, journal=audit, connection=connection)
 
     return Services(
         settings=settings,
-        lookup=LookupService(client, cards, connection, journal=audit),
+        clock=clock,
+        lookup=LookupService(client, cards, connection, clock, journal=audit),
         connection=connection,
         audit=audit,
-        daily_log=DailyLogService(audit, settings.salon, register=register),
+        daily_log=DailyLogService(audit, settings.salon, clock, register=register),
         detalization=detalization,
         verification=VerificationService(register),
         clerks=clerks,
@@ -218,16 +239,16 @@ def build_services(settings: Settings, *, start_pump: bool = True) -> Services:
         outbox_pump=pump,
         demo_subscribers=client.demo_subscribers if settings.operator.embedded else None,
         access_codes=codes,
-        leaflets=LeafletService(settings, orders.services, register=register),
-        sandbox=TrainingWorld(client),
+        leaflets=LeafletService(settings, orders.services, clock, kept, register=register),
+        sandbox=TrainingWorld(client, clock),
         close=close,
         **delivery,
     )
 
 
 def build_delivery(settings: Settings, client: OperatorClient, journal: AuditJournal,
-                   detalization: DetalizationService, closers: list[Callable[[], None]], *,
-                   start_periodic: bool) -> dict[str, Any]:
+                   detalization: DetalizationService, closers: list[Callable[[], None]],
+                   clock: Clock, kept: KeptFiles, *, start_periodic: bool) -> dict[str, Any]:
     """Paper (CUPS), e-mail (the salon's relay), the personal archive, periodic e-mail and the
     local purge: the real adapters, chosen here. The window also starts the periodic pass."""
     from app.operator_api.archive import ArchiveApi
@@ -246,21 +267,22 @@ def build_delivery(settings: Settings, client: OperatorClient, journal: AuditJou
     from printing.cups_printer import CupsPrinter
 
     salon = settings.salon
-    documents = settings.data_dir / "documents"
+    documents = kept.folder
     jobs = StorePrintJobs(salon.id, salon.counter)
     printing = PrintService(
         CupsPrinter(settings.printing.server or None), jobs,
         StoreCounterSettings(salon.id, salon.counter), configured=settings.printing.printer,
-        documents_dir=documents, journal=journal)
+        documents_dir=documents, journal=journal, clock=clock)
     # The password is read from the keyring when a letter goes, not at start.
     relay = SmtpRelay(settings.email, smtp_password) if settings.email.configured else None
-    email = EmailService(relay, settings.email, salon, journal=journal)
+    email = EmailService(relay, settings.email, salon, journal=journal, clock=clock)
     notes = StoreArchiveNotes()
     archive = ArchiveService(ArchiveApi(client), notes, documents_dir=documents,
-                             timezone=salon.timezone, journal=journal)
+                             timezone=salon.timezone, journal=journal, clock=clock, kept=kept)
     periodic = PeriodicDeliveryService(
         StorePeriodic(), detalization, email, salon,
-        home_region=lambda msisdn: client.subscriber(msisdn).region.code, journal=journal)
+        home_region=lambda msisdn: client.subscriber(msisdn).region.code, journal=journal,
+        clock=clock)
     if start_periodic:
         runner = PeriodicRunner(periodic, on_thread_exit=database.close)
         runner.start()
@@ -271,8 +293,9 @@ def build_delivery(settings: Settings, client: OperatorClient, journal: AuditJou
         "archive": archive,
         "delivery": DeliveryService(salon, printing=printing, email=email, archive=archive),
         "periodic": periodic,
-        "retention": RetentionService(documents, settings.retention_days, usage=detalization,
-                                      print_jobs=jobs, archive_notes=notes, journal=journal),
+        "retention": RetentionService(kept, settings.retention_days, usage=detalization,
+                                      print_jobs=jobs, archive_notes=notes, journal=journal,
+                                      clock=clock),
     }
 
 
@@ -310,13 +333,14 @@ def main(argv: list[str] | None = None) -> int:
         return report_failure(args, error)
     set_language(os.environ.get("SALON_LANGUAGE") or settings.salon.language)
     setup_logging(settings)
+    clock = console_clock(settings)
     wiring = Wiring(settings, clerk=args.clerk or os.environ.get("SALON_CLERK") or None,
-                    start_pump=args.command is None)
+                    clock=clock, start_pump=args.command is None)
     try:
         if args.command is None:
             from app.ui.app import run_gui
 
-            run_gui(settings, wiring.services)
+            run_gui(settings, clock, wiring.services)
             return 0
         return cli.run(args, wiring)
     except SalonError as error:

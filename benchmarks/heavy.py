@@ -9,6 +9,7 @@ from functools import cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from app.clock import SystemClock
 from app.operator_api.client import OperatorClient
 from models.detalization import Period
 from models.domain import Balances, UsageRecord
@@ -29,7 +30,8 @@ def heavy_month() -> tuple[list[UsageRecord], Balances, Balances, float]:
 
     folder = Path(tempfile.mkdtemp(prefix="salon-bench-"))
     running = start_in_background(folder / "world.db", 2026, "bench")
-    client = OperatorClient(running.url, "bench", read_timeout=120)
+    client = OperatorClient(running.url, "bench", clock=SystemClock(), read_timeout=120,
+                            deadline=600)
     try:
         began = clock.perf_counter()
         records = [r for page in client.usage_pages(MSISDN, START, END, page_size=10_000)

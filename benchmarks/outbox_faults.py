@@ -18,12 +18,13 @@ import threading
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import httpx
 
+from app.clock import SystemClock
 from app.errors import OperatorUnavailable
 from app.operator_api.client import OperatorClient
 from app.services.audit import AuditJournal
@@ -39,7 +40,8 @@ from models.outbox import StoreOutbox
 TOKEN = "fault-trial-token"
 SERVICE = "FAVOURITE"  # 25.00 to connect on the mass tariffs, free to disconnect
 FEE_COUNTERPART = "Подключение: Любимый номер"
-CLERK = Session("trial", "Пробный Сотрудник", ClerkRole.CLERK, datetime.now(UTC))
+CLOCK = SystemClock()  # the sandbox runs on real time, so does the console here
+CLERK = Session("trial", "Пробный Сотрудник", ClerkRole.CLERK, CLOCK.now())
 
 
 @dataclass
@@ -74,22 +76,25 @@ def run_trial(folder: Path, orders: int, *, seed: int = 2026, workers: int = 4,
     http = httpx.Client(base_url=sandbox.url, headers={"Authorization": f"Bearer {TOKEN}"},
                         timeout=30)
     # Jittered retries as the console makes them, at a twentieth of the waits.
-    client = OperatorClient(sandbox.url, TOKEN, connect_timeout=2, read_timeout=10,
+    client = OperatorClient(sandbox.url, TOKEN, clock=SystemClock(), connect_timeout=2,
+                            read_timeout=10, deadline=60,
                             read_retries=retries, sleep=lambda s: time.sleep(s / 20))
     outbox = StoreOutbox()
-    journal = AuditJournal("TRIAL-001", "1")
+    journal = AuditJournal("TRIAL-001", "1", CLOCK)
     timing = Timing(lease=timedelta(seconds=60), decision_hold=timedelta(minutes=2),
                     settle_grace=timedelta(seconds=60), retry_first=timedelta(seconds=0.02),
                     retry_max=timedelta(seconds=0.2))
-    delivery = Delivery(client, outbox, journal=journal, timing=timing)
-    pump = OutboxPump(outbox, delivery, interval=0.05, on_thread_exit=database.close)
+    delivery = Delivery(client, outbox, journal=journal, timing=timing, clock=CLOCK)
+    pump = OutboxPump(outbox, delivery, interval=0.05, on_thread_exit=database.close,
+                      clock=CLOCK)
     service = OrderService(client, outbox, delivery, pump, salon="TRIAL-001", counter="1",
-                           journal=journal)
+                           journal=journal, clock=CLOCK)
     try:
         numbers = _subscribers(client, subscribers)
         before = {m: _order_ids(http, m) for m in numbers}
         versions = {m: client.subscriber(m).version for m in numbers}
-        started = datetime.now(UTC) - timedelta(seconds=1)
+        started = datetime.fromisoformat(http.get("/sandbox/clock").json()["now"]) \
+            - timedelta(seconds=1)
         http.put("/sandbox/faults", json={
             "error_rate": error_rate, "drop_before_rate": drop_before_rate,
             "drop_after_rate": drop_after_rate, "latency_ms": latency_ms,

@@ -7,7 +7,6 @@ through peewee's schema tools against the table as it was at that version.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
 
 from peewee import Database, PostgresqlDatabase
 
@@ -270,7 +269,21 @@ def _v6_delivery(db: Database) -> None:
     )
 
 
-def _v7_document_register(db: Database) -> None:
+def _v7_kept_files(db: Database) -> None:
+    """R9 by the console's clock: when each file in the documents folder was written
+    (models/kept_files.py), so retention never goes by modification times."""
+    db.execute_sql(
+        "CREATE TABLE IF NOT EXISTS kept_file ("
+        " salon VARCHAR(64) NOT NULL,"
+        " counter VARCHAR(16) NOT NULL,"
+        " path TEXT NOT NULL,"
+        " kept_at TIMESTAMP NOT NULL,"
+        " PRIMARY KEY (salon, counter, path))"
+    )
+    db.execute_sql("CREATE INDEX IF NOT EXISTS kept_file_at ON kept_file (kept_at)")
+
+
+def _v8_document_register(db: Database) -> None:
     """The register holds every kind of document the console makes (models/documents.py):
     detalizations, confirmation slips, leaflets and daily logs, and which hash rules each was
     registered under (1: a detalization's summary and rows, before issue 12; 2: everything a
@@ -288,7 +301,8 @@ MIGRATIONS: dict[int, Migration] = {
     4: _v4_outbox,
     5: _v5_usage_and_documents,
     6: _v6_delivery,
-    7: _v7_document_register,
+    7: _v7_kept_files,
+    8: _v8_document_register,
 }
 LATEST = max(MIGRATIONS)
 
@@ -323,8 +337,10 @@ def migrate(db: Database, target: int | None = None) -> int:
             if current_version(db) >= step:  # another counter got there first
                 continue
             MIGRATIONS[step](db)
+            # The database's own clock: when a schema step ran is the machine's record, not
+            # business time (the console's clock may be a training world's).
             db.execute_sql(
-                f"INSERT INTO schema_version (version, applied_at) VALUES ({db.param}, {db.param})",
-                (step, datetime.now(UTC).replace(tzinfo=None)),
+                "INSERT INTO schema_version (version, applied_at) "
+                f"VALUES ({db.param}, CURRENT_TIMESTAMP)", (step,),
             )
     return current_version(db)

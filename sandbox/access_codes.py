@@ -132,7 +132,8 @@ def verify(conn: sqlite3.Connection, key: str, msisdn: str, code: str, now: int)
 
 
 def state_body(row: CodeRow, now: int) -> dict[str, Any]:
-    """The access-code resource: state none | active | locked."""
+    """The access-code resource: state none | active | locked, and the sandbox clock's `now`
+    at the answer (a client counts a lock down from it, not from its own clock)."""
     row = row.current(now)
     locked = row.locked(now)
     return {
@@ -140,4 +141,5 @@ def state_body(row: CodeRow, now: int) -> dict[str, Any]:
         "issued_at": None if row.issued_at is None else utc_iso(row.issued_at),
         "attempts_left": 0 if locked else MAX_ENTRIES - row.failures,
         "locked_until": utc_iso(row.locked_until) if locked and row.locked_until else None,
+        "now": utc_iso(now),
     }

@@ -24,6 +24,7 @@ from sandbox import (
     routes_sandbox,
     schemas,
 )
+from sandbox.answers import FAILED, UNAVAILABLE
 from sandbox.clock import Clock
 from sandbox.deps import Context
 from sandbox.errors import ApiError, error_response
@@ -50,7 +51,8 @@ def create_app(store: Store, token: str, clock: Clock | None = None) -> FastAPI:
     _install_error_handlers(app)
     documents.purge_expired(store, ctx.clock.now())
 
-    @app.get("/health", response_model=schemas.Health, tags=["health"])
+    @app.get("/health", response_model=schemas.Health, tags=["health"],
+             responses={**FAILED, **UNAVAILABLE})
     def health() -> dict[str, Any]:
         return {"status": "ok", "now": utc_iso(ctx.clock.now()), "seed": store.seed}
 
@@ -64,8 +66,8 @@ def create_app(store: Store, token: str, clock: Clock | None = None) -> FastAPI:
 
 def _document_errors_as_served(app: FastAPI) -> None:
     """FastAPI documents a 422 with its own error shape on every endpoint with parameters; this
-    API answers bad parameters with 400 in the contract's shape, so drop those entries (the
-    422s an endpoint declares itself stay)."""
+    API answers bad parameters with 400 in the contract's shape, so drop those entries: each
+    endpoint declares the 400 and 422 it can send itself (sandbox/answers.py)."""
     build = app.openapi
 
     def openapi() -> dict[str, Any]:

@@ -14,7 +14,7 @@ free. Monthly fees are charged on the 1st of every month (see `usage.generate_da
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 MASS = "mass"
 CORPORATE = "corporate"
@@ -50,7 +50,9 @@ class Service:
     one_off_kop: int
     monthly_kop: int
     allowed_classes: tuple[str, ...]
-    trial: tuple[date, date] | None  # R5: trial operation, both dates inclusive
+    # R5: trial operation, both days inclusive, counted from the day the world was drawn
+    # (negative: before it), so the demo world's trial does not age with the calendar.
+    trial_days: tuple[int, int] | None
     available: bool
     description: str
 
@@ -86,7 +88,7 @@ _ALL = (MASS, CORPORATE, VIP)
 
 SERVICES: tuple[Service, ...] = (
     Service(ASSISTANT, "Электронный Помощник", 0, 0, (MASS,),
-            (date(2026, 11, 11), date(2026, 12, 11)), True,
+            (-11, 19), True,
             "Самообслуживание в платёжных терминалах: услуги, смена тарифа, баланс. "
             "Подключение бесплатное, абонентской платы нет. Не предоставляется на "
             "корпоративных и VIP тарифах. Работает в режиме тестовой эксплуатации."),
@@ -114,6 +116,16 @@ SERVICES: tuple[Service, ...] = (
 
 TARIFFS_BY_CODE: dict[str, Tariff] = {tariff.code: tariff for tariff in TARIFFS}
 SERVICES_BY_CODE: dict[str, Service] = {service.code: service for service in SERVICES}
+
+
+def trial_dates(service: Service, reference: int) -> tuple[date, date] | None:
+    """R5: the service's trial operation as calendar dates, in a world drawn at `reference`
+    (a UTC midnight)."""
+    if service.trial_days is None:
+        return None
+    drawn = datetime.fromtimestamp(reference, UTC).date()
+    first, last = service.trial_days
+    return drawn + timedelta(days=first), drawn + timedelta(days=last)
 
 
 def switch_fee_kop(current: Tariff, target: Tariff) -> int:

@@ -30,6 +30,12 @@ _FLOOR_KEY = "clock_floor_s"
 MAX_ADVANCE_S = 366 * 86400  # per call: a year at most, so the lazy caches stay reasonable
 
 
+def wall_seconds() -> int:
+    """Real time, whole seconds: the sandbox's one reading of the wall clock (a new world is
+    drawn at it; `Clock` adds the persisted offset)."""
+    return int(time.time())
+
+
 class Clock:
     def __init__(self, store: Store, real_time: Callable[[], float] = time.time) -> None:
         self._store = store

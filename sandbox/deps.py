@@ -8,12 +8,11 @@ import math
 import re
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import Depends, Header, Path, Request, Response, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from sandbox import schemas
 from sandbox.clock import Clock
 from sandbox.entities import SubscriberState
 from sandbox.errors import ApiError, bad_request, subscriber_not_found
@@ -24,14 +23,6 @@ from sandbox.sms import SmsOutbox
 from sandbox.store import ACCESS_CODE_KEY, Store
 
 E164 = re.compile(r"^\+[1-9]\d{7,14}$")
-
-ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"model": schemas.Error, "description": "Bad request (code bad_request)"},
-    401: {"model": schemas.Error, "description": "Missing or wrong token (code unauthorized)"},
-}
-NOT_FOUND: dict[int | str, dict[str, Any]] = {
-    404: {"model": schemas.Error, "description": "No such number (code subscriber_not_found)"},
-}
 
 
 @dataclass

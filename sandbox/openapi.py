@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sandbox.api import create_app
-from sandbox.store import Store
+from sandbox.store import LEGACY_REFERENCE, Store
 from sandbox.world import DEFAULT_SEED
 
 OPENAPI_PATH = Path(__file__).resolve().parent.parent / "resources" / "openapi.json"
@@ -21,7 +21,7 @@ OPENAPI_PATH = Path(__file__).resolve().parent.parent / "resources" / "openapi.j
 
 def document() -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as tmp:
-        store = Store.open(Path(tmp) / "openapi.sqlite3", DEFAULT_SEED)
+        store = Store.open(Path(tmp) / "openapi.sqlite3", DEFAULT_SEED, now=LEGACY_REFERENCE)
         try:
             return create_app(store, token="unused").openapi()
         finally:

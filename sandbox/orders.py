@@ -37,6 +37,7 @@ from sandbox.catalog import (
     Tariff,
     connection_fee_kop,
     switch_fee_kop,
+    trial_dates,
 )
 from sandbox.entities import BLOCKED, SubscriberState
 from sandbox.regions import REGIONS_BY_CODE
@@ -115,8 +116,10 @@ def monthly_kop(tariff: Tariff, service_codes: list[str]) -> int:
     return tariff.monthly_kop + sum(SERVICES_BY_CODE[c].monthly_kop for c in service_codes)
 
 
-def quote(state: SubscriberState, what: Target, now: int, main_kop: int) -> Quote:
-    """The fee, the monthly cost before and after, and the first rule that refuses, if any."""
+def quote(state: SubscriberState, what: Target, now: int, main_kop: int,
+          reference: int) -> Quote:
+    """`reference`: the UTC midnight the world was drawn at (the trial's dates count from it)."""
+    # The fee, the monthly cost before and after, and the first rule that refuses, if any.
     tariff = TARIFFS_BY_CODE[state.tariff_code_at(now)]
     connected = [p.service_code for p in state.services_at(now)]
     before = monthly_kop(tariff, connected)
@@ -152,7 +155,7 @@ def quote(state: SubscriberState, what: Target, now: int, main_kop: int) -> Quot
         refusal = Refusal("insufficient_balance", "The main balance is less than the fee; "
                                                   "top it up first.")
     return Quote(what, refusal, fee, before, monthly_kop(after_tariff, after_services), main_kop,
-                 dropped, _trial(state, what, now))
+                 dropped, _trial(state, what, now, reference))
 
 
 def _service(what: Target) -> Service:
@@ -175,14 +178,18 @@ def _connect_refusal(service: Service, tariff: Tariff, connected: list[str]) -> 
     return None
 
 
-def _trial(state: SubscriberState, what: Target, now: int) -> tuple[date, date] | None:
+def _trial(state: SubscriberState, what: Target, now: int,
+           reference: int) -> tuple[date, date] | None:
     """R5: a service to be connected that is in trial operation (until the end date, by the
     home region's calendar)."""
-    if what.service is None or what.action == REMOVE_SERVICE or what.service.trial is None:
+    if what.service is None or what.action == REMOVE_SERVICE:
+        return None
+    trial = trial_dates(what.service, reference)
+    if trial is None:
         return None
     zone = ZoneInfo(REGIONS_BY_CODE[state.region_code].timezone)
     today = datetime.fromtimestamp(now, zone).date()
-    return what.service.trial if today <= what.service.trial[1] else None
+    return trial if today <= trial[1] else None
 
 
 def apply(conn: sqlite3.Connection, state: SubscriberState, q: Quote, at: int,

@@ -6,12 +6,10 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, Response
 
-from sandbox import access_codes, schemas
-from sandbox import schemas_orders as order_wire
+from sandbox import access_codes
 from sandbox import schemas_sandbox as wire
+from sandbox.answers import BAD_INPUT, IN_PROGRESS, NOT_FOUND, OPERATOR, refused_or
 from sandbox.deps import (
-    ERRORS,
-    NOT_FOUND,
     Context,
     Ctx,
     IdempotencyKey,
@@ -24,16 +22,12 @@ from sandbox.entities import SubscriberState
 from sandbox.idempotency import Answer, Write, fingerprint
 
 router = APIRouter(prefix="/v1/subscribers/{msisdn}/access-code",
-                   dependencies=[Depends(require_token)], responses=ERRORS,
+                   dependencies=[Depends(require_token)], responses=OPERATOR,
                    tags=["access codes"])
-_REFUSED: dict[int | str, dict[str, Any]] = {
-    422: {"model": order_wire.RefusalError,
-          "description": "rule_refused: R1 (corporate or VIP), assistant_not_connected, "
-                         "subscriber_blocked; or bad_request (a bad body)"},
-}
+_RULES = "rule_refused: R1 (corporate or VIP), assistant_not_connected, subscriber_blocked"
 
 
-@router.get("", response_model=wire.AccessCode, responses=NOT_FOUND)
+@router.get("", response_model=wire.AccessCode, responses={**BAD_INPUT, **NOT_FOUND})
 def get_access_code(ctx: Ctx, state: Subscriber) -> dict[str, Any]:
     row = access_codes.load(ctx.store.conn(), state.msisdn)
     return access_codes.state_body(row, ctx.clock.now())
@@ -42,8 +36,9 @@ def get_access_code(ctx: Ctx, state: Subscriber) -> dict[str, Any]:
 @router.post("", status_code=201, response_class=Response,
              responses={201: {"model": wire.AccessCode, "description": "A new code was sent by "
                                                                        "SMS (never in here)"},
-                        409: {"model": schemas.Error, "description": "request_in_progress"},
-                        **NOT_FOUND, **_REFUSED})
+                        **BAD_INPUT, **NOT_FOUND, **IN_PROGRESS,
+                        **refused_or(f"{_RULES}; or idempotency_key_reused (the key was used "
+                                     "for another request)")})
 def order_access_code(ctx: Ctx, state: Subscriber, key: IdempotencyKey) -> Response:
     """R2: a new 6-digit code goes by SMS from 6262 to the subscriber's own phone only; it
     replaces the old code. The answer is the code's state, never the code."""
@@ -65,7 +60,10 @@ def _issue(ctx: Context, w: Write, state: SubscriberState) -> Answer:
 
 
 @router.post("/verify", response_model=wire.VerifyOk | wire.VerifyWrong | wire.VerifyLocked
-             | wire.VerifyNoCode, responses={**NOT_FOUND, **_REFUSED})
+             | wire.VerifyNoCode,
+             responses={**BAD_INPUT, **NOT_FOUND,
+                        **refused_or(f"{_RULES}; or bad_request (a bad body: not 6 digits; "
+                                     "not counted)")})
 def verify_access_code(
     ctx: Ctx, state: Subscriber, entry: Annotated[wire.VerifyRequest, Body()],
 ) -> dict[str, Any]:

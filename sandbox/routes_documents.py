@@ -11,9 +11,8 @@ from starlette.concurrency import run_in_threadpool
 
 from sandbox import documents, schemas
 from sandbox import schemas_sandbox as wire
+from sandbox.answers import BAD_INPUT, IN_PROGRESS, NOT_FOUND, OPERATOR
 from sandbox.deps import (
-    ERRORS,
-    NOT_FOUND,
     Context,
     Ctx,
     IdempotencyKey,
@@ -25,9 +24,11 @@ from sandbox.documents import BadDocument
 from sandbox.errors import ApiError, bad_request
 from sandbox.idempotency import Answer, Write, fingerprint
 
-router = APIRouter(prefix="/v1", dependencies=[Depends(require_token)], responses=ERRORS,
+router = APIRouter(prefix="/v1", dependencies=[Depends(require_token)], responses=OPERATOR,
                    tags=["documents"])
-_BINARY = {"schema": {"type": "string", "format": "binary"}}
+# OpenAPI 3.1: raw bytes of a media type are described by the media type alone, no schema
+# (a string schema would claim text).
+_BINARY: dict[str, Any] = {}
 
 
 def _purge(ctx: Context) -> None:
@@ -39,7 +40,9 @@ def _purge(ctx: Context) -> None:
     responses={201: {"model": wire.Document, "description": "Stored for 3 days"},
                413: {"model": schemas.Error, "description": "payload_too_large (over 50 MB)"},
                415: {"model": schemas.Error, "description": "unsupported_media_type"},
-               **NOT_FOUND},
+               422: {"model": schemas.Error, "description": "idempotency_key_reused: the key "
+                                                            "was used for another document"},
+               **BAD_INPUT, **NOT_FOUND, **IN_PROGRESS},
     openapi_extra={"requestBody": {"required": True, "description": "The document's bytes",
                                    "content": {t: _BINARY for t in documents.CONTENT_TYPES}}})
 async def upload_document(
@@ -88,7 +91,7 @@ async def _read_body(request: Request) -> bytes:
 
 
 @router.get("/subscribers/{msisdn}/documents", response_model=wire.DocumentList,
-            responses=NOT_FOUND)
+            responses={**BAD_INPUT, **NOT_FOUND})
 def list_documents(ctx: Ctx, state: Subscriber) -> dict[str, Any]:
     _purge(ctx)
     return {"items": [d.body() for d in documents.unexpired(ctx.store, state.msisdn,

@@ -9,9 +9,8 @@ from fastapi import APIRouter, Depends, Query, Response
 
 from sandbox import orders, schemas
 from sandbox import schemas_orders as wire
+from sandbox.answers import BAD_INPUT, IN_PROGRESS, NOT_FOUND, OPERATOR, refused_or
 from sandbox.deps import (
-    ERRORS,
-    NOT_FOUND,
     Context,
     Ctx,
     IdempotencyKey,
@@ -27,17 +26,15 @@ from sandbox.idempotency import Answer, Write, check_key, fingerprint
 from sandbox.orders import BadOrder, Quote, Target
 from sandbox.wire import money, utc_iso
 
-router = APIRouter(prefix="/v1", dependencies=[Depends(require_token)], responses=ERRORS,
+router = APIRouter(prefix="/v1", dependencies=[Depends(require_token)], responses=OPERATOR,
                    tags=["orders"])
 
 _WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
-    404: {"model": schemas.Error, "description": "subscriber_not_found"},
-    409: {"model": schemas.Error, "description": "request_in_progress: the same key is being "
-                                                 "processed; retry with the same key"},
-    412: {"model": wire.VersionError, "description": "version_mismatch: If-Match is stale"},
-    422: {"model": wire.RefusalError, "description": "rule_refused (with rule), "
-                                                     "idempotency_key_reused, or bad_request "
-                                                     "(a bad body)"},
+    **BAD_INPUT, **NOT_FOUND, **IN_PROGRESS,
+    412: {"model": wire.VersionError, "description": "version_mismatch: If-Match is stale "
+                                                     "(current_version says the version now)"},
+    **refused_or("rule_refused (with its rule), idempotency_key_reused (the key was used for "
+                 "another request), or bad_request (a bad body)"),
     428: {"model": schemas.Error, "description": "precondition_required: no If-Match"},
 }
 
@@ -51,14 +48,15 @@ def _target(action: str, tariff_code: str | None, service_code: str | None,
 
 
 def _quote(ctx: Context, state: SubscriberState, what: Target, now: int) -> Quote:
-    return orders.quote(state, what, now, ctx.ledger.main_at(state, now))
+    return orders.quote(state, what, now, ctx.ledger.main_at(state, now), ctx.store.reference)
 
 
 def _dropped(q: Quote) -> list[dict[str, str]]:
     return [{"code": s.code, "name": s.name} for s in q.dropped]
 
 
-@router.get("/orders/preview", response_model=wire.Preview, responses=NOT_FOUND)
+@router.get("/orders/preview", response_model=wire.Preview,
+            responses={**BAD_INPUT, **NOT_FOUND})
 def preview_order(
     ctx: Ctx,
     msisdn: Annotated[str, Query(description="E.164", examples=["+79161234567"])],
@@ -140,7 +138,8 @@ def _place(ctx: Context, w: Write, order: wire.OrderRequest, what: Target, versi
 
 
 @router.get("/orders/by-key/{key}", response_model=wire.StoredAnswer,
-            responses={404: {"model": schemas.Error,
+            responses={**BAD_INPUT,
+                       404: {"model": schemas.Error,
                              "description": "unknown_key: no write with this key reached the "
                                             "operator (nothing was applied under it)"},
                        409: {"model": schemas.Error,
@@ -171,7 +170,7 @@ def get_order(ctx: Ctx, order_id: str) -> Response:
 
 @router.get("/orders", response_class=Response,
             responses={200: {"model": wire.OrderList, "description": "Newest first"},
-                       **NOT_FOUND})
+                       **BAD_INPUT, **NOT_FOUND})
 def list_orders(
     ctx: Ctx, msisdn: Annotated[str, Query(description="E.164", examples=["+79161234567"])],
 ) -> Response:

@@ -8,24 +8,27 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Response
 
 from sandbox import schemas, views
-from sandbox.deps import ERRORS, NOT_FOUND, Ctx, Subscriber, parse_instant, require_token
+from sandbox.answers import BAD_INPUT, NOT_FOUND, OPERATOR
+from sandbox.deps import Ctx, Subscriber, parse_instant, require_token
 from sandbox.errors import bad_request
 from sandbox.wire import BadCursor, decode_cursor, encode_cursor, record_dicts
 
 MAX_PAGE = 10_000
 
-router = APIRouter(prefix="/v1", dependencies=[Depends(require_token)], responses=ERRORS)
+router = APIRouter(prefix="/v1", dependencies=[Depends(require_token)], responses=OPERATOR)
+_ETAG = {200: {"headers": {"ETag": {"description": 'The version, quoted: "7"', "required": True,
+                                    "schema": {"type": "string"}}}}}
 
 
 @router.get("/subscribers/{msisdn}", response_model=schemas.Subscriber, tags=["subscribers"],
-            responses=NOT_FOUND)
+            responses={**_ETAG, **BAD_INPUT, **NOT_FOUND})
 def get_subscriber(ctx: Ctx, state: Subscriber, response: Response) -> dict[str, Any]:
     response.headers["ETag"] = f'"{state.version}"'
     return views.subscriber(state, ctx.clock.now())
 
 
 @router.get("/subscribers/{msisdn}/balance", response_model=schemas.Balance,
-            tags=["balance"], responses=NOT_FOUND)
+            tags=["balance"], responses={**BAD_INPUT, **NOT_FOUND})
 def get_balance(
     ctx: Ctx,
     state: Subscriber,
@@ -45,13 +48,13 @@ def get_tariffs() -> dict[str, Any]:
 
 
 @router.get("/catalog/services", response_model=schemas.ServiceList, tags=["catalog"])
-def get_services() -> dict[str, Any]:
-    return views.services()
+def get_services(ctx: Ctx) -> dict[str, Any]:
+    return views.services(ctx.store.reference)
 
 
 @router.get("/subscribers/{msisdn}/usage", tags=["usage"], response_class=Response,
             responses={200: {"model": schemas.UsagePage, "description": "A page of records"},
-                       **NOT_FOUND})
+                       **BAD_INPUT, **NOT_FOUND})
 def get_usage(
     ctx: Ctx,
     state: Subscriber,

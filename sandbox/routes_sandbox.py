@@ -9,12 +9,13 @@ from fastapi import APIRouter, Depends
 
 from sandbox import documents, schemas, views
 from sandbox import schemas_sandbox as wire
-from sandbox.deps import ERRORS, NOT_FOUND, Ctx, Subscriber, require_token
+from sandbox.answers import BAD_BODY, BAD_INPUT, NOT_FOUND, SANDBOX
+from sandbox.deps import Ctx, Subscriber, require_token
 from sandbox.errors import bad_request
 from sandbox.faults import FaultConfig
 from sandbox.wire import utc_iso
 
-router = APIRouter(prefix="/sandbox", dependencies=[Depends(require_token)], responses=ERRORS,
+router = APIRouter(prefix="/sandbox", dependencies=[Depends(require_token)], responses=SANDBOX,
                    tags=["sandbox"])
 
 
@@ -28,7 +29,7 @@ def get_faults(ctx: Ctx) -> dict[str, Any]:
     return ctx.faults.body()
 
 
-@router.put("/faults", response_model=wire.FaultState)
+@router.put("/faults", response_model=wire.FaultState, responses=BAD_BODY)
 def set_faults(ctx: Ctx, config: wire.FaultConfig) -> dict[str, Any]:
     """Replace the fault configuration (and reseed its RNG). /sandbox is never faulted."""
     if not all(p.startswith("/") for p in config.paths):
@@ -45,7 +46,7 @@ def clear_faults(ctx: Ctx) -> dict[str, Any]:
     return ctx.faults.body()
 
 
-@router.post("/faults/outage", response_model=wire.FaultState)
+@router.post("/faults/outage", response_model=wire.FaultState, responses=BAD_BODY)
 def start_outage(ctx: Ctx, outage: wire.Outage) -> dict[str, Any]:
     """Refuse every request outside /sandbox (503 unavailable, Retry-After) for this many
     seconds of real time."""
@@ -54,7 +55,8 @@ def start_outage(ctx: Ctx, outage: wire.Outage) -> dict[str, Any]:
 
 
 def _clock(ctx: Ctx) -> dict[str, Any]:
-    return {"now": utc_iso(ctx.clock.now()), "offset_seconds": ctx.clock.offset_s}
+    return {"now": utc_iso(ctx.clock.now()), "offset_seconds": ctx.clock.offset_s,
+            "world_drawn_on": utc_iso(ctx.store.reference)[:10]}
 
 
 @router.get("/clock", response_model=wire.ClockState)
@@ -62,7 +64,7 @@ def get_clock(ctx: Ctx) -> dict[str, Any]:
     return _clock(ctx)
 
 
-@router.post("/clock", response_model=wire.ClockState)
+@router.post("/clock", response_model=wire.ClockState, responses=BAD_BODY)
 def advance_clock(ctx: Ctx, step: wire.ClockAdvance) -> dict[str, Any]:
     """Move the sandbox clock forward (never back). Usage, balances, lockouts and the archive's
     expiry all follow it."""
@@ -71,7 +73,8 @@ def advance_clock(ctx: Ctx, step: wire.ClockAdvance) -> dict[str, Any]:
     return _clock(ctx)
 
 
-@router.get("/sms/{msisdn}", response_model=wire.SmsList, responses=NOT_FOUND)
+@router.get("/sms/{msisdn}", response_model=wire.SmsList,
+            responses={**BAD_INPUT, **NOT_FOUND})
 def get_sms(ctx: Ctx, state: Subscriber) -> dict[str, Any]:
     """What the subscriber's phone received, newest first (access codes arrive here only)."""
     return {"items": [sms.body() for sms in ctx.sms.received(state.msisdn)]}

@@ -26,7 +26,11 @@ class Money(Model):
 
 
 class ErrorBody(Model):
+    # Never rule_refused or version_mismatch: those bodies carry more (RefusalError's `rule`,
+    # VersionError's `current_version`), and the document must not let them go without.
     code: str = Field(examples=["subscriber_not_found"],
+                      json_schema_extra={"not": {"enum": ["rule_refused",
+                                                          "version_mismatch"]}},
                       description="unauthorized | subscriber_not_found | not_found | "
                                   "method_not_allowed | bad_request | internal | unavailable "
                                   "| ... (each endpoint lists its own)")

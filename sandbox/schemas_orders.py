@@ -75,7 +75,9 @@ class OrderList(Model):
 
 
 class RefusalErrorBody(ErrorBody):
-    rule: Rule | Literal["assistant_not_connected"]
+    code: Literal["rule_refused"]  # type: ignore[assignment]
+    rule: Rule | Literal["assistant_not_connected"] = Field(
+        description="The rule that refuses: the client names it to the clerk")
 
 
 class RefusalError(Model):
@@ -83,12 +85,12 @@ class RefusalError(Model):
 
 
 class VersionErrorBody(ErrorBody):
-    current_version: int
+    code: Literal["version_mismatch"]  # type: ignore[assignment]
+    current_version: int = Field(description="The subscriber's version now")
 
 
 class VersionError(Model):
     error: VersionErrorBody
-
 
 
 class StoredAnswer(Model):

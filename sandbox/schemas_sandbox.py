@@ -15,6 +15,9 @@ class AccessCode(Model):
     attempts_left: int = Field(ge=0, le=4, description="Entries left before access locks: 4 "
                                                        "with a fresh count, 0 while locked")
     locked_until: UtcInstant | None
+    now: UtcInstant = Field(description="The operator's clock at this answer: the time left "
+                                        "of a lock is locked_until − now (the sandbox's clock "
+                                        "may run ahead of the client's)")
 
 
 class VerifyRequest(Model):
@@ -76,6 +79,10 @@ class Outage(Model):
 class ClockState(Model):
     now: UtcInstant
     offset_seconds: int = Field(description="Sandbox now − real now")
+    world_drawn_on: str = Field(
+        description="The UTC day the demo world was drawn (YYYY-MM-DD): histories end there, "
+                    "and the Assistant's trial operation counts from it (R5)",
+        examples=["2026-11-22"])
 
 
 class ClockAdvance(Model):

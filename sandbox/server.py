@@ -7,6 +7,7 @@ import logging
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,6 +15,7 @@ import httpx
 import uvicorn
 
 from sandbox.api import create_app
+from sandbox.clock import Clock, wall_seconds
 from sandbox.store import Store
 
 log = logging.getLogger(__name__)
@@ -21,7 +23,7 @@ log = logging.getLogger(__name__)
 
 def serve(host: str, port: int, db_path: Path, seed: int, token: str) -> None:
     """Serve until interrupted (Ctrl+C)."""
-    store = Store.open(Path(db_path), seed)
+    store = Store.open(Path(db_path), seed, now=wall_seconds())
     try:
         log.info("sandbox of seed %d on http://%s:%d (database %s)", seed, host, port, db_path)
         uvicorn.run(create_app(store, token), host=host, port=port, log_level="info")
@@ -38,6 +40,11 @@ class RunningSandbox:
     _thread: threading.Thread = field(repr=False)
     _socket: socket.socket = field(repr=False)
 
+    def clock_offset_s(self) -> int:
+        """How far the world's clock runs ahead of real time (moved by training or tests)."""
+        offset: int = self._server.config.app.state.ctx.clock.offset_s
+        return offset
+
     def stop(self, timeout: float = 10.0) -> None:
         self._server.should_exit = True
         self._thread.join(timeout)
@@ -52,18 +59,22 @@ class RunningSandbox:
 
 
 def start_in_background(db_path: Path, seed: int, token: str,
-                        startup_timeout: float = 30.0) -> RunningSandbox:
+                        startup_timeout: float = 30.0, *,
+                        real_time: Callable[[], float] | None = None) -> RunningSandbox:
     """Start the sandbox on 127.0.0.1 and a free port, in a daemon thread; return once it
     answers. The socket is bound here, before the server starts, so no other process can take
-    the port in between."""
-    store = Store.open(Path(db_path), seed)
+    the port in between. `real_time`: the seconds its clock runs on (tests pin a world to an
+    instant with it); the wall clock by default."""
+    store = Store.open(Path(db_path), seed,
+                       now=wall_seconds() if real_time is None else int(real_time()))
+    clock = Clock(store) if real_time is None else Clock(store, real_time=real_time)
     # IPPROTO_TCP explicitly: asyncio sets TCP_NODELAY only on sockets whose proto says TCP, and
     # without it every keep-alive response waits ~40 ms for Nagle and delayed ACKs.
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(store, token), log_level="warning", access_log=False,
+    config = uvicorn.Config(create_app(store, token, clock), log_level="warning", access_log=False,
                             lifespan="off")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]},

@@ -36,9 +36,11 @@ from sandbox.entities import (
     SubscriberState,
     TariffPeriod,
 )
-from sandbox.world import generate_world
+from sandbox.world import generate_world, world_reference
 
-SCHEMA_VERSION = 2  # 2: orders, idempotent answers, access codes, documents
+SCHEMA_VERSION = 3  # 2: orders, idempotent answers, access codes, documents; 3: world_reference
+# Worlds stored before the reference was kept were all drawn at this UTC midnight.
+LEGACY_REFERENCE = 1_795_305_600  # 2026-11-22T00:00:00Z
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -157,7 +159,7 @@ class SeedMismatch(ValueError):
 
 
 class Store:
-    """Open with `Store.open(path, seed)`; close with `close()`."""
+    """Open with `Store.open(path, seed, now=…)`; close with `close()`."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -165,21 +167,28 @@ class Store:
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
         self.seed = 0
+        self.reference = LEGACY_REFERENCE  # the UTC midnight the world was drawn at
 
     @classmethod
-    def open(cls, path: Path, seed: int) -> Store:
+    def open(cls, path: Path, seed: int, *, now: int) -> Store:
+        """Open the world in `path`, drawing it from `seed` at `now` (the sandbox clock's
+        seconds) if the file is new: a new world is always current (world.py)."""
         store = cls(Path(path))
         conn = store._conn()
         with conn:
             conn.executescript(SCHEMA)
         stored = store.get_meta("seed")
         if stored is None:
-            store._save_world(seed)
+            store._save_world(seed, world_reference(now))
         elif int(stored) != seed:
             store.close()
             raise SeedMismatch(f"{path} holds the world of seed {stored}, not {seed}")
         if store.get_meta(ACCESS_CODE_KEY) is None:  # per world, random, never leaves the file
             store.set_meta(ACCESS_CODE_KEY, secrets.token_hex(32))
+        reference = store.get_meta("world_reference")
+        if reference is None:  # a world from before the reference was kept
+            store.set_meta("world_reference", str(LEGACY_REFERENCE))
+        store.reference = int(reference or LEGACY_REFERENCE)
         store.set_meta("schema_version", str(SCHEMA_VERSION))
         store.seed = seed
         return store
@@ -242,14 +251,14 @@ class Store:
 
     # -- the world ----------------------------------------------------------------------------
 
-    def _save_world(self, seed: int) -> None:
-        world = generate_world(seed)
+    def _save_world(self, seed: int, reference: int) -> None:
+        world = generate_world(seed, reference)
         with self._conn() as conn:
             for state in world.subscribers:
                 self._insert(conn, state)
             conn.executemany("INSERT INTO meta (key, value) VALUES (?, ?)",
                              [("seed", str(seed)), ("schema_version", str(SCHEMA_VERSION)),
-                              ("clock_offset_s", "0")])
+                              ("clock_offset_s", "0"), ("world_reference", str(reference))])
 
     @staticmethod
     def _insert(conn: sqlite3.Connection, s: SubscriberState) -> None:

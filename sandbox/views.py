@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from sandbox.catalog import ASSISTANT, SERVICES, SERVICES_BY_CODE, TARIFFS, TARIFFS_BY_CODE
+from sandbox.catalog import (
+    ASSISTANT,
+    SERVICES,
+    SERVICES_BY_CODE,
+    TARIFFS,
+    TARIFFS_BY_CODE,
+    Service,
+    trial_dates,
+)
 from sandbox.entities import SubscriberState
 from sandbox.ledger import Ledger
 from sandbox.regions import REGIONS_BY_CODE
@@ -67,14 +76,17 @@ def tariffs() -> Json:
         for t in TARIFFS]}
 
 
-def services() -> Json:
-    return {"items": [
-        {"code": s.code, "name": s.name, "one_off_fee": money(s.one_off_kop),
-         "monthly_fee": money(s.monthly_kop), "allowed_classes": list(s.allowed_classes),
-         "trial": None if s.trial is None else {"start": s.trial[0].isoformat(),
-                                                "end": s.trial[1].isoformat()},
-         "available": s.available, "description": s.description}
-        for s in SERVICES]}
+def services(reference: int) -> Json:
+    """The services' catalog in a world drawn at `reference` (R5: its trial dates)."""
+    return {"items": [_service(s, trial_dates(s, reference)) for s in SERVICES]}
+
+
+def _service(s: Service, trial: tuple[date, date] | None) -> Json:
+    return {"code": s.code, "name": s.name, "one_off_fee": money(s.one_off_kop),
+            "monthly_fee": money(s.monthly_kop), "allowed_classes": list(s.allowed_classes),
+            "trial": None if trial is None else {"start": trial[0].isoformat(),
+                                                 "end": trial[1].isoformat()},
+            "available": s.available, "description": s.description}
 
 
 def demo_subscribers(states: list[SubscriberState], now: int) -> Json:

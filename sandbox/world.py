@@ -1,8 +1,11 @@
 """The demo world: subscribers drawn deterministically from an integer seed.
 
-`generate_world(seed)` is a pure function: the same seed gives an identical world, so training
-sessions and tests can rely on it. Histories end before `REFERENCE` (the day the world was drawn),
-so they never depend on when the sandbox is started; usage after that is generated on the fly.
+`generate_world(seed, reference)` is a pure function: the same seed and reference give an
+identical world, so training sessions and tests can rely on it. `reference` is the UTC midnight
+of the day the world was drawn (the sandbox's clock when its database was created, kept in it):
+histories end before it and usage after it is generated on the fly, so a new world is always
+current — activations, the Assistant's trial, a promised payment still due, the heavy
+subscriber's full months — whatever the date.
 
 Fixed showcase numbers (tests and docs rely on them) are listed in `SHOWCASE`.
 """
@@ -11,7 +14,6 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
 
 from sandbox.catalog import (
     ASSISTANT,
@@ -43,8 +45,7 @@ from sandbox.usage import TOPUP, estimate_daily_spend
 
 DEFAULT_SEED = 2026
 WORLD_SIZE = 260
-REFERENCE = int(datetime(2026, 11, 22, tzinfo=UTC).timestamp())  # histories end before this
-ASSISTANT_LAUNCH = date(2026, 11, 11)  # R5: the trial operation starts
+ASSISTANT_LAUNCH_DAYS = -11  # R5: the Assistant's trial began 11 days before the world was drawn
 PROMISED_PAYMENT = "promised_payment"  # counterpart of a promised payment's credit
 DAY = 86400
 
@@ -59,7 +60,7 @@ class Showcase:
     assistant: bool = False
     debt: bool = False
     heavy: bool = False
-    activated: date | None = None  # None: drawn like everyone else's
+    activated_days: int | None = None  # days before the world was drawn; None: drawn
     services: tuple[str, ...] = ()  # connected for sure (others may be drawn too)
 
 
@@ -76,7 +77,7 @@ SHOWCASE: tuple[Showcase, ...] = (
     # Activated ~4 months before the world was drawn, so the first balance (which sums every
     # day since activation) stays within a couple of seconds.
     Showcase("+79160000100", "Кузнецов Игорь Олегович", "RU-MOW", "SMART_PLUS", heavy=True,
-             activated=date(2026, 7, 25)),
+             activated_days=120),
 )
 SHOWCASE_NUMBERS = frozenset(s.msisdn for s in SHOWCASE)
 HEAVY_MSISDN = "+79160000100"
@@ -85,12 +86,20 @@ HEAVY_MSISDN = "+79160000100"
 @dataclass(frozen=True)
 class World:
     seed: int
+    reference: int  # the UTC midnight the world was drawn at
     subscribers: tuple[SubscriberState, ...]
 
 
-def generate_world(seed: int = DEFAULT_SEED) -> World:
+def world_reference(now: int) -> int:
+    """The reference of a world drawn at `now`: that day's UTC midnight."""
+    return now - now % DAY
+
+
+def generate_world(seed: int, reference: int) -> World:
+    if reference % DAY:
+        raise ValueError("a world's reference is a UTC midnight (world_reference)")
     rng = random.Random(seed)
-    subscribers = [_showcase(rng, seed, s) for s in SHOWCASE]
+    subscribers = [_showcase(rng, seed, reference, s) for s in SHOWCASE]
     taken = set(SHOWCASE_NUMBERS)
     weights = [region.weight for region in REGIONS]
     while len(subscribers) < WORLD_SIZE:
@@ -105,20 +114,19 @@ def generate_world(seed: int = DEFAULT_SEED) -> World:
         tariff_code = _pick_tariff(rng, tariff_class, age_days)
         turkic = region.code in ("RU-BA", "RU-TA") and rng.random() < 0.6
         subscribers.append(_draw(
-            rng, seed, msisdn, full_name(rng, turkic), region.code, tariff_code, status,
-            REFERENCE - age_days * DAY,
+            rng, seed, reference, msisdn, full_name(rng, turkic), region.code, tariff_code,
+            status, reference - age_days * DAY,
             assistant=tariff_class == MASS and status == ACTIVE and rng.random() < 0.3,
             debt=status == ACTIVE and rng.random() < 0.06, heavy=False))
-    return World(seed, tuple(subscribers))
+    return World(seed, reference, tuple(subscribers))
 
 
-def _showcase(rng: random.Random, seed: int, s: Showcase) -> SubscriberState:
-    if s.activated is not None:
-        activated = int(datetime(s.activated.year, s.activated.month, s.activated.day,
-                                 tzinfo=UTC).timestamp())
+def _showcase(rng: random.Random, seed: int, reference: int, s: Showcase) -> SubscriberState:
+    if s.activated_days is not None:
+        activated = reference - s.activated_days * DAY
     else:
-        activated = REFERENCE - rng.randint(200, 700) * DAY
-    return _draw(rng, seed, s.msisdn, s.name, s.region_code, s.tariff_code, s.status,
+        activated = reference - rng.randint(200, 700) * DAY
+    return _draw(rng, seed, reference, s.msisdn, s.name, s.region_code, s.tariff_code, s.status,
                  activated, s.assistant, s.debt, s.heavy, showcase=s)
 
 
@@ -138,7 +146,8 @@ def _local_day_time(rng: random.Random, timezone: str, instant: int, lo_h: int, 
     return start + rng.randint(lo_h * 3600, hi_h * 3600 - 1)
 
 
-def _draw(rng: random.Random, seed: int, msisdn: str, name: str, region_code: str,
+def _draw(rng: random.Random, seed: int, reference: int, msisdn: str, name: str,
+          region_code: str,
           tariff_code: str, status: str, activated_near: int, assistant: bool, debt: bool,
           heavy: bool, showcase: Showcase | None = None) -> SubscriberState:
     timezone = REGIONS_BY_CODE[region_code].timezone
@@ -146,18 +155,18 @@ def _draw(rng: random.Random, seed: int, msisdn: str, name: str, region_code: st
     activated = _local_day_time(rng, timezone, activated_near, 10, 19)
     blocked_at = topups_stop_at = None
     if status == BLOCKED:  # blocked for non-payment: stopped paying a few weeks before
-        age_days = (REFERENCE - activated) // DAY
-        blocked_near = REFERENCE - rng.randint(3, min(150, age_days - 40)) * DAY
+        age_days = (reference - activated) // DAY
+        blocked_near = reference - rng.randint(3, min(150, age_days - 40)) * DAY
         blocked_at = _local_day_time(rng, timezone, blocked_near, 0, 6)
         topups_stop_at = blocked_at - rng.randint(20, 35) * DAY
-    until = blocked_at if blocked_at is not None else REFERENCE  # the history ends here
+    until = blocked_at if blocked_at is not None else reference  # the history ends here
     events: list[LedgerEvent] = []
     tariffs = _tariff_history(rng, timezone, tariff_code, activated, until, events)
-    services = _services(rng, timezone, tariffs, activated, until, assistant,
+    services = _services(rng, timezone, reference, tariffs, activated, until, assistant,
                          showcase.services if showcase else (), events)
     promised: list[PromisedPayment] = []
     if debt:
-        promised.append(_promised(rng, timezone, showcase is not None, events))
+        promised.append(_promised(rng, timezone, reference, showcase is not None, events))
     events.sort(key=lambda e: e.at)
     state = SubscriberState(
         msisdn=msisdn, name=name, region_code=region_code, status=status,
@@ -170,7 +179,7 @@ def _draw(rng: random.Random, seed: int, msisdn: str, name: str, region_code: st
     # Size the payments to what this subscriber spends: a payment every week or two brings the
     # balance up to a comfortable level; a few careless people run into the red before paying.
     act = state.activity
-    sample_end = day_of(timezone, REFERENCE)
+    sample_end = day_of(timezone, reference)
     spend = estimate_daily_spend(seed, state, range(sample_end - 7, sample_end))
     margin = 0.6 if rng.random() < 0.06 else rng.uniform(1.2, 2.0)
     target = _hundreds(spend * act.topup_every_days * margin + rng.randint(100, 500) * 100)
@@ -202,8 +211,8 @@ def _tariff_history(rng: random.Random, timezone: str, tariff_code: str, activat
     return periods
 
 
-def _services(rng: random.Random, timezone: str, tariffs: list[TariffPeriod], activated: int,
-              until: int, assistant: bool, forced: tuple[str, ...],
+def _services(rng: random.Random, timezone: str, reference: int, tariffs: list[TariffPeriod],
+              activated: int, until: int, assistant: bool, forced: tuple[str, ...],
               events: list[LedgerEvent]) -> list[ServicePeriod]:
     def tariff_at(instant: int) -> Tariff:
         return TARIFFS_BY_CODE[[p for p in tariffs if p.start_at <= instant][-1].tariff_code]
@@ -223,21 +232,20 @@ def _services(rng: random.Random, timezone: str, tariffs: list[TariffPeriod], ac
         if fee:
             events.append(LedgerEvent(at, "fee", f"Подключение: {service.name}", fee))
     if assistant:  # R1: only mass-class subscribers get here; R5: connected during the trial
-        launch = int(datetime(ASSISTANT_LAUNCH.year, ASSISTANT_LAUNCH.month, ASSISTANT_LAUNCH.day,
-                              tzinfo=UTC).timestamp())
+        launch = reference + ASSISTANT_LAUNCH_DAYS * DAY
         lo = max(launch, activated + DAY)
-        at = _local_day_time(rng, timezone, rng.randint(lo, max(lo, REFERENCE - DAY)), 9, 21)
+        at = _local_day_time(rng, timezone, rng.randint(lo, max(lo, reference - DAY)), 9, 21)
         periods.append(ServicePeriod(ASSISTANT, at))
     periods.sort(key=lambda p: p.connected_at)
     return periods
 
 
-def _promised(rng: random.Random, timezone: str, fixed: bool,
+def _promised(rng: random.Random, timezone: str, reference: int, fixed: bool,
               events: list[LedgerEvent]) -> PromisedPayment:
     """A promised payment: credited to the main balance now, owed back within a week."""
-    taken = _local_day_time(rng, timezone, REFERENCE - rng.randint(1, 5) * DAY, 8, 22)
+    taken = _local_day_time(rng, timezone, reference - rng.randint(1, 5) * DAY, 8, 22)
     if fixed:  # the showcase debt is still due for a while after the world was drawn
-        taken = _local_day_time(rng, timezone, REFERENCE - 2 * DAY, 12, 13)
+        taken = _local_day_time(rng, timezone, reference - 2 * DAY, 12, 13)
     due = day_start(timezone, day_of(timezone, taken) + 8)  # the end of the 7th day after
     amount = rng.randint(1, 6) * 5000
     events.append(LedgerEvent(taken, TOPUP, PROMISED_PAYMENT, amount))

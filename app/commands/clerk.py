@@ -18,7 +18,6 @@ from app.commands.output import print_json
 from app.commands.passwords import read_new_password
 from app.errors import InputError
 from app.i18n import _
-from app.services.connection import utc_now
 from app.ui.presenters.signin import role_name  # no tkinter
 from models.domain import Clerk, ClerkRole
 
@@ -73,7 +72,7 @@ def list_clerks(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
     if args.json:
         print_json([_as_json(clerk) for clerk in clerks], out)
         return
-    now = utc_now()
+    now = services.clock.now()
     zone = services.settings.salon.timezone
     for clerk in clerks:
         print(f"{clerk.login:<16} {role_name(clerk.role):<12} "

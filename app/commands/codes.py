@@ -32,7 +32,6 @@ from app.errors import (
 )
 from app.i18n import _
 from app.phone import format_msisdn, parse_msisdn
-from app.services.connection import utc_now
 from app.services.registry import Services
 from models.access_codes import CodeState, VerifyOutcome, state_to_dict, utc_text
 from models.domain import Session, SubscriberCard
@@ -174,7 +173,7 @@ def run_verify(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
         raise
     from app.ui.presenters.access_codes import verify_message
 
-    now = _operator_now(codes, clerk, msisdn)
+    now = _operator_now(services, clerk, msisdn)
     message = verify_message(result, now, zone).text
     report.update(status=result.outcome.value, message=message,
                   attempts_left=result.attempts_left, locked_until=utc_text(result.locked_until))
@@ -251,12 +250,12 @@ def _zone(services: Services, card: SubscriberCard | None) -> str:
         else services.settings.salon.timezone
 
 
-def _operator_now(codes: Any, clerk: Session, msisdn: str) -> Any:
+def _operator_now(services: Services, clerk: Session, msisdn: str) -> Any:
     """The operator's clock for a lock's countdown (the sandbox's may run ahead)."""
     try:
-        return codes.state(clerk, msisdn).as_of
+        return services.access_codes.state(clerk, msisdn).as_of  # type: ignore[union-attr]
     except SalonError:
-        return utc_now()
+        return services.clock.now()
 
 
 def _failed(report: dict[str, Any], error: SalonError) -> SalonError:

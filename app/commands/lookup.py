@@ -8,7 +8,6 @@ from typing import TextIO
 from app.cli import Wiring
 from app.commands.output import print_json
 from app.phone import parse_msisdn
-from app.services.connection import utc_now
 from models.card_codec import card_to_dict
 
 
@@ -28,6 +27,7 @@ def run(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
         return
     from app.ui.presenters.card import card_text_lines, present_card  # no tkinter
 
-    view = present_card(card, utc_now(), wiring.services().settings.salon.timezone)
+    view = present_card(card, wiring.services().clock.now(),
+                        wiring.services().settings.salon.timezone)
     for line in card_text_lines(view):
         print(line, file=out)

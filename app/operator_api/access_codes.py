@@ -1,6 +1,6 @@
 """The operator API's access-code calls (R1, R2, R3) and the training sandbox's phone and clock:
-a part of OperatorClient (app/operator_api/client.py), which brings the HTTP client, the
-retries and the error plumbing.
+a part of OperatorClient (app/operator_api/client.py), on the shared plumbing (the HTTP client,
+the deadline, the retries and the errors: app/operator_api/plumbing.py).
 
 R2 here: a code exists only as `verify_code`'s argument and the JSON body it sends — never in
 a URL (httpx logs URLs), a log line, an error message or a validation report. A verify has no
@@ -11,66 +11,58 @@ have reached the operator.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, TypeVar
+from email.utils import parsedate_to_datetime
 
 import httpx
-from pydantic import BaseModel
 
 from app.errors import InputError, OperatorProtocolError, RuleRefused, SubscriberNotFound
 from app.i18n import _
-from app.operator_api.wire import WireClock, WireCodeState, WireSmsList, WireVerify
+from app.operator_api.bodies import error_fields, text_field
+from app.operator_api.plumbing import OperatorPlumbing
+from app.operator_api.wire_codes import WireClock, WireCodeState, WireSmsList, WireVerify
+from app.operator_api.wire_values import EARLIEST, LATEST
 from app.order_rules import refusal_sentence
 from app.phone import format_msisdn
 from models.access_codes import CodeState, SandboxTime, SmsMessage, VerifyResult
 
 log = logging.getLogger(__name__)
-W = TypeVar("W", bound=BaseModel)
 
 
-class AccessCodeCalls:
-    if TYPE_CHECKING:  # OperatorClient's plumbing
-        _http: httpx.Client
-
-        def _with_retries(self, send: Callable[[], httpx.Response], *, write: bool = False,
-                          conflicts: bool = False,
-                          at_most_once: bool = False) -> httpx.Response: ...
-
-        def _get(self, path: str, model: type[W], *, params: dict[str, Any] | None = None,
-                 msisdn: str | None = None) -> W: ...
-
-        def _validate(self, response: httpx.Response, model: type[W], path: str, *,
-                      secret: bool = False) -> W: ...
-
-        def _convert(self, build: Callable[[], Any]) -> Any: ...
-
-        def _raise_for_refusal(self, response: httpx.Response, msisdn: str | None) -> None: ...
-
-        @staticmethod
-        def _token_refused() -> Exception: ...
-
+class AccessCodeCalls(OperatorPlumbing):
     # -- access codes of the Electronic Assistant (R1, R2, R3) ------------------------------
 
-    def code_state(self, msisdn: str, as_of: datetime | None = None) -> CodeState:
+    def code_state(self, msisdn: str) -> CodeState:
         """The code's state (none / active / locked, attempts left, locked until); never the
-        code. `as_of`: the operator's clock at the answer (the sandbox's, in training)."""
+        code. Its `as_of` is the operator's clock at the answer (see `_operator_time`)."""
         path = f"/v1/subscribers/{msisdn}/access-code"
-        wire = self._get(path, WireCodeState, msisdn=msisdn)
-        return self._convert(lambda: wire.domain(msisdn, as_of or datetime.now(UTC)))
+        response = self._with_retries(lambda: self._request("GET", path))
+        self._raise_for_refusal(response, msisdn)
+        wire = self._validate(response, WireCodeState, path)
+        as_of = self._operator_time(wire, response)
+        return self._convert(lambda: wire.domain(msisdn, as_of))
 
-    def issue_code(self, msisdn: str, key: str, as_of: datetime | None = None) -> CodeState:
+    def issue_code(self, msisdn: str, key: str) -> CodeState:
         """Order a new code: the operator sends it by SMS to the subscriber's phone only (R2)
         and answers with the state. Retried under `key`: a retry sends no second SMS. Raises
         RuleRefused (R1, subscriber_blocked, assistant_not_connected), SubscriberNotFound,
         OperatorUnavailable."""
         path = f"/v1/subscribers/{msisdn}/access-code"
         response = self._with_retries(
-            lambda: self._http.post(path, headers={"Idempotency-Key": key}), write=True)
+            lambda: self._request("POST", path, headers={"Idempotency-Key": key}), write=True)
         if response.status_code != 201:
             self._raise_code_refusal(response, msisdn)
         wire = self._validate(response, WireCodeState, path)
-        return self._convert(lambda: wire.domain(msisdn, as_of or datetime.now(UTC)))
+        as_of = self._operator_time(wire, response)
+        return self._convert(lambda: wire.domain(msisdn, as_of))
+
+    def _operator_time(self, wire: WireCodeState, response: httpx.Response) -> datetime:
+        """The operator's own "now" at this answer, which a lock's countdown counts from: the
+        body's `now` (the sandbox's world clock, which training moves ahead), else the answer's
+        `Date` header (any HTTP server's clock), else — an answer that tells neither — the
+        console's clock. Never the console's clock mixed with the operator's "locked until"
+        when the operator said what time it is."""
+        return wire.now or _date_header(response) or self._clock.now()
 
     def verify_code(self, msisdn: str, code: str) -> VerifyResult:
         """One entry of the code the subscriber typed (R3). Every entry that reaches the
@@ -81,7 +73,7 @@ class AccessCodeCalls:
         log line or an error message."""
         path = f"/v1/subscribers/{msisdn}/access-code/verify"
         response = self._with_retries(
-            lambda: self._http.post(path, json={"code": code}), at_most_once=True)
+            lambda: self._request("POST", path, json={"code": code}), at_most_once=True)
         if response.status_code != 200:
             self._raise_code_refusal(response, msisdn)
         wire = self._validate(response, WireVerify, path)
@@ -116,13 +108,15 @@ class AccessCodeCalls:
         """What the subscriber's phone received, newest first (sandbox only). The texts carry
         codes: they are shown as the subscriber's phone in training and never logged."""
         path = f"/sandbox/sms/{msisdn}"
-        response = self._with_retries(lambda: self._http.get(path))
+        response = self._with_retries(lambda: self._request("GET", path))
         self._raise_unless_sandbox(response, msisdn)
         wire = self._validate(response, WireSmsList, "/sandbox/sms", secret=True)
+        for item in wire.items:  # another phone's messages (its codes) are never shown here
+            self._same_number(msisdn, item.to, "/sandbox/sms")
         return [self._convert(item.domain) for item in wire.items]
 
     def sandbox_clock(self) -> SandboxTime:
-        response = self._with_retries(lambda: self._http.get("/sandbox/clock"))
+        response = self._with_retries(lambda: self._request("GET", "/sandbox/clock"))
         self._raise_unless_sandbox(response, None)
         return self._convert(self._validate(response, WireClock, "/sandbox/clock").domain)
 
@@ -130,7 +124,7 @@ class AccessCodeCalls:
         """Move the sandbox clock forward by exactly `seconds` (never back). Not idempotent,
         so, like a verify, never repeated once it may have arrived."""
         response = self._with_retries(
-            lambda: self._http.post("/sandbox/clock", json={"advance_seconds": seconds}),
+            lambda: self._request("POST", "/sandbox/clock", json={"advance_seconds": seconds}),
             at_most_once=True)
         self._raise_unless_sandbox(response, None)
         return self._convert(self._validate(response, WireClock, "/sandbox/clock").domain)
@@ -144,10 +138,19 @@ class AccessCodeCalls:
         self._raise_for_refusal(response, msisdn)
 
 
-def _error_code(response: httpx.Response) -> tuple[str | None, str | None, str | None]:
-    """The error object's code, message and rule (None where absent or unreadable)."""
+def _date_header(response: httpx.Response) -> datetime | None:
+    """The answer's `Date` (RFC 9110, whole seconds), when it is a sane instant."""
     try:
-        error = response.json().get("error", {})
-        return error.get("code"), error.get("message"), error.get("rule")
-    except (ValueError, AttributeError):
-        return None, None, None
+        moment = parsedate_to_datetime(response.headers.get("date", ""))
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    if moment.tzinfo is None or not EARLIEST <= moment < LATEST:
+        return None
+    return moment.astimezone(UTC)
+
+
+def _error_code(response: httpx.Response) -> tuple[str | None, str | None, str | None]:
+    """The error object's code, message and rule (None where absent, not text, or
+    unreadable)."""
+    error = error_fields(response)
+    return text_field(error, "code"), text_field(error, "message"), text_field(error, "rule")

@@ -10,40 +10,34 @@ the same sentences for an unreachable or garbled operator — and adds the archi
 from __future__ import annotations
 
 import logging
-from datetime import datetime
 from urllib.parse import quote
-
-from pydantic import BaseModel, ConfigDict
 
 from app.errors import InputError, RuleRefused
 from app.i18n import _
-from app.operator_api.client import OperatorClient, _error_body
+from app.operator_api.client import OperatorClient
+from app.operator_api.plumbing import error_body
+from app.operator_api.wire import Wire
+from app.operator_api.wire_values import Count, Instant
 from models.archive import ArchivedDocument, FetchedDocument
 
 log = logging.getLogger(__name__)
 
 
-class WireDocument(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
+class WireDocument(Wire):
     id: str
     name: str
     content_type: str
-    size: int
+    size: Count
     sha256: str
-    uploaded_at: datetime
-    expires_at: datetime
+    uploaded_at: Instant
+    expires_at: Instant
 
     def domain(self) -> ArchivedDocument:
-        if self.uploaded_at.tzinfo is None or self.expires_at.tzinfo is None:
-            raise ValueError("archive times must be UTC with a zone")
         return ArchivedDocument(self.id, self.name, self.content_type, self.size, self.sha256,
                                 self.uploaded_at, self.expires_at)
 
 
-class WireDocumentList(BaseModel):
-    model_config = ConfigDict(extra="ignore", frozen=True)
-
+class WireDocumentList(Wire):
     items: list[WireDocument]
 
 
@@ -65,9 +59,9 @@ class ArchiveApi:
                    "Idempotency-Key": key}
         path = f"/v1/subscribers/{msisdn}/documents"
         response = client._with_retries(
-            lambda: client._http.post(path, content=content, headers=headers), write=True)
+            lambda: client._request("POST", path, content=content, headers=headers), write=True)
         if response.status_code in (400, 413, 415):
-            code, message = _error_body(response)
+            code, message = error_body(response)
             log.warning("archive upload refused: %s %s %s", response.status_code, code, message)
             raise InputError(_("The operator's archive does not keep this document: {reason}")
                              .format(reason=message or code or response.status_code))
@@ -85,7 +79,8 @@ class ArchiveApi:
         """The bytes; DocumentExpired (410) with the operator's words, InputError (404)."""
         client = self._client
         path = f"/v1/documents/{quote(document_id, safe='')}"
-        response = client._with_retries(lambda: client._http.get(path))
+        response = client._with_retries(
+            lambda: client._request("GET", path, limit=client._limits.document))
         if response.status_code == 410:
             raise DocumentExpired(_("The operator's archive keeps a document 3 days (R9); "
                                     "document {id} has expired and was deleted.")

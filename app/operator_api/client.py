@@ -1,41 +1,23 @@
-"""The operator API over HTTP: reads and order writes with bounded, jittered retries; answers
-validated into domain objects; every failure turned into one of app.errors' sentences.
-
-A write is retried only under its own Idempotency-Key (the caller's outbox row keeps it), so a
-retry can never apply it twice: the operator answers a repeated key with the stored answer.
-When a write finally fails, `OperatorUnavailable.maybe_delivered` says whether any attempt may
-have reached the operator: a refused connection surely did not; a connection that broke after
-the request was written may have.
-
-The transport is injectable (httpx.MockTransport in unit tests, the real network otherwise).
+"""The operator API over HTTP: the reads (card, balances, catalog, usage) and the orders, their
+answers validated into domain objects. The plumbing they share — the deadline, retries, size
+caps and the one place where failures become app.errors' sentences — is
+app/operator_api/plumbing.py; the access-code calls are app/operator_api/access_codes.py.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal
 
 import httpx
-from pydantic import BaseModel, ValidationError
-from tenacity import (
-    RetryError,
-    Retrying,
-    retry_if_exception_type,
-    stop_after_attempt,
-    wait_exponential_jitter,
-)
 
-from app.errors import (
-    OperatorProtocolError,
-    OperatorUnavailable,
-    OrderRefused,
-    SubscriberNotFound,
-    VersionMismatch,
-)
+from app.errors import OperatorProtocolError, OrderRefused, VersionMismatch
 from app.i18n import _
 from app.operator_api.access_codes import AccessCodeCalls
+from app.operator_api.bodies import text_field
+from app.operator_api.plumbing import error_body, json_or_none
 from app.operator_api.wire import (
     WireBalance,
     WireDemoList,
@@ -49,7 +31,6 @@ from app.operator_api.wire import (
     WireUsagePage,
 )
 from app.order_rules import VERSION_MISMATCH, refusal_sentence
-from app.phone import format_msisdn
 from models.domain import (
     Balances,
     CatalogService,
@@ -61,68 +42,10 @@ from models.domain import (
 from models.orders import OrderAction, OrderPreview, OrderRequest, OrderResult
 
 log = logging.getLogger(__name__)
-W = TypeVar("W", bound=BaseModel)
-USER_AGENT = "salon-console/0.1"
-
-
-class _Retryable(Exception):
-    """A request that may succeed if asked again: a network error, a 5xx answer, or (writes
-    only) 409 "the same key is still being processed"."""
-
-    def __init__(self, cause: Exception | httpx.Response) -> None:
-        super().__init__(str(cause))
-        self.cause = cause
-
-
-class _MayHaveArrived(Exception):
-    """A failed attempt of a request that must not be repeated once it may have reached the
-    operator (an access-code entry counts every time it arrives)."""
-
-    def __init__(self, cause: Exception | httpx.Response) -> None:
-        super().__init__(str(cause))
-        self.cause = cause
-
-
-# Connection failures before a byte of the request left: the operator surely never saw it.
-_NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout,
-               httpx.UnsupportedProtocol)
-# 5xx answers the contract defines as "nothing applied, nothing stored" (the change and its
-# stored answer commit in one transaction). A gateway's 502/504 promises nothing.
-_APPLIED_NOTHING = (500, 503)
-
-
-def _may_have_arrived(cause: Exception | httpx.Response) -> bool:
-    """Whether a failed attempt may have reached the operator (and so may have applied)."""
-    if isinstance(cause, httpx.Response):
-        # A 409 means the operator is processing this very key right now: it arrived.
-        return cause.status_code not in _APPLIED_NOTHING
-    return not isinstance(cause, _NEVER_SENT)
 
 
 class OperatorClient(AccessCodeCalls):
-    def __init__(
-        self,
-        base_url: str,
-        token: str,
-        *,
-        connect_timeout: float = 3.0,
-        read_timeout: float = 10.0,
-        read_retries: int = 3,
-        transport: httpx.BaseTransport | None = None,
-        sleep: Callable[[float], None] | None = None,
-    ) -> None:
-        self._http = httpx.Client(
-            base_url=base_url,
-            headers={"Authorization": f"Bearer {token}", "User-Agent": USER_AGENT},
-            timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
-            transport=transport,
-        )
-        self._read_timeout = read_timeout
-        self._retries = read_retries
-        self._sleep = sleep
-
-    def close(self) -> None:
-        self._http.close()
+    """The operator API as the console's services use it (app/main.py builds one)."""
 
     # -- reads ---------------------------------------------------------------------------
 
@@ -131,10 +54,15 @@ class OperatorClient(AccessCodeCalls):
         self._get("/health", WireHealth)
 
     def subscriber(self, msisdn: str) -> Subscriber:
-        return self._get(f"/v1/subscribers/{msisdn}", WireSubscriber, msisdn=msisdn).domain()
+        path = f"/v1/subscribers/{msisdn}"
+        wire = self._get(path, WireSubscriber, msisdn=msisdn)
+        self._same_number(msisdn, wire.msisdn, path)
+        return wire.domain()
 
     def balances(self, msisdn: str) -> Balances:
-        wire = self._get(f"/v1/subscribers/{msisdn}/balance", WireBalance, msisdn=msisdn)
+        path = f"/v1/subscribers/{msisdn}/balance"
+        wire = self._get(path, WireBalance, msisdn=msisdn)
+        self._same_number(msisdn, wire.msisdn, path)
         return self._convert(wire.domain)
 
     def tariffs(self) -> list[CatalogTariff]:
@@ -158,7 +86,7 @@ class OperatorClient(AccessCodeCalls):
         }
         while True:
             page = self._get(f"/v1/subscribers/{msisdn}/usage", WireUsagePage,
-                             params=params, msisdn=msisdn)
+                             params=params, msisdn=msisdn, limit=self._limits.usage_page)
             yield [record.domain() for record in page.items]
             if not page.next_cursor:
                 return
@@ -174,10 +102,10 @@ class OperatorClient(AccessCodeCalls):
         A refusal is a preview with allowed=False, not an exception."""
         params = {"msisdn": request.msisdn, "action": request.action.value,
                   **_codes(request)}
-        response = self._with_retries(lambda: self._http.get("/v1/orders/preview",
-                                                             params=params))
+        response = self._with_retries(lambda: self._request("GET", "/v1/orders/preview",
+                                                            params=params))
         if response.status_code == 400:
-            code, message = _error_body(response)
+            code, message = error_body(response)
             log.warning("preview %s: 400 %s %s", params, code, message)
             raise OrderRefused(_(
                 "The operator does not know this order: {message}"
@@ -200,7 +128,8 @@ class OperatorClient(AccessCodeCalls):
                 "clerk": clerk, "salon": salon, "counter": counter}
         headers = {"Idempotency-Key": key, "If-Match": f'"{if_match}"'}
         response = self._with_retries(
-            lambda: self._http.post("/v1/orders", json=body, headers=headers), write=True)
+            lambda: self._request("POST", "/v1/orders", json=body, headers=headers),
+            write=True)
         return self._order_answer(response.status_code, response, request.msisdn)
 
     def stored_order(self, key: str) -> OrderResult | None:
@@ -208,8 +137,8 @@ class OperatorClient(AccessCodeCalls):
         returned or raised it; None when that key never reached the operator (404
         unknown_key). OperatorUnavailable (maybe_delivered False) when it cannot tell yet."""
         response = self._with_retries(
-            lambda: self._http.get(f"/v1/orders/by-key/{key}"), conflicts=True)
-        if response.status_code == 404 and _error_body(response)[0] == "unknown_key":
+            lambda: self._request("GET", f"/v1/orders/by-key/{key}"), conflicts=True)
+        if response.status_code == 404 and error_body(response)[0] == "unknown_key":
             return None
         self._raise_for_refusal(response, None)
         stored = self._validate(response, WireStoredAnswer, "/v1/orders/by-key")
@@ -217,13 +146,16 @@ class OperatorClient(AccessCodeCalls):
 
     def _order_answer(self, status: int, answer: httpx.Response | dict[str, Any],
                       msisdn: str | None) -> OrderResult:
-        body = answer if isinstance(answer, dict) else _json_or_none(answer)
+        body = answer if isinstance(answer, dict) else json_or_none(answer)
         error = body.get("error") if isinstance(body, dict) else None
         error = error if isinstance(error, dict) else {}
-        code, message = error.get("code"), error.get("message")
+        code, message = text_field(error, "code"), text_field(error, "message")
         if status in (200, 201):
             try:
-                return self._convert(lambda: WireOrder.model_validate(body).domain())
+                wire = self._convert(lambda: WireOrder.model_validate(body))
+                if msisdn is not None:
+                    self._same_number(msisdn, wire.msisdn, "/v1/orders")
+                return self._convert(wire.domain)  # type: ignore[no-any-return]
             except OperatorProtocolError as garbled:
                 garbled.maybe_delivered = True  # a success we cannot read: it was applied
                 raise
@@ -237,7 +169,7 @@ class OperatorClient(AccessCodeCalls):
         if status in (401, 403):
             raise self._token_refused()
         if status == 422 and code == "rule_refused":
-            rule = str(error.get("rule") or "rule_refused")
+            rule = text_field(error, "rule") or "rule_refused"
             raise OrderRefused(refusal_sentence(rule, message), rule=rule)
         # Any other 4xx is final too: the contract applies nothing on a 4xx, and the same
         # request would get the same answer (a bad body, 428, a reused key: a bug to log).
@@ -245,149 +177,14 @@ class OperatorClient(AccessCodeCalls):
         rule = str(code or f"http_{status}")
         raise OrderRefused(refusal_sentence(rule, message), rule=rule)
 
-    # -- plumbing ------------------------------------------------------------------------
-
-    def _get(
-        self,
-        path: str,
-        model: type[W],
-        *,
-        params: dict[str, Any] | None = None,
-        msisdn: str | None = None,
-    ) -> W:
-        response = self._with_retries(lambda: self._http.get(path, params=params))
-        self._raise_for_refusal(response, msisdn)
-        return self._validate(response, model, path)
-
-    def _validate(self, response: httpx.Response, model: type[W], path: str, *,
-                  secret: bool = False) -> W:
-        """`secret`: the answer may carry an access code (the sandbox's SMS outbox), so the
-        log names only where it is wrong, never a value, and the error is not chained."""
-        try:
-            return model.model_validate_json(response.content)
-        except ValidationError as error:
-            if not secret:
-                log.warning("%s: answer does not match the contract: %s", path, error)
-                raise self._garbled() from error
-            where = [".".join(map(str, e["loc"])) for e in error.errors(include_input=False)]
-            log.warning("%s: answer does not match the contract at %s", path, where)
-        raise self._garbled()
-
-    @staticmethod
-    def _garbled() -> OperatorProtocolError:
-        return OperatorProtocolError(_(
-            "The operator's system answered in an unexpected way; "
-            "the details are in the log."
-        ))
-
-    def _convert(self, build: Callable[[], Any]) -> Any:
-        try:
-            return build()
-        except ValueError as error:
-            log.warning("answer does not match the contract: %s", error)
-            raise OperatorProtocolError(_(
-                "The operator's system answered in an unexpected way; "
-                "the details are in the log."
-            )) from error
-
-    def _with_retries(
-        self, send: Callable[[], httpx.Response], *, write: bool = False,
-        conflicts: bool = False, at_most_once: bool = False,
-    ) -> httpx.Response:
-        """`send` with bounded, jittered retries on network errors and 5xx answers (and 409
-        for a write, or when `conflicts`); a write's final OperatorUnavailable says whether
-        any attempt may have reached the operator. `at_most_once` (a request without an
-        Idempotency-Key whose every arrival counts): retried only while no attempt can have
-        reached the operator; the first that may have ends it (`maybe_delivered`)."""
-        reached = False
-
-        def attempt() -> httpx.Response:
-            nonlocal reached
-            try:
-                response = send()
-            except httpx.TransportError as error:
-                if at_most_once and _may_have_arrived(error):
-                    raise _MayHaveArrived(error) from error
-                reached = reached or _may_have_arrived(error)
-                raise _Retryable(error) from error
-            if response.status_code >= 500 or (response.status_code == 409
-                                               and (write or conflicts)):
-                if at_most_once and _may_have_arrived(response):
-                    raise _MayHaveArrived(response)
-                reached = reached or _may_have_arrived(response)
-                raise _Retryable(response)
-            return response
-
-        retrying = Retrying(
-            stop=stop_after_attempt(self._retries + 1),
-            wait=wait_exponential_jitter(multiplier=0.2, max=2.0, jitter=0.3),
-            retry=retry_if_exception_type(_Retryable),
-            **({"sleep": self._sleep} if self._sleep else {}),
-        )
-        try:
-            return retrying(attempt)
-        except _MayHaveArrived as arrived:
-            unavailable = self._unavailable(arrived.cause)
-            unavailable.maybe_delivered = True
-            raise unavailable from arrived
-        except RetryError as final:
-            failure = final.last_attempt.exception()
-            assert isinstance(failure, _Retryable)
-            unavailable = self._unavailable(failure.cause)
-            unavailable.maybe_delivered = (write or at_most_once) and reached
-            raise unavailable from failure
-
-    def _unavailable(self, cause: Exception | httpx.Response) -> OperatorUnavailable:
-        log.warning("operator API unavailable: %r", cause)
-        if isinstance(cause, httpx.Response) and cause.status_code == 409:
-            return OperatorUnavailable(_(
-                "The operator's system is still processing this change; "
-                "its result is not known yet."
-            ))
-        if isinstance(cause, httpx.Response):
-            return OperatorUnavailable(_(
-                "The operator's system reported an internal error (HTTP {status})."
-            ).format(status=cause.status_code))
-        if isinstance(cause, httpx.TimeoutException):
-            return OperatorUnavailable(_(
-                "The operator's system did not answer within {seconds:g} seconds."
-            ).format(seconds=self._read_timeout))
-        if isinstance(cause, httpx.ConnectError):
-            return OperatorUnavailable(_("The operator's system cannot be reached."))
-        return OperatorUnavailable(_("The connection to the operator's system was broken."))
-
-    @staticmethod
-    def _token_refused() -> OperatorUnavailable:
-        return OperatorUnavailable(_(
-            "The operator's system refused the console's access token; "
-            "ask the administrator to set it with `salon credentials set`."
-        ))
-
-    def _raise_for_refusal(self, response: httpx.Response, msisdn: str | None) -> None:
-        if response.status_code < 400:
-            return
-        code, message = _error_body(response)
-        log.warning("%s %s → %s %s: %s", response.request.method, response.request.url.path,
-                    response.status_code, code, message)
-        if response.status_code in (401, 403):
-            raise self._token_refused()
-        if response.status_code == 404 and code == "subscriber_not_found" and msisdn:
-            raise SubscriberNotFound(
-                _("There is no subscriber with the number {number}.")
-                .format(number=format_msisdn(msisdn))
-            )
-        raise OperatorProtocolError(
-            _("The operator's system refused the request: {message}")
-            .format(message=message or f"HTTP {response.status_code}")
-        )
-
     # -- detalization reads (kept together at the end: other branches add writes above) ------
 
     def balances_at(self, msisdn: str, at: datetime) -> Balances:
         """The balances as of instant `at` (not in the future): a detalization's opening and
         closing main balance (the contract's balance identity)."""
-        wire = self._get(f"/v1/subscribers/{msisdn}/balance", WireBalance,
-                         params={"at": _utc(at)}, msisdn=msisdn)
+        path = f"/v1/subscribers/{msisdn}/balance"
+        wire = self._get(path, WireBalance, params={"at": _utc(at)}, msisdn=msisdn)
+        self._same_number(msisdn, wire.msisdn, path)
         return self._convert(wire.domain)
 
 
@@ -398,21 +195,6 @@ def _codes(request: OrderRequest) -> dict[str, str]:
     if request.action is OrderAction.CONNECT_ASSISTANT:
         return {}
     return {"service_code": request.code or ""}
-
-
-def _json_or_none(response: httpx.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        return None
-
-
-def _error_body(response: httpx.Response) -> tuple[str | None, str | None]:
-    try:
-        error = response.json().get("error", {})
-        return error.get("code"), error.get("message")
-    except (ValueError, AttributeError):
-        return None, None
 
 
 def _utc(moment: datetime) -> str:

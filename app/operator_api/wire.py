@@ -1,26 +1,19 @@
 """The operator API's JSON as pydantic models, and their conversion to domain objects.
 
 Validation happens here, at the edge: whatever the API sends that the contract does not allow
-becomes OperatorProtocolError in the client, never a half-built card on screen.
+becomes OperatorProtocolError in the client, never a half-built card on screen. Numbers, zones
+and instants are held to the ranges the console can show (app/operator_api/wire_values.py).
+The access-code and training-sandbox answers are in wire_codes.py.
 """
 
 from __future__ import annotations
 
-from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, model_validator
 
-from models.access_codes import (
-    MAX_ENTRIES,
-    CodeState,
-    CodeStatus,
-    SandboxTime,
-    SmsMessage,
-    VerifyOutcome,
-    VerifyResult,
-)
+from app.operator_api.wire_values import Count, Day, Instant, Quantity, Version, ZoneName
 from models.domain import (
     Balances,
     CatalogService,
@@ -44,46 +37,46 @@ from models.domain import (
 from models.orders import OrderPreview, OrderRequest, OrderResult
 
 
-class _Wire(BaseModel):
+class Wire(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
 
 
-class WireHealth(_Wire):
+class WireHealth(Wire):
     status: Literal["ok"]
 
 
-class WireMoney(_Wire):
-    value: Decimal = Field(max_digits=14, decimal_places=2)
+class WireMoney(Wire):
+    value: Decimal = Field(max_digits=14, decimal_places=2, allow_inf_nan=False)
     currency: str = Field(pattern=r"^[A-Z]{3}$")
 
     def domain(self) -> Money:
         return Money(self.value, self.currency)
 
 
-class WireRegion(_Wire):
+class WireRegion(Wire):
     code: str
     name: str
     name_en: str
-    timezone: str
+    timezone: ZoneName
 
 
-class WireTariffRef(_Wire):
+class WireTariffRef(Wire):
     code: str
     name: str
     class_: TariffClass = Field(alias="class")
     monthly_fee: WireMoney
 
 
-class WireServiceRef(_Wire):
+class WireServiceRef(Wire):
     code: str
     name: str
 
 
-class WireAssistant(_Wire):
+class WireAssistant(Wire):
     connected: bool
 
 
-class WireSubscriber(_Wire):
+class WireSubscriber(Wire):
     msisdn: str = Field(pattern=r"^\+\d{11,15}$")
     name: str
     status: SubscriberStatus
@@ -91,8 +84,8 @@ class WireSubscriber(_Wire):
     tariff: WireTariffRef
     services: list[WireServiceRef]
     assistant: WireAssistant
-    version: int
-    activated_at: datetime | None = None
+    version: Version
+    activated_at: Instant | None = None
 
     def domain(self) -> Subscriber:
         r, t = self.home_region, self.tariff
@@ -109,20 +102,20 @@ class WireSubscriber(_Wire):
         )
 
 
-class WireBucket(_Wire):
+class WireBucket(Wire):
     kind: Literal["main", "bonus", "promised_payment_debt", "package"]
     amount: WireMoney | None = None
-    due_at: datetime | None = None
+    due_at: Instant | None = None
     package: PackageKind | None = None
-    remaining: Decimal | None = None
-    total: Decimal | None = None
+    remaining: Quantity | None = None
+    total: Quantity | None = None
     unit: str | None = None
-    expires_at: datetime | None = None
+    expires_at: Instant | None = None
 
 
-class WireBalance(_Wire):
+class WireBalance(Wire):
     msisdn: str
-    as_of: datetime
+    as_of: Instant
     buckets: list[WireBucket]
 
     def domain(self) -> Balances:
@@ -156,12 +149,18 @@ def _package(bucket: WireBucket) -> PackageRemainder:
     return PackageRemainder(bucket.package, bucket.remaining, total, bucket.unit, bucket.expires_at)
 
 
-class WireTrial(_Wire):
-    start: date
-    end: date
+class WireTrial(Wire):
+    start: Day
+    end: Day
+
+    @model_validator(mode="after")
+    def _ordered(self) -> WireTrial:
+        if self.end < self.start:
+            raise ValueError("a trial ends on or after its start")
+        return self
 
 
-class WireUnitPrices(_Wire):
+class WireUnitPrices(Wire):
     minute: WireMoney
     sms: WireMoney
     mb: WireMoney
@@ -170,16 +169,16 @@ class WireUnitPrices(_Wire):
         return UnitPrices(self.minute.domain(), self.sms.domain(), self.mb.domain())
 
 
-class WirePackageSizes(_Wire):
-    minutes: int = Field(ge=0)
-    sms: int = Field(ge=0)
-    mb: int = Field(ge=0)
+class WirePackageSizes(Wire):
+    minutes: Count
+    sms: Count
+    mb: Count
 
     def domain(self) -> PackageSizes:
         return PackageSizes(self.minutes, self.sms, self.mb)
 
 
-class WireCatalogTariff(_Wire):
+class WireCatalogTariff(Wire):
     code: str
     name: str
     class_: TariffClass = Field(alias="class")
@@ -196,7 +195,7 @@ class WireCatalogTariff(_Wire):
                              self.packages.domain() if self.packages else None)
 
 
-class WireCatalogService(_Wire):
+class WireCatalogService(Wire):
     code: str
     name: str
     one_off_fee: WireMoney
@@ -212,22 +211,22 @@ class WireCatalogService(_Wire):
                               self.available)
 
 
-class WireTariffList(_Wire):
+class WireTariffList(Wire):
     items: list[WireCatalogTariff]
 
 
-class WireServiceList(_Wire):
+class WireServiceList(Wire):
     items: list[WireCatalogService]
 
 
-class WireUsage(_Wire):
+class WireUsage(Wire):
     id: str
-    started_at: datetime
+    started_at: Instant
     type: UsageKind
     direction: Literal["out", "in"] | None = None
     counterpart: str
-    duration_s: int | None = None
-    volume_kb: int | None = None
+    duration_s: Count | None = None
+    volume_kb: Count | None = None
     amount: WireMoney
     covered_by_package: PackageKind | None = None
 
@@ -237,12 +236,12 @@ class WireUsage(_Wire):
                            self.covered_by_package)
 
 
-class WireUsagePage(_Wire):
+class WireUsagePage(Wire):
     items: list[WireUsage]
     next_cursor: str | None = None
 
 
-class WireDemoSubscriber(_Wire):
+class WireDemoSubscriber(Wire):
     msisdn: str
     name: str
     tariff_code: str
@@ -259,16 +258,16 @@ class WireDemoSubscriber(_Wire):
                               self.promised_payment_debt, self.heavy)
 
 
-class WireDemoList(_Wire):
+class WireDemoList(Wire):
     items: list[WireDemoSubscriber]
 
 
-class WireRefusal(_Wire):
+class WireRefusal(Wire):
     rule: str
     message: str
 
 
-class WirePreview(_Wire):
+class WirePreview(Wire):
     allowed: bool
     refusal: WireRefusal | None = None
     fee: WireMoney
@@ -278,7 +277,7 @@ class WirePreview(_Wire):
     balance_after: WireMoney
     trial: WireTrial | None = None
     dropped_services: list[WireServiceRef]
-    subscriber_version: int
+    subscriber_version: Version
 
     def domain(self, request: OrderRequest, refusal_message: str | None) -> OrderPreview:
         """`refusal_message`: the clerk's sentence for the refusal (the operator's is
@@ -301,7 +300,7 @@ class WirePreview(_Wire):
         )
 
 
-class WireOrder(_Wire):
+class WireOrder(Wire):
     order_id: str = Field(min_length=1)
     state: Literal["completed"]
     msisdn: str
@@ -311,13 +310,11 @@ class WireOrder(_Wire):
     fee: WireMoney
     monthly_cost_after: WireMoney
     balance_after: WireMoney
-    completed_at: datetime
-    subscriber_version: int
+    completed_at: Instant
+    subscriber_version: Version
     dropped_services: list[WireServiceRef]
 
     def domain(self) -> OrderResult:
-        if self.completed_at.tzinfo is None:
-            raise ValueError("completed_at must carry a time zone")
         return OrderResult(
             order_id=self.order_id,
             fee=self.fee.domain(),
@@ -329,77 +326,9 @@ class WireOrder(_Wire):
         )
 
 
-class WireStoredAnswer(_Wire):
+class WireStoredAnswer(Wire):
     """GET /v1/orders/by-key/{key}: the answer the operator stored for a write's key."""
 
     key: str
-    status: int
+    status: int = Field(ge=100, le=599)
     body: dict[str, JsonValue]
-
-
-# -- access codes (R1, R2, R3) and the training sandbox's phone and clock ---------------------
-
-class WireCodeState(_Wire):
-    """GET/POST .../access-code: the state, never the code (R2)."""
-
-    state: Literal["none", "active", "locked"]
-    issued_at: datetime | None
-    attempts_left: int = Field(ge=0, le=MAX_ENTRIES)
-    locked_until: datetime | None
-
-    def domain(self, msisdn: str, as_of: datetime) -> CodeState:
-        status = CodeStatus(self.state)
-        if (status is CodeStatus.LOCKED) != (self.locked_until is not None):
-            raise ValueError("locked_until is given exactly while the code is locked")
-        for moment in (self.issued_at, self.locked_until):
-            if moment is not None and moment.tzinfo is None:
-                raise ValueError("access-code times must carry a time zone")
-        return CodeState(msisdn, status, self.issued_at, self.attempts_left, self.locked_until,
-                         as_of)
-
-
-class WireVerify(_Wire):
-    """POST .../access-code/verify: ok | wrong (attempts_left) | locked (locked_until) |
-    no_code."""
-
-    result: Literal["ok", "wrong", "locked", "no_code"]
-    attempts_left: int | None = Field(None, ge=1, le=MAX_ENTRIES - 1)
-    locked_until: datetime | None = None
-
-    def domain(self) -> VerifyResult:
-        outcome = VerifyOutcome(self.result)
-        if outcome is VerifyOutcome.WRONG and self.attempts_left is None:
-            raise ValueError("a wrong entry's answer says how many attempts are left")
-        if outcome is VerifyOutcome.LOCKED and (self.locked_until is None
-                                                or self.locked_until.tzinfo is None):
-            raise ValueError("a locked answer says until when, with a time zone")
-        return VerifyResult(
-            outcome,
-            self.attempts_left if outcome is VerifyOutcome.WRONG else None,
-            self.locked_until if outcome is VerifyOutcome.LOCKED else None,
-        )
-
-
-class WireSms(_Wire):
-    id: int
-    from_: str = Field(alias="from")
-    to: str
-    text: str
-    sent_at: datetime
-
-    def domain(self) -> SmsMessage:
-        return SmsMessage(self.id, self.from_, self.to, self.text, self.sent_at)
-
-
-class WireSmsList(_Wire):
-    items: list[WireSms]
-
-
-class WireClock(_Wire):
-    now: datetime
-    offset_seconds: int
-
-    def domain(self) -> SandboxTime:
-        if self.now.tzinfo is None:
-            raise ValueError("the sandbox clock's time must carry a time zone")
-        return SandboxTime(self.now, self.offset_seconds)

@@ -20,8 +20,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
@@ -29,7 +28,7 @@ from app.errors import InputError, OperatorUnavailable, RuleRefused, SalonError
 from app.i18n import _
 from app.order_rules import refusal_sentence
 from app.services.clerks import require_clerk
-from app.services.connection import Clock, ConnectionState, utc_now
+from app.services.connection import ConnectionState
 from app.services.journaling import Journal, journaled
 from models.access_codes import CODE_DIGITS, CodeState, VerifyOutcome, VerifyResult, utc_text
 from models.audit_codes import AuditAction, AuditResult
@@ -77,16 +76,13 @@ class AccessCodeService:
         *,
         journal: Journal | None = None,
         connection: ConnectionState | None = None,
-        operator_now: Callable[[], datetime] | None = None,
-        clock: Clock = utc_now,
     ) -> None:
-        """`operator_now`: the operator's clock where it is not the wall clock (the training
-        sandbox's moves forward on demand); a lock's countdown counts from it."""
+        """A state's `as_of` is the operator's clock at its answer (the API adapter reads it
+        from the answer), so a lock's countdown never mixes the operator's "locked until" with
+        the console's clock — the training sandbox's world clock may run days ahead."""
         self._api = api
         self._journal = journal
         self._connection = connection
-        self._operator_now = operator_now
-        self._clock = clock
 
     # -- what the card already tells -----------------------------------------------------------
 
@@ -121,7 +117,7 @@ class AccessCodeService:
                 "{reason} The access code's state is known only while the operator answers."
             ).format(reason=error)) from error
         self._online()
-        return self._dated(state)
+        return state
 
     def issue(self, clerk: Session, msisdn: str,
               card: SubscriberCard | None = None) -> CodeState:
@@ -138,7 +134,6 @@ class AccessCodeService:
                 self._offline(error)
                 raise _issue_unreachable(error) from error
             self._online()
-            state = self._dated(state)
             outcome.detail = "sms sent" if not state.locked else \
                 f"sms sent; still locked until {_utc(state.locked_until)}"
         return state
@@ -179,15 +174,6 @@ class AccessCodeService:
         if availability.rule == OFFLINE:
             raise OperatorUnavailable(availability.reason)
         raise RuleRefused(availability.reason, rule=availability.rule)
-
-    def _dated(self, state: CodeState) -> CodeState:
-        """The state as of the operator's clock (the sandbox's in training)."""
-        if self._operator_now is None:
-            return replace(state, as_of=self._clock())
-        try:
-            return replace(state, as_of=self._operator_now())
-        except SalonError:
-            return replace(state, as_of=self._clock())
 
     def _record_verify(self, clerk: Session, msisdn: str, result: AuditResult,
                        reason: str = "", detail: str = "") -> None:

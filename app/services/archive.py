@@ -19,12 +19,13 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from app import formatting
+from app.clock import Clock
 from app.errors import InputError, RuleRefused, SalonError
 from app.i18n import _
 from app.phone import parse_msisdn
 from app.services.clerks import require_clerk
-from app.services.connection import Clock, utc_now
 from app.services.journaling import Journal, journaled
+from app.services.kept_files import KeptFiles
 from models.archive import ArchivedDocument, FetchedDocument
 from models.audit_codes import AuditAction
 from models.detalization import mask_msisdn
@@ -61,7 +62,9 @@ class ArchiveNotes(Protocol):
 class ArchiveService:
     def __init__(self, api: ArchivePort, notes: ArchiveNotes | None = None, *,
                  documents_dir: Path, timezone: str = "Europe/Moscow",
-                 journal: Journal | None = None, clock: Clock = utc_now) -> None:
+                 journal: Journal | None = None, clock: Clock,
+                 kept: KeptFiles | None = None) -> None:
+        self._kept = kept  # where copies fetched into the documents folder are recorded (R9)
         self._api = api
         self._notes = notes
         self._folder = documents_dir / "archive"
@@ -122,6 +125,8 @@ class ArchiveService:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_bytes(fetched.content)
+                if self._kept is not None:
+                    self._kept.written(path)
             except OSError as error:
                 raise SalonError(_("The document could not be saved to {path}: {error}")
                                  .format(path=path, error=error.strerror or error)) from error

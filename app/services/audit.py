@@ -14,9 +14,9 @@ from datetime import datetime
 
 from peewee import PeeweeException
 
+from app.clock import Clock
 from app.errors import InputError, SalonError
 from app.i18n import _
-from app.services.connection import Clock, utc_now
 from models import audit
 from models.audit import AuditAction, AuditResult, ChainProblem, ChainReport, JournalEntry
 
@@ -31,7 +31,7 @@ _HASH = re.compile(r"[0-9a-f]{64}")
 class AuditJournal:
     """The journal as this counter writes it: the salon and counter come from salon.ini."""
 
-    def __init__(self, salon_id: str, counter: str, clock: Clock = utc_now) -> None:
+    def __init__(self, salon_id: str, counter: str, clock: Clock) -> None:
         self._salon = salon_id
         self._counter = counter
         self._clock = clock
@@ -62,7 +62,7 @@ class AuditJournal:
             raise ValueError(f"subscriber must be E.164 or empty, got {subscriber!r}")
         try:
             return audit.append(
-                self._clock, clerk=clerk, salon=self._salon, counter=self._counter,
+                self._clock.now, clerk=clerk, salon=self._salon, counter=self._counter,
                 subscriber=subscriber, action=action.value, result=result.value,
                 detail=_cut(detail), reason=_cut(reason),
             )

@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from app import formatting
+from app.clock import Clock
 from app.errors import (
     ClerkLocked,
     InputError,
@@ -33,7 +34,6 @@ from app.errors import (
     WrongPassword,
 )
 from app.i18n import _, ngettext
-from app.services.connection import Clock, utc_now
 from app.services.journaling import Journal, journaled
 from app.services.passwords import Argon2Hasher, PasswordHasher, check_new_password
 from models.audit_codes import AuditAction, AuditResult
@@ -101,7 +101,7 @@ class ClerkService:
     def __init__(
         self,
         store: ClerkStore,
-        clock: Clock = utc_now,
+        clock: Clock,
         *,
         timezone: str = "Europe/Moscow",
         hasher: PasswordHasher | None = None,
@@ -148,7 +148,7 @@ class ClerkService:
             self._journal.record(session.login, AuditAction.SCREEN_LOCK, detail=detail)
 
     def _sign_in(self, login: str, password: str) -> Session:
-        now = self._clock()
+        now = self._clock.now()
         account = self._store.get(login) if LOGIN_PATTERN.fullmatch(login) else None
         if account is None:
             self._hasher.verify(self._decoy_hash(), password)  # the same work, the same time
@@ -271,7 +271,7 @@ class ClerkService:
         password_hash = self._hasher.hash(new_password)
         with self._store.exclusive():
             self._existing(login)
-            self._store.save_password(login, password_hash, self._clock())
+            self._store.save_password(login, password_hash, self._clock.now())
 
     def ensure_training_accounts(self) -> list[str]:
         """Create the training sandbox's demo accounts that are missing; their logins."""
@@ -297,7 +297,7 @@ class ClerkService:
             raise InputError(_("The name is too long: at most {count} characters.")
                              .format(count=MAX_NAME_LENGTH))
         check_new_password(login, password)
-        now = self._clock()
+        now = self._clock.now()
         clerk = Clerk(login, full_name, ClerkRole(role), True, now, now)
         return ClerkAccount(clerk, self._hasher.hash(password))
 

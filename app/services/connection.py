@@ -7,15 +7,10 @@ Written by worker threads, read by the Tk thread's periodic poll; a lock keeps t
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
-Clock = Callable[[], datetime]
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
+from app.clock import Clock
 
 
 @dataclass(frozen=True)
@@ -26,7 +21,7 @@ class ConnectionSnapshot:
 
 
 class ConnectionState:
-    def __init__(self, clock: Clock = utc_now) -> None:
+    def __init__(self, clock: Clock) -> None:
         self._clock = clock
         self._lock = threading.Lock()
         self._snapshot = ConnectionSnapshot(None, None, None)
@@ -44,5 +39,5 @@ class ConnectionState:
     def _set(self, online: bool, reason: str | None) -> None:
         with self._lock:
             changed = self._snapshot.online != online
-            changed_at = self._clock() if changed else self._snapshot.changed_at
+            changed_at = self._clock.now() if changed else self._snapshot.changed_at
             self._snapshot = ConnectionSnapshot(online, changed_at, reason)

@@ -17,11 +17,11 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from app.clock import Clock
 from app.config import SalonSettings
 from app.errors import InputError, SalonError
 from app.i18n import _
 from app.services.audit import AuditJournal
-from app.services.connection import Clock, utc_now
 from models.audit import AuditAction, AuditResult
 from models.daily_log import DailyLog, Progress
 from models.documents import DocumentRegister, RegisteredDocument, new_document_id
@@ -34,7 +34,7 @@ FORMATS = ("xlsx", "csv", "pdf")
 
 class DailyLogService:
     def __init__(self, journal: AuditJournal, salon: SalonSettings,
-                 clock: Clock = utc_now, *, register: DocumentRegister | None = None) -> None:
+                 clock: Clock, *, register: DocumentRegister | None = None) -> None:
         self._journal = journal
         self._salon = salon
         self._zone = ZoneInfo(salon.timezone)
@@ -43,7 +43,7 @@ class DailyLogService:
 
     def today(self) -> date:
         """The salon's local date now (the date picker's default)."""
-        return self._clock().astimezone(self._zone).date()
+        return self._clock.now().astimezone(self._zone).date()
 
     def daily_log(self, day: date) -> DailyLog:
         """Everything recorded on `day` (local), in chain order, with its totals."""
@@ -55,7 +55,7 @@ class DailyLogService:
         last = self._journal.last_entry(before=end)
         return DailyLog(
             salon_id=self._salon.id, salon_name=self._salon.name, day=day,
-            timezone=self._salon.timezone, generated_at=self._clock(), entries=tuple(entries),
+            timezone=self._salon.timezone, generated_at=self._clock.now(), entries=tuple(entries),
             last_seq=last.seq if last else None, last_hash=last.hash if last else None,
         )
 

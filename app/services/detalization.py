@@ -25,15 +25,16 @@ from pathlib import Path
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from app.clock import Clock
 from app.config import SalonSettings
 from app.errors import BadPhoneNumber, InputError, RuleRefused, SalonError
 from app.i18n import _
 from app.phone import parse_msisdn
 from app.services.clerks import require_clerk
-from app.services.connection import Clock, utc_now
 from app.services.detalization_build import Header, build
 from app.services.gc_pause import gc_paused
 from app.services.journaling import Journal, journaled
+from app.services.kept_files import KeptFiles
 from app.services.usage_sync import OrderProgress, UsageReads, UsageSync, day_spans
 from models.audit_codes import AuditAction, AuditResult
 from models.detalization import Detalization, Options, Period, mask_msisdn
@@ -80,8 +81,11 @@ class DocumentInfo:
 class DetalizationService:
     def __init__(self, api: DetalizationApi, store: UsageStore, register: DocumentRegister,
                  salon: SalonSettings, *, retention_days: int, documents_dir: Path,
-                 clock: Clock = utc_now, journal: Journal | None = None) -> None:
+                 clock: Clock, journal: Journal | None = None,
+                 kept: KeptFiles | None = None) -> None:
+        """`kept`: where the copies written into the documents folder are recorded (R9)."""
         self._api = api
+        self._kept = kept
         self._sync = UsageSync(api, store, retention_days)
         self._store = store
         self._register = register
@@ -119,7 +123,7 @@ class DetalizationService:
             subscriber = self._api.subscriber(msisdn)
             self.check_region(subscriber)
             zone = ZoneInfo(subscriber.region.timezone)
-            now = self._clock().astimezone(UTC).replace(microsecond=0)
+            now = self._clock.now().astimezone(UTC).replace(microsecond=0)
             _check_not_future(period, now.astimezone(zone).date())
             if from_activation:
                 period = starting_at_activation(subscriber, period)
@@ -130,6 +134,8 @@ class DetalizationService:
                     into.mkdir(parents=True, exist_ok=True)
                     target = into / f"{report.document_id}.{fmt}"
                 sha = self._write(report, fmt, target, progress)
+            if self._kept is not None:
+                self._kept.written(target)
             self._register.add(RegisteredDocument(
                 report.document_id, fmt, sha, report.created_at, period.first,
                 period.last, mask_msisdn(msisdn), self._salon.id, self._salon.counter,
@@ -143,7 +149,7 @@ class DetalizationService:
     def today(self, timezone: str) -> date:
         """Today's date in a zone (the number's home region): the latest day a period may end
         on, and where the GUI's quick picks ("this month so far") count from."""
-        return self._clock().astimezone(ZoneInfo(timezone)).date()
+        return self._clock.now().astimezone(ZoneInfo(timezone)).date()
 
     def check_period(self, period: Period, timezone: str) -> None:
         """InputError (the sentences `order` raises) for a reversed period or one that ends
@@ -233,27 +239,14 @@ class DetalizationService:
     # -- R9 -----------------------------------------------------------------------------------
 
     def purge(self) -> int:
-        """R9: delete usage records fetched, and the console's own document copies made, more
-        than the retention period ago. Journaled (as the console itself) when anything went."""
-        now = self._clock()
-        purged = self._sync.purge(int(now.timestamp()))
-        files = self._purge_files(now)
-        if (purged.records or purged.days or files) and self._journal is not None:
+        """R9: delete usage records fetched more than the retention period ago (the copies
+        of documents go with the rest of the documents folder: RetentionService). Journaled
+        (as the console itself) when anything went."""
+        purged = self._sync.purge(int(self._clock.now().timestamp()))
+        if (purged.records or purged.days) and self._journal is not None:
             self._journal.record("", AuditAction.PURGE, AuditResult.DONE,
-                                 detail=f"usage {purged.records} records, {purged.days} days; "
-                                        f"documents {files}")
-        return purged.records + files
-
-    def _purge_files(self, now: datetime) -> int:
-        if not self._documents.is_dir():
-            return 0
-        cutoff = now.timestamp() - self._retention * 86400
-        removed = 0
-        for path in self._documents.glob("DET-*"):
-            if path.is_file() and path.stat().st_mtime < cutoff:
-                path.unlink(missing_ok=True)
-                removed += 1
-        return removed
+                                 detail=f"usage {purged.records} records, {purged.days} days")
+        return purged.records
 
     # -- preview ------------------------------------------------------------------------------
 

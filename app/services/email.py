@@ -19,12 +19,12 @@ from email.utils import format_datetime, formataddr, make_msgid
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from app.clock import Clock
 from app.config import EmailSettings, SalonSettings
 from app.errors import ConfigError, InputError, SalonError
 from app.formatting import mask_email
 from app.i18n import _
 from app.services.clerks import require_clerk
-from app.services.connection import Clock, utc_now
 from app.services.journaling import Journal, journaled
 from app.services.smtp_relay import MailRelay
 from models.audit_codes import AuditAction
@@ -62,7 +62,7 @@ class SentMail:
 
 class EmailService:
     def __init__(self, relay: MailRelay | None, settings: EmailSettings, salon: SalonSettings,
-                 *, journal: Journal | None = None, clock: Clock = utc_now) -> None:
+                 *, journal: Journal | None = None, clock: Clock) -> None:
         self._relay = relay
         self._settings = settings
         self._salon = salon
@@ -131,7 +131,7 @@ class EmailService:
         message["From"] = formataddr((salon.name, settings.from_address))
         message["To"] = to
         message["Subject"] = letter.subject
-        message["Date"] = format_datetime(self._clock().astimezone(ZoneInfo(salon.timezone)))
+        message["Date"] = format_datetime(self._clock.now().astimezone(ZoneInfo(salon.timezone)))
         domain = settings.from_address.rpartition("@")[2] or None
         message["Message-ID"] = message_id or make_msgid("salon", domain=domain)
         message.set_content(letter.body)

@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from app.clock import Clock
 from app.config import Settings
 from app.errors import InputError, OperatorUnavailable
 from app.i18n import _
 from app.services.clerks import require_clerk
-from app.services.connection import Clock, utc_now
+from app.services.kept_files import KeptFiles
 from models.documents import DocumentRegister, RegisteredDocument, new_document_id
 from models.domain import CatalogService, Session, TrialPeriod
 from models.printing import DocumentKind
@@ -42,9 +43,12 @@ class Leaflet:
 
 class LeafletService:
     def __init__(self, settings: Settings, catalog: Callable[[], list[CatalogService]],
-                 clock: Clock = utc_now, *, register: DocumentRegister | None = None) -> None:
+                 clock: Clock, kept: KeptFiles | None = None, *,
+                 register: DocumentRegister | None = None) -> None:
         """`catalog`: the services of the operator's catalog (OrderService.services, which
-        keeps a copy for when the operator does not answer)."""
+        keeps a copy for when the operator does not answer); `kept`: where leaflets written
+        into the documents folder are recorded (R9)."""
+        self._kept = kept
         self._settings = settings
         self._catalog = catalog
         self._clock = clock
@@ -63,7 +67,7 @@ class LeafletService:
         target = self._target(path)
         trial, reached = self._trial()
         salon = self._settings.salon
-        now = self._clock()
+        now = self._clock.now()
         masked = mask_msisdn(msisdn) if msisdn else ""
         zone = ZoneInfo(salon.timezone)
         day = now.astimezone(zone).date()
@@ -71,6 +75,8 @@ class LeafletService:
         info = LeafletInfo(salon.name, salon.id, trial, day, masked, document_id)
         with atomic_output(target) as temp:
             sha = render_leaflet(info, temp)
+        if self._kept is not None:
+            self._kept.written(target)
         if self._register is not None:
             self._register.add(RegisteredDocument(document_id, "pdf", sha, now, day, day, masked,
                                                   salon.id, salon.counter,
@@ -80,7 +86,7 @@ class LeafletService:
     def _target(self, path: Path | None) -> Path:
         if path is None:
             self.folder.mkdir(parents=True, exist_ok=True)
-            stamp = self._clock().astimezone(ZoneInfo(self._settings.salon.timezone))
+            stamp = self._clock.now().astimezone(ZoneInfo(self._settings.salon.timezone))
             return self.folder / (f"assistant-leaflet-{stamp:%Y%m%d-%H%M%S}-"
                                   f"{secrets.token_hex(2)}.pdf")
         if path.suffix.lower() != ".pdf":

@@ -11,11 +11,12 @@ import logging
 from dataclasses import replace
 from typing import Protocol
 
+from app.clock import Clock
 from app.errors import BadPhoneNumber, OperatorUnavailable, SalonError, SubscriberNotFound
 from app.i18n import _
 from app.phone import parse_msisdn
 from app.services.clerks import require_clerk
-from app.services.connection import Clock, ConnectionState, utc_now
+from app.services.connection import ConnectionState
 from app.services.journaling import Journal, journaled
 from models.audit_codes import AuditAction
 from models.domain import Balances, Session, Subscriber, SubscriberCard
@@ -45,7 +46,7 @@ class LookupService:
         api: SubscriberReads,
         cache: CardCache,
         connection: ConnectionState,
-        clock: Clock = utc_now,
+        clock: Clock,
         journal: Journal | None = None,
     ) -> None:
         self._api = api
@@ -84,7 +85,7 @@ class LookupService:
                 ) from error
             return replace(cached, source="cache")
         self._connection.mark_online()
-        card = SubscriberCard(subscriber, balances, fetched_at=self._clock(), source="api")
+        card = SubscriberCard(subscriber, balances, fetched_at=self._clock.now(), source="api")
         self._cache.put(card)
         return card
 

@@ -21,10 +21,11 @@ import time
 from datetime import datetime
 from typing import Any, Protocol
 
+from app.clock import Clock
 from app.errors import InputError, OperatorUnavailable, OrderRefused, RuleRefused
 from app.i18n import _
 from app.services.clerks import require_clerk
-from app.services.connection import Clock, ConnectionState, utc_now
+from app.services.connection import ConnectionState
 from app.services.journaling import Journal, journaled
 from app.services.lookup import CardCache
 from app.services.order_options import order_options
@@ -105,7 +106,7 @@ class OrderService:
         cards: CardCache | None = None,
         journal: Journal | None = None,
         connection: ConnectionState | None = None,
-        clock: Clock = utc_now,
+        clock: Clock,
         catalog_seconds: float = CATALOG_SECONDS,
     ) -> None:
         self._api = api
@@ -178,7 +179,7 @@ class OrderService:
                                      subscriber=request.msisdn, reason=message,
                                      detail=_request_detail(request, preview))
             raise OrderRefused(message, rule=rule)
-        now = self._clock()
+        now = self._clock.now()
         timing = self._delivery.timing
         item = self._outbox.add(NewOrder(
             key=new_key(), request=request, if_match=preview.subscriber_version,
@@ -210,7 +211,7 @@ class OrderService:
         return SubmitOutcome(status, delivered.item, delivered.message, delivered.slip_path)
 
     def _claim(self, item: OutboxItem) -> OutboxItem | None:
-        now = self._clock()
+        now = self._clock.now()
         return self._outbox.claim(item.id, now, now + self._delivery.timing.lease,
                                   this_process())
 
@@ -222,7 +223,7 @@ class OrderService:
         item = self._item(item_id)
         with journaled(self._journal, clerk.login, AuditAction.ORDER_QUEUE,
                        subscriber=item.request.msisdn, detail=journal_detail(item)):
-            queued = self._outbox.make_due(item_id, self._clock())
+            queued = self._outbox.make_due(item_id, self._clock.now())
             if queued is None:
                 current = self._item(item_id)
                 if current.state is not OutboxState.SENDING:
@@ -242,7 +243,7 @@ class OrderService:
                        subscriber=item.request.msisdn, detail=journal_detail(item)):
             if not item.pending:
                 raise RuleRefused(_state_sentence(item), rule="not_pending")
-            now = self._clock()
+            now = self._clock.now()
             cancelled = self._outbox.cancel(item_id, now)
             if cancelled is not None:
                 return cancelled

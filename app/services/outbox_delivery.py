@@ -30,10 +30,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Protocol
 
+from app.clock import Clock
 from app.errors import OperatorUnavailable, OrderRefused, SalonError, VersionMismatch
 from app.i18n import _
 from app.order_rules import VERSION_MISMATCH
-from app.services.connection import Clock, ConnectionState, utc_now
+from app.services.connection import ConnectionState
 from app.services.journaling import Journal
 from models.audit_codes import AuditAction, AuditResult
 from models.orders import (
@@ -175,7 +176,7 @@ class Delivery:
         journal: Journal | None = None,
         slips: SlipWriter | None = None,
         connection: ConnectionState | None = None,
-        clock: Clock = utc_now,
+        clock: Clock,
         timing: Timing | None = None,
         rng: random.Random | None = None,
     ) -> None:
@@ -205,7 +206,7 @@ class Delivery:
                 ours = self._our_version(item, stale.current_version)
                 if ours is None:
                     return self._reject(item, stale.rule, str(stale), stale=True)
-                moved = self._store.rekey(item, new_key(), ours, self._clock())
+                moved = self._store.rekey(item, new_key(), ours, self._clock.now())
                 if moved is None:
                     return self._lost(item)
                 log.info("outbox #%s: our own orders moved the version %s → %s; sent again "
@@ -226,7 +227,7 @@ class Delivery:
     # -- outcomes ----------------------------------------------------------------------------
 
     def _done(self, item: OutboxItem, result: OrderResult, note: str = "") -> Delivered:
-        finished = self._store.finish_done(item, result, self._clock())
+        finished = self._store.finish_done(item, result, self._clock.now())
         if finished is None:
             return self._lost(item)
         message = _("Done: the operator applied the change (order {order}).").format(
@@ -242,7 +243,7 @@ class Delivery:
 
     def _reject(self, item: OutboxItem, rule: str, message: str, *,
                 stale: bool = False, note: str = "") -> Delivered:
-        finished = self._store.finish_rejected(item, rule, message, self._clock())
+        finished = self._store.finish_rejected(item, rule, message, self._clock.now())
         if finished is None:
             return self._lost(item)
         self._record(finished, AuditResult.REFUSED, reason=message, note=note)
@@ -251,7 +252,7 @@ class Delivery:
 
     def _unreachable(self, item: OutboxItem, down: OperatorUnavailable,
                      interactive: bool) -> Delivered:
-        now = self._clock()
+        now = self._clock.now()
         if self._connection is not None:
             self._connection.mark_offline(str(down))
         current = self._store.get(item.id) or item
@@ -286,7 +287,7 @@ class Delivery:
             return self._reject(item, refused.rule, str(refused),
                                 note="refused before the cancel")
         except OperatorUnavailable as down:
-            now = self._clock()
+            now = self._clock.now()
             if self._connection is not None:
                 self._connection.mark_offline(str(down))
             released = self._store.release(
@@ -296,7 +297,7 @@ class Delivery:
         self._online()
         if result is not None:
             return self._done(item, result, note="applied before the cancel")
-        cancelled = self._store.finish_cancelled(item, self._clock())
+        cancelled = self._store.finish_cancelled(item, self._clock.now())
         if cancelled is None:
             return self._lost(item)
         self._record(cancelled, AuditResult.DONE, action=AuditAction.ORDER_CANCEL,

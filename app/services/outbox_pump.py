@@ -18,7 +18,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Protocol
 
-from app.services.connection import Clock, utc_now
+from app.clock import Clock
 from app.services.outbox_delivery import Delivery
 from app.services.outbox_owner import gone, this_process
 from models.orders import OutboxItem
@@ -45,7 +45,7 @@ class OutboxPump:
         store: PumpStore,
         delivery: Delivery,
         *,
-        clock: Clock = utc_now,
+        clock: Clock,
         interval: float = 5.0,
         owner: str | None = None,
         owner_gone: Callable[[str], bool] = gone,
@@ -114,7 +114,7 @@ class OutboxPump:
             return self._interval
         if due is None:
             return self._interval
-        return max(0.05, min(self._interval, (due - self._clock()).total_seconds()))
+        return max(0.05, min(self._interval, (due - self._clock.now()).total_seconds()))
 
     # -- passes -------------------------------------------------------------------------------
 
@@ -133,15 +133,15 @@ class OutboxPump:
         # No lock: every claim is a compare-and-set, so passes (this thread's, a submit's,
         # another counter's) never send one row twice; none waits for another.
         finished: list[OutboxItem] = []
-        self._store.recover(self._clock(), self._owner_gone)
+        self._store.recover(self._clock.now(), self._owner_gone)
         for _round in range(_MAX_ROUNDS):
             moved = False
-            for head in self._store.due_heads(self._clock()):
+            for head in self._store.due_heads(self._clock.now()):
                 if self._stopping.is_set() and msisdn is None:
                     return self._notify(finished)
                 if msisdn is not None and head.request.msisdn != msisdn:
                     continue
-                now = self._clock()
+                now = self._clock.now()
                 claimed = self._store.claim(head.id, now, now + self._delivery.timing.lease,
                                             self._owner)
                 if claimed is None:  # another sender has it, or it is not its turn

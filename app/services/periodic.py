@@ -36,12 +36,12 @@ from pathlib import Path
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+from app.clock import Clock
 from app.config import SalonSettings
 from app.errors import InputError, RuleRefused, SalonError
 from app.i18n import _
 from app.phone import parse_msisdn
 from app.services.clerks import require_clerk
-from app.services.connection import Clock, utc_now
 from app.services.email import EmailService, mask_email, periodic_letter
 from app.services.journaling import Journal
 from models.audit_codes import AuditAction, AuditResult
@@ -136,7 +136,7 @@ class PeriodicDeliveryService:
     def __init__(self, store: PeriodicStore, detalization: Detalizations,
                  email: EmailService, salon: SalonSettings, *,
                  home_region: Callable[[str], str] | None = None,
-                 journal: Journal | None = None, clock: Clock = utc_now,
+                 journal: Journal | None = None, clock: Clock,
                  owner: Callable[[], str] = default_owner, lease: timedelta = LEASE,
                  retry_after: timedelta = RETRY_AFTER) -> None:
         """`home_region(msisdn)`: the number's home region code (the operator's card), so a
@@ -170,7 +170,7 @@ class PeriodicDeliveryService:
             raise RuleRefused(_("A detalization is ordered in the number's home region (R7); "
                                 "this number is of another region, so it cannot be "
                                 "subscribed here."), rule="R7")
-        now = self._clock()
+        now = self._clock.now()
         added = self._store.add(msisdn, to, fmt, month_of(now.astimezone(self._zone).date()),
                                 clerk.login, now)
         if added is None:
@@ -188,7 +188,7 @@ class PeriodicDeliveryService:
         if current is None or not current.active:
             raise InputError(_("There is no active subscription {id}.").format(
                 id=subscription_id))
-        self._store.remove(subscription_id, clerk.login, self._clock(),
+        self._store.remove(subscription_id, clerk.login, self._clock.now(),
                            mask_msisdn(current.msisdn))
         self._record(clerk.login, current.msisdn, AuditResult.DONE,
                      f"subscription #{subscription_id} removed")
@@ -229,13 +229,13 @@ class PeriodicDeliveryService:
         report = DeliveryReport()
         with self._pass:
             for subscription in self._store.active():
-                for month in self.due_months(subscription, now or self._clock()):
+                for month in self.due_months(subscription, now or self._clock.now()):
                     self._deliver(subscription, month, now, report)
         return report
 
     def _deliver(self, subscription: Subscription, month: str, now: datetime | None,
                  report: DeliveryReport) -> None:
-        moment = now or self._clock()
+        moment = now or self._clock.now()
         run = self._store.claim(subscription.id, month, self._owner(), moment,
                                 moment + self._lease)
         if run is None:
@@ -257,7 +257,7 @@ class PeriodicDeliveryService:
         except SalonError as error:
             # A rule (R7, a blocked number) will not change within the hour: ask once a day.
             wait = RULE_RETRY if isinstance(error, RuleRefused) else self._retry_after
-            retry = (now or self._clock()) + wait
+            retry = (now or self._clock.now()) + wait
             if not self._store.fail(run, str(error), retry):
                 log.warning("periodic %s %s: the claim was taken over", subscription.id, month)
             log.warning("periodic delivery %s %s failed: %s", subscription.id, month, error)
@@ -266,7 +266,7 @@ class PeriodicDeliveryService:
         finally:
             if made is not None:  # R9: the letter is the delivery; no copy stays here
                 made.unlink(missing_ok=True)
-        if not self._store.finish(run, self._clock(), document_id, sent.message_id):
+        if not self._store.finish(run, self._clock.now(), document_id, sent.message_id):
             log.warning("periodic %s %s: sent, but the claim had been taken over (lease "
                         "ran out mid-send); the other sender may send it again",
                         subscription.id, month)

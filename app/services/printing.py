@@ -25,10 +25,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
+from app.clock import Clock
 from app.errors import InputError, PrintFailed, SalonError
 from app.i18n import _
 from app.services.clerks import require_clerk
-from app.services.connection import Clock, utc_now
 from app.services.journaling import Journal
 from app.services.print_problems import kept_sentence, problem_sentence, status_problem
 from models.audit_codes import AuditAction, AuditResult
@@ -75,7 +75,7 @@ class CounterSettings(Protocol):
 class PrintService:
     def __init__(self, printer: Printer, jobs: PrintJobStore, choices: CounterSettings, *,
                  configured: str = "", documents_dir: Path | None = None,
-                 journal: Journal | None = None, clock: Clock = utc_now,
+                 journal: Journal | None = None, clock: Clock,
                  wait_s: float = WAIT_S, poll_s: float = POLL_S,
                  sleep: Callable[[float], None] = time.sleep,
                  monotonic: Callable[[], float] = time.monotonic) -> None:
@@ -127,7 +127,7 @@ class PrintService:
                 unknown = problem.kind is ProblemKind.UNKNOWN_PRINTER
                 error = InputError if unknown else SalonError
                 raise error(problem_sentence(problem)) from problem
-        self._choices.set(PRINTER_SETTING, name, clerk.login, self._clock())
+        self._choices.set(PRINTER_SETTING, name, clerk.login, self._clock.now())
         log.info("printer for this counter: %r (by %s)", name, clerk.login)
         return self.choice()
 
@@ -143,7 +143,7 @@ class PrintService:
         path = check_pdf(path)
         job = self._jobs.add(NewPrintJob(
             path, kind or guess_kind(path, self._documents), title or path.name, documents,
-            subscriber, printer or "", clerk.login, self._clock()))
+            subscriber, printer or "", clerk.login, self._clock.now()))
         return self._attempt(clerk, job, printer)
 
     def retry(self, clerk: Session, job_id: int, printer: str | None = None) -> PrintJob:
@@ -159,7 +159,7 @@ class PrintService:
             raise InputError(_("The document of print job {job} is no longer there ({path}): "
                                "local copies are deleted after the retention period (R9).")
                              .format(job=job.id, path=job.path))
-        again = self._jobs.update(job.id, self._clock(), expect=job.state,
+        again = self._jobs.update(job.id, self._clock.now(), expect=job.state,
                                   state=PrintJobState.QUEUED, last_error="",
                                   printer=printer or job.printer)
         if again is None:
@@ -180,7 +180,7 @@ class PrintService:
             except PrintProblem as problem:
                 if problem.kind is not ProblemKind.UNKNOWN_JOB:
                     raise SalonError(problem_sentence(problem)) from problem
-        cancelled = self._jobs.update(job.id, self._clock(), expect=job.state,
+        cancelled = self._jobs.update(job.id, self._clock.now(), expect=job.state,
                                       state=PrintJobState.CANCELLED)
         if cancelled is None:
             return self._job(job_id)
@@ -220,7 +220,7 @@ class PrintService:
             name = printer or self._choice_or_default()
             if not name:
                 raise PrintProblem(ProblemKind.NO_PRINTER)
-            job = self._jobs.update(job.id, self._clock(), printer=name) or job
+            job = self._jobs.update(job.id, self._clock.now(), printer=name) or job
             queue = self._printer.printer(name)
             if not queue.accepting:
                 raise PrintProblem(ProblemKind.REJECTING, queue.message, name)
@@ -230,7 +230,7 @@ class PrintService:
         except PrintProblem as problem:
             failed = self._fail(clerk.login, job, problem)
             raise PrintFailed(kept_sentence(failed), failed.path) from problem
-        job = self._jobs.update(job.id, self._clock(), state=PrintJobState.PRINTING,
+        job = self._jobs.update(job.id, self._clock.now(), state=PrintJobState.PRINTING,
                                 cups_job_id=cups_id, attempts_plus=1) or job
         log.info("print job %s: CUPS job %s on %s", job.id, cups_id, job.printer)
         return self._follow(clerk, job, started)
@@ -256,7 +256,7 @@ class PrintService:
         """The job's new record when `status` decides it (or the wait is over); else None."""
         problem = status_problem(status, job.printer)
         if status.state is CupsJobState.COMPLETED:
-            done = self._jobs.update(job.id, self._clock(), expect=job.state,
+            done = self._jobs.update(job.id, self._clock.now(), expect=job.state,
                                      state=PrintJobState.DONE, last_error="")
             if done is None:  # another window of this counter settled it first
                 return self._job(job.id)
@@ -272,14 +272,14 @@ class PrintService:
             return self._fail(job.clerk, job, problem)
         if waiting_over:
             note = status.message or (status.printer.message if status.printer else "")
-            still = self._jobs.update(job.id, self._clock(), last_error=note)
+            still = self._jobs.update(job.id, self._clock.now(), last_error=note)
             return still or job
         return None
 
     def _fail(self, clerk: str, job: PrintJob, problem: PrintProblem) -> PrintJob:
         sentence = problem_sentence(problem)
         log.warning("print job %s failed: %s (%s)", job.id, problem.kind, problem.detail)
-        failed = self._jobs.update(job.id, self._clock(), expect=job.state,
+        failed = self._jobs.update(job.id, self._clock.now(), expect=job.state,
                                    state=PrintJobState.FAILED, last_error=sentence)
         if failed is None:  # another window of this counter settled it first
             return self._job(job.id)

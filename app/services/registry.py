@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from app.clock import Clock
 from app.config import Settings
 from app.services.clerks import ClerkService
 from app.services.connection import ConnectionState
@@ -33,6 +34,7 @@ if TYPE_CHECKING:  # these import peewee; built (and imported) by app/main.py wh
 @dataclass
 class Services:
     settings: Settings
+    clock: Clock  # the console's one clock (app/clock.py); every service was built with it
     lookup: LookupService
     connection: ConnectionState
     clerks: ClerkService

@@ -2,11 +2,12 @@
 
     retention.purge() -> PurgeReport
 
-- usage records fetched for detalizations and the detalizations' own copies
-  (DetalizationService.purge, which journals what it removed);
-- every other document under `<data_dir>/documents/` older than the retention period —
-  confirmation slips, leaflets, documents fetched back from the archive, copies made for
-  printing, e-mail or the archive — by the time the file was last written;
+- usage records fetched for detalizations (DetalizationService.purge, which journals what it
+  removed);
+- every document under `<data_dir>/documents/` written more than the retention period ago —
+  detalization copies, confirmation slips, leaflets, documents fetched back from the archive —
+  by the time the console recorded with its clock when it wrote the file (kept_files.py),
+  never by modification times;
 - finished print jobs last touched before then (their rows name the document files);
 - the notes of archived documents that have expired.
 Only files under the documents folder are ever deleted: a file the clerk printed from
@@ -18,11 +19,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Protocol
 
-from app.services.connection import Clock, utc_now
+from app.clock import Clock
 from app.services.journaling import Journal
+from app.services.kept_files import KeptFiles
 from models.audit_codes import AuditAction, AuditResult
 
 log = logging.getLogger(__name__)
@@ -49,11 +50,11 @@ class PurgeReport:
 
 
 class RetentionService:
-    def __init__(self, documents_dir: Path, retention_days: int, *,
+    def __init__(self, files: KeptFiles, retention_days: int, *,
                  usage: UsagePurge | None = None, print_jobs: Purges | None = None,
                  archive_notes: Purges | None = None, journal: Journal | None = None,
-                 clock: Clock = utc_now) -> None:
-        self._documents = documents_dir
+                 clock: Clock) -> None:
+        self._files = files
         self._days = retention_days
         self._usage = usage
         self._print_jobs = print_jobs
@@ -62,34 +63,20 @@ class RetentionService:
         self._clock = clock
 
     def purge(self) -> PurgeReport:
-        now = self._clock()
+        now = self._clock.now()
         cutoff = now - timedelta(days=self._days)
         usage = self._usage.purge() if self._usage is not None else 0
-        files = self._purge_files(cutoff)
+        files = self._files.purge(cutoff)
         jobs = _count(self._print_jobs.purge(cutoff)) if self._print_jobs is not None else 0
-        notes = _count(self._archive_notes.purge(now)) if self._archive_notes is not None \
+        # A note outlives its document by one period, so the clerk can still be told when
+        # it expired (the operator's 410 does not say).
+        notes = _count(self._archive_notes.purge(cutoff)) if self._archive_notes is not None \
             else 0
         report = PurgeReport(usage, files, jobs, notes)
         if (files or jobs) and self._journal is not None:
             self._journal.record("", AuditAction.PURGE, AuditResult.DONE,
                                  detail=f"local documents {files}, print jobs {jobs}")
         return report
-
-    def _purge_files(self, cutoff: datetime) -> int:
-        if not self._documents.is_dir():
-            return 0
-        limit = cutoff.timestamp()
-        removed = 0
-        for path in sorted(self._documents.rglob("*")):
-            try:
-                if path.is_symlink() or not path.is_file():
-                    continue
-                if path.stat().st_mtime < limit:
-                    path.unlink()
-                    removed += 1
-            except OSError as error:  # one stubborn file must not stop the rest
-                log.warning("R9 purge: cannot remove %s: %s", path, error)
-        return removed
 
 
 def _count(result: object) -> int:

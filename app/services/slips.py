@@ -16,6 +16,7 @@ from app import formatting
 from app.config import Settings
 from app.i18n import _
 from app.phone import format_msisdn
+from app.services.kept_files import KeptFiles
 from models.documents import DocumentRegister, RegisteredDocument, new_document_id
 from models.domain import Money
 from models.orders import OrderAction, OutboxItem
@@ -44,7 +45,9 @@ class SlipMaker:
     """SlipWriter of app/services/outbox_delivery.py."""
 
     def __init__(self, settings: Settings, store: SlipSource,
+                 kept: KeptFiles | None = None,
                  register: DocumentRegister | None = None) -> None:
+        self._kept = kept  # where slips are recorded for R9
         self._settings = settings
         self._store = store
         self._register = register
@@ -62,6 +65,8 @@ class SlipMaker:
         slip = self.compose(item, document_id)
         path = self.folder / f"slip-{result.order_id}-{item.id}.pdf"
         sha = write_slip(slip, path)
+        if self._kept is not None:
+            self._kept.written(path)
         if self._register is not None:
             day = result.completed_at.astimezone(zone).date()
             salon = self._settings.salon

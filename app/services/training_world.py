@@ -8,8 +8,10 @@ A real operator has none of this: every call then refuses with `not_sandbox` (ex
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Protocol
 
+from app.clock import Clock, MovableClock
 from app.errors import InputError
 from app.i18n import _
 from models.access_codes import SandboxTime, SmsMessage
@@ -44,8 +46,12 @@ def parse_duration(text: str) -> int:
 
 
 class TrainingWorld:
-    def __init__(self, api: SandboxApi) -> None:
+    def __init__(self, api: SandboxApi, clock: Clock) -> None:
+        """`clock`: the console's; in training a MovableClock that follows the world's, so
+        "+24 h" moves the detalization's "today", archive expiry, retention and periodic
+        delivery with it."""
         self._api = api
+        self._clock = clock
 
     def sms(self, msisdn: str) -> list[SmsMessage]:
         """What the phone of `msisdn` received, newest first (the sandbox keeps it in memory
@@ -53,10 +59,15 @@ class TrainingWorld:
         return self._api.sandbox_sms(msisdn)
 
     def clock(self) -> SandboxTime:
-        return self._api.sandbox_clock()
+        return self._followed(self._api.sandbox_clock())
 
     def advance(self, seconds: int) -> SandboxTime:
         if not 1 <= seconds <= MAX_ADVANCE_S:
             raise InputError(_("The sandbox clock moves forward by 1 second to 366 days at a "
                                "time."))
-        return self._api.advance_clock(seconds)
+        return self._followed(self._api.advance_clock(seconds))
+
+    def _followed(self, world: SandboxTime) -> SandboxTime:
+        if isinstance(self._clock, MovableClock):
+            self._clock.follow(timedelta(seconds=world.offset_seconds))
+        return world

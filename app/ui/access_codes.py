@@ -369,7 +369,7 @@ class CodeControls:
         if sequence <= self._applied:
             return  # a newer answer (an issue, a check) is already on screen
         self._applied = sequence
-        self.state, self._state_at, self._state_error = state, self.window.clock(), ""
+        self.state, self._state_at, self._state_error = state, self.window.clock.now(), ""
 
     def _bring_into_view(self) -> None:
         """After the clerk did something with the code, its rows are on screen (the card may
@@ -379,7 +379,7 @@ class CodeControls:
 
     def _operator_now(self) -> datetime:
         """The operator's clock now: the state's `as_of` plus the time since it came."""
-        now = self.window.clock()
+        now = self.window.clock.now()
         if self.state is None or self._state_at is None:
             return now
         return self.state.as_of + (now - self._state_at)

@@ -15,23 +15,24 @@ from app.i18n import set_language
 from app.ui.window import MainWindow
 
 if TYPE_CHECKING:
+    from app.clock import Clock
     from app.config import Settings
     from app.services.registry import Services
 
 __all__ = ["MainWindow", "create_window", "run_gui"]
 
 
-def create_window(settings: Settings, root: tk.Tk | None = None) -> MainWindow:
+def create_window(settings: Settings, clock: Clock, root: tk.Tk | None = None) -> MainWindow:
     """The root and the main window, in the salon's language, without services yet."""
     set_language(settings.salon.language)
     root = root or tk.Tk(className="SalonConsole")
     root.geometry("1280x800")
-    return MainWindow(root, settings)
+    return MainWindow(root, settings, clock=clock)
 
 
-def run_gui(settings: Settings, build_services: Callable[[], Services]) -> None:
+def run_gui(settings: Settings, clock: Clock, build_services: Callable[[], Services]) -> None:
     """Show the window, build the services in the background, run until the window closes."""
-    window = create_window(settings)
+    window = create_window(settings, clock)
     root = window.root
     closed = False
 

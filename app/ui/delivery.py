@@ -197,7 +197,8 @@ class DeliveryControls:
         window = self.window
         self.archive_dialog = ArchiveDialog(window.root, self.archive, window.runner,
                                             window.session, msisdn,
-                                            timezone=window.settings.salon.timezone)
+                                            timezone=window.settings.salon.timezone,
+                                            clock=window.clock)
         self.archive_dialog.bind("<Destroy>", self._archive_closed, add="+")
 
     def open_subscription(self) -> None:

@@ -7,15 +7,16 @@ The signed-in clerk, the lock and the idle watch are app/ui/session.py's part of
 
 from __future__ import annotations
 
+import time
 import tkinter as tk
 from collections.abc import Callable
 from concurrent.futures import Future
-from datetime import UTC, datetime
 from functools import partial
 from tkinter import ttk
 from typing import TYPE_CHECKING
 
 from app import i18n
+from app.clock import Clock
 from app.config import Settings
 from app.i18n import _
 from app.ui.access_codes import CodeControls
@@ -47,10 +48,6 @@ POLL_CONNECTION_MS = 1000
 PROGRESS_AFTER_MS = 300  # show the progress bar only when a lookup is not instant
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 class MainWindow(SessionControls):
     def __init__(
         self,
@@ -59,7 +56,8 @@ class MainWindow(SessionControls):
         services: Services | None = None,
         *,
         runner: BackgroundRunner | None = None,
-        clock: Callable[[], datetime] = utc_now,
+        clock: Clock,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         """Without `services` the window shows "Connecting…" until `connect()` or
         `attach_services()` gives it some; a lookup typed meanwhile waits for them."""
@@ -76,7 +74,7 @@ class MainWindow(SessionControls):
         self._build_future: Future[Services] | None = None
         self._progress_after: str | None = None
         self._poll_after: str | None = None
-        self._init_session(IdleWatch(settings.idle_lock_minutes, clock))
+        self._init_session(IdleWatch(settings.idle_lock_minutes, monotonic))
 
         apply_theme(root)
         root.minsize(980, 640)
@@ -258,7 +256,7 @@ class MainWindow(SessionControls):
 
     def _present(self) -> CardViewModel:
         assert self.card is not None
-        return present_card(self.card, self.clock(), self.settings.salon.timezone)
+        return present_card(self.card, self.clock.now(), self.settings.salon.timezone)
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy

@@ -51,7 +51,7 @@ class FakeCodeOperator:
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     def now(self) -> datetime:
-        return self.clock() + self.offset
+        return self.clock.now() + self.offset
 
     def _online(self) -> None:
         if self.operator.offline:

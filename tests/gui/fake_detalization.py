@@ -12,6 +12,7 @@ from pathlib import Path
 
 from PIL import Image
 
+from app.clock import SystemClock
 from app.config import EmailSettings, SalonSettings
 from app.errors import RuleRefused, SalonError
 from app.i18n import _
@@ -114,7 +115,8 @@ class FakeDelivery:
               fmt: str | None = None) -> str | None:
         # A relay that is never used: check() only asks whether there is one.
         email = EmailService(object(), EmailSettings(  # type: ignore[arg-type]
-            host="relay.example", from_address="salon@example.ru"), self.salon)
+            host="relay.example", from_address="salon@example.ru"), self.salon,
+            clock=SystemClock())  # check() never reads it
         rules = DeliveryService(self.salon, printing=object(), email=email,  # type: ignore[arg-type]
                                 archive=object())  # type: ignore[arg-type]
         return rules.check(method, to=to, fmt=fmt)

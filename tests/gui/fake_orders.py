@@ -181,7 +181,7 @@ class FakeOrders:
             raise RuleRefused("Операция могла уже дойти до оператора, отменить её нельзя.",
                               "maybe_delivered")
         return self._store(replace(item, state=OutboxState.CANCELLED,
-                                   updated_at=self.clock()))
+                                   updated_at=self.clock.now()))
 
     def pending(self, msisdn: str | None = None) -> list[OutboxItem]:
         self._called()
@@ -200,7 +200,7 @@ class FakeOrders:
         if state is OutboxState.DONE:
             return self._apply(item)
         return self._store(replace(item, state=state, refusal_rule=rule,
-                                   updated_at=self.clock()))
+                                   updated_at=self.clock.now()))
 
     # -- inside ----------------------------------------------------------------------------------
     def _called(self) -> None:
@@ -209,7 +209,7 @@ class FakeOrders:
     def _new_item(self, clerk: Session, preview: OrderPreview) -> OutboxItem:
         with self._lock:
             number = len(self.outbox) + 1
-        now = self.clock()
+        now = self.clock.now()
         return OutboxItem(number, f"key-{number}", preview.request, preview.subscriber_version,
                           clerk.login, now, now, OutboxState.QUEUED, 0, False, "", None, None,
                           preview)
@@ -278,10 +278,10 @@ class FakeOrders:
         self.operator.data[request.msisdn] = (
             changed, replace(balances, main=quote.balance_after))
         result = OrderResult(f"ORD-{item.id:04d}", quote.fee, quote.monthly_cost_after,
-                             quote.balance_after, self.clock(), changed.version,
+                             quote.balance_after, self.clock.now(), changed.version,
                              quote.dropped_services)
         return self._store(replace(item, state=OutboxState.DONE, result=result,
-                                   updated_at=self.clock()))
+                                   updated_at=self.clock.now()))
 
 
 def _service_reason(service: CatalogService, tariff_class: TariffClass, tariff: str) -> str:

@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from app.clock import FixedClock
 from app.config import Settings, load_settings
 from app.errors import OperatorUnavailable, SubscriberNotFound
 from app.services.clerks import ClerkService
@@ -109,12 +110,9 @@ def card_subscribers() -> dict[str, tuple[Subscriber, Balances]]:
     }
 
 
-class Clock:
+class Clock(FixedClock):
     def __init__(self, now: datetime = NOW) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
+        super().__init__(now)
 
 
 @dataclass
@@ -233,13 +231,13 @@ def make_services(
         from app.services.training_world import TrainingWorld
 
         extra = {
-            "access_codes": AccessCodeService(codes, connection=connection, clock=clock,
-                                              operator_now=codes.now),
+            "access_codes": AccessCodeService(codes, connection=connection),
             "leaflets": LeafletService(settings, orders.services, clock=clock),
-            "sandbox": TrainingWorld(codes),
+            "sandbox": TrainingWorld(codes, clock),
         }
     return Services(
         settings=settings,
+        clock=clock,
         lookup=lookup,
         connection=connection,
         clerks=clerks or clerk_service(clock, (ANNA, OLEG)),

@@ -63,12 +63,13 @@ def real_window(root: tk.Tk, settings: Any, pump: Callable[..., None], *,
     """The window wired by app.main exactly as `salon` does it (the embedded sandbox over
     loopback, the store of `settings`) with a training clerk signed in; closed when done,
     once the jobs it started have come back."""
-    from app.main import build_services
+    from app.main import build_services, console_clock
     from app.ui.window import MainWindow
 
-    window = MainWindow(root, settings)
+    clock = console_clock(settings)
+    window = MainWindow(root, settings, clock=clock)
     try:
-        window.connect(lambda: build_services(settings))
+        window.connect(lambda: build_services(settings, clock))
         pump(lambda: window.services is not None, timeout=30, what="the services to start")
         sign_in(window, pump, login, password)
         pump(lambda: window.working, timeout=15, what="the clerk signed in")

@@ -10,7 +10,7 @@ import tkinter as tk
 from pathlib import Path
 
 from app.config import load_settings
-from app.main import build_services
+from app.main import build_services, console_clock
 from app.ui.window import MainWindow
 from tests.conftest import write_ini
 from tests.gui.helpers import screen_text, sign_in
@@ -19,9 +19,10 @@ from tests.gui.helpers import screen_text, sign_in
 def test_issue_and_check_on_the_real_sandbox(root: tk.Tk, pump, screenshot,
                                              tmp_path: Path) -> None:
     settings = load_settings(write_ini(tmp_path, salon={"language": "ru"}))
-    window = MainWindow(root, settings)
+    clock = console_clock(settings)
+    window = MainWindow(root, settings, clock=clock)
     try:
-        window.connect(lambda: build_services(settings))
+        window.connect(lambda: build_services(settings, clock))
         pump(lambda: window.services is not None, timeout=30, what="the services to start")
         sign_in(window, pump, "clerk", "clerk-demo")
         pump(lambda: window.working, timeout=15, what="the clerk signed in")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from app.clock import FixedClock as Clock
 from app.config import load_settings
 from app.services.audit import AuditJournal
 from app.services.daily_log import DailyLogService
@@ -21,14 +22,6 @@ from tests.conftest import write_ini
 from tests.gui.helpers import screen_text
 
 
-class Clock:
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-
 @pytest.fixture
 def journal_day(tmp_path: Path):
     """A day with 620 entries by two clerks (more than one preview page) incl. refusals."""
@@ -37,14 +30,14 @@ def journal_day(tmp_path: Path):
     clock = Clock(datetime(2026, 11, 20, 6, 0, tzinfo=UTC))  # 09:00 in Moscow
     journal = AuditJournal(settings.salon.id, settings.salon.counter, clock)
     for n in range(620):
-        clock.now += timedelta(seconds=30)
+        clock.advance(timedelta(seconds=30))
         refused = n % 100 == 7
         journal.record("ivanova" if n % 2 else "petrov",
                        AuditAction.TARIFF_CHANGE if refused else AuditAction.LOOKUP,
                        AuditResult.REFUSED if refused else AuditResult.DONE,
                        subscriber="+79161234567",
                        reason="недостаточно средств\nfake row" if refused else "")
-    clock.now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
+    clock.set(datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
     yield DailyLogService(journal, settings.salon, clock)
     db.close()
 

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from app.clock import FixedClock
 from app.errors import OperatorUnavailable, PrintFailed, RuleRefused
 from app.services.printing import PrintService
 from app.ui.delivery_ports import ArchivePort, PrintPort
@@ -43,7 +44,7 @@ def printing(tmp_path: Path) -> tuple[PrintService, FakePrinter]:
                           queue("Office", state=PrinterState.STOPPED, message="Замятие бумаги"),
                           default="Hall")
     service = PrintService(printer, MemoryPrintJobs(), MemorySettings(), configured="Counter1",
-                           clock=lambda: NOW, wait_s=0.3, poll_s=0.05)
+                           clock=FixedClock(NOW), wait_s=0.3, poll_s=0.05)
     return service, printer
 
 
@@ -221,7 +222,7 @@ def test_the_personal_archive(root: tk.Tk, pump, screenshot, tmp_path: Path) -> 
     runner = BackgroundRunner(root)
     to_upload = pdf(tmp_path, "slip-ORD-000041-7.pdf")
     dialog = ArchiveDialog(root, archive, runner, CLERK, "+79161234567",
-                           timezone="Europe/Moscow", now=lambda: NOW,
+                           timezone="Europe/Moscow", clock=FixedClock(NOW),
                            ask_file=lambda: to_upload)
     try:
         pump(lambda: dialog.loaded and not dialog.busy, what="the archive")
@@ -260,7 +261,7 @@ def test_the_archive_offline(root: tk.Tk, pump, tmp_path: Path) -> None:
     archive.offline = True
     runner = BackgroundRunner(root)
     dialog = ArchiveDialog(root, archive, runner, CLERK, "+79161234567",
-                           timezone="Europe/Moscow", now=lambda: NOW)
+                           timezone="Europe/Moscow", clock=FixedClock(NOW))
     try:
         pump(lambda: not dialog.busy and dialog.message.text, what="the sentence")
         assert dialog.message.view is not None and dialog.message.view.kind == "offline"
@@ -289,7 +290,7 @@ def test_the_window_part_opens_the_dialogs_and_prints(root: tk.Tk, pump, printin
     card_panel = SimpleNamespace(set_extra_fields=lambda *row: rows.append(row))
     window = SimpleNamespace(
         root=root, runner=runner, session=CLERK, working=True, card=card, message=message,
-        card_panel=card_panel,
+        card_panel=card_panel, clock=FixedClock(NOW),
         settings=load_settings(write_ini(tmp_path)),
         services=SimpleNamespace(printing=service, archive=FakeArchive(tmp_path)))
     controls = DeliveryControls(window)

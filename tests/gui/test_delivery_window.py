@@ -17,6 +17,7 @@ from app.ui.window import MainWindow
 from models.printing import DocumentKind, PrintJobState
 from tests.conftest import write_ini
 from tests.gui.helpers import real_window, screen_text
+from tests.support.calendar import today_in
 from tests.support.cups import PDF_QUEUE, PrivateCups
 from tests.support.pdf_compare import page_count
 
@@ -204,7 +205,8 @@ def test_the_monthly_detalization_is_subscribed_from_the_card(
         dialog = window.delivery.subscription_dialog
         assert dialog is not None
         pump(lambda: dialog.loaded and dialog.subscription is not None, what="subscribed")
-        assert "ivanova@example.ru, XLSX, с 11.2026" in screen_text(dialog)
+        this_month = today_in(window.clock).strftime("%m.%Y")  # the first month to go
+        assert f"ivanova@example.ru, XLSX, с {this_month}" in screen_text(dialog)
         assert not dialog.address.winfo_ismapped()
         dialog.focus_force()
         dialog.event_generate("<Alt-u>")

@@ -7,10 +7,10 @@ Screenshots of every step and of the result with page one, at 1280×800 and 1024
 
 from __future__ import annotations
 
-import time
+import threading
 import tkinter as tk
 from collections.abc import Callable, Iterator
-from itertools import pairwise
+from datetime import timedelta
 from pathlib import Path
 from tkinter import ttk
 
@@ -22,6 +22,7 @@ from app.ui.views.detalization_dialog import DetalizationDialog
 from app.ui.window import MainWindow
 from tests.conftest import write_ini
 from tests.gui.helpers import real_window, screen_text, type_in
+from tests.support.calendar import last_month, ru, ru_days, ru_period, this_month_so_far, today_in
 
 Pump = Callable[..., None]
 NORMAL = "+79161234567"  # Moscow, mass tariff
@@ -89,18 +90,21 @@ def test_a_month_as_pdf_with_the_first_page_and_the_totals(
     assert "Детализация…  Ctrl+D" in screen_text(window.card_panel.subscriber)
     screenshot("detalization-00-card-button")
     dialog = open_dialog(window, pump)
+    today = today_in(window.clock)
+    first, last_day = last_month(today)
     text = screen_text(dialog)
     for expected in ("Детализация", "1. Период", "2. Доставка", "6. Готово",
                      "Период детализации", "Прошлый месяц  Alt+2", "Далее (Enter)",
-                     "Отмена (Esc)", "01.10.2026 — 31.10.2026 (31 день)"):
+                     "Отмена (Esc)", ru_period(first, last_day)):
         assert expected in text, expected
-    assert dialog.period_step.texts == ("01.10.2026", "31.10.2026")  # last month by default
+    assert dialog.period_step.texts == (ru(first), ru(last_day))  # last month by default
     key(dialog.period_step.first, "<Alt-Key-1>")  # this month so far
-    assert dialog.period_step.texts == ("01.11.2026", "23.11.2026")
-    type_in(dialog.period_step.first, "01.10.2026")
-    type_in(dialog.period_step.last, "31.10.2026")
+    assert dialog.period_step.texts == tuple(ru(d) for d in this_month_so_far(today))
+    type_in(dialog.period_step.first, ru(first))
+    type_in(dialog.period_step.last, ru(last_day))
     key(dialog.period_step.last, "<KeyRelease>")
-    pump(lambda: "(31 день)" in dialog.period_step.summary.cget("text"), what="the summary")
+    days = f"({ru_days((last_day - first).days + 1)})"
+    pump(lambda: days in dialog.period_step.summary.cget("text"), what="the summary")
     screenshot("detalization-01-period")
     last = dialog.period_step.last
     last.focus_force()
@@ -109,8 +113,8 @@ def test_a_month_as_pdf_with_the_first_page_and_the_totals(
     last.icursor("end")
     last.event_generate("<BackSpace>")  # in a date field: deletes, stays here
     assert dialog.step is Step.PERIOD
-    assert dialog.period_step.texts[1] == "31.10.202"
-    dialog.period_step.last.insert("end", "6")
+    assert dialog.period_step.texts[1] == ru(last_day)[:-1]
+    dialog.period_step.last.insert("end", ru(last_day)[-1])
     enter(dialog, pump, Step.DELIVERY)
 
     out = tmp_path / "for the subscriber"
@@ -137,7 +141,7 @@ def test_a_month_as_pdf_with_the_first_page_and_the_totals(
     enter(dialog, pump, Step.CHECK)
     text = screen_text(dialog)
     for expected in ("Проверка заказа", "Абонент", "+7 916 123-45-67", "Домашний регион",
-                     "Москва", "01.10.2026 — 31.10.2026 (31 день)", f"сохранить в {out}",
+                     "Москва", ru_period(first, last_day), f"сохранить в {out}",
                      "PDF — документ для печати", "нет: все строки, номера полностью",
                      "Заказать (Enter)", "← Назад (Backspace)"):
         assert expected in text, expected
@@ -209,14 +213,17 @@ def test_a_bad_period_is_said_and_stays_on_the_step(
 ) -> None:
     show(window, pump, NORMAL)
     dialog = open_dialog(window, pump)
+    today = today_in(window.clock)
+    first, last_day = last_month(today)
+    tomorrow = today + timedelta(days=1)
     cases = [
-        (("31.10.2026", "01.10.2026"),
-         "Период задан наоборот: 31.10.2026 позже 01.10.2026."),
-        (("01.11.2026", "30.11.2026"),
-         "Период заканчивается 30.11.2026, а этот день в домашнем регионе номера ещё не "
-         "наступил (там сегодня 23.11.2026)."),
-        (("1 октября", "31.10.2026"), "«1 октября» — не дата"),
-        (("", "31.10.2026"), "Введите первый день периода"),
+        ((ru(last_day), ru(first)),
+         f"Период задан наоборот: {ru(last_day)} позже {ru(first)}."),
+        ((ru(today), ru(tomorrow)),
+         f"Период заканчивается {ru(tomorrow)}, а этот день в домашнем регионе номера ещё не "
+         f"наступил (там сегодня {ru(today)})."),
+        (("1 октября", ru(last_day)), "«1 октября» — не дата"),
+        (("", ru(last_day)), "Введите первый день периода"),
     ]
     for (first, last), said in cases:
         type_in(dialog.period_step.first, first)
@@ -225,7 +232,7 @@ def test_a_bad_period_is_said_and_stays_on_the_step(
         pump(lambda s=said: s in dialog.message.text, what=said)
         assert dialog.step is Step.PERIOD
         assert dialog.focus_get() is dialog.period_step.first
-        if first == "01.11.2026":
+        if last == ru(tomorrow):
             screenshot("detalization-12-future-period")
     assert documents(settings) == []
     key(dialog.period_step.first, "<Escape>")
@@ -235,14 +242,27 @@ def test_a_bad_period_is_said_and_stays_on_the_step(
 def test_a_heavy_month_keeps_the_window_responsive_and_can_be_stopped(
     window: MainWindow, root: tk.Tk, pump: Pump, screenshot, settings: Settings,
 ) -> None:
-    """The heavy subscriber's October (117,864 records): the order runs on a worker; an
-    `after` ticker on the Tk thread keeps ticking and the bar moves through both stages."""
+    """The heavy subscriber's last month (over 100,000 records): the order runs on a worker,
+    never on the Tk thread; an `after` ticker on the Tk thread keeps ticking while it runs and
+    the bar moves through both stages. (How many milliseconds the Tk thread may wait is a
+    benchmark's business, not a test's: benchmarks/gui_card.py.)"""
     show(window, pump, HEAVY)
     dialog = open_dialog(window, pump)
-    type_in(dialog.period_step.first, "01.10.2026")
-    type_in(dialog.period_step.last, "31.10.2026")
+    first, last_day = last_month(today_in(window.clock))
+    type_in(dialog.period_step.first, ru(first))
+    type_in(dialog.period_step.last, ru(last_day))
     for step in (Step.DELIVERY, Step.FORMAT, Step.CHECK):
         enter(dialog, pump, step)
+
+    service = window.services.detalization
+    ran_on: list[threading.Thread] = []
+    order = service.order
+
+    def watched_order(*args, **kwargs):
+        ran_on.append(threading.current_thread())
+        return order(*args, **kwargs)
+
+    service.order = watched_order  # type: ignore[method-assign]
 
     # First the clerk stops an order under way: nothing is saved, and they are back at the
     # check, where Enter orders again.
@@ -253,49 +273,42 @@ def test_a_heavy_month_keeps_the_window_responsive_and_can_be_stopped(
     assert "документ не сохранён" in dialog.message.text
     assert documents(settings) == []
 
-    ticks: list[float] = []
+    ticks = 0
     seen: list[tuple[str, float]] = []
 
     def tick() -> None:
-        ticks.append(time.perf_counter())
+        nonlocal ticks
         if dialog.winfo_exists() and dialog.step is Step.SENDING:
+            ticks += 1
             seen.append((dialog.sending_step.stage.cget("text"), dialog.sending_step.fraction))
         ticker[0] = root.after(20, tick)
 
     ticker = [root.after(20, tick)]
     try:
         enter(dialog, pump, Step.SENDING)
-        started = time.perf_counter()
-        shot: list[float] = []  # when the screenshot (on this thread) began and ended
+        shot: list[bool] = []
 
         def done() -> bool:
             if not shot and any(text.startswith("Формирование: строка") for text, _f in seen):
-                shot.append(time.perf_counter())
+                shot.append(True)
                 screenshot("detalization-05-sending")
-                shot.append(time.perf_counter())
             return dialog.step is Step.DONE
 
-        pump(done, timeout=120, what="the heavy month")
-        elapsed = time.perf_counter() - started
+        pump(done, timeout=180, what="the heavy month")
     finally:
         root.after_cancel(ticker[0])
-    running = [t for t in ticks if started <= t <= started + elapsed]
-    # The test's own screenshot blocks the Tk thread (ImageMagick): its gap does not count.
-    gaps = [b - a for a, b in pairwise(running)
-            if not (shot and a <= shot[1] and b >= shot[0])]
-    p95 = sorted(gaps)[int(len(gaps) * 0.95)]
-    print(f"\nheavy order: {elapsed:.1f} s, {len(running)} ticks, "
-          f"max Tk gap {max(gaps) * 1000:.0f} ms, p95 {p95 * 1000:.0f} ms")
-    assert elapsed > 2 and len(running) > elapsed * 10  # it ticked all along
-    assert p95 < 0.1, f"the Tk thread waited {p95:.3f} s between ticks (p95)"
-    assert max(gaps) < 0.25, f"the Tk thread was blocked for {max(gaps):.3f} s"
+    main = threading.main_thread()
+    assert len(ran_on) == 2 and main not in ran_on  # both orders ran on a worker
+    assert ticks >= 10  # the Tk thread kept drawing all along
     fetch = [f for text, f in seen if text.startswith("Загрузка записей")]
     render = [f for text, f in seen if text.startswith("Формирование: строка")]
     assert len(set(fetch)) >= 3 and len(set(render)) >= 3  # the bar moved in both stages
     assert fetch == sorted(fetch) and render == sorted(render)
-    assert any("из 31" in text for text, _f in seen)
-    assert any("из 117\u00a0864" in text for text, _f in seen)
-    assert dialog.info is not None and dialog.info.rows == 117_864
+    days = (last_day - first).days + 1
+    assert any(f"из {days}" in text for text, _f in seen)
+    assert dialog.info is not None and dialog.info.rows >= 100_000
+    rows = f"{dialog.info.rows:,}".replace(",", "\u00a0")
+    assert any(f"из {rows}" in text for text, _f in seen)
     assert [p.name for p in documents(settings)] == [dialog.info.path.name]  # default folder
     pump(lambda: dialog.done_step.has_page, timeout=30, what="the first page")
     key(dialog.primary_button, "<Return>")
@@ -319,7 +332,7 @@ def test_on_screen_as_text_with_options_fits_1024x700(
     dialog = window.detalization.dialog
     dialog.lift()
     key(dialog.period_step.first, "<Alt-Key-2>")
-    assert dialog.period_step.texts == ("01.10.2026", "31.10.2026")
+    assert dialog.period_step.texts == tuple(ru(d) for d in last_month(today_in(window.clock)))
     _inside(dialog.primary_button)
     screenshot("detalization-21-period-1024x700", size="1024x700")
     enter(dialog, pump, Step.DELIVERY)

@@ -21,6 +21,7 @@ from tests.conftest import write_ini
 from tests.gui.helpers import real_window, screen_text, type_in
 from tests.gui.test_detalization import NORMAL, Pump, enter, open_dialog, show
 from tests.gui.test_detalization_delivery import choose, inside
+from tests.support.calendar import last_month, ru, today_in
 from tests.support.smtp import LOGIN, PASSWORD, MailServer, attachment, running_smtp
 
 
@@ -77,7 +78,8 @@ def test_send_by_email_through_a_real_relay(window: MainWindow, root: tk.Tk, pum
     name, content_type, content = attachment(letter.message)
     assert name == info.path.name and content_type == "text/csv"
     assert content == info.path.read_bytes()  # the very file the console made
-    assert "01.10.2026 — 31.10.2026" in letter.message["Subject"]
+    first, last_day = last_month(today_in(window.clock))  # the dialog's default period
+    assert f"{ru(first)} — {ru(last_day)}" in letter.message["Subject"]
     # The page is still being drawn: the left column keeps its room meanwhile.
     screenshot("detalization-51-emailed-real-waiting", size="1024x700")
     for widget in (dialog.done_step.headline, dialog.done_step.section):

@@ -276,7 +276,7 @@ def test_pending_strip_plurals_and_limit(orders) -> None:
 def test_queue_rows_merge_pending_first(orders) -> None:
     done = _submit(orders).item
     orders.unreachable = True
-    orders.clock.now += timedelta(minutes=5)
+    orders.clock.advance(timedelta(minutes=5))
     waiting = _submit(orders, "ONLINE").item
     older = replace(waiting, updated_at=waiting.updated_at - timedelta(minutes=1),
                     state=OutboxState.SENDING)

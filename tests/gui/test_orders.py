@@ -465,7 +465,7 @@ def test_queue_view_lists_items_and_cancels_a_waiting_one(window, root, pump, sc
     for code, unreachable in (("SMART_PLUS", False), ("ONLINE", True)):
         orders.unreachable = unreachable
         orders.submit(clerk, orders.preview(clerk, _request(IVANOVA, code)))
-        clock.now += timedelta(minutes=3)
+        clock.advance(timedelta(minutes=3))
     orders.unreachable = True
     orders.submit(clerk, orders.preview(clerk, _request(PETROV, "KINO",
                                                         OrderAction.ADD_SERVICE)))

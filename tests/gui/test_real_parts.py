@@ -7,7 +7,7 @@ import tkinter as tk
 from pathlib import Path
 
 from app.config import load_settings
-from app.main import build_services
+from app.main import build_services, console_clock
 from app.ui.window import MainWindow
 from tests.conftest import write_ini
 from tests.gui.helpers import screen_text, sign_in
@@ -17,9 +17,10 @@ def test_a_number_and_enter_show_the_real_card(
     root: tk.Tk, pump, screenshot, tmp_path: Path
 ) -> None:
     settings = load_settings(write_ini(tmp_path, salon={"language": "ru"}))
-    window = MainWindow(root, settings)
+    clock = console_clock(settings)
+    window = MainWindow(root, settings, clock=clock)
     try:
-        window.connect(lambda: build_services(settings))
+        window.connect(lambda: build_services(settings, clock))
         pump(lambda: window.services is not None, timeout=30, what="the services to start")
         # The training sandbox's demo clerk (README: Training accounts), real argon2.
         window.gate.sign_in.set_value("login", "clerk")
@@ -49,9 +50,10 @@ def test_the_manager_sees_the_days_journal_and_the_lock_takes_it_away(
     root: tk.Tk, pump, screenshot, tmp_path: Path
 ) -> None:
     settings = load_settings(write_ini(tmp_path, salon={"language": "ru"}))
-    window = MainWindow(root, settings)
+    clock = console_clock(settings)
+    window = MainWindow(root, settings, clock=clock)
     try:
-        window.connect(lambda: build_services(settings))
+        window.connect(lambda: build_services(settings, clock))
         pump(lambda: window.services is not None, timeout=30, what="the services to start")
         sign_in(window, pump, "clerk", "clerk-demo")
         pump(lambda: window.working, what="the clerk signed in")
@@ -91,9 +93,10 @@ def test_the_manager_sees_the_days_journal_and_the_lock_takes_it_away(
 
 def test_the_dot_says_online_before_the_first_lookup(root: tk.Tk, pump, tmp_path: Path) -> None:
     settings = load_settings(write_ini(tmp_path, salon={"language": "ru"}))
-    window = MainWindow(root, settings)
+    clock = console_clock(settings)
+    window = MainWindow(root, settings, clock=clock)
     try:
-        window.connect(lambda: build_services(settings))
+        window.connect(lambda: build_services(settings, clock))
         pump(lambda: window.services is not None, timeout=30, what="the services to start")
         pump(lambda: "В сети" in screen_text(window.header), timeout=15,
              what="the health check's answer")

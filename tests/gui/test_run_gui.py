@@ -18,17 +18,19 @@ def test_run_gui_shows_the_window_before_the_services(tmp_path, xvfb, tk_errors,
     closed: list[bool] = []
     seen: dict[str, str] = {}
 
+    clock = Clock()
+
     def build_services():
         started.set()
         release.wait(10)  # the embedded sandbox takes its time
-        services = make_services(settings, FakeOperator(), Clock())
+        services = make_services(settings, FakeOperator(), clock)
         services.close = lambda: closed.append(True)
         return services
 
     real_create = gui.create_window
 
-    def create_window(settings, root=None):
-        window = real_create(settings, root)
+    def create_window(settings, clock, root=None):
+        window = real_create(settings, clock, root)
         window.root.report_callback_exception = tk_errors  # type: ignore[assignment]
         window.root.after(200, lambda: watch(window))
         return window
@@ -57,7 +59,7 @@ def test_run_gui_shows_the_window_before_the_services(tmp_path, xvfb, tk_errors,
     timer = threading.Timer(20, release.set)
     timer.start()
     try:
-        gui.run_gui(settings, build_services)
+        gui.run_gui(settings, clock, build_services)
     finally:
         timer.cancel()
     assert started.is_set()

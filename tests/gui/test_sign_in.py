@@ -22,6 +22,7 @@ from tests.gui.fakes import (
 )
 from tests.gui.helpers import screen_text, sign_in, type_in
 from tests.support.clerks import FAST_HASHER, MemoryClerkStore, clerk_service
+from tests.support.pinned import Monotonic
 
 Pump = Callable[..., None]
 IDLE_MINUTES = 10
@@ -38,14 +39,19 @@ def clock() -> Clock:
 
 
 @pytest.fixture
+def idle() -> Monotonic:
+    return Monotonic()
+
+
+@pytest.fixture
 def open_window(
-    root: tk.Tk, settings: Settings, clock: Clock, pump: Pump
+    root: tk.Tk, settings: Settings, clock: Clock, idle: Monotonic, pump: Pump
 ) -> Iterator[Callable[..., MainWindow]]:
     windows: list[MainWindow] = []
 
     def open_(**services_options: object) -> MainWindow:
         services = make_services(settings, FakeOperator(), clock, **services_options)
-        window = MainWindow(root, settings, services, clock=clock)
+        window = MainWindow(root, settings, services, clock=clock, monotonic=idle)
         windows.append(window)
         pump(root.winfo_ismapped, what="the window to be mapped")
         pump(lambda: not window.runner.busy, what="the services to settle")
@@ -146,19 +152,22 @@ def test_signing_in_does_not_block_the_window(open_window, root, pump, clock) ->
 
 
 def test_idle_minutes_lock_the_window_and_hide_the_card(
-    open_window, root, pump, clock, screenshot
+    open_window, root, pump, clock, idle, screenshot
 ) -> None:
     window = open_window()
     sign_in(window, pump, "anna", ANNA[3])
     search(window, pump, IVANOVA)
-    clock.now += timedelta(minutes=IDLE_MINUTES) - timedelta(seconds=1)
+    idle.advance(timedelta(minutes=IDLE_MINUTES) - timedelta(seconds=1))
     window.check_idle()
     assert not window.locked  # 9:59 is not yet 10 minutes
     window.card_panel.event_generate("<Motion>", x=40, y=40)  # the clerk is there: time anew
-    clock.now += timedelta(minutes=5)
+    idle.advance(timedelta(minutes=5))
     window.check_idle()
     assert not window.locked
-    clock.now += timedelta(minutes=IDLE_MINUTES)
+    clock.advance(timedelta(days=1))  # the world's clock moved (training +24 h): not idleness
+    window.check_idle()
+    assert not window.locked
+    idle.advance(timedelta(minutes=IDLE_MINUTES))
     pump(lambda: window.locked, what="the idle lock (checked every second)")
 
     text = screen_text(root)
@@ -233,7 +242,7 @@ def test_no_idle_lock_when_the_minutes_are_zero(root, tmp_path, clock, pump) -> 
         pump(root.winfo_ismapped, what="the window to be mapped")
         pump(lambda: not window.runner.busy, what="the services to settle")
         sign_in(window, pump, "anna", ANNA[3])
-        clock.now += timedelta(days=1)
+        clock.advance(timedelta(days=1))
         window.check_idle()
         assert window.working
     finally:

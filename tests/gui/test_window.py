@@ -168,11 +168,11 @@ def test_offline_card_shows_the_banner_and_its_age(
     open_window, root, pump, screenshot, operator, clock
 ) -> None:
     window = open_window()
-    clock.now = fetched(minutes_ago=15)
+    clock.set(fetched(minutes_ago=15))
     search(window, pump, IVANOVA)
     pump(lambda: "В сети" in screen_text(window.header), what="the online indicator")
     operator.offline = True
-    clock.now = fetched(minutes_ago=0)
+    clock.set(fetched(minutes_ago=0))
     search(window, pump, IVANOVA)
     text = screen_text(root)
     assert "Нет связи — сохранённые данные от 23.11.2026, 12:10 (15 минут назад)" in text

@@ -25,6 +25,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
+from app.clock import MovableClock, SystemClock
 from app.errors import InputError, OperatorUnavailable
 from app.operator_api.client import OperatorClient
 from app.services.access_codes import AccessCodeService
@@ -68,7 +69,7 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSandbox
 
 @pytest.fixture(scope="module")
 def client(sandbox: RunningSandbox) -> Iterator[OperatorClient]:
-    client = OperatorClient(sandbox.url, TOKEN, sleep=lambda _s: None)
+    client = OperatorClient(sandbox.url, TOKEN, clock=SystemClock(), sleep=lambda _s: None)
     yield client
     client.close()
 
@@ -100,9 +101,10 @@ def test_the_lockout_state_machine(client: OperatorClient, people: Iterator[str]
     the count is fresh and the same code works; a new code replaces the old one and keeps the
     count and the lock; a malformed entry is never sent."""
     msisdn = next(people)
-    world = TrainingWorld(client)
-    codes = AccessCodeService(client, journal=ListJournal(), operator_now=lambda:
-                              client.sandbox_clock().now)
+    clock = MovableClock(SystemClock())  # the console follows the training world's clock
+    world = TrainingWorld(client, clock)
+    world.clock()
+    codes = AccessCodeService(client, journal=ListJournal())
     steps = Steps()
 
     class Lockout(RuleBasedStateMachine):
@@ -226,7 +228,8 @@ def test_the_lockout_state_machine(client: OperatorClient, people: Iterator[str]
 def test_parallel_wrong_guesses_never_get_more_than_the_allowed_tries(
         client: OperatorClient, people: Iterator[str]) -> None:
     msisdn = next(people)
-    world = TrainingWorld(client)
+    clock = MovableClock(SystemClock())
+    world = TrainingWorld(client, clock)
     journal = ListJournal()
     codes = AccessCodeService(client, journal=journal)
     codes.issue(CLERK, msisdn)
@@ -265,12 +268,14 @@ def test_offline_codes_are_refused_and_nothing_is_queued(tmp_path: Path) -> None
 
     store = open_store(f"sqlite:///{tmp_path / 'salon.db'}")
     running = start_in_background(tmp_path / "sandbox.sqlite3", 2026, TOKEN)
-    client = OperatorClient(running.url, TOKEN, connect_timeout=1, read_timeout=2,
+    client = OperatorClient(running.url, TOKEN, clock=SystemClock(), connect_timeout=1,
+                            read_timeout=2,
                             read_retries=1, sleep=lambda _s: None)
     try:
-        journal = AuditJournal("MSK-TVERSKAYA-12", "2")
-        connection = ConnectionState()
-        lookup = LookupService(client, StoreCardCache(), connection, journal=journal)
+        clock = SystemClock()
+        journal = AuditJournal("MSK-TVERSKAYA-12", "2", clock)
+        connection = ConnectionState(clock)
+        lookup = LookupService(client, StoreCardCache(), connection, clock, journal=journal)
         codes = AccessCodeService(client, journal=journal, connection=connection)
         msisdn = "+79161234567"
         card = lookup.lookup(msisdn, CLERK)  # online: the card is saved

@@ -22,7 +22,7 @@ import pytest
 from app import cli
 from app.config import Settings, load_settings
 from app.i18n import set_language
-from app.main import Wiring, setup_logging
+from app.main import Wiring, console_clock, setup_logging
 from app.services.registry import Services
 from models.access_codes import VerifyOutcome
 from tests.conftest import write_ini
@@ -101,7 +101,8 @@ def test_no_code_reaches_the_store_logs_journal_exports_or_output(
         logged: Settings, tmp_path: Path) -> None:
     settings = logged
     set_language("en")
-    wiring = Wiring(settings, clerk="clerk", read_password=lambda _prompt: "clerk-demo")
+    wiring = Wiring(settings, clerk="clerk", read_password=lambda _prompt: "clerk-demo",
+                    clock=console_clock(settings))
     console = Console(wiring)
     services = wiring.services()
     assert services.access_codes is not None and services.sandbox is not None

@@ -11,6 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from app.clock import SystemClock
 from app.errors import InputError, RuleRefused
 from app.operator_api.archive import ArchiveApi
 from app.operator_api.client import OperatorClient
@@ -31,7 +32,7 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSandbox
 
 @pytest.fixture
 def client(sandbox: RunningSandbox) -> Iterator[OperatorClient]:
-    client = OperatorClient(sandbox.url, TOKEN, read_retries=1)
+    client = OperatorClient(sandbox.url, TOKEN, clock=SystemClock(), read_retries=1)
     yield client
     client.close()
 
@@ -42,7 +43,7 @@ def service(client: OperatorClient, tmp_path: Path) -> Iterator[tuple[ArchiveSer
     db = open_store(f"sqlite:///{tmp_path / 'salon.db'}")
     journal = ListJournal()
     yield ArchiveService(ArchiveApi(client), StoreArchiveNotes(), documents_dir=tmp_path,
-                         journal=journal), journal
+                         journal=journal, clock=SystemClock()), journal
     db.close()
 
 
@@ -102,9 +103,9 @@ def test_offline(tmp_path: Path) -> None:
     def refuse(request: httpx.Request) -> httpx.Response:
         raise httpx.ConnectError("refused", request=request)
 
-    client = OperatorClient("http://127.0.0.1:9", "t", read_retries=0,
+    client = OperatorClient("http://127.0.0.1:9", "t", clock=SystemClock(), read_retries=0,
                             transport=httpx.MockTransport(refuse))
-    archive = ArchiveService(ArchiveApi(client), documents_dir=tmp_path)
+    archive = ArchiveService(ArchiveApi(client), documents_dir=tmp_path, clock=SystemClock())
     with pytest.raises(OperatorUnavailable, match="cannot be reached"):
         archive.documents(MARIA)
     client.close()

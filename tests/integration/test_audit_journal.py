@@ -14,21 +14,22 @@ import pytest
 from peewee import Database
 
 from app import cli
+from app.clock import FixedClock
 from app.services.audit import AuditJournal
 from models.audit import compute_hash
 from models.db import database, is_sqlite
 from tests.support.fake_wiring import FakeWiring
+from tests.support.pinned import SequenceClock
 
 T0 = datetime(2026, 11, 23, 7, 30, 0, 123456, tzinfo=UTC)
 
 
-def ticking(start: datetime = T0) -> object:
-    moments = (start + timedelta(seconds=n) for n in range(10**6))
-    return lambda: next(moments)
+def ticking(start: datetime = T0) -> SequenceClock:
+    return SequenceClock(start + timedelta(seconds=n) for n in range(10**6))
 
 
 def fill(count: int) -> AuditJournal:
-    journal = AuditJournal("MSK-TVERSKAYA-12", "2", clock=ticking())  # type: ignore[arg-type]
+    journal = AuditJournal("MSK-TVERSKAYA-12", "2", clock=ticking())
     for n in range(count):
         journal.record("ivanova", "lookup", subscriber="+79161234567", reason=f"step {n + 1}")
     return journal
@@ -59,7 +60,7 @@ def sql(db: Database, statement: str, *params: object) -> None:
 
 
 def test_an_entry_comes_back_exactly_as_written(any_store: Database) -> None:
-    journal = AuditJournal("MSK-TVERSKAYA-12", "2", clock=lambda: T0)
+    journal = AuditJournal("MSK-TVERSKAYA-12", "2", clock=FixedClock(T0))
     written = journal.record("петрова", "code_verify", "refused", subscriber="+79161234567",
                              detail="Тариф «Смарт»", reason='неверно\n2 | ok\r\x1b[0m "x"')
     read = journal.latest(1)[0]
@@ -77,7 +78,7 @@ def test_the_database_refuses_to_change_or_remove_entries(any_store: Database) -
     for statement in statements:
         with pytest.raises(Exception, match="append-only"), database.atomic():
             any_store.execute_sql(statement)
-    assert [e.seq for e in AuditJournal("x", "1").latest(10)] == [1, 2, 3]
+    assert [e.seq for e in AuditJournal("x", "1", ticking()).latest(10)] == [1, 2, 3]
 
 
 def test_an_intact_journal_verifies_with_exit_0(any_store: Database) -> None:
@@ -187,7 +188,7 @@ def test_counters_appending_at_once_keep_one_chain_without_gaps(any_store: Datab
     errors: list[BaseException] = []
 
     def counter(number: int) -> None:
-        journal = AuditJournal("MSK-TVERSKAYA-12", str(number))
+        journal = AuditJournal("MSK-TVERSKAYA-12", str(number), ticking())
         try:
             start.wait()
             for n in range(each):
@@ -203,7 +204,7 @@ def test_counters_appending_at_once_keep_one_chain_without_gaps(any_store: Datab
     for thread in threads:
         thread.join()
     assert errors == []
-    journal = AuditJournal("MSK-TVERSKAYA-12", "0")
+    journal = AuditJournal("MSK-TVERSKAYA-12", "0", ticking())
     entries = journal.latest(threads_count * each)
     assert [e.seq for e in entries] == list(range(1, threads_count * each + 1))
     assert len({e.prev_hash for e in entries}) == len(entries)  # nobody shares a predecessor
@@ -212,7 +213,7 @@ def test_counters_appending_at_once_keep_one_chain_without_gaps(any_store: Datab
 
 
 def test_tail_prints_one_escaped_line_per_entry(any_store: Database) -> None:
-    journal = AuditJournal("MSK-1", "2", clock=lambda: T0)
+    journal = AuditJournal("MSK-1", "2", clock=FixedClock(T0))
     journal.record("ivanova", "lookup", "refused", reason="x\n7  2026-11-23T07:30:00Z  admin")
     journal.record("", "purge")
     args = cli.build_parser().parse_args(["audit", "tail", "-n", "5"])

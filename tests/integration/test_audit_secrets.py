@@ -26,6 +26,7 @@ from app.services.daily_log import DailyLogService
 from models.audit import AuditAction, AuditResult
 from models.db import is_sqlite
 from tests.support.fake_wiring import FakeWiring
+from tests.support.pinned import pinned_clock
 
 TOKEN = "tok-7Qx9-SECRET-operator-token"
 PASSWORD = "Pa55-word-of-ivanova"
@@ -44,9 +45,10 @@ def run(wiring: FakeWiring, *argv: str, stdin: str = "") -> int:
 def test_no_secret_reaches_the_store_or_an_export(
     any_store: Database, tmp_path: Path, memory_keyring: object
 ) -> None:
-    journal = AuditJournal("MSK-TVERSKAYA-12", "2")
+    clock = pinned_clock()
+    journal = AuditJournal("MSK-TVERSKAYA-12", "2", clock)
     salon = SalonSettings("MSK-TVERSKAYA-12", "Салон", "RU-MOW", "Europe/Moscow", "2", "ru")
-    daily = DailyLogService(journal, salon)
+    daily = DailyLogService(journal, salon, clock)
     wiring = FakeWiring(audit=journal, daily_log=daily)
 
     assert run(wiring, "credentials", "set", stdin=TOKEN + "\n") == 0

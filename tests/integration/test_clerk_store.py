@@ -16,6 +16,7 @@ from models.clerks import StoreClerks
 from models.db import connect_url, database, open_store
 from models.domain import Clerk, ClerkAccount, ClerkRole
 from tests.support.clerks import FAST_HASHER, T0
+from tests.support.pinned import pinned_clock
 
 
 def account(login: str = "anna", role: ClerkRole = ClerkRole.CLERK) -> ClerkAccount:
@@ -97,8 +98,8 @@ def test_wrong_passwords_from_several_counters_are_all_counted(
     """Four counters send a wrong password at the same moment: four failures, not one."""
     db = open_store(store_url)
     try:
-        now = datetime(2026, 11, 23, 9, 0, tzinfo=UTC)
-        service = ClerkService(StoreClerks(), lambda: now, hasher=FAST_HASHER)
+        clock = pinned_clock()
+        service = ClerkService(StoreClerks(), clock, hasher=FAST_HASHER)
         service.add_first_manager("anna", "Анна Соколова", "anna-pass-1")
         start = threading.Barrier(4)
         answers: list[BaseException] = []
@@ -120,7 +121,7 @@ def test_wrong_passwords_from_several_counters_are_all_counted(
         assert sorted(a.attempts_left for a in answers) == [1, 2, 3, 4]  # type: ignore[attr-defined]
         assert StoreClerks().get("anna").clerk.failed_attempts == 4
         # Another counter (a new service on the same store) sees the same account state.
-        other = ClerkService(StoreClerks(), lambda: now, hasher=FAST_HASHER)
+        other = ClerkService(StoreClerks(), clock, hasher=FAST_HASHER)
         with pytest.raises(ClerkLocked):
             other.sign_in("anna", "wrong-pass-1")
         with pytest.raises(ClerkLocked):

@@ -11,11 +11,13 @@ import re
 import subprocess
 import time
 from collections.abc import Iterator
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 
+from app.clock import SystemClock
 from app.services.credentials import KEYRING_SERVICE, OPERATOR_TOKEN
 from tests.conftest import write_ini
 from tests.integration.test_sandbox_command import free_port
@@ -134,6 +136,32 @@ def test_issue_verify_lock_and_its_end(env: dict[str, str]) -> None:
     assert code not in everything
 
 
+def test_the_lock_counts_down_by_the_sandboxs_clock_moved_ahead(env: dict[str, str]) -> None:
+    """`salon sandbox` started apart, its clock moved a day ahead of the console's: the time
+    left of a lock comes from the operator's own "now" in each answer, never from the
+    console's clock set against the operator's "locked until" (the probe saw "48 h left" with
+    40 s to go)."""
+    assert salon(env, "sandbox", "clock", "--advance", "24h").returncode == 0
+    assert salon(env, "code", "issue", MARIA).returncode == 0
+    code = code_on_the_phone(env)
+    for shift in range(3):
+        assert salon(env, "code", "verify", MARIA, stdin=wrong(code, shift)).returncode == 1
+    locked = salon(env, "code", "verify", MARIA, "--json", stdin=wrong(code, 3) + "\n")
+    assert locked.returncode == 4
+    message = json.loads(locked.stdout)["message"]
+    assert "24 h 0 min" in message or "23 h 59 min" in message, message
+    text = salon(env, "code", "status", MARIA).stdout
+    assert "24 h 0 min" in text or "23 h 59 min" in text, text
+
+    status = json.loads(salon(env, "code", "status", MARIA, "--json").stdout)
+    world = json.loads(salon(env, "sandbox", "clock", "--json").stdout)
+    until = datetime.fromisoformat(status["locked_until"])
+    to_go = int((until - datetime.fromisoformat(world["now"])).total_seconds()) - 40
+    assert salon(env, "sandbox", "clock", "--advance", f"{to_go}s").returncode == 0
+    text = salon(env, "code", "status", MARIA).stdout
+    assert "less than a minute of the lock left" in text, text
+
+
 def test_the_code_is_never_taken_from_the_command_line(env: dict[str, str]) -> None:
     for argv in (["123456"], ["--code", "123456"], ["--json", "123456"], ["--code=123456"]):
         done = salon(env, "code", "verify", MARIA, *argv)
@@ -166,8 +194,10 @@ def test_leaflets(env: dict[str, str], tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
     assert report.pop("document_id").startswith("LFT-") and len(report.pop("sha256")) == 64
+    trial = report.pop("trial")  # R5: from 11 days before the world was drawn (today), 30 days
+    start, end = date.fromisoformat(trial["start"]), date.fromisoformat(trial["end"])
+    assert end - start == timedelta(days=30) and start < SystemClock().now().date() < end
     assert report == {"path": str(target), "subscriber": "+7 916 ***-**-67",
-                      "trial": {"start": "2026-11-11", "end": "2026-12-11"},
                       "catalog_reached": True,
                       "delivery": {"method": "file", "message": None}}
     assert target.read_bytes().startswith(b"%PDF")

@@ -15,12 +15,14 @@ import pytest
 from peewee import Database
 
 from app import cli
+from app.clock import FixedClock
 from app.config import SalonSettings
 from app.services.audit import AuditJournal
 from app.services.daily_log import DailyLogService
 from models.audit import JournalEntry
 from models.db import open_store
 from tests.support.fake_wiring import FakeWiring
+from tests.support.pinned import SequenceClock
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
@@ -45,7 +47,7 @@ def day_of_work(count: int = 12) -> tuple[DailyLogService, list[JournalEntry]]:
     with a formula, system events; plus one entry the evening before."""
     moments = iter([DAY_START - timedelta(minutes=5)]
                    + [DAY_START + timedelta(hours=6, minutes=3 * n) for n in range(count + 10)])
-    journal = AuditJournal(SALON.id, SALON.counter, clock=lambda: next(moments))
+    journal = AuditJournal(SALON.id, SALON.counter, clock=SequenceClock(moments))
     journal.record("ivanova", "sign_out")  # yesterday
     plan = [
         ("ivanova", "sign_in", "done", "", "", ""),
@@ -60,7 +62,7 @@ def day_of_work(count: int = 12) -> tuple[DailyLogService, list[JournalEntry]]:
     for n in range(count - len(plan)):
         entries.append(journal.record("смирнова", "lookup", subscriber="+79161234567",
                                       detail=f"поиск {n + 1}"))
-    service = DailyLogService(journal, SALON, clock=lambda: NOW)
+    service = DailyLogService(journal, SALON, clock=FixedClock(NOW))
     return service, entries
 
 
@@ -269,7 +271,7 @@ def test_every_export_attempt_is_recorded(store: Database, tmp_path: Path) -> No
     service, _entries = day_of_work()
     export(service, "--date", "2026-11-23", "-o", str(tmp_path / "log.csv"))
     export(service, "--date", "2026-11-30", "-o", str(tmp_path / "later.csv"))
-    recorded = AuditJournal("x", "1").latest(2)
+    recorded = AuditJournal("x", "1", FixedClock(NOW)).latest(2)
     assert [(e.action, e.result) for e in recorded] == [("export", "done"), ("export", "refused")]
     assert recorded[0].detail.startswith("2026-11-23 csv log.csv LOG-20261123-")
     assert "2026-11-30 has not come yet" in recorded[1].reason

@@ -16,14 +16,21 @@ from pathlib import Path
 
 import pytest
 
+from app.clock import SystemClock
 from tests.conftest import write_ini
+from tests.support.calendar import last_month, ru, today_in
 from tests.support.cups import FAILING_QUEUE, PDF_QUEUE, PrivateCups
 from tests.support.pdf_compare import ascii_tokens, page_count, words
+from tests.support.pinned import WORLD_AT
 from tests.support.smtp import LOGIN, PASSWORD, MailServer, attachment, running_smtp
 
 REPO = Path(__file__).resolve().parents[2]
 SALON = str(REPO / ".venv" / "bin" / "salon")
 MARIA = "+79161234567"
+
+
+# Last month, by the clock the CLI runs on: always past, always in the world's history.
+FIRST, LAST = (d.isoformat() for d in last_month(today_in(SystemClock())))
 
 
 def salon(env: dict[str, str], *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
@@ -139,8 +146,8 @@ def test_the_counter_chooses_its_printer(printing_env: dict[str, str]) -> None:
 
 
 def test_a_detalization_on_paper(printing_env: dict[str, str], cups: PrivateCups) -> None:
-    done = salon(printing_env, "detalization", MARIA, "--from", "2026-10-01", "--to",
-                 "2026-10-31", "--summary", "--deliver", "paper", "--json")
+    done = salon(printing_env, "detalization", MARIA, "--from", FIRST, "--to",
+                 LAST, "--summary", "--deliver", "paper", "--json")
     assert done.returncode == 0, done.stderr
     info = json.loads(done.stdout)
     delivery = info["delivery"]
@@ -150,8 +157,8 @@ def test_a_detalization_on_paper(printing_env: dict[str, str], cups: PrivateCups
     sent = Path(info["path"])
     assert ascii_tokens(printed) == ascii_tokens(sent)
     assert ascii_tokens(printed)[info["document_id"].split("-")[2]] >= 1
-    wrong = salon(printing_env, "detalization", MARIA, "--from", "2026-10-01", "--to",
-                  "2026-10-31", "--format", "csv", "--deliver", "paper")
+    wrong = salon(printing_env, "detalization", MARIA, "--from", FIRST, "--to",
+                  LAST, "--format", "csv", "--deliver", "paper")
     assert wrong.returncode == 2 and "pdf" in wrong.stderr
 
 
@@ -195,16 +202,17 @@ def test_email_with_the_password_from_the_keyring(mail, tmp_path: Path) -> None:
 def test_a_detalization_by_email(mail, tmp_path: Path) -> None:
     server, env = mail
     assert salon(env, "credentials", "set", "--smtp", stdin=PASSWORD + "\n").returncode == 0
-    refused = salon(env, "detalization", MARIA, "--from", "2026-10-01", "--to", "2026-10-31",
+    refused = salon(env, "detalization", MARIA, "--from", FIRST, "--to", LAST,
                     "--format", "xlsx", "--deliver", "email", "--email", "not an address")
     assert refused.returncode == 2 and "is not an e-mail address" in refused.stderr
     assert not list((tmp_path / "data" / "documents").glob("DET-*"))  # nothing was made
-    done = salon(env, "detalization", MARIA, "--from", "2026-10-01", "--to", "2026-10-31",
+    done = salon(env, "detalization", MARIA, "--from", FIRST, "--to", LAST,
                  "--format", "xlsx", "--deliver", "email", "--email", "ivanova@example.ru")
     assert done.returncode == 0, done.stderr
     assert "Sent by e-mail to i***@example.ru" in done.stdout
     [letter] = server.letters()
-    assert letter.message["Subject"] == "Детализация за 01.10.2026 — 31.10.2026"
+    first, last = last_month(today_in(SystemClock()))
+    assert letter.message["Subject"] == f"Детализация за {ru(first)} — {ru(last)}"
     name, content_type, content = attachment(letter.message)
     assert name.startswith("DET-") and name.endswith(".xlsx")
     assert content_type.endswith("spreadsheetml.sheet") and content[:2] == b"PK"
@@ -216,7 +224,7 @@ def advance_embedded_sandbox(data_dir: Path, seconds: int) -> None:
     from sandbox.clock import Clock
     from sandbox.store import Store
 
-    store = Store.open(data_dir / "sandbox.db", 2026)
+    store = Store.open(data_dir / "sandbox.db", 2026, now=WORLD_AT)
     try:
         Clock(store).advance(seconds)
     finally:
@@ -248,15 +256,17 @@ def test_a_subscription_and_deliver_due(mail, tmp_path: Path) -> None:
                   "--json")
     assert added.returncode == 0, added.stderr
     sub = json.loads(added.stdout)
-    assert sub["email"] == "i***@example.ru" and sub["first_period"] == "2026-11"
+    today = today_in(SystemClock())  # the CLI runs on real time too
+    this_month, previous = today.strftime("%Y-%m"), last_month(today)[0].strftime("%Y-%m")
+    assert sub["email"] == "i***@example.ru" and sub["first_period"] == this_month
     nothing = salon(env, "deliver-due", "--json")
     assert nothing.returncode == 0 and json.loads(nothing.stdout) == {"sent": [], "failed": []}
-    # As if it had been made in October: October is due now, once.
+    # As if it had been made last month: last month is due now, once.
     with closing(sqlite3.connect(tmp_path / "data" / "salon.db")) as db, db:
-        db.execute("UPDATE delivery_subscription SET first_period = '2026-10'")
+        db.execute("UPDATE delivery_subscription SET first_period = ?", (previous,))
     due = salon(env, "deliver-due", "--json")
     assert due.returncode == 0, due.stderr
-    assert json.loads(due.stdout)["sent"] == [{"subscription": sub["id"], "period": "2026-10",
+    assert json.loads(due.stdout)["sent"] == [{"subscription": sub["id"], "period": previous,
                                                "to": "i***@example.ru"}]
     assert json.loads(salon(env, "deliver-due", "--json").stdout)["sent"] == []
     assert len(server.letters()) == 1
@@ -267,25 +277,30 @@ def test_a_subscription_and_deliver_due(mail, tmp_path: Path) -> None:
 
 
 def test_purge_removes_old_local_documents(tmp_path: Path) -> None:
+    """R9 by the console's clock: the training world's clock moved three days on takes the
+    leaflet the console made before it and a file found in the folder then, whatever their
+    modification times; what is newer stays, and a file outside the folder is the clerk's."""
     env = env_for(tmp_path)
     documents = tmp_path / "data" / "documents"
-    old_slip = documents / "slips" / "slip-ORD-000001-1.pdf"
-    fresh_slip = documents / "slips" / "slip-ORD-000002-2.pdf"
-    old_fetch = documents / "archive" / "doc_1-report.pdf"
-    for path in (old_slip, fresh_slip, old_fetch):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_bytes(b"%PDF-1.7")
-    four_days_ago = time.time() - 4 * 86400
-    for path in (old_slip, old_fetch):
-        os.utime(path, (four_days_ago, four_days_ago))
+
+    def leaflet() -> Path:
+        made = salon(env, "code", "leaflet")
+        assert made.returncode == 0, made.stderr
+        return Path(made.stdout.split(": ", 1)[1].strip())
+
+    old = leaflet()
+    stray = documents / "slips" / "put here by hand.pdf"
+    stray.parent.mkdir(parents=True, exist_ok=True)
+    stray.write_bytes(b"%PDF-1.7")
     mine = latin_pdf(tmp_path / "mine.pdf", "the clerk's own file")
-    os.utime(mine, (four_days_ago, four_days_ago))
+    assert salon(env, "purge").returncode == 0  # the stray file is seen (and dated) now
+    assert old.exists() and stray.exists()
+    advance_embedded_sandbox(tmp_path / "data", 3 * 86400 + 60)
+    fresh = leaflet()  # made on the moved clock (its start purged the old ones already)
     done = salon(env, "purge", "--json")
     assert done.returncode == 0, done.stderr
-    # The console purges at every start, so the command itself found nothing left to do.
-    assert json.loads(done.stdout)["documents"] == 0
-    assert not old_slip.exists() and not old_fetch.exists()
-    assert fresh_slip.exists() and mine.exists()
+    assert not old.exists() and not stray.exists()
+    assert fresh.exists() and mine.exists()
 
 
 def test_an_operation_s_slip_on_paper_and_a_failed_print_never_repeats_it(

@@ -13,18 +13,23 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from app.clock import FixedClock
 from app.config import SalonSettings
 from app.errors import InputError, RuleRefused
 from app.operator_api.client import OperatorClient
 from app.services.detalization import DetalizationService
+from app.services.kept_files import KeptFiles
+from app.services.retention import RetentionService
 from app.services.verification import Verdict, VerificationService
 from models.detalization import Category, Options, Period, money_text
 from models.documents import DocumentRegister
 from models.domain import ClerkRole, Session
+from models.kept_files import StoreKeptFiles
 from models.usage import UsageStore
 from printing.canonical import read
 from tests.support.document_rows import pairs_of, rows_of, squeeze
 from tests.support.pdf_edit import replace_text
+from tests.support.pinned import RunningClock
 
 ROOT = Path(__file__).resolve().parents[2]
 SHOTS = ROOT / "artifacts" / "screenshots"
@@ -59,25 +64,35 @@ class CountingApi:
 
 
 @pytest.fixture(scope="module")
-def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[OperatorClient]:
+def world_clock() -> RunningClock:
+    """The sandbox and the console share one clock pinned to a known instant: the dates below
+    (October, the summer) are then always in the past and inside the world's history."""
+    return RunningClock()
+
+
+@pytest.fixture(scope="module")
+def sandbox(tmp_path_factory: pytest.TempPathFactory,
+            world_clock: RunningClock) -> Iterator[OperatorClient]:
     from sandbox.server import start_in_background
 
-    running = start_in_background(tmp_path_factory.mktemp("world") / "world.db", 2026, "tok")
-    client = OperatorClient(running.url, "tok", read_timeout=60)
+    running = start_in_background(tmp_path_factory.mktemp("world") / "world.db", 2026, "tok",
+                                  real_time=world_clock.seconds)
+    client = OperatorClient(running.url, "tok", clock=world_clock, read_timeout=60,
+                            deadline=120)
     yield client
     client.close()
     running.stop()
 
 
 @pytest.fixture
-def world(sandbox: OperatorClient, any_store, tmp_path: Path):
+def world(sandbox: OperatorClient, world_clock: RunningClock, any_store, tmp_path: Path):
     api = CountingApi(sandbox)
     journal = Journal()
 
     def service(salon: SalonSettings = MOSCOW) -> DetalizationService:
         return DetalizationService(api, UsageStore(), DocumentRegister(), salon,
                                    retention_days=3, documents_dir=tmp_path / "docs",
-                                   journal=journal)
+                                   journal=journal, clock=world_clock)
 
     return api, journal, service
 
@@ -86,7 +101,8 @@ def local_midnight(day: date, zone: str) -> datetime:
     return datetime.combine(day, time(0), ZoneInfo(zone)).astimezone(UTC)
 
 
-def test_a_second_order_fetches_only_the_missing_days(world, tmp_path: Path) -> None:
+def test_a_second_order_fetches_only_the_missing_days(world, world_clock: RunningClock,
+                                                      tmp_path: Path) -> None:
     api, journal, service = world
     detalization = service()
     detalization.order(CLERK, "+79161234567", Period(date(2026, 10, 1), date(2026, 10, 10)),
@@ -99,7 +115,7 @@ def test_a_second_order_fetches_only_the_missing_days(world, tmp_path: Path) -> 
         (local_midnight(date(2026, 10, 11), zone), local_midnight(date(2026, 10, 16), zone)),
     ]
     # today is still going on: it is fetched again every time, and only today
-    today = datetime.now(ZoneInfo(zone)).date()
+    today = world_clock.now().astimezone(ZoneInfo(zone)).date()
     period = Period(today - timedelta(days=1), today)
     api.usage_calls.clear()
     for name in ("c.csv", "d.csv"):
@@ -236,28 +252,35 @@ def test_preview_of_a_spreadsheet_is_its_first_page(world, tmp_path: Path) -> No
     assert png.stat().st_size > 1000
 
 
-def test_purge_after_the_retention_period(world, sandbox, tmp_path: Path) -> None:
-    """R9: records and the console's own copies go after `retention days`; journaled."""
-    _api, journal, service = world
-    info = service().order(CLERK, "+79161234567", Period(date(2026, 11, 1), date(2026, 11, 5)),
-                           Options(), "txt", None)
-    assert info.path.exists()
-    later = datetime.now(UTC) + timedelta(days=3, hours=1)
+def test_purge_after_the_retention_period(world, sandbox, world_clock: RunningClock,
+                                          tmp_path: Path) -> None:
+    """R9: records and the console's own copies go after `retention days` of the console's
+    clock (not the files' modification times); journaled."""
+    _api, journal, _service = world
+    later = FixedClock(world_clock.now())
+    kept = KeptFiles(tmp_path / "docs", StoreKeptFiles(MOSCOW.id, MOSCOW.counter), later)
     store = UsageStore()
+    detalization = DetalizationService(sandbox, store, DocumentRegister(), MOSCOW,
+                                       retention_days=3, documents_dir=tmp_path / "docs",
+                                       clock=later, journal=journal, kept=kept)
+    retention = RetentionService(kept, 3, usage=detalization, journal=journal, clock=later)
+    info = detalization.order(CLERK, "+79161234567", Period(date(2026, 11, 1), date(2026, 11, 5)),
+                              Options(), "txt", None)
+    assert info.path.exists()
     start, end = local_midnight(date(2026, 11, 1), "Europe/Moscow"), local_midnight(
         date(2026, 11, 6), "Europe/Moscow")
     assert store.rows("+79161234567", int(start.timestamp()), int(end.timestamp()))
-    assert service().purge() == 0  # nothing is old enough yet
-    purger = DetalizationService(sandbox, store, DocumentRegister(), MOSCOW, retention_days=3,
-                                 documents_dir=tmp_path / "docs", clock=lambda: later,
-                                 journal=journal)
-    assert purger.purge() > 0
+    assert retention.purge().total == 0  # nothing is old enough yet
+    later.advance(timedelta(days=3, hours=1))  # the file's mtime is still "just now"
+    report = retention.purge()
+    assert report.usage > 0 and report.documents == 1
     assert store.rows("+79161234567", int(start.timestamp()), int(end.timestamp())) == []
     assert not info.path.exists()
-    assert journal.entries[-1][1] == "purge" and "documents 1" in journal.entries[-1][4]
+    details = [entry[4] for entry in journal.entries if entry[1] == "purge"]
+    assert details[0].startswith("usage ") and details[1] == "local documents 1, print jobs 0"
     # the register keeps what verification needs, and nothing personal
-    kept = DocumentRegister().get(info.document_id)
-    assert kept is not None and kept.msisdn_masked == "+7 916 ***-**-67"
+    kept_doc = DocumentRegister().get(info.document_id)
+    assert kept_doc is not None and kept_doc.msisdn_masked == "+7 916 ***-**-67"
 
 
 def test_the_rules_one_by_one_as_the_dialog_asks_them(world, sandbox, tmp_path: Path) -> None:
@@ -267,7 +290,7 @@ def test_the_rules_one_by_one_as_the_dialog_asks_them(world, sandbox, tmp_path: 
     now = datetime(2026, 11, 23, 20, 30, tzinfo=UTC)  # already the 24th in Ufa (UTC+5)
     clocked = DetalizationService(sandbox, UsageStore(), DocumentRegister(), MOSCOW,
                                   retention_days=3, documents_dir=tmp_path / "docs",
-                                  clock=lambda: now)
+                                  clock=FixedClock(now))
     assert clocked.today("Europe/Moscow") == date(2026, 11, 23)
     assert clocked.today("Asia/Yekaterinburg") == date(2026, 11, 24)
     clocked.check_period(Period(date(2026, 11, 1), date(2026, 11, 24)), "Asia/Yekaterinburg")

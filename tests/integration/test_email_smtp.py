@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from app.clock import FixedClock
 from app.config import EmailSettings, Settings
 from app.errors import ConfigError, InputError, SalonError
 from app.services.email import EmailService, detalization_letter, document_letter, mask_email
@@ -46,7 +47,7 @@ def service_for(settings: Settings, server: MailServer, journal: ListJournal | N
                 **changes: object) -> EmailService:
     mail = email_settings(server, **changes)
     relay = SmtpRelay(mail, lambda: password, tls=tls or trusting(server))
-    return EmailService(relay, mail, settings.salon, journal=journal, clock=lambda: NOW)
+    return EmailService(relay, mail, settings.salon, journal=journal, clock=FixedClock(NOW))
 
 
 def test_a_detalization_goes_by_starttls_and_the_attachment_is_the_file(
@@ -145,7 +146,7 @@ def test_an_unreachable_relay_and_e_mail_not_set_up(settings: Settings, tmp_path
     closed = replace(relay_server, port=1)
     with pytest.raises(SalonError, match="cannot be reached"):
         service_for(settings, closed).send(CLERK, document, "a@example.ru", letter=letter)
-    off = EmailService(None, EmailSettings(), settings.salon)
+    off = EmailService(None, EmailSettings(), settings.salon, clock=FixedClock(NOW))
     with pytest.raises(ConfigError, match="not set up"):
         off.send(CLERK, document, "a@example.ru", letter=letter)
 

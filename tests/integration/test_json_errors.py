@@ -8,7 +8,7 @@ detalization of a period before the number was activated is refused, naming the 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -23,7 +23,7 @@ from models.documents import DocumentRegister
 from models.usage import UsageStore
 from tests.integration.test_delivery_cli import env_for, salon
 from tests.support.fake_wiring import CLERK
-from tests.support.pinned_clock import PinnedClock
+from tests.support.pinned import RunningClock
 
 MARIA = "+79161234567"
 KOMI = "+79121234567"  # another home region than the salon's (R7)
@@ -119,13 +119,13 @@ def test_a_period_before_activation_is_refused_by_the_service(tmp_path: Path) ->
     from tests.integration.test_detalization_service import MOSCOW
 
     store = open_store(f"sqlite:///{tmp_path / 'salon.db'}")
-    running = start_in_background(tmp_path / "world.db", 2026, "tok")
-    client = OperatorClient(running.url, "tok", read_timeout=60)
+    clock = RunningClock()  # the world and the console on one pinned, running clock
+    running = start_in_background(tmp_path / "world.db", 2026, "tok", real_time=clock.seconds)
+    client = OperatorClient(running.url, "tok", clock=clock, read_timeout=60, deadline=120)
     try:
         activated = client.subscriber(MARIA).activated_at
         assert activated is not None
         day = activated.astimezone(ZoneInfo("Europe/Moscow")).date()
-        clock = PinnedClock(datetime.now(UTC))
         service = DetalizationService(client, UsageStore(), DocumentRegister(), MOSCOW,
                                       retention_days=3, documents_dir=tmp_path / "docs",
                                       clock=clock)

@@ -12,6 +12,7 @@ import io
 import json
 import subprocess
 from collections.abc import Iterator
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -20,8 +21,9 @@ import httpx
 import pytest
 
 from app import cli
+from app.clock import SystemClock
 from app.config import load_settings
-from app.main import build_services
+from app.main import build_services, console_clock
 from app.services.credentials import KEYRING_SERVICE, OPERATOR_TOKEN
 from app.services.registry import Services
 from models.domain import Session
@@ -58,7 +60,7 @@ def console(sandbox: RunningSandbox, tmp_path: Path, memory_keyring: Any) -> Ite
     memory_keyring.set_password(KEYRING_SERVICE, OPERATOR_TOKEN, TOKEN)
     settings = load_settings(write_ini(tmp_path, operator={"url": sandbox.url,
                                                            "read_retries": "1"}))
-    services = build_services(settings, start_pump=False)
+    services = build_services(settings, console_clock(settings), start_pump=False)
     try:
         services.clerks.add_first_manager("boss", "Игорь Белов", "boss-pass-1")
         yield Wiring(services, services.clerks.sign_in("boss", "boss-pass-1"))
@@ -93,8 +95,10 @@ def test_the_catalog_as_json(console: Wiring) -> None:
     services = {s["code"]: s for s in json.loads(out)}
     assistant = services["ASSISTANT"]
     assert assistant["allowed_classes"] == ["mass"] and assistant["one_off_fee"] == "0.00"
-    assert assistant["trial"]["start"] == "2026-11-11" and assistant["trial"]["end"] == \
-        "2026-12-11"
+    # R5: the trial began 11 days before the world was drawn (today) and runs 30 days.
+    start, end = (date.fromisoformat(assistant["trial"][k]) for k in ("start", "end"))
+    today = SystemClock().now().date()  # the world is drawn at the UTC day it is created
+    assert end - start == timedelta(days=30) and start < today < end
     assert "R5" in assistant["trial"]["notice"]
     assert services["FAVOURITE"]["one_off_fee"] == "25.00"
     assert services["GUARD"]["trial"] is None

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from app.clock import Clock, FixedClock
 from app.config import EmailSettings, Settings
 from app.errors import InputError, RuleRefused
 from app.operator_api.client import OperatorClient
@@ -29,15 +30,24 @@ from sandbox.server import RunningSandbox
 from tests.integration.test_sandbox_kit import MARIA, TOKEN, start
 from tests.support.fake_wiring import CLERK
 from tests.support.pdf_compare import words
+from tests.support.pinned import RunningClock
 from tests.support.print_fakes import ListJournal
 from tests.support.smtp import LOGIN, PASSWORD, MailServer, attachment, running_smtp
 
-SEPTEMBER = datetime(2026, 9, 15, 9, 0, tzinfo=UTC)
+SEPTEMBER = datetime(2026, 9, 15, 9, 0, tzinfo=UTC)  # the subscription is made then
 
 
 @pytest.fixture(scope="module")
-def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSandbox]:
-    with start(tmp_path_factory.mktemp("periodic")) as running:
+def world_clock() -> RunningClock:
+    """The sandbox and the console's detalizations run on one clock pinned to 23 November:
+    subscribed in September, September and October are due."""
+    return RunningClock()
+
+
+@pytest.fixture(scope="module")
+def sandbox(tmp_path_factory: pytest.TempPathFactory,
+            world_clock: RunningClock) -> Iterator[RunningSandbox]:
+    with start(tmp_path_factory.mktemp("periodic"), world_clock.seconds) as running:
         yield running
 
 
@@ -49,30 +59,31 @@ def relay_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MailServe
 
 @pytest.fixture
 def world(settings: Settings, sandbox: RunningSandbox, relay_server: MailServer,
-          tmp_path: Path) -> Iterator[dict]:
+          world_clock: RunningClock, tmp_path: Path) -> Iterator[dict]:
     db = open_store(f"sqlite:///{tmp_path / 'salon.db'}")
     relay_server.received.clear()
-    client = OperatorClient(sandbox.url, TOKEN)
+    client = OperatorClient(sandbox.url, TOKEN, clock=world_clock)
     journal = ListJournal()
     documents = tmp_path / "documents"
     detalization = DetalizationService(client, UsageStore(), DocumentRegister(), settings.salon,
                                        retention_days=3, documents_dir=documents,
-                                       journal=journal)
+                                       journal=journal, clock=world_clock)
     mail = EmailSettings(host=relay_server.host, port=relay_server.port, username=LOGIN,
                          from_address="salon@tverskaya.example.ru", timeout=10)
     relay = SmtpRelay(mail, lambda: PASSWORD,
                       tls=ssl.create_default_context(cafile=str(relay_server.cert)))
-    email = EmailService(relay, mail, settings.salon, journal=journal)
+    email = EmailService(relay, mail, settings.salon, journal=journal, clock=world_clock)
 
-    def service(owner: str = "counter-1", clock=lambda: SEPTEMBER, relay_=None):
-        sender = email if relay_ is None else EmailService(relay_, mail, settings.salon)
+    def service(owner: str = "counter-1", clock: Clock | None = None, relay_=None):
+        sender = email if relay_ is None else EmailService(relay_, mail, settings.salon,
+                                                           clock=world_clock)
         return PeriodicDeliveryService(
             StorePeriodic(), detalization, sender, settings.salon,
             home_region=lambda msisdn: client.subscriber(msisdn).region.code,
-            journal=journal, clock=clock, owner=lambda: owner)
+            journal=journal, clock=clock or FixedClock(SEPTEMBER), owner=lambda: owner)
 
     yield {"service": service, "journal": journal, "documents": documents, "relay": relay,
-           "store": StorePeriodic(), "now": datetime.now(UTC)}
+           "store": StorePeriodic(), "now": world_clock.now()}
     client.close()
     db.close()
 

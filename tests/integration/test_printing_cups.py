@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from app.clock import SystemClock
 from app.errors import PrintFailed
 from app.services.audit import AuditJournal
 from app.services.printing import PrintService
@@ -31,9 +32,10 @@ LIMIT_S = 10.0
 def service(cups: PrivateCups, tmp_path: Path) -> Iterator[PrintService]:
     db = open_store(f"sqlite:///{tmp_path / 'salon.db'}")
     cups.cancel_all()
+    clock = SystemClock()  # a real cupsd's jobs are followed on real time
     yield PrintService(CupsPrinter(str(cups.socket)), StorePrintJobs("S-1", "1"),
                        StoreCounterSettings("S-1", "1"), configured=PDF_QUEUE,
-                       journal=AuditJournal("S-1", "1"))
+                       journal=AuditJournal("S-1", "1", clock), clock=clock)
     for name in (PDF_QUEUE, FAILING_QUEUE):
         cups.enable(name)
         cups.accept(name)
@@ -154,7 +156,8 @@ def test_no_cupsd(tmp_path: Path) -> None:
     try:
         db = open_store(f"sqlite:///{tmp_path / 'salon.db'}")
         service = PrintService(CupsPrinter(str(server.socket)), StorePrintJobs("S-1", "1"),
-                               StoreCounterSettings("S-1", "1"), configured=PDF_QUEUE)
+                               StoreCounterSettings("S-1", "1"), configured=PDF_QUEUE,
+                               clock=SystemClock())
         assert [p.name for p in service.printers()] == [FAILING_QUEUE, PDF_QUEUE]
         server.stop()
         message, _ = _fails_within_limit(service, latin_pdf(tmp_path / "f.pdf", ["f"]))

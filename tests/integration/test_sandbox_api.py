@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 from collections.abc import Iterator
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -264,7 +265,10 @@ def test_catalog(client: httpx.Client) -> None:
     assistant = services["ASSISTANT"]
     assert assistant["name"] == "Электронный Помощник"
     assert assistant["allowed_classes"] == ["mass"]
-    assert assistant["trial"] == {"start": "2026-11-11", "end": "2026-12-11"}
+    # R5: the trial began 11 days before the world was drawn and runs 30 days.
+    drawn = date.fromisoformat(client.get("/sandbox/clock").json()["world_drawn_on"])
+    assert assistant["trial"] == {"start": str(drawn - timedelta(days=11)),
+                                  "end": str(drawn + timedelta(days=19))}
     assert assistant["one_off_fee"] == assistant["monthly_fee"] == {"value": "0.00",
                                                                    "currency": "RUB"}
     assert any(s["trial"] is None for s in services.values())

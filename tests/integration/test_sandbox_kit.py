@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import sqlite3
 import uuid
+from collections.abc import Callable
 from contextlib import closing
 from decimal import Decimal
 from pathlib import Path
@@ -24,8 +25,9 @@ POPOVA = "+79121234567"  # SMART, no Assistant
 SEED = 2026
 
 
-def start(folder: Path) -> RunningSandbox:
-    return start_in_background(folder / "sandbox.sqlite3", SEED, TOKEN)
+def start(folder: Path, real_time: Callable[[], float] | None = None) -> RunningSandbox:
+    """The sandbox on real time, or on `real_time` (a test's pinned running clock)."""
+    return start_in_background(folder / "sandbox.sqlite3", SEED, TOKEN, real_time=real_time)
 
 
 def new_key(tag: str = "k") -> str:

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from openpyxl import load_workbook
 
+from app.clock import FixedClock
 from app.config import SalonSettings, Settings
 from app.services.audit import AuditJournal
 from app.services.daily_log import DailyLogService
@@ -30,9 +31,9 @@ from tests.integration.test_delivery_cli import env_for, salon
 from tests.integration.test_slip import CONTEXT, Extras, item
 from tests.support.fake_wiring import CLERK
 from tests.support.pdf_edit import replace_shown
-from tests.support.pinned_clock import PinnedClock
+from tests.support.pinned import SequenceClock
 
-CLOCK = PinnedClock(datetime(2026, 12, 7, 9, 30, tzinfo=UTC))
+CLOCK = FixedClock(datetime(2026, 12, 7, 9, 30, tzinfo=UTC))
 SALON = SalonSettings("MSK-TVERSKAYA-12", "Салон «Тверская, 12»", "RU-MOW", "Europe/Moscow",
                       "2", "ru")
 
@@ -52,7 +53,8 @@ def keywords(path: Path) -> str:
 def _slip(settings: Settings, register: DocumentRegister) -> Path:
     from models.orders import OrderAction
 
-    maker = SlipMaker(settings, Extras({**CONTEXT, "target_name": "Бизнес Старт"}), register)
+    maker = SlipMaker(settings, Extras({**CONTEXT, "target_name": "Бизнес Старт"}),
+                      register=register)
     return Path(maker.write(item(OrderAction.CHANGE_TARIFF, "BIZ_START", fee="300.00")))
 
 
@@ -95,7 +97,7 @@ def test_a_leaflet_verifies_like_a_detalization(settings: Settings, register: Do
 
 def _day_log(register: DocumentRegister) -> DailyLogService:
     moments = iter(CLOCK.now() - timedelta(hours=3) + timedelta(minutes=n) for n in range(50))
-    journal = AuditJournal(SALON.id, SALON.counter, clock=lambda: next(moments))
+    journal = AuditJournal(SALON.id, SALON.counter, SequenceClock(moments))
     for n in range(6):
         journal.record("clerk", "lookup", subscriber="+79161234567", detail=f"поиск {n}")
     journal.record("clerk", "tariff_change", "refused", subscriber="+79161234567",

@@ -71,7 +71,7 @@ def clerk_service(
 ) -> ClerkService:
     """A ClerkService over a memory store holding these (login, name, role, password)."""
     service = ClerkService(store or MemoryClerkStore(), clock, hasher=FAST_HASHER)
-    setup = Session("setup", "Setup", ClerkRole.MANAGER, clock())  # as a manager would
+    setup = Session("setup", "Setup", ClerkRole.MANAGER, clock.now())  # as a manager would
     for login, name, role, password in accounts:
         service.add(setup, login, name, role, password)
     return service

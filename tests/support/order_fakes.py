@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from app.clock import Clock, FixedClock
 from app.errors import OperatorUnavailable, OrderRefused, VersionMismatch
 from app.order_rules import refusal_sentence
 from models.domain import (
@@ -92,14 +93,14 @@ class FakeOrderOperator:
     `offline` refuses every call as unreachable."""
 
     def __init__(self, accounts: dict[str, Account] | None = None,
-                 clock: Callable[[], datetime] | None = None) -> None:
+                 clock: Clock | None = None) -> None:
         self.accounts = accounts if accounts is not None else {}
         self.faults: deque[str] = deque()
         self.offline = False
         self.applied: list[Applied] = []
         self.stored: dict[str, tuple[tuple[Any, ...], OrderResult | Exception]] = {}
         self.calls: list[str] = []
-        self._clock = clock or (lambda: datetime(2026, 11, 23, 10, 0, tzinfo=UTC))
+        self._clock = clock or FixedClock(datetime(2026, 11, 23, 10, 0, tzinfo=UTC))
         self._lock = threading.Lock()
 
     # -- reads ---------------------------------------------------------------------------------
@@ -200,7 +201,7 @@ class FakeOrderOperator:
         self.applied.append(Applied(key, request.msisdn, request.action, request.code,
                                     order_id))
         return OrderResult(order_id, quote.fee, quote.monthly_cost_after, rub(account.balance),
-                           self._clock(), account.version, quote.dropped_services)
+                           self._clock.now(), account.version, quote.dropped_services)
 
     def _quote(self, account: Account, request: OrderRequest) -> OrderPreview:
         tariff = TARIFF[account.tariff]
@@ -421,15 +422,11 @@ class MemoryOutbox:
             return sorted((r["item"] for r in self._rows.values()), key=lambda i: -i.id)[:limit]
 
 
-class FakeClock:
+class FakeClock(FixedClock):
+    """A pinned clock moved in seconds by the order tests."""
+
     def __init__(self, now: datetime = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)) -> None:
-        self.now = now
-        self._lock = threading.Lock()
+        super().__init__(now)
 
-    def __call__(self) -> datetime:
-        with self._lock:
-            return self.now
-
-    def advance(self, seconds: float) -> None:
-        with self._lock:
-            self.now += timedelta(seconds=seconds)
+    def advance_s(self, seconds: float) -> None:
+        self.advance(timedelta(seconds=seconds))

@@ -10,23 +10,25 @@ from pathlib import Path
 import pytest
 from peewee import Database
 
+from app.clock import FixedClock
 from app.config import SalonSettings
 from app.errors import InputError, SalonError
 from app.services.audit import MAX_TEXT, AuditJournal, describe_problem
 from app.services.daily_log import DailyLogService
 from models.audit import AuditAction, AuditResult, ChainProblem
 from models.db import open_store
+from tests.support.pinned import SequenceClock, pinned_clock
 
 
 class Ticking:
     """A clock that moves on by `step` each time it is read."""
 
     def __init__(self, start: datetime, step: timedelta = timedelta(seconds=1)) -> None:
-        self.now, self.step = start, step
+        self.at, self.step = start, step
 
-    def __call__(self) -> datetime:
-        moment = self.now
-        self.now += self.step
+    def now(self) -> datetime:
+        moment = self.at
+        self.at += self.step
         return moment
 
 
@@ -63,7 +65,7 @@ def test_record_fills_in_salon_counter_time_and_the_chain(store: Database) -> No
     {"clerk": "x" * 65},
 ])
 def test_record_refuses_what_a_caller_must_not_send(store: Database, bad: dict[str, str]) -> None:
-    journal = AuditJournal("MSK-1", "1")
+    journal = AuditJournal("MSK-1", "1", pinned_clock())
     call = {"clerk": "ivanova", "action": "lookup", "result": "done", **bad}
     with pytest.raises(ValueError):
         journal.record(call.pop("clerk"), call.pop("action"), call.pop("result"), **call)
@@ -77,7 +79,7 @@ def test_record_has_no_place_for_a_code_token_or_password() -> None:
 
 
 def test_long_text_is_cut_and_unstorable_characters_replaced(store: Database) -> None:
-    journal = AuditJournal("MSK-1", "1")
+    journal = AuditJournal("MSK-1", "1", pinned_clock())
     entry = journal.record("", "export", reason="x" * (MAX_TEXT + 50), detail="a\x00b\ud800c")
     assert len(entry.reason) == MAX_TEXT and entry.reason.endswith("…")
     assert entry.detail == "a\ufffdb\ufffdc"
@@ -85,7 +87,7 @@ def test_long_text_is_cut_and_unstorable_characters_replaced(store: Database) ->
 
 
 def test_verify_records_itself(store: Database) -> None:
-    journal = AuditJournal("MSK-1", "1")
+    journal = AuditJournal("MSK-1", "1", pinned_clock())
     journal.record("ivanova", "sign_in")
     report = journal.verify("ivanova")
     assert report.intact and report.entries == 1
@@ -96,7 +98,7 @@ def test_verify_records_itself(store: Database) -> None:
 
 def test_verify_refuses_a_malformed_expected_hash(store: Database) -> None:
     with pytest.raises(InputError):
-        AuditJournal("MSK-1", "1").verify(expect_hash="not-a-hash")
+        AuditJournal("MSK-1", "1", pinned_clock()).verify(expect_hash="not-a-hash")
 
 
 def test_problems_are_described_by_entry_number() -> None:
@@ -112,22 +114,22 @@ def test_an_unwritable_journal_is_a_clear_error(tmp_path: Path) -> None:
     db.execute_sql("DROP TABLE audit_entry")
     try:
         with pytest.raises(SalonError, match="audit journal cannot be written"):
-            AuditJournal("MSK-1", "1").record("", "lookup")
+            AuditJournal("MSK-1", "1", pinned_clock()).record("", "lookup")
     finally:
         db.close()
 
 
 def test_the_day_runs_from_local_midnight_to_local_midnight(store: Database) -> None:
-    service = DailyLogService(AuditJournal("MSK-1", "1"), salon(),
-                              clock=lambda: datetime(2026, 11, 23, 12, tzinfo=UTC))
+    service = DailyLogService(AuditJournal("MSK-1", "1", pinned_clock()), salon(),
+                              clock=FixedClock(datetime(2026, 11, 23, 12, tzinfo=UTC)))
     start, end = service.bounds(date(2026, 11, 23))
     assert (start, end) == (datetime(2026, 11, 22, 21, tzinfo=UTC),
                             datetime(2026, 11, 23, 21, tzinfo=UTC))
 
 
 def test_a_daylight_saving_day_has_its_own_length(store: Database) -> None:
-    service = DailyLogService(AuditJournal("X", "1"), salon("Europe/Berlin"),
-                              clock=lambda: datetime(2026, 11, 23, 12, tzinfo=UTC))
+    service = DailyLogService(AuditJournal("X", "1", pinned_clock()), salon("Europe/Berlin"),
+                              clock=FixedClock(datetime(2026, 11, 23, 12, tzinfo=UTC)))
     start, end = service.bounds(date(2026, 3, 29))  # clocks go forward: a 23-hour day
     assert end - start == timedelta(hours=23)
 
@@ -139,10 +141,10 @@ def test_the_log_takes_the_local_day_and_the_last_hash_before_its_end(store: Dat
         datetime(2026, 11, 23, 20, 59, 59, 999999, tzinfo=UTC),  # the 23rd's last moment
         datetime(2026, 11, 23, 21, 0, 0, tzinfo=UTC),  # the 24th
     ])
-    journal = AuditJournal("MSK-1", "1", clock=lambda: next(moments))
+    journal = AuditJournal("MSK-1", "1", clock=SequenceClock(moments))
     entries = [journal.record("ivanova", "lookup") for _ in range(4)]
     service = DailyLogService(journal, salon(),
-                              clock=lambda: datetime(2026, 11, 24, 12, tzinfo=UTC))
+                              clock=FixedClock(datetime(2026, 11, 24, 12, tzinfo=UTC)))
     log = service.daily_log(date(2026, 11, 23))
     assert [e.seq for e in log.entries] == [2, 3]
     assert (log.last_seq, log.last_hash) == (3, entries[2].hash)
@@ -152,17 +154,17 @@ def test_the_log_takes_the_local_day_and_the_last_hash_before_its_end(store: Dat
 
 
 def test_an_empty_day_still_carries_the_journal_hash_so_far(store: Database) -> None:
-    journal = AuditJournal("MSK-1", "1", clock=lambda: datetime(2026, 11, 20, 9, tzinfo=UTC))
+    journal = AuditJournal("MSK-1", "1", clock=FixedClock(datetime(2026, 11, 20, 9, tzinfo=UTC)))
     entry = journal.record("ivanova", "sign_in")
     service = DailyLogService(journal, salon(),
-                              clock=lambda: datetime(2026, 11, 23, 12, tzinfo=UTC))
+                              clock=FixedClock(datetime(2026, 11, 23, 12, tzinfo=UTC)))
     log = service.daily_log(date(2026, 11, 22))
     assert log.entries == () and log.last_hash == entry.hash and log.totals.total == 0
 
 
 def test_a_day_to_come_is_refused(store: Database) -> None:
-    service = DailyLogService(AuditJournal("MSK-1", "1"), salon(),
-                              clock=lambda: datetime(2026, 11, 23, 20, 30, tzinfo=UTC))
+    service = DailyLogService(AuditJournal("MSK-1", "1", pinned_clock()), salon(),
+                              clock=FixedClock(datetime(2026, 11, 23, 20, 30, tzinfo=UTC)))
     assert service.today() == date(2026, 11, 23)  # 23:30 in Moscow
     with pytest.raises(InputError, match="2026-11-24 has not come yet"):
         service.daily_log(date(2026, 11, 24))
@@ -175,7 +177,7 @@ def test_totals_per_clerk_and_per_action(store: Database) -> None:
     journal.record("petrov", "lookup", "failed", reason="offline")
     journal.record("", "purge")
     log = DailyLogService(journal, salon(),
-                          clock=lambda: datetime(2026, 11, 23, 12, tzinfo=UTC)).daily_log(
+                          clock=FixedClock(datetime(2026, 11, 23, 12, tzinfo=UTC))).daily_log(
         date(2026, 11, 23))
     clerks = {t.key: (t.total, t.done, t.refused, t.failed) for t in log.by_clerk}
     assert clerks == {"": (1, 1, 0, 0), "ivanova": (2, 1, 1, 0), "petrov": (1, 0, 0, 1)}

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from app.clock import FixedClock
 from app.errors import (
     ClerkLocked,
     InputError,
@@ -26,15 +27,9 @@ ANNA = ("anna", "Анна Соколова", ClerkRole.CLERK, "anna-pass-1")
 OLEG = ("oleg", "Олег Смирнов", ClerkRole.MANAGER, "oleg-pass-1")
 
 
-class Clock:
+class Clock(FixedClock):
     def __init__(self, now: datetime = T0) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta: float) -> None:
-        self.now += timedelta(**delta)
+        super().__init__(now)
 
 
 @pytest.fixture
@@ -69,7 +64,7 @@ def wrong(service: ClerkService, login: str = "anna") -> WrongPassword | ClerkLo
 # -- signing in and the lockout -------------------------------------------------------------
 def test_the_right_password_gives_a_session(service: ClerkService, clock: Clock) -> None:
     session = service.sign_in("  Anna ", "anna-pass-1")  # logins are case-insensitive
-    assert session == Session("anna", "Анна Соколова", ClerkRole.CLERK, clock.now)
+    assert session == Session("anna", "Анна Соколова", ClerkRole.CLERK, clock.now())
     assert not session.is_manager
 
 
@@ -85,10 +80,10 @@ def test_five_wrong_passwords_lock_the_account_for_15_minutes(
     assert "12:15 (UTC+3)" in str(locked)  # 09:15 UTC on the salon's (Moscow) clock
     assert store.get("anna").clerk.locked_until == T0 + timedelta(minutes=15)
 
-    clock.advance(minutes=14, seconds=59)
+    clock.advance(timedelta(minutes=14, seconds=59))
     with pytest.raises(ClerkLocked):  # even the right password, while it lasts
         service.sign_in("anna", "anna-pass-1")
-    clock.advance(seconds=1)  # 15:00 after the lock
+    clock.advance(timedelta(seconds=1))  # 15:00 after the lock
     assert service.sign_in("anna", "anna-pass-1").login == "anna"
     assert store.get("anna").clerk.locked_until is None
 
@@ -96,9 +91,9 @@ def test_five_wrong_passwords_lock_the_account_for_15_minutes(
 def test_tries_during_a_lock_do_not_extend_it(service: ClerkService, clock: Clock) -> None:
     for _ in range(5):
         wrong(service)
-    clock.advance(minutes=10)
+    clock.advance(timedelta(minutes=10))
     assert isinstance(wrong(service), ClerkLocked)
-    clock.advance(minutes=5)
+    clock.advance(timedelta(minutes=5))
     assert service.sign_in("anna", "anna-pass-1")
 
 
@@ -114,7 +109,7 @@ def test_a_success_resets_the_count(service: ClerkService, store: MemoryClerkSto
 def test_after_a_lock_ends_the_count_starts_afresh(service: ClerkService, clock: Clock) -> None:
     for _ in range(5):
         wrong(service)
-    clock.advance(minutes=15)
+    clock.advance(timedelta(minutes=15))
     first = wrong(service)
     assert isinstance(first, WrongPassword) and first.attempts_left == 4
 
@@ -261,8 +256,8 @@ def test_the_lockout_follows_its_model(steps: list[Step]) -> None:
     service.add_first_manager("anna", "Анна", "anna-pass-1")
     failures, locked_until = 0, None
     for right, pause in steps:
-        clock.advance(seconds=pause)
-        now = clock.now
+        clock.advance(timedelta(seconds=pause))
+        now = clock.now()
         if locked_until is not None and now < locked_until:
             expected = "locked"
         elif right:
@@ -285,5 +280,5 @@ def test_the_lockout_follows_its_model(steps: list[Step]) -> None:
 
 
 def test_session_times_are_utc(service: ClerkService, clock: Clock) -> None:
-    clock.now = datetime(2026, 11, 23, 21, 30, tzinfo=UTC)
+    clock.set(datetime(2026, 11, 23, 21, 30, tzinfo=UTC))
     assert service.sign_in("anna", "anna-pass-1").signed_in_at.tzinfo is UTC

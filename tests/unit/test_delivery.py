@@ -4,13 +4,13 @@ purge of the documents folder, and the words the print queue and the archive use
 from __future__ import annotations
 
 import os
-import time
 from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 
+from app.clock import FixedClock
 from app.config import EmailSettings, Settings
 from app.errors import InputError, PrintFailed, SalonError
 from app.i18n import set_language
@@ -22,6 +22,7 @@ from app.services.delivery import (
     for_detalization,
 )
 from app.services.email import EmailService
+from app.services.kept_files import KeptFiles
 from app.services.printing import PrintService
 from app.services.retention import RetentionService
 from app.ui.presenters.archive import present_archive, time_left
@@ -84,9 +85,10 @@ def parts(settings: Settings, tmp_path: Path):
     service = DeliveryService(
         settings.salon,
         printing=PrintService(printer, MemoryPrintJobs(), MemorySettings(),
-                              configured="Counter1", clock=lambda: NOW),
-        email=EmailService(letters, mail, settings.salon, clock=lambda: NOW),
-        archive=ArchiveService(archive, documents_dir=tmp_path, timezone="Europe/Moscow"))
+                              configured="Counter1", clock=FixedClock(NOW)),
+        email=EmailService(letters, mail, settings.salon, clock=FixedClock(NOW)),
+        archive=ArchiveService(archive, documents_dir=tmp_path, timezone="Europe/Moscow",
+                               clock=FixedClock(NOW)))
     report = tmp_path / "DET-20261123-ABCD2345.pdf"
     report.write_bytes(b"%PDF-1.7 report")
     return service, printer, letters, archive, for_detalization(Info(report))
@@ -134,8 +136,8 @@ def test_paper_that_fails_keeps_the_document(parts) -> None:
 
 
 def test_e_mail_not_set_up(settings: Settings, tmp_path: Path) -> None:
-    service = DeliveryService(settings.salon, email=EmailService(None, EmailSettings(),
-                                                                 settings.salon))
+    service = DeliveryService(settings.salon, email=EmailService(
+        None, EmailSettings(), settings.salon, clock=FixedClock(NOW)))
     assert DeliveryMethod.EMAIL not in service.available()
     with pytest.raises(InputError, match="not set up"):
         service.check(DeliveryMethod.EMAIL, to="a@example.ru")
@@ -146,29 +148,59 @@ def test_e_mail_not_set_up(settings: Settings, tmp_path: Path) -> None:
         service.deliver(CLERK, plain, DeliveryMethod.ARCHIVE)
 
 
-def test_the_local_purge_takes_old_documents_and_nothing_outside(tmp_path: Path) -> None:
+class MemoryKeptFiles:
+    """The kept-file records of models/kept_files.py, in memory."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, datetime] = {}
+
+    def keep(self, path: str, at: datetime) -> None:
+        self.rows[path] = at
+
+    def times(self) -> dict[str, datetime]:
+        return dict(self.rows)
+
+    def forget(self, paths) -> None:
+        for path in paths:
+            self.rows.pop(path, None)
+
+
+def test_the_local_purge_goes_by_the_consoles_clock_and_nothing_outside(tmp_path: Path) -> None:
+    """R9 by the times the console recorded with its clock: the clock moved four days on
+    (training's +24 h, or just time) takes what was written then, whatever the files'
+    modification times say; a file found unrecorded waits a whole period from then."""
     documents = tmp_path / "documents"
+    clock = FixedClock(NOW)
+    kept = KeptFiles(documents, MemoryKeptFiles(), clock)
     old = [documents / "slips" / "slip-ORD-1-1.pdf", documents / "leaflets" / "l.pdf",
            documents / "archive" / "doc_1-x.pdf", documents / "DET-20261101-OLD.xlsx"]
     fresh = documents / "slips" / "slip-ORD-2-2.pdf"
+    stray = documents / "put there by hand.pdf"
     outside = tmp_path / "clerk's own.pdf"
-    for path in (*old, fresh, outside):
+    for path in (*old, outside):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"x")
-    four_days_ago = time.time() - 4 * 86400
-    for path in (*old, outside):
-        os.utime(path, (four_days_ago, four_days_ago))
+        kept.written(path)  # the outside one is not recorded: it is not the console's
     (documents / "link.pdf").symlink_to(outside)
+    stray.write_bytes(b"x")
+    clock.advance(timedelta(days=3, seconds=1))
+    fresh.write_bytes(b"x")
+    kept.written(fresh)
+    for path in (*old, fresh, stray):  # modification times do not count, however old
+        os.utime(path, (0, 0))
     jobs, journal = MemoryPurges(), ListJournal()
-    retention = RetentionService(documents, 3, print_jobs=jobs, journal=journal,
-                                 clock=lambda: datetime.now(UTC))
+    retention = RetentionService(kept, 3, print_jobs=jobs, journal=journal, clock=clock)
     report = retention.purge()
     assert (report.documents, report.print_jobs) == (4, 2)
     assert not any(path.exists() for path in old)
-    assert fresh.exists() and outside.exists() and (documents / "link.pdf").is_symlink()
+    assert fresh.exists() and stray.exists() and outside.exists()
+    assert (documents / "link.pdf").is_symlink()
     [entry] = journal.of("purge")
     assert entry[4] == "local documents 4, print jobs 2"
     assert retention.purge().documents == 0
+    clock.advance(timedelta(days=3, seconds=1))  # the stray one was first seen a period ago
+    assert retention.purge().documents == 2 and not stray.exists() and not fresh.exists()
+    assert outside.exists()
 
 
 class MemoryPurges:
@@ -181,7 +213,7 @@ def test_the_screens_words(tmp_path: Path) -> None:
     try:
         printer = FakePrinter(queue("Counter1"))
         service = PrintService(printer, MemoryPrintJobs(), MemorySettings(),
-                               configured="Counter1", clock=lambda: NOW)
+                               configured="Counter1", clock=FixedClock(NOW))
         document = tmp_path / "slip-ORD-9-1.pdf"
         document.write_bytes(b"%PDF-1.4")
         service.print_document(CLERK, document, documents="order ORD-9")

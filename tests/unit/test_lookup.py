@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from app.clock import FixedClock
 from app.errors import BadPhoneNumber, NotSignedIn, OperatorUnavailable, SubscriberNotFound
 from app.operator_api.wire import WireBalance, WireSubscriber
 from app.services.connection import ConnectionState
@@ -45,18 +46,16 @@ class FakeOperator:
 CLERK = Session("anna", "Анна Соколова", ClerkRole.CLERK, datetime(2026, 11, 23, 9, 0, tzinfo=UTC))
 
 
-class Clock:
+class Clock(FixedClock):
     def __init__(self) -> None:
-        self.now = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
-
-    def __call__(self) -> datetime:
-        return self.now
+        super().__init__(datetime(2026, 11, 23, 10, 0, tzinfo=UTC))
 
 
 @pytest.fixture
 def world(tmp_path: Path):
     db = open_store(f"sqlite:///{tmp_path / 'store.db'}")
-    api, clock, connection = FakeOperator(), Clock(), ConnectionState()
+    clock = Clock()
+    api, connection = FakeOperator(), ConnectionState(clock)
     yield LookupService(api, StoreCardCache(), connection, clock), api, clock, connection
     db.close()
 
@@ -65,7 +64,7 @@ def test_a_live_lookup_returns_the_card_and_saves_it(world) -> None:
     service, _api, clock, connection = world
     card = service.lookup("8 (916) 123-45-67", CLERK)
     assert card.source == "api"
-    assert card.fetched_at == clock.now
+    assert card.fetched_at == clock.now()
     assert card.subscriber.msisdn == "+79161234567"
     assert connection.snapshot().online is True
     assert service.saved_card("+79161234567", CLERK) is not None
@@ -75,7 +74,7 @@ def test_offline_serves_the_saved_card_marked_with_its_age(world) -> None:
     service, api, clock, connection = world
     live = service.lookup("+79161234567", CLERK)
     api.down = True
-    clock.now += timedelta(minutes=15)
+    clock.advance(timedelta(minutes=15))
     cached = service.lookup("+7 916 123 45 67", CLERK)
     assert cached.source == "cache"
     assert cached.fetched_at == live.fetched_at  # the age shows how old it is

@@ -9,15 +9,19 @@ from decimal import Decimal
 import httpx
 import pytest
 
+from app.clock import FixedClock
 from app.errors import OperatorProtocolError, OperatorUnavailable, SubscriberNotFound
 from app.operator_api.client import OperatorClient
 from models.domain import PackageKind, SubscriberStatus, TariffClass, UsageKind
 from tests.support.wire_samples import balance_json, subscriber_json, usage_json
 
+# The console's clock: used only when an answer does not say what time the operator has.
+NOW = datetime(2026, 11, 23, 10, 15, tzinfo=UTC)
+
 
 def client_for(handler, retries: int = 3) -> OperatorClient:
     return OperatorClient(
-        "http://operator.test", "secret-token", read_retries=retries,
+        "http://operator.test", "secret-token", clock=FixedClock(NOW), read_retries=retries,
         transport=httpx.MockTransport(handler), sleep=lambda _seconds: None,
     )
 
@@ -43,7 +47,8 @@ def test_subscriber_is_read_into_a_domain_object_with_the_bearer_token() -> None
 
 
 def test_balance_buckets_become_balances_in_decimal() -> None:
-    balances = client_for(lambda r: httpx.Response(200, json=balance_json())).balances("+7916")
+    client = client_for(lambda r: httpx.Response(200, json=balance_json()))
+    balances = client.balances("+79161234567")
     assert balances.main.amount == Decimal("123.45")
     assert balances.bonus.amount == Decimal("50.00")
     assert balances.promised_payment_debt.amount == Decimal("100.00")
@@ -54,7 +59,7 @@ def test_balance_buckets_become_balances_in_decimal() -> None:
 
 def test_no_debt_bucket_means_zero_debt() -> None:
     answer = balance_json(debt=False)
-    balances = client_for(lambda r: httpx.Response(200, json=answer)).balances("+7916")
+    balances = client_for(lambda r: httpx.Response(200, json=answer)).balances("+79161234567")
     assert balances.promised_payment_debt.amount == Decimal("0.00")
     assert balances.promised_payment_due is None
 

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 import httpx
 import pytest
 
+from app.clock import FixedClock
 from app.errors import (
     InputError,
     OperatorProtocolError,
@@ -28,8 +29,13 @@ STATE = {"state": "active", "issued_at": "2026-11-23T10:15:00Z", "attempts_left"
          "locked_until": None}
 
 
+# The console's clock: used only when an answer does not say what time the operator has.
+NOW = datetime(2026, 11, 23, 10, 15, tzinfo=UTC)
+
+
 def client_for(handler, retries: int = 3) -> OperatorClient:
-    return OperatorClient("http://operator.test", "secret-token", read_retries=retries,
+    return OperatorClient("http://operator.test", "secret-token", clock=FixedClock(NOW),
+                          read_retries=retries,
                           transport=httpx.MockTransport(handler), sleep=lambda _s: None)
 
 

@@ -5,12 +5,14 @@ reached the operator."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 import httpx
 import pytest
 
+from app.clock import FixedClock
 from app.errors import OperatorUnavailable, OrderRefused, VersionMismatch
 from app.operator_api.client import OperatorClient
 from models.orders import OrderAction, OrderRequest
@@ -20,8 +22,13 @@ ADD = OrderRequest("+79161234567", OrderAction.ADD_SERVICE, "FAVOURITE")
 KEY = "salon-0123456789abcdef"
 
 
+# The console's clock: used only when an answer does not say what time the operator has.
+NOW = datetime(2026, 11, 23, 10, 15, tzinfo=UTC)
+
+
 def client_for(handler, retries: int = 3) -> OperatorClient:
-    return OperatorClient("http://operator.test", "secret-token", read_retries=retries,
+    return OperatorClient("http://operator.test", "secret-token", clock=FixedClock(NOW),
+                          read_retries=retries,
                           transport=httpx.MockTransport(handler), sleep=lambda _s: None)
 
 

@@ -260,7 +260,7 @@ def test_unreachable_then_queued_is_sent_by_the_pump(world: World) -> None:
     assert world.pump.run_once() == []  # held for the clerk's decision
     assert world.orders.pending(MARIA) == [world.outbox.get(outcome.item.id)]
     queued = world.orders.keep_queued(ANNA, outcome.item.id)
-    assert queued.next_attempt_at == world.clock()
+    assert queued.next_attempt_at == world.clock.now()
     finished = world.pump.run_once()
     assert [i.state for i in finished] == [OutboxState.DONE]
     assert finished[0].slip_path and world.finished == finished
@@ -274,7 +274,7 @@ def test_an_undecided_order_is_sent_anyway_after_the_hold(world: World) -> None:
     world.operator.faults.append("error")
     outcome = world.order(MARIA, OrderAction.ADD_SERVICE, "FAVOURITE")
     assert outcome.status is SubmitStatus.UNREACHABLE
-    world.clock.advance(TIMING.decision_hold.total_seconds())
+    world.clock.advance_s(TIMING.decision_hold.total_seconds())
     assert [i.id for i in world.pump.run_once()] == [outcome.item.id]
     assert len(world.operator.applied) == 1
 
@@ -284,7 +284,7 @@ def test_cancel_of_a_surely_undelivered_order(world: World) -> None:
     outcome = world.order(MARIA, OrderAction.ADD_SERVICE, "FAVOURITE")
     cancelled = world.orders.cancel(ANNA, outcome.item.id)
     assert cancelled.state is OutboxState.CANCELLED
-    world.clock.advance(3600)
+    world.clock.advance_s(3600)
     assert world.pump.run_once() == [] and world.operator.applied == []
     assert ("order_cancel", "done") in world.journal.actions()
     with pytest.raises(RuleRefused) as again:
@@ -300,7 +300,7 @@ def test_cancel_of_an_order_that_was_applied_settles_it_as_done(world: World) ->
         world.orders.cancel(ANNA, outcome.item.id)
     assert refused.value.rule == "maybe_delivered"
     assert world.pump.run_once() == []  # not before the grace: a request may still travel
-    world.clock.advance(TIMING.settle_grace.total_seconds())
+    world.clock.advance_s(TIMING.settle_grace.total_seconds())
     finished = world.pump.run_once()
     assert [i.state for i in finished] == [OutboxState.DONE]
     assert finished[0].result is not None and finished[0].slip_path
@@ -315,7 +315,7 @@ def test_cancel_of_an_order_that_never_arrived_settles_it_as_cancelled(world: Wo
     assert outcome.item.maybe_delivered
     with pytest.raises(RuleRefused):
         world.orders.cancel(ANNA, outcome.item.id)
-    world.clock.advance(TIMING.settle_grace.total_seconds())
+    world.clock.advance_s(TIMING.settle_grace.total_seconds())
     finished = world.pump.run_once()
     assert [i.state for i in finished] == [OutboxState.CANCELLED]
     assert world.operator.applied == []
@@ -330,7 +330,7 @@ def test_a_crash_mid_send_is_recovered_and_applied_once(world: World) -> None:
     item = world.outbox.recent()[0]
     assert item.state is OutboxState.SENDING and len(world.operator.applied) == 1
     assert world.pump.run_once() == []  # within the lease: maybe still being sent
-    world.clock.advance(TIMING.lease.total_seconds() + 1)
+    world.clock.advance_s(TIMING.lease.total_seconds() + 1)
     finished = world.pump.run_once()
     assert [i.state for i in finished] == [OutboxState.DONE]
     assert finished[0].attempts == 2 and finished[0].maybe_delivered

@@ -38,7 +38,7 @@ FAULTS = ["ok", "ok", "ok", "error", "connect", "drop_before", "drop_after", "cr
 TIMING = Timing(lease=timedelta(seconds=30), decision_hold=timedelta(seconds=120),
                 settle_grace=timedelta(seconds=30), retry_first=timedelta(seconds=5),
                 retry_max=timedelta(seconds=60))
-CLERK = Session("anna", "Анна Соколова", ClerkRole.CLERK, FakeClock()())
+CLERK = Session("anna", "Анна Соколова", ClerkRole.CLERK, FakeClock().now())
 FINAL = (OutboxState.DONE, OutboxState.REJECTED, OutboxState.CANCELLED)
 
 
@@ -102,7 +102,7 @@ class OutboxMachine(RuleBasedStateMachine):
 
     @rule(seconds=st.sampled_from([1, 6, 31, 61, 121]))
     def time_passes(self, seconds: int) -> None:
-        self.clock.advance(seconds)
+        self.clock.advance_s(seconds)
 
     @rule(offline=st.booleans())
     def network(self, offline: bool) -> None:
@@ -159,7 +159,7 @@ class OutboxMachine(RuleBasedStateMachine):
         self.operator.offline = False
         self.operator.faults.clear()
         for _ in range(20):
-            self.clock.advance(TIMING.retry_max.total_seconds() + TIMING.decision_hold
+            self.clock.advance_s(TIMING.retry_max.total_seconds() + TIMING.decision_hold
                                .total_seconds())
             self.pump.run_once()
             if not self.orders.pending():

@@ -15,6 +15,7 @@ from models.pricing import comparable, daily_allotment, estimate, month_shares, 
 from sandbox import usage as sandbox_usage
 from sandbox.catalog import TARIFFS
 from sandbox.world import HEAVY_MSISDN, generate_world
+from tests.support.pinned import WORLD_AT
 
 ZONE = ZoneInfo("Europe/Moscow")
 
@@ -31,7 +32,7 @@ def catalog(t) -> CatalogTariff:
 
 @pytest.mark.parametrize("tariff", TARIFFS, ids=lambda t: t.code)
 def test_estimate_equals_the_operators_charges_on_the_same_tariff(tariff) -> None:
-    state = next(s for s in generate_world(2026).subscribers if s.msisdn == HEAVY_MSISDN)
+    state = next(s for s in generate_world(2026, WORLD_AT).subscribers if s.msisdn == HEAVY_MSISDN)
     day = date(2026, 10, 7).toordinal()
     start = int(datetime(2026, 10, 7, tzinfo=ZONE).timestamp())
     rng = sandbox_usage.day_rng(2026, state.msisdn, day)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from app.clock import FixedClock
 from app.errors import InputError, PrintFailed, SalonError
 from app.services.printing import PrintService, guess_kind
 from models.printing import CupsJobState, DocumentKind, PrinterState, PrintJobState
@@ -48,7 +49,7 @@ def make(printer: FakePrinter, *, configured: str = "", wait_s: float = 6.0):
     jobs = MemoryPrintJobs()
     choices = MemorySettings()
     service = PrintService(printer, jobs, choices, configured=configured, journal=journal,
-                           clock=lambda: NOW, wait_s=wait_s, poll_s=0.25, sleep=clock.sleep,
+                           clock=FixedClock(NOW), wait_s=wait_s, poll_s=0.25, sleep=clock.sleep,
                            monotonic=clock.monotonic)
     return service, jobs, journal, clock, choices
 

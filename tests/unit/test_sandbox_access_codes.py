@@ -15,6 +15,8 @@ from hypothesis import strategies as st
 
 from sandbox import access_codes as ac
 from sandbox.store import ACCESS_CODE_KEY, Store
+from sandbox.wire import utc_iso
+from tests.support.pinned import WORLD_AT
 
 MSISDN = "+79161234567"
 T0 = 1_795_420_800  # 2026-11-23T08:00:00Z
@@ -23,7 +25,7 @@ DAY = 86400
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Store]:
-    s = Store.open(tmp_path_factory.mktemp("codes") / "sandbox.sqlite3", 2026)
+    s = Store.open(tmp_path_factory.mktemp("codes") / "sandbox.sqlite3", 2026, now=WORLD_AT)
     yield s
     s.close()
 
@@ -47,7 +49,7 @@ def key(store: Store) -> str:
 
 def test_the_world_key_is_random_and_kept(store: Store, key: str, tmp_path: Path) -> None:
     assert len(bytes.fromhex(key)) == 32
-    other = Store.open(tmp_path / "other.sqlite3", 2026)
+    other = Store.open(tmp_path / "other.sqlite3", 2026, now=WORLD_AT)
     try:
         assert other.get_meta(ACCESS_CODE_KEY) != key  # per world file, not per seed
     finally:
@@ -89,7 +91,8 @@ def test_lockout_walkthrough(conn: sqlite3.Connection, key: str) -> None:
     assert ac.verify(conn, key, MSISDN, code, T0 + DAY) == answers[3]
     state = ac.state_body(ac.load(conn, MSISDN), T0 + DAY)
     assert state == {"state": "locked", "issued_at": "2026-11-23T08:00:00Z",
-                     "attempts_left": 0, "locked_until": locked_until}
+                     "attempts_left": 0, "locked_until": locked_until,
+                     "now": "2026-11-24T08:00:00Z"}  # 3 s of the lock left, by its clock
     # When it ends the same code works again, with a fresh count.
     end = T0 + 3 + DAY
     assert ac.state_body(ac.load(conn, MSISDN), end)["attempts_left"] == 4
@@ -118,7 +121,8 @@ def test_a_new_code_replaces_the_old_but_keeps_count_and_lock(conn: sqlite3.Conn
 def test_no_code(conn: sqlite3.Connection, key: str) -> None:
     assert ac.verify(conn, key, MSISDN, "123456", T0) == {"result": "no_code"}
     assert ac.state_body(ac.load(conn, MSISDN), T0) == {
-        "state": "none", "issued_at": None, "attempts_left": 4, "locked_until": None}
+        "state": "none", "issued_at": None, "attempts_left": 4, "locked_until": None,
+        "now": utc_iso(T0)}
 
 
 class Model:

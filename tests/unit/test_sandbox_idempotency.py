@@ -12,6 +12,7 @@ from sandbox.clock import Clock
 from sandbox.errors import ApiError, refused
 from sandbox.idempotency import Answer, Idempotency, Write, check_key, fingerprint
 from sandbox.store import Store
+from tests.support.pinned import WORLD_AT
 
 NOW = 1_795_420_800  # 2026-11-23T08:00:00Z
 KEY = "unit-key-0000000001"
@@ -27,7 +28,7 @@ class FakeTime:
 
 @pytest.fixture
 def store(tmp_path: Path) -> Iterator[Store]:
-    s = Store.open(tmp_path / "sandbox.sqlite3", 2026)
+    s = Store.open(tmp_path / "sandbox.sqlite3", 2026, now=WORLD_AT)
     yield s
     s.close()
 

@@ -26,6 +26,7 @@ from sandbox.orders import BadOrder, Quote, quote, target
 from sandbox.store import Store
 from sandbox.usage import CALL, FEE, OUT, SMS, TYPE, generate_day, signed_amount
 from sandbox.world import generate_world
+from tests.support.pinned import WORLD_AT
 
 NOW = int(datetime(2026, 11, 23, 9, 0, tzinfo=UTC).timestamp())
 MARIA = "+79161234567"  # SMART, GUARD + the Assistant
@@ -37,7 +38,7 @@ RICH = 10**8
 
 @pytest.fixture(scope="module")
 def world() -> dict[str, SubscriberState]:
-    return {s.msisdn: s for s in generate_world(2026).subscribers}
+    return {s.msisdn: s for s in generate_world(2026, WORLD_AT).subscribers}
 
 
 def on_tariff(state: SubscriberState, code: str) -> SubscriberState:
@@ -48,7 +49,7 @@ def ask(state: SubscriberState, action: str, code: str | None = None,
         main_kop: int = RICH, now: int = NOW) -> Quote:
     tariff_code = code if action == orders.CHANGE_TARIFF else None
     service_code = code if action in (orders.ADD_SERVICE, orders.REMOVE_SERVICE) else None
-    return quote(state, target(action, tariff_code, service_code), now, main_kop)
+    return quote(state, target(action, tariff_code, service_code), now, main_kop, WORLD_AT)
 
 
 def rule(q: Quote) -> str | None:
@@ -212,7 +213,7 @@ def test_an_applied_order_keeps_the_balance_identity_across_cached_days(
         tmp_path: Path) -> None:
     """The fee lands in today (never in a cached day); once the clock has moved on, the day
     totals cached later include it, and main(T) still equals the records before T."""
-    store = Store.open(tmp_path / "sandbox.sqlite3", 2026)
+    store = Store.open(tmp_path / "sandbox.sqlite3", 2026, now=WORLD_AT)
     real = [NOW + 0.5]
     clock = Clock(store, real_time=lambda: real[0])
     ledger = Ledger(store, clock)
@@ -222,7 +223,7 @@ def test_an_applied_order_keeps_the_balance_identity_across_cached_days(
         start = NOW - 3600
         before = ledger.main_at(state, start)  # fills the cache up to yesterday
         what = target(orders.ADD_SERVICE, None, "FAVOURITE")
-        q = quote(state, what, NOW, ledger.main_at(state, NOW))
+        q = quote(state, what, NOW, ledger.main_at(state, NOW), WORLD_AT)
         with store.write() as conn:
             at = clock.stamp(conn)
             orders.apply(conn, state, q, at, "ORD-000001")

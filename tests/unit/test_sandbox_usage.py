@@ -26,6 +26,7 @@ from sandbox.usage import (
     signed_amount,
 )
 from sandbox.world import HEAVY_MSISDN, generate_world
+from tests.support.pinned import WORLD_AT
 
 SEED = 2026
 NOW = int(datetime(2026, 11, 23, 12, 0, tzinfo=UTC).timestamp())  # a fixed sandbox "now"
@@ -38,12 +39,12 @@ def instant(year: int, month: int, day: int, hour: int = 0, minute: int = 0,
 
 @pytest.fixture(scope="module")
 def states() -> dict[str, SubscriberState]:
-    return {s.msisdn: s for s in generate_world(SEED).subscribers}
+    return {s.msisdn: s for s in generate_world(SEED, WORLD_AT).subscribers}
 
 
 @pytest.fixture(scope="module")
 def ledger(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ledger]:
-    store = Store.open(tmp_path_factory.mktemp("ledger") / "sandbox.sqlite3", SEED)
+    store = Store.open(tmp_path_factory.mktemp("ledger") / "sandbox.sqlite3", SEED, now=WORLD_AT)
     yield Ledger(store, Clock(store, real_time=lambda: NOW))
     store.close()
 
@@ -154,20 +155,20 @@ def test_debt_of_a_promised_payment(ledger: Ledger) -> None:
 
 def test_store_reopens_the_same_world(tmp_path: Path) -> None:
     path = tmp_path / "sandbox.sqlite3"
-    first = Store.open(path, SEED)
+    first = Store.open(path, SEED, now=WORLD_AT)
     saved = first.load_all()
     Clock(first).advance(3600)
     first.close()
-    again = Store.open(path, SEED)
-    assert again.load_all() == saved == list(generate_world(SEED).subscribers)
+    again = Store.open(path, SEED, now=WORLD_AT)
+    assert again.load_all() == saved == list(generate_world(SEED, WORLD_AT).subscribers)
     assert Clock(again).offset_s == 3600
     again.close()
     with pytest.raises(SeedMismatch):
-        Store.open(path, SEED + 1)
+        Store.open(path, SEED + 1, now=WORLD_AT)
 
 
 def test_clock_only_moves_forward(tmp_path: Path) -> None:
-    store = Store.open(tmp_path / "sandbox.sqlite3", SEED)
+    store = Store.open(tmp_path / "sandbox.sqlite3", SEED, now=WORLD_AT)
     clock = Clock(store, real_time=lambda: NOW + 0.75)
     assert clock.now() == NOW
     assert clock.advance(86400) == 86400 and clock.now() == NOW + 86400

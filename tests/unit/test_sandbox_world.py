@@ -16,31 +16,33 @@ from sandbox.catalog import (
     TARIFFS,
     TARIFFS_BY_CODE,
     VIP,
+    trial_dates,
 )
 from sandbox.entities import ACTIVE, BLOCKED, SubscriberState
 from sandbox.regions import REGIONS_BY_CODE
-from sandbox.world import HEAVY_MSISDN, REFERENCE, World, generate_world
+from sandbox.world import HEAVY_MSISDN, World, generate_world
+from tests.support.pinned import WORLD_AT
 
 
 @pytest.fixture(scope="module")
 def world() -> World:
-    return generate_world(2026)
+    return generate_world(2026, WORLD_AT)
 
 
 def tariff_class(state: SubscriberState) -> str:
-    return TARIFFS_BY_CODE[state.tariff_code_at(REFERENCE)].tariff_class
+    return TARIFFS_BY_CODE[state.tariff_code_at(WORLD_AT)].tariff_class
 
 
 def has_assistant(state: SubscriberState) -> bool:
-    return any(p.service_code == ASSISTANT for p in state.services_at(REFERENCE))
+    return any(p.service_code == ASSISTANT for p in state.services_at(WORLD_AT))
 
 
 def test_same_seed_gives_an_identical_world(world: World) -> None:
-    assert generate_world(2026) == world
+    assert generate_world(2026, WORLD_AT) == world
 
 
 def test_another_seed_gives_another_world(world: World) -> None:
-    other = generate_world(7)
+    other = generate_world(7, WORLD_AT)
     assert [s.msisdn for s in other.subscribers] != [s.msisdn for s in world.subscribers]
     # The showcase numbers are there whatever the seed.
     assert {s.msisdn for s in world.subscribers[:8]} == {s.msisdn for s in other.subscribers[:8]}
@@ -60,7 +62,7 @@ def test_the_world_is_big_and_varied(world: World) -> None:
 
 def test_assistant_only_on_the_mass_class_and_within_the_trial(world: World) -> None:
     """R1: no Assistant on corporate or VIP tariffs; R5: connected during the trial."""
-    trial = SERVICES_BY_CODE[ASSISTANT].trial
+    trial = trial_dates(SERVICES_BY_CODE[ASSISTANT], WORLD_AT)
     assert trial is not None
     trial_start = trial[0]
     with_assistant = [s for s in world.subscribers if has_assistant(s)]
@@ -90,12 +92,12 @@ def test_names_are_russian_full_names(world: World) -> None:
 def test_histories_are_consistent(world: World) -> None:
     for s in world.subscribers:
         assert re.fullmatch(r"\+79\d{9}", s.msisdn)
-        assert s.activated_at < REFERENCE
+        assert s.activated_at < WORLD_AT
         assert s.tariffs[0].start_at == s.activated_at
         assert all(p.connected_at > s.activated_at for p in s.services)
         assert (s.status == BLOCKED) == (s.blocked_at is not None)
         if s.blocked_at is not None:
-            assert s.activated_at < s.blocked_at < REFERENCE
+            assert s.activated_at < s.blocked_at < WORLD_AT
         for debt in s.promised:
             assert debt.taken_at < debt.due_at
             assert any(e.at == debt.taken_at and e.type == "topup" for e in s.events)
@@ -127,14 +129,14 @@ def test_showcase_specifics(world: World) -> None:
     by_number = {s.msisdn: s for s in world.subscribers}
     maria = by_number["+79161234567"]
     assert has_assistant(maria)
-    tariff = TARIFFS_BY_CODE[maria.tariff_code_at(REFERENCE)]
+    tariff = TARIFFS_BY_CODE[maria.tariff_code_at(WORLD_AT)]
     assert tariff.package_minutes and tariff.package_sms and tariff.package_mb
     assert by_number["+79119876543"].promised
     assert not has_assistant(by_number["+79261112233"])
     assert not has_assistant(by_number["+79031234500"])
     heavy = by_number[HEAVY_MSISDN]
     # ~4 months of history: the first balance stays fast; August–October are full months.
-    assert REFERENCE - 140 * 86400 < heavy.activated_at < REFERENCE - 110 * 86400
+    assert WORLD_AT - 140 * 86400 < heavy.activated_at < WORLD_AT - 110 * 86400
 
 
 def test_regions_and_catalog_constants() -> None:
@@ -151,5 +153,8 @@ def test_regions_and_catalog_constants() -> None:
     assert (assistant.name, assistant.one_off_kop, assistant.monthly_kop) == (
         "Электронный Помощник", 0, 0)
     assert assistant.allowed_classes == (MASS,)
-    assert assistant.trial is not None
-    assert [d.isoformat() for d in assistant.trial] == ["2026-11-11", "2026-12-11"]
+    # R5: the trial began 11 days before the world was drawn and runs 30 days, whenever that is.
+    assert assistant.trial_days == (-11, 19)
+    trial = trial_dates(assistant, WORLD_AT)
+    assert trial is not None
+    assert [d.isoformat() for d in trial] == ["2026-11-11", "2026-12-11"]

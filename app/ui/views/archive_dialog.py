@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import tkinter as tk
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
 from tkinter import filedialog
 
+from app.clock import Clock
 from app.i18n import _
 from app.phone import format_msisdn
 from app.ui.delivery_ports import ArchivePort
@@ -44,10 +44,9 @@ SIZE = DialogSize(width=(880, 980), height=(380, 380), minimum=(600, 300), margi
 class ArchiveDialog(TableDialog):
     def __init__(self, master: tk.Misc, archive: ArchivePort, runner: BackgroundRunner,
                  clerk: Session, msisdn: str, *, timezone: str,
-                 now: Callable[[], datetime] = lambda: datetime.now(UTC),
-                 ask_file: AskFile = ask_document) -> None:
+                 clock: Clock, ask_file: AskFile = ask_document) -> None:
         self._archive, self._clerk = archive, clerk
-        self._msisdn, self._timezone, self._now, self._ask_file = msisdn, timezone, now, \
+        self._msisdn, self._timezone, self._clock, self._ask_file = msisdn, timezone, clock, \
             ask_file
         self.documents: list[ArchivedDocument] = []
         self.rows: dict[str, ArchiveRow] = {}
@@ -87,7 +86,7 @@ class ArchiveDialog(TableDialog):
         self._fill()
 
     def _fill(self) -> None:
-        rows = present_archive(self.documents, self._now(), self._timezone)
+        rows = present_archive(self.documents, self._clock.now(), self._timezone)
         self.rows = {row.document_id: row for row in rows}
         self.table.fill([(row.document_id, row.values, row.tags) for row in rows])
         self.summary.configure(text=archive_summary(self.documents) if self.loaded
