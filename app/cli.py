@@ -69,13 +69,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace, wiring: Wiring, out: TextIO = sys.stdout) -> int:
-    """Run the parsed command; its output goes to `out` through app/commands/output.py (a
-    reader that has gone only silences it), a SalonError's sentence to stderr."""
+    """Run the command; a SalonError is said on stderr and, with --json, as one JSON object
+    on stdout (app/commands/output.py) — for every command alike."""
     try:
         args.handler(args, wiring, ReaderSafe(out))
     except SalonError as error:
-        report(error)
-        return error.exit_code
+        from app.commands.output import report_failure
+
+        return report_failure(args, error, out)
     return 0
 
 

@@ -213,8 +213,9 @@ def build_services(settings: Settings, clock: Clock, *, start_pump: bool = True)
     cards = StoreCardCache()
     outbox = StoreOutbox()
     operator = settings.operator
+    register = DocumentRegister()  # every document made here, for verify-document
     delivery = Delivery(
-        client, outbox, journal=audit, slips=SlipMaker(settings, outbox, kept),
+        client, outbox, journal=audit, slips=SlipMaker(settings, outbox, kept, register),
         connection=connection,
         timing=Timing.for_operator(operator.connect_timeout, operator.read_timeout,
                                    operator.read_retries),
@@ -235,7 +236,6 @@ def build_services(settings: Settings, clock: Clock, *, start_pump: bool = True)
         for closer in closers:
             closer()
 
-    register = DocumentRegister()
     detalization = DetalizationService(
         client, UsageStore(), register, settings.salon, retention_days=settings.retention_days,
         documents_dir=kept.folder, journal=audit, clock=clock, kept=kept)
@@ -258,7 +258,8 @@ def build_services(settings: Settings, clock: Clock, *, start_pump: bool = True)
         lookup=LookupService(client, cards, connection, clock, journal=audit),
         connection=connection,
         audit=audit,
-        daily_log=DailyLogService(audit, settings.salon, clock, names=orders.names),
+        daily_log=DailyLogService(audit, settings.salon, clock, names=orders.names,
+                                  register=register),
         detalization=detalization,
         verification=VerificationService(register),
         clerks=clerks,
@@ -266,7 +267,7 @@ def build_services(settings: Settings, clock: Clock, *, start_pump: bool = True)
         outbox_pump=pump,
         demo_subscribers=client.demo_subscribers if settings.operator.embedded else None,
         access_codes=codes,
-        leaflets=LeafletService(settings, orders.services, clock, kept),
+        leaflets=LeafletService(settings, orders.services, clock, kept, register=register),
         sandbox=TrainingWorld(client, clock),
         purged_at_start=purged_at_start,
         close=close,
@@ -379,8 +380,9 @@ def main(argv: list[str] | None = None) -> int:
     settings, problem = _settings_and_language()
     args = cli.build_parser().parse_args(argv)
     if problem is not None:
-        cli.report(problem)
-        return problem.exit_code
+        from app.commands.output import report_failure
+
+        return report_failure(args, problem)
     assert settings is not None
     setup_logging(settings)
     clock = console_clock(settings)
@@ -394,8 +396,9 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         return cli.run(args, wiring)
     except SalonError as error:
-        cli.report(error)
-        return error.exit_code
+        from app.commands.output import report_failure
+
+        return report_failure(args, error)
     finally:
         wiring.close()
         flush_quietly(sys.stdout)  # `salon … | head`: a reader that left is no traceback

@@ -24,7 +24,8 @@ class AuditAction(StrEnum):
     CODE_ISSUE = "code_issue"
     CODE_VERIFY = "code_verify"
     DETALIZATION = "detalization"
-    PRINT = "print"
+    DOCUMENT_SAVE = "document_save"  # a document written to a file, not (yet) printed
+    PRINT = "print"  # done only for a CUPS job that completed
     EMAIL = "email"
     ARCHIVE = "archive"
     EXPORT = "export"

@@ -31,6 +31,7 @@ def card_to_dict(card: SubscriberCard) -> dict[str, Any]:
         "msisdn": sub.msisdn,
         "name": sub.name,
         "status": sub.status.value,
+        "activated_at": _time(sub.activated_at),
         "home_region": {
             "code": sub.region.code,
             "name": sub.region.name,
@@ -83,6 +84,7 @@ def card_from_dict(data: dict[str, Any]) -> SubscriberCard:
         services=tuple(ServiceRef(s["code"], s["name"]) for s in data["services"]),
         assistant_connected=bool(data["assistant"]["connected"]),
         version=int(data["version"]),
+        activated_at=_parse_time(data.get("activated_at")),  # absent in older saved cards
     )
     balances = Balances(
         main=Money(Decimal(bal["main"]), currency),

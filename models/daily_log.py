@@ -44,6 +44,7 @@ class DailyLog:
     # from an earlier day when this one is empty; None when the journal was empty then.
     last_seq: int | None
     last_hash: str | None
+    document_id: str = ""  # LOG-…: the file's id, in its QR code / keywords with its hash
 
     @cached_property
     def by_clerk(self) -> tuple[Tally, ...]:

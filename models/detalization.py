@@ -1,22 +1,16 @@
-"""The detalization (R6) as plain data, how its cells read, and its canonical content.
+"""The detalization (R6) as plain data, and how its cells read.
 
 Built by app/services/detalization.py from the stored usage records and the operator's
-balances; written by printing/detalization_*.py. Money is Decimal, times are aware datetimes
-in the home region's zone (`DetalizationRow.at`) or UTC (`created_at`, `start`, `end`).
-
-Canonical content (what the document's SHA-256 covers): the summary lines (document, number,
-period, balances and totals by category) and every itemized row, as the cell texts every format
-shows (`summary_lines`, `row_texts`). Each format can be read back into those same lines
-(printing/detalization_read.py), so `salon verify-document` recomputes the hash from what the
-file shows, whatever its format: a changed amount, date or number changes it. Whitespace inside
-a cell is not content (PDF text extraction and spreadsheets differ in it), so it is dropped
-before hashing; cell boundaries are kept.
+balances; written by printing/detalization_*.py, which lay out every text of the document from
+one formatted text (printing/detalization.py) and hash what they write (printing/canonical.py).
+Money is Decimal, times are aware datetimes in the home region's zone (`DetalizationRow.at`) or
+UTC (`created_at`, `start`, `end`).
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Iterable, Iterator, Sequence
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -25,7 +19,6 @@ from functools import lru_cache
 
 from models.domain import PackageKind, PackageRemainder, UsageKind
 
-HASH_VERSION = "salon-detalization/1"
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
 NBSP = "\u00a0"
@@ -73,6 +66,7 @@ class Period:
 
     first: date
     last: date
+    starts_at_activation: bool = False  # asked from earlier: begins on the activation day
 
     @property
     def days(self) -> int:
@@ -100,13 +94,23 @@ class TariffEstimate:
     name: str
     monthly_fee: Decimal
     usage: Decimal  # calls, SMS and data beyond the tariff's packages
-    monthly_fees: Decimal  # the tariff's monthly fee for each 1st of a month in the period
-    other_fees: Decimal  # services and one-off fees, as they were
+    monthly_fees: Decimal  # the tariff's monthly fee, prorated to the days of the period
+    other_fees: Decimal  # services' fees and one-off fees as they were; never a switch fee
     current: bool
 
     @property
     def total(self) -> Decimal:
         return self.usage + self.monthly_fees + self.other_fees
+
+
+@dataclass(frozen=True)
+class TariffSpan:
+    """Which tariff billed a stretch of the period, as the records show it: a switch fee
+    (`Смена тарифа: «…»`) starts a span, a monthly fee (`Тариф «…»`) names the tariff in force."""
+
+    start: datetime  # UTC: the period's start or a switch
+    end: datetime  # UTC: the next switch or the period's end
+    name: str | None  # None: the records do not name it (a tariff before the first switch)
 
 
 @dataclass(frozen=True)
@@ -140,7 +144,8 @@ class Detalization:
     balances_at: datetime  # when the additional balances and packages were read (UTC)
     tariffs: tuple[TariffEstimate, ...]  # cheapest first; empty when the catalog has no prices
     options: Options = field(default_factory=Options)
-    sha256: str = ""  # of the canonical content; set by the service once built
+    tariff_spans: tuple[TariffSpan, ...] = ()  # more than one: the tariff changed in the period
+    switch_fees: Decimal = ZERO  # tariff-change fees charged in the period (never estimated)
 
     @property
     def total_charges(self) -> Decimal:
@@ -148,8 +153,23 @@ class Detalization:
 
     @property
     def actual_total(self) -> Decimal:
-        """What the period cost: the baseline of the tariff comparison."""
+        """What the period cost."""
         return self.total_charges
+
+    @property
+    def comparison_base(self) -> Decimal:
+        """What every tariff's estimate is compared with: the estimate of the subscriber's own
+        tariff (the same usage, the same prorated monthly fee), or — when the catalog cannot
+        price it — what the period cost without the tariff-change fees, which no estimate
+        counts."""
+        own = next((t for t in self.tariffs if t.current), None)
+        return own.total if own is not None else self.total_charges - self.switch_fees
+
+    @property
+    def promised_overdue(self) -> bool:
+        """The promised payment's due time had passed, unpaid, when the document was made."""
+        return (self.promised_debt > 0 and self.promised_due is not None
+                and self.promised_due <= self.balances_at)
 
 
 # --- how cells read ---------------------------------------------------------------------------
@@ -245,64 +265,14 @@ def format_msisdn(msisdn: str) -> str:
     return counterpart_text(msisdn, False)
 
 
+_SPACES = re.compile(" {2,}")
+
+
 def shown(text: str) -> str:
     """Text from outside made safe to print: control and format characters (line breaks,
-    bidi overrides) become U+FFFD, so nothing in a field can pose as layout."""
-    if text.isprintable():
+    bidi overrides) become U+FFFD, so nothing in a field can pose as layout; a run of spaces
+    is one space (on a page, a wide gap reads as the next column)."""
+    if text.isprintable() and "  " not in text:
         return text
-    return "".join(c if c.isprintable() or c == " " else "\ufffd" for c in text)
-
-
-# --- canonical content ------------------------------------------------------------------------
-
-SUMMARY_LABELS = (
-    "Документ", "Номер", "Период", "Входящий остаток",
-    *(CATEGORY_LABELS[c] for c in Category),
-    "Итого списано", "Пополнения", "в т. ч. обещанный платёж", "Исходящий остаток",
-    "Бонусный баланс", "Долг по обещанному платежу",
-)
-
-
-def summary_lines(report: Detalization) -> list[tuple[str, str]]:
-    """(label, value) of the summary, in SUMMARY_LABELS order."""
-    values = [report.document_id, format_msisdn(report.msisdn), report.period.text(),
-              money_text(report.opening),
-              *(money_text(report.charges.get(c, ZERO)) for c in Category),
-              money_text(report.total_charges), money_text(report.payments),
-              money_text(report.promised_credits), money_text(report.closing),
-              money_text(report.bonus), money_text(report.promised_debt)]
-    return list(zip(SUMMARY_LABELS, values, strict=True))
-
-
-def content_lines(report: Detalization) -> Iterator[tuple[str, ...]]:
-    yield from summary_lines(report)
-    for row in report.rows:
-        yield row_texts(row)
-
-
-def content_hash(lines: Iterable[Sequence[str]]) -> str:
-    """SHA-256 (hex) of the canonical content: cells without whitespace, tab-separated, one
-    line each, after a version line."""
-    digest = hashlib.sha256(HASH_VERSION.encode())
-    buffer: list[str] = []
-    for line in lines:
-        buffer.append("\n" + "\t".join("".join(cell.split()) for cell in line))
-        if len(buffer) >= 4096:
-            digest.update("".join(buffer).encode())
-            buffer.clear()
-    digest.update("".join(buffer).encode())
-    return digest.hexdigest()
-
-
-def qr_payload(document_id: str, sha256: str) -> str:
-    """What the QR code carries (and the PDF's /Keywords): id and hash, nothing personal."""
-    return f"SALON-DOC:{document_id}:{sha256}"
-
-
-def parse_qr_payload(text: str) -> tuple[str, str] | None:
-    for part in text.replace(";", " ").split():
-        if part.startswith("SALON-DOC:"):
-            pieces = part.split(":")
-            if len(pieces) == 3 and len(pieces[2]) == 64:
-                return pieces[1], pieces[2]
-    return None
+    safe = "".join(c if c.isprintable() or c == " " else "\ufffd" for c in text)
+    return _SPACES.sub(" ", safe)

@@ -83,6 +83,7 @@ class Subscriber:
     services: tuple[ServiceRef, ...]
     assistant_connected: bool
     version: int  # sent back as If-Match on writes
+    activated_at: datetime | None = None  # UTC; None when the operator does not say
 
 
 @dataclass(frozen=True)

@@ -318,6 +318,17 @@ def _v8_audit_key(db: Database) -> None:
         )
 
 
+def _v9_document_register(db: Database) -> None:
+    """The register holds every kind of document the console makes (models/documents.py):
+    detalizations, confirmation slips, leaflets and daily logs, and which hash rules each was
+    registered under (1: a detalization's summary and rows, before issue 12; 2: everything a
+    reader sees)."""
+    db.execute_sql("ALTER TABLE detalization_document ADD COLUMN kind VARCHAR(16) NOT NULL"
+                   " DEFAULT 'detalization'")
+    db.execute_sql("ALTER TABLE detalization_document ADD COLUMN hash_version INTEGER NOT NULL"
+                   " DEFAULT 1")
+
+
 MIGRATIONS: dict[int, Migration] = {
     1: _v1_card_cache,
     2: _v2_audit_journal,
@@ -327,6 +338,7 @@ MIGRATIONS: dict[int, Migration] = {
     6: _v6_delivery,
     7: _v7_kept_files,
     8: _v8_audit_key,
+    9: _v9_document_register,
 }
 LATEST = max(MIGRATIONS)
 

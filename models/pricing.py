@@ -8,11 +8,16 @@ for its catalog (resources/operator-api.md, "GET /v1/catalog/tariffs"):
 - packages are shared out over the days of the month; within a day, in time order, a call is
   covered while its whole minutes fit in the day's minutes, an SMS while the day's SMS last, a
   data session while its whole volume fits; otherwise it is charged in full;
-- the tariff's monthly fee once for every 1st of a month inside the period;
-- service fees and one-off fees stay as they were (they do not depend on the tariff).
-What it leaves out: the fee for switching (R4, shown by the order preview), services a tariff's
-class may not have, and activation-day fees. For the tariff the subscriber is on, over a period
-without a tariff change, the usage part equals what was actually charged.
+- the tariff's monthly fee prorated to the period: for each month the period touches, the fee
+  × the period's days in that month / the month's days (a whole calendar month is one fee, a
+  week about a quarter), so a short period compares tariffs fairly;
+- service fees and one-off fees stay as they were (they do not depend on the tariff); a fee
+  for switching tariffs (`Смена тарифа: «…»`, R4) is never counted: it is the price of a
+  change, not of the usage.
+What it leaves out: services a tariff's class may not have, and activation-day fees. A period
+that spans a tariff change is priced whole by each tariff; the document says which tariff
+billed which days (models/detalization.TariffSpan). For the tariff the subscriber is on, over
+a period without a tariff change, the usage part equals what was actually charged.
 """
 
 from __future__ import annotations
@@ -22,11 +27,13 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from models.detalization import Period, TariffEstimate
+from models.detalization import Period, TariffEstimate, TariffSpan
 from models.domain import CatalogTariff, TariffClass
 from models.usage import UsageRow
 
 TARIFF_FEE_PREFIX = "Тариф «"  # counterpart of a tariff's monthly fee record (the contract)
+SWITCH_FEE_PREFIX = "Смена тарифа: «"  # counterpart of a tariff switch's fee (the contract)
+CENT = Decimal("0.01")
 
 
 def daily_allotment(total: int, day: date) -> int:
@@ -92,15 +99,53 @@ def usage_kopecks(rows: Iterable[UsageRow], tariffs: Sequence[CatalogTariff],
     return totals
 
 
-def firsts_of_month(period: Period, end: datetime, zone: ZoneInfo) -> int:
-    """How many local 1sts of a month, whose midnight had come by `end`, the period holds."""
-    count = 0
-    day = period.first if period.first.day == 1 else _next_first(period.first)
-    while day <= period.last:
-        if datetime.combine(day, datetime.min.time(), zone) < end:
-            count += 1
-        day = _next_first(day)
-    return count
+def month_shares(period: Period, end: datetime, zone: ZoneInfo) -> Decimal:
+    """How many months' worth the period is: for each month it touches, its days in the period
+    (up to the day `end` falls in) over the month's days. A whole calendar month is 1."""
+    last = min(period.last, end.astimezone(zone).date())
+    share = Decimal(0)
+    day = period.first
+    while day <= last:
+        month_end = _next_first(day) - timedelta(days=1)
+        stop = min(month_end, last)
+        share += Decimal((stop - day).days + 1) / Decimal(month_end.day)
+        day = stop + timedelta(days=1)
+    return share
+
+
+def switch_fee(counterpart: str) -> bool:
+    return counterpart.startswith(SWITCH_FEE_PREFIX)
+
+
+def tariff_spans(rows: Iterable[UsageRow], start: datetime, end: datetime
+                 ) -> tuple[TariffSpan, ...]:
+    """Which tariff billed which part of [start, end), as far as the records say: a switch fee
+    starts a span on the tariff it names; a monthly fee names the tariff in force from its
+    instant (a change without a fee shows only there). A span the records do not name has
+    name None. One span: no change is seen in the period."""
+    marks: list[tuple[int, str, bool]] = []  # (instant, tariff, is a switch)
+    for row in rows:
+        if row[1] != "fee":
+            continue
+        if row[3].startswith(SWITCH_FEE_PREFIX):
+            marks.append((row[0], _named(row[3], SWITCH_FEE_PREFIX), True))
+        elif row[3].startswith(TARIFF_FEE_PREFIX):
+            marks.append((row[0], _named(row[3], TARIFF_FEE_PREFIX), False))
+    starts: list[int] = [int(start.timestamp())]
+    names: list[str | None] = [None]
+    for at, name, is_switch in sorted(marks, key=lambda m: (m[0], not m[2])):
+        if names[-1] is None and not is_switch:
+            names[-1] = name  # the tariff billed since the span began
+        elif names[-1] != name:
+            starts.append(at)
+            names.append(name)
+    stops = [*starts[1:], int(end.timestamp())]
+    return tuple(TariffSpan(datetime.fromtimestamp(a, UTC), datetime.fromtimestamp(b, UTC), n)
+                 for a, b, n in zip(starts, stops, names, strict=True))
+
+
+def _named(counterpart: str, prefix: str) -> str:
+    return counterpart[len(prefix):].removesuffix("»")
 
 
 def _next_first(day: date) -> date:
@@ -114,12 +159,13 @@ def estimate(rows: Sequence[UsageRow], tariffs: Sequence[CatalogTariff], current
         return ()
     usage = usage_kopecks(rows, tariffs, zone)
     other_fees = sum(row[6] for row in rows
-                     if row[1] == "fee" and not row[3].startswith(TARIFF_FEE_PREFIX))
-    firsts = firsts_of_month(period, end.astimezone(UTC), zone)
+                     if row[1] == "fee" and not row[3].startswith(TARIFF_FEE_PREFIX)
+                     and not switch_fee(row[3]))
+    share = month_shares(period, end, zone)
     estimates = [
         TariffEstimate(
             code=t.code, name=t.name, monthly_fee=t.monthly_fee.amount,
-            usage=_rub(kop), monthly_fees=t.monthly_fee.amount * firsts,
+            usage=_rub(kop), monthly_fees=(t.monthly_fee.amount * share).quantize(CENT),
             other_fees=_rub(other_fees), current=t.code == current_code)
         for t, kop in zip(tariffs, usage, strict=True)
     ]

@@ -1,6 +1,7 @@
 """The manager's daily log as a file: XLSX, CSV or PDF, with Russian labels (English on request).
 
-`render(log, fmt, path)` writes the whole file at `path`; the caller makes it atomic. The three
+`render(log, fmt, path)` writes the whole file at `path` and returns its hash (the file carries
+its id and hash; the service registers them); the caller makes it atomic. The three
 writers share the labels and the cell text rules here; each lives in its own module and is
 imported only when asked for (ReportLab and xlsxwriter are not cheap to import).
 """
@@ -55,6 +56,8 @@ class Labels:
     entries_sheet: str
     totals_sheet: str
     page: str  # "{page}" of "{pages}"
+    document: str  # "{id}": the file's own id
+    verify: str  # how to check the file; its SHA-256 follows
     actions: dict[str, str]
     results: dict[str, str]
 
@@ -70,6 +73,8 @@ RU = Labels(
     by_clerk="Итоги по сотрудникам", by_action="Итоги по операциям",
     problems="Отказы и сбои", entries_sheet="Журнал", totals_sheet="Итоги",
     page="Страница {page} из {pages}",
+    document="Документ {id}",
+    verify="Проверка подлинности: salon verify-document <файл>",
     actions={
         AuditAction.SIGN_IN: "Вход", AuditAction.SIGN_OUT: "Выход",
         AuditAction.SIGN_IN_FAILED: "Неудачный вход",
@@ -83,7 +88,8 @@ RU = Labels(
         AuditAction.ORDER_CANCEL: "Отмена изменения из очереди",
         AuditAction.CODE_ISSUE: "Выдача кода доступа",
         AuditAction.CODE_VERIFY: "Проверка кода доступа",
-        AuditAction.DETALIZATION: "Детализация", AuditAction.PRINT: "Печать",
+        AuditAction.DETALIZATION: "Детализация",
+        AuditAction.DOCUMENT_SAVE: "Документ сохранён в файл", AuditAction.PRINT: "Печать",
         AuditAction.EMAIL: "Отправка по e-mail", AuditAction.ARCHIVE: "Личный архив",
         AuditAction.EXPORT: "Выгрузка", AuditAction.PURGE: "Удаление устаревших данных",
         AuditAction.AUDIT_VERIFY: "Проверка журнала",
@@ -107,6 +113,8 @@ EN = Labels(
     by_clerk="Totals by clerk", by_action="Totals by operation",
     problems="Refusals and failures", entries_sheet="Journal", totals_sheet="Totals",
     page="Page {page} of {pages}",
+    document="Document {id}",
+    verify="To check it: salon verify-document <file>",
     actions={action: action.value.replace("_", " ").capitalize() for action in AuditAction},
     results={result: result.value for result in AuditResult},
 )
@@ -146,9 +154,10 @@ def generated_text(log: DailyLog) -> str:
 def render(
     log: DailyLog, fmt: str, path: Path, *, language: str = "ru",
     progress: Progress | None = None,
-) -> None:
-    """Write the daily log to `path` in `fmt` (one of FORMATS)."""
+) -> str:
+    """Write the daily log to `path` in `fmt` (one of FORMATS); return the hash of what it
+    shows (printing/canonical.py), which `salon verify-document` checks."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; expected one of {FORMATS}")
     writer = importlib.import_module(f"printing.daily_log_{fmt}")
-    writer.write(log, path, labels(language), progress)
+    return str(writer.write(log, path, labels(language), progress))

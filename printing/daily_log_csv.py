@@ -8,7 +8,9 @@ Layout, one table after another, separated by an empty line:
   1. the heading: title; then `label;value` rows — salon, date, time zone, generated, entries,
      done, refused, failed, last hash (and its entry number);
   2. the entries: a header row, then one row per entry in chain order;
-  3. totals by clerk; 4. totals by operation; 5. refusals and failures (rows as in 2).
+  3. totals by clerk; 4. totals by operation; 5. refusals and failures (rows as in 2);
+  6. the file's id and how to check it, `SHA-256;<hash>`, `SALON-DOC:<id>:<hash>` (the hash
+     covers every byte of the file: printing/digest.py).
 Every text cell is escaped (printing.text) and defused against formulas.
 """
 
@@ -20,6 +22,7 @@ from pathlib import Path
 
 from models.audit import JournalEntry
 from models.daily_log import DailyLog, Progress, Tally
+from models.documents import PAYLOAD_PREFIX
 from printing.daily_log import (
     PROGRESS_EVERY,
     Labels,
@@ -29,14 +32,15 @@ from printing.daily_log import (
     generated_text,
     offset_text,
 )
+from printing.digest import HashedText
 from printing.text import spreadsheet_text as cell
 
 DELIMITER = ";"
 TIME_FORMAT = "%d.%m.%Y %H:%M:%S"
 
 
-def write(log: DailyLog, path: Path, words: Labels, progress: Progress | None) -> None:
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+def write(log: DailyLog, path: Path, words: Labels, progress: Progress | None) -> str:
+    with HashedText(path, "csv", bom=True) as handle:
         out = csv.writer(handle, delimiter=DELIMITER, lineterminator="\r\n")
         out.writerows(heading(log, words))
         out.writerow([])
@@ -54,8 +58,16 @@ def write(log: DailyLog, path: Path, words: Labels, progress: Progress | None) -
         out.writerow([cell(words.problems)])
         out.writerow(entry_header(words))
         out.writerows(entry_row(log, words, entry) for entry in log.problems)
+        out.writerow([])
+        out.writerow([cell(words.document.format(id=log.document_id)), cell(words.verify)])
+        handle.write(f"SHA-256{DELIMITER}")
+        handle.write_hash()
+        handle.write(f"\r\n{PAYLOAD_PREFIX}:{log.document_id}:")
+        handle.write_hash()
+        handle.write("\r\n")
     if progress is not None:
         progress(total, total)
+    return handle.sha256
 
 
 def heading(log: DailyLog, words: Labels) -> list[list[str | int]]:

@@ -1,9 +1,11 @@
 """The daily log as a PDF for print: A4 landscape, DejaVu Sans (Cyrillic), drawn on the canvas.
 
 A day can hold ten thousand entries, so there is no platypus Table: the rows are wrapped and
-paginated first (which gives the page count for "Страница N из M"), then drawn straight onto the
-canvas, the table header repeated on every page. Cell text is escaped (printing.text), so a
-line break typed into a reason shows as \\n inside its own row and cannot pose as an entry.
+paginated first (which gives the page count for "Страница N из M"), then drawn as plain canvas
+operations (printing/pdf_document.py, which hashes the text layer first), the table header
+repeated on every page. The first page carries the file's QR code, id and SHA-256. Cell text is
+escaped (printing.text), so a line break typed into a reason shows as \\n inside its own row
+and cannot pose as an entry.
 """
 
 from __future__ import annotations
@@ -16,7 +18,6 @@ from pathlib import Path
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.pdfgen.canvas import Canvas
 
 from models.audit import AuditResult, JournalEntry
 from models.daily_log import DailyLog, Progress, Tally
@@ -30,6 +31,7 @@ from printing.daily_log import (
     offset_text,
 )
 from printing.fonts import BOLD, REGULAR, register_cyrillic_fonts
+from printing.pdf_document import Box, HashText, Op, Qr, Rule, Text, write_pdf
 from printing.text import visible
 
 PAGE_W, PAGE_H = landscape(A4)
@@ -39,6 +41,7 @@ HEADER_H, FOOTER_H = 44.0, 18.0
 BODY_TOP, BODY_BOTTOM = PAGE_H - MARGIN - HEADER_H, MARGIN + FOOTER_H
 MAX_LINES = int((BODY_TOP - BODY_BOTTOM - 3 * LEADING) // LEADING) - 2
 HASH_SHOWN = 12  # leading hex digits of each entry's hash in the table
+QR_SIZE = 56.0
 # №, time, clerk, counter, subscriber, action, result, detail / reason, hash: 786 pt in all
 ENTRY_WIDTHS = (36.0, 42.0, 64.0, 44.0, 68.0, 116.0, 52.0, 294.0, 70.0)
 GRID = HexColor("#B0B7C3")
@@ -69,35 +72,44 @@ class Page:
     items: list[tuple[str, float, object]] = field(default_factory=list)  # (kind, top y, what)
 
 
-def write(log: DailyLog, path: Path, words: Labels, progress: Progress | None) -> None:
+def write(log: DailyLog, path: Path, words: Labels, progress: Progress | None) -> str:
     register_cyrillic_fonts()
     total = len(log.entries)
     # Layout is about half the work and drawing the other half; progress counts entry rows.
     laid_out = None if progress is None else lambda done: progress(done // 2, total)
     pages = _paginate(_blocks(log, words), laid_out)
-    canvas = Canvas(str(path), pagesize=(PAGE_W, PAGE_H), pageCompression=1)
-    canvas.setTitle(words.title.format(day=date_text(log)))
-    canvas.setAuthor(visible(f"{log.salon_name} ({log.salon_id})"))
-    for number, page in enumerate(pages, 1):
-        _page_frame(canvas, log, words, number, len(pages))
-        for kind, top, what in page.items:
-            _DRAW[kind](canvas, top, what)
-        canvas.showPage()
+
+    def every_page() -> Iterator[list[Op]]:
+        for number, page in enumerate(pages, 1):
+            ops = _page_frame(log, words, number, len(pages))
+            for kind, top, what in page.items:
+                ops.extend(_DRAW[kind](top, what))
+            yield ops
+
+    def drawn(number: int) -> None:
         if progress is not None and number % 10 == 0:
             progress(total // 2 + total * number // (2 * len(pages)), total)
-    canvas.save()
+
+    sha = write_pdf(path, document_id=log.document_id, page_size=(PAGE_W, PAGE_H),
+                    title=words.title.format(day=date_text(log)),
+                    author=visible(f"{log.salon_name} ({log.salon_id})"),
+                    subject=words.document.format(id=log.document_id), pages=every_page,
+                    progress=drawn)
     if progress is not None:
         progress(total, total)
+    return sha
 
 
 # --- what goes on the pages, in order -------------------------------------------------------
 
 def _blocks(log: DailyLog, words: Labels) -> Iterator[tuple[str, object]]:
     totals = log.totals
-    yield "text", (f"{words.entries_count}: {totals.total}    {words.done}: {totals.done}    "
-                   f"{words.refused}: {totals.refused}    {words.failed}: {totals.failed}")
-    yield "text", f"{words.last_hash}: {_last_hash(log, words)}"
-    yield "space", LEADING
+    yield "head", (
+        f"{words.entries_count}: {totals.total}    {words.done}: {totals.done}    "
+        f"{words.refused}: {totals.refused}    {words.failed}: {totals.failed}",
+        f"{words.last_hash}: {_last_hash(log, words)}",
+        f"{words.document.format(id=log.document_id)} · {words.verify}",
+    )
     entry_columns = _entry_columns(words)
     if log.entries:
         yield "table", (entry_columns, (_entry_row(log, words, e) for e in log.entries))
@@ -182,7 +194,10 @@ def _paginate(blocks: Iterable[tuple[str, object]],
         return BODY_TOP
 
     for kind, what in blocks:
-        if kind == "space":
+        if kind == "head":  # the first page's facts beside the QR code
+            pages[-1].items.append((kind, y, what))
+            y -= QR_SIZE + LEADING
+        elif kind == "space":
             y -= float(what)  # type: ignore[arg-type]
         elif kind in ("text", "heading"):
             # A heading keeps with its table's header and first row.
@@ -258,50 +273,51 @@ def _cap(lines: list[str]) -> list[str]:
     return [*lines[: MAX_LINES - 1], lines[MAX_LINES - 1][:-1] + "…"]
 
 
-# --- drawing --------------------------------------------------------------------------------
+# --- drawing ---------------------------------------------------------------------------------
 
-def _page_frame(canvas: Canvas, log: DailyLog, words: Labels, number: int, pages: int) -> None:
+def _page_frame(log: DailyLog, words: Labels, number: int, pages: int) -> list[Op]:
     top = PAGE_H - MARGIN
-    canvas.setFillColor(HexColor("#000000"))
-    canvas.setFont(BOLD, 12)
-    canvas.drawString(MARGIN, top - 12, words.title.format(day=date_text(log)))
-    canvas.setFont(REGULAR, 9)
-    canvas.drawRightString(PAGE_W - MARGIN, top - 12,
-                           visible(f"{log.salon_name} ({log.salon_id})"))
-    canvas.setFont(REGULAR, 8)
-    canvas.drawString(MARGIN, top - 26,
-                      f"{words.timezone}: {offset_text(log)}    "
-                      f"{words.generated}: {generated_text(log)}")
-    canvas.setStrokeColor(GRID)
-    canvas.setLineWidth(0.6)
-    canvas.line(MARGIN, top - 33, PAGE_W - MARGIN, top - 33)
-    canvas.setFont(REGULAR, 8)
-    canvas.drawRightString(PAGE_W - MARGIN, MARGIN + 4,
-                           words.page.format(page=number, pages=pages))
-    canvas.drawString(MARGIN, MARGIN + 4, f"{visible(log.salon_id)} · {date_text(log)}")
+    return [
+        Text(MARGIN, top - 12, words.title.format(day=date_text(log)), BOLD, 12),
+        Text(PAGE_W - MARGIN, top - 12, visible(f"{log.salon_name} ({log.salon_id})"),
+             REGULAR, 9, "right"),
+        Text(MARGIN, top - 26, f"{words.timezone}: {offset_text(log)}    "
+             f"{words.generated}: {generated_text(log)}", REGULAR, 8),
+        Rule(MARGIN, top - 33, PAGE_W - MARGIN, top - 33, GRID, 0.6),
+        Text(PAGE_W - MARGIN, MARGIN + 4, words.page.format(page=number, pages=pages),
+             REGULAR, 8, "right"),
+        Text(MARGIN, MARGIN + 4, f"{visible(log.salon_id)} · {date_text(log)}", REGULAR, 8),
+    ]
 
 
-def _draw_text(canvas: Canvas, top: float, what: object) -> None:
-    canvas.setFillColor(HexColor("#000000"))
-    canvas.setFont(REGULAR, 8.5)
-    canvas.drawString(MARGIN, top - LEADING + 1, str(what))
+def _draw_head(top: float, what: object) -> list[Op]:
+    """The day's totals, the journal's last hash, the file's id and hash beside its QR."""
+    lines: tuple[str, ...] = what  # type: ignore[assignment]
+    ops: list[Op] = [Qr(PAGE_W - MARGIN - QR_SIZE, top - QR_SIZE, QR_SIZE)]
+    y = top - LEADING + 1
+    for line in lines:
+        ops.append(Text(MARGIN, y, line, REGULAR, 8.5))
+        y -= LEADING * 1.3
+    ops.append(HashText(MARGIN, y, "SHA-256: ", REGULAR, 8.5))
+    return ops
 
 
-def _draw_heading(canvas: Canvas, top: float, what: object) -> None:
-    canvas.setFillColor(HexColor("#000000"))
-    canvas.setFont(BOLD, 10.5)
-    canvas.drawString(MARGIN, top - LEADING, str(what))
+def _draw_text(top: float, what: object) -> list[Op]:
+    return [Text(MARGIN, top - LEADING + 1, str(what), REGULAR, 8.5)]
 
 
-def _draw_row(canvas: Canvas, top: float, what: object) -> None:
+def _draw_heading(top: float, what: object) -> list[Op]:
+    return [Text(MARGIN, top - LEADING, str(what), BOLD, 10.5)]
+
+
+def _draw_row(top: float, what: object) -> list[Op]:
     columns, row = what  # type: ignore[misc]
     height = row.height
     width = sum(c.width for c in columns)
+    ops: list[Op] = []
     if row.fill is not None:
-        canvas.setFillColor(row.fill)
-        canvas.rect(MARGIN, top - height, width, height, stroke=0, fill=1)
-    canvas.setFillColor(HexColor("#000000"))
-    canvas.setFont(BOLD if row.bold else REGULAR, SIZE)
+        ops.append(Box(MARGIN, top - height, width, height, row.fill))
+    font = BOLD if row.bold else REGULAR
     x = MARGIN
     for column, lines in zip(columns, row.cells, strict=True):
         y = top - PAD - SIZE
@@ -309,14 +325,13 @@ def _draw_row(canvas: Canvas, top: float, what: object) -> None:
             if not line:
                 pass
             elif column.right:
-                canvas.drawRightString(x + column.width - PAD, y, line)
+                ops.append(Text(x + column.width - PAD, y, line, font, SIZE, "right"))
             else:
-                canvas.drawString(x + PAD, y, line)
+                ops.append(Text(x + PAD, y, line, font, SIZE))
             y -= LEADING
         x += column.width
-    canvas.setStrokeColor(GRID)
-    canvas.setLineWidth(0.3)
-    canvas.line(MARGIN, top - height, MARGIN + width, top - height)
+    ops.append(Rule(MARGIN, top - height, MARGIN + width, top - height, GRID, 0.3))
+    return ops
 
 
-_DRAW = {"text": _draw_text, "heading": _draw_heading, "row": _draw_row}
+_DRAW = {"head": _draw_head, "text": _draw_text, "heading": _draw_heading, "row": _draw_row}

@@ -5,7 +5,8 @@ by operation), refusals and failures. Cells are typed: entry numbers and counts 
 times are Excel date-times (local and UTC columns); the header row is frozen and filtered.
 Text is escaped (printing.text) and written as strings, never formulas; a string that a
 spreadsheet would take for a formula also gets Excel's quote-prefix, so editing the cell keeps
-it text.
+it text. The totals sheet ends with the file's id and SHA-256 (also in the keywords): the hash
+covers every cell of every sheet (printing/xlsx_cells.py).
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from typing import Any
 
 import xlsxwriter
 from xlsxwriter.format import Format
-from xlsxwriter.worksheet import Worksheet
 
 from models.audit import AuditResult, JournalEntry
 from models.daily_log import DailyLog, Progress, Tally
@@ -29,6 +29,7 @@ from printing.daily_log import (
     offset_text,
 )
 from printing.text import is_formula_like, visible
+from printing.xlsx_cells import CanonicalBook, CanonicalSheet
 
 # (width in characters) per journal column, in order
 _WIDTHS = (8, 19, 19, 14, 18, 8, 15, 30, 16, 11, 28, 40, 66)
@@ -51,76 +52,73 @@ class _Formats:
         }
 
 
-def write(log: DailyLog, path: Path, words: Labels, progress: Progress | None) -> None:
-    book = xlsxwriter.Workbook(str(path), {
+def write(log: DailyLog, path: Path, words: Labels, progress: Progress | None) -> str:
+    workbook = xlsxwriter.Workbook(str(path), {
         "constant_memory": True,
         "strings_to_formulas": False,
         "strings_to_urls": False,
         "strings_to_numbers": False,
         "default_date_format": "dd.mm.yyyy hh:mm:ss",
     })
-    book.set_properties({"title": words.title.format(day=date_text(log)),
-                         "company": log.salon_name})
-    formats = _Formats(book)
-    entries = book.add_worksheet(words.entries_sheet)
-    _entry_sheet(entries, formats, log, words, log.entries, progress)
-    _totals_sheet(book.add_worksheet(words.totals_sheet), formats, log, words)
-    _entry_sheet(book.add_worksheet(words.problems[:31]), formats, log, words, log.problems, None)
-    book.close()
+    book = CanonicalBook(workbook)
+    formats = _Formats(workbook)
+    _entry_sheet(book.add_sheet(words.entries_sheet), formats, log, words, log.entries,
+                 progress)
+    _totals_sheet(book.add_sheet(words.totals_sheet), formats, log, words)
+    _entry_sheet(book.add_sheet(words.problems[:31]), formats, log, words, log.problems, None)
+    return book.close(log.document_id, {"title": words.title.format(day=date_text(log)),
+                                        "company": log.salon_name})
 
 
-def _text(sheet: Worksheet, row: int, col: int, value: str, formats: _Formats,
-          fmt: Format | None = None) -> None:
+def _text(value: str, formats: _Formats, fmt: Format | None = None
+          ) -> tuple[str | None, Format | None]:
+    """A text cell: escaped; a formula-like one quote-prefixed; an empty one left blank (so
+    Excel's filter lists it under "(Blanks)")."""
     shown = visible(value)
     if not shown:
-        return  # a truly empty cell: Excel's filter lists it under "(Blanks)"
-    style = formats.quoted if is_formula_like(shown) else fmt or formats.text
-    sheet.write_string(row, col, shown, style)
-
-
-def _header(sheet: Worksheet, row: int, titles: Sequence[str], formats: _Formats) -> None:
-    for col, title in enumerate(titles):
-        sheet.write_string(row, col, title, formats.header)
+        return None, None
+    return shown, formats.quoted if is_formula_like(shown) else fmt or formats.text
 
 
 def _entry_sheet(
-    sheet: Worksheet, formats: _Formats, log: DailyLog, words: Labels,
+    sheet: CanonicalSheet, formats: _Formats, log: DailyLog, words: Labels,
     rows: Sequence[JournalEntry], progress: Progress | None,
 ) -> None:
     titles = (words.seq, f"{words.time}, {offset_text(log)}", words.time_utc, words.clerk,
               words.salon, words.counter, words.subscriber, words.action, words.action_code,
               words.result, words.detail, words.reason, words.hash)
     for col, width in enumerate(_WIDTHS):
-        sheet.set_column(col, col, width)
-    sheet.freeze_panes(1, 0)
-    sheet.autofilter(0, 0, max(len(rows), 1), len(titles) - 1)
-    _header(sheet, 0, titles, formats)
+        sheet.sheet.set_column(col, col, width)
+    sheet.sheet.freeze_panes(1, 0)
+    sheet.sheet.autofilter(0, 0, max(len(rows), 1), len(titles) - 1)
+    sheet.row(0, [(col, title, formats.header) for col, title in enumerate(titles)])
     total = len(rows)
     for index, entry in enumerate(rows, 1):
-        sheet.write_number(index, 0, entry.seq, formats.number)
-        sheet.write_datetime(index, 1, log.local_time(entry.at), formats.datetime)
-        sheet.write_datetime(index, 2, entry.at.replace(tzinfo=None), formats.datetime)
-        _text(sheet, index, 3, clerk_label(words, entry.clerk), formats)
-        _text(sheet, index, 4, entry.salon, formats)
-        _text(sheet, index, 5, entry.counter, formats)
-        _text(sheet, index, 6, entry.subscriber, formats)
-        _text(sheet, index, 7, action_label(words, entry.action), formats)
-        _text(sheet, index, 8, entry.action, formats)
-        _text(sheet, index, 9, words.results.get(entry.result, entry.result), formats,
-              formats.result.get(entry.result))
-        _text(sheet, index, 10, entry.detail, formats)
-        _text(sheet, index, 11, entry.reason, formats)
-        sheet.write_string(index, 12, entry.hash)
+        texts = (clerk_label(words, entry.clerk), entry.salon, entry.counter, entry.subscriber,
+                 action_label(words, entry.action), entry.action)
+        cells: list[tuple[int, Any, Any]] = [
+            (0, entry.seq, formats.number),
+            (1, log.local_time(entry.at), formats.datetime),
+            (2, entry.at.replace(tzinfo=None), formats.datetime),
+            *((col, *_text(text, formats)) for col, text in enumerate(texts, 3)),
+            (9, *_text(words.results.get(entry.result, entry.result), formats,
+                       formats.result.get(entry.result))),
+            (10, *_text(entry.detail, formats)),
+            (11, *_text(entry.reason, formats)),
+            (12, entry.hash, None),
+        ]
+        sheet.row(index, cells)
         if progress is not None and index % PROGRESS_EVERY == 0:
             progress(index, total)
     if progress is not None:
         progress(total, total)
 
 
-def _totals_sheet(sheet: Worksheet, formats: _Formats, log: DailyLog, words: Labels) -> None:
-    sheet.set_column(0, 0, 38)
-    sheet.set_column(1, 1, 66)
-    sheet.set_column(2, 5, 12)
+def _totals_sheet(sheet: CanonicalSheet, formats: _Formats, log: DailyLog, words: Labels
+                  ) -> None:
+    sheet.sheet.set_column(0, 0, 38)
+    sheet.sheet.set_column(1, 1, 66)
+    sheet.sheet.set_column(2, 5, 12)
     totals = log.totals
     facts: list[tuple[str, Any, Format | None]] = [
         (words.salon, f"{log.salon_name} ({log.salon_id})", None),
@@ -134,39 +132,36 @@ def _totals_sheet(sheet: Worksheet, formats: _Formats, log: DailyLog, words: Lab
         (words.last_hash, log.last_hash or words.last_hash_none, None),
         (f"{words.last_hash}: {words.seq}", log.last_seq, formats.number),
     ]
-    sheet.write_string(0, 0, words.title.format(day=date_text(log)), formats.title)
+    sheet.row(0, [(0, words.title.format(day=date_text(log)), formats.title)])
     row = 2
     for label, value, fmt in facts:
-        sheet.write_string(row, 0, label, formats.bold)
-        if value is None:
-            sheet.write_blank(row, 1, None)
-        elif isinstance(value, str):
-            _text(sheet, row, 1, value, formats)
-        elif isinstance(value, int):
-            sheet.write_number(row, 1, value, fmt)
-        else:
-            sheet.write_datetime(row, 1, value, fmt)
+        cell = _text(value, formats) if isinstance(value, str) else (value, fmt)
+        sheet.row(row, [(0, label, formats.bold), (1, *cell)])
         row += 1
     row = _tally(sheet, row + 1, formats, words, words.by_clerk, log.by_clerk, clerks=True)
-    _tally(sheet, row + 1, formats, words, words.by_action, log.by_action, clerks=False)
+    row = _tally(sheet, row + 1, formats, words, words.by_action, log.by_action, clerks=False)
+    sheet.row(row + 1, [(0, words.document.format(id=log.document_id), formats.bold),
+                        (1, words.verify, None)])
+    sheet.hash_row(row + 2, "SHA-256")
 
 
-def _tally(sheet: Worksheet, row: int, formats: _Formats, words: Labels, title: str,
+def _tally(sheet: CanonicalSheet, row: int, formats: _Formats, words: Labels, title: str,
            rows: Sequence[Tally], *, clerks: bool) -> int:
     """A totals table starting at `row`; returns the first row after it."""
-    sheet.write_string(row, 0, title, formats.title)
+    sheet.row(row, [(0, title, formats.title)])
     first = words.clerk if clerks else words.action
-    _header(sheet, row + 1, (first, words.action_code if not clerks else "", words.total,
-                             words.done, words.refused, words.failed), formats)
+    titles = (first, words.action_code if not clerks else "", words.total, words.done,
+              words.refused, words.failed)
+    sheet.row(row + 1, [(col, title or None, formats.header)
+                        for col, title in enumerate(titles)])
     row += 2
     for tally in rows:
         name = clerk_label(words, tally.key) if clerks else action_label(words, tally.key)
-        _text(sheet, row, 0, name, formats)
-        if clerks:
-            sheet.write_blank(row, 1, None)
-        else:
-            _text(sheet, row, 1, tally.key, formats)
-        for col, value in enumerate((tally.total, tally.done, tally.refused, tally.failed), 2):
-            sheet.write_number(row, col, value, formats.number)
+        cells: list[tuple[int, Any, Any]] = [(0, *_text(name, formats))]
+        if not clerks:
+            cells.append((1, *_text(tally.key, formats)))
+        cells += [(col, value, formats.number) for col, value in
+                  enumerate((tally.total, tally.done, tally.refused, tally.failed), 2)]
+        sheet.row(row, cells)
         row += 1
     return row

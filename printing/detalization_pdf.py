@@ -1,72 +1,48 @@
 """The detalization as a PDF for print: A4, DejaVu Sans (Cyrillic), drawn on the canvas.
 
-A heavy month is 100,000 rows, so there is no platypus table: the layout is fixed (every row
-one line, a fixed number of rows a page), which gives the page count for "Страница N из M"
-before anything is drawn, and each page's rows go into one text object. Page 1 is the summary:
-header, the state of the main balance, additional balances and packages, the charts (by
-category, by day or month), the tariff comparison and the QR code with the document's id and
-hash (also in the PDF's /Keywords, so verification needs no image decoding). The rows follow.
+A heavy month is 100,000 rows, so there is no platypus table: the rows are fixed lines (a fixed
+number a page, written by printing.pdf_rows), which gives the page count for "Страница N из M"
+before anything is drawn. The summary comes first and flows over as many pages as it needs:
+header and the QR code (the document's id and hash), alerts, the main balance, the dated
+additional balances and packages, the charts (by category; by day or month), the tariff
+comparison and how to check the document. The rows follow, then the closing line.
 
-Reading back (printing/detalization_read.py) relies on the layout: cells of a line are apart by
-more than COLUMN_GAP points, words within a cell by one space; summary lines are label + value.
+Everything is laid out once as drawing operations (printing/pdf_document.py), which hashes the
+text layer before drawing it; cells of a line are kept further apart than the text reader's gap
+(printing/pdf_text.py), and every line has its own baseline.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from decimal import Decimal
+from collections.abc import Iterator
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
-from reportlab.graphics import renderPDF
-from reportlab.graphics.barcode.qr import QrCodeWidget
-from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
-from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib.colors import HexColor
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import simpleSplit
-from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from models.detalization import (
-    ROW_TITLES,
-    Category,
-    Detalization,
-    DetalizationRow,
-    money_text,
-    qr_payload,
-    row_texts,
-    summary_lines,
-)
+from models.detalization import Detalization, DetalizationRow, row_texts, shown
 from models.domain import UsageKind
 from printing.detalization import (
-    CHART_CATEGORIES,
-    CHART_DAYS,
-    CHART_MONTHS,
-    EXTRA_TITLE,
+    BOLD_LABELS,
+    HASH_LABEL,
     NO_ROWS,
-    ROWS_TITLE,
-    SUMMARY_TITLE,
-    TARIFF_TITLES,
-    TARIFFS_NOTE,
-    TARIFFS_TITLE,
-    TITLE,
+    DocumentText,
+    Pairs,
     Progress,
-    by_month,
-    category_lines,
-    extra_lines,
-    header_lines,
-    notes,
-    tariff_line,
+    Table,
+    document_text,
 )
 from printing.fonts import BOLD, REGULAR, register_cyrillic_fonts
-from printing.pdf_rows import RowWriter
+from printing.pdf_document import Box, HashText, Op, Page, Qr, Rows, Rule, Text, write_pdf
 
 PAGE_W, PAGE_H = A4
 MARGIN = 28.0
 RIGHT = PAGE_W - MARGIN
+WIDTH = RIGHT - MARGIN
 SIZE, LEADING = 7.5, 9.4
-COLUMN_GAP = 4.0  # the reader splits cells at gaps wider than this
 TOP = PAGE_H - MARGIN - 30  # first baseline of the rows, under the page header
 TITLES_Y = TOP + 2
 BOTTOM = MARGIN + 20  # the footer lives below
@@ -74,244 +50,290 @@ ROWS_PER_PAGE = int((TITLES_Y - LEADING - BOTTOM) // LEADING)
 # x of each row cell: time, type, counterpart, quantity (left-aligned); the amount is
 # right-aligned at RIGHT.
 X = (MARGIN, MARGIN + 86, MARGIN + 146, MARGIN + 366)
+COLUMN_GAP = 4.0
 COUNTERPART_ROOM = X[3] - X[2] - 2 * COLUMN_GAP
+QR_SIZE = 92.0
+VALUE_X = MARGIN + 330  # right edge of a label/value line's value
 BLACK = HexColor("#000000")
 GREY = HexColor("#6B7280")
+ALERT = HexColor("#8A1111")
+ALERT_FILL = HexColor("#FDE2E2")
 RULE = HexColor("#B0B7C3")
 BAND = HexColor("#EEF2F7")
 BAR = HexColor("#3B6EA5")
 COVERED_RGB = (0.42, 0.45, 0.5)
 CREDIT_RGB = (0.08, 0.5, 0.24)
-CHART_NAMES = {Category.CALLS: "Звонки", Category.SMS: "SMS", Category.DATA: "Интернет",
-               Category.FEES: "Услуги", Category.OTHER: "Прочее"}
+
+
+def write(report: Detalization, text: DocumentText, path: Path,
+          progress: Progress | None) -> str:
+    register_cyrillic_fonts()
+    summary = _summary_pages(text)
+    total = len(report.rows)
+    pages = len(summary) + _row_page_count(report)
+
+    def every_page() -> Iterator[Page]:
+        for number, page in enumerate(summary, 1):
+            yield [*page, *_footer(text, number, pages)]
+        if report.options.itemized:
+            yield from _row_pages(report, text, len(summary), pages)
+
+    def written(number: int) -> None:
+        if progress is not None and number > len(summary):
+            progress(min((number - len(summary)) * ROWS_PER_PAGE, total), total)
+
+    sha = write_pdf(path, document_id=text.document_id, page_size=A4,
+                    title=f"{text.title} {text.document_id}",
+                    author=f"{report.salon_name} ({report.salon_id})",
+                    subject=f"{text.title}, {report.period.text()}", pages=every_page,
+                    progress=written)
+    if progress is not None:
+        progress(total, total)
+    return sha
 
 
 def page_count(report: Detalization) -> int:
-    """Pages in all, known before drawing: the summary, then ROWS_PER_PAGE rows a page, and
-    the closing line (on a page of its own if the last rows leave no room)."""
+    """Pages in all: the summary's, then ROWS_PER_PAGE rows a page and the closing line (on a
+    page of its own if the last rows leave no room)."""
+    register_cyrillic_fonts()
+    return len(_summary_pages(document_text(report))) + _row_page_count(report)
+
+
+def write_first_page(report: Detalization, path: Path) -> None:
+    """The summary's first page: the preview of a document in another format (never
+    registered: its QR code and hash are the preview's own)."""
+    text = document_text(report)
+    summary = _summary_pages(text)
+
+    def first() -> Iterator[Page]:
+        yield [*summary[0], *_footer(text, 1, len(summary) + _row_page_count(report))]
+
+    write_pdf(path, document_id=text.document_id, page_size=A4, title=text.title,
+              author=report.salon_name, subject=text.title, pages=first)
+
+
+def _row_page_count(report: Detalization) -> int:
     if not report.options.itemized:
-        return 1
+        return 0
     rows = len(report.rows)
     pages = max(1, math.ceil(rows / ROWS_PER_PAGE))
     if not _closing_fits(rows - (pages - 1) * ROWS_PER_PAGE):
         pages += 1
-    return 1 + pages
+    return pages
 
 
 def _closing_fits(rows_on_last_page: int) -> bool:
     return TOP - rows_on_last_page * LEADING - LEADING * 1.5 >= BOTTOM
 
 
-def write(report: Detalization, path: Path, progress: Progress | None) -> None:
-    register_cyrillic_fonts()
-    canvas = _canvas(report, path)
-    pages = page_count(report)
-    _first_page(canvas, report, pages)
-    canvas.showPage()
-    if report.options.itemized:
-        _row_pages(canvas, report, pages, progress)
-    canvas.save()
-    if progress is not None:
-        progress(len(report.rows), len(report.rows))
+# --- the summary pages ---------------------------------------------------------------------------
+
+class _Flow:
+    """Places blocks top to bottom; a block that does not fit starts the next page."""
+
+    def __init__(self) -> None:
+        self.pages: list[Page] = [[]]
+        self.y = PAGE_H - MARGIN
+
+    def room(self, height: float) -> None:
+        if self.y - height < BOTTOM:
+            self.pages.append([])
+            self.y = PAGE_H - MARGIN - 6
+
+    def add(self, *ops: Op) -> None:
+        self.pages[-1].extend(ops)
 
 
-def write_first_page(report: Detalization, path: Path) -> None:
-    """Only the summary page (the preview of a document in another format)."""
-    register_cyrillic_fonts()
-    canvas = _canvas(report, path)
-    _first_page(canvas, report, page_count(report))
-    canvas.showPage()
-    canvas.save()
+def _summary_pages(text: DocumentText) -> list[Page]:
+    flow = _Flow()
+    flow.y -= 16
+    flow.add(Text(MARGIN, flow.y, text.title, BOLD, 16))
+    qr_top = PAGE_H - MARGIN - 4
+    flow.add(Qr(RIGHT - QR_SIZE, qr_top - QR_SIZE, QR_SIZE),
+             Text(RIGHT - QR_SIZE / 2, qr_top - QR_SIZE - 7, "QR: номер документа и хеш",
+                  REGULAR, 6, "centre", GREY))
+    flow.y -= 16
+    beside_qr = RIGHT - QR_SIZE - 14 - MARGIN
+    for line in text.head:
+        for part in _wrap(line, REGULAR, 8.5, beside_qr):
+            flow.add(Text(MARGIN, flow.y, part, REGULAR, 8.5))
+            flow.y -= 11
+    flow.y = min(flow.y, qr_top - QR_SIZE - 20)
+    for line in text.alerts:
+        parts = _wrap(line, BOLD, 8.5, WIDTH - 12)
+        height = 11 * len(parts) + 6
+        flow.room(height)
+        flow.add(Box(MARGIN, flow.y - height + 9, WIDTH, height, ALERT_FILL))
+        for part in parts:
+            flow.add(Text(MARGIN + 6, flow.y, part, BOLD, 8.5, colour=ALERT))
+            flow.y -= 11
+        flow.y -= 6
+    for line in text.notes:
+        flow.add(Text(MARGIN, flow.y, line, REGULAR, 8.5, colour=GREY))
+        flow.y -= 11
+    flow.y -= 6
+    _pairs(flow, text.summary)
+    _pairs(flow, text.extra)
+    _charts(flow, text)
+    if text.tariffs is not None:
+        _tariffs(flow, text.tariffs)
+    if not text.itemized:
+        flow.room(12)
+        flow.add(Text(MARGIN, flow.y, text.closing, BOLD, 8))
+        flow.y -= 14
+    flow.room(18)
+    flow.add(Text(MARGIN, flow.y, text.verify, REGULAR, 6.5, colour=GREY))
+    flow.add(HashText(MARGIN, flow.y - 8, f"{HASH_LABEL} ", REGULAR, 6.5, GREY))
+    return flow.pages
 
 
-def _canvas(report: Detalization, path: Path) -> Canvas:
-    canvas = Canvas(str(path), pagesize=A4, pageCompression=1)
-    canvas.setTitle(f"{TITLE} {report.document_id}")
-    canvas.setAuthor(f"{report.salon_name} ({report.salon_id})")
-    canvas.setSubject(f"{TITLE}, {report.period.text()}")
-    canvas.setCreator("Salon console")
-    canvas.setKeywords(f"document-id={report.document_id} sha256={report.sha256} "
-                       f"{qr_payload(report.document_id, report.sha256)}")
-    return canvas
+def _wrap(text: str, font: str, size: float, width: float) -> list[str]:
+    return simpleSplit(text, font, size, width) or [text]
 
 
-# --- page 1: the summary ---------------------------------------------------------------------
-
-def _first_page(canvas: Canvas, report: Detalization, pages: int) -> None:
-    y = PAGE_H - MARGIN - 16
-    canvas.setFillColor(BLACK)
-    canvas.setFont(BOLD, 16)
-    canvas.drawString(MARGIN, y, TITLE)
-    canvas.setFont(REGULAR, 8.5)
-    y -= 16
-    for line in header_lines(report):
-        canvas.drawString(MARGIN, y, line)
-        y -= 11
-    for line in notes(report):
-        canvas.setFillColor(GREY)
-        canvas.drawString(MARGIN, y, line)
-        y -= 11
-    canvas.setFillColor(BLACK)
-    _qr(canvas, report, RIGHT - 92, PAGE_H - MARGIN - 96, 92)
-    y = min(y, PAGE_H - MARGIN - 112) - 6
-    y = _heading(canvas, y, SUMMARY_TITLE)
-    value_x = MARGIN + 330
-    bold = {"Входящий остаток", "Итого списано", "Пополнения", "Исходящий остаток"}
-    for label, value in summary_lines(report):
-        if label == "Бонусный баланс":
-            when = report.balances_at.astimezone(ZoneInfo(report.timezone))
-            y = _heading(canvas, y - 4, f"{EXTRA_TITLE} (на {when:%d.%m.%Y %H:%M})")
-        canvas.setFont(BOLD if label in bold else REGULAR, 8.5)
-        canvas.drawString(MARGIN + (12 if label.startswith("в т. ч.") else 0), y, label)
-        canvas.drawRightString(value_x, y, value)
-        y -= 11.5
-    for label, value in extra_lines(report)[2:]:
-        canvas.setFont(REGULAR, 8.5)
-        canvas.drawString(MARGIN, y, label)
-        canvas.drawRightString(value_x, y, value)
-        y -= 11.5
-    y -= 6
-    y = _charts(canvas, report, y)
-    _tariffs(canvas, report, y)
-    _footer(canvas, report, 1, pages)
+def _heading(flow: _Flow, title: str, need: float) -> None:
+    parts = _wrap(title, BOLD, 10.5, WIDTH)
+    flow.room(13 * len(parts) + need)
+    for part in parts:
+        flow.add(Text(MARGIN, flow.y, part, BOLD, 10.5))
+        flow.y -= 13
+    flow.add(Rule(MARGIN, flow.y + 10, RIGHT, flow.y + 10, RULE))
+    flow.y -= 2
 
 
-def _heading(canvas: Canvas, y: float, text: str) -> float:
-    canvas.setFillColor(BLACK)
-    canvas.setFont(BOLD, 10.5)
-    canvas.drawString(MARGIN, y, text)
-    canvas.setStrokeColor(RULE)
-    canvas.setLineWidth(0.5)
-    canvas.line(MARGIN, y - 3, RIGHT, y - 3)
-    return y - 15
+def _pairs(flow: _Flow, pairs: Pairs) -> None:
+    _heading(flow, pairs.title, 11.5 * min(len(pairs.lines), 3))
+    for label, value in pairs.lines:
+        flow.room(11.5)
+        font = BOLD if label in BOLD_LABELS else REGULAR
+        indent = 12 if label.startswith("в т. ч.") else 0
+        room = VALUE_X - stringWidth(value, font, 8.5) - 12 - MARGIN - indent
+        flow.add(Text(MARGIN + indent, flow.y, label, font, _fitting(label, font, 8.5, room)),
+                 Text(VALUE_X, flow.y, value, font, 8.5, "right"))
+        flow.y -= 11.5
+    flow.y -= 6
 
 
-def _qr(canvas: Canvas, report: Detalization, x: float, y: float, size: float) -> None:
-    widget = QrCodeWidget(qr_payload(report.document_id, report.sha256), barLevel="M")
-    x0, y0, x1, y1 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
-    drawing.add(widget)
-    renderPDF.draw(drawing, canvas, x, y)
-    canvas.setFont(REGULAR, 6)
-    canvas.setFillColor(GREY)
-    canvas.drawCentredString(x + size / 2, y - 6, "QR: номер документа и хеш SHA-256")
-    canvas.setFillColor(BLACK)
+def _amount(text: str) -> float:
+    return float(text.replace("\u00a0", "").replace(" ", "").replace(",", "."))
 
 
-def _charts(canvas: Canvas, report: Detalization, y: float) -> float:
-    height = 128.0
-    y = _heading(canvas, y, CHART_CATEGORIES + ", ₽")
-    top = y + 6
-    left = Drawing(200, height)
-    cats = category_lines(report)
-    chart = HorizontalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 52, 14, 138, height - 22
-    chart.data = [[float(amount) for _label, amount in reversed(cats)]]
-    chart.categoryAxis.categoryNames = [CHART_NAMES[c] for c in reversed(Category)]
-    _style(chart, horizontal=True)
-    left.add(chart)
-    renderPDF.draw(left, canvas, MARGIN, top - height)
-    series, day_title = _series(report)
-    right = Drawing(RIGHT - MARGIN - 215, height)
-    bars = VerticalBarChart()
-    bars.x, bars.y = 30, 16
-    bars.width, bars.height = right.width - 36, height - 24
-    bars.data = [[float(v) for _k, v in series] or [0.0]]
-    step = max(1, math.ceil(len(series) / 8))
-    bars.categoryAxis.categoryNames = [k if i % step == 0 else "" for i, (k, _v) in
-                                       enumerate(series)] or [""]
-    _style(bars, horizontal=False)
-    right.add(bars)
-    right.add(String(30, height - 6, day_title, fontName=REGULAR, fontSize=6.5, fillColor=GREY))
-    renderPDF.draw(right, canvas, MARGIN + 215, top - height)
-    return top - height - 14
+def _charts(flow: _Flow, text: DocumentText) -> None:
+    height = 118.0
+    flow.room(13 + height + 8)
+    flow.add(Text(MARGIN, flow.y, text.chart.title, BOLD, 10.5),
+             Text(MARGIN + 235, flow.y, text.series.title, BOLD, 10.5),
+             Rule(MARGIN, flow.y - 3, RIGHT, flow.y - 3, RULE))
+    top = flow.y - 10
+    flow.add(*_category_bars(text.chart, top))
+    flow.add(*_day_columns(text.series, MARGIN + 235, top, height))
+    flow.y = top - height - 10
 
 
-def _series(report: Detalization) -> tuple[list[tuple[str, Decimal]], str]:
-    if len(report.by_day) <= 62:
-        return [(f"{d:%d.%m}", v) for d, v in report.by_day], f"{CHART_DAYS}, ₽"
-    return by_month(report), f"{CHART_MONTHS}, ₽"
+def _category_bars(pairs: Pairs, top: float) -> list[Op]:
+    """Label, bar, amount for each category (the bars are in proportion)."""
+    ops: list[Op] = []
+    peak = max([_amount(v) for _label, v in pairs.lines] + [0.01])
+    label_w, bar_w = 100.0, 70.0
+    for i, (label, value) in enumerate(pairs.lines):
+        y = top - 14 - i * 20
+        width = bar_w * max(_amount(value), 0.0) / peak
+        ops.append(Text(MARGIN + label_w - 4, y, label, REGULAR, 6.5, "right"))
+        ops.append(Box(MARGIN + label_w, y - 3, max(width, 0.5), 10, BAR))
+        ops.append(Text(MARGIN + label_w + width + 4, y, value, REGULAR, 6.5))
+    return ops
 
 
-def _style(chart: HorizontalBarChart | VerticalBarChart, horizontal: bool) -> None:
-    chart.bars[0].fillColor = BAR
-    chart.bars[0].strokeColor = None
-    chart.barSpacing = 1
-    chart.groupSpacing = 2 if horizontal else 0.6
-    for axis in (chart.categoryAxis, chart.valueAxis):
-        axis.labels.fontName = REGULAR
-        axis.labels.fontSize = 6
-        axis.strokeColor = RULE
-    chart.valueAxis.valueMin = 0
-    chart.valueAxis.labelTextFormat = _thousands
-    chart.valueAxis.maximumTicks = 5
-    if horizontal:
-        chart.categoryAxis.labels.boxAnchor = "e"
-        chart.categoryAxis.labels.dx = -3
-    else:
-        chart.categoryAxis.labels.boxAnchor = "n"
-        chart.categoryAxis.labels.dy = -2
+def _day_columns(pairs: Pairs, left: float, top: float, height: float) -> list[Op]:
+    """Columns per day (or month) with a value axis of round numbers and every few labels."""
+    ops: list[Op] = []
+    values = [max(_amount(v), 0.0) for _label, v in pairs.lines]
+    ticks = _ticks(max([*values, 0.0]))
+    axis_x, base_y = left + 34, top - height + 16
+    plot_w, plot_h = RIGHT - axis_x, height - 30
+    ops.append(Rule(axis_x, base_y, RIGHT, base_y, RULE))
+    for tick in ticks:
+        y = base_y + plot_h * tick / ticks[-1]
+        ops.append(Text(axis_x - 4, y - 2, _round_text(tick), REGULAR, 6, "right", GREY))
+        if tick:
+            ops.append(Rule(axis_x, y, RIGHT, y, BAND, 0.4))
+    count = max(len(values), 1)
+    step = plot_w / count
+    every = max(1, math.ceil(count / 8))
+    for i, ((label, _value), amount) in enumerate(zip(pairs.lines, values, strict=True)):
+        x = axis_x + i * step
+        bar = plot_h * amount / ticks[-1]
+        if bar > 0:
+            ops.append(Box(x + step * 0.15, base_y, max(step * 0.7, 0.5), bar, BAR))
+        if i % every == 0:
+            ops.append(Text(x + step / 2, base_y - 9, label, REGULAR, 6, "centre", GREY))
+    return ops
 
 
-def _thousands(value: float) -> str:
-    return f"{value:,.0f}".replace(",", " ")
+def _ticks(peak: float) -> list[float]:
+    """0 and round steps up to at least the peak (1, 2 or 5 × a power of ten)."""
+    if peak <= 0:
+        return [0.0, 1.0]
+    raw = peak / 4
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    return [step * i for i in range(math.ceil(peak / step) + 1)]
 
 
-def _tariffs(canvas: Canvas, report: Detalization, y: float) -> None:
-    if not report.tariffs:
-        return
-    y = _heading(canvas, y, TARIFFS_TITLE)
-    xs = (MARGIN, MARGIN + 250, MARGIN + 345, MARGIN + 370)
-    canvas.setFont(BOLD, 7.5)
-    _tariff_row(canvas, y, xs, TARIFF_TITLES)
-    y -= 10.5
-    canvas.setFont(REGULAR, 7.5)
-    for estimate in report.tariffs:
-        _tariff_row(canvas, y, xs, tariff_line(estimate, report.actual_total))
-        y -= 10.5
-    canvas.setFont(REGULAR, 6.5)
-    canvas.setFillColor(GREY)
-    for line in simpleSplit(TARIFFS_NOTE, REGULAR, 6.5, RIGHT - MARGIN):
-        canvas.drawString(MARGIN, y - 1, line)
-        y -= 8
-    canvas.setFillColor(BLACK)
+def _round_text(value: float) -> str:
+    return f"{value:,.0f}".replace(",", "\u00a0")
 
 
-def _tariff_row(canvas: Canvas, y: float, xs: Sequence[float], cells: Sequence[str]) -> None:
-    canvas.drawString(xs[0], y, cells[0])
-    canvas.drawRightString(xs[1], y, cells[1])
-    canvas.drawRightString(xs[2], y, cells[2])
-    canvas.drawString(xs[3], y, cells[3])
+def _tariffs(flow: _Flow, table: Table) -> None:
+    _heading(flow, table.title, 10.5 * 2)
+    xs = (MARGIN, MARGIN + 250, MARGIN + 345, MARGIN + 365)
+    for cells, font in ((table.columns, BOLD), *((row, REGULAR) for row in table.rows)):
+        flow.room(10.5)
+        size = _fitting(cells[0], font, 7.5, xs[1] - 60 - MARGIN)
+        flow.add(Text(xs[0], flow.y, cells[0], font, size),
+                 Text(xs[1], flow.y, cells[1], font, 7.5, "right"),
+                 Text(xs[2], flow.y, cells[2], font, 7.5, "right"),
+                 Text(xs[3], flow.y, cells[3], font, _fitting(cells[3], font, 7.5,
+                                                               RIGHT - xs[3])))
+        flow.y -= 10.5
+    for note in table.notes:
+        for part in _wrap(note, REGULAR, 6.5, WIDTH):
+            flow.room(8)
+            flow.add(Text(MARGIN, flow.y - 1, part, REGULAR, 6.5, colour=GREY))
+            flow.y -= 8
+    flow.y -= 8
 
 
-# --- the rows ----------------------------------------------------------------------------------
+def _fitting(text: str, font: str, size: float, room: float) -> float:
+    width = stringWidth(text, font, size)
+    return size if width <= room else size * room / width
 
-def _row_pages(canvas: Canvas, report: Detalization, pages: int,
-               progress: Progress | None) -> None:
+
+# --- the rows --------------------------------------------------------------------------------
+
+def _row_pages(report: Detalization, text: DocumentText, first_number: int, pages: int
+               ) -> Iterator[Page]:
     rows = report.rows
     total = len(rows)
-    writer = RowWriter(canvas, REGULAR, SIZE, LEADING, X, RIGHT, fit={2: COUNTERPART_ROOM})
-    number = 2
+    number = first_number
     for first in range(0, max(total, 1), ROWS_PER_PAGE):
-        _row_page_frame(canvas, report, number, pages)
+        number += 1
         chunk = rows[first:first + ROWS_PER_PAGE]
-        _bands(canvas, len(chunk))
-        writer.draw(TOP, [row_texts(row) for row in chunk], [_colour(row) for row in chunk])
+        page = _row_frame(report, text, number, pages)
+        page.extend(_bands(len(chunk)))
+        page.append(Rows(TOP, [row_texts(row) for row in chunk], [_colour(row) for row in chunk],
+                         REGULAR, SIZE, LEADING, X, RIGHT, ((2, COUNTERPART_ROOM),)))
         y = TOP - len(chunk) * LEADING
         if not total:
-            canvas.setFont(REGULAR, 8.5)
-            canvas.drawString(MARGIN, TOP, NO_ROWS)
+            page.append(Text(MARGIN, TOP, NO_ROWS, REGULAR, 8.5))
         if first + ROWS_PER_PAGE >= total:
             if not _closing_fits(len(chunk)):
-                canvas.showPage()
+                yield page
                 number += 1
-                _row_page_frame(canvas, report, number, pages)
+                page = _row_frame(report, text, number, pages)
                 y = TOP + LEADING
-            _closing_line(canvas, report, y - LEADING * 1.2)
-        canvas.showPage()
-        number += 1
-        if progress is not None:
-            progress(min(first + ROWS_PER_PAGE, total), total)
+            page.append(Text(MARGIN, y - LEADING * 1.2, text.closing, BOLD, 8))
+        yield page
 
 
 def _colour(row: DetalizationRow) -> tuple[float, float, float] | None:
@@ -320,47 +342,30 @@ def _colour(row: DetalizationRow) -> tuple[float, float, float] | None:
     return CREDIT_RGB if row.kind is UsageKind.TOPUP else None
 
 
-def _bands(canvas: Canvas, count: int) -> None:
-    """Light bands under every other row, as one path."""
-    path = canvas.beginPath()
-    for i in range(1, count, 2):
-        path.rect(MARGIN - 2, TOP - i * LEADING - 2.4, RIGHT - MARGIN + 4, LEADING)
-    canvas.setFillColor(BAND)
-    canvas.drawPath(path, stroke=0, fill=1)
-    canvas.setFillColor(BLACK)
+def _bands(count: int) -> list[Op]:
+    """Light bands under every other row."""
+    return [Box(MARGIN - 2, TOP - i * LEADING - 2.4, WIDTH + 4, LEADING, BAND)
+            for i in range(1, count, 2)]
 
 
-def _row_page_frame(canvas: Canvas, report: Detalization, number: int, pages: int) -> None:
+def _row_frame(report: Detalization, text: DocumentText, number: int, pages: int) -> Page:
     top = PAGE_H - MARGIN
-    canvas.setFillColor(BLACK)
-    canvas.setFont(BOLD, 9)
-    canvas.drawString(MARGIN, top - 8, f"{ROWS_TITLE} · {report.subscriber_name}")
-    canvas.setFont(REGULAR, 7.5)
-    canvas.drawRightString(RIGHT, top - 8, f"{report.period.text()} · {report.document_id}")
-    canvas.setFont(BOLD, SIZE)
-    for x, title in zip(X, ROW_TITLES[:4], strict=True):
-        canvas.drawString(x, TITLES_Y + LEADING, title)
-    canvas.drawRightString(RIGHT, TITLES_Y + LEADING, ROW_TITLES[4])
-    canvas.setStrokeColor(RULE)
-    canvas.setLineWidth(0.5)
-    canvas.line(MARGIN, TITLES_Y + LEADING - 3, RIGHT, TITLES_Y + LEADING - 3)
-    _footer(canvas, report, number, pages)
+    right = f"{report.period.text()} · {text.document_id}"
+    left = f"{text.rows_title} · {shown(report.subscriber_name)}"
+    room = WIDTH - stringWidth(right, REGULAR, 7.5) - 16
+    page: Page = [Text(MARGIN, top - 8, left, BOLD, _fitting(left, BOLD, 9, room)),
+                  Text(RIGHT, top - 8, right, REGULAR, 7.5, "right")]
+    page.extend(Text(x, TITLES_Y + LEADING, title, BOLD, SIZE)
+                for x, title in zip(X, text.row_titles[:4], strict=True))
+    page.append(Text(RIGHT, TITLES_Y + LEADING, text.row_titles[4], BOLD, SIZE, "right"))
+    page.append(Rule(MARGIN, TITLES_Y + LEADING - 3, RIGHT, TITLES_Y + LEADING - 3, RULE))
+    page.extend(_footer(text, number, pages))
+    return page
 
 
-def _closing_line(canvas: Canvas, report: Detalization, y: float) -> None:
-    canvas.setFont(BOLD, 8)
-    canvas.setFillColor(BLACK)
-    canvas.drawString(MARGIN, y, (
-        f"Конец детализации: записей {len(report.rows)}; списано "
-        f"{money_text(report.total_charges)} ₽, зачислено {money_text(report.payments)} ₽. "
-        "Сводка — на странице 1."))
-
-
-def _footer(canvas: Canvas, report: Detalization, number: int, pages: int) -> None:
-    canvas.setFont(REGULAR, 6.5)
-    canvas.setFillColor(GREY)
-    canvas.drawString(MARGIN, MARGIN + 4,
-                      f"{report.operator_name} · {report.salon_name} · {report.document_id} · "
-                      f"SHA-256 {report.sha256[:16]}…")
-    canvas.drawRightString(RIGHT, MARGIN + 4, f"Страница {number} из {pages}")
-    canvas.setFillColor(BLACK)
+def _footer(text: DocumentText, number: int, pages: int) -> list[Op]:
+    right = f"Страница {number} из {pages}"
+    room = WIDTH - stringWidth(right, REGULAR, 6.5) - 16
+    return [Text(MARGIN, MARGIN + 4, text.footer, REGULAR,
+                 _fitting(text.footer, REGULAR, 6.5, room), colour=GREY),
+            Text(RIGHT, MARGIN + 4, right, REGULAR, 6.5, "right", GREY)]

@@ -1,77 +1,95 @@
 """The detalization as plain text (UTF-8): aligned columns for a monospace font.
 
-The summary is `label` padded to LABEL_WIDTH then the value; the rows have a header and a
-ruler of dashes whose runs give each column's span (widths fit the longest cell), so the text
-reads back exactly (printing/detalization_read.py). The last line carries the SHA-256.
+Every section of the document text (printing/detalization.py) in order: label/value lines
+padded to one width, the tables with a header and a ruler of dashes, the rows, and at the end
+the way to check it with its SHA-256 and `SALON-DOC:<id>:<hash>`. The hash covers every byte
+of the file (printing/digest.py).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
-from models.detalization import (
-    ROW_TITLES,
-    SUMMARY_LABELS,
-    Detalization,
-    row_texts,
-    summary_lines,
-)
+from models.detalization import Detalization
+from models.documents import PAYLOAD_PREFIX
 from printing.detalization import (
+    HASH_LABEL,
+    NO_ROWS,
     PROGRESS_EVERY,
-    ROWS_TITLE,
-    SUMMARY_TITLE,
-    TARIFF_TITLES,
-    TARIFFS_NOTE,
-    TARIFFS_TITLE,
-    TITLE,
+    DocumentText,
+    Pairs,
     Progress,
-    extra_lines,
-    header_lines,
-    notes,
-    tariff_line,
 )
+from printing.digest import HashedText
 
-LABEL_WIDTH = max(len(label) for label in SUMMARY_LABELS) + 4
-HASH_LABEL = "SHA-256:"
 GAP = "  "
+NBSP = "\u00a0"
 
 
-def write(report: Detalization, path: Path, progress: Progress | None) -> None:
+def write(report: Detalization, text: DocumentText, path: Path,
+          progress: Progress | None) -> str:
     total = len(report.rows)
-    texts = [row_texts(row) for row in report.rows]
-    widths = [max([len(title), *(len(t[i]) for t in texts)]) for i, title in
-              enumerate(ROW_TITLES)]
-    with path.open("w", encoding="utf-8", newline="\n") as out:
-        out.write(f"{TITLE}\n{'=' * len(TITLE)}\n")
-        for line in [*header_lines(report), *notes(report)]:
-            out.write(line + "\n")
-        out.write(f"\n{SUMMARY_TITLE}\n")
-        for label, value in [*summary_lines(report), *extra_lines(report)[2:]]:
-            out.write(f"{label:<{LABEL_WIDTH}}{value.replace(chr(0xA0), ' ')}\n")
-        if report.tariffs:
-            out.write(f"\n{TARIFFS_TITLE}\n")
-            rows = [TARIFF_TITLES, *(tariff_line(e, report.actual_total) for e in report.tariffs)]
-            tw = [max(len(r[i].replace(chr(0xA0), " ")) for r in rows) for i in range(4)]
-            for r in rows:
-                cells = [c.replace(chr(0xA0), " ") for c in r]
-                out.write(f"{cells[0]:<{tw[0]}}{GAP}{cells[1]:>{tw[1]}}{GAP}"
-                          f"{cells[2]:>{tw[2]}}{GAP}{cells[3]}\n")
-            out.write(f"{TARIFFS_NOTE}\n")
-        if report.options.itemized:
-            out.write(f"\n{ROWS_TITLE}\n")
-            out.write(_line(ROW_TITLES, widths) + "\n")
+    rows = list(text.rows(report)) if text.itemized else []
+    widths = [max([len(title), *(len(r[i]) for r in rows)]) for i, title in
+              enumerate(text.row_titles)]
+    with HashedText(path, "txt") as out:
+        out.write(f"{text.title}\n{'=' * len(text.title)}\n")
+        for line in (*text.head, *text.alerts, *text.notes):
+            out.write(_plain(line) + "\n")
+        for pairs in (text.summary, text.extra, text.chart, text.series):
+            _pairs(out, pairs)
+        if text.tariffs is not None:
+            table = text.tariffs
+            out.write(f"\n{table.title}\n")
+            _table(out, table.columns, table.rows, right=(1, 2))
+            for note in table.notes:
+                out.write(_plain(note) + "\n")
+        if text.itemized:
+            out.write(f"\n{text.rows_title}\n")
+            out.write(_line(text.row_titles, widths) + "\n")
             out.write(GAP.join("-" * w for w in widths) + "\n")
-            for done, cells in enumerate(texts, 1):
+            if not rows:
+                out.write(NO_ROWS + "\n")
+            for done, cells in enumerate(rows, 1):
                 out.write(_line(cells, widths) + "\n")
                 if progress is not None and done % PROGRESS_EVERY == 0:
                     progress(done, total)
-        out.write(f"\n{HASH_LABEL} {report.sha256}\n")
+        out.write(f"\n{_plain(text.closing)}\n\n{text.verify}\n{HASH_LABEL}: ")
+        out.write_hash()
+        out.write(f"\n{PAYLOAD_PREFIX}:{text.document_id}:")
+        out.write_hash()
+        out.write("\n")
     if progress is not None:
         progress(total, total)
+    return out.sha256
 
 
-def _line(cells: tuple[str, ...], widths: list[int]) -> str:
+def _plain(text: str) -> str:
+    return text.replace(NBSP, " ")
+
+
+def _pairs(out: HashedText, pairs: Pairs) -> None:
+    """Labels padded to one width, values right-aligned after them."""
+    width = max((len(label) for label, _value in pairs.lines), default=0) + 4
+    values = max((len(value) for _label, value in pairs.lines), default=0)
+    out.write(f"\n{pairs.title}\n")
+    for label, value in pairs.lines:
+        out.write(f"{label:<{width}}{_plain(value):>{values}}\n")
+
+
+def _table(out: HashedText, columns: Sequence[str], rows: Sequence[Sequence[str]],
+           right: tuple[int, ...]) -> None:
+    plain = [[_plain(c) for c in row] for row in (columns, *rows)]
+    widths = [max(len(row[i]) for row in plain) for i in range(len(columns))]
+    for row in plain:
+        cells = [f"{c:>{w}}" if i in right else f"{c:<{w}}"
+                 for i, (c, w) in enumerate(zip(row, widths, strict=True))]
+        out.write(GAP.join(cells).rstrip() + "\n")
+
+
+def _line(cells: Sequence[str], widths: list[int]) -> str:
     """Left-aligned cells, the amount right-aligned; a no-break space prints as a space."""
     parts = [f"{c:<{w}}" for c, w in zip(cells[:-1], widths[:-1], strict=True)]
     parts.append(f"{cells[-1]:>{widths[-1]}}")
-    return GAP.join(parts).replace("\u00a0", " ").rstrip()
+    return _plain(GAP.join(parts)).rstrip()

@@ -3,146 +3,151 @@ streams out row by row).
 
 Sheets: «Детализация» (the records: typed cells — a date-time, text, duration in seconds,
 volume in KB, charged and credited amounts as numbers with two decimals, the package that paid
-— a frozen, filtered header row), «Итоги» (the header, the summary with money as numbers,
-additional balances and packages), «Тарифы» (the comparison), «По дням» (charges per day).
-The id and hash are in the workbook's keywords. Text is written as strings, never formulas.
+— a frozen, filtered header row), «Итоги» (the header, alerts, the main balance, the dated
+additional balances and packages, charges by category, how to check it and the SHA-256),
+«Тарифы» (the comparison and its notes), «По дням» (charges per day). The id and hash are in
+the workbook's keywords. Text is written as strings, never formulas. The hash covers every cell
+of every sheet with its type and number format (printing/xlsx_cells.py).
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from pathlib import Path
 
 import xlsxwriter
 
-from models.detalization import (
-    CATEGORY_LABELS,
-    NOTHING,
-    Detalization,
-    kind_text,
-    qr_payload,
-    summary_lines,
-)
+from models.detalization import NOTHING, Detalization, kind_text
 from models.domain import UsageKind
-from printing.detalization import (
-    PROGRESS_EVERY,
-    ROWS_TITLE,
-    SUMMARY_TITLE,
-    TARIFF_TITLES,
-    TARIFFS_NOTE,
-    TITLE,
-    Progress,
-    extra_lines,
-    header_lines,
-    notes,
-    tariff_line,
-)
+from printing.detalization import HASH_LABEL, PROGRESS_EVERY, DocumentText, Pairs, Progress
+from printing.xlsx_cells import CanonicalBook, CanonicalSheet
 
 ROWS_SHEET, TOTALS_SHEET, TARIFFS_SHEET, DAYS_SHEET = "Детализация", "Итоги", "Тарифы", "По дням"
 COLUMNS = ("Дата и время", "Тип", "Номер / услуга", "Длительность, с", "Объём, КБ",
            "Списано, ₽", "Зачислено, ₽", "Пакет")
 WIDTHS = (19, 13, 30, 15, 12, 12, 13, 11)
 COVERED = "по пакету"
-MONEY_LABELS = {"Входящий остаток", *CATEGORY_LABELS.values(), "Итого списано", "Пополнения",
-                "в т. ч. обещанный платёж", "Исходящий остаток", "Бонусный баланс",
-                "Долг по обещанному платежу"}
+NBSP = "\u00a0"
 
 
-def write(report: Detalization, path: Path, progress: Progress | None) -> None:
-    book = xlsxwriter.Workbook(str(path), {
+def write(report: Detalization, text: DocumentText, path: Path,
+          progress: Progress | None) -> str:
+    workbook = xlsxwriter.Workbook(str(path), {
         "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
         "strings_to_numbers": False})
-    book.set_properties({"title": f"{TITLE} {report.document_id}", "subject": TITLE,
-                         "company": report.salon_name, "author": report.salon_name,
-                         "keywords": qr_payload(report.document_id, report.sha256),
-                         "comments": f"sha256={report.sha256}"})
-    header = book.add_format({"bold": True, "bg_color": "#DDE4EE", "bottom": 1})
-    when = book.add_format({"num_format": "dd.mm.yyyy hh:mm:ss", "align": "left"})
-    money = book.add_format({"num_format": "# ##0.00"})
-    number = book.add_format({"num_format": "0"})
-    bold = book.add_format({"bold": True})
-    title = book.add_format({"bold": True, "font_size": 14})
-    rows_sheet = book.add_worksheet(ROWS_SHEET)
-    totals = book.add_worksheet(TOTALS_SHEET)
-    if report.options.itemized:
-        rows_sheet.activate()
-    else:
-        totals.activate()
-    # constant_memory: each sheet is written top to bottom, one sheet after another.
-    for col, width in enumerate(WIDTHS):
-        rows_sheet.set_column(col, col, width)
-    rows_sheet.write_row(0, 0, COLUMNS, header)
-    rows_sheet.freeze_panes(1, 0)
-    total = len(report.rows)
-    row_index = 0
-    for row_index, row in enumerate(report.rows, 1):
-        rows_sheet.write_datetime(row_index, 0, row.at.replace(tzinfo=None), when)
-        rows_sheet.write_string(row_index, 1, kind_text(row))
-        rows_sheet.write_string(row_index, 2, row.counterpart or NOTHING)  # already safe
-        if row.duration_s is not None:
-            rows_sheet.write_number(row_index, 3, row.duration_s, number)
-        if row.volume_kb is not None:
-            rows_sheet.write_number(row_index, 4, row.volume_kb, number)
-        if row.kind is UsageKind.TOPUP:
-            rows_sheet.write_number(row_index, 6, float(row.amount), money)
-        else:
-            rows_sheet.write_number(row_index, 5, float(row.amount), money)
-        if row.covered is not None:
-            rows_sheet.write_string(row_index, 7, COVERED)
-        if progress is not None and row_index % PROGRESS_EVERY == 0:
-            progress(row_index, total)
-    rows_sheet.autofilter(0, 0, max(row_index, 1), len(COLUMNS) - 1)
-    if not report.options.itemized:
-        rows_sheet.write_string(1, 0, ROWS_TITLE + ": только сводка")
-
-    r = 0
-    totals.set_column(0, 0, 34)
-    totals.set_column(1, 1, 26)
-    totals.write_string(r, 0, TITLE, title)
-    for line in [*header_lines(report), *notes(report)]:
-        r += 1
-        totals.write_string(r, 0, line)
-    r += 2
-    totals.write_string(r, 0, SUMMARY_TITLE, bold)
-    for label, value in summary_lines(report):
-        r += 1
-        totals.write_string(r, 0, label)
-        if label in MONEY_LABELS:
-            totals.write_number(r, 1, _number(value), money)
-        else:
-            totals.write_string(r, 1, value)
-    for label, value in extra_lines(report)[2:]:
-        r += 1
-        totals.write_string(r, 0, label)
-        totals.write_string(r, 1, value.replace("\u00a0", " "))
-    r += 2
-    totals.write_string(r, 0, "SHA-256")
-    totals.write_string(r, 1, report.sha256)
-
-    tariffs = book.add_worksheet(TARIFFS_SHEET)
-    tariffs.set_column(0, 0, 34)
-    tariffs.set_column(1, 2, 16)
-    tariffs.set_column(3, 3, 30)
-    tariffs.write_row(0, 0, TARIFF_TITLES, header)
-    for i, estimate in enumerate(report.tariffs, 1):
-        name, _fee, _cost, delta = tariff_line(estimate, report.actual_total)
-        tariffs.write_string(i, 0, name)
-        tariffs.write_number(i, 1, float(estimate.monthly_fee), money)
-        tariffs.write_number(i, 2, float(estimate.total), money)
-        tariffs.write_string(i, 3, delta.replace("\u00a0", " "))
-    tariffs.write_string(len(report.tariffs) + 2, 0, TARIFFS_NOTE)
-
-    days = book.add_worksheet(DAYS_SHEET)
-    date_format = book.add_format({"num_format": "dd.mm.yyyy", "align": "left"})
-    days.set_column(0, 1, 14)
-    days.write_row(0, 0, ("Дата", "Списано, ₽"), header)
-    for i, (day, amount) in enumerate(report.by_day, 1):
-        days.write_datetime(i, 0, day, date_format)
-        days.write_number(i, 1, float(amount), money)
-    book.close()
+    book = CanonicalBook(workbook)
+    formats = {
+        "header": workbook.add_format({"bold": True, "bg_color": "#DDE4EE", "bottom": 1}),
+        "when": workbook.add_format({"num_format": "dd.mm.yyyy hh:mm:ss", "align": "left"}),
+        "date": workbook.add_format({"num_format": "dd.mm.yyyy", "align": "left"}),
+        "money": workbook.add_format({"num_format": "# ##0.00"}),
+        "number": workbook.add_format({"num_format": "0"}),
+        "bold": workbook.add_format({"bold": True}),
+        "alert": workbook.add_format({"bold": True, "font_color": "#8A1111"}),
+        "title": workbook.add_format({"bold": True, "font_size": 14}),
+    }
+    total = _rows(book, report, formats, progress)
+    _totals(book, text, formats, itemized=report.options.itemized)
+    _tariffs(book, text, formats)
+    _days(book, report, formats)
+    sha = book.close(text.document_id, {
+        "title": f"{text.title} {text.document_id}", "subject": text.title,
+        "company": report.salon_name, "author": report.salon_name})
     if progress is not None:
         progress(total, total)
+    return sha
+
+
+def _rows(book: CanonicalBook, report: Detalization, f: dict, progress: Progress | None
+          ) -> int:
+    sheet = book.add_sheet(ROWS_SHEET)
+    if report.options.itemized:
+        sheet.sheet.activate()
+    for col, width in enumerate(WIDTHS):
+        sheet.sheet.set_column(col, col, width)
+    sheet.row(0, [(i, title, f["header"]) for i, title in enumerate(COLUMNS)])
+    sheet.sheet.freeze_panes(1, 0)
+    total = len(report.rows)
+    index = 0
+    money, number, when = f["money"], f["number"], f["when"]
+    for index, row in enumerate(report.rows, 1):
+        credit = row.kind is UsageKind.TOPUP
+        amount = float(row.amount)
+        sheet.row(index, (
+            (0, row.at.replace(tzinfo=None), when), (1, kind_text(row), None),
+            (2, row.counterpart or NOTHING, None),  # already made safe
+            (3, row.duration_s, number), (4, row.volume_kb, number),
+            (5, None if credit else amount, money), (6, amount if credit else None, money),
+            (7, COVERED if row.covered is not None else None, None)))
+        if progress is not None and index % PROGRESS_EVERY == 0:
+            progress(index, total)
+    sheet.sheet.autofilter(0, 0, max(index, 1), len(COLUMNS) - 1)
+    if not report.options.itemized:
+        sheet.row(1, [(0, "Только сводка: постатейная детализация не заказывалась.", None)])
+    return total
 
 
 def _number(text: str) -> float:
-    return float(text.replace("\u00a0", "").replace(" ", "").replace(",", "."))
+    return float(Decimal(text.replace(NBSP, "").replace(" ", "").replace(",", ".")))
 
+
+def _money_or_text(value: str) -> float | str:
+    try:
+        return _number(value)
+    except ArithmeticError:
+        return value.replace(NBSP, " ")
+
+
+def _pairs(sheet: CanonicalSheet, r: int, pairs: Pairs, f: dict) -> int:
+    r += 2
+    sheet.row(r, [(0, pairs.title, f["bold"])])
+    for label, value in pairs.lines:
+        r += 1
+        cell = _money_or_text(value)
+        sheet.row(r, [(0, label, None), (1, cell, f["money"] if isinstance(cell, float)
+                                         else None)])
+    return r
+
+
+def _totals(book: CanonicalBook, text: DocumentText, f: dict, *, itemized: bool) -> None:
+    sheet = book.add_sheet(TOTALS_SHEET)
+    if not itemized:
+        sheet.sheet.activate()
+    sheet.sheet.set_column(0, 0, 40)
+    sheet.sheet.set_column(1, 1, 26)
+    sheet.row(0, [(0, text.title, f["title"])])
+    r = 0
+    for line, style in ([(h, None) for h in text.head] + [(a, f["alert"]) for a in text.alerts]
+                        + [(n, None) for n in text.notes]):
+        r += 1
+        sheet.row(r, [(0, line, style)])
+    for pairs in (text.summary, text.extra, text.chart):
+        r = _pairs(sheet, r, pairs, f)
+    sheet.row(r + 2, [(0, text.closing, None)])
+    sheet.row(r + 3, [(0, text.verify, None)])
+    sheet.hash_row(r + 5, HASH_LABEL)
+
+
+def _tariffs(book: CanonicalBook, text: DocumentText, f: dict) -> None:
+    sheet = book.add_sheet(TARIFFS_SHEET)
+    sheet.sheet.set_column(0, 0, 34)
+    sheet.sheet.set_column(1, 2, 16)
+    sheet.sheet.set_column(3, 3, 30)
+    table = text.tariffs
+    if table is None:
+        sheet.row(0, [(0, "Каталог оператора не даёт цен: сравнения тарифов нет.", None)])
+        return
+    sheet.row(0, [(i, title, f["header"]) for i, title in enumerate(table.columns)])
+    for i, (name, fee, cost, delta) in enumerate(table.rows, 1):
+        sheet.row(i, [(0, name, None), (1, _number(fee), f["money"]),
+                      (2, _number(cost), f["money"]), (3, delta.replace(NBSP, " "), None)])
+    for j, note in enumerate(table.notes, len(table.rows) + 2):
+        sheet.row(j, [(0, note.replace(NBSP, " "), None)])
+
+
+def _days(book: CanonicalBook, report: Detalization, f: dict) -> None:
+    sheet = book.add_sheet(DAYS_SHEET)
+    sheet.sheet.set_column(0, 1, 14)
+    sheet.row(0, [(0, "Дата", f["header"]), (1, "Списано, ₽", f["header"])])
+    for i, (day, amount) in enumerate(report.by_day, 1):
+        sheet.row(i, [(0, day, f["date"]), (1, float(amount), f["money"])])

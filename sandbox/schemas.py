@@ -75,6 +75,9 @@ class Subscriber(Model):
     msisdn: str = Field(description="E.164", examples=["+79161234567"])
     name: str
     status: Literal["active", "blocked"]
+    activated_at: UtcInstant = Field(description="When the number was activated (its "
+                                     "contract began): no usage, balance or detalization "
+                                     "before it")
     home_region: Region
     tariff: TariffRef
     services: list[ServiceRef] = Field(description="Connected services, the Assistant aside")

@@ -30,6 +30,7 @@ def subscriber(state: SubscriberState, now: int) -> Json:
         "msisdn": state.msisdn,
         "name": state.name,
         "status": state.status,
+        "activated_at": utc_iso(state.activated_at),
         "home_region": {"code": region.code, "name": region.name, "name_en": region.name_en,
                         "timezone": region.timezone},
         "tariff": {"code": tariff.code, "name": tariff.name, "class": tariff.tariff_class,

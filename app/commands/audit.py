@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from app.cli import Wiring
 from app.commands import arguments
-from app.commands.output import print_json, say
+from app.commands.output import print_json, say, with_report
 from app.errors import InputError, RuleRefused, SalonError
 from app.i18n import _
 
@@ -57,12 +57,13 @@ def run_verify(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
     report = journal(wiring).verify(manager(wiring), expect_hash=args.expect_hash)
     message = (intact_text(report) if report.problem is None
                else describe_problem(report.problem, args.expect_hash))
+    if report.problem is not None:
+        raise with_report(RuleRefused(message, rule="audit-chain"),
+                          _report_json(report, message))
     if args.json:
         print_json(_report_json(report, message), out)
-    elif report.problem is None:
+    else:
         say(out, message)
-    if report.problem is not None:
-        raise RuleRefused(message, rule="audit-chain")
 
 
 def run_tail(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:

@@ -21,7 +21,7 @@ from typing import Any, TextIO
 from app.cli import Wiring
 from app.commands import arguments
 from app.commands.delivering import Delivery, add_delivery_arguments
-from app.commands.output import print_json, say
+from app.commands.output import print_json, say, with_report
 from app.errors import (
     CodeLocked,
     InputError,
@@ -91,7 +91,7 @@ def run_issue(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
     try:
         state = codes.issue(clerk, msisdn, card)
     except SalonError as error:
-        _failed(args.json, out, report, error)
+        _failed(report, error)
         raise
     from app.ui.presenters.access_codes import issued_message
 
@@ -169,7 +169,7 @@ def run_verify(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
         result = codes.verify(clerk, msisdn, read_secret_line(
             _("Access code (the subscriber types it; it is not shown): ")), card)
     except SalonError as error:
-        _failed(json_out, out, report, error)
+        _failed(report, error)
         raise
     from app.ui.presenters.access_codes import verify_message
 
@@ -177,17 +177,17 @@ def run_verify(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
     message = verify_message(result, now, zone).text
     report.update(status=result.outcome.value, message=message,
                   attempts_left=result.attempts_left, locked_until=utc_text(result.locked_until))
-    if json_out:
-        print_json(report, out)
     if result.outcome is VerifyOutcome.OK:
-        if not json_out:
+        if json_out:
+            print_json(report, out)
+        else:
             say(out, message)
         return
     if result.outcome is VerifyOutcome.WRONG:
-        raise WrongCode(message, result.attempts_left or 0)
+        raise with_report(WrongCode(message, result.attempts_left or 0), report)
     if result.outcome is VerifyOutcome.LOCKED:
-        raise CodeLocked(message, result.locked_until)
-    raise RuleRefused(message, rule="no_code")
+        raise with_report(CodeLocked(message, result.locked_until), report)
+    raise with_report(RuleRefused(message, rule="no_code"), report)
 
 
 # -- leaflet ---------------------------------------------------------------------------------
@@ -206,14 +206,19 @@ def run_leaflet(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
     from app.services.delivery import Deliverable  # loaded by now: the services are built
     from models.printing import DocumentKind
 
-    delivered = delivery.deliver(clerk, Deliverable(
-        made.path, DocumentKind.LEAFLET, subscriber=msisdn or "", documents="leaflet"))
     trial = None if made.trial is None else {"start": made.trial.start.isoformat(),
                                              "end": made.trial.end.isoformat()}
+    report = {"path": str(made.path), "document_id": made.document_id, "sha256": made.sha256,
+              "subscriber": made.subscriber or None, "trial": trial,
+              "catalog_reached": made.catalog_reached, "delivery": delivery.as_json(None)}
+    try:
+        delivered = delivery.deliver(clerk, Deliverable(
+            made.path, DocumentKind.LEAFLET, subscriber=msisdn or "", documents="leaflet"))
+    except SalonError as error:  # the leaflet is made; --json says where it is
+        with_report(error, report)
+        raise
     if args.json:
-        print_json({"path": str(made.path), "subscriber": made.subscriber or None,
-                    "trial": trial, "catalog_reached": made.catalog_reached,
-                    "delivery": delivery.as_json(delivered)}, out)
+        print_json({**report, "delivery": delivery.as_json(delivered)}, out)
         return
     say(out, _("Leaflet saved: {path}").format(path=made.path))
     if not made.catalog_reached:
@@ -252,10 +257,9 @@ def _operator_now(services: Services, clerk: Session, msisdn: str) -> Any:
         return services.clock.now()
 
 
-def _failed(json_out: bool, out: TextIO, report: dict[str, Any], error: SalonError) -> None:
-    """--json: the failure as the same object (the sentence also goes to stderr)."""
-    if not json_out:
-        return
+def _failed(report: dict[str, Any], error: SalonError) -> SalonError:
+    """The failure, carrying the command's object for --json (app/commands/output.py prints
+    it, with the error, once)."""
     if isinstance(error, OperatorUnavailable):
         status = "unreachable"
     elif isinstance(error, InputError):
@@ -265,4 +269,4 @@ def _failed(json_out: bool, out: TextIO, report: dict[str, Any], error: SalonErr
     else:
         status = "failed"
     report.update(status=status, message=str(error), rule=getattr(error, "rule", None))
-    print_json(report, out)
+    return with_report(error, report)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from app.cli import Wiring
 from app.commands import arguments
-from app.commands.output import print_json, say
+from app.commands.output import print_json, say, with_report
 from app.errors import SalonError
 from app.formatting import mask_email
 from app.i18n import _
@@ -202,12 +202,12 @@ def run_deliver_due(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> No
     periodic = _need(wiring.services().periodic,
                      _("Periodic delivery is not available in this console."))
     report = periodic.deliver_due()
-    if args.json:
-        print_json({"sent": [{"subscription": s, "period": p, "to": to}
-                             for s, p, to in report.sent],
-                    "failed": [{"subscription": s, "period": p, "error": e}
-                               for s, p, e in report.failed]}, out)
-    else:
+    as_json = {"sent": [{"subscription": s, "period": p, "to": to} for s, p, to in report.sent],
+               "failed": [{"subscription": s, "period": p, "error": e}
+                          for s, p, e in report.failed]}
+    if args.json and not report.failed:
+        print_json(as_json, out)
+    elif not args.json:
         for sub_id, period, to in report.sent:
             say(out, _("Sent: subscription {id}, {period}, to {address}.").format(
                 id=sub_id, period=period, address=to))
@@ -217,8 +217,9 @@ def run_deliver_due(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> No
         if report.nothing:
             say(out, _("Nothing is due."))
     if report.failed:
-        raise SalonError(_("{count} monthly letters were not sent; they are tried again in "
-                           "an hour.").format(count=len(report.failed)))
+        raise with_report(SalonError(_(
+            "{count} monthly letters were not sent; they are tried again in an hour."
+        ).format(count=len(report.failed))), as_json)
 
 
 def _letter(name: str, services: Any) -> Any:

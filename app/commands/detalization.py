@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from datetime import UTC
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -15,7 +16,7 @@ from app.cli import Wiring
 from app.commands import arguments
 from app.commands.delivering import Delivery, add_delivery_arguments
 from app.commands.log import parse_day
-from app.commands.output import print_json, say
+from app.commands.output import print_json, say, with_report
 from app.errors import InputError, RuleRefused, SalonError
 from app.i18n import _
 from app.phone import parse_msisdn
@@ -49,10 +50,13 @@ def register(commands: argparse._SubParsersAction) -> None:
     order.set_defaults(handler=run_order)
 
     verify = commands.add_parser(
-        "verify-document", help="check that a detalization file is genuine and unchanged",
-        description="Recomputes the document's hash from what the file shows and compares it "
-                    "with this salon's register. Exit 0 genuine; 3 altered or not made here; "
-                    "2 not a file or not a supported format.")
+        "verify-document", help="check that a document the console made (a detalization, a "
+                                "confirmation slip, a leaflet, a daily log) is genuine and "
+                                "unchanged",
+        description="Recomputes the document's hash from everything the file shows and "
+                    "compares it with this salon's register. Exit 0 genuine; 3 altered, not "
+                    "made here, or made by an earlier console; 2 not a file or not a "
+                    "supported format.")
     verify.add_argument("file", type=Path)
     verify.add_argument("--json", action="store_true", help="print one JSON object")
     verify.set_defaults(handler=run_verify)
@@ -91,7 +95,11 @@ def run_order(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
     report = info.report
     from app.services.delivery import for_detalization  # loaded by now: the order ran
 
-    delivered = delivery.deliver(clerk, for_detalization(info))
+    try:
+        delivered = delivery.deliver(clerk, for_detalization(info))
+    except SalonError as error:  # the document stands; --json says which one was made
+        with_report(error, {**_order_json(info), "delivery": delivery.as_json(None)})
+        raise
     if args.json:
         print_json({**_order_json(info), "delivery": delivery.as_json(delivered)}, out)
         return
@@ -124,9 +132,22 @@ def _order_json(info: Any) -> dict[str, Any]:
             "closing": str(report.closing),
             "covered_records": report.covered_count,
         },
+        "balances": {
+            "as_of": report.balances_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "bonus": str(report.bonus), "promised_payment_debt": str(report.promised_debt),
+            "promised_payment_due": None if report.promised_due is None else
+            report.promised_due.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "promised_payment_overdue": report.promised_overdue,
+        },
         "tariffs": [{"code": t.code, "name": t.name, "total": str(t.total),
-                     "difference": str(t.total - report.actual_total), "current": t.current}
+                     "monthly_fees": str(t.monthly_fees),
+                     "difference": str(t.total - report.comparison_base), "current": t.current}
                     for t in report.tariffs],
+        "tariff_changes": [{"from": s.start.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                            "to": s.end.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                            "tariff": s.name} for s in report.tariff_spans]
+        if len(report.tariff_spans) > 1 else [],
+        "switch_fees": str(report.switch_fees),
     }
 
 
@@ -142,41 +163,76 @@ def _progress_line() -> Callable[[str, int, int], None]:
 
 
 def run_verify(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
+    from app.services.verification import Verdict
+
     service = wiring.services().verification
     if service is None:
         raise SalonError(_("Document verification is not available in this console."))
     result = service.verify(args.file)
     registered = result.registered
-    if args.json:
-        print_json({
-            "verdict": result.verdict.value, "format": result.format,
-            "document_id": result.document_id, "sha256": result.sha256,
-            "claimed_sha256": result.claimed_sha256, "rows": result.rows,
-            "registered": None if registered is None else {
-                "created_at": registered.created_at.isoformat().replace("+00:00", "Z"),
-                "salon": registered.salon_id, "counter": registered.counter,
-                "format": registered.format, "msisdn": registered.msisdn_masked,
-                "period": {"from": registered.period_from.isoformat(),
-                           "to": registered.period_to.isoformat()},
-                "sha256": registered.sha256}}, out)
+    report = {
+        "verdict": result.verdict.value, "format": result.format,
+        "document_id": result.document_id, "sha256": result.sha256,
+        "claimed_sha256": result.claimed_sha256,
+        "registered": None if registered is None else {
+            "kind": registered.kind.value,
+            "created_at": registered.created_at.isoformat().replace("+00:00", "Z"),
+            "salon": registered.salon_id, "counter": registered.counter,
+            "format": registered.format, "msisdn": registered.msisdn_masked or None,
+            "period": {"from": registered.period_from.isoformat(),
+                       "to": registered.period_to.isoformat()},
+            "sha256": registered.sha256}}
     if result.genuine:
         assert registered is not None
-        if not args.json:
-            say(out, _("Genuine: detalization {id} made at salon {salon} on {date} for {number}, "
-                       "{first} — {last}.").format(
-                id=result.document_id, salon=registered.salon_id,
-                date=registered.created_at.strftime("%d.%m.%Y %H:%M UTC"),
-                number=registered.msisdn_masked, first=registered.period_from.strftime("%d.%m.%Y"),
-                last=registered.period_to.strftime("%d.%m.%Y")))
+        if args.json:
+            print_json(report, out)
+        else:
+            say(out, genuine_sentence(registered))
         return
+    name = args.file.name
     if registered is None:
-        raise RuleRefused(_("Not ours: {name} is not a detalization registered at this salon "
-                            "(document {id}).").format(name=args.file.name,
-                                                       id=result.document_id or "—"),
-                          rule="unknown")
-    raise RuleRefused(_("Altered: what {name} shows does not match detalization {id} as it was "
-                        "made (the content's hash differs).").format(
-        name=args.file.name, id=result.document_id), rule="altered")
+        error = RuleRefused(_("Not ours: {name} is not a document registered at this salon "
+                              "(document {id}).").format(name=name,
+                                                         id=result.document_id or "—"),
+                            rule="unknown")
+    elif result.verdict is Verdict.OUTDATED:
+        error = RuleRefused(_("Cannot be checked: {id} was made by an earlier version of the "
+                              "console, whose check covered only part of the document; make "
+                              "the document again.").format(id=result.document_id),
+                            rule="outdated")
+    else:
+        error = RuleRefused(_("Altered: what {name} shows does not match {kind} {id} as it was "
+                              "made (the content's hash differs).").format(
+            name=name, kind=kind_name(registered.kind), id=result.document_id), rule="altered")
+    raise with_report(error, report)
+
+
+def kind_name(kind: Any) -> str:
+    from models.printing import DocumentKind
+
+    return {DocumentKind.DETALIZATION: _("detalization"),
+            DocumentKind.SLIP: _("confirmation slip"),
+            DocumentKind.LEAFLET: _("Assistant leaflet"),
+            DocumentKind.DAILY_LOG: _("daily log")}.get(kind, _("document"))
+
+
+def genuine_sentence(registered: Any) -> str:
+    """'Genuine: detalization DET-… made at salon X on date for +7 916 ***-**-67, period.'"""
+    from models.printing import DocumentKind
+
+    made = _("Genuine: {kind} {id} made at salon {salon} on {date}").format(
+        kind=kind_name(registered.kind), id=registered.id, salon=registered.salon_id,
+        date=registered.created_at.strftime("%d.%m.%Y %H:%M UTC"))
+    first, last = (registered.period_from.strftime("%d.%m.%Y"),
+                   registered.period_to.strftime("%d.%m.%Y"))
+    if registered.kind is DocumentKind.DETALIZATION:
+        return _("{made} for {number}, {first} — {last}.").format(
+            made=made, number=registered.msisdn_masked, first=first, last=last)
+    if registered.kind is DocumentKind.DAILY_LOG:
+        return _("{made}, the log of {day}.").format(made=made, day=first)
+    if registered.msisdn_masked:
+        return _("{made} for {number}.").format(made=made, number=registered.msisdn_masked)
+    return made + "."
 
 
 def run_purge(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:

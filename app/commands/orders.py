@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from app import formatting
 from app.cli import Wiring
 from app.commands.delivering import Delivery, add_delivery_arguments
-from app.commands.output import print_json, say
+from app.commands.output import print_json, say, with_report
 from app.errors import InputError, OperatorUnavailable, RuleRefused, SalonError
 from app.i18n import _
 from app.inputs import catalog_code
@@ -130,8 +130,8 @@ def _place(args: argparse.Namespace, wiring: Wiring, out: TextIO, action: OrderA
     card = services.lookup.lookup(msisdn, clerk)
     option = _option(orders.options(card), request)
     if option is not None and not option.available:  # R1 and the card's other rules, first
-        _finish(args, out, report, option.reason)
-        raise RuleRefused(option.reason, rule=option.rule or "refused")
+        _fail(args, out, report, option.reason,
+              RuleRefused(option.reason, rule=option.rule or "refused"))
 
     preview = orders.preview(clerk, request)
     report["preview"] = preview_to_dict(preview)
@@ -140,12 +140,12 @@ def _place(args: argparse.Namespace, wiring: Wiring, out: TextIO, action: OrderA
             say(out, line)
     if not preview.allowed:
         message = preview.refusal_message or preview.refusal_rule or ""
-        _finish(args, out, report, message)
-        raise RuleRefused(message, rule=preview.refusal_rule or "refused")
+        _fail(args, out, report, message,
+              RuleRefused(message, rule=preview.refusal_rule or "refused"))
     if not _confirmed(args):
         report["status"] = "declined"
-        _finish(args, out, report, _("Nothing was changed."))
-        raise SalonError(_("Nothing was changed."))
+        _fail(args, out, report, _("Nothing was changed."),
+              SalonError(_("Nothing was changed.")))
 
     outcome = orders.submit(clerk, preview)
     report.update(status=outcome.status.value, message=outcome.message,
@@ -158,12 +158,12 @@ def _place(args: argparse.Namespace, wiring: Wiring, out: TextIO, action: OrderA
     if outcome.status is SubmitStatus.STALE:
         changes = describe_changes(card, services.lookup.lookup(msisdn, clerk))
         report["changes"] = changes
-        _finish(args, out, report, outcome.message, lines=[
+        _fail(args, out, report, outcome.message, RuleRefused(
+            outcome.message, rule=outcome.item.refusal_rule or "version_mismatch"), lines=[
             _("What changed since the preview:"), *(f"  {c}" for c in changes)])
-        raise RuleRefused(outcome.message, rule=outcome.item.refusal_rule or "version_mismatch")
     if outcome.status is SubmitStatus.REJECTED:
-        _finish(args, out, report, outcome.message)
-        raise RuleRefused(outcome.message, rule=outcome.item.refusal_rule or "refused")
+        _fail(args, out, report, outcome.message,
+              RuleRefused(outcome.message, rule=outcome.item.refusal_rule or "refused"))
     _unreachable(args, out, report, orders, clerk, outcome)
 
 
@@ -257,9 +257,9 @@ def _done(args: argparse.Namespace, out: TextIO, report: dict[str, Any],
                        "all the same."))
         if not delivery.to_file:
             failure = SalonError(_("The change is done, but there is no slip to deliver."))
-    _finish(args, out, report, outcome.message, lines=lines)
     if failure is not None:
-        raise failure
+        _fail(args, out, report, outcome.message, failure, lines=lines)
+    _finish(args, out, report, outcome.message, lines=lines)
 
 
 def _slip(outcome: SubmitOutcome, report: dict[str, Any]) -> Deliverable:
@@ -303,9 +303,23 @@ def _unreachable(args: argparse.Namespace, out: TextIO, report: dict[str, Any],
                         "it stays queued (#{id}) until the console learns what became of it "
                         "(`salon outbox send`, or the console's window).").format(
                 reason=outcome.message, id=item.id)
-    report.update(item=item_to_dict(item), queued=queued, message=message)
-    _finish(args, out, report, message)
-    raise OperatorUnavailable(message, queued=queued, maybe_delivered=item.maybe_delivered)
+    report.update(item=item_to_dict(item), queued=queued)
+    _fail(args, out, report, message,
+          OperatorUnavailable(message, queued=queued, maybe_delivered=item.maybe_delivered))
+
+
+def _fail(args: argparse.Namespace, out: TextIO, report: dict[str, Any], message: str,
+          error: SalonError, lines: list[str] | None = None) -> NoReturn:
+    """End with `error`: its sentence goes to stderr (app/cli.py); the report goes with it as
+    the one --json object, or its lines are printed first."""
+    report["message"] = message
+    if args.json:
+        raise with_report(error, report)
+    if report["status"] == "done":
+        say(out, message)
+    for line in lines or []:
+        say(out, line)
+    raise error
 
 
 def _finish(args: argparse.Namespace, out: TextIO, report: dict[str, Any], message: str,

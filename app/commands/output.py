@@ -12,6 +12,20 @@
   the rest of the output is dropped, quietly, and the command finishes what it was doing: a
   change already applied stays applied (it is in the journal and the outbox) and the exit code
   is the command's own, not a traceback's.
+
+With `--json`, every refusal and failure of every command prints one object on stdout, the
+command's exit code unchanged and the sentence on stderr as always:
+
+    {"error": {"code": "rule_refused", "rule": "R7", "message": "…", "exit_code": 3}}
+
+`code` names the kind of error (app/errors.py's class, snake_case: bad_phone_number,
+subscriber_not_found, rule_refused, order_refused, code_locked, operator_unavailable,
+print_failed, …; `failed` for a plain SalonError, `bad_input` for a plain InputError); `rule`
+is the business rule a refusal names (R1, R7, before_activation, altered…) or null; a few
+errors add what they know (`path` of a kept document, `until` of a lock, `attempts_left`,
+`queued`). A command that had gathered a report before it failed (an order's preview and
+outbox item, a verification's verdict) attaches it with `with_report`: its fields come first,
+beside "error", in the same one object.
 """
 
 from __future__ import annotations
@@ -19,10 +33,17 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
+import sys
 import unicodedata
+from datetime import UTC
+from pathlib import Path
 from typing import Any, TextIO
 
+from app.errors import InputError, SalonError
 from printing.text import visible
+
+_SPECIAL = {SalonError: "failed", InputError: "bad_input"}
 
 # What JSON itself leaves raw with ensure_ascii=False and a terminal must not get raw.
 _UNSAFE_CATEGORIES = {"Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn"}
@@ -121,3 +142,47 @@ def flush_quietly(stream: TextIO) -> None:
         silence(stream)
     except (OSError, ValueError):  # closed by the caller: nothing left to flush
         pass
+
+
+
+def with_report(error: SalonError, report: dict[str, Any]) -> SalonError:
+    """`error`, carrying what the command had to say in --json: printed with the error."""
+    error.json_report = report  # type: ignore[attr-defined]
+    return error
+
+
+def wants_json(args: object) -> bool:
+    return bool(getattr(args, "json", False)) or "--json" in (getattr(args, "extra", None)
+                                                              or ())
+
+
+def error_object(error: SalonError) -> dict[str, Any]:
+    found: dict[str, Any] = {"code": error_code(error), "rule": getattr(error, "rule", None),
+                             "message": str(error), "exit_code": error.exit_code}
+    path = getattr(error, "path", None)
+    if isinstance(path, Path):
+        found["path"] = str(path)
+    until = getattr(error, "until", None)
+    if until is not None:
+        found["until"] = until.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    for name in ("attempts_left", "queued", "maybe_delivered", "current_version"):
+        if hasattr(error, name):
+            found[name] = getattr(error, name)
+    return found
+
+
+def error_code(error: SalonError) -> str:
+    kind = type(error)
+    if kind in _SPECIAL:
+        return _SPECIAL[kind]
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", kind.__name__).lower()
+
+
+def report_failure(args: object, error: SalonError, out: TextIO | None = None) -> int:
+    """Say why a command failed: the sentence on stderr; with --json also the one object on
+    stdout. Returns the exit code."""
+    say(ReaderSafe(sys.stderr), str(error))
+    if wants_json(args):
+        report = getattr(error, "json_report", None) or {}
+        print_json({**report, "error": error_object(error)}, ReaderSafe(out or sys.stdout))
+    return error.exit_code

@@ -85,6 +85,7 @@ class WireSubscriber(Wire):
     services: list[WireServiceRef]
     assistant: WireAssistant
     version: Version
+    activated_at: Instant | None = None
 
     def domain(self) -> Subscriber:
         r, t = self.home_region, self.tariff
@@ -97,6 +98,7 @@ class WireSubscriber(Wire):
             services=tuple(ServiceRef(s.code, s.name) for s in self.services),
             assistant_connected=self.assistant.connected,
             version=self.version,
+            activated_at=self.activated_at,
         )
 
 

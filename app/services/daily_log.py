@@ -4,7 +4,8 @@ A day is the salon's local calendar day (salon.ini `timezone`). The log holds ev
 entry of it, totals per clerk and per operation, the refusals and failures, and the journal's
 last hash for the day, which later proves the journal up to then was not rewritten
 (`salon audit verify --expect-hash`). A day without entries gives an empty log; a day still to
-come is refused.
+come is refused. An exported file carries its own id (LOG-…) and hash and is registered, so
+`salon verify-document` can check it later.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ from app.journal_text import describe_detail, describe_reason
 from app.services.audit import AuditJournal
 from models.audit import AuditAction, AuditResult
 from models.daily_log import DailyLog, Progress
+from models.documents import DocumentRegister, RegisteredDocument, new_document_id
+from models.printing import DocumentKind
 
 log = logging.getLogger(__name__)
 
@@ -34,15 +37,18 @@ FORMATS = ("xlsx", "csv", "pdf")
 
 class DailyLogService:
     def __init__(self, journal: AuditJournal, salon: SalonSettings,
-                 clock: Clock,
-                 names: Callable[[], Mapping[str, str]] | None = None) -> None:
+                 clock: Clock, *,
+                 names: Callable[[], Mapping[str, str]] | None = None,
+                 register: DocumentRegister | None = None) -> None:
         """`names`: the catalog's tariff and service codes → names, asked when a file is
-        written (its details name them)."""
+        written (its details name them); `register`: where the file is registered, so
+        `salon verify-document` knows it."""
         self._journal = journal
         self._salon = salon
         self._zone = ZoneInfo(salon.timezone)
         self._clock = clock
         self._names = names
+        self._register = register
 
     def today(self) -> date:
         """The salon's local date now (the date picker's default)."""
@@ -87,9 +93,11 @@ class DailyLogService:
         from printing.daily_log import render
 
         daily = self._in_words(daily, language)
+        daily = replace(daily, document_id=new_document_id(
+            DocumentKind.DAILY_LOG, daily.generated_at, self._zone))
         try:
             with atomic_output(path) as temp:
-                render(daily, fmt, temp, language=language, progress=progress)
+                sha = render(daily, fmt, temp, language=language, progress=progress)
         except OSError as error:
             log.exception("daily log export to %s failed", path)
             message = _("The log could not be written to {path}: {error}").format(
@@ -97,7 +105,12 @@ class DailyLogService:
             self._journal.record(clerk, AuditAction.EXPORT, AuditResult.FAILED,
                                  detail=detail, reason=message)
             raise SalonError(message) from error
-        self._journal.record(clerk, AuditAction.EXPORT, detail=f"{detail} {path.name}")
+        if self._register is not None:
+            self._register.add(RegisteredDocument(
+                daily.document_id, fmt, sha, daily.generated_at, day, day, "", self._salon.id,
+                self._salon.counter, DocumentKind.DAILY_LOG))
+        self._journal.record(clerk, AuditAction.EXPORT,
+                             detail=f"{detail} {path.name} {daily.document_id}")
         return path
 
     def _in_words(self, daily: DailyLog, language: str) -> DailyLog:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import logging
 import os
-import secrets
 import shutil
 import subprocess
 import tempfile
@@ -40,9 +39,10 @@ from app.services.kept_files import KeptFiles
 from app.services.usage_sync import OrderProgress, UsageReads, UsageSync, day_spans
 from models.audit_codes import AuditAction, AuditResult
 from models.detalization import Detalization, Options, Period, mask_msisdn
-from models.documents import DocumentRegister, RegisteredDocument
+from models.documents import DocumentRegister, RegisteredDocument, new_document_id
 from models.domain import Balances, CatalogTariff, Session, Subscriber
 from models.pricing import comparable, estimate
+from models.printing import DocumentKind
 from models.regions import region_name
 from models.usage import UsageStore
 
@@ -100,14 +100,16 @@ class DetalizationService:
 
     def order(self, clerk: Session, phone: str, period: Period, options: Options, fmt: str,
               path: Path | None = None, progress: OrderProgress | None = None, *,
-              folder: Path | None = None) -> DocumentInfo:
+              folder: Path | None = None, from_activation: bool = False) -> DocumentInfo:
         """Make the detalization of `phone` for `period` as `fmt` at `path`, or in `folder`
         named by its document id (default: the console's documents folder, purged after the
         retention period). Raises NotSignedIn, BadPhoneNumber / SubscriberNotFound /
         InputError (exit 2: bad number, format, path, a reversed or future period),
-        RuleRefused R7 (exit 3), OperatorUnavailable (exit 5), SalonError when the operator's
-        numbers do not add up or the file cannot be written, Cancelled when `progress`
-        raised it."""
+        RuleRefused R7 or before_activation (exit 3), OperatorUnavailable (exit 5),
+        SalonError when the operator's numbers do not add up or the file cannot be written,
+        Cancelled when `progress` raised it. `from_activation` (the monthly e-mail): a period
+        that begins before the number's activation starts on its day instead (the document
+        says so); by default it is refused (check_activation)."""
         require_clerk(clerk)
         detail = f"{period.first.isoformat()}..{period.last.isoformat()} {fmt}"
         with journaled(self._journal, clerk.login, AuditAction.DETALIZATION, detail=detail,
@@ -124,19 +126,23 @@ class DetalizationService:
             zone = ZoneInfo(subscriber.region.timezone)
             now = self._clock.now().astimezone(UTC).replace(microsecond=0)
             _check_not_future(period, now.astimezone(zone).date())
+            if from_activation:
+                period = starting_at_activation(subscriber, period)
+            self.check_activation(subscriber, period)
             with gc_paused():  # no full collections over the month's rows (see gc_pause)
                 report = self._report(subscriber, period, options, zone, now, progress)
                 if target is None:
                     into.mkdir(parents=True, exist_ok=True)
                     target = into / f"{report.document_id}.{fmt}"
-                self._write(report, fmt, target, progress)
+                sha = self._write(report, fmt, target, progress)
             if self._kept is not None:
                 self._kept.written(target)
             self._register.add(RegisteredDocument(
-                report.document_id, fmt, report.sha256, report.created_at, period.first,
-                period.last, mask_msisdn(msisdn), self._salon.id, self._salon.counter))
+                report.document_id, fmt, sha, report.created_at, period.first,
+                period.last, mask_msisdn(msisdn), self._salon.id, self._salon.counter,
+                DocumentKind.DETALIZATION))
             outcome.detail = f"{detail} {report.document_id}"
-        return DocumentInfo(report.document_id, report.sha256, target, fmt, period, msisdn,
+        return DocumentInfo(report.document_id, sha, target, fmt, period, msisdn,
                             len(report.rows), report)
 
     # -- the rules, asked one by one (the GUI's steps) ------------------------------------------
@@ -166,6 +172,19 @@ class DetalizationService:
     def retention_days(self) -> int:
         return self._retention
 
+    def check_activation(self, subscriber: Subscriber, period: Period) -> None:
+        """A detalization starts no earlier than the day the number was activated (in its home
+        region): nothing exists before it, and a report from an earlier day would show an
+        opening balance and days that never were. Refused (not shortened quietly), naming the
+        day, so the clerk picks the period again."""
+        day = activation_day(subscriber)
+        if day is not None and period.first < day:
+            raise RuleRefused(_(
+                "The number was activated on {day}: a detalization can start on that day at "
+                "the earliest, and this one starts on {first}. Choose a period from {day}."
+            ).format(day=f"{day:%d.%m.%Y}", first=f"{period.first:%d.%m.%Y}"),
+                rule="before_activation")
+
     def check_region(self, subscriber: Subscriber) -> None:
         """R7: a detalization is ordered in the number's home region."""
         if subscriber.region.code != self._salon.region:
@@ -193,14 +212,16 @@ class DetalizationService:
         candidates = comparable(self._api.tariffs(), subscriber.tariff.tariff_class,
                                 subscriber.tariff.code)
         tariffs = estimate(records, candidates, subscriber.tariff.code, period, end, zone)
-        header = Header(new_document_id(now, zone), now, self._salon.operator_name,
+        header = Header(new_document_id(DocumentKind.DETALIZATION, now, zone), now,
+                        self._salon.operator_name,
                         self._salon.name, self._salon.id)
         spans = day_spans(period, zone)
         return build(header, subscriber, period, spans, start, end, records,
                      opening, closing, current, tariffs, options)
 
     def _write(self, report: Detalization, fmt: str, target: Path,
-               progress: OrderProgress | None) -> None:
+               progress: OrderProgress | None) -> str:
+        """Write the file all or nothing; the hash of what it shows."""
         from printing.atomic import atomic_output
         from printing.detalization import render
 
@@ -210,7 +231,7 @@ class DetalizationService:
 
         try:
             with atomic_output(target) as temp:
-                render(report, fmt, temp, rows_written)
+                return render(report, fmt, temp, rows_written)
         except OSError as error:
             log.exception("writing a detalization failed")
             raise SalonError(_("The detalization could not be written to {path}: {error}")
@@ -252,11 +273,18 @@ class DetalizationService:
         return target
 
 
-def new_document_id(now: datetime, zone: ZoneInfo) -> str:
-    """DET-<local date>-<8 random characters>: unguessable, sortable by day."""
-    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-    tail = "".join(secrets.choice(alphabet) for _ in range(8))
-    return f"DET-{now.astimezone(zone):%Y%m%d}-{tail}"
+def activation_day(subscriber: Subscriber) -> date | None:
+    """The day the number was activated, in its home region."""
+    if subscriber.activated_at is None:
+        return None
+    return subscriber.activated_at.astimezone(ZoneInfo(subscriber.region.timezone)).date()
+
+
+def starting_at_activation(subscriber: Subscriber, period: Period) -> Period:
+    day = activation_day(subscriber)
+    if day is None or period.first >= day or period.last < day:
+        return period
+    return Period(day, period.last, starts_at_activation=True)
 
 
 def checked_target(fmt: str, path: Path) -> Path:

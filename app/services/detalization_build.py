@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -24,11 +24,10 @@ from models.detalization import (
     Options,
     Period,
     TariffEstimate,
-    content_hash,
-    content_lines,
     counterpart_text,
 )
 from models.domain import Balances, PackageKind, Subscriber, UsageKind
+from models.pricing import switch_fee, tariff_spans
 from models.usage import DaySpan, UsageRow
 
 log = logging.getLogger(__name__)
@@ -64,7 +63,7 @@ def build(header: Header, subscriber: Subscriber, period: Period, spans: Sequenc
           options: Options) -> Detalization:
     zone = ZoneInfo(subscriber.region.timezone)
     charges = dict.fromkeys(Category, 0)
-    payments = promised = covered = 0
+    payments = promised = covered = switches = 0
     by_day = [0] * len(spans)
     day_index, day_end = 0, spans[0].end_at if spans else 0
     for row in records:
@@ -75,6 +74,8 @@ def build(header: Header, subscriber: Subscriber, period: Period, spans: Sequenc
                 promised += amount
             continue
         charges[_CATEGORY.get(kind, Category.OTHER)] += amount
+        if kind == "fee" and switch_fee(row[3]):
+            switches += amount
         while row[0] >= day_end and day_index + 1 < len(spans):
             day_index += 1
             day_end = spans[day_index].end_at
@@ -96,7 +97,7 @@ def build(header: Header, subscriber: Subscriber, period: Period, spans: Sequenc
         ).format(opening=rub(open_kop), charges=rub(total), payments=rub(payments),
                  closing=rub(close_kop)))
     rows = itemize(records, zone, options) if options.itemized else []
-    report = Detalization(
+    return Detalization(
         document_id=header.document_id, created_at=header.created_at,
         operator_name=header.operator_name, salon_name=header.salon_name,
         salon_id=header.salon_id, subscriber_name=subscriber.name, msisdn=subscriber.msisdn,
@@ -109,8 +110,8 @@ def build(header: Header, subscriber: Subscriber, period: Period, spans: Sequenc
         rows=rows, bonus=current.bonus.amount, promised_debt=current.promised_payment_debt.amount,
         promised_due=current.promised_payment_due, packages=current.packages,
         balances_at=header.created_at, tariffs=tariffs, options=options,
+        tariff_spans=tariff_spans(records, start, end), switch_fees=rub(switches),
     )
-    return replace(report, sha256=content_hash(content_lines(report)))
 
 
 def itemize(records: Sequence[UsageRow], zone: ZoneInfo, options: Options

@@ -3,8 +3,9 @@ connect it and order a code, the 3-tries/24-hours rule (R3), the trial-operation
 from the catalog's ASSISTANT service) and the price (free, R1). The subscriber's number is
 masked; the code is never on it (R2: there is nothing to put it in).
 
-Until printing at the counter arrives (CUPS, a later issue) the leaflet is saved, atomically,
-under `<data_dir>/documents/leaflets/` (or where the clerk says) and its path shown.
+The leaflet is saved, atomically, under `<data_dir>/documents/leaflets/` (or where the clerk
+says) and its path shown; it carries a QR code and its hash, and is registered (id LFT-…, the
+number masked) so `salon verify-document` can check it later.
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ from app.i18n import _
 from app.inputs import output_target, shown_path
 from app.services.clerks import require_clerk
 from app.services.kept_files import KeptFiles
+from models.documents import DocumentRegister, RegisteredDocument, new_document_id
 from models.domain import CatalogService, Session, TrialPeriod
+from models.printing import DocumentKind
 
 log = logging.getLogger(__name__)
 ASSISTANT = "ASSISTANT"
@@ -35,11 +38,14 @@ class Leaflet:
     subscriber: str  # the number as printed, masked ("+7 916 ***-**-67"), or "" when blank
     trial: TrialPeriod | None
     catalog_reached: bool  # False: the catalog could not be read, so no trial dates on it
+    document_id: str = ""  # LFT-…, registered with its hash
+    sha256: str = ""
 
 
 class LeafletService:
     def __init__(self, settings: Settings, catalog: Callable[[], list[CatalogService]],
-                 clock: Clock, kept: KeptFiles | None = None) -> None:
+                 clock: Clock, kept: KeptFiles | None = None, *,
+                 register: DocumentRegister | None = None) -> None:
         """`catalog`: the services of the operator's catalog (OrderService.services, which
         keeps a copy for when the operator does not answer); `kept`: where leaflets written
         into the documents folder are recorded (R9)."""
@@ -47,6 +53,7 @@ class LeafletService:
         self._settings = settings
         self._catalog = catalog
         self._clock = clock
+        self._register = register
         self.folder = settings.data_dir / "documents" / "leaflets"
 
     def make(self, clerk: Session, msisdn: str | None = None,
@@ -63,13 +70,19 @@ class LeafletService:
         salon = self._settings.salon
         now = self._clock.now()
         masked = mask_msisdn(msisdn) if msisdn else ""
-        info = LeafletInfo(salon.name, salon.id, trial,
-                           now.astimezone(ZoneInfo(salon.timezone)).date(), masked)
+        zone = ZoneInfo(salon.timezone)
+        day = now.astimezone(zone).date()
+        document_id = new_document_id(DocumentKind.LEAFLET, now, zone)
+        info = LeafletInfo(salon.name, salon.id, trial, day, masked, document_id)
         with atomic_output(target) as temp:
-            render_leaflet(info, temp)
+            sha = render_leaflet(info, temp)
         if self._kept is not None:
             self._kept.written(target)
-        return Leaflet(target, masked, trial, reached)
+        if self._register is not None:
+            self._register.add(RegisteredDocument(document_id, "pdf", sha, now, day, day, masked,
+                                                  salon.id, salon.counter,
+                                                  DocumentKind.LEAFLET))
+        return Leaflet(target, masked, trial, reached, document_id, sha)
 
     def _target(self, path: Path | None) -> Path:
         if path is None:

@@ -7,7 +7,8 @@ pump); this module makes ONE attempt — the client retries inside it, bounded a
 under the row's key — and then settles the row, journals the outcome once, and (when done)
 writes the confirmation slip:
 
-- 201 → done (the slip is written and its path kept);
+- 201 → done (the slip is written and its path kept; journaled as a document saved, since
+  it is printed — and journaled as printed — only when the clerk has it printed);
 - a rule → rejected, the rule named;
 - 412 → if our own earlier orders of this subscriber moved its version (each applied order
   moves it by one, so the chain from this row's If-Match through our done rows reaches the
@@ -26,6 +27,7 @@ import random
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Protocol
 
 from app.clock import Clock
@@ -328,13 +330,15 @@ class Delivery:
             path = self._slips.write(item)
         except Exception as error:  # the order is done whatever the printer side does
             log.exception("outbox #%s: the confirmation slip could not be written", item.id)
-            self._record(item, AuditResult.FAILED, action=AuditAction.PRINT,
+            self._record(item, AuditResult.FAILED, action=AuditAction.DOCUMENT_SAVE,
                          reason=str(error) if isinstance(error, SalonError)
                          else type(error).__name__, note="confirmation slip")
             return None
         self._store.set_slip(item.id, path)
-        self._record(item, AuditResult.DONE, action=AuditAction.PRINT,
-                     note="confirmation slip saved")
+        # Saved, not printed: the journal says "print" only for a CUPS job that completed
+        # (app/services/printing.py), when the clerk has the slip printed.
+        self._record(item, AuditResult.DONE, action=AuditAction.DOCUMENT_SAVE,
+                     note=f"confirmation slip {Path(path).name}")
         return path
 
     def _online(self) -> None:

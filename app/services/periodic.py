@@ -94,7 +94,7 @@ class Detalizations(Protocol):
     """DetalizationService.order, as periodic delivery calls it (DocumentInfo is made)."""
 
     def order(self, clerk: Session, phone: str, period: Period, options: Options,
-              fmt: str) -> MadeDocument: ...
+              fmt: str, *, from_activation: bool = False) -> MadeDocument: ...
 
 
 @dataclass
@@ -244,8 +244,10 @@ class PeriodicDeliveryService:
         to = mask_email(subscription.email)
         made: Path | None = None
         try:
+            # A number activated in its first month: the letter starts on the activation day.
             info = self._detalization.order(console, subscription.msisdn,
-                                            month_period(month), Options(), subscription.format)
+                                            month_period(month), Options(), subscription.format,
+                                            from_activation=True)
             made, document_id = info.path, info.document_id
             letter = periodic_letter(month_period(month), document_id, subscription.format,
                                      self._salon)

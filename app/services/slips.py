@@ -1,22 +1,26 @@
 """The confirmation slip of a completed change (printing/slip.py lays it out): what changed,
 the fee, the new monthly cost, the balance after, the order number, the date and time in the
-subscriber's home-region zone, the clerk, the salon and counter.
+subscriber's home-region zone, the clerk, the salon and counter — and its QR code and hash.
 
-Until printing at the counter arrives (CUPS, a later issue) the slip is saved under
-`<data_dir>/documents/slips/` and its path shown to the clerk.
+The slip is saved under `<data_dir>/documents/slips/` and its path shown to the clerk (who may
+have it printed: app/services/printing.py). It is registered (id SLP-…, its hash, the number
+masked) so `salon verify-document` can check it later.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol
+from zoneinfo import ZoneInfo
 
 from app import formatting
 from app.config import Settings
 from app.i18n import _
 from app.phone import format_msisdn
 from app.services.kept_files import KeptFiles
+from models.documents import DocumentRegister, RegisteredDocument, new_document_id
 from models.domain import Money
 from models.orders import OrderAction, OutboxItem
+from models.printing import DocumentKind
 
 if TYPE_CHECKING:
     from printing.slip import Slip
@@ -41,25 +45,41 @@ class SlipMaker:
     """SlipWriter of app/services/outbox_delivery.py."""
 
     def __init__(self, settings: Settings, store: SlipSource,
-                 kept: KeptFiles | None = None) -> None:
+                 kept: KeptFiles | None = None,
+                 register: DocumentRegister | None = None) -> None:
         self._kept = kept  # where slips are recorded for R9
         self._settings = settings
         self._store = store
+        self._register = register
         self.folder = settings.data_dir / "documents" / "slips"
 
     def write(self, item: OutboxItem) -> str:
+        from models.detalization import mask_msisdn
         from printing.slip import write_slip  # ReportLab loads on the first slip only
 
-        if item.result is None:
+        result = item.result
+        if result is None:
             raise ValueError("a slip is written for a completed order only")
-        slip = self.compose(item)
-        path = self.folder / f"slip-{item.result.order_id}-{item.id}.pdf"
-        write_slip(slip, path)
+        zone = ZoneInfo(self._zone(item))
+        document_id = new_document_id(DocumentKind.SLIP, result.completed_at, zone)
+        slip = self.compose(item, document_id)
+        path = self.folder / f"slip-{result.order_id}-{item.id}.pdf"
+        sha = write_slip(slip, path)
         if self._kept is not None:
             self._kept.written(path)
+        if self._register is not None:
+            day = result.completed_at.astimezone(zone).date()
+            salon = self._settings.salon
+            self._register.add(RegisteredDocument(
+                document_id, "pdf", sha, result.completed_at, day, day,
+                mask_msisdn(item.request.msisdn), salon.id, salon.counter, DocumentKind.SLIP))
         return str(path)
 
-    def compose(self, item: OutboxItem) -> Slip:
+    def _zone(self, item: OutboxItem) -> str:
+        return str(self._store.extras(item.id).context.get("timezone")
+                   or self._settings.salon.timezone)
+
+    def compose(self, item: OutboxItem, document_id: str = "") -> Slip:
         from printing.slip import Slip, SlipRow, SlipSection
 
         result = item.result
@@ -113,6 +133,9 @@ class SlipMaker:
                      "Outbox #{item}.").format(order=result.order_id, item=item.id),
             document_title=_("Confirmation of order {order}").format(order=result.order_id),
             author=f"{salon.name} ({salon.id})",
+            document_id=document_id,
+            verify_note=_("Slip {id}; to check it: salon verify-document <file>").format(
+                id=document_id),
         )
 
 

@@ -84,7 +84,7 @@ class FakeDetalization:
         target = (folder or self.documents) / f"{report.document_id}.{fmt}"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text("fake", encoding="utf-8")
-        return DocumentInfo(report.document_id, report.sha256, target, fmt, period, phone,
+        return DocumentInfo(report.document_id, "0" * 64, target, fmt, period, phone,
                             len(report.rows), report)
 
     def preview_png(self, info: DocumentInfo, target: Path, dpi: int = 60) -> Path:

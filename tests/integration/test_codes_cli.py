@@ -193,6 +193,7 @@ def test_leaflets(env: dict[str, str], tmp_path: Path) -> None:
     done = salon(env, "code", "leaflet", MARIA, "-o", str(target), "--json")
     assert done.returncode == 0, done.stderr
     report = json.loads(done.stdout)
+    assert report.pop("document_id").startswith("LFT-") and len(report.pop("sha256")) == 64
     trial = report.pop("trial")  # R5: from 11 days before the world was drawn (today), 30 days
     start, end = date.fromisoformat(trial["start"]), date.fromisoformat(trial["end"])
     assert end - start == timedelta(days=30) and start < SystemClock().now().date() < end

@@ -288,7 +288,7 @@ def test_every_export_attempt_is_recorded(
     export(service, "--date", "2026-11-30", "-o", str(tmp_path / "later.csv"))
     recorded = AuditJournal("x", "1", pinned_clock(), seal=journal_seal).latest(2)
     assert [(e.action, e.result) for e in recorded] == [("export", "done"), ("export", "refused")]
-    assert recorded[0].detail == "2026-11-23 csv log.csv"
+    assert recorded[0].detail.startswith("2026-11-23 csv log.csv LOG-20261123-")
     assert "2026-11-30 has not come yet" in recorded[1].reason
 
 
@@ -309,13 +309,13 @@ def test_the_files_say_the_details_in_their_language(store: Database, tmp_path: 
     """The journal's own short forms in words (app/journal_text.py), tariffs by name; the
     journal itself keeps its words and hashes."""
     moments = iter(DAY_START + timedelta(hours=7, minutes=n) for n in range(10))
-    journal = AuditJournal(SALON.id, SALON.counter, clock=lambda: next(moments))
+    journal = AuditJournal(SALON.id, SALON.counter, clock=SequenceClock(moments))
     journal.record("ivanova", "lookup", subscriber="+79161234567", detail="api")
     journal.record("ivanova", "tariff_change", subscriber="+79161234567",
                    detail="change_tariff, SMART_PLUS, fee 100.00 RUB, outbox #3, ORD-000001")
     journal.record("ivanova", "code_verify", "refused", subscriber="+79161234567",
                    reason="wrong, 2 attempts left")
-    service = DailyLogService(journal, SALON, clock=lambda: NOW,
+    service = DailyLogService(journal, SALON, clock=FixedClock(NOW),
                               names=lambda: {"SMART_PLUS": "Смарт Плюс"})
     details = {}
     for language in ("ru", "en"):

@@ -131,7 +131,8 @@ def test_a_tariff_change_with_yes_is_done_with_its_slip(console: Wiring,
     assert [o["order_id"] for o in listed].count(order_id) == 1
     assert listed[0]["clerk"] == "boss"
     journal = [(e.action, e.result) for e in console.services().audit.latest(5)]
-    assert ("tariff_change", "done") in journal and ("print", "done") in journal
+    assert ("tariff_change", "done") in journal and ("document_save", "done") in journal
+    assert ("print", "done") not in journal  # saved, never printed
 
 
 def test_text_output_shows_the_preview_then_the_result(console: Wiring) -> None:

@@ -73,8 +73,9 @@ def test_subscriber_has_the_contract_shape(client: httpx.Client) -> None:
     response = client.get(f"/v1/subscribers/{MARIA}")
     assert response.status_code == 200
     body = response.json()
-    assert set(body) == {"msisdn", "name", "status", "home_region", "tariff", "services",
-                         "assistant", "version"}
+    assert set(body) == {"msisdn", "name", "status", "activated_at", "home_region", "tariff",
+                         "services", "assistant", "version"}
+    assert body["activated_at"].endswith("Z")  # UTC, as every instant on the wire
     assert body["msisdn"] == MARIA and body["name"] == "Иванова Мария Петровна"
     assert body["status"] == "active"
     assert body["home_region"] == {"code": "RU-MOW", "name": "Москва", "name_en": "Moscow",

@@ -1,5 +1,5 @@
 """The report model (R6): exact Decimal sums, the balance identity, categories = Σ rows,
-package-covered rows shown as covered, the canonical hash, masking."""
+package-covered rows shown as covered, masking (the document's hash: test_document_hash.py)."""
 
 from __future__ import annotations
 
@@ -19,8 +19,6 @@ from models.detalization import (
     Options,
     Period,
     amount_text,
-    content_hash,
-    content_lines,
     counterpart_text,
     money_text,
     row_texts,
@@ -133,19 +131,6 @@ def test_options_hide_covered_mask_numbers_and_summary_only() -> None:
     assert masked.rows[0].counterpart == "+7 903 ***-**-01"
     summary = report_of(rows, 0, Options(itemized=False))
     assert summary.rows == [] and summary.total_charges == Decimal("4.00")
-
-
-def test_the_hash_covers_every_cell_but_not_whitespace() -> None:
-    rows = rows_of([(START + 60, "data", "in", "internet", 2048, 31, False)])
-    report = report_of(rows, 12345)
-    lines = list(content_lines(report))
-    assert content_hash(lines) == report.sha256
-    spaced = [tuple(" ".join(cell) for cell in line) for line in lines]
-    assert content_hash(spaced) == report.sha256
-    changed = [*lines[:-1], (*lines[-1][:4], "0,32")]
-    assert content_hash(changed) != report.sha256
-    moved = [*lines[:-1], (*lines[-1][:3], lines[-1][3] + "3", lines[-1][4][1:])]
-    assert content_hash(moved) != report.sha256  # a cell boundary is content too
 
 
 def test_money_and_counterpart_texts() -> None:

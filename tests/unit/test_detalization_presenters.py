@@ -131,7 +131,7 @@ def info_of(tariffs: tuple[TariffEstimate, ...], tmp_path: Path,
              f"id-{i}") for i in range(3)]
     rows.append((1_790_000_900, "topup", None, "payment", None, None, 50_000, None, "id-t"))
     report = replace(report_of(rows, 100_000, options or Options()), tariffs=tariffs)
-    return DocumentInfo(report.document_id, report.sha256, tmp_path / "D.pdf", "pdf",
+    return DocumentInfo(report.document_id, "0" * 64, tmp_path / "D.pdf", "pdf",
                         report.period, report.msisdn, len(report.rows), report)
 
 

@@ -194,7 +194,7 @@ def test_a_confirmed_order_is_done_once_with_its_slip_and_journal(world: World) 
     assert outcome.item.result is not None and outcome.item.result.fee.amount == 25
     assert "ORD-000001" in outcome.message
     assert world.operator.applied_keys() == [outcome.item.key]
-    assert world.journal.actions() == [("service_add", "done"), ("print", "done")]
+    assert world.journal.actions() == [("service_add", "done"), ("document_save", "done")]
     clerk, _action, _result, subscriber, detail, _reason = world.journal.entries[0]
     assert (clerk, subscriber) == ("anna", MARIA)
     assert "FAVOURITE" in detail and "fee 25.00 RUB" in detail and "ORD-000001" in detail
@@ -267,7 +267,7 @@ def test_unreachable_then_queued_is_sent_by_the_pump(world: World) -> None:
     assert world.operator.applied_keys() == [outcome.item.key]
     assert [a for a in world.journal.actions()] == [
         ("service_add", "failed"), ("order_queue", "done"), ("service_add", "done"),
-        ("print", "done")]
+        ("document_save", "done")]
 
 
 def test_an_undecided_order_is_sent_anyway_after_the_hold(world: World) -> None:

@@ -11,7 +11,7 @@ import pytest
 
 from models.detalization import Period
 from models.domain import CatalogTariff, Money, PackageSizes, TariffClass, UnitPrices
-from models.pricing import comparable, daily_allotment, estimate, firsts_of_month, usage_kopecks
+from models.pricing import comparable, daily_allotment, estimate, month_shares, usage_kopecks
 from sandbox import usage as sandbox_usage
 from sandbox.catalog import TARIFFS
 from sandbox.world import HEAVY_MSISDN, generate_world
@@ -58,11 +58,12 @@ def test_comparable_tariffs_and_monthly_fees() -> None:
     assert {t.code for t in mass} == {"BASIC", "SMART", "SMART_PLUS", "ONLINE", "CLASSIC"}
     period = Period(date(2026, 9, 15), date(2026, 11, 20))
     end = datetime(2026, 11, 21, tzinfo=ZONE)
-    assert firsts_of_month(period, end, ZONE) == 2
+    # 16 of September's 30 days, all of October, 20 of November's 30
+    assert month_shares(period, end, ZONE) == Decimal(16) / 30 + 1 + Decimal(20) / 30
     fee = (1700000000, "fee", None, "Антивирус", None, None, 9900, None, "x")
     tariff_fee = (1700000001, "fee", None, "Тариф «Смарт»", None, None, 45000, None, "y")
     result = estimate([fee, tariff_fee], mass, "SMART", period, end, ZONE)
     by_code = {e.code: e for e in result}
-    assert by_code["SMART"].total == Decimal("900.00") + Decimal("99.00")
+    assert by_code["SMART"].total == Decimal("990.00") + Decimal("99.00")
     assert by_code["SMART"].current and not by_code["BASIC"].current
     assert [e.total for e in result] == sorted(e.total for e in result)

@@ -92,6 +92,7 @@ def latin_words(text: str) -> list[str]:
     text = re.sub(r"https?://\S+", " ", text)
     text = re.sub(r"\{[^}]*\}", " ", text)
     text = re.sub(r"`[^`]*`", " ", text)
+    text = re.sub(r"\bsalon verify-document\b", " ", text)  # printed on documents as it is typed
     text = re.sub(r"(?<!\w)--?[a-z][\w-]*(?: [a-z]+(?:\|[a-z]+)*)?", " ", text)
     text = re.sub(r"\[[a-z]+\](?: [a-z]+(?: и [a-z]+)?)?", " ", text)
     text = re.sub(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b", " ", text)

@@ -92,7 +92,7 @@ def tariff_comparison(report: Detalization) -> tuple[str, bool]:
     """The best alternative of the estimate (models/pricing.py): (sentence, is it cheaper)."""
     if not report.tariffs:
         return "", False
-    actual = report.actual_total
+    actual = report.comparison_base  # the own tariff's estimate: the same footing
     cheaper = [t for t in report.tariffs if not t.current and t.total < actual]
     if not cheaper:
         return _("The current tariff is the cheapest for this usage (an estimate by the "

@@ -1,0 +1,203 @@
+"""A PDF the console can later check: laid out once as pages of drawing operations, drawn
+twice — first onto a text recorder that hashes the text layer (printing/pdf_text.py), then onto
+the canvas with the hash known: in the QR code (id and hash), the keywords, and wherever a
+`HashText` shows it.
+
+Every PDF the console makes (detalization, confirmation slip, leaflet, daily log) is written
+this way, so `salon verify-document` checks each of them by the same rules. The layout must not
+depend on the hash (the QR has a fixed size; a hash text ends its line), which is why the
+recorder may draw with the placeholder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from reportlab.lib.colors import Color, HexColor
+from reportlab.pdfgen.canvas import Canvas
+
+from models.documents import qr_payload
+from printing.digest import PLACEHOLDER, LineDigest
+from printing.fonts import register_cyrillic_fonts
+from printing.pdf_text import PAGE_MARK, TextRecorder, page_lines
+
+BLACK = HexColor("#000000")
+Rgb = tuple[float, float, float]
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    x: float
+    y: float  # baseline, from the page's bottom
+    text: str
+    font: str
+    size: float
+    align: str = "left"  # left, right (x is the right edge), centre
+    colour: Color = BLACK
+
+
+@dataclass(frozen=True, slots=True)
+class Box:
+    x: float
+    y: float
+    width: float
+    height: float
+    fill: Color
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    colour: Color
+    width: float = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Qr:
+    """The document's QR code: `SALON-DOC:<id>:<sha256>`."""
+
+    x: float
+    y: float
+    size: float
+
+
+@dataclass(frozen=True, slots=True)
+class HashText:
+    """`prefix` followed by the document's hash: the last text on its line."""
+
+    x: float
+    y: float
+    prefix: str
+    font: str
+    size: float
+    colour: Color = BLACK
+
+
+@dataclass(frozen=True, slots=True)
+class Rows:
+    """A block of table rows drawn by printing.pdf_rows (the fast path for many rows):
+    cells at `xs`, the last one right-aligned at `right`; the writer keeps cells apart."""
+
+    top: float
+    rows: Sequence[Sequence[str]]
+    colours: Sequence[Rgb | None]
+    font: str
+    size: float
+    leading: float
+    xs: tuple[float, ...]
+    right: float
+    fit: tuple[tuple[int, float], ...] = ()  # column → room: a longer text is set smaller
+
+
+Op = Text | Box | Rule | Qr | HashText | Rows
+Page = list[Op]
+
+
+def write_pdf(path: Path, *, document_id: str, page_size: tuple[float, float], title: str,
+              author: str, subject: str, pages: Callable[[], Iterator[Page]],
+              progress: Callable[[int], None] | None = None) -> str:
+    """Write the pages at `path`; return the hash of their text. `pages()` is called twice
+    and must give the same pages each time; `progress(page number)` follows the second pass."""
+    register_cyrillic_fonts()
+    digest = LineDigest("pdf")
+    recorder = TextRecorder(page_size[0], page_size[1])
+    for page in pages():
+        for op in page:
+            _record(recorder, op)
+        digest.add(PAGE_MARK)
+        digest.extend(page_lines(recorder.pages[-1]))
+        recorder.pages[-1] = []  # one page at a time: a heavy year has thousands
+    sha = digest.hexdigest()
+    canvas = Canvas(str(path), pagesize=page_size, pageCompression=1)
+    canvas.setTitle(title)
+    canvas.setAuthor(author)
+    canvas.setSubject(subject)
+    canvas.setCreator("Salon console")
+    payload = qr_payload(document_id, sha)
+    canvas.setKeywords(f"document-id={document_id} sha256={sha} {payload}")
+    painter = _Painter(canvas, payload, sha)
+    for number, page in enumerate(pages(), 1):
+        for op in page:
+            painter.draw(op)
+        canvas.showPage()
+        if progress is not None:
+            progress(number)
+    canvas.save()
+    return sha
+
+
+def _record(recorder: TextRecorder, op: Op) -> None:
+    if isinstance(op, Text):
+        recorder.text(op.x, op.y, op.text, op.font, op.size, op.align)
+    elif isinstance(op, HashText):
+        recorder.text(op.x, op.y, op.prefix + PLACEHOLDER, op.font, op.size)
+    elif isinstance(op, Rows):
+        last = len(op.xs)
+        for i, row in enumerate(op.rows):
+            y = op.top - i * op.leading
+            recorder.cells(y, op.size, [*zip(op.xs, row[:last], strict=True),
+                                        (op.right, row[last])])
+
+
+class _Painter:
+    def __init__(self, canvas: Canvas, payload: str, sha: str) -> None:
+        self._canvas = canvas
+        self._payload = payload
+        self._sha = sha
+        self._row_writers: dict[tuple[Any, ...], Any] = {}
+
+    def draw(self, op: Op) -> None:
+        c = self._canvas
+        if isinstance(op, Text):
+            c.setFillColor(op.colour)
+            c.setFont(op.font, op.size)
+            if op.align == "right":
+                c.drawRightString(op.x, op.y, op.text)
+            elif op.align == "centre":
+                c.drawCentredString(op.x, op.y, op.text)
+            else:
+                c.drawString(op.x, op.y, op.text)
+        elif isinstance(op, HashText):
+            c.setFillColor(op.colour)
+            c.setFont(op.font, op.size)
+            c.drawString(op.x, op.y, op.prefix + self._sha)
+        elif isinstance(op, Box):
+            c.setFillColor(op.fill)
+            c.rect(op.x, op.y, op.width, op.height, stroke=0, fill=1)
+        elif isinstance(op, Rule):
+            c.setStrokeColor(op.colour)
+            c.setLineWidth(op.width)
+            c.line(op.x1, op.y1, op.x2, op.y2)
+        elif isinstance(op, Qr):
+            draw_qr(c, self._payload, op.x, op.y, op.size)
+        else:
+            self._rows(op)
+        c.setFillColor(BLACK)
+
+    def _rows(self, op: Rows) -> None:
+        from printing.pdf_rows import RowWriter
+
+        key = (op.font, op.size, op.leading, op.xs, op.right, op.fit)
+        writer = self._row_writers.get(key)
+        if writer is None:
+            writer = self._row_writers[key] = RowWriter(
+                self._canvas, op.font, op.size, op.leading, op.xs, op.right, fit=dict(op.fit))
+        writer.draw(op.top, op.rows, op.colours)
+
+
+def draw_qr(canvas: Canvas, payload: str, x: float, y: float, size: float) -> None:
+    from reportlab.graphics import renderPDF
+    from reportlab.graphics.barcode.qr import QrCodeWidget
+    from reportlab.graphics.shapes import Drawing
+
+    widget = QrCodeWidget(payload, barLevel="M")
+    x0, y0, x1, y1 = widget.getBounds()
+    drawing = Drawing(size, size, transform=[size / (x1 - x0), 0, 0, size / (y1 - y0), 0, 0])
+    drawing.add(widget)
+    renderPDF.draw(drawing, canvas, x, y)
