@@ -115,6 +115,9 @@ def _order_part(part: str, names: Mapping[str, str], _: Translate,
         return operations[part]
     if part in notes:
         return notes[part]
+    slip = re.fullmatch(r"confirmation slip (\S+\.pdf)", part)
+    if slip:  # saved as this file (a slip is journaled as printed only when CUPS printed it)
+        return _("the confirmation slip is saved as {file}").format(file=slip.group(1))
     fee = re.fullmatch(r"fee (-?\d+(?:\.\d+)?) ([A-Z]{3})", part)
     if fee:
         try:

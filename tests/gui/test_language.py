@@ -14,7 +14,7 @@ import app.main
 import app.ui.app as gui
 from app import i18n
 from tests.conftest import write_ini
-from tests.gui.fakes import Clock, FakeOperator, make_services
+from tests.gui.fakes import FakeOperator, make_services
 from tests.gui.helpers import screen_text
 
 
@@ -42,17 +42,17 @@ def test_salon_language_governs_the_window(tmp_path: Path, xvfb, tk_errors, monk
                                            expected: tuple[str, str]) -> None:
     monkeypatch.setenv("SALON_CONFIG", str(write_ini(tmp_path, salon={"language": in_file})))
     monkeypatch.setenv("SALON_LANGUAGE", in_environment)
-    monkeypatch.setattr(app.main, "build_services", lambda settings, **_kw: make_services(
-        settings, FakeOperator(), Clock()))
+    monkeypatch.setattr(app.main, "build_services", lambda settings, clock, **_kw: make_services(
+        settings, FakeOperator(), clock))
     seen: dict[str, str] = {}
     real_create = gui.create_window
 
-    def create_window(settings, root=None):
-        window = real_create(settings, root)
+    def create_window(settings, clock, root=None):
+        window = real_create(settings, clock, root)
         window.root.report_callback_exception = tk_errors  # type: ignore[assignment]
 
         def look() -> None:
-            if window.services is None:
+            if window.services is None and window.services_error is None:
                 window.root.after(50, look)
                 return
             seen["title"] = window.root.title()

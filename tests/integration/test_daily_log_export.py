@@ -305,11 +305,13 @@ def test_the_days_entries_and_last_hash_on_both_databases(
     assert yesterday.last_hash == yesterday.entries[0].hash
 
 
-def test_the_files_say_the_details_in_their_language(store: Database, tmp_path: Path) -> None:
+def test_the_files_say_the_details_in_their_language(store: Database, tmp_path: Path,
+                                                     journal_seal: JournalSeal) -> None:
     """The journal's own short forms in words (app/journal_text.py), tariffs by name; the
     journal itself keeps its words and hashes."""
     moments = iter(DAY_START + timedelta(hours=7, minutes=n) for n in range(10))
-    journal = AuditJournal(SALON.id, SALON.counter, clock=SequenceClock(moments))
+    journal = AuditJournal(SALON.id, SALON.counter, clock=SequenceClock(moments),
+                           seal=journal_seal)
     journal.record("ivanova", "lookup", subscriber="+79161234567", detail="api")
     journal.record("ivanova", "tariff_change", subscriber="+79161234567",
                    detail="change_tariff, SMART_PLUS, fee 100.00 RUB, outbox #3, ORD-000001")

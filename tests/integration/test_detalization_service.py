@@ -277,7 +277,8 @@ def test_purge_after_the_retention_period(world, sandbox, world_clock: RunningCl
     assert store.rows("+79161234567", int(start.timestamp()), int(end.timestamp())) == []
     assert not info.path.exists()
     details = [entry[4] for entry in journal.entries if entry[1] == "purge"]
-    assert details[0].startswith("usage ") and details[1] == "local documents 1, print jobs 0"
+    assert details == [f"on request: removed {report.total} (usage records {report.usage}, "
+                       "local documents 1, print jobs 0, archive notes 0)"]
     # the register keeps what verification needs, and nothing personal
     kept_doc = DocumentRegister().get(info.document_id)
     assert kept_doc is not None and kept_doc.msisdn_masked == "+7 916 ***-**-67"

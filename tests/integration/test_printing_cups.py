@@ -26,8 +26,6 @@ from tests.support.cups import FAILING_QUEUE, PDF_QUEUE, CupsUnavailable, Privat
 from tests.support.fake_wiring import CLERK
 from tests.support.pdf_compare import ascii_tokens, differing_share, words
 
-LIMIT_S = 10.0
-
 
 @pytest.fixture
 def service(cups: PrivateCups, tmp_path: Path,
@@ -93,20 +91,19 @@ def test_a_cyrillic_document_comes_out_page_for_page(service: PrintService,
     assert ascii_tokens(other) != ascii_tokens(sent)
 
 
-def _fails_within_limit(service: PrintService, path: Path, **kwargs: str) -> tuple[str, float]:
-    started = time.monotonic()
+def _fails_with_a_sentence(service: PrintService, path: Path, **kwargs: str) -> str:
+    """The failure as the clerk reads it, the document kept. (How soon it comes — the 10 s
+    every printing failure is allowed — is measured in benchmarks/printing.py, not here.)"""
     with pytest.raises(PrintFailed) as failed:
         service.print_document(CLERK, path, **kwargs)
-    elapsed = time.monotonic() - started
-    assert elapsed < LIMIT_S, f"the sentence came after {elapsed:.1f} s"
     assert failed.value.exit_code == 6 and failed.value.path == path.resolve()
     assert str(path.resolve()) in str(failed.value) and path.exists()
-    return str(failed.value), elapsed
+    return str(failed.value)
 
 
 def test_a_stopped_queue(service: PrintService, cups: PrivateCups, tmp_path: Path) -> None:
     cups.disable(PDF_QUEUE, "Замятие бумаги")
-    message, _ = _fails_within_limit(service, latin_pdf(tmp_path / "a.pdf", ["a"]))
+    message = _fails_with_a_sentence(service, latin_pdf(tmp_path / "a.pdf", ["a"]))
     assert "is stopped (Замятие бумаги)" in message
 
 
@@ -119,7 +116,7 @@ def test_a_queue_stopped_under_a_submitted_job(service: PrintService, cups: Priv
     looked = printer.printer(PDF_QUEUE)
     monkeypatch.setattr(printer, "printer", lambda name: looked)
     cups.disable(PDF_QUEUE, "Нет бумаги")
-    message, _ = _fails_within_limit(service, latin_pdf(tmp_path / "b.pdf", ["b"]))
+    message = _fails_with_a_sentence(service, latin_pdf(tmp_path / "b.pdf", ["b"]))
     assert "is stopped (Нет бумаги)" in message
     [job] = service.jobs(1)
     assert job.state is PrintJobState.FAILED and job.cups_job_id is not None
@@ -131,19 +128,19 @@ def test_a_queue_stopped_under_a_submitted_job(service: PrintService, cups: Priv
 
 def test_a_rejecting_queue(service: PrintService, cups: PrivateCups, tmp_path: Path) -> None:
     cups.reject(PDF_QUEUE, "Закончился тонер")
-    message, _ = _fails_within_limit(service, latin_pdf(tmp_path / "c.pdf", ["c"]))
+    message = _fails_with_a_sentence(service, latin_pdf(tmp_path / "c.pdf", ["c"]))
     assert "not accepting jobs (Закончился тонер)" in message
 
 
 def test_an_aborted_job(service: PrintService, tmp_path: Path) -> None:
-    message, _ = _fails_within_limit(service, latin_pdf(tmp_path / "d.pdf", ["d"]),
+    message = _fails_with_a_sentence(service, latin_pdf(tmp_path / "d.pdf", ["d"]),
                                      printer=FAILING_QUEUE)
     assert f"«{FAILING_QUEUE}» failed to print the document" in message
     assert "serial port" in message  # CUPS's own words, for the administrator
 
 
 def test_an_unknown_printer(service: PrintService, tmp_path: Path) -> None:
-    message, _ = _fails_within_limit(service, latin_pdf(tmp_path / "e.pdf", ["e"]),
+    message = _fails_with_a_sentence(service, latin_pdf(tmp_path / "e.pdf", ["e"]),
                                      printer="NoSuchQueue")
     assert "no printer named «NoSuchQueue»" in message
 
@@ -162,7 +159,7 @@ def test_no_cupsd(tmp_path: Path) -> None:
                                clock=SystemClock())
         assert [p.name for p in service.printers()] == [FAILING_QUEUE, PDF_QUEUE]
         server.stop()
-        message, _ = _fails_within_limit(service, latin_pdf(tmp_path / "f.pdf", ["f"]))
+        message = _fails_with_a_sentence(service, latin_pdf(tmp_path / "f.pdf", ["f"]))
         assert "print server (CUPS) cannot be reached" in message
         server.start()
         [failed] = service.jobs()

@@ -58,6 +58,6 @@ def test_purge_reports_what_the_start_up_purge_removed_and_the_journal_says_when
     entries = json.loads(salon(salon_env, "audit", "tail", "-n", "50", "--json",
                                clerk="manager").stdout)
     purges = [e["detail"] for e in entries if e["action"] == "purge"]
-    assert purges == [f"at start: removed {ordered['records']} (usage records and "
-                      f"detalizations {ordered['records']}, local documents 0, print jobs 0, "
+    assert purges == [f"at start: removed {ordered['records']} (usage records "
+                      f"{ordered['records']}, local documents 0, print jobs 0, "
                       f"archive notes 0)"]

@@ -23,6 +23,7 @@ from app.services.daily_log import DailyLogService
 from app.services.leaflets import LeafletService
 from app.services.slips import SlipMaker
 from app.services.verification import Verdict, VerificationService
+from models.audit_seal import JournalSeal
 from models.db import open_store
 from models.documents import DocumentRegister, parse_qr_payload
 from models.domain import CatalogService, Money, TariffClass, TrialPeriod
@@ -95,9 +96,9 @@ def test_a_leaflet_verifies_like_a_detalization(settings: Settings, register: Do
         assert verifier.verify(forged).verdict is Verdict.ALTERED, old
 
 
-def _day_log(register: DocumentRegister) -> DailyLogService:
+def _day_log(register: DocumentRegister, seal: JournalSeal) -> DailyLogService:
     moments = iter(CLOCK.now() - timedelta(hours=3) + timedelta(minutes=n) for n in range(50))
-    journal = AuditJournal(SALON.id, SALON.counter, SequenceClock(moments))
+    journal = AuditJournal(SALON.id, SALON.counter, SequenceClock(moments), seal=seal)
     for n in range(6):
         journal.record("clerk", "lookup", subscriber="+79161234567", detail=f"поиск {n}")
     journal.record("clerk", "tariff_change", "refused", subscriber="+79161234567",
@@ -107,8 +108,8 @@ def _day_log(register: DocumentRegister) -> DailyLogService:
 
 @pytest.mark.parametrize("fmt", ["xlsx", "csv", "pdf"])
 def test_a_daily_log_verifies_in_each_format(fmt: str, register: DocumentRegister,
-                                             tmp_path: Path) -> None:
-    service = _day_log(register)
+                                             tmp_path: Path, journal_seal: JournalSeal) -> None:
+    service = _day_log(register, journal_seal)
     path = service.export(service.today(), fmt, tmp_path / f"log.{fmt}", clerk="manager")
     verifier = VerificationService(register)
     result = verifier.verify(path)

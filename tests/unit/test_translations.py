@@ -202,6 +202,8 @@ JOURNAL_DETAILS = [
     ("export", "2026-11-23 xlsx journal-2026-11-23.xlsx", ""),
     ("print", "change_tariff, SMART_PLUS, fee 100.00 RUB, outbox #3, ORD-000001, "
               "confirmation slip saved", ""),  # the slip saved with its order (outbox)
+    ("document_save", "change_tariff, SMART_PLUS, fee 100.00 RUB, outbox #3, ORD-000001, "
+                      "confirmation slip slip-ORD-000001-3.pdf", ""),
 ]
 IDENTIFIER = re.compile(r"\b[A-Z]+-[\w-]+\b|\S+\.(?:pdf|xlsx|csv|html|txt)\b|\S+@\S+|"
                         r"\b[a-z]+\.[a-z]+\b|Salon_PDF")
