@@ -24,7 +24,6 @@ from pathlib import Path
 
 import httpx
 
-from app.clock import SystemClock
 from app.errors import OperatorUnavailable
 from app.operator_api.client import OperatorClient
 from app.services.audit import AuditJournal
@@ -38,12 +37,13 @@ from models.db import database, open_store
 from models.domain import ClerkRole, Session
 from models.orders import OrderAction, OrderRequest, OutboxState, SubmitStatus
 from models.outbox import StoreOutbox
+from tests.support.pinned import PINNED, RunningClock
 
 TOKEN = "fault-trial-token"
 SERVICE = "FAVOURITE"  # 25.00 to connect on the mass tariffs, free to disconnect
 FEE_COUNTERPART = "Подключение: Любимый номер"
-CLOCK = SystemClock()  # the sandbox runs on real time, so does the console here
-CLERK = Session("trial", "Пробный Сотрудник", ClerkRole.CLERK, CLOCK.now())
+FEE_KOP = 2500  # every other order connects «Любимый номер» (25 ₽)
+CLERK = Session("trial", "Пробный Сотрудник", ClerkRole.CLERK, PINNED)
 
 
 @dataclass
@@ -73,28 +73,32 @@ def run_trial(folder: Path, orders: int, *, seed: int = 2026, workers: int = 4,
     from sandbox.server import start_in_background  # the other side, started here only
 
     report = TrialReport()
-    sandbox = start_in_background(folder / "world.db", 2026, TOKEN)
+    # A world pinned to a known instant (then passing as real seconds do): the same balances
+    # and fees on any date the trial runs, so figures compare across runs.
+    world_clock = RunningClock()
+    sandbox = start_in_background(folder / "world.db", 2026, TOKEN,
+                                  real_time=world_clock.seconds)
     store = open_store(f"sqlite:///{folder / 'salon.db'}")
     http = httpx.Client(base_url=sandbox.url, headers={"Authorization": f"Bearer {TOKEN}"},
                         timeout=30)
     # Jittered retries as the console makes them, at a twentieth of the waits.
-    client = OperatorClient(sandbox.url, TOKEN, clock=SystemClock(), connect_timeout=2,
+    client = OperatorClient(sandbox.url, TOKEN, clock=world_clock, connect_timeout=2,
                             read_timeout=10, deadline=60,
                             read_retries=retries, sleep=lambda s: time.sleep(s / 20))
     outbox = StoreOutbox()
     url = f"sqlite:///{folder / 'salon.db'}"
-    journal = AuditJournal("TRIAL-001", "1", CLOCK, seal=JournalSeal(
+    journal = AuditJournal("TRIAL-001", "1", world_clock, seal=JournalSeal(
         store_scope(url), FileJournalKeys(folder), folder))
     timing = Timing(lease=timedelta(seconds=60), decision_hold=timedelta(minutes=2),
                     settle_grace=timedelta(seconds=60), retry_first=timedelta(seconds=0.02),
                     retry_max=timedelta(seconds=0.2))
-    delivery = Delivery(client, outbox, journal=journal, timing=timing, clock=CLOCK)
+    delivery = Delivery(client, outbox, journal=journal, timing=timing, clock=world_clock)
     pump = OutboxPump(outbox, delivery, interval=0.05, on_thread_exit=database.close,
-                      clock=CLOCK)
+                      clock=world_clock)
     service = OrderService(client, outbox, delivery, pump, salon="TRIAL-001", counter="1",
-                           journal=journal, clock=CLOCK)
+                           journal=journal, clock=world_clock)
     try:
-        numbers = _subscribers(client, subscribers)
+        numbers = _subscribers(client, subscribers, orders)
         before = {m: _order_ids(http, m) for m in numbers}
         versions = {m: client.subscriber(m).version for m in numbers}
         started = datetime.fromisoformat(http.get("/sandbox/clock").json()["now"]) \
@@ -125,17 +129,25 @@ def run_trial(folder: Path, orders: int, *, seed: int = 2026, workers: int = 4,
     return report
 
 
-def _subscribers(client: OperatorClient, count: int) -> list[str]:
-    """Active mass-tariff subscribers with money for every connection fee (no refusals: each
-    intended order must end applied)."""
-    numbers = []
+def _subscribers(client: OperatorClient, count: int, orders: int) -> list[str]:
+    """The `count` best-funded active mass-tariff subscribers, each with money for every
+    connection fee the trial may charge them (no refusals: each intended order must end
+    applied). Balances follow the world's clock — right after the monthly fees of the 1st many
+    are low — so the richest are taken, not the first."""
+    funded = []
     for demo in client.demo_subscribers():
         if demo.status.value == "active" and demo.tariff_code in ("SMART", "BASIC", "ONLINE") \
-                and not demo.heavy and client.balances(demo.msisdn).main.amount >= 800:
-            numbers.append(demo.msisdn)
-        if len(numbers) == count:
-            return numbers
-    raise RuntimeError(f"the demo world has fewer than {count} suitable subscribers")
+                and not demo.heavy:
+            funded.append((client.balances(demo.msisdn).main.amount, demo.msisdn))
+    funded.sort(reverse=True)
+    # Each number gets at most orders / count + 1 orders, half of them connections; twice
+    # what those cost is enough.
+    needed = Decimal(2 * FEE_KOP * (orders // count // 2 + 1)) / 100
+    numbers = [msisdn for amount, msisdn in funded[:count] if amount >= needed]
+    if len(numbers) < count:
+        raise RuntimeError(f"the demo world has fewer than {count} subscribers with "
+                           f"{needed} ₽ for the trial's fees")
+    return numbers
 
 
 def _order_ids(http: httpx.Client, msisdn: str) -> list[str]:

@@ -182,9 +182,24 @@ def _draw(rng: random.Random, seed: int, reference: int, msisdn: str, name: str,
     sample_end = day_of(timezone, reference)
     spend = estimate_daily_spend(seed, state, range(sample_end - 7, sample_end))
     margin = 0.6 if rng.random() < 0.06 else rng.uniform(1.2, 2.0)
-    target = _hundreds(spend * act.topup_every_days * margin + rng.randint(100, 500) * 100)
+    extra = rng.randint(100, 500) * 100
     anchor = _hundreds(spend * act.topup_every_days * rng.uniform(0.8, 1.5)) + 10000
+    if showcase is not None and status == ACTIVE and not debt and not heavy:
+        # A number the README gives to practise on has money for a change at any moment,
+        # the 1st of a month too, when the monthly fees go: never careless, and a cushion of
+        # three months' fees (the same draws are made, so the rest of the world is unchanged).
+        margin = max(margin, 1.5)
+        cushion = 3 * monthly_cost(state, reference)
+        extra, anchor = extra + cushion, anchor + cushion
+    target = _hundreds(spend * act.topup_every_days * margin + extra)
     return replace(state, anchor_kop=anchor, activity=replace(act, topup_target_kop=target))
+
+
+def monthly_cost(state: SubscriberState, at: int) -> int:
+    """What the tariff and the connected services cost a month at `at`, kopecks."""
+    tariff = TARIFFS_BY_CODE[state.tariff_code_at(at)]
+    return tariff.monthly_kop + sum(SERVICES_BY_CODE[p.service_code].monthly_kop
+                                    for p in state.services_at(at))
 
 
 def _hundreds(kop: float) -> int:

@@ -6,12 +6,20 @@ from __future__ import annotations
 import csv
 import json
 import subprocess
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
+from app.clock import SystemClock
+from tests.support.calendar import last_month, ru, today_in
+
 SALON = str(Path(__file__).resolve().parents[2] / ".venv" / "bin" / "salon")
+# The CLI runs on real time: last month is always past and inside the world's history.
+TODAY = today_in(SystemClock())
+FIRST, LAST = last_month(TODAY)
+TOMORROW = TODAY + timedelta(days=1)
 
 
 def salon(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -25,14 +33,14 @@ def salon_env(salon_env: dict[str, str]) -> dict[str, str]:
 
 
 def test_order_json_then_verify_then_tamper(salon_env: dict[str, str], tmp_path: Path) -> None:
-    target = tmp_path / "oct.csv"
-    done = salon(salon_env, "detalization", "8 (916) 123-45-67", "--from", "2026-10-01",
-                 "--to", "2026-10-31", "-o", str(target), "--mask-numbers", "--json")
+    target = tmp_path / "last-month.csv"
+    done = salon(salon_env, "detalization", "8 (916) 123-45-67", "--from", FIRST.isoformat(),
+                 "--to", LAST.isoformat(), "-o", str(target), "--mask-numbers", "--json")
     assert done.returncode == 0, done.stderr
     info = json.loads(done.stdout)
     assert info["format"] == "csv" and info["path"] == str(target)
     assert info["document_id"].startswith("DET-") and len(info["sha256"]) == 64
-    assert info["period"] == {"from": "2026-10-01", "to": "2026-10-31"}
+    assert info["period"] == {"from": FIRST.isoformat(), "to": LAST.isoformat()}
     totals = info["totals"]
     charges = sum(Decimal(v) for v in totals["charges"].values())
     assert charges == Decimal(totals["charges_total"])
@@ -52,7 +60,9 @@ def test_order_json_then_verify_then_tamper(salon_env: dict[str, str], tmp_path:
     human = salon(salon_env, "verify-document", str(target))
     assert "MSK-TVERSKAYA-12" in human.stdout and "+7 916 ***-**-67" in human.stdout
     forged = tmp_path / "forged.csv"
-    forged.write_bytes(raw.replace(b"\r\n01.10.2026", b"\r\n02.10.2026", 1))
+    second = FIRST + timedelta(days=1)
+    forged.write_bytes(raw.replace(f"\r\n{ru(FIRST)}".encode(), f"\r\n{ru(second)}".encode(),
+                                   1))
     altered = salon(salon_env, "verify-document", str(forged))
     assert altered.returncode == 3 and "Altered" in altered.stderr
     assert salon(salon_env, "verify-document", str(tmp_path / "none.pdf")).returncode == 2
@@ -61,12 +71,13 @@ def test_order_json_then_verify_then_tamper(salon_env: dict[str, str], tmp_path:
 
 
 @pytest.mark.parametrize(("args", "code", "words"), [
-    (("+7 912 123-45-67", "--from", "2026-10-01", "--to", "2026-10-31"), 3,
+    (("+7 912 123-45-67", "--from", FIRST.isoformat(), "--to", LAST.isoformat()), 3,
      ["R7", "Республика Коми", "Москва"]),
-    (("+79161234567", "--from", "2026-10-31", "--to", "2026-10-01"), 2, ["reversed"]),
-    (("+79161234567", "--from", "2026-11-01", "--to", "2026-12-31"), 2, ["has not come yet"]),
-    (("+79161234567", "--from", "2026-13-01", "--to", "2026-12-31"), 2, ["not a date"]),
-    (("abc", "--from", "2026-10-01", "--to", "2026-10-31"), 2, []),
+    (("+79161234567", "--from", LAST.isoformat(), "--to", FIRST.isoformat()), 2, ["reversed"]),
+    (("+79161234567", "--from", TODAY.isoformat(), "--to", TOMORROW.isoformat()), 2,
+     ["has not come yet"]),
+    (("+79161234567", "--from", "2026-13-01", "--to", LAST.isoformat()), 2, ["not a date"]),
+    (("abc", "--from", FIRST.isoformat(), "--to", LAST.isoformat()), 2, []),
 ])
 def test_refusals_exit_with_their_codes(salon_env: dict[str, str], tmp_path: Path,
                                         args: tuple[str, ...], code: int,
@@ -79,7 +90,7 @@ def test_refusals_exit_with_their_codes(salon_env: dict[str, str], tmp_path: Pat
 
 def test_russian_messages_by_default(salon_env: dict[str, str], tmp_path: Path) -> None:
     env = {**salon_env, "SALON_LANGUAGE": "ru"}
-    done = salon(env, "detalization", "+79121234567", "--from", "2026-10-01", "--to",
-                 "2026-10-31", "-o", str(tmp_path / "k.pdf"))
+    done = salon(env, "detalization", "+79121234567", "--from", FIRST.isoformat(), "--to",
+                 LAST.isoformat(), "-o", str(tmp_path / "k.pdf"))
     assert done.returncode == 3
     assert "номер из региона «Республика Коми», а салон — «Москва»" in done.stderr

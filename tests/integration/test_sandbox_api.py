@@ -15,6 +15,7 @@ import pytest
 
 from sandbox.openapi import OPENAPI_PATH
 from sandbox.server import RunningSandbox, start_in_background
+from tests.support.pinned import RunningClock
 
 TOKEN = "test-token"
 MARIA = "+79161234567"
@@ -24,8 +25,10 @@ OCTOBER = {"from": "2026-10-01T00:00:00Z", "to": "2026-11-01T00:00:00Z"}
 
 @pytest.fixture(scope="module")
 def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSandbox]:
+    """A world on a clock pinned to 23 November 2026 (then passing as real seconds do), so
+    October and the dates below are always past and inside its history."""
     running = start_in_background(tmp_path_factory.mktemp("sandbox") / "sandbox.sqlite3",
-                                  2026, TOKEN)
+                                  2026, TOKEN, real_time=RunningClock().seconds)
     yield running
     running.stop()
 
@@ -295,7 +298,8 @@ def test_openapi_is_served(sandbox: RunningSandbox) -> None:
 
 def test_restart_on_the_same_database_gives_the_same_data(tmp_path: Path) -> None:
     def snapshot() -> list[Any]:
-        running = start_in_background(tmp_path / "sandbox.sqlite3", 2026, TOKEN)
+        running = start_in_background(tmp_path / "sandbox.sqlite3", 2026, TOKEN,
+                                      real_time=RunningClock().seconds)
         try:
             with httpx.Client(base_url=running.url,
                               headers={"Authorization": f"Bearer {TOKEN}"}) as c:

@@ -146,7 +146,9 @@ def test_salon_verify_document_checks_slips_leaflets_and_logs(tmp_path: Path) ->
                     "--json")
     assert leaflet.returncode == 0, leaflet.stderr
     manager = {**env, "SALON_CLERK": "manager", "SALON_PASSWORD": "manager-demo"}
-    clock = json.loads(salon(env, "sandbox", "clock", "--json").stdout)["now"]
+    asked = salon(env, "sandbox", "clock", "--json")
+    assert asked.returncode == 0, (asked.stdout, asked.stderr)
+    clock = json.loads(asked.stdout)["now"]
     today = datetime.fromisoformat(clock.replace("Z", "+00:00")).astimezone(
         ZoneInfo("Europe/Moscow")).date()
     log = tmp_path / "log.csv"
