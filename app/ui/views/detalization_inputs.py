@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import tkinter as tk
 from collections.abc import Callable
+from functools import partial
 from tkinter import ttk
 
 from app.i18n import _
@@ -59,7 +60,7 @@ class PeriodStep(ttk.Frame):
         self.picks: dict[QuickPick, ttk.Button] = {}
         for index, pick in enumerate(QUICK_PICKS):
             button = ttk.Button(picks, style="Pick.Action.TButton",
-                                command=lambda p=pick: on_pick(p))
+                                command=partial(on_pick, pick))
             button.grid(row=1 + index, column=0, sticky="ew", pady=(0, 4))
             self.picks[pick] = button
         self.hint = ttk.Label(self, style="Note.TLabel", justify="left")

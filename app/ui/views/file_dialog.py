@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import tkinter as tk
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from tkinter import ttk
 from typing import Literal
@@ -54,7 +55,7 @@ class FileDialog(tk.Toplevel):
         self.rows: dict[str, EntryRow] = {}
         self._confirm_replace: Path | None = None  # a save over this file, asked once
         self.configure(background=PALETTE.page)
-        self.transient(master)
+        self.transient(master.winfo_toplevel())  # what Tk does with any master
         self.title(title)
         self._build(title, places)
         self.folder = Path("/")
@@ -91,7 +92,7 @@ class FileDialog(tk.Toplevel):
         for column, (label, path) in enumerate(
                 ((_("Documents"), documents_folder()), *places), start=2):
             button = ttk.Button(bar, text=label, style="Action.TButton",
-                                command=lambda p=path: self.open_folder(p))
+                                command=partial(self.open_folder, path))
             button.grid(row=0, column=column, sticky="e", padx=(8, 0))
             self.place_buttons.append(button)
         self.folder_label = ttk.Label(body, style="Field.TLabel")

@@ -24,7 +24,7 @@ class StepDialog(tk.Toplevel):
         super().__init__(master)
         self.withdraw()  # placed first, then shown (no flash at 0,0)
         self.configure(background=PALETTE.page)
-        self.transient(master)
+        self.transient(master.winfo_toplevel())  # what Tk does with any master
         self._build_frame(steps, step_gap)
         self._build_content(self.content)
         place_over(self, master, size)
