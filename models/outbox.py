@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, overload
 
 from peewee import (
     SQL,
@@ -84,6 +84,14 @@ class OutboxRow(BaseModel):
 
     class Meta:
         table_name = "outbox"
+
+
+@overload
+def _to_db(moment: datetime) -> datetime: ...
+
+
+@overload
+def _to_db(moment: None) -> None: ...
 
 
 def _to_db(moment: datetime | None) -> datetime | None:

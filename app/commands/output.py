@@ -38,10 +38,13 @@ import sys
 import unicodedata
 from datetime import UTC
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from app.errors import InputError, SalonError
 from printing.text import visible
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 _SPECIAL = {SalonError: "failed", InputError: "bad_input"}
 
@@ -54,12 +57,12 @@ def terminal_text(text: str) -> str:
     return visible(text, backslashes=False)
 
 
-def say(out: TextIO, text: str = "") -> None:
+def say(out: SupportsWrite[str], text: str = "") -> None:
     """Print one line of a command's output (see the module's docstring)."""
     out.write(terminal_text(text) + "\n")
 
 
-def print_json(data: Any, out: TextIO) -> None:
+def print_json(data: Any, out: SupportsWrite[str]) -> None:
     out.write(json_text(data) + "\n")
 
 
@@ -85,7 +88,7 @@ def _json_escape(char: str) -> str:
 class ReaderSafe(io.TextIOBase):
     """A text stream that stops writing, without an error, once its reader has gone."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO | io.TextIOBase) -> None:
         super().__init__()
         self._stream = stream
         self.reader_gone = False
@@ -120,7 +123,7 @@ class ReaderSafe(io.TextIOBase):
         silence(self._stream)
 
 
-def silence(stream: TextIO) -> None:
+def silence(stream: TextIO | io.TextIOBase) -> None:
     """Point `stream`'s file descriptor at /dev/null: what is still buffered in it (and the
     interpreter's flush at exit) then goes nowhere instead of raising BrokenPipeError."""
     try:
