@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from models.domain import Session
 
 log = logging.getLogger("salon")
+SALON_LOG_HANDLER = "salon.log"  # the root handler setup_logging adds (and replaces)
 
 
 class Wiring:
@@ -368,10 +369,10 @@ def setup_logging(settings: Settings) -> None:
         handler = logging.StreamHandler(sys.stderr)
         handler.setLevel(logging.WARNING)
     handler.setFormatter(OneLineFormatter())
-    for old in [h for h in root.handlers if getattr(h, "salon_log", False)]:
+    for old in [h for h in root.handlers if h.get_name() == SALON_LOG_HANDLER]:
         root.removeHandler(old)
         old.close()
-    handler.salon_log = True  # type: ignore[attr-defined]
+    handler.set_name(SALON_LOG_HANDLER)
     root.addHandler(handler)
     # httpx logs every request URL at INFO; enough that we log failures ourselves.
     for noisy in ("httpx", "httpcore", "uvicorn", "uvicorn.access", "uvicorn.error"):

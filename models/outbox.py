@@ -98,6 +98,14 @@ def _to_db(moment: datetime | None) -> datetime | None:
     return None if moment is None else moment.astimezone(UTC).replace(tzinfo=None)
 
 
+@overload
+def _from_db(moment: datetime) -> datetime: ...
+
+
+@overload
+def _from_db(moment: None) -> None: ...
+
+
 def _from_db(moment: datetime | None) -> datetime | None:
     return None if moment is None else moment.replace(tzinfo=UTC)
 
@@ -109,8 +117,8 @@ def _item(row: OutboxRow) -> OutboxItem:
         request=OrderRequest(row.msisdn, OrderAction(row.action), row.code),
         if_match=int(row.if_match),
         clerk=row.clerk,
-        created_at=_from_db(row.created_at),  # type: ignore[arg-type]
-        updated_at=_from_db(row.updated_at),  # type: ignore[arg-type]
+        created_at=_from_db(row.created_at),
+        updated_at=_from_db(row.updated_at),
         state=OutboxState(row.state),
         attempts=int(row.attempts),
         maybe_delivered=bool(row.maybe_delivered),
@@ -139,7 +147,7 @@ class StoreOutbox:
             context=json.dumps(order.context, ensure_ascii=False),
             next_attempt_at=_to_db(order.next_attempt_at),
         ).execute()
-        return self.get(int(row_id))  # type: ignore[return-value]
+        return _item(OutboxRow.get_by_id(int(row_id)))
 
     def get(self, item_id: int) -> OutboxItem | None:
         row = OutboxRow.get_or_none(OutboxRow.id == item_id)

@@ -86,6 +86,7 @@ def _document_errors_as_served(app: FastAPI) -> None:
             app.openapi_schema = doc
         return app.openapi_schema
 
+    # FastAPI's documented way to change the schema; its type says method.
     app.openapi = openapi  # type: ignore[method-assign]
 
 

@@ -114,6 +114,7 @@ class ReaderSafe(io.TextIOBase):
     def writable(self) -> bool:
         return True
 
+    # typeshed declares TextIOBase.encoding a plain attribute; it is a read-only property.
     @property
     def encoding(self) -> str:  # type: ignore[override]
         return getattr(self._stream, "encoding", None) or "utf-8"
@@ -150,7 +151,7 @@ def flush_quietly(stream: TextIO) -> None:
 
 def with_report(error: SalonError, report: dict[str, Any]) -> SalonError:
     """`error`, carrying what the command had to say in --json: printed with the error."""
-    error.json_report = report  # type: ignore[attr-defined]
+    error.json_report = report
     return error
 
 
@@ -186,6 +187,6 @@ def report_failure(args: object, error: SalonError, out: TextIO | None = None) -
     stdout. Returns the exit code."""
     say(ReaderSafe(sys.stderr), str(error))
     if wants_json(args):
-        report = getattr(error, "json_report", None) or {}
+        report = error.json_report or {}
         print_json({**report, "error": error_object(error)}, ReaderSafe(out or sys.stdout))
     return error.exit_code

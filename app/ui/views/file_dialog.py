@@ -262,8 +262,7 @@ class FileDialog(tk.Toplevel):
         return "break"
 
 
-def _ask(master: tk.Misc, **options: object) -> Path | None:
-    dialog = FileDialog(master, **options)  # type: ignore[arg-type]
+def _ask(dialog: FileDialog) -> Path | None:
     dialog.wait_window()
     return dialog.result
 
@@ -271,15 +270,15 @@ def _ask(master: tk.Misc, **options: object) -> Path | None:
 def ask_open_file(master: tk.Misc, title: str, patterns: Sequence[str],
                   folder: Path | None = None,
                   places: Sequence[tuple[str, Path]] = ()) -> Path | None:
-    return _ask(master, mode="open", title=title, patterns=patterns, folder=folder,
-                places=places)
+    return _ask(FileDialog(master, mode="open", title=title, patterns=patterns, folder=folder,
+                           places=places))
 
 
 def ask_save_file(master: tk.Misc, title: str, name: str, extension: str,
                   folder: Path | None = None) -> Path | None:
-    return _ask(master, mode="save", title=title, name=name, extension=extension,
-                patterns=(f"*{extension}",), folder=folder)
+    return _ask(FileDialog(master, mode="save", title=title, name=name, extension=extension,
+                           patterns=(f"*{extension}",), folder=folder))
 
 
 def ask_folder(master: tk.Misc, title: str, folder: Path | None = None) -> Path | None:
-    return _ask(master, mode="folder", title=title, folder=folder)
+    return _ask(FileDialog(master, mode="folder", title=title, folder=folder))
