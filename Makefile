@@ -26,13 +26,16 @@ run: run-deps $(STAMP)
 
 test: test-deps $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/pytest
 
 test-month-end: test-deps $(STAMP)
 	$(BIN)/python scripts/at-month-end $(BIN)/pytest
 
+# mypy reads [tool.mypy] in pyproject.toml: which folders, how strict.
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks

@@ -35,10 +35,16 @@ setup(
             "aiosmtpd>=1.4",  # a real SMTP server (STARTTLS) on loopback
             "hypothesis>=6.100",
             "libfaketime>=3.0",  # scripts/at-month-end: the suite at the month's end
+            "mypy>=1.10",  # make test/lint type-check app, models, printing, sandbox, benchmarks
             "openapi-core>=0.19",  # every sandbox answer held to its OpenAPI document
             "pytest>=8",
             "pytest-timeout>=2.3",
             "ruff>=0.4",
+            # Stubs for libraries that ship no types of their own (mypy reads them).
+            "types-openpyxl",
+            "types-psycopg2",
+            "types-pycups",
+            "types-reportlab",
         ],
     },
     entry_points={"console_scripts": ["salon = app.main:main"]},

@@ -14,14 +14,18 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import io
 import sys
 from pathlib import Path
-from typing import NoReturn, Protocol, TextIO
+from typing import TYPE_CHECKING, NoReturn, Protocol, TextIO
 
 from app.commands.output import ReaderSafe, say, terminal_text
 from app.errors import SalonError
 from app.services.registry import Services
 from models.domain import Session
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 COMMAND_GROUPS = ["lookup", "catalog", "orders", "codes", "outbox", "detalization", "sandbox",
                   "credentials", "clerk", "audit", "log", "printing", "delivery"]
@@ -48,8 +52,11 @@ class Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         super().error(terminal_text(message))
 
-    def _print_message(self, message: str, file: TextIO | None = None) -> None:
-        super()._print_message(message, ReaderSafe(file or sys.stderr))
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        # argparse names no file (stderr) or sys.stdout (--help): text streams, kept reader-safe.
+        stream = file or sys.stderr
+        super()._print_message(message, ReaderSafe(stream)
+                               if isinstance(stream, io.TextIOBase) else stream)
 
 
 def build_parser() -> argparse.ArgumentParser:

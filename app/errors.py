@@ -28,10 +28,14 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 
 class SalonError(Exception):
     exit_code = 1
+    # What a command had gathered before it failed, printed beside "error" with --json
+    # (app/commands/output.py with_report).
+    json_report: dict[str, Any] | None = None
 
     def __init__(self, message: str) -> None:
         super().__init__(message)

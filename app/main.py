@@ -35,6 +35,7 @@ if TYPE_CHECKING:
     from models.domain import Session
 
 log = logging.getLogger("salon")
+SALON_LOG_HANDLER = "salon.log"  # the root handler setup_logging adds (and replaces)
 
 
 class Wiring:
@@ -72,14 +73,19 @@ class Wiring:
     def session(self) -> Session:
         """The signed-in clerk; NotSignedIn when no clerk was named."""
         if self._session is None:
-            if not self.clerk:
-                raise NotSignedIn(_(
-                    "Sign in: salon --clerk LOGIN … or set SALON_CLERK "
-                    "(the password comes from SALON_PASSWORD or a prompt)."
-                ))
+            login = self._login()
             password = self.password()  # asked before the (slower) services start
-            self._session = self.services().clerks.sign_in(self.clerk, password)
+            self._session = self.services().clerks.sign_in(login, password)
         return self._session
+
+    def _login(self) -> str:
+        """The clerk signing in; NotSignedIn when no clerk was named."""
+        if not self.clerk:
+            raise NotSignedIn(_(
+                "Sign in: salon --clerk LOGIN … or set SALON_CLERK "
+                "(the password comes from SALON_PASSWORD or a prompt)."
+            ))
+        return self.clerk
 
     def password(self) -> str:
         """The signing-in clerk's password, read once (SALON_PASSWORD, a prompt or stdin)."""
@@ -89,7 +95,7 @@ class Wiring:
 
                 self._read_password = read_password
             self._password = self._read_password(
-                _("Password for {login}: ").format(login=shown(self.clerk))
+                _("Password for {login}: ").format(login=shown(self._login()))
             )
         return self._password
 
@@ -171,7 +177,7 @@ def build_services(settings: Settings, clock: Clock, *, start_pump: bool = True)
             "The local database cannot be opened ({url}): {error}"
         ).format(url=_redacted(settings.database_url), error=error)) from error
 
-    closers = [store.close]
+    closers: list[Callable[[], object]] = [store.close]
     kept = KeptFiles(settings.data_dir / "documents",
                      StoreKeptFiles(settings.salon.id, settings.salon.counter), clock)
     audit = AuditJournal(settings.salon.id, settings.salon.counter, clock,
@@ -239,11 +245,11 @@ def build_services(settings: Settings, clock: Clock, *, start_pump: bool = True)
     detalization = DetalizationService(
         client, UsageStore(), register, settings.salon, retention_days=settings.retention_days,
         documents_dir=kept.folder, journal=audit, clock=clock, kept=kept)
-    delivery = build_delivery(settings, client, audit, detalization, closers, clock, kept,
-                              start_periodic=start_pump)
+    delivered = build_delivery(settings, client, audit, detalization, closers, clock, kept,
+                               start_periodic=start_pump)
     purged_at_start = None
     try:  # R9: on every start, before anything else reads it; `salon purge` reports it too
-        purged_at_start = delivery["retention"].purge(at_start=True)
+        purged_at_start = delivered["retention"].purge(at_start=True)
     except Exception:  # a failed purge must not keep the counter from working; it is retried
         log.exception("R9 purge at start failed")
 
@@ -271,12 +277,12 @@ def build_services(settings: Settings, clock: Clock, *, start_pump: bool = True)
         sandbox=TrainingWorld(client, clock),
         purged_at_start=purged_at_start,
         close=close,
-        **delivery,
+        **delivered,
     )
 
 
 def build_delivery(settings: Settings, client: OperatorClient, journal: AuditJournal,
-                   detalization: DetalizationService, closers: list[Callable[[], None]],
+                   detalization: DetalizationService, closers: list[Callable[[], object]],
                    clock: Clock, kept: KeptFiles, *, start_periodic: bool) -> dict[str, Any]:
     """Paper (CUPS), e-mail (the salon's relay), the personal archive, periodic e-mail and the
     local purge: the real adapters, chosen here. The window also starts the periodic pass."""
@@ -363,10 +369,10 @@ def setup_logging(settings: Settings) -> None:
         handler = logging.StreamHandler(sys.stderr)
         handler.setLevel(logging.WARNING)
     handler.setFormatter(OneLineFormatter())
-    for old in [h for h in root.handlers if getattr(h, "salon_log", False)]:
+    for old in [h for h in root.handlers if h.get_name() == SALON_LOG_HANDLER]:
         root.removeHandler(old)
         old.close()
-    handler.salon_log = True  # type: ignore[attr-defined]
+    handler.set_name(SALON_LOG_HANDLER)
     root.addHandler(handler)
     # httpx logs every request URL at INFO; enough that we log failures ourselves.
     for noisy in ("httpx", "httpcore", "uvicorn", "uvicorn.access", "uvicorn.error"):

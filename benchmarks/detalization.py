@@ -21,6 +21,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -30,7 +31,7 @@ from benchmarks.report import ratio_line
 REPEAT = 3
 
 
-def reference_loop(rows: list[tuple[str, ...]], path: Path) -> None:
+def reference_loop(rows: Sequence[tuple[str, ...]], path: Path) -> None:
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen.canvas import Canvas
 

@@ -144,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
     args = options.parse_args(argv)
     set_language("ru")  # the clerk's language: every sentence is looked up in the catalog
     print(f"{'field':<28} {'cases':>8} {'accepted':>9} {'refused':>8} {'tracebacks':>10}")
-    failed = []
+    failed: list[tuple[str, str, str]] = []  # (field, text, error)
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as folder:
         for target in fields(Path(folder)):

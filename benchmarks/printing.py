@@ -27,6 +27,7 @@ def _pdf(path: Path) -> Path:
 
 
 def run() -> Iterator[str]:
+    from app.clock import SystemClock
     from app.errors import PrintFailed
     from app.services.printing import PrintService
     from models.db import open_store
@@ -42,7 +43,8 @@ def run() -> Iterator[str]:
 
         def service(server: str) -> PrintService:
             return PrintService(CupsPrinter(server), StorePrintJobs("S-1", "1"),
-                                StoreCounterSettings("S-1", "1"), configured=PDF_QUEUE)
+                                StoreCounterSettings("S-1", "1"), configured=PDF_QUEUE,
+                                clock=SystemClock())  # cupsd's jobs run on real time
 
         live = service(str(cups.socket))
 

@@ -99,7 +99,9 @@ def card_from_dict(data: dict[str, Any]) -> SubscriberCard:
             for p in bal["packages"]
         ),
     )
-    return SubscriberCard(subscriber, balances, _parse_time(data["fetched_at"]), data["source"])
+    # Always written (a card is fetched at some moment): required, unlike the optional times.
+    fetched_at = datetime.fromisoformat(data["fetched_at"])
+    return SubscriberCard(subscriber, balances, fetched_at, data["source"])
 
 
 def _money(value: Money) -> str:

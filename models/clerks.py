@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import overload
 
 from peewee import (
     BooleanField,
@@ -49,6 +50,14 @@ def _to_db(moment: datetime | None) -> datetime | None:
     return None if moment is None else moment.astimezone(UTC).replace(tzinfo=None)
 
 
+@overload
+def _from_db(moment: datetime) -> datetime: ...
+
+
+@overload
+def _from_db(moment: None) -> None: ...
+
+
 def _from_db(moment: datetime | None) -> datetime | None:
     return None if moment is None else moment.replace(tzinfo=UTC)
 
@@ -59,8 +68,8 @@ def _clerk(row: ClerkRow) -> Clerk:
         full_name=row.full_name,
         role=ClerkRole(row.role),
         active=bool(row.active),
-        created_at=_from_db(row.created_at),  # type: ignore[arg-type]
-        password_changed_at=_from_db(row.password_changed_at),  # type: ignore[arg-type]
+        created_at=_from_db(row.created_at),
+        password_changed_at=_from_db(row.password_changed_at),
         failed_attempts=int(row.failed_attempts),
         locked_until=_from_db(row.locked_until),
     )

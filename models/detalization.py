@@ -195,7 +195,7 @@ def amount_text(row: DetalizationRow) -> str:
 
 COVERED_TEXT = "по пакету"
 NOTHING = "—"
-KIND_TEXT = {
+KIND_TEXT: dict[tuple[UsageKind, str | None], str] = {  # a row's direction may be None
     (UsageKind.CALL, "out"): "Звонок исх.", (UsageKind.CALL, "in"): "Звонок вх.",
     (UsageKind.SMS, "out"): "SMS исх.", (UsageKind.SMS, "in"): "SMS вх.",
 }

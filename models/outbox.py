@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, overload
 
 from peewee import (
     SQL,
@@ -86,8 +86,24 @@ class OutboxRow(BaseModel):
         table_name = "outbox"
 
 
+@overload
+def _to_db(moment: datetime) -> datetime: ...
+
+
+@overload
+def _to_db(moment: None) -> None: ...
+
+
 def _to_db(moment: datetime | None) -> datetime | None:
     return None if moment is None else moment.astimezone(UTC).replace(tzinfo=None)
+
+
+@overload
+def _from_db(moment: datetime) -> datetime: ...
+
+
+@overload
+def _from_db(moment: None) -> None: ...
 
 
 def _from_db(moment: datetime | None) -> datetime | None:
@@ -101,8 +117,8 @@ def _item(row: OutboxRow) -> OutboxItem:
         request=OrderRequest(row.msisdn, OrderAction(row.action), row.code),
         if_match=int(row.if_match),
         clerk=row.clerk,
-        created_at=_from_db(row.created_at),  # type: ignore[arg-type]
-        updated_at=_from_db(row.updated_at),  # type: ignore[arg-type]
+        created_at=_from_db(row.created_at),
+        updated_at=_from_db(row.updated_at),
         state=OutboxState(row.state),
         attempts=int(row.attempts),
         maybe_delivered=bool(row.maybe_delivered),
@@ -131,7 +147,7 @@ class StoreOutbox:
             context=json.dumps(order.context, ensure_ascii=False),
             next_attempt_at=_to_db(order.next_attempt_at),
         ).execute()
-        return self.get(int(row_id))  # type: ignore[return-value]
+        return _item(OutboxRow.get_by_id(int(row_id)))
 
     def get(self, item_id: int) -> OutboxItem | None:
         row = OutboxRow.get_or_none(OutboxRow.id == item_id)

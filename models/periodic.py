@@ -99,21 +99,26 @@ def _naive(moment: datetime | None) -> datetime | None:
 
 
 def _aware(moment: Any) -> datetime | None:
-    if moment is None:
-        return None
+    return None if moment is None else _when(moment)
+
+
+def _when(moment: Any) -> datetime:
+    """A stored time, aware (SQLite hands back text, PostgreSQL a naive datetime)."""
     if isinstance(moment, str):
         moment = datetime.fromisoformat(moment)
-    return moment.replace(tzinfo=UTC)  # type: ignore[no-any-return]
+    return moment.replace(tzinfo=UTC)
 
 
 def _subscription(row: SubscriptionRow) -> Subscription:
     return Subscription(int(row.id), row.msisdn, row.email, row.format, row.first_period,
-                        row.created_by, _aware(row.created_at), bool(row.active))  # type: ignore[arg-type]
+                        row.created_by, _when(row.created_at), bool(row.active))
 
 
 def _run(row: PeriodRow) -> PeriodRun:
-    return PeriodRun(int(row.id), int(row.subscription_id), row.period, row.state,
-                     int(row.attempts), row.owner, _aware(row.claimed_at),  # type: ignore[arg-type]
+    # peewee adds `subscription_id` for the foreign key; its stubs cannot know it.
+    subscription_id = int(row.subscription_id)  # type: ignore[attr-defined]
+    return PeriodRun(int(row.id), subscription_id, row.period, row.state,
+                     int(row.attempts), row.owner, _when(row.claimed_at),
                      _aware(row.lease_until), _aware(row.next_attempt_at), _aware(row.sent_at),
                      row.document_id, row.message_id, row.last_error or "")
 

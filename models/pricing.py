@@ -28,7 +28,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from models.detalization import Period, TariffEstimate, TariffSpan
-from models.domain import CatalogTariff, TariffClass
+from models.domain import CatalogTariff, PackageSizes, TariffClass, UnitPrices
 from models.usage import UsageRow
 
 TARIFF_FEE_PREFIX = "Тариф «"  # counterpart of a tariff's monthly fee record (the contract)
@@ -51,13 +51,21 @@ def comparable(tariffs: Iterable[CatalogTariff], tariff_class: TariffClass,
             and (t.code == current_code or (t.available and t.tariff_class == tariff_class))]
 
 
+def _terms(tariff: CatalogTariff) -> tuple[UnitPrices, PackageSizes]:
+    """A compared tariff's prices and packages (comparable() keeps only tariffs that have them)."""
+    if tariff.prices is None or tariff.packages is None:
+        raise ValueError(f"tariff {tariff.code} gives no prices or packages to compare")
+    return tariff.prices, tariff.packages
+
+
 def usage_kopecks(rows: Iterable[UsageRow], tariffs: Sequence[CatalogTariff],
                   zone: ZoneInfo) -> list[int]:
     """Each tariff's charge in kopecks for the calls, SMS and data of `rows` (time order)."""
     n = len(tariffs)
-    minute = [_kop(t.prices.minute.amount) for t in tariffs]  # type: ignore[union-attr]
-    sms = [_kop(t.prices.sms.amount) for t in tariffs]  # type: ignore[union-attr]
-    mb = [_kop(t.prices.mb.amount) for t in tariffs]  # type: ignore[union-attr]
+    terms = [_terms(t) for t in tariffs]
+    minute = [_kop(prices.minute.amount) for prices, _packages in terms]
+    sms = [_kop(prices.sms.amount) for prices, _packages in terms]
+    mb = [_kop(prices.mb.amount) for prices, _packages in terms]
     totals = [0] * n
     day_end = -1
     allot_min = allot_sms = allot_kb = cov_min = cov_sms = cov_kb = [0] * n
@@ -68,9 +76,9 @@ def usage_kopecks(rows: Iterable[UsageRow], tariffs: Sequence[CatalogTariff],
             day = local.date()
             day_end = int(datetime.combine(day + timedelta(days=1), datetime.min.time(),
                                            zone).timestamp())
-            allot_min = [daily_allotment(t.packages.minutes, day) for t in tariffs]  # type: ignore[union-attr]
-            allot_sms = [daily_allotment(t.packages.sms, day) for t in tariffs]  # type: ignore[union-attr]
-            allot_kb = [daily_allotment(t.packages.mb * 1024, day) for t in tariffs]  # type: ignore[union-attr]
+            allot_min = [daily_allotment(packages.minutes, day) for _prices, packages in terms]
+            allot_sms = [daily_allotment(packages.sms, day) for _prices, packages in terms]
+            allot_kb = [daily_allotment(packages.mb * 1024, day) for _prices, packages in terms]
             cov_min, cov_sms, cov_kb = [0] * n, [0] * n, [0] * n
         if kind == "call":
             if direction != "out":

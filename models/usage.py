@@ -147,8 +147,11 @@ class UsageStore:
     def purge(self, cutoff: int) -> Purged:
         """R9: forget every day fetched before `cutoff` (UTC seconds) and its records."""
         with database.atomic():
-            expired = list(UsageDay.select(UsageDay.msisdn, UsageDay.start_at, UsageDay.end_at)
-                           .where(UsageDay.fetched_at < cutoff).tuples())
+            # peewee's stubs type .tuples() as yielding models still; it yields tuples.
+            expired: list[tuple[str, int, int]] = list(
+                UsageDay.select(  # type: ignore[arg-type]
+                    UsageDay.msisdn, UsageDay.start_at, UsageDay.end_at)
+                .where(UsageDay.fetched_at < cutoff).tuples())
             records = 0
             for msisdn, start_at, end_at in expired:
                 cursor = database.execute_sql(

@@ -168,7 +168,7 @@ class CupsPrinter:
             raise PrintProblem(ProblemKind.TIMEOUT, f"{self.timeout:g}", printer)
         if failure:
             raise _mapped(failure[0], printer) from failure[0]
-        return outcome[0]  # type: ignore[no-any-return]
+        return outcome[0]
 
     def _connect(self) -> Any:
         try:
@@ -187,7 +187,7 @@ class CupsPrinter:
 def _ipp_error() -> type[BaseException]:
     import cups
 
-    return cups.IPPError  # type: ignore[no-any-return]
+    return cups.IPPError
 
 
 def _status(error: BaseException) -> int | None:

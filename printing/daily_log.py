@@ -141,7 +141,10 @@ def date_text(log: DailyLog) -> str:
 def offset_text(log: DailyLog) -> str:
     """'Europe/Moscow (UTC+3)' for the day's noon: what the times in the log are in."""
     noon = datetime.combine(log.day, time(12), ZoneInfo(log.timezone))
-    minutes = int(noon.utcoffset().total_seconds() // 60)  # type: ignore[union-attr]
+    offset = noon.utcoffset()
+    if offset is None:  # a ZoneInfo always gives one; a wrong "UTC+0" would be worse than this
+        raise ValueError(f"no UTC offset for {log.timezone!r}")
+    minutes = int(offset.total_seconds() // 60)
     hours, rest = divmod(abs(minutes), 60)
     sign = "+" if minutes >= 0 else "−"
     return f"{log.timezone} (UTC{sign}{hours}{f':{rest:02d}' if rest else ''})"

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.pagesizes import A4, landscape
@@ -46,7 +47,8 @@ QR_SIZE = 56.0
 ENTRY_WIDTHS = (36.0, 42.0, 64.0, 44.0, 68.0, 116.0, 52.0, 294.0, 70.0)
 GRID = HexColor("#B0B7C3")
 HEAD_FILL = HexColor("#DDE4EE")
-FILLS = {AuditResult.REFUSED: HexColor("#FFF3C4"), AuditResult.FAILED: HexColor("#FFD9DD")}
+FILLS: dict[str, Color] = {  # keyed by AuditResult, a str
+    AuditResult.REFUSED: HexColor("#FFF3C4"), AuditResult.FAILED: HexColor("#FFD9DD")}
 
 
 @dataclass(frozen=True)
@@ -67,9 +69,19 @@ class Row:
         return max(len(lines) for lines in self.cells) * LEADING + 2 * PAD
 
 
+Table = tuple[list[Column], Iterable[Row]]
+# What goes on the pages, in order: each kind with what it carries.
+Block = (tuple[Literal["head"], tuple[str, ...]] | tuple[Literal["text", "heading"], str]
+         | tuple[Literal["table"], Table])
+# What a page holds, (kind, top y, what): the head, a line of text, or one row of a table.
+Item = (tuple[Literal["head"], float, tuple[str, ...]]
+        | tuple[Literal["text", "heading"], float, str]
+        | tuple[Literal["row"], float, tuple[list[Column], Row]])
+
+
 @dataclass
 class Page:
-    items: list[tuple[str, float, object]] = field(default_factory=list)  # (kind, top y, what)
+    items: list[Item] = field(default_factory=list)
 
 
 def write(log: DailyLog, path: Path, words: Labels, progress: Progress | None) -> str:
@@ -82,8 +94,8 @@ def write(log: DailyLog, path: Path, words: Labels, progress: Progress | None) -
     def every_page() -> Iterator[list[Op]]:
         for number, page in enumerate(pages, 1):
             ops = _page_frame(log, words, number, len(pages))
-            for kind, top, what in page.items:
-                ops.extend(_DRAW[kind](top, what))
+            for item in page.items:
+                ops.extend(_draw(item))
             yield ops
 
     def drawn(number: int) -> None:
@@ -102,7 +114,7 @@ def write(log: DailyLog, path: Path, words: Labels, progress: Progress | None) -
 
 # --- what goes on the pages, in order -------------------------------------------------------
 
-def _blocks(log: DailyLog, words: Labels) -> Iterator[tuple[str, object]]:
+def _blocks(log: DailyLog, words: Labels) -> Iterator[Block]:
     totals = log.totals
     yield "head", (
         f"{words.entries_count}: {totals.total}    {words.done}: {totals.done}    "
@@ -161,14 +173,14 @@ def _entry_row(log: DailyLog, words: Labels, entry: JournalEntry) -> Row:
 
 
 def _tally_table(words: Labels, rows: Sequence[Tally], *, clerks: bool,
-                 grand: Tally) -> tuple[list[Column], Iterable[Row]]:
+                 grand: Tally) -> Table:
     numbers = [Column(words.total, 70, True), Column(words.done, 80, True),
                Column(words.refused, 80, True), Column(words.failed, 70, True)]
     first = Column(words.clerk if clerks else words.action, 250)
     columns = [first, *([] if clerks else [Column(words.action_code, 150)]), *numbers]
 
     def row(name: str, code: str | None, tally: Tally, bold: bool = False) -> Row:
-        cells = [_wrap(visible(name), first.width)]
+        cells: list[Sequence[str]] = [_wrap(visible(name), first.width)]
         if code is not None:
             cells.append(_wrap(visible(code), 150))
         cells += [[str(n)] for n in (tally.total, tally.done, tally.refused, tally.failed)]
@@ -182,7 +194,7 @@ def _tally_table(words: Labels, rows: Sequence[Tally], *, clerks: bool,
 
 # --- layout ---------------------------------------------------------------------------------
 
-def _paginate(blocks: Iterable[tuple[str, object]],
+def _paginate(blocks: Iterable[Block],
               entry_rows_laid: Callable[[int], None] | None) -> list[Page]:
     """Place every block top to bottom; a table's header row repeats on each new page."""
     pages = [Page()]
@@ -193,23 +205,22 @@ def _paginate(blocks: Iterable[tuple[str, object]],
         pages.append(Page())
         return BODY_TOP
 
-    for kind, what in blocks:
-        if kind == "head":  # the first page's facts beside the QR code
-            pages[-1].items.append((kind, y, what))
+    for block in blocks:
+        if block[0] == "head":  # the first page's facts beside the QR code
+            pages[-1].items.append(("head", y, block[1]))
             y -= QR_SIZE + LEADING
-        elif kind == "space":
-            y -= float(what)  # type: ignore[arg-type]
-        elif kind in ("text", "heading"):
+        elif block[0] != "table":
+            kind = block[0]
             # A heading keeps with its table's header and first row.
             need = LEADING * (6 if kind == "heading" else 1.3)
             if y - need < BODY_BOTTOM:
                 y = new_page()
             if kind == "heading":
                 y -= LEADING
-            pages[-1].items.append((kind, y, what))
+            pages[-1].items.append((kind, y, block[1]))
             y -= LEADING * (1.6 if kind == "heading" else 1.3)
         else:
-            columns, rows = what  # type: ignore[misc]
+            columns, rows = block[1]
             head = Row([_wrap(c.title, c.width, BOLD) for c in columns], HEAD_FILL, bold=True)
             if y - head.height - LEADING * 2 < BODY_BOTTOM:
                 y = new_page()
@@ -290,9 +301,18 @@ def _page_frame(log: DailyLog, words: Labels, number: int, pages: int) -> list[O
     ]
 
 
-def _draw_head(top: float, what: object) -> list[Op]:
+def _draw(item: Item) -> list[Op]:
+    if item[0] == "head":
+        return _draw_head(item[1], item[2])
+    if item[0] == "row":
+        return _draw_row(item[1], item[2])
+    if item[0] == "heading":
+        return _draw_heading(item[1], item[2])
+    return _draw_text(item[1], item[2])
+
+
+def _draw_head(top: float, lines: tuple[str, ...]) -> list[Op]:
     """The day's totals, the journal's last hash, the file's id and hash beside its QR."""
-    lines: tuple[str, ...] = what  # type: ignore[assignment]
     ops: list[Op] = [Qr(PAGE_W - MARGIN - QR_SIZE, top - QR_SIZE, QR_SIZE)]
     y = top - LEADING + 1
     for line in lines:
@@ -302,16 +322,16 @@ def _draw_head(top: float, what: object) -> list[Op]:
     return ops
 
 
-def _draw_text(top: float, what: object) -> list[Op]:
-    return [Text(MARGIN, top - LEADING + 1, str(what), REGULAR, 8.5)]
+def _draw_text(top: float, text: str) -> list[Op]:
+    return [Text(MARGIN, top - LEADING + 1, text, REGULAR, 8.5)]
 
 
-def _draw_heading(top: float, what: object) -> list[Op]:
-    return [Text(MARGIN, top - LEADING, str(what), BOLD, 10.5)]
+def _draw_heading(top: float, text: str) -> list[Op]:
+    return [Text(MARGIN, top - LEADING, text, BOLD, 10.5)]
 
 
-def _draw_row(top: float, what: object) -> list[Op]:
-    columns, row = what  # type: ignore[misc]
+def _draw_row(top: float, what: tuple[list[Column], Row]) -> list[Op]:
+    columns, row = what
     height = row.height
     width = sum(c.width for c in columns)
     ops: list[Op] = []
@@ -333,5 +353,3 @@ def _draw_row(top: float, what: object) -> list[Op]:
     ops.append(Rule(MARGIN, top - height, MARGIN + width, top - height, GRID, 0.3))
     return ops
 
-
-_DRAW = {"head": _draw_head, "text": _draw_text, "heading": _draw_heading, "row": _draw_row}

@@ -46,7 +46,7 @@ class _Formats:
         self.datetime = book.add_format({"num_format": "dd.mm.yyyy hh:mm:ss", "align": "left"})
         self.date = book.add_format({"num_format": "dd.mm.yyyy", "align": "left"})
         self.number = book.add_format({"num_format": "0"})
-        self.result = {
+        self.result: dict[str, Format] = {  # keyed by AuditResult, a str
             AuditResult.REFUSED: book.add_format({"font_color": "#9C5700", "bg_color": "#FFEB9C"}),
             AuditResult.FAILED: book.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE"}),
         }

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from reportlab.lib.rl_accel import escapePDF, fp_str
 from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 Colour = tuple[float, float, float]
@@ -26,9 +27,13 @@ class RowWriter:
 
     def __init__(self, canvas: Canvas, font_name: str, size: float, leading: float,
                  xs: Sequence[float], right: float, fit: dict[int, float] | None = None) -> None:
-        self._doc = canvas._doc  # the document the font's subsets belong to
+        # The document the font's subsets belong to (private; types-reportlab omits it).
+        self._doc = canvas._doc  # type: ignore[attr-defined]
         self._canvas = canvas
-        self._font = pdfmetrics.getFont(font_name)
+        font = pdfmetrics.getFont(font_name)
+        if not isinstance(font, TTFont):  # a standard font has no subsets to encode into
+            raise TypeError(f"RowWriter sets TrueType fonts only, not {font_name!r}")
+        self._font = font
         self._size = size
         self._leading = leading
         self._xs = tuple(xs)

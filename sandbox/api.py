@@ -86,10 +86,11 @@ def _document_errors_as_served(app: FastAPI) -> None:
             app.openapi_schema = doc
         return app.openapi_schema
 
+    # FastAPI's documented way to change the schema; its type says method.
     app.openapi = openapi  # type: ignore[method-assign]
 
 
-_WRITE_HEADERS = {
+_WRITE_HEADERS: dict[str, dict[str, Any]] = {
     "Idempotency-Key": {"type": "string", "pattern": "^[A-Za-z0-9_-]{16,128}$"},
     "If-Match": {"type": "string", "examples": ['"7"']},
 }

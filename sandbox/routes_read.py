@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Query, Response
 
 from sandbox import schemas, views
-from sandbox.answers import BAD_INPUT, NOT_FOUND, OPERATOR
+from sandbox.answers import BAD_INPUT, NOT_FOUND, OPERATOR, Answers
 from sandbox.deps import Ctx, Subscriber, parse_instant, require_token
 from sandbox.errors import bad_request
 from sandbox.wire import BadCursor, decode_cursor, encode_cursor, record_dicts
@@ -16,8 +16,8 @@ from sandbox.wire import BadCursor, decode_cursor, encode_cursor, record_dicts
 MAX_PAGE = 10_000
 
 router = APIRouter(prefix="/v1", dependencies=[Depends(require_token)], responses=OPERATOR)
-_ETAG = {200: {"headers": {"ETag": {"description": 'The version, quoted: "7"', "required": True,
-                                    "schema": {"type": "string"}}}}}
+_ETAG: Answers = {200: {"headers": {"ETag": {
+    "description": 'The version, quoted: "7"', "required": True, "schema": {"type": "string"}}}}}
 
 
 @router.get("/subscribers/{msisdn}", response_model=schemas.Subscriber, tags=["subscribers"],

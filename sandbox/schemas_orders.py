@@ -75,7 +75,7 @@ class OrderList(Model):
 
 
 class RefusalErrorBody(ErrorBody):
-    code: Literal["rule_refused"]  # type: ignore[assignment]
+    code: Literal["rule_refused"]
     rule: Rule | Literal["assistant_not_connected"] = Field(
         description="The rule that refuses: the client names it to the clerk")
 
@@ -85,7 +85,7 @@ class RefusalError(Model):
 
 
 class VersionErrorBody(ErrorBody):
-    code: Literal["version_mismatch"]  # type: ignore[assignment]
+    code: Literal["version_mismatch"]
     current_version: int = Field(description="The subscriber's version now")
 
 

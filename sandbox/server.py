@@ -39,11 +39,11 @@ class RunningSandbox:
     _server: uvicorn.Server = field(repr=False)
     _thread: threading.Thread = field(repr=False)
     _socket: socket.socket = field(repr=False)
+    _clock: Clock = field(repr=False)  # the world's clock, the one the app's context holds
 
     def clock_offset_s(self) -> int:
         """How far the world's clock runs ahead of real time (moved by training or tests)."""
-        offset: int = self._server.config.app.state.ctx.clock.offset_s
-        return offset
+        return self._clock.offset_s
 
     def stop(self, timeout: float = 10.0) -> None:
         self._server.should_exit = True
@@ -80,7 +80,8 @@ def start_in_background(db_path: Path, seed: int, token: str,
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]},
                               name=f"sandbox-{port}", daemon=True)
     thread.start()
-    running = RunningSandbox(f"http://127.0.0.1:{port}", token, store, server, thread, sock)
+    running = RunningSandbox(f"http://127.0.0.1:{port}", token, store, server, thread, sock,
+                             clock)
     deadline = time.monotonic() + startup_timeout
     while True:
         try:

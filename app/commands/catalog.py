@@ -4,6 +4,7 @@ monthly fee, which tariff classes may have a service, trial operation with its n
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from typing import Any, TextIO
 
 from app import formatting
@@ -82,7 +83,7 @@ def run_services(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
             say(out, f"{service.name}: {trial_notice(service.trial)}")
 
 
-def _table(out: TextIO, header: tuple[str, ...], rows: list[tuple[str, ...]],
+def _table(out: TextIO, header: tuple[str, ...], rows: Sequence[tuple[str, ...]],
            right: tuple[int, ...] = ()) -> None:
     widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
 

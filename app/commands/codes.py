@@ -16,7 +16,8 @@ Exit codes: 0 done / correct; 1 wrong code (the message says how many attempts a
 from __future__ import annotations
 
 import argparse
-from typing import Any, TextIO
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TextIO
 
 from app.cli import Wiring
 from app.commands import arguments
@@ -35,6 +36,9 @@ from app.phone import format_msisdn, parse_msisdn
 from app.services.registry import Services
 from models.access_codes import CodeState, VerifyOutcome, state_to_dict, utc_text
 from models.domain import Session, SubscriberCard
+
+if TYPE_CHECKING:
+    from app.services.access_codes import AccessCodeService
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -173,7 +177,7 @@ def run_verify(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
         raise
     from app.ui.presenters.access_codes import verify_message
 
-    now = _operator_now(services, clerk, msisdn)
+    now = _operator_now(services, codes, clerk, msisdn)
     message = verify_message(result, now, zone).text
     report.update(status=result.outcome.value, message=message,
                   attempts_left=result.attempts_left, locked_until=utc_text(result.locked_until))
@@ -229,7 +233,7 @@ def run_leaflet(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
 
 # -- shared ----------------------------------------------------------------------------------
 
-def _codes(services: Services) -> Any:
+def _codes(services: Services) -> AccessCodeService:
     if services.access_codes is None:
         raise SalonError(_("Access codes are not available in this console."))
     return services.access_codes
@@ -249,10 +253,11 @@ def _zone(services: Services, card: SubscriberCard | None) -> str:
         else services.settings.salon.timezone
 
 
-def _operator_now(services: Services, clerk: Session, msisdn: str) -> Any:
+def _operator_now(services: Services, codes: AccessCodeService, clerk: Session,
+                  msisdn: str) -> datetime:
     """The operator's clock for a lock's countdown (the sandbox's may run ahead)."""
     try:
-        return services.access_codes.state(clerk, msisdn).as_of  # type: ignore[union-attr]
+        return codes.state(clerk, msisdn).as_of
     except SalonError:
         return services.clock.now()
 

@@ -38,10 +38,13 @@ import sys
 import unicodedata
 from datetime import UTC
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from app.errors import InputError, SalonError
 from printing.text import visible
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 _SPECIAL = {SalonError: "failed", InputError: "bad_input"}
 
@@ -54,12 +57,12 @@ def terminal_text(text: str) -> str:
     return visible(text, backslashes=False)
 
 
-def say(out: TextIO, text: str = "") -> None:
+def say(out: SupportsWrite[str], text: str = "") -> None:
     """Print one line of a command's output (see the module's docstring)."""
     out.write(terminal_text(text) + "\n")
 
 
-def print_json(data: Any, out: TextIO) -> None:
+def print_json(data: Any, out: SupportsWrite[str]) -> None:
     out.write(json_text(data) + "\n")
 
 
@@ -85,7 +88,7 @@ def _json_escape(char: str) -> str:
 class ReaderSafe(io.TextIOBase):
     """A text stream that stops writing, without an error, once its reader has gone."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(self, stream: TextIO | io.TextIOBase) -> None:
         super().__init__()
         self._stream = stream
         self.reader_gone = False
@@ -111,6 +114,7 @@ class ReaderSafe(io.TextIOBase):
     def writable(self) -> bool:
         return True
 
+    # typeshed declares TextIOBase.encoding a plain attribute; it is a read-only property.
     @property
     def encoding(self) -> str:  # type: ignore[override]
         return getattr(self._stream, "encoding", None) or "utf-8"
@@ -120,7 +124,7 @@ class ReaderSafe(io.TextIOBase):
         silence(self._stream)
 
 
-def silence(stream: TextIO) -> None:
+def silence(stream: TextIO | io.TextIOBase) -> None:
     """Point `stream`'s file descriptor at /dev/null: what is still buffered in it (and the
     interpreter's flush at exit) then goes nowhere instead of raising BrokenPipeError."""
     try:
@@ -147,7 +151,7 @@ def flush_quietly(stream: TextIO) -> None:
 
 def with_report(error: SalonError, report: dict[str, Any]) -> SalonError:
     """`error`, carrying what the command had to say in --json: printed with the error."""
-    error.json_report = report  # type: ignore[attr-defined]
+    error.json_report = report
     return error
 
 
@@ -183,6 +187,6 @@ def report_failure(args: object, error: SalonError, out: TextIO | None = None) -
     stdout. Returns the exit code."""
     say(ReaderSafe(sys.stderr), str(error))
     if wants_json(args):
-        report = getattr(error, "json_report", None) or {}
+        report = error.json_report or {}
         print_json({**report, "error": error_object(error)}, ReaderSafe(out or sys.stdout))
     return error.exit_code

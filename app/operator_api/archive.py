@@ -67,7 +67,7 @@ class ArchiveApi:
                              .format(reason=message or code or response.status_code))
         client._raise_for_refusal(response, msisdn)
         wire = client._validate(response, WireDocument, path)
-        return client._convert(wire.domain)  # type: ignore[no-any-return]
+        return client._convert(wire.domain)
 
     def documents(self, msisdn: str) -> list[ArchivedDocument]:
         client = self._client

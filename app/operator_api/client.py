@@ -155,7 +155,7 @@ class OperatorClient(AccessCodeCalls):
                 wire = self._convert(lambda: WireOrder.model_validate(body))
                 if msisdn is not None:
                     self._same_number(msisdn, wire.msisdn, "/v1/orders")
-                return self._convert(wire.domain)  # type: ignore[no-any-return]
+                return self._convert(wire.domain)
             except OperatorProtocolError as garbled:
                 garbled.maybe_delivered = True  # a success we cannot read: it was applied
                 raise

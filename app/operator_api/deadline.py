@@ -119,10 +119,13 @@ class DeadlineClient(httpx.Client):
     """httpx.Client whose own transports — the direct one and one per proxy the environment
     names (HTTPS_PROXY...) — are DeadlineTransports; an injected transport is used as given."""
 
-    def _init_transport(self, *, transport: httpx.BaseTransport | None = None,
-                        **options: typing.Any) -> httpx.BaseTransport:
+    # httpx calls both hooks with keywords only; passing **options on keeps up with whatever
+    # transport options its version has, at the cost of the hooks' exact (private) signatures.
+    def _init_transport(  # type: ignore[override]
+            self, *, transport: httpx.BaseTransport | None = None,
+            **options: typing.Any) -> httpx.BaseTransport:
         return transport if transport is not None else DeadlineTransport(**options)
 
-    def _init_proxy_transport(self, proxy: httpx.Proxy,
-                              **options: typing.Any) -> httpx.BaseTransport:
+    def _init_proxy_transport(  # type: ignore[override]
+            self, proxy: httpx.Proxy, **options: typing.Any) -> httpx.BaseTransport:
         return DeadlineTransport(proxy=proxy, **options)

@@ -34,6 +34,8 @@ from tenacity import (
     stop_after_attempt,
     wait_exponential_jitter,
 )
+from tenacity.nap import sleep as tenacity_sleep
+from tenacity.stop import stop_base
 
 from app.clock import Clock
 from app.errors import OperatorProtocolError, OperatorUnavailable, SubscriberNotFound
@@ -225,10 +227,10 @@ class OperatorPlumbing:
             return response
 
         retrying = Retrying(
-            stop=stop_after_attempt(self._retries + 1) | _no_time_to_wait,
+            stop=stop_after_attempt(self._retries + 1) | _NoTimeToWait(),
             wait=wait_exponential_jitter(multiplier=0.2, max=2.0, jitter=0.3),
             retry=retry_if_exception_type(_Retryable),
-            **({"sleep": self._sleep} if self._sleep else {}),
+            sleep=self._sleep or tenacity_sleep,  # tenacity's own unless a test gave one
         )
         ends = time.monotonic() + self._deadline
         try:
@@ -307,11 +309,13 @@ class OperatorPlumbing:
         )
 
 
-def _no_time_to_wait(state: RetryCallState) -> bool:
+class _NoTimeToWait(stop_base):
     """Stop retrying when the wait before the next attempt would use up the call's deadline."""
-    left = time_left()
-    upcoming = state.upcoming_sleep or 0.0
-    return left is not None and left <= upcoming + 0.05
+
+    def __call__(self, retry_state: RetryCallState) -> bool:
+        left = time_left()
+        upcoming = retry_state.upcoming_sleep or 0.0
+        return left is not None and left <= upcoming + 0.05
 
 
 def json_or_none(response: httpx.Response) -> Any:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 from zoneinfo import ZoneInfo
@@ -58,7 +59,7 @@ class ArchivePort(Protocol):
 class ArchiveNotes(Protocol):
     def remember(self, doc: ArchivedDocument, msisdn_masked: str) -> None: ...
 
-    def expiry(self, document_id: str) -> object: ...
+    def expiry(self, document_id: str) -> datetime | None: ...
 
 
 class ArchiveService:
@@ -143,7 +144,7 @@ class ArchiveService:
         expires = self._notes.expiry(document_id) if self._notes is not None else None
         if expires is None:
             return None
-        when = formatting.local_datetime(expires, self._timezone)  # type: ignore[arg-type]
+        when = formatting.local_datetime(expires, self._timezone)
         return _("The operator's archive kept document {id} 3 days (R9); it expired on "
                  "{when} and was deleted. Make the document again if it is needed.").format(
             id=document_id, when=when)

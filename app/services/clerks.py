@@ -16,6 +16,7 @@ Time comes from the injected clock, so tests move it instead of waiting.
 
 from __future__ import annotations
 
+import builtins
 import re
 import threading
 from contextlib import AbstractContextManager
@@ -273,7 +274,7 @@ class ClerkService:
             self._existing(login)
             self._store.save_password(login, password_hash, self._clock.now())
 
-    def ensure_training_accounts(self) -> list[str]:
+    def ensure_training_accounts(self) -> builtins.list[str]:  # `list` is a method here
         """Create the training sandbox's demo accounts that are missing; their logins."""
         created = []
         for demo in TRAINING_ACCOUNTS:

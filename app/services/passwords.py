@@ -6,7 +6,7 @@ imports nothing it does not need (DESIGN §9).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, TypedDict, Unpack
 
 from app.errors import WeakPassword
 from app.i18n import _
@@ -24,11 +24,19 @@ class PasswordHasher(Protocol):
     def verify(self, password_hash: str, password: str) -> bool: ...
 
 
+class Argon2Cost(TypedDict, total=False):
+    """argon2.PasswordHasher's cost parameters; those not given keep argon2-cffi's defaults."""
+
+    time_cost: int
+    memory_cost: int
+    parallelism: int
+
+
 class Argon2Hasher:
     """argon2id with argon2-cffi's recommended parameters (about 50 ms per check), or cheaper
     ones for tests (`Argon2Hasher(time_cost=1, memory_cost=8, parallelism=1)`)."""
 
-    def __init__(self, **parameters: int) -> None:
+    def __init__(self, **parameters: Unpack[Argon2Cost]) -> None:
         self._parameters = parameters
         self._hasher: argon2.PasswordHasher | None = None
 

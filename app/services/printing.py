@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
@@ -58,7 +59,7 @@ class PrintJobStore(Protocol):
 
     def get(self, job_id: int) -> PrintJob | None: ...
 
-    def update(self, job_id: int, when: object, *, expect: PrintJobState | None = None,
+    def update(self, job_id: int, when: datetime, *, expect: PrintJobState | None = None,
                **fields: object) -> PrintJob | None: ...
 
     def recent(self, limit: int = 100) -> list[PrintJob]: ...
@@ -69,7 +70,7 @@ class PrintJobStore(Protocol):
 class CounterSettings(Protocol):
     def get(self, name: str) -> str | None: ...
 
-    def set(self, name: str, value: str | None, clerk: str, when: object) -> None: ...
+    def set(self, name: str, value: str | None, clerk: str, when: datetime) -> None: ...
 
 
 class PrintService:

@@ -29,12 +29,20 @@ ASSISTANT = "ASSISTANT"
 
 
 class SlipFacts(Protocol):
-    """What the outbox row says beyond the OutboxItem (models/outbox.py OutboxExtras)."""
+    """What the outbox row says beyond the OutboxItem (models/outbox.py OutboxExtras, a
+    frozen dataclass: read-only members)."""
 
-    clerk_name: str
-    salon: str
-    counter: str
-    context: dict[str, Any]
+    @property
+    def clerk_name(self) -> str: ...
+
+    @property
+    def salon(self) -> str: ...
+
+    @property
+    def counter(self) -> str: ...
+
+    @property
+    def context(self) -> dict[str, Any]: ...
 
 
 class SlipSource(Protocol):

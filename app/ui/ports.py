@@ -60,9 +60,15 @@ class OutboxPumpPort(Protocol):
 
 
 class Availability(Protocol):
-    available: bool
-    reason: str
-    rule: str
+    # Read-only members: the services answer with frozen dataclasses.
+    @property
+    def available(self) -> bool: ...
+
+    @property
+    def reason(self) -> str: ...
+
+    @property
+    def rule(self) -> str: ...
 
 
 @runtime_checkable
@@ -86,8 +92,11 @@ class AccessCodePort(Protocol):
 
 
 class LeafletMade(Protocol):
-    path: Path
-    catalog_reached: bool
+    @property
+    def path(self) -> Path: ...
+
+    @property
+    def catalog_reached(self) -> bool: ...
 
 
 @runtime_checkable

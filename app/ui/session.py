@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from app.services.clerks import ClerkService
     from app.services.registry import Services
     from app.ui.access_codes import CodeControls
+    from app.ui.delivery import DeliveryControls
     from app.ui.detalization import DetalizationControls
     from app.ui.orders import OrderControls
     from app.ui.runner import BackgroundRunner
@@ -47,6 +48,7 @@ class SessionControls:
     orders: OrderControls
     codes: CodeControls
     detalization: DetalizationControls
+    delivery: DeliveryControls
     runner: BackgroundRunner
     services: Services | None
     card: SubscriberCard | None

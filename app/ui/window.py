@@ -49,6 +49,8 @@ PROGRESS_AFTER_MS = 300  # show the progress bar only when a lookup is not insta
 
 
 class MainWindow(SessionControls):
+    training: TrainingPanel | None  # the demo subscribers' pane, training only
+
     def __init__(
         self,
         root: tk.Tk,
@@ -374,7 +376,7 @@ class MainWindow(SessionControls):
         self.card_panel = CardPanel(main)
         self.card_panel.grid(row=1, column=0, sticky="nsew")
         self.body.add(main, weight=1)
-        self.training: TrainingPanel | None = None
+        self.training = None
         self.status = StatusBar(root, on_queue=lambda: self.orders.open_queue(),
                                 on_catalog=lambda: self.orders.open_catalog(),
                                 on_print_queue=lambda: self.delivery.open_print_queue())

@@ -4,11 +4,13 @@ cheap argon2 hasher, so a test signs in in a millisecond instead of ~50 ms."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
+from typing import Any
 
+from app.clock import Clock
 from app.services.clerks import ClerkService
 from app.services.passwords import Argon2Hasher
 from models.domain import Clerk, ClerkAccount, ClerkRole, Session
@@ -58,14 +60,14 @@ class MemoryClerkStore:
     def save_active(self, login: str, active: bool) -> None:
         self._change(login, active=active)
 
-    def _change(self, login: str, **changes: object) -> None:
+    def _change(self, login: str, **changes: Any) -> None:
         with self._lock:
             account = self.accounts[login]
             self.accounts[login] = replace(account, clerk=replace(account.clerk, **changes))
 
 
 def clerk_service(
-    clock: Callable[[], datetime],
+    clock: Clock,
     accounts: tuple[tuple[str, str, ClerkRole, str], ...] = (),
     store: MemoryClerkStore | None = None,
 ) -> ClerkService:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import re
 from datetime import datetime, timedelta
+from decimal import Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -98,9 +99,7 @@ def _xlsx_lines(path: Path) -> list[tuple[str, ...]]:
     return lines
 
 
-def _money(value: float) -> object:
-    from decimal import Decimal
-
+def _money(value: float) -> Decimal:
     return Decimal(repr(value)).quantize(Decimal("0.01"))
 
 
@@ -116,8 +115,8 @@ def _xlsx_row(values: tuple) -> tuple[str, ...]:
     if package:
         amount = COVERED_TEXT
     elif isinstance(credited, int | float):
-        amount = "+" + money_text(_money(credited))  # type: ignore[arg-type]
+        amount = "+" + money_text(_money(credited))
     else:
-        amount = money_text(_money(charged or 0))  # type: ignore[arg-type]
+        amount = money_text(_money(charged or 0))
     return tuple(squeeze(c) for c in (f"{when:%d.%m.%Y %H:%M:%S}", str(kind), str(counterpart),
                                       quantity, amount))

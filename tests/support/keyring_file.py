@@ -16,7 +16,7 @@ from keyring.backend import KeyringBackend
 
 
 class FileKeyringForTests(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
+    priority = 1
 
     @property
     def path(self) -> Path:

@@ -37,7 +37,7 @@ from models.orders import (
 )
 
 
-def rub(value: str | int) -> Money:
+def rub(value: str | int | Decimal) -> Money:
     return Money(Decimal(value).quantize(Decimal("0.01")))
 
 
@@ -164,6 +164,7 @@ class FakeOrderOperator:
 
     def _process(self, request: OrderRequest, key: str, fingerprint: tuple[Any, ...],
                  if_match: int) -> OrderResult | Exception:
+        answer: OrderResult | Exception
         with self._lock:
             if key in self.stored:
                 stored_fp, answer = self.stored[key]
@@ -171,7 +172,6 @@ class FakeOrderOperator:
                     return OrderRefused("key reused", rule="idempotency_key_reused")
                 return answer
             account = self.accounts[request.msisdn]
-            answer: OrderResult | Exception
             if account.version != if_match:
                 answer = VersionMismatch(refusal_sentence("version_mismatch"), account.version)
             else:
@@ -258,7 +258,7 @@ class MemoryOutbox:
         self._next = 1
 
     def _item(self, row: dict[str, Any]) -> OutboxItem:
-        return row["item"]  # type: ignore[no-any-return]
+        return row["item"]
 
     def add(self, order: NewOrder) -> OutboxItem:
         with self._lock:
@@ -280,14 +280,14 @@ class MemoryOutbox:
             return None if row is None else row["item"]
 
     def extras(self, item_id: int) -> OutboxExtras:
-        return self._rows[item_id]["extras"]  # type: ignore[no-any-return]
+        return self._rows[item_id]["extras"]
 
     def _set(self, item_id: int, **changes: Any) -> OutboxItem:
         row = self._rows[item_id]
         lease = changes.pop("_lease", row["lease"])
         owner = changes.pop("_owner", row["owner"])
         row.update(item=replace(row["item"], **changes), lease=lease, owner=owner)
-        return row["item"]  # type: ignore[no-any-return]
+        return row["item"]
 
     def claim(self, item_id: int, now: datetime, lease_until: datetime,
               owner: str) -> OutboxItem | None:

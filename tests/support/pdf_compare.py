@@ -29,7 +29,10 @@ def ascii_tokens(path: Path) -> Counter[str]:
 def page_count(path: Path) -> int:
     done = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True,
                           timeout=60)
-    return int(re.search(r"^Pages:\s+(\d+)", done.stdout, re.M).group(1))  # type: ignore[union-attr]
+    found = re.search(r"^Pages:\s+(\d+)", done.stdout, re.M)
+    if found is None:
+        raise AssertionError(f"pdfinfo gave no page count for {path}: {done.stdout!r}")
+    return int(found.group(1))
 
 
 def raster(path: Path, target: Path, page: int = 1, dpi: int = 50) -> Path:

@@ -30,7 +30,7 @@ def replace_text(source: Path, target: Path, old: bytes, new: bytes, count: int 
     for match in _STREAM.finditer(data):
         if match.start() < position:
             continue
-        length = int(re.search(rb"/Length\s+(\d+)", match.group("dict")).group(1))
+        length = _length(match.group("dict"))
         body_start = match.end()
         body = data[body_start:body_start + length]
         plain = _decoded(match.group("dict"), body)
@@ -92,13 +92,21 @@ _FONT = re.compile(rb"/ToUnicode\s+(\d+)\s+0\s+R")
 _CHAR = re.compile(rb"<([0-9A-Fa-f]{2})>\s*<([0-9A-Fa-f]{4})>")
 
 
+def _length(dictionary: bytes) -> int:
+    """A stream's /Length; this module edits only PDFs whose streams state it directly."""
+    found = re.search(rb"/Length\s+(\d+)", dictionary)
+    if found is None:
+        raise ValueError(f"a stream without a direct /Length: {dictionary[:80]!r}")
+    return int(found.group(1))
+
+
 def _unicode_maps(data: bytes) -> list[dict[str, int]]:
     maps = []
     for number in dict.fromkeys(_FONT.findall(data)):
         found = re.search(rb"\n" + number + rb" 0 obj\s*<<(.*?)>>\s*stream\r?\n", data, re.S)
         if found is None:
             continue
-        length = int(re.search(rb"/Length\s+(\d+)", found.group(1)).group(1))
+        length = _length(found.group(1))
         body = data[found.end():found.end() + length]
         plain = _decoded(found.group(1), body) if b"Flate" in found.group(1) else body
         if plain is None:

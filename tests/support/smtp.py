@@ -73,7 +73,7 @@ class _Handler:
         login = session.auth_data  # what the authenticator returned (the login)
         with self.server.lock:
             self.server.received.append(Received(
-                envelope.mail_from, list(envelope.rcpt_tos), message,  # type: ignore[arg-type]
+                envelope.mail_from, list(envelope.rcpt_tos), message,
                 session.ssl is not None, login))
         return "250 Message accepted"
 
@@ -119,4 +119,7 @@ def running_smtp(folder: Path, *, starttls: bool = True, require_auth: bool = Tr
 def attachment(message: EmailMessage) -> tuple[str, str, bytes]:
     """(file name, content type, bytes) of the letter's only attachment."""
     [part] = list(message.iter_attachments())
-    return part.get_filename() or "", part.get_content_type(), part.get_payload(decode=True)
+    payload = part.get_payload(decode=True)  # bytes for a non-multipart part
+    if not isinstance(payload, bytes):
+        raise AssertionError(f"the attachment is not a single body: {type(payload).__name__}")
+    return part.get_filename() or "", part.get_content_type(), payload

@@ -32,7 +32,7 @@ def short_name(full_name: str) -> str:
 
 
 def present_demo(subscribers: Iterable[DemoSubscriber]) -> tuple[DemoRow, ...]:
-    rows = []
+    rows: list[DemoRow] = []
     for subscriber in subscribers:
         if len(rows) == MAX_ROWS:
             break

@@ -6,6 +6,7 @@ Loaded on the BackgroundRunner (the service answers from its cache when it has o
 from __future__ import annotations
 
 import tkinter as tk
+from functools import partial
 from tkinter import ttk
 
 from app.i18n import _
@@ -40,7 +41,7 @@ class CatalogDialog(tk.Toplevel):
         self.catalog: Catalog | None = None
         self.error: BaseException | None = None
         self.configure(background="#eef0f3")
-        self.transient(master)
+        self.transient(master.winfo_toplevel())  # what Tk does with any master
         self._build()
         place_over(self, master, SIZE)
         self.deiconify()
@@ -77,7 +78,7 @@ class CatalogDialog(tk.Toplevel):
         self.tabs.add(self.services)
         self.rows: dict[Table, dict[str, CatalogRow]] = {self.tariffs: {}, self.services: {}}
         for table in (self.tariffs, self.services):
-            table.tree.bind("<<TreeviewSelect>>", lambda _e, t=table: self._detail(t))
+            table.tree.bind("<<TreeviewSelect>>", partial(self._selected, table))
         buttons = ttk.Frame(body, style="Body.TFrame")
         buttons.grid(row=4, column=0, sticky="e", pady=(10, 0))
         self.close_button = ttk.Button(buttons, style="Action.TButton", command=self.destroy)
@@ -130,6 +131,9 @@ class CatalogDialog(tk.Toplevel):
             table.fill([(row.key, row.values, () if row.available else ("muted",))
                         for row in rows])
             self._detail(table)
+
+    def _selected(self, table: Table, _event: tk.Event) -> None:
+        self._detail(table)
 
     def _detail(self, table: Table) -> None:
         key = table.selected

@@ -40,7 +40,7 @@ class CodeCheckDialog(tk.Toplevel):
         self.busy = False
         self.can_check = True
         self.configure(background=PALETTE.page)
-        self.transient(master)
+        self.transient(master.winfo_toplevel())  # what Tk does with any master
         self._build()
         self.retranslate()
         self._place(master)

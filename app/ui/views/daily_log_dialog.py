@@ -10,6 +10,7 @@ import threading
 import tkinter as tk
 from collections.abc import Callable, Mapping
 from datetime import date, timedelta
+from functools import partial
 from pathlib import Path
 from tkinter import ttk
 from typing import TYPE_CHECKING
@@ -37,6 +38,10 @@ if TYPE_CHECKING:  # the screen opens on demand; the journal's modules stay out 
 AskPath = Callable[[str, date], Path | None]
 ENTRY_COLUMNS = ("seq", "time", "clerk", "subscriber", "action", "result", "detail")
 TALLY_COLUMNS = ("name", "total", "done", "refused", "failed")
+
+
+def _detail_of(tree: ttk.Treeview, iid: str) -> str:
+    return str(tree.set(iid, "detail"))
 
 
 class DailyLogDialog(tk.Toplevel):
@@ -90,7 +95,7 @@ class DailyLogDialog(tk.Toplevel):
         self.export_buttons: dict[str, ttk.Button] = {}
         for fmt in ("pdf", "csv", "xlsx"):
             button = ttk.Button(picker, text=_("Export {format}…").format(format=fmt.upper()),
-                                command=lambda f=fmt: self.export(f))
+                                command=partial(self.export, fmt))
             button.pack(side="right", padx=(6, 0))
             self.export_buttons[fmt] = button
 
@@ -130,8 +135,7 @@ class DailyLogDialog(tk.Toplevel):
             "result": (_("Result"), 100), "detail": (_("Detail / reason"), 320)})
         self.tabs.add(problem_tab, text=_("Refusals and failures"))
         # A detail is often longer than its column: the pointer on a row shows all of it.
-        self.tooltips = [RowTooltip(tree, lambda iid, t=tree: str(t.set(iid, "detail")),
-                                    column="detail")
+        self.tooltips = [RowTooltip(tree, partial(_detail_of, tree), column="detail")
                          for tree in (self.entries_tree, self.problem_tree)]
 
         footer = ttk.Frame(body, style="Body.TFrame")

@@ -170,14 +170,16 @@ class DetalizationDialog(DetalizationFace):
         self.bind("<BackSpace>", self._backspace)
         self.bind("<Alt-Left>", lambda _e: self._key(self.back))
         for index, pick in enumerate(QUICK_PICKS):
-            self.bind(f"<Alt-Key-{index + 1}>", lambda _e, p=pick: self._key(partial(
-                self.pick, p)))
+            self.bind(f"<Alt-Key-{index + 1}>", partial(self._pick_key, pick))
         for sequence in ("<Control-c>", "<Control-Cyrillic_es>"):
             self.bind(sequence, lambda _e: self._key(self.copy_path))
         for sequence in ("<Control-o>", "<Control-Cyrillic_shcha>"):
             self.bind(sequence, lambda _e: self._key(self.open_document))
         for sequence in ("<Control-r>", "<Control-Cyrillic_ka>"):
             self.bind(sequence, lambda _e: self._key(self.retry_delivery))
+
+    def _pick_key(self, pick: QuickPick, _event: tk.Event) -> str:
+        return self._key(partial(self.pick, pick))
 
     def _key(self, action: Callable[[], None]) -> str:
         action()

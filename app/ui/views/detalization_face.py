@@ -33,7 +33,7 @@ from app.ui.presenters.errors import MessageView
 from app.ui.views.detalization_inputs import DeliveryStep, FormatStep, PeriodStep
 from app.ui.views.detalization_outcome import CheckStep, DoneStep, SendingStep
 from app.ui.views.dialog_place import DialogSize
-from app.ui.views.step_dialog import StepDialog
+from app.ui.views.step_dialog import StepDialog, StepFace
 from app.ui.views.tooltip import Tooltip
 from models.detalization import Options, Period
 from models.domain import SubscriberCard
@@ -108,7 +108,7 @@ class DetalizationFace(StepDialog):
             button.grid(row=0, column=index, padx=(0, 6))
 
     @property
-    def faces(self) -> tuple[ttk.Frame, ...]:
+    def faces(self) -> tuple[StepFace, ...]:
         return (self.period_step, self.delivery_step, self.format_step, self.check_step,
                 self.sending_step, self.done_step)
 

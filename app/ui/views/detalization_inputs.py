@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import tkinter as tk
 from collections.abc import Callable
+from functools import partial
 from tkinter import ttk
 
 from app.i18n import _
@@ -20,12 +21,13 @@ from app.ui.presenters.detalization import (
     option_labels,
 )
 from app.ui.presenters.detalization_delivery import unavailable_reason
+from app.ui.views.step_dialog import StepFace
 from models.detalization import Options
 
 ENTRY_FONT = "SalonValue"
 
 
-class PeriodStep(ttk.Frame):
+class PeriodStep(StepFace):
     """From / to (DD.MM.YYYY) and the quick picks; the line under them says what the typed
     dates make, or what is wrong with them."""
 
@@ -59,7 +61,7 @@ class PeriodStep(ttk.Frame):
         self.picks: dict[QuickPick, ttk.Button] = {}
         for index, pick in enumerate(QUICK_PICKS):
             button = ttk.Button(picks, style="Pick.Action.TButton",
-                                command=lambda p=pick: on_pick(p))
+                                command=partial(on_pick, pick))
             button.grid(row=1 + index, column=0, sticky="ew", pady=(0, 4))
             self.picks[pick] = button
         self.hint = ttk.Label(self, style="Note.TLabel", justify="left")
@@ -92,7 +94,7 @@ class PeriodStep(ttk.Frame):
         self.hint.configure(wraplength=max(200, width - 24))
 
 
-class DeliveryStep(ttk.Frame):
+class DeliveryStep(StepFace):
     """Save the file (into the console's documents folder, or one the clerk chooses), show it
     on screen, print it at the counter, send it by e-mail (the address field shows only for
     that), or put it into the personal archive. A way the console cannot do is shown disabled
@@ -227,7 +229,7 @@ class DeliveryStep(ttk.Frame):
         self.email_error.configure(wraplength=max(200, width - 80))
 
 
-class FormatStep(ttk.Frame):
+class FormatStep(StepFace):
     """PDF / HTML / XLSX / CSV / text, and what the report leaves out or hides."""
 
     def __init__(self, master: tk.Misc) -> None:

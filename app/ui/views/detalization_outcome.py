@@ -12,11 +12,12 @@ from app.ui.presenters.detalization_delivery import DeliveryStatus, StatusKind
 from app.ui.presenters.detalization_result import ResultView
 from app.ui.theme import PALETTE
 from app.ui.views.section import Section, label_width
+from app.ui.views.step_dialog import StepFace
 
 A4_RATIO = 297 / 210  # a page's height / width
 
 
-class CheckStep(ttk.Frame):
+class CheckStep(StepFace):
     def __init__(self, master: tk.Misc) -> None:
         super().__init__(master, style="Body.TFrame")
         self.columnconfigure(0, weight=1)
@@ -45,7 +46,7 @@ class CheckStep(ttk.Frame):
             label.configure(wraplength=max(200, width - 24))
 
 
-class SendingStep(ttk.Frame):
+class SendingStep(StepFace):
     """A determinate bar per stage (days fetched, then rows written) and what is under way."""
 
     def __init__(self, master: tk.Misc) -> None:
@@ -75,7 +76,7 @@ class SendingStep(ttk.Frame):
         self.note.configure(wraplength=max(200, width - 24))
 
 
-class DoneStep(ttk.Frame):
+class DoneStep(StepFace):
     """The document, the balance's state, the tariff comparison on the left; page one on the
     right, scaled to the room there is. (Open / copy are in the dialog's button row.)"""
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import tkinter as tk
 from collections.abc import Callable, Sequence
+from functools import partial
 from pathlib import Path
 from tkinter import ttk
 from typing import Literal
@@ -54,7 +55,7 @@ class FileDialog(tk.Toplevel):
         self.rows: dict[str, EntryRow] = {}
         self._confirm_replace: Path | None = None  # a save over this file, asked once
         self.configure(background=PALETTE.page)
-        self.transient(master)
+        self.transient(master.winfo_toplevel())  # what Tk does with any master
         self.title(title)
         self._build(title, places)
         self.folder = Path("/")
@@ -91,7 +92,7 @@ class FileDialog(tk.Toplevel):
         for column, (label, path) in enumerate(
                 ((_("Documents"), documents_folder()), *places), start=2):
             button = ttk.Button(bar, text=label, style="Action.TButton",
-                                command=lambda p=path: self.open_folder(p))
+                                command=partial(self.open_folder, path))
             button.grid(row=0, column=column, sticky="e", padx=(8, 0))
             self.place_buttons.append(button)
         self.folder_label = ttk.Label(body, style="Field.TLabel")
@@ -261,8 +262,7 @@ class FileDialog(tk.Toplevel):
         return "break"
 
 
-def _ask(master: tk.Misc, **options: object) -> Path | None:
-    dialog = FileDialog(master, **options)  # type: ignore[arg-type]
+def _ask(dialog: FileDialog) -> Path | None:
     dialog.wait_window()
     return dialog.result
 
@@ -270,15 +270,15 @@ def _ask(master: tk.Misc, **options: object) -> Path | None:
 def ask_open_file(master: tk.Misc, title: str, patterns: Sequence[str],
                   folder: Path | None = None,
                   places: Sequence[tuple[str, Path]] = ()) -> Path | None:
-    return _ask(master, mode="open", title=title, patterns=patterns, folder=folder,
-                places=places)
+    return _ask(FileDialog(master, mode="open", title=title, patterns=patterns, folder=folder,
+                           places=places))
 
 
 def ask_save_file(master: tk.Misc, title: str, name: str, extension: str,
                   folder: Path | None = None) -> Path | None:
-    return _ask(master, mode="save", title=title, name=name, extension=extension,
-                patterns=(f"*{extension}",), folder=folder)
+    return _ask(FileDialog(master, mode="save", title=title, name=name, extension=extension,
+                           patterns=(f"*{extension}",), folder=folder))
 
 
 def ask_folder(master: tk.Misc, title: str, folder: Path | None = None) -> Path | None:
-    return _ask(master, mode="folder", title=title, folder=folder)
+    return _ask(FileDialog(master, mode="folder", title=title, folder=folder))

@@ -58,7 +58,9 @@ class HeaderBar(ttk.Frame):
         self.language_buttons: dict[str, ttk.Radiobutton] = {}
         for code in LANGUAGES:
             button = ttk.Radiobutton(
-                switch, text=code.upper(), value=code, variable=self.language.name,
+                # Tk takes a variable's name; typeshed wants a tkinter.Variable (tclvar.py).
+                switch, text=code.upper(), value=code,
+                variable=self.language.name,  # type: ignore[arg-type]
                 style="Lang.Toolbutton", command=self._language_picked, takefocus=False,
             )
             button.pack(side="left")

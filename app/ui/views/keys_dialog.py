@@ -16,7 +16,7 @@ class KeysDialog(tk.Toplevel):
         super().__init__(master)
         self.withdraw()
         self.configure(background=PALETTE.page)
-        self.transient(master)
+        self.transient(master.winfo_toplevel())  # what Tk does with any master
         self.title(_("Keyboard"))
         body = ttk.Frame(self, style="Card.TFrame", padding=(20, 14))
         body.pack(fill="both", expand=True, padx=10, pady=10)

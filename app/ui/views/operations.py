@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import tkinter as tk
 from collections.abc import Callable
+from functools import partial
 from tkinter import ttk
 
 from app.i18n import _
@@ -33,7 +34,7 @@ class OperationsBar(ttk.Frame):
         self.tooltips: dict[OrderAction, Tooltip] = {}
         for action in ACTIONS:
             button = ttk.Button(self._buttons_frame, style="Action.TButton", takefocus=False,
-                                command=lambda a=action: on_action(a))
+                                command=partial(on_action, action))
             self.buttons[action] = button
             self.tooltips[action] = Tooltip(button)
         self.note = ttk.Label(self, style="Note.TLabel", justify="left")

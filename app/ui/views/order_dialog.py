@@ -16,6 +16,7 @@ from __future__ import annotations
 import tkinter as tk
 from collections.abc import Callable
 from functools import partial
+from typing import TypeVar
 
 from app.errors import RuleRefused
 from app.ui.ports import OrderPort
@@ -44,6 +45,8 @@ from models.orders import (
 PrintSlip = Callable[[str, str, Callable[[MessageView], None]], None]
 ReloadCard = Callable[[Callable[[SubscriberCard], None], Callable[[BaseException], None]], None]
 PROGRESS_AFTER_MS = 700  # a progress bar only for what is not instant (DESIGN §6: ~1 s)
+T = TypeVar("T")  # what a job on the runner answers
+V = TypeVar("V")  # an answer or an error, passed on if still wanted
 
 
 class OrderDialog(OrderFace):
@@ -249,7 +252,7 @@ class OrderDialog(OrderFace):
         self._on_changed()
 
     # -- running jobs --------------------------------------------------------------------------
-    def _run(self, job: Callable[[], object], done: Callable[[object], None],
+    def _run(self, job: Callable[[], T], done: Callable[[T], None],
              failed: Callable[[BaseException], None]) -> None:
         self._request += 1
         request = self._request
@@ -259,7 +262,7 @@ class OrderDialog(OrderFace):
             self.after_cancel(self._progress_after)
         self._progress_after = self.after(PROGRESS_AFTER_MS, self._show_progress)
 
-    def _answer(self, request: int, callback: Callable[[object], None], value: object) -> None:
+    def _answer(self, request: int, callback: Callable[[V], None], value: V) -> None:
         if request != self._request or not self.winfo_exists():
             return  # the clerk went back or closed the dialog meanwhile
         callback(value)

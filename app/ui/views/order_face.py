@@ -27,7 +27,7 @@ from app.ui.presenters.orders import (
 )
 from app.ui.views.dialog_place import DialogSize
 from app.ui.views.order_steps import ChooseStep, PreviewStep, ResultStep
-from app.ui.views.step_dialog import StepDialog
+from app.ui.views.step_dialog import StepDialog, StepFace
 from models.domain import SubscriberCard
 from models.orders import OrderAction, OrderOption, OrderOptions, OrderPreview, SubmitOutcome
 
@@ -71,7 +71,7 @@ class OrderFace(StepDialog):
         self.progress.grid_remove()
 
     @property
-    def faces(self) -> tuple[ttk.Frame, ...]:
+    def faces(self) -> tuple[StepFace, ...]:
         return (self.choose, self.preview_step, self.result_step)
 
     def _focus(self) -> None:

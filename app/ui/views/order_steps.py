@@ -12,12 +12,13 @@ from app.ui.presenters.order_result import OutcomeView, PreviewView
 from app.ui.presenters.orders import OptionRow
 from app.ui.theme import PALETTE
 from app.ui.views.section import Section, label_width
+from app.ui.views.step_dialog import StepFace
 from app.ui.views.tooltip import RowTooltip
 
 OPTION_COLUMNS = ("name", "one_off", "monthly", "note")
 
 
-class ChooseStep(ttk.Frame):
+class ChooseStep(StepFace):
     """The options as a table; the ones the subscriber cannot have are there, greyed, with
     their reason, but the selection never rests on them."""
 
@@ -153,7 +154,7 @@ class ChooseStep(ttk.Frame):
         return "break"
 
 
-class PreviewStep(ttk.Frame):
+class PreviewStep(StepFace):
     """What the operator says the change costs (R4), the trial notice (R5), what it would
     disconnect, and a refusal in red."""
 
@@ -194,7 +195,7 @@ class PreviewStep(ttk.Frame):
             label.configure(wraplength=max(200, width - 24))
 
 
-class ResultStep(ttk.Frame):
+class ResultStep(StepFace):
     """The outcome: a headline and its sentences; the confirmation slip's path when done."""
 
     def __init__(self, master: tk.Misc) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import tkinter as tk
 from collections.abc import Callable
+from functools import partial
 from tkinter import ttk
 
 from app.i18n import _
@@ -50,7 +51,7 @@ class PhonePanel(ttk.Frame):
         self.step_buttons = []
         for seconds in STEPS:
             button = ttk.Button(buttons, style="Action.TButton", takefocus=False, width=0,
-                                command=lambda s=seconds: on_advance(s))
+                                command=partial(on_advance, seconds))
             button.pack(side="left", padx=(0, 6))
             self.step_buttons.append(button)
         self.view: PhoneView | None = None

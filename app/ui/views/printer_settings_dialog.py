@@ -48,7 +48,7 @@ class PrinterSettingsDialog(TableDialog):
         self.table.tree.tag_configure("failed", foreground=PALETTE.alert)
         self.table.tree.tag_configure("chosen", font="SalonValueBold")
         self.choose_button = self.add_button(self.choose_selected, primary=True)
-        self.forget_button = self.add_button(self.forget)
+        self.forget_button = self.add_button(self.forget_choice)
         self.reload_button = self.add_button(self.reload)
         self.bind("<F5>", lambda _e: self.reload())
         self.table.tree.bind("<Return>", lambda _e: self.choose_selected())
@@ -106,7 +106,7 @@ class PrinterSettingsDialog(TableDialog):
             return
         self._choose(name)
 
-    def forget(self) -> None:
+    def forget_choice(self) -> None:  # not `forget`: that is Toplevel's `wm forget`
         if not self.busy:
             self._choose(None)
 

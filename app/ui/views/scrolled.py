@@ -31,7 +31,8 @@ class ScrolledList(ttk.Frame):
     def items(self) -> list[str]:
         return [str(self.tree.item(iid, "text"))[3:] for iid in self.tree.get_children()]
 
-    def _scrolled(self, first: str, last: str) -> None:
+    def _scrolled(self, first: str | float, last: str | float) -> None:
+        # Tk passes strings; typeshed declares floats. Both read the same through float().
         # Show the scrollbar only when the list does not fit.
         if float(first) <= 0.0 and float(last) >= 1.0:
             self.scrollbar.grid_remove()

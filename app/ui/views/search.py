@@ -33,7 +33,9 @@ class SearchBar(ttk.Frame):
         # Training mode only: shows or hides the demo subscribers beside the card (F4).
         self.demo_shown = TclVar(self, "0")
         self.demo_toggle = ttk.Checkbutton(
-            self, style="Lang.Toolbutton", variable=self.demo_shown.name, takefocus=False,
+            # Tk takes a variable's name; typeshed wants a tkinter.Variable (see tclvar.py).
+            self, style="Lang.Toolbutton", variable=self.demo_shown.name,  # type: ignore[arg-type]
+            takefocus=False,
             command=lambda: self._on_demo(self.demo_shown.get_bool()),
         )
         self.demo_toggle.grid(row=0, column=4, sticky="e")

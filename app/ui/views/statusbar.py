@@ -20,8 +20,8 @@ class StatusBar(ttk.Frame):
         ttk.Frame(self, style="Rule.TFrame", height=1).pack(side="top", fill="x")
         self.message = ttk.Label(self, style="Status.TLabel", anchor="w")
         self.message.pack(side="left", fill="x", expand=True)
-        self.keys = ttk.Label(self, style="Status.TLabel", anchor="e")
-        self.keys.pack(side="right")
+        self.key_hints = ttk.Label(self, style="Status.TLabel", anchor="e")
+        self.key_hints.pack(side="right")
         # Packed when the services have an order service: before the keys, right-aligned.
         self.queue = ttk.Button(self, style="Status.TButton", takefocus=False,
                                 command=on_queue or (lambda: None))
@@ -61,13 +61,13 @@ class StatusBar(ttk.Frame):
 
     def _place_queue(self) -> None:
         if self._queue_shown and not self._signing_in:
-            self.queue.pack(side="right", before=self.keys, padx=(0, 4))
+            self.queue.pack(side="right", before=self.key_hints, padx=(0, 4))
             self.catalog.pack(side="right", before=self.queue, padx=(0, 4))
         else:
             self.queue.pack_forget()
             self.catalog.pack_forget()
         if self._print_shown and not self._signing_in:
-            before = self.catalog if self.catalog.winfo_manager() else self.keys
+            before = self.catalog if self.catalog.winfo_manager() else self.key_hints
             self.print_queue.pack(side="right", before=before, padx=(0, 4))
         else:
             self.print_queue.pack_forget()
@@ -82,9 +82,9 @@ class StatusBar(ttk.Frame):
         self.catalog.configure(text=_("Catalog (Ctrl+K)"))
         self.print_queue.configure(text=_("Printing (Ctrl+P)"))
         if self._signing_in:
-            self.keys.configure(text=_("Enter — next field, then sign in"))
+            self.key_hints.configure(text=_("Enter — next field, then sign in"))
             return
-        self.keys.configure(text=self._keys_text(self._short_keys))
+        self.key_hints.configure(text=self._keys_text(self._short_keys))
 
     @staticmethod
     def _keys_text(short: bool) -> str:
@@ -98,7 +98,7 @@ class StatusBar(ttk.Frame):
         room (the full list is in the README)."""
         if self._signing_in or self.winfo_width() <= 1:
             return
-        full = self.keys.winfo_reqwidth() if not self._short_keys else \
+        full = self.key_hints.winfo_reqwidth() if not self._short_keys else \
             self._measure(self._keys_text(False))
         buttons = sum(button.winfo_reqwidth() + 4
                       for button in (self.queue, self.catalog, self.print_queue)
@@ -107,7 +107,7 @@ class StatusBar(ttk.Frame):
         short = needed > self.winfo_width()
         if short != self._short_keys:
             self._short_keys = short
-            self.keys.configure(text=self._keys_text(short))
+            self.key_hints.configure(text=self._keys_text(short))
 
     def _measure(self, text: str) -> int:
         padding = 20  # Status.TLabel's (10, 4)

@@ -18,13 +18,20 @@ from app.ui.views.dialog_place import DialogSize, grab_when_mapped, place_over
 from app.ui.views.message import MessageArea
 
 
+class StepFace(ttk.Frame):
+    """One step's face in a StepDialog: it wraps its text to the content's width."""
+
+    def wrap(self, width: int) -> None:
+        raise NotImplementedError
+
+
 class StepDialog(tk.Toplevel):
     def __init__(self, master: tk.Misc, *, steps: int, size: DialogSize,
                  step_gap: int = 10) -> None:
         super().__init__(master)
         self.withdraw()  # placed first, then shown (no flash at 0,0)
         self.configure(background=PALETTE.page)
-        self.transient(master)
+        self.transient(master.winfo_toplevel())  # what Tk does with any master
         self._build_frame(steps, step_gap)
         self._build_content(self.content)
         place_over(self, master, size)
@@ -46,7 +53,7 @@ class StepDialog(tk.Toplevel):
         raise NotImplementedError
 
     @property
-    def faces(self) -> tuple[ttk.Frame, ...]:
+    def faces(self) -> tuple[StepFace, ...]:
         raise NotImplementedError
 
     def _build_frame(self, steps: int, step_gap: int) -> None:
@@ -90,4 +97,4 @@ class StepDialog(tk.Toplevel):
 
     def _wrap_faces(self, event: tk.Event) -> None:
         for face in self.faces:
-            face.wrap(event.width)  # type: ignore[attr-defined]
+            face.wrap(event.width)

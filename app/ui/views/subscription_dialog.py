@@ -53,7 +53,7 @@ class SubscriptionDialog(tk.Toplevel):
         self.loaded = False
         self.busy = False
         self.configure(background=PALETTE.page)
-        self.transient(master)
+        self.transient(master.winfo_toplevel())  # what Tk does with any master
         self._build()
         self._place(master)
         self.deiconify()

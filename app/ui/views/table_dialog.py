@@ -35,7 +35,7 @@ class TableDialog(tk.Toplevel):
         self.loaded = False
         self.busy = False
         self.configure(background=PALETTE.page)
-        self.transient(master)
+        self.transient(master.winfo_toplevel())  # what Tk does with any master
         body = ttk.Frame(self, style="Card.TFrame", padding=(16, 12))
         body.pack(fill="both", expand=True, padx=10, pady=10)
         body.columnconfigure(0, weight=1)
