@@ -9,10 +9,11 @@ dates — nothing of the content — and goes in the R9 purge once the document 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from peewee import BigIntegerField, CharField, DateTimeField, TextField
 
+from models.stored_time import from_stored, to_stored
 from models.tables import BaseModel
 
 
@@ -48,14 +49,6 @@ class ArchiveNote(BaseModel):
         table_name = "archive_document"
 
 
-def _naive(moment: datetime) -> datetime:
-    return moment.astimezone(UTC).replace(tzinfo=None)
-
-
-def _aware(moment: datetime | str) -> datetime:
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
-    return moment.replace(tzinfo=UTC)
 
 
 class StoreArchiveNotes:
@@ -64,15 +57,16 @@ class StoreArchiveNotes:
     def remember(self, doc: ArchivedDocument, msisdn_masked: str) -> None:
         values = {"msisdn_masked": msisdn_masked, "name": doc.name,
                   "content_type": doc.content_type, "size": doc.size, "sha256": doc.sha256,
-                  "uploaded_at": _naive(doc.uploaded_at), "expires_at": _naive(doc.expires_at)}
+                  "uploaded_at": to_stored(doc.uploaded_at),
+                  "expires_at": to_stored(doc.expires_at)}
         ArchiveNote.insert(id=doc.id, **values).on_conflict(
             conflict_target=[ArchiveNote.id], update=values).execute()
 
     def expiry(self, document_id: str) -> datetime | None:
         row = ArchiveNote.get_or_none(ArchiveNote.id == document_id)
-        return None if row is None else _aware(row.expires_at)
+        return None if row is None else from_stored(row.expires_at)
 
     def purge(self, before: datetime) -> int:
         """Forget documents that expired before `before`."""
-        return int(ArchiveNote.delete().where(ArchiveNote.expires_at < _naive(before))
+        return int(ArchiveNote.delete().where(ArchiveNote.expires_at < to_stored(before))
                    .execute())

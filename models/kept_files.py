@@ -9,10 +9,11 @@ each keeps its own folder (possibly at the same path on another machine).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from peewee import CharField, CompositeKey, DateTimeField, TextField
 
+from models.stored_time import from_stored, to_stored
 from models.tables import BaseModel
 
 
@@ -27,14 +28,6 @@ class KeptFile(BaseModel):
         primary_key = CompositeKey("salon", "counter", "path")
 
 
-def _naive(moment: datetime) -> datetime:
-    return moment.astimezone(UTC).replace(tzinfo=None)
-
-
-def _aware(moment: datetime | str) -> datetime:
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
-    return moment.replace(tzinfo=UTC)
 
 
 class StoreKeptFiles:
@@ -45,14 +38,14 @@ class StoreKeptFiles:
 
     def keep(self, path: str, at: datetime) -> None:
         KeptFile.insert(salon=self._salon, counter=self._counter, path=path,
-                        kept_at=_naive(at)).on_conflict(
+                        kept_at=to_stored(at)).on_conflict(
             conflict_target=[KeptFile.salon, KeptFile.counter, KeptFile.path],
-            update={KeptFile.kept_at: _naive(at)}).execute()
+            update={KeptFile.kept_at: to_stored(at)}).execute()
 
     def times(self) -> dict[str, datetime]:
         rows = KeptFile.select(KeptFile.path, KeptFile.kept_at).where(
             (KeptFile.salon == self._salon) & (KeptFile.counter == self._counter))
-        return {row.path: _aware(row.kept_at) for row in rows}
+        return {row.path: from_stored(row.kept_at) for row in rows}
 
     def forget(self, paths: Iterable[str]) -> None:
         chosen = list(paths)

@@ -8,13 +8,14 @@ queue shows its own. Times are naive UTC in the table and come back timezone-awa
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from peewee import AutoField, CharField, CompositeKey, DateTimeField, IntegerField, TextField
 
 from models.printing import DocumentKind, NewPrintJob, PrintJob, PrintJobState
+from models.stored_time import from_stored, to_stored
 from models.tables import BaseModel
 
 FINAL = tuple(state.value for state in PrintJobState if state.final)
@@ -55,14 +56,6 @@ class CounterSetting(BaseModel):
         primary_key = CompositeKey("salon", "counter", "name")
 
 
-def _to_db(moment: datetime) -> datetime:
-    return moment.astimezone(UTC).replace(tzinfo=None)
-
-
-def _from_db(moment: datetime | str) -> datetime:
-    if isinstance(moment, str):
-        moment = datetime.fromisoformat(moment)
-    return moment.replace(tzinfo=UTC)
 
 
 def _job(row: PrintJobRow) -> PrintJob:
@@ -71,7 +64,7 @@ def _job(row: PrintJobRow) -> PrintJob:
         documents=row.documents, subscriber=row.subscriber, printer=row.printer,
         cups_job_id=None if row.cups_job_id is None else int(row.cups_job_id),
         state=PrintJobState(row.state), attempts=int(row.attempts), clerk=row.clerk,
-        created_at=_from_db(row.created_at), updated_at=_from_db(row.updated_at),
+        created_at=from_stored(row.created_at), updated_at=from_stored(row.updated_at),
         last_error=row.last_error or "")
 
 
@@ -82,7 +75,7 @@ class StorePrintJobs:
         self._salon, self._counter = salon, counter
 
     def add(self, job: NewPrintJob) -> PrintJob:
-        when = _to_db(job.created_at)
+        when = to_stored(job.created_at)
         row_id = PrintJobRow.insert(
             path=str(job.path), kind=job.kind.value, title=job.title, documents=job.documents,
             subscriber=job.subscriber, printer=job.printer, state=PrintJobState.QUEUED.value,
@@ -100,7 +93,7 @@ class StorePrintJobs:
                **fields: Any) -> PrintJob | None:
         """Change the row (only while it is in state `expect`, when given); None when it was
         not (another window of this counter got there first)."""
-        values: dict[str, Any] = {"updated_at": _to_db(when)}
+        values: dict[str, Any] = {"updated_at": to_stored(when)}
         for name, value in fields.items():
             if name == "attempts_plus":
                 values["attempts"] = PrintJobRow.attempts + value
@@ -128,7 +121,7 @@ class StorePrintJobs:
     def purge(self, before: datetime) -> list[PrintJob]:
         """Delete the finished jobs (of every counter) last touched before `before` (R9)."""
         rows = list(PrintJobRow.select().where(
-            PrintJobRow.state.in_(FINAL) & (PrintJobRow.updated_at < _to_db(before))))
+            PrintJobRow.state.in_(FINAL) & (PrintJobRow.updated_at < to_stored(before))))
         if rows:
             PrintJobRow.delete().where(PrintJobRow.id.in_([row.id for row in rows])).execute()
         return [_job(row) for row in rows]
@@ -157,5 +150,5 @@ class StoreCounterSettings:
             CounterSetting.delete().where(where).execute()
             if value is not None:
                 CounterSetting.insert(salon=self._salon, counter=self._counter, name=name,
-                                      value=value, updated_at=_to_db(when),
+                                      value=value, updated_at=to_stored(when),
                                       updated_by=clerk).execute()
