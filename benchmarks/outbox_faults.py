@@ -140,9 +140,9 @@ def _subscribers(client: OperatorClient, count: int, orders: int) -> list[str]:
                 and not demo.heavy:
             funded.append((client.balances(demo.msisdn).main.amount, demo.msisdn))
     funded.sort(reverse=True)
-    # Each number gets at most orders / count + 1 orders, half of them connections; twice
-    # what those cost is enough.
-    needed = Decimal(2 * FEE_KOP * (orders // count // 2 + 1)) / 100
+    # Each number gets about orders / count orders (a worker picks among its numbers at
+    # random), half of them connections; half as much again covers the luckiest.
+    needed = Decimal(3 * FEE_KOP * (orders // count // 2 + 1)) / 200
     numbers = [msisdn for amount, msisdn in funded[:count] if amount >= needed]
     if len(numbers) < count:
         raise RuntimeError(f"the demo world has fewer than {count} subscribers with "
@@ -274,7 +274,7 @@ def run() -> list[str]:
     # Every injected fault is logged as a warning by design; the report says what matters.
     logging.getLogger("app").setLevel(logging.ERROR)
     with tempfile.TemporaryDirectory() as folder:
-        report = run_trial(Path(folder), ORDERS, seed=7, subscribers=40, workers=6)
+        report = run_trial(Path(folder), ORDERS, seed=7, subscribers=60, workers=6)
     per_order = report.seconds / max(1, report.orders)
     return [
         ratio_line(f"{report.orders} orders through faults (per order)", per_order * 1000,
