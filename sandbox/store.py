@@ -39,7 +39,9 @@ from sandbox.entities import (
 )
 from sandbox.world import generate_world, world_reference
 
-SCHEMA_VERSION = 3  # 2: orders, idempotent answers, access codes, documents; 3: world_reference
+# 2: orders, idempotent answers, access codes, documents; 3: world_reference; 4: tmf_entities.
+# Every table is CREATE ... IF NOT EXISTS, so opening an older world adds what it lacks.
+SCHEMA_VERSION = 4
 # Worlds stored before the reference was kept were all drawn at this UTC midnight.
 LEGACY_REFERENCE = 1_795_305_600  # 2026-11-22T00:00:00Z
 
@@ -149,6 +151,19 @@ CREATE INDEX IF NOT EXISTS documents_msisdn ON documents(msisdn, uploaded_at);
 CREATE TABLE IF NOT EXISTS document_bytes (
     document_id TEXT PRIMARY KEY REFERENCES documents(id),
     content BLOB NOT NULL
+);
+-- Entities that clients (TM Forum's conformance kits, integrators) created through the TMF
+-- APIs: kept beside the world, never part of it (sandbox/tmf/entity_store.py). `body` is the
+-- entity's JSON without `href`, which is made from each request's base URL.
+CREATE TABLE IF NOT EXISTS tmf_entities (
+    seq INTEGER PRIMARY KEY,       -- creation order: the order they are listed in
+    api TEXT NOT NULL,             -- usageManagement, communicationManagement, ...
+    resource TEXT NOT NULL,        -- usage, usageSpecification, communicationMessage, ...
+    id TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    UNIQUE (api, resource, id)
 );
 """
 DayTotal = tuple[int, int, int, int, int, int, int]  # day, net, closing, min, sms, kb, records
@@ -358,3 +373,15 @@ class Store:
             "WHERE msisdn = ? AND day >= ? AND day < ?",
             (msisdn, first_day, before_day)).fetchone()
         return int(row[0]), int(row[1]), int(row[2])
+
+    def day_record_counts(self, msisdn: str, first_day: int, last_day: int) -> dict[int, int]:
+        """Records of each cached day in [first_day, last_day] (usage paging skips whole days
+        by these, without generating them)."""
+        return {int(day): int(records) for day, records in self._conn().execute(
+            "SELECT day, records FROM day_totals WHERE msisdn = ? AND day BETWEEN ? AND ?",
+            (msisdn, first_day, last_day))}
+
+    def msisdns(self) -> list[str]:
+        """Every subscriber's number, in the world's order."""
+        return [str(row[0]) for row in
+                self._conn().execute("SELECT msisdn FROM subscribers ORDER BY rowid")]

@@ -1,0 +1,15 @@
+"""The sandbox as a TM Forum Open API v4 server (`/tmf-api/{apiName}/v4/...`).
+
+The shared parts every API uses:
+- `query`: a list request's `fields`, `offset`, `limit` and attribute filters, parsed once;
+- `matching` and `fields`: what a filter means on a JSON entity, and the `fields` projection;
+- `sources`: where a resource's entities come from — the world (derived on the fly, read-only)
+  and the generic store of entities clients created (`entity_store`) — and one paging rule over
+  all of them;
+- `resource` and `routes`: a resource described once, served with list / create / get / patch /
+  delete and TMF's headers, statuses and `Error` body;
+- `errors` and `auth`: TMF's `Error`, the bearer token (or Basic with the token as password).
+
+Each API is a module that describes its resources and their world sources (`usage_api`,
+`communication_api`), registered in `apis.ALL`.
+"""

@@ -1,0 +1,19 @@
+"""Every TMF API the sandbox serves, each with its resources. A new API is a module that
+describes its resources (see usage_api.py) and one line here."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from sandbox.tmf import communication_api, usage_api
+from sandbox.tmf.resource import Api, Resource
+from sandbox.tmf.routes import api_router
+
+ALL: tuple[tuple[Api, tuple[Resource, ...]], ...] = (
+    (usage_api.API, usage_api.RESOURCES),
+    (communication_api.API, communication_api.RESOURCES),
+)
+
+
+def routers() -> list[APIRouter]:
+    return [api_router(api, resources) for api, resources in ALL]

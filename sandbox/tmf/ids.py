@@ -1,0 +1,59 @@
+"""The ids the world's entities carry on the TMF APIs (the console treats every id as opaque):
+
+- a line (TMF637 product): `L-{msisdn digits}`;
+- a usage record (TMF635): `U-{msisdn digits}-{local day YYYYMMDD}-{sequence in the day}`;
+- a phone's SMS (TMF681 communicationMessage): `SMS-{n}`.
+Entities created through the APIs get UUIDs, which never look like these.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+_LINE = re.compile(r"^L-([1-9]\d{7,14})$")
+_USAGE = re.compile(r"^U-([1-9]\d{7,14})-(\d{8})-(\d{4,6})$")
+_SMS = re.compile(r"^SMS-([1-9]\d{0,17})$")
+
+
+def line_id(msisdn: str) -> str:
+    return f"L-{msisdn.removeprefix('+')}"
+
+
+def msisdn_of_line(entity_id: str) -> str | None:
+    found = _LINE.match(entity_id)
+    return None if found is None else f"+{found[1]}"
+
+
+@dataclass(frozen=True)
+class UsageKey:
+    msisdn: str
+    day: int  # local date ordinal
+    index: int  # in the day's records, from 0
+
+
+def usage_id(msisdn: str, label: str, index: int) -> str:
+    """`label` is the day's YYYYMMDD (DayRecords.label)."""
+    return f"U-{msisdn.removeprefix('+')}-{label}-{index + 1:04d}"
+
+
+def usage_key(entity_id: str) -> UsageKey | None:
+    found = _USAGE.match(entity_id)
+    if found is None:
+        return None
+    try:
+        day = date(int(found[2][:4]), int(found[2][4:6]), int(found[2][6:])).toordinal()
+    except ValueError:
+        return None
+    sequence = int(found[3])
+    return None if sequence < 1 else UsageKey(f"+{found[1]}", day, sequence - 1)
+
+
+def sms_id(number: int) -> str:
+    return f"SMS-{number}"
+
+
+def sms_number(entity_id: str) -> int | None:
+    found = _SMS.match(entity_id)
+    return None if found is None else int(found[1])
