@@ -16,7 +16,8 @@ Order: line by line in the world's order, each line's records oldest first. The 
 console pages by are applied before any record is made — `ratedProductUsage.productRef.id`
 (the line), `usageDate.gt/gte/lt/lte` (the window) and `id` — so a page of a heavy month costs
 the days it shows plus the window's two edge days (`sandbox.usage_window`). Any other filter is
-checked record by record over that window (correct, and as slow as the window is long).
+checked record by record over that window, which is refused (400) when the window holds more
+than `MAX_SCAN` records (the whole world has millions): narrow it by line or by date.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from sandbox.errors import bad_request
 from sandbox.ledger import Ledger
 from sandbox.localtime import day_start
 from sandbox.store import Store
@@ -44,6 +46,7 @@ LINE = ("ratedProductUsage", "productRef", "id")
 USAGE_DATE = ("usageDate",)
 ID = ("id",)
 FAR_PAST, FAR_FUTURE = -(1 << 62), 1 << 62
+MAX_SCAN = 500_000  # records a filter may be checked against one by one (a heavy line's months)
 
 # The generator's record types as TMF usage types (and the ids of their specifications).
 USAGE_TYPES = {CALL: "voice", SMS: "sms", DATA: "data", FEE: "charge", TOPUP: "payment"}
@@ -105,8 +108,9 @@ class WorldUsage:
         if plan.keys is not None:
             made = (self._made(key, plan, links) for key in plan.keys)
             return select_from((e for e in made if e is not None), plan.residual, offset, limit)
-        windows = self._windows(plan)
+        windows = list(self._windows(plan))
         if plan.residual:
+            self._refuse_a_long_scan(windows, plan.residual)
             every = (usage_json(w.state.msisdn, day, index, links)
                      for w in windows for day, index in scan(self.ledger, w))
             return select_from(every, plan.residual, offset, limit)
@@ -152,6 +156,15 @@ class WorldUsage:
             keys = sorted((k for k in keys if k.msisdn in order),
                           key=lambda k: (order[k.msisdn], k.day, k.index))
         return _Plan(lines, start, end, keys, query.without(*pushed))
+
+    def _refuse_a_long_scan(self, windows: list[Window], residual: tuple[Filter, ...]) -> None:
+        scanned = sum(count(self.ledger, w) for w in windows)
+        if scanned > MAX_SCAN:
+            names = ", ".join(sorted({f.name for f in residual}))
+            raise bad_request(
+                f"The filter on {names} is checked record by record, and this query would "
+                f"check {scanned} of the world's usage records (at most {MAX_SCAN}): narrow "
+                "it with ratedProductUsage.productRef.id and usageDate.gte / usageDate.lt.")
 
     def _windows(self, plan: _Plan) -> Iterator[Window]:
         for msisdn in plan.lines:

@@ -48,6 +48,11 @@ NOT_PROVOKED = {
         ("PUT", "/sandbox/faults"), ("DELETE", "/sandbox/faults"),
         ("POST", "/sandbox/faults/outage"), ("GET", "/sandbox/clock"),
         ("POST", "/sandbox/clock"), ("GET", "/sandbox/sms/{msisdn}"))),
+    *((method, f"{TMF_RESOURCE}{suffix}", 500) for method, suffix in (
+        ("GET", ""), ("POST", ""), ("GET", "/{id}"), ("PATCH", "/{id}"), ("DELETE", "/{id}"))
+      for TMF_RESOURCE in ("/tmf-api/usageManagement/v4/usage",
+                           "/tmf-api/usageManagement/v4/usageSpecification",
+                           "/tmf-api/communicationManagement/v4/communicationMessage")),
     # 409 request_in_progress: a second request with a key while the first is being processed
     # (tests/integration/test_sandbox_orders.py races for it; not reproducible on demand).
     ("POST", "/v1/orders", 409), ("POST", "/v1/subscribers/{msisdn}/access-code", 409),
@@ -284,6 +289,61 @@ def test_sandbox_controls_and_injected_faults(api: httpx.Client) -> None:
     status(api.get("/health"), 503)  # an outage: every request outside /sandbox
     status(api.delete("/sandbox/faults"), 200)
     status(api.get("/health"), 200)
+
+
+def test_tmf_apis(api: httpx.Client) -> None:
+    """Every TMF operation and status (sandbox/tmf/answers.py), on each kind of resource: with
+    world entities that are read-only, with a create refusal (usage), with mandatory attributes
+    (communicationMessage)."""
+    api.post(f"/v1/subscribers/{MARIA}/access-code", headers={"Idempotency-Key": key()})
+    sms = api.get(f"/sandbox/sms/{MARIA}").json()["items"][0]["id"]
+    usage = "/tmf-api/usageManagement/v4/usage"
+    first = api.get(usage, params={"ratedProductUsage.productRef.id": "L-79161234567",
+                                   "limit": 1}).json()
+    resources = [
+        (usage, {"usageSpecification": {"id": "voice"}}, f"{usage}/{first[0]['id']}"),
+        ("/tmf-api/usageManagement/v4/usageSpecification", {"name": "Roaming"},
+         "/tmf-api/usageManagement/v4/usageSpecification/voice"),
+        ("/tmf-api/communicationManagement/v4/communicationMessage",
+         {"content": "x", "messageType": "SMS", "receiver": [{"phoneNumber": POPOVA}],
+          "sender": {"name": "Salon"}},
+         f"/tmf-api/communicationManagement/v4/communicationMessage/SMS-{sms}"),
+    ]
+    no_token = {"Authorization": ""}
+    for collection, body, world in resources:
+        status(api.get(collection, params={"ratedProductUsage.productRef.id": "L-79161234567",
+                                           "limit": 2}), 200)
+        status(api.get(collection, params={"offset": "-1"}), 400)
+        status(api.get(collection, headers=no_token), 401)
+        made = status(api.post(collection, json=body), 201)
+        status(api.post(collection, json=[body]), 400)
+        status(api.post(collection, json={}, headers=no_token), 401)
+        item = f"{collection}/{made['id']}"
+        status(api.get(item, params={"fields": "id"}), 200)
+        status(api.get(world), 200)
+        status(api.get(f"{collection}/nothing-here"), 404)
+        status(api.get(item, headers=no_token), 401)
+        status(api.patch(item, json={"description": "changed"}), 200)
+        status(api.patch(item, json={"id": "mine"}), 400)
+        status(api.patch(f"{collection}/nothing-here", json={}), 404)
+        status(api.patch(world, json={"description": "changed"}), 405)
+        status(api.patch(item, json={}, headers=no_token), 401)
+        status(api.delete(item), 204)
+        status(api.delete(item), 404)
+        status(api.delete(world), 405)
+        status(api.delete(item, headers=no_token), 401)
+    claim = {"ratedProductUsage": [{"productRef": {"id": "L-79161234567"}}]}
+    status(api.post(usage, json=claim), 422)
+
+    status(api.put("/sandbox/faults", json={"error_rate": 1.0, "paths": ["/tmf-api"]}), 200)
+    for collection, body, world in resources:
+        for method, path, kwargs in (("GET", collection, {}), ("POST", collection,
+                                                                {"json": body}),
+                                     ("GET", world, {}), ("PATCH", world, {"json": {}}),
+                                     ("DELETE", world, {})):
+            answer = api.request(method, path, **kwargs)
+            assert answer.status_code == 503 and answer.json()["@type"] == "Error", answer.text
+    status(api.delete("/sandbox/faults"), 200)
 
 
 def test_every_answer_was_documented_and_every_documented_status_served(
