@@ -40,12 +40,14 @@ log = logging.getLogger(__name__)
 def create_app(store: Store, token: str, clock: Clock | None = None) -> FastAPI:
     ctx = Context.build(store, clock or Clock(store), token)
     app = FastAPI(
-        title="Operator API (Salon console sandbox)", version="1.1.0",
+        title="Operator API (Salon console sandbox)", version="1.2.0",
         description="The operator's system of record as the Salon console sees it: "
                     "subscribers, catalog, balances, usage, orders, access codes and the "
                     "personal document archive; plus sandbox-only controls (clock, faults, SMS "
                     "outbox). The contract is resources/operator-api.md; money is a decimal "
-                    "string plus currency, time is UTC.")
+                    "string plus currency, time is UTC. Under /tmf-api/ the same world as TM "
+                    "Forum Open API v4 (TMF635 usage, TMF681 communicationMessage), with TMF's "
+                    "list semantics and Error body.")
     app.state.ctx = ctx
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
     app.add_middleware(FaultMiddleware, faults=ctx.faults)  # outermost: sees the final answer
