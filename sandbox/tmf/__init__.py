@@ -11,5 +11,14 @@ The shared parts every API uses:
 - `errors` and `auth`: TMF's `Error`, the bearer token (or Basic with the token as password).
 
 Each API is a module that describes its resources and their world sources (`usage_api`,
-`communication_api`), registered in `apis.ALL`.
+`communication_api`), registered in `apis.ALL`. To serve another resource:
+1. describe it — `Resource(api, "bucket", "Bucket", required=(...the published <Type>_Create's
+   required...), world=..., check_create=..., complete=...)` — in its API's module; `world` is
+   a function of the sandbox's `Context` giving a `Source`: an `IterableSource` that makes every
+   entity (a few hundred lines, a catalog), or a class with its own `select` that applies the
+   filters it can index before making entities (`world_usage.WorldUsage`);
+2. list the API's resources in `apis.ALL` (routes, OpenAPI entries and TMF errors follow);
+3. regenerate `resources/openapi.json` (`python -m sandbox.openapi`) and add the resource to
+   `test_tmf_apis` in tests/integration/test_sandbox_openapi_conformance.py, which must provoke
+   every status the document lists.
 """

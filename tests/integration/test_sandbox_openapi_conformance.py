@@ -20,6 +20,7 @@ import httpx
 import pytest
 
 from sandbox.server import RunningSandbox, start_in_background
+from sandbox.tmf import apis
 from tests.support.openapi_check import ContractCheck
 
 TOKEN = "conformance-token"
@@ -48,11 +49,10 @@ NOT_PROVOKED = {
         ("PUT", "/sandbox/faults"), ("DELETE", "/sandbox/faults"),
         ("POST", "/sandbox/faults/outage"), ("GET", "/sandbox/clock"),
         ("POST", "/sandbox/clock"), ("GET", "/sandbox/sms/{msisdn}"))),
-    *((method, f"{TMF_RESOURCE}{suffix}", 500) for method, suffix in (
-        ("GET", ""), ("POST", ""), ("GET", "/{id}"), ("PATCH", "/{id}"), ("DELETE", "/{id}"))
-      for TMF_RESOURCE in ("/tmf-api/usageManagement/v4/usage",
-                           "/tmf-api/usageManagement/v4/usageSpecification",
-                           "/tmf-api/communicationManagement/v4/communicationMessage")),
+    *((method, f"/tmf-api/{api.name}/v4/{resource.name}{suffix}", 500)
+      for api, resources in apis.ALL for resource in resources
+      for method, suffix in (("GET", ""), ("POST", ""), ("GET", "/{id}"), ("PATCH", "/{id}"),
+                             ("DELETE", "/{id}"))),
     # 409 request_in_progress: a second request with a key while the first is being processed
     # (tests/integration/test_sandbox_orders.py races for it; not reproducible on demand).
     ("POST", "/v1/orders", 409), ("POST", "/v1/subscribers/{msisdn}/access-code", 409),
