@@ -23,7 +23,7 @@ import json
 import sqlite3
 import threading
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
@@ -385,3 +385,21 @@ class Store:
         """Every subscriber's number, in the world's order."""
         return [str(row[0]) for row in
                 self._conn().execute("SELECT msisdn FROM subscribers ORDER BY rowid")]
+
+    def subscriber_rows(self, msisdns: Collection[str] | None = None,
+                        statuses: Collection[str] | None = None) -> list[tuple[str, str, str]]:
+        """(msisdn, name, status) of the subscribers with those numbers and statuses (None: any),
+        in the world's order: what the TMF lists filter on before making any entity."""
+        where, args = [], []
+        for column, wanted in (("msisdn", msisdns), ("status", statuses)):
+            if wanted is not None:
+                chosen = sorted(set(wanted))
+                if not chosen:
+                    return []
+                where.append(f"{column} IN ({', '.join('?' * len(chosen))})")
+                args.extend(chosen)
+        sql = "SELECT msisdn, name, status FROM subscribers"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        return [(str(m), str(n), str(s))
+                for m, n, s in self._conn().execute(sql + " ORDER BY rowid", args)]

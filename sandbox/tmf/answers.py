@@ -26,6 +26,15 @@ COUNT_HEADERS = {
     "X-Total-Count": _integer_header("How many entities match the query in all"),
     "X-Result-Count": _integer_header("How many entities this answer carries"),
 }
+def etag(description: str) -> dict[str, Any]:
+    """The `ETag` a retrieve answers with, when the resource has one (not required: an entity a
+    client created has no version)."""
+    if not description:
+        return {}
+    return {"headers": {"ETag": {"description": description, "required": False,
+                                 "schema": {"type": "string"}}}}
+
+
 LOCATION = {"Location": {"description": "The created entity's href", "required": True,
                          "schema": {"type": "string", "format": "uri"}}}
 

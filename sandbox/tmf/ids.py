@@ -57,3 +57,59 @@ def sms_id(number: int) -> str:
 def sms_number(entity_id: str) -> int | None:
     found = _SMS.match(entity_id)
     return None if found is None else int(found[1])
+
+
+# -- the catalog (TMF620), the lines' services (TMF637), the people (TMF632, TMF629) -----------
+# A service connected to a line: `S-{msisdn digits}-{service code}`; the person who uses a line:
+# `I-{msisdn digits}`; the customer who holds it: `C-{msisdn digits}` (one each per line: the
+# world has one subscriber per number). Offerings: `tariff-{CODE}` / `service-{CODE}`; their
+# prices: `pop-{offering}-{kind}`.
+
+_SERVICE = re.compile(r"^S-([1-9]\d{7,14})-([A-Z][A-Z0-9_]*)$")
+_INDIVIDUAL = re.compile(r"^I-([1-9]\d{7,14})$")
+_CUSTOMER = re.compile(r"^C-([1-9]\d{7,14})$")
+
+
+def service_product_id(msisdn: str, service_code: str) -> str:
+    return f"S-{msisdn.removeprefix('+')}-{service_code}"
+
+
+def service_product_key(entity_id: str) -> tuple[str, str] | None:
+    """(msisdn, service code) of a line's service product."""
+    found = _SERVICE.match(entity_id)
+    return None if found is None else (f"+{found[1]}", found[2])
+
+
+def individual_id(msisdn: str) -> str:
+    return f"I-{msisdn.removeprefix('+')}"
+
+
+def msisdn_of_individual(entity_id: str) -> str | None:
+    found = _INDIVIDUAL.match(entity_id)
+    return None if found is None else f"+{found[1]}"
+
+
+def customer_id(msisdn: str) -> str:
+    return f"C-{msisdn.removeprefix('+')}"
+
+
+def msisdn_of_customer(entity_id: str) -> str | None:
+    found = _CUSTOMER.match(entity_id)
+    return None if found is None else f"+{found[1]}"
+
+
+def billing_account_id(msisdn: str) -> str:
+    return f"BA-{msisdn.removeprefix('+')}"
+
+
+def tariff_offering_id(code: str) -> str:
+    return f"tariff-{code}"
+
+
+def service_offering_id(code: str) -> str:
+    return f"service-{code}"
+
+
+def price_id(offering_id: str, kind: str) -> str:
+    """`pop-tariff-SMART-recurring`, `pop-service-GUARD-oneTime`, `pop-tariff-SMART-usage-min`."""
+    return f"pop-{offering_id}-{kind}"

@@ -37,6 +37,8 @@ class Resource:
     refusal_doc: str = ""
     # Fills what the server sets on a created entity (the sandbox clock's seconds given).
     complete: Callable[[Json, int], Json] | None = None
+    # What `ETag` carries on `GET /{resource}/{id}`, when world entities are `etags.Versioned`.
+    etag_doc: str = ""
 
     def stored(self, ctx: Context) -> StoredSource:
         return StoredSource(ctx.entities, self.api.name, self.name)

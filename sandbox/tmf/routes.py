@@ -25,6 +25,7 @@ from sandbox.tmf import answers
 from sandbox.tmf.auth import require_tmf_token
 from sandbox.tmf.entity_store import with_href
 from sandbox.tmf.errors import not_found, read_only
+from sandbox.tmf.etags import etag_headers
 from sandbox.tmf.fields import project
 from sandbox.tmf.links import Links
 from sandbox.tmf.merge_patch import merge_patch
@@ -108,14 +109,14 @@ def _add_routes(router: APIRouter, resource: Resource) -> None:
 
     @router.get(item, operation_id=f"retrieve{type_name}", response_class=Response,
                 summary=f"Retrieve a {type_name} by id",
-                responses={200: {"model": model, "description": "The entity"},
-                           **answers.NOT_FOUND})
+                responses={200: {"model": model, "description": "The entity",
+                                 **answers.etag(resource.etag_doc)}, **answers.NOT_FOUND})
     def get_entity(request: Request, ctx: Ctx, entity_id: EntityId,
                    fields: FieldsParam = None) -> Response:
         found = find(resource.sources(ctx), entity_id, Links.of(request))
         if found is None:
             raise not_found(type_name, entity_id)
-        return _json(project(found, _fields(fields)), 200)
+        return _json(project(found, _fields(fields)), 200, etag_headers(found))
 
     @router.patch(item, operation_id=f"patch{type_name}", response_class=Response,
                   summary=f"Change a created {type_name} (JSON Merge Patch)",
