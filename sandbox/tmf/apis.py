@@ -5,13 +5,24 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from sandbox.tmf import communication_api, usage_api
+from sandbox.tmf import (
+    catalog_api,
+    communication_api,
+    customer_api,
+    inventory_api,
+    party_api,
+    usage_api,
+)
 from sandbox.tmf.resource import Api, Resource
 from sandbox.tmf.routes import api_router
 
 ALL: tuple[tuple[Api, tuple[Resource, ...]], ...] = (
     (usage_api.API, usage_api.RESOURCES),
     (communication_api.API, communication_api.RESOURCES),
+    (catalog_api.API, catalog_api.RESOURCES),
+    (inventory_api.API, inventory_api.RESOURCES),
+    (party_api.API, party_api.RESOURCES),
+    (customer_api.API, customer_api.RESOURCES),
 )
 
 

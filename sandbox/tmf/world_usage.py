@@ -35,13 +35,13 @@ from sandbox.tmf import ids
 from sandbox.tmf.links import Links
 from sandbox.tmf.query import EQ, Filter, Query, as_instant
 from sandbox.tmf.sources import Selection, select_from
+from sandbox.tmf.world_lines import PRODUCT_API  # a record's productRef is its line there
 from sandbox.usage import CALL, DATA, FEE, SMS, TOPUP, DayRecords
 from sandbox.usage_window import Window, count, records, scan, window
 from sandbox.wire import utc_iso
 
 Json = dict[str, Any]
 USAGE_API = "usageManagement"
-PRODUCT_API = "productInventory"
 LINE = ("ratedProductUsage", "productRef", "id")
 USAGE_DATE = ("usageDate",)
 ID = ("id",)
