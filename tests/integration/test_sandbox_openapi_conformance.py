@@ -298,6 +298,8 @@ def test_tmf_apis(api: httpx.Client) -> None:
     api.post(f"/v1/subscribers/{MARIA}/access-code", headers={"Idempotency-Key": key()})
     sms = api.get(f"/sandbox/sms/{MARIA}").json()["items"][0]["id"]
     usage = "/tmf-api/usageManagement/v4/usage"
+    catalog = "/tmf-api/productCatalogManagement/v4"
+    product = "/tmf-api/productInventory/v4/product"
     first = api.get(usage, params={"ratedProductUsage.productRef.id": "L-79161234567",
                                    "limit": 1}).json()
     resources = [
@@ -308,6 +310,17 @@ def test_tmf_apis(api: httpx.Client) -> None:
          {"content": "x", "messageType": "SMS", "receiver": [{"phoneNumber": POPOVA}],
           "sender": {"name": "Salon"}},
          f"/tmf-api/communicationManagement/v4/communicationMessage/SMS-{sms}"),
+        *((f"{catalog}/{name}", {"name": "x"}, f"{catalog}/{name}/{world}")
+          for name, world in (("productOffering", "tariff-SMART"),
+                              ("productOfferingPrice", "pop-tariff-SMART-oneTime"),
+                              ("productSpecification", "spec-tariff"), ("category", "tariff"),
+                              ("catalog", "mobile"))),
+        (product, {"status": "created"}, f"{product}/L-79161234567"),
+        ("/tmf-api/party/v4/individual", {"givenName": "Анна", "familyName": "Котова"},
+         "/tmf-api/party/v4/individual/I-79161234567"),
+        ("/tmf-api/customerManagement/v4/customer",
+         {"name": "x", "engagedParty": {"id": "I-1", "@referredType": "Individual"}},
+         "/tmf-api/customerManagement/v4/customer/C-79161234567"),
     ]
     no_token = {"Authorization": ""}
     for collection, body, world in resources:
@@ -334,6 +347,7 @@ def test_tmf_apis(api: httpx.Client) -> None:
         status(api.delete(item, headers=no_token), 401)
     claim = {"ratedProductUsage": [{"productRef": {"id": "L-79161234567"}}]}
     status(api.post(usage, json=claim), 422)
+    status(api.post(product, json={"productSerialNumber": MARIA, "status": "created"}), 422)
 
     status(api.put("/sandbox/faults", json={"error_rate": 1.0, "paths": ["/tmf-api"]}), 200)
     for collection, body, world in resources:
