@@ -48,6 +48,8 @@ KITS: tuple[Kit, ...] = (
     Kit("TMF635", "CTK-TMF635-Usage", "usageManagement", credentials_in_url=True),
     Kit("TMF681", "CTK-TMF681-Communication", "communicationManagement",
         prepare=_an_sms_on_a_phone),
+    Kit("TMF620", "CTK-TMF620-ProductCatalog", "productCatalogManagement"),
+    Kit("TMF637", "CTK-TMF637-ProductInventory", "productInventory"),
 )
 
 
