@@ -46,8 +46,8 @@ def create_app(store: Store, token: str, clock: Clock | None = None) -> FastAPI:
                     "personal document archive; plus sandbox-only controls (clock, faults, SMS "
                     "outbox). The contract is resources/operator-api.md; money is a decimal "
                     "string plus currency, time is UTC. Under /tmf-api/ the same world as TM "
-                    "Forum Open API v4 (TMF635 usage, TMF681 communicationMessage), with TMF's "
-                    "list semantics and Error body.")
+                    "Forum Open API v4 (each API is a tag below), with TMF's list semantics and "
+                    "Error body.")
     app.state.ctx = ctx
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
     app.add_middleware(FaultMiddleware, faults=ctx.faults)  # outermost: sees the final answer

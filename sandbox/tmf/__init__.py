@@ -15,8 +15,10 @@ Each API is a module that describes its resources and their world sources (`usag
 1. describe it — `Resource(api, "bucket", "Bucket", required=(...the published <Type>_Create's
    required...), world=..., check_create=..., complete=...)` — in its API's module; `world` is
    a function of the sandbox's `Context` giving a `Source`: an `IterableSource` that makes every
-   entity (a few hundred lines, a catalog), or a class with its own `select` that applies the
-   filters it can index before making entities (`world_usage.WorldUsage`);
+   entity (a catalog), or a class with its own `select` that applies the filters it can index
+   before making entities (`world_usage.WorldUsage`; `world_subscribers.SubscriberSource` for
+   one entity per subscriber); a world entity made as `etags.Versioned` is answered with an
+   `ETag` (say what it carries in `etag_doc`);
 2. list the API's resources in `apis.ALL` (routes, OpenAPI entries and TMF errors follow);
 3. regenerate `resources/openapi.json` (`python -m sandbox.openapi`) and add the resource to
    `test_tmf_apis` in tests/integration/test_sandbox_openapi_conformance.py, which must provoke
