@@ -48,6 +48,8 @@ KITS: tuple[Kit, ...] = (
     Kit("TMF635", "CTK-TMF635-Usage", "usageManagement", credentials_in_url=True),
     Kit("TMF681", "CTK-TMF681-Communication", "communicationManagement",
         prepare=_an_sms_on_a_phone),
+    # The world's buckets (every line's balances) are listed beside the kit's own.
+    Kit("TMF654", "CTK-TMF654-PrepayBalance", "prepayBalanceManagement"),
 )
 
 

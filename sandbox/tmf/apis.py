@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from sandbox.tmf import communication_api, usage_api
+from sandbox.tmf import balance_api, communication_api, usage_api
 from sandbox.tmf.resource import Api, Resource
 from sandbox.tmf.routes import api_router
 
 ALL: tuple[tuple[Api, tuple[Resource, ...]], ...] = (
     (usage_api.API, usage_api.RESOURCES),
     (communication_api.API, communication_api.RESOURCES),
+    (balance_api.API, balance_api.RESOURCES),
 )
 
 
