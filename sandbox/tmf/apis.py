@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from sandbox.tmf import balance_api, communication_api, usage_api
+from sandbox.tmf import balance_api, communication_api, document_api, extension_api, usage_api
 from sandbox.tmf.resource import Api, Resource
 from sandbox.tmf.routes import api_router
 
@@ -17,4 +17,6 @@ ALL: tuple[tuple[Api, tuple[Resource, ...]], ...] = (
 
 
 def routers() -> list[APIRouter]:
-    return [api_router(api, resources) for api, resources in ALL]
+    # TMF667 and the x-salon extension have routes of their own (the archive, access codes).
+    return [*(api_router(api, resources) for api, resources in ALL), document_api.router,
+            extension_api.router]
