@@ -360,10 +360,11 @@ def test_tmf_balance_archive_and_extension(api: httpx.Client) -> None:
     world = f"{balance}/bucket/B-79161234567-main"
     no_token = {"Authorization": ""}
     made_items = []
-    for resource, body in (("bucket", {"usageType": "monetary"}),
-                           *((r, {"amount": {"amount": 5, "units": "EUR"}}) for r in (
-                               "topupBalance", "adjustBalance", "reserveBalance",
-                               "transferBalance"))):
+    bodies: list[tuple[str, dict[str, Any]]] = [
+        ("bucket", {"usageType": "monetary"}),
+        *((r, {"amount": {"amount": 5, "units": "EUR"}}) for r in (
+            "topupBalance", "adjustBalance", "reserveBalance", "transferBalance"))]
+    for resource, body in bodies:
         collection = f"{balance}/{resource}"
         status(api.get(collection, params={"product.id": "L-79161234567"}), 200)
         status(api.get(collection, params={"limit": "x"}), 400)
@@ -435,16 +436,19 @@ def test_tmf_balance_archive_and_extension(api: httpx.Client) -> None:
     status(api.get(f"{archive}/{stored['id']}"), 410)
 
     status(api.put("/sandbox/faults", json={"error_rate": 1.0, "paths": ["/tmf-api"]}), 200)
-    for method, path, kwargs in (
-        *(call for item in made_items for call in (
-            ("GET", item.rsplit("/", 1)[0], {}), ("POST", item.rsplit("/", 1)[0], {"json": {}}),
-            ("GET", item, {}), ("PATCH", item, {"json": {}}), ("DELETE", item, {}))),
-        ("GET", archive, {}), ("POST", archive, {"json": upload}),
-        ("GET", f"{archive}/{stored['id']}", {}),
-        ("GET", f"{x}/mainBalance", {}), ("GET", code, {}), ("POST", code, {}),
-        ("POST", f"{code}/check", {"json": {}}),
-    ):
-        answer = api.request(method, path, **kwargs)
+    calls: list[tuple[str, str, Any]] = []
+    for item in made_items:
+        collection = item.rsplit("/", 1)[0]
+        calls += [("GET", collection, None), ("POST", collection, {}), ("GET", item, None),
+                  ("PATCH", item, {}), ("DELETE", item, None)]
+    calls += [
+        ("GET", archive, None), ("POST", archive, upload),
+        ("GET", f"{archive}/{stored['id']}", None),
+        ("GET", f"{x}/mainBalance", None), ("GET", code, None), ("POST", code, None),
+        ("POST", f"{code}/check", {}),
+    ]
+    for method, path, json_body in calls:
+        answer = api.request(method, path, json=json_body)
         assert answer.status_code == 503 and answer.json()["@type"] == "Error", answer.text
     status(api.delete("/sandbox/faults"), 200)
     for item in made_items:
