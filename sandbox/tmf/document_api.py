@@ -124,9 +124,13 @@ class Upload:
     content: bytes
 
 
-def parse_upload(ctx: Context, body: Any) -> Upload:
+def parse_upload(ctx: Context, raw: bytes) -> Upload:
     """The archive's checks of a TMF667 create: the shape (400), the owner line (404), then
     what the archive keeps — the type (422 R8) and the size (422 payload_too_large)."""
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        raise bad_request("The body is not JSON.") from None
     if not isinstance(body, dict):
         raise bad_request("A Document is a JSON object.")
     attachments = body.get("binaryAttachment")
@@ -200,7 +204,8 @@ def _too_large() -> ApiError:
                     reason="Too large for the archive")
 
 
-async def _read_json(request: Request) -> Any:
+async def _read_body(request: Request) -> bytes:
+    """The body, refused as soon as it is longer than the largest document could make it."""
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > MAX_BODY:
         raise _too_large()
@@ -210,10 +215,7 @@ async def _read_json(request: Request) -> Any:
         if size > MAX_BODY:
             raise _too_large()
         chunks.append(chunk)
-    try:
-        return json.loads(b"".join(chunks))
-    except ValueError:
-        raise bad_request("The body is not JSON.") from None
+    return b"".join(chunks)
 
 
 def _purge(ctx: Context) -> None:
@@ -294,8 +296,8 @@ def list_documents(request: Request, ctx: Ctx, fields: FieldsParam = None) -> Re
                         **answers.refusal("R8: a documentType or mimeType the archive does not "
                                           "keep; payload_too_large: over 50 MB")})
 async def create_document(request: Request, ctx: Ctx, key: IdempotencyKey) -> Response:
-    body = await _read_json(request)
-    upload = await run_in_threadpool(parse_upload, ctx, body)
+    raw = await _read_body(request)
+    upload = await run_in_threadpool(parse_upload, ctx, raw)  # a big body: off the event loop
     links = Links.of(request)
     fp = fingerprint("POST", f"/tmf-api/{DOCUMENT_API}/v4/document", {
         "line": ids.line_id(upload.msisdn), "name": upload.name,
