@@ -50,6 +50,8 @@ KITS: tuple[Kit, ...] = (
         prepare=_an_sms_on_a_phone),
     Kit("TMF620", "CTK-TMF620-ProductCatalog", "productCatalogManagement"),
     Kit("TMF637", "CTK-TMF637-ProductInventory", "productInventory"),
+    # The world's buckets (every line's balances) are listed beside the kit's own.
+    Kit("TMF654", "CTK-TMF654-PrepayBalance", "prepayBalanceManagement"),
 )
 
 

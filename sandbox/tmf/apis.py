@@ -6,9 +6,12 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from sandbox.tmf import (
+    balance_api,
     catalog_api,
     communication_api,
     customer_api,
+    document_api,
+    extension_api,
     inventory_api,
     party_api,
     usage_api,
@@ -23,8 +26,11 @@ ALL: tuple[tuple[Api, tuple[Resource, ...]], ...] = (
     (inventory_api.API, inventory_api.RESOURCES),
     (party_api.API, party_api.RESOURCES),
     (customer_api.API, customer_api.RESOURCES),
+    (balance_api.API, balance_api.RESOURCES),
 )
 
 
 def routers() -> list[APIRouter]:
-    return [api_router(api, resources) for api, resources in ALL]
+    # TMF667 and the x-salon extension have routes of their own (the archive, access codes).
+    return [*(api_router(api, resources) for api, resources in ALL), document_api.router,
+            extension_api.router]

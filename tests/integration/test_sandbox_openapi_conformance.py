@@ -11,6 +11,7 @@ NOT_PROVOKED with the reason.
 
 from __future__ import annotations
 
+import base64
 import socket
 import uuid
 from collections.abc import Iterator
@@ -53,6 +54,12 @@ NOT_PROVOKED = {
       for api, resources in apis.ALL for resource in resources
       for method, suffix in (("GET", ""), ("POST", ""), ("GET", "/{id}"), ("PATCH", "/{id}"),
                              ("DELETE", "/{id}"))),
+    # The TMF routes of their own (TMF667, the x-salon extension): 500 likewise.
+    *((method, f"/tmf-api/{path}", 500) for method, path in (
+        ("GET", "document/v4/document"), ("POST", "document/v4/document"),
+        ("GET", "document/v4/document/{id}"), ("GET", "x-salon/v1/mainBalance"),
+        ("GET", "x-salon/v1/accessCode/{lineId}"), ("POST", "x-salon/v1/accessCode/{lineId}"),
+        ("POST", "x-salon/v1/accessCode/{lineId}/check"))),
     # 409 request_in_progress: a second request with a key while the first is being processed
     # (tests/integration/test_sandbox_orders.py races for it; not reproducible on demand).
     ("POST", "/v1/orders", 409), ("POST", "/v1/subscribers/{msisdn}/access-code", 409),
@@ -358,6 +365,108 @@ def test_tmf_apis(api: httpx.Client) -> None:
             answer = api.request(method, path, **kwargs)
             assert answer.status_code == 503 and answer.json()["@type"] == "Error", answer.text
     status(api.delete("/sandbox/faults"), 200)
+
+
+def test_tmf_balance_archive_and_extension(api: httpx.Client) -> None:
+    """TMF654 (world buckets read-only; balance actions without a world of their own), TMF667
+    (the archive) and the x-salon extension: every status each documents."""
+    balance = "/tmf-api/prepayBalanceManagement/v4"
+    world = f"{balance}/bucket/B-79161234567-main"
+    no_token = {"Authorization": ""}
+    made_items = []
+    bodies: list[tuple[str, dict[str, Any]]] = [
+        ("bucket", {"usageType": "monetary"}),
+        *((r, {"amount": {"amount": 5, "units": "EUR"}}) for r in (
+            "topupBalance", "adjustBalance", "reserveBalance", "transferBalance"))]
+    for resource, body in bodies:
+        collection = f"{balance}/{resource}"
+        status(api.get(collection, params={"product.id": "L-79161234567"}), 200)
+        status(api.get(collection, params={"limit": "x"}), 400)
+        status(api.get(collection, headers=no_token), 401)
+        made = status(api.post(collection, json=body), 201)
+        status(api.post(collection, json={}), 400)
+        status(api.post(collection, json={**body, "product": {"id": "L-79161234567"}}), 422)
+        status(api.post(collection, json=body, headers=no_token), 401)
+        item = f"{collection}/{made['id']}"
+        made_items.append(item)
+        status(api.get(item), 200)
+        status(api.get(f"{collection}/nothing-here"), 404)
+        status(api.get(item, headers=no_token), 401)
+        status(api.patch(item, json={"description": "changed"}), 200)
+        status(api.patch(item, json={"href": "elsewhere"}), 400)
+        status(api.patch(f"{collection}/nothing-here", json={}), 404)
+        status(api.patch(item, json={}, headers=no_token), 401)
+        status(api.delete(f"{collection}/nothing-here"), 404)
+        status(api.delete(item, headers=no_token), 401)
+    status(api.get(world), 200)
+    status(api.patch(world, json={"description": "changed"}), 405)
+    status(api.delete(world), 405)
+
+    archive = "/tmf-api/document/v4/document"
+    upload = {"name": "nov.pdf", "relatedParty": [{"id": "L-79161234567",
+                                                   "@referredType": "Product"}],
+              "binaryAttachment": [{"mimeType": "application/pdf",
+                                    "content": base64.b64encode(PDF).decode()}]}
+    written = key()
+    stored = status(api.post(archive, json=upload, headers={"Idempotency-Key": written}), 201)
+    status(api.post(archive, json={**upload, "name": "other.pdf"},
+                    headers={"Idempotency-Key": written}), 409)
+    status(api.post(archive, json=upload), 400)
+    status(api.post(archive, json={**upload, "relatedParty": [{"id": "L-79990000000"}]},
+                    headers={"Idempotency-Key": key()}), 404)
+    status(api.post(archive, json={**upload, "documentType": "contract"},
+                    headers={"Idempotency-Key": key()}), 422)
+    status(api.post(archive, json=upload, headers=no_token), 401)
+    status(api.get(archive, params={"relatedParty.id": "L-79161234567"}), 200)
+    status(api.get(archive, params={"offset": "-1"}), 400)
+    status(api.get(archive, headers=no_token), 401)
+    status(api.get(f"{archive}/{stored['id']}"), 200)
+    status(api.get(f"{archive}/doc_nothing"), 404)
+    status(api.get(f"{archive}/{stored['id']}", headers=no_token), 401)
+
+    x = "/tmf-api/x-salon/v1"
+    status(api.get(f"{x}/mainBalance", params={"product.id": "L-79161234567"}), 200)
+    status(api.get(f"{x}/mainBalance", params={"product.id": "L-79161234567", "at": "x"}), 400)
+    status(api.get(f"{x}/mainBalance", params={"product.id": "L-79990000000"}), 404)
+    status(api.get(f"{x}/mainBalance", headers=no_token), 401)
+    code = f"{x}/accessCode/L-79161234567"
+    status(api.get(code), 200)
+    status(api.get(f"{x}/accessCode/L-79990000000"), 404)
+    status(api.get(code, headers=no_token), 401)
+    ordered = key()
+    status(api.post(code, headers={"Idempotency-Key": ordered}), 201)
+    status(api.post(f"{x}/accessCode/L-79121234567", headers={"Idempotency-Key": ordered}), 409)
+    status(api.post(code), 400)
+    status(api.post(f"{x}/accessCode/L-79990000000", headers={"Idempotency-Key": key()}), 404)
+    status(api.post(f"{x}/accessCode/L-79261112233", headers={"Idempotency-Key": key()}), 422)
+    status(api.post(code, headers=no_token), 401)
+    status(api.post(f"{code}/check", json={"code": "000000"}), 200)
+    status(api.post(f"{code}/check", json={"code": "0"}), 400)
+    status(api.post(f"{x}/accessCode/L-79990000000/check", json={"code": "000000"}), 404)
+    status(api.post(f"{x}/accessCode/L-79121234567/check", json={"code": "000000"}), 422)
+    status(api.post(f"{code}/check", json={}, headers=no_token), 401)
+
+    status(api.post("/sandbox/clock", json={"advance_seconds": 3 * 86400 + 60}), 200)
+    status(api.get(f"{archive}/{stored['id']}"), 410)
+
+    status(api.put("/sandbox/faults", json={"error_rate": 1.0, "paths": ["/tmf-api"]}), 200)
+    calls: list[tuple[str, str, Any]] = []
+    for item in made_items:
+        collection = item.rsplit("/", 1)[0]
+        calls += [("GET", collection, None), ("POST", collection, {}), ("GET", item, None),
+                  ("PATCH", item, {}), ("DELETE", item, None)]
+    calls += [
+        ("GET", archive, None), ("POST", archive, upload),
+        ("GET", f"{archive}/{stored['id']}", None),
+        ("GET", f"{x}/mainBalance", None), ("GET", code, None), ("POST", code, None),
+        ("POST", f"{code}/check", {}),
+    ]
+    for method, path, json_body in calls:
+        answer = api.request(method, path, json=json_body)
+        assert answer.status_code == 503 and answer.json()["@type"] == "Error", answer.text
+    status(api.delete("/sandbox/faults"), 200)
+    for item in made_items:
+        status(api.delete(item), 204)
 
 
 def test_every_answer_was_documented_and_every_documented_status_served(
