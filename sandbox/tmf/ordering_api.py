@@ -19,8 +19,10 @@ kept ones) as the order it was, rendered from its row in `orders` and what the T
 when placing it (`tmf_order_requests`): id `ORD-000001`, `orderDate` = `completionDate` = the
 instant it took effect, `orderTotalPrice` and the item's `itemPrice` = [oneTime fee, recurring
 monthly cost after], the services a tariff change dropped as extra `delete` items of the
-operator's. `productOrderItem.product.id=L-…` lists every order of the line (its service items
-name the line's services' products, `S-…`).
+operator's, and the line's version before and after it (`lineVersionBefore`,
+`lineVersionAfter`: TMF622 has no attribute for them, so an applied order is the documented
+subtype `SalonProductOrder`). `productOrderItem.product.id=L-…` lists every order of the line
+(its service items name the line's services' products, `S-…`).
 """
 
 from __future__ import annotations
