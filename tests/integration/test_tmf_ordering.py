@@ -20,11 +20,13 @@ from tests.integration.test_sandbox_kit import (
     MARIA,
     ORLOV,
     POPOVA,
+    VORONTSOVA,
     Api,
     new_key,
     query,
     start,
 )
+from tests.integration.test_sandbox_orders import concurrently, plus_second
 from tests.support.pinned import RunningClock
 from tests.support.tmf_docs import TmfDocs
 from tests.support.tmf_items import (
@@ -97,7 +99,7 @@ def tmf_error(response: httpx.Response, status: int, code: str) -> dict[str, Any
 
 def test_a_service_connected_is_the_order_v1_records(sandbox: RunningSandbox, v1: Api,
                                                      api: httpx.Client) -> None:
-    version, before = v1.version(TKACHENKO), v1.main(TKACHENKO)
+    version = v1.version(TKACHENKO)
     preview = v1.preview(TKACHENKO, "add_service", service_code="FAVOURITE")
     outbox_key = new_key("outbox")
     answer = place(api, order_body(add_item(TKACHENKO, "FAVOURITE"), outbox_key), version,
@@ -137,7 +139,8 @@ def test_a_service_connected_is_the_order_v1_records(sandbox: RunningSandbox, v1
     assert "FAVOURITE" in {s["code"] for s in v1.card(TKACHENKO)["services"]}
     assert query(sandbox, "SELECT COUNT(*), SUM(amount_kop) FROM ledger_events WHERE source = ?",
                  order["id"]) == [(1, 2500)]
-    assert v1.main(TKACHENKO, at=v1.now()) <= before - Decimal("25")
+    after = plus_second(order["completionDate"])  # the fee is in the balance from then on
+    assert v1.main(TKACHENKO, at=after) == Decimal(recorded["balance_after"]["value"])
 
     # A retry with the key: the stored answer, byte for byte; nothing applied again.
     again = place(api, order_body(add_item(TKACHENKO, "FAVOURITE"), outbox_key), version,
@@ -287,6 +290,24 @@ def test_bad_orders_are_400_and_change_nothing(v1: Api, raw: httpx.Client, body:
     error = tmf_error(place(raw, body, version), 400, "bad_request")
     assert fragment in error["message"], error
     assert v1.version(POPOVA) == version
+
+
+def test_concurrent_duplicates_apply_once(sandbox: RunningSandbox, v1: Api) -> None:
+    msisdn = VORONTSOVA  # VIP: MOBILE_TV connects for free
+    version, key = v1.version(msisdn), new_key("dup")
+    headers = {"Authorization": v1.http.headers["authorization"], "Idempotency-Key": key,
+               "If-Match": f'"{version}"'}
+    body = order_body(add_item(msisdn, "MOBILE_TV"))
+    answers = concurrently(8, lambda: httpx.post(f"{sandbox.url}{BASE}/productOrder", json=body,
+                                                 headers=headers, timeout=30))
+    assert {a.status_code for a in answers} <= {201, 409}, [a.text for a in answers]
+    created = [a for a in answers if a.status_code == 201]
+    assert len([a for a in created if "idempotent-replayed" not in a.headers]) == 1
+    assert len({a.text for a in created}) == 1
+    for busy in (a for a in answers if a.status_code == 409):
+        tmf_error(busy, 409, "request_in_progress")
+        assert busy.headers["retry-after"] == "1"
+    assert v1.version(msisdn) == version + 1
 
 
 def test_a_lines_orders_are_listed_whichever_face_placed_them(v1: Api, api: httpx.Client,
