@@ -44,7 +44,7 @@ SERVER_SET = frozenset({"id", "href", ITEMS, "cartTotalPrice"})
 
 
 def _create(request: Request, ctx: Context, body: Json) -> Response | None:
-    items = changes.items_of(body, ITEMS)
+    items = changes.items_of(body, ITEMS, identified=False)  # TMF663 requires neither
     if not changes.names_the_world(items):
         return None
     item, change = changes.only_change(items, ITEMS)

@@ -72,16 +72,18 @@ class Change:
             raise bad_request(str(error)) from None
 
 
-def items_of(body: Json, name: str) -> list[Json]:
-    """The body's items (`productOrderItem`, `cartItem`): objects each with a string `id` and an
-    `action` of the published enumeration; 400 otherwise. No items: an empty list."""
+def items_of(body: Json, name: str, identified: bool = True) -> list[Json]:
+    """The body's items (`productOrderItem`, `cartItem`): an array of objects, each (when
+    `identified`, as TMF622's ProductOrderItem requires) with a string `id` and an `action` of
+    the published enumeration; 400 otherwise. No items: an empty list."""
     items = body.get(name, [])
     if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
         raise bad_request(f"{name} must be an array of objects.")
-    for item in items:
-        if not isinstance(item.get("id"), str) or item.get("action") not in ITEM_ACTIONS:
-            raise bad_request(f"Each {name} needs an id (a string) and an action: "
-                              f"{', '.join(ITEM_ACTIONS)}.")
+    if identified:
+        for item in items:
+            if not isinstance(item.get("id"), str) or item.get("action") not in ITEM_ACTIONS:
+                raise bad_request(f"Each {name} needs an id (a string) and an action: "
+                                  f"{', '.join(ITEM_ACTIONS)}.")
     return items
 
 
@@ -127,6 +129,7 @@ def only_change(items: list[Json], name: str) -> tuple[Json, Change]:
     if len(items) != 1:
         raise bad_request(f"A change to a line is one {name}: one change per request (the "
                           "services a tariff change drops are added by the operator).")
+    items_of({name: items}, name)  # its id and action
     return items[0], change_of(items[0], name)
 
 
