@@ -44,6 +44,28 @@ def _an_sms_on_a_phone(target: Target) -> None:
     answer.raise_for_status()
 
 
+def _an_applied_order(target: Target) -> None:
+    """A change applied to a demo line through TMF622 itself: the kit's list then holds the
+    world's orders beside the ones it creates."""
+    headers = {"Authorization": f"Bearer {target.token}"}
+    line = httpx.get(f"{target.url}/v1/subscribers/+79121234567", headers=headers, timeout=30)
+    line.raise_for_status()
+    order = {"externalId": f"conformance-{uuid.uuid4().hex}",
+             "productOrderItem": [{"id": "1", "action": "add",
+                                   "productOffering": {"id": "service-WHO_CALLED"},
+                                   "product": {"productRelationship": [{
+                                       "relationshipType": "bundled",
+                                       "product": {"id": "L-79121234567"}}]}}],
+             "channel": [{"id": "CTK", "name": "1"}],
+             "relatedParty": [{"id": "conformance", "role": "clerk",
+                               "@referredType": "Individual"}]}
+    answer = httpx.post(f"{target.url}/tmf-api/productOrderingManagement/v4/productOrder",
+                        json=order, timeout=30,
+                        headers={**headers, "Idempotency-Key": f"conformance-{uuid.uuid4().hex}",
+                                 "If-Match": line.headers["ETag"]})
+    answer.raise_for_status()
+
+
 KITS: tuple[Kit, ...] = (
     Kit("TMF635", "CTK-TMF635-Usage", "usageManagement", credentials_in_url=True),
     Kit("TMF681", "CTK-TMF681-Communication", "communicationManagement",
@@ -52,6 +74,8 @@ KITS: tuple[Kit, ...] = (
     Kit("TMF637", "CTK-TMF637-ProductInventory", "productInventory"),
     # The world's buckets (every line's balances) are listed beside the kit's own.
     Kit("TMF654", "CTK-TMF654-PrepayBalance", "prepayBalanceManagement"),
+    Kit("TMF622", "CTK-TMF622-ProductOrdering", "productOrderingManagement",
+        prepare=_an_applied_order),
 )
 
 

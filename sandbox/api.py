@@ -77,13 +77,14 @@ def _document_errors_as_served(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             doc = build()
-            for operations in doc.get("paths", {}).values():
+            for path, operations in doc.get("paths", {}).items():
                 for operation in operations.values():
                     responses = operation.get("responses", {})
                     if "HTTPValidationError" in str(responses.get("422", "")):
                         responses.pop("422")
                     for param in operation.get("parameters", []):
-                        _document_required_header(param)
+                        if not tmf.is_tmf(path):  # a TMF resource documents its own headers
+                            _document_required_header(param)
             schemas_ = doc.get("components", {}).get("schemas", {})
             schemas_.pop("HTTPValidationError", None)
             schemas_.pop("ValidationError", None)

@@ -39,9 +39,10 @@ from sandbox.entities import (
 )
 from sandbox.world import generate_world, world_reference
 
-# 2: orders, idempotent answers, access codes, documents; 3: world_reference; 4: tmf_entities.
-# Every table is CREATE ... IF NOT EXISTS, so opening an older world adds what it lacks.
-SCHEMA_VERSION = 4
+# 2: orders, idempotent answers, access codes, documents; 3: world_reference; 4: tmf_entities;
+# 5: tmf_order_requests. Every table is CREATE ... IF NOT EXISTS, so opening an older world adds
+# what it lacks.
+SCHEMA_VERSION = 5
 # Worlds stored before the reference was kept were all drawn at this UTC midnight.
 LEGACY_REFERENCE = 1_795_305_600  # 2026-11-22T00:00:00Z
 
@@ -165,6 +166,15 @@ CREATE TABLE IF NOT EXISTS tmf_entities (
     body TEXT NOT NULL,
     UNIQUE (api, resource, id)
 );
+-- What a TMF622 client said of an order it placed through productOrder (its externalId, its
+-- item's id, channel, related parties, notes: sandbox/tmf/ordering_api.py); the order itself
+-- is its row in `orders`, the same as an order placed through /v1.
+CREATE TABLE IF NOT EXISTS tmf_order_requests (
+    order_id TEXT PRIMARY KEY REFERENCES orders(order_id),
+    external_id TEXT,
+    body TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS tmf_order_requests_external ON tmf_order_requests(external_id);
 """
 DayTotal = tuple[int, int, int, int, int, int, int]  # day, net, closing, min, sms, kb, records
 

@@ -18,7 +18,9 @@ Each API is a module that describes its resources and their world sources (`usag
    entity (a catalog), or a class with its own `select` that applies the filters it can index
    before making entities (`world_usage.WorldUsage`; `world_subscribers.SubscriberSource` for
    one entity per subscriber); a world entity made as `etags.Versioned` is answered with an
-   `ETag` (say what it carries in `etag_doc`);
+   `ETag` (say what it carries in `etag_doc`); a create that is more than keeping the body (an
+   order applied to the world, a priced cart) is `create=` with its `CreateDoc` (`ordering_api`,
+   `cart_api`);
 2. list the API's resources in `apis.ALL` (routes, OpenAPI entries and TMF errors follow);
 3. regenerate `resources/openapi.json` (`python -m sandbox.openapi`) and add the resource to
    `test_tmf_apis` in tests/integration/test_sandbox_openapi_conformance.py, which must provoke

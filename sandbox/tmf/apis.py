@@ -7,12 +7,14 @@ from fastapi import APIRouter
 
 from sandbox.tmf import (
     balance_api,
+    cart_api,
     catalog_api,
     communication_api,
     customer_api,
     document_api,
     extension_api,
     inventory_api,
+    ordering_api,
     party_api,
     usage_api,
 )
@@ -27,6 +29,8 @@ ALL: tuple[tuple[Api, tuple[Resource, ...]], ...] = (
     (party_api.API, party_api.RESOURCES),
     (customer_api.API, customer_api.RESOURCES),
     (balance_api.API, balance_api.RESOURCES),
+    (ordering_api.API, ordering_api.RESOURCES),
+    (cart_api.API, cart_api.RESOURCES),
 )
 
 

@@ -1,6 +1,7 @@
 """The ids the world's entities carry on the TMF APIs (the console treats every id as opaque):
 
 - a line (TMF637 product): `L-{msisdn digits}`;
+- a service connected to a line (TMF637 product): `S-{msisdn digits}-{service code}`;
 - a usage record (TMF635): `U-{msisdn digits}-{local day YYYYMMDD}-{sequence in the day}`;
 - a phone's SMS (TMF681 communicationMessage): `SMS-{n}`.
 Entities created through the APIs get UUIDs, which never look like these.
@@ -13,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 _LINE = re.compile(r"^L-([1-9]\d{7,14})$")
+_PRODUCT = re.compile(r"^(?:L-([1-9]\d{7,14})|S-([1-9]\d{7,14})-([A-Z][A-Z0-9_]{0,63}))$")
 _USAGE = re.compile(r"^U-([1-9]\d{7,14})-(\d{8})-(\d{4,6})$")
 _SMS = re.compile(r"^SMS-([1-9]\d{0,17})$")
 
@@ -24,6 +26,17 @@ def line_id(msisdn: str) -> str:
 def msisdn_of_line(entity_id: str) -> str | None:
     found = _LINE.match(entity_id)
     return None if found is None else f"+{found[1]}"
+
+
+def resolve_product(entity_id: str) -> tuple[str, str | None] | None:
+    """What a product id names: (msisdn, None) for a line `L-…`, (msisdn, service code) for a
+    service on it `S-…-CODE`; None for any other id. Whether it exists is the world's to say."""
+    found = _PRODUCT.match(entity_id)
+    if found is None:
+        return None
+    if found[1] is not None:
+        return f"+{found[1]}", None
+    return f"+{found[2]}", found[3]
 
 
 @dataclass(frozen=True)

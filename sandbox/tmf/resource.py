@@ -4,8 +4,10 @@ world-derived entities come from. `sandbox.tmf.routes` serves every resource the
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+
+from fastapi import Request, Response
 
 from sandbox.deps import Context
 from sandbox.tmf.entity_store import StoredSource
@@ -19,6 +21,18 @@ class Api:
     name: str  # the path segment of the document's basePath: usageManagement
     code: str  # TMF635
     title: str  # Usage Management
+
+
+@dataclass(frozen=True, eq=False)
+class CreateDoc:
+    """What a resource's own create (`Resource.create`) adds to the sandbox's OpenAPI document:
+    the statuses it can answer besides the generic ones, the headers of its 201 besides
+    Location, and the request headers it reads (OpenAPI parameter objects)."""
+
+    description: str = ""  # what a create does (default: kept beside the world)
+    answers: dict[int | str, dict[str, Any]] = field(default_factory=dict)
+    created_headers: dict[str, Any] = field(default_factory=dict)
+    parameters: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -39,6 +53,11 @@ class Resource:
     complete: Callable[[Json, int], Json] | None = None
     # What `ETag` carries on `GET /{resource}/{id}`, when world entities are `etags.Versioned`.
     etag_doc: str = ""
+    # A create the resource answers itself (an order applied to the world, a priced cart):
+    # given the request, the context and the body (its mandatory attributes checked), the
+    # answer; or None to keep the body in the generic store like any other create.
+    create: Callable[[Request, Context, Json], Response | None] | None = None
+    create_doc: CreateDoc = field(default_factory=CreateDoc)
 
     def stored(self, ctx: Context) -> StoredSource:
         return StoredSource(ctx.entities, self.api.name, self.name)

@@ -82,15 +82,19 @@ def _add_routes(router: APIRouter, resource: Resource) -> None:
         return _json(items, 200, {"X-Total-Count": str(chosen.total),
                                   "X-Result-Count": str(len(items))})
 
+    own = resource.create_doc
+
     @router.post(collection, operation_id=f"create{type_name}", status_code=201,
                  response_class=Response, summary=f"Create a {type_name}",
-                 description="Kept beside the world, never part of it.",
+                 description=own.description or "Kept beside the world, never part of it.",
                  openapi_extra={"requestBody": {"content": {"application/json": {
-                     "schema": create_schema(resource)}}}},
-                 responses={201: {"model": model, "headers": answers.LOCATION,
+                     "schema": create_schema(resource)}}},
+                     **({"parameters": list(own.parameters)} if own.parameters else {})},
+                 responses={201: {"model": model,
+                                  "headers": {**answers.LOCATION, **own.created_headers},
                                   "description": "Created"}, **answers.BAD_BODY,
                             **(answers.refusal(resource.refusal_doc)
-                               if resource.refusal_doc else {})})
+                               if resource.refusal_doc else {}), **own.answers})
     def create_entity(request: Request, ctx: Ctx,
                       body: Annotated[Json, Body(description="The entity")]) -> Response:
         missing = [name for name in resource.required if name not in body]
@@ -98,6 +102,10 @@ def _add_routes(router: APIRouter, resource: Resource) -> None:
             raise bad_request(f"A {type_name} needs {', '.join(missing)}.")
         if resource.check_create is not None:
             resource.check_create(ctx, body)
+        if resource.create is not None:
+            answer = resource.create(request, ctx, body)
+            if answer is not None:
+                return answer
         now = ctx.clock.now()
         entity = {**{k: v for k, v in body.items() if k not in ("id", "href")},
                   "id": str(uuid.uuid4()), "@type": body.get("@type") or type_name}

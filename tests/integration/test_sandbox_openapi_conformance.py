@@ -469,6 +469,81 @@ def test_tmf_balance_archive_and_extension(api: httpx.Client) -> None:
         status(api.delete(item), 204)
 
 
+def test_tmf_orders_and_carts(api: httpx.Client) -> None:
+    """TMF622 productOrder (an order applied to a line, and the kit's kind kept beside the
+    world) and TMF663 shoppingCart (the priced preview): every status each documents."""
+    orders, carts = ("/tmf-api/productOrderingManagement/v4/productOrder",
+                     "/tmf-api/shoppingCart/v4/shoppingCart")
+    no_token = {"Authorization": ""}
+    line = f"L-{POPOVA.removeprefix('+')}"
+
+    def item(code: str) -> dict[str, Any]:
+        return {"id": "1", "action": "add", "productOffering": {"id": f"service-{code}"},
+                "product": {"productRelationship": [{"relationshipType": "bundled",
+                                                     "product": {"id": line}}]}}
+
+    def change(code: str) -> dict[str, Any]:
+        return {"productOrderItem": [item(code)], "channel": [{"id": "MSK-1", "name": "1"}],
+                "relatedParty": [{"id": "anna", "role": "clerk", "@referredType": "Individual"}]}
+
+    version = api.get(f"/v1/subscribers/{POPOVA}").json()["version"]
+    placed_key = key()
+    write = {"Idempotency-Key": placed_key, "If-Match": f'"{version}"'}
+    placed = status(api.post(orders, json=change("BEEP"), headers=write), 201)
+    status(api.post(orders, json=change("BEEP"), headers=write), 201)  # the stored answer
+    status(api.post(orders, json=change("GUARD"), headers=write), 409)  # the key reused
+    status(api.post(orders, json=change("GUARD"),
+                    headers={"Idempotency-Key": key(), "If-Match": f'"{version}"'}), 412)
+    status(api.post(orders, json=change("BEEP"),
+                    headers={"Idempotency-Key": key(), "If-Match": f'"{version + 1}"'}), 422)
+    status(api.post(orders, json=change("GUARD"), headers={"Idempotency-Key": key()}), 428)
+    status(api.post(orders, json={**change("GUARD"), "productOrderItem": [
+        {**item("GUARD"), "product": {"productRelationship": [
+            {"relationshipType": "bundled", "product": {"id": "L-79990000000"}}]}}]},
+        headers={"Idempotency-Key": key(), "If-Match": '"1"'}), 404)
+    kit = {"productOrderItem": [{"id": "1", "action": "add"}],
+           "relatedParty": [{"id": "x", "@referredType": "Individual"}]}
+    world = f"{orders}/{placed['id']}"
+    for collection, body, world_item in ((orders, kit, world),
+                                         (carts, {"cartItem": [item("GUARD")]}, None)):
+        status(api.get(collection, params={"state": "completed", "limit": 2}), 200)
+        status(api.get(collection, params={"limit": "-1"}), 400)
+        status(api.get(collection, headers=no_token), 401)
+        made = status(api.post(collection, json=body), 201)
+        status(api.post(collection, json=[body]), 400)
+        status(api.post(collection, json={}, headers=no_token), 401)
+        entity = f"{collection}/{made['id']}"
+        status(api.get(entity, params={"fields": "id"}), 200)
+        status(api.get(f"{collection}/nothing-here"), 404)
+        status(api.get(entity, headers=no_token), 401)
+        status(api.patch(entity, json={"description": "changed"}), 200)
+        status(api.patch(entity, json={"href": "elsewhere"}), 400)
+        status(api.patch(f"{collection}/nothing-here", json={}), 404)
+        status(api.patch(entity, json={}, headers=no_token), 401)
+        status(api.delete(entity), 204)
+        status(api.delete(entity), 404)
+        status(api.delete(entity, headers=no_token), 401)
+        if world_item is not None:
+            status(api.get(world_item), 200)
+            status(api.patch(world_item, json={"description": "changed"}), 405)
+            status(api.delete(world_item), 405)
+    status(api.post(carts, json={"cartItem": [{**item("GUARD"), "product": {
+        "productRelationship": [{"relationshipType": "bundled",
+                                 "product": {"id": "L-79990000000"}}]}}]}), 404)
+    status(api.post(carts, json={"cartItem": [item("BEEP")]}), 422)  # already connected
+
+    status(api.put("/sandbox/faults", json={"error_rate": 1.0, "paths": ["/tmf-api"]}), 200)
+    for method, path, kwargs in (("GET", orders, {}), ("POST", orders, {"json": kit}),
+                                 ("GET", world, {}), ("PATCH", world, {"json": {}}),
+                                 ("DELETE", world, {}), ("GET", carts, {}),
+                                 ("POST", carts, {"json": {}}), ("GET", f"{carts}/x", {}),
+                                 ("PATCH", f"{carts}/x", {"json": {}}),
+                                 ("DELETE", f"{carts}/x", {})):
+        answer = api.request(method, path, **kwargs)
+        assert answer.status_code == 503 and answer.json()["@type"] == "Error", answer.text
+    status(api.delete("/sandbox/faults"), 200)
+
+
 def test_every_answer_was_documented_and_every_documented_status_served(
         contract: ContractCheck) -> None:
     """Last in the module: what the others saw."""
