@@ -2,7 +2,8 @@
 #   make run    create .venv, install, start the console on the embedded defaults
 #   make test   install the Debian packages the suite needs, create .venv, run the whole suite
 # CI (.ci/run) also runs `make test-month-end`: the suite again at 22:30 UTC on the last day
-# of the month (the next month already in Moscow), so it passes on any date.
+# of the month (the next month already in Moscow), so it passes on any date, and then
+# `make conformance`: TM Forum's conformance kits (from $(TMF_KITS)) against the sandbox.
 # Python packages come pinned from constraints.txt: a fresh install next month gets the same
 # libraries. `make lock` renews it on purpose (then run the suite and commit it).
 PYTHON ?= python3
@@ -19,7 +20,11 @@ RUN_PACKAGES  := python3-venv python3-tk fonts-dejavu-core poppler-utils libcups
 TEST_PACKAGES := xvfb xauth x11-utils xdotool cups printer-driver-cups-pdf libcups2-dev \
                  gcc python3-dev postgresql poppler-utils imagemagick fonts-dejavu-core
 
-.PHONY: run test test-month-end lint bench fuzz lock run-deps test-deps
+# TM Forum's conformance kits run on node and npm (Debian's, when neither is there yet).
+CONFORMANCE_PACKAGES := nodejs npm
+
+.PHONY: run test test-month-end lint bench fuzz lock run-deps test-deps conformance \
+        conformance-deps
 
 run: run-deps $(STAMP)
 	$(BIN)/salon
@@ -36,6 +41,11 @@ test-month-end: test-deps $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/mypy
+
+# Each kit copied to .conformance/ and run against a fresh sandbox; a table per API, exit 1 on
+# any failed assertion. The kits come from $$TMF_KITS (default ../shared/tmf/ctk).
+conformance: conformance-deps $(STAMP)
+	$(BIN)/python -m conformance
 
 bench: $(STAMP)
 	$(BIN)/python -m benchmarks
@@ -68,3 +78,9 @@ run-deps:
 
 test-deps:
 	@scripts/ensure-debian-packages $(TEST_PACKAGES)
+
+# node and npm from anywhere will do (a machine may have NodeSource's nodejs, which carries its
+# own npm and conflicts with Debian's npm package): Debian's only when either is missing.
+conformance-deps:
+	@command -v node >/dev/null && command -v npm >/dev/null \
+		|| scripts/ensure-debian-packages $(CONFORMANCE_PACKAGES)

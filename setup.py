@@ -34,6 +34,10 @@ setup(
         "test": [
             "aiosmtpd>=1.4",  # a real SMTP server (STARTTLS) on loopback
             "hypothesis>=6.100",
+            # TMF messages held to TM Forum's published Swagger 2.0 documents (draft-4 schemas,
+            # date-time formats checked): tests/support/tmf_docs.py.
+            "jsonschema>=4.21",
+            "rfc3339-validator>=0.1.4",
             "libfaketime>=3.0",  # scripts/at-month-end: the suite at the month's end
             "mypy>=1.10",  # make test/lint type-check app, models, printing, sandbox, benchmarks
             "openapi-core>=0.19",  # every sandbox answer held to its OpenAPI document
@@ -41,6 +45,7 @@ setup(
             "pytest-timeout>=2.3",
             "ruff>=0.4",
             # Stubs for libraries that ship no types of their own (mypy reads them).
+            "types-jsonschema",
             "types-openpyxl",
             "types-psycopg2",
             "types-pycups",

@@ -30,6 +30,8 @@ from sandbox.deps import Context
 from sandbox.errors import ApiError, error_response
 from sandbox.faults import FaultMiddleware, InjectedDrop, quiet_uvicorn
 from sandbox.store import Store
+from sandbox.tmf import apis
+from sandbox.tmf import errors as tmf
 from sandbox.wire import utc_iso
 
 log = logging.getLogger(__name__)
@@ -38,12 +40,14 @@ log = logging.getLogger(__name__)
 def create_app(store: Store, token: str, clock: Clock | None = None) -> FastAPI:
     ctx = Context.build(store, clock or Clock(store), token)
     app = FastAPI(
-        title="Operator API (Salon console sandbox)", version="1.1.0",
+        title="Operator API (Salon console sandbox)", version="1.2.0",
         description="The operator's system of record as the Salon console sees it: "
                     "subscribers, catalog, balances, usage, orders, access codes and the "
                     "personal document archive; plus sandbox-only controls (clock, faults, SMS "
                     "outbox). The contract is resources/operator-api.md; money is a decimal "
-                    "string plus currency, time is UTC.")
+                    "string plus currency, time is UTC. Under /tmf-api/ the same world as TM "
+                    "Forum Open API v4 (each API is a tag below), with TMF's list semantics and "
+                    "Error body.")
     app.state.ctx = ctx
     app.add_middleware(GZipMiddleware, minimum_size=1024, compresslevel=5)
     app.add_middleware(FaultMiddleware, faults=ctx.faults)  # outermost: sees the final answer
@@ -58,7 +62,7 @@ def create_app(store: Store, token: str, clock: Clock | None = None) -> FastAPI:
 
     # Order matters within /v1: /orders/preview before /orders/{order_id}.
     for router in (routes_read.router, routes_orders.router, routes_access.router,
-                   routes_documents.router, routes_sandbox.router):
+                   routes_documents.router, routes_sandbox.router, *apis.routers()):
         app.include_router(router)
     _document_errors_as_served(app)
     return app
@@ -73,13 +77,14 @@ def _document_errors_as_served(app: FastAPI) -> None:
     def openapi() -> dict[str, Any]:
         if app.openapi_schema is None:
             doc = build()
-            for operations in doc.get("paths", {}).values():
+            for path, operations in doc.get("paths", {}).items():
                 for operation in operations.values():
                     responses = operation.get("responses", {})
                     if "HTTPValidationError" in str(responses.get("422", "")):
                         responses.pop("422")
                     for param in operation.get("parameters", []):
-                        _document_required_header(param)
+                        if not tmf.is_tmf(path):  # a TMF resource documents its own headers
+                            _document_required_header(param)
             schemas_ = doc.get("components", {}).get("schemas", {})
             schemas_.pop("HTTPValidationError", None)
             schemas_.pop("ValidationError", None)
@@ -107,19 +112,26 @@ def _document_required_header(param: dict[str, Any]) -> None:
 
 
 def _install_error_handlers(app: FastAPI) -> None:
+    """Errors in the contract's shape under /v1, /sandbox and /health; TMF's Error under
+    /tmf-api/ (sandbox/tmf/errors.py), where a bad body is a 400 like any bad request."""
+
     @app.exception_handler(ApiError)
-    async def api_error(_: Request, exc: ApiError) -> JSONResponse:
+    async def api_error(request: Request, exc: ApiError) -> JSONResponse:
         headers = dict(exc.headers or {})
         if exc.status == 401:
             headers["WWW-Authenticate"] = "Bearer"
+        if tmf.is_tmf(request.url.path):
+            return JSONResponse(tmf.from_api_error(exc), exc.status, headers=headers or None)
         return error_response(exc.status, exc.code, exc.message, headers or None, **exc.extra)
 
     @app.exception_handler(RequestValidationError)
-    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def invalid(request: Request, exc: RequestValidationError) -> JSONResponse:
         problems = []
         for err in exc.errors():
             where = [str(part) for part in err.get("loc", ()) if part not in ("query", "path")]
             problems.append(f"{'.'.join(where) or 'request'}: {err.get('msg', 'invalid')}")
+        if tmf.is_tmf(request.url.path):
+            return tmf.error_response(400, "bad_request", "; ".join(problems))
         body_error = any(err.get("loc", ("",))[0] == "body" for err in exc.errors())
         return error_response(422 if body_error else 400, "bad_request", "; ".join(problems))
 
@@ -127,10 +139,15 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "bad_request")
         message = f"{exc.detail}: {request.method} {request.url.path}"
-        return error_response(exc.status_code, code, message, getattr(exc, "headers", None))
+        headers = getattr(exc, "headers", None)
+        if tmf.is_tmf(request.url.path):
+            return tmf.error_response(exc.status_code, code, message, headers)
+        return error_response(exc.status_code, code, message, headers)
 
     @app.exception_handler(Exception)
-    async def crashed(_: Request, exc: Exception) -> JSONResponse:
+    async def crashed(request: Request, exc: Exception) -> JSONResponse:
         if not isinstance(exc, InjectedDrop):  # a drop on purpose: the answer has started
             log.exception("sandbox request failed", exc_info=exc)
+        if tmf.is_tmf(request.url.path):
+            return tmf.error_response(500, "internal", "The sandbox failed; see its log.")
         return error_response(500, "internal", "The sandbox failed; see its log.")

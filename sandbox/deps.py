@@ -21,6 +21,7 @@ from sandbox.idempotency import REPLAYED_HEADER, Idempotency, Outcome, check_key
 from sandbox.ledger import Ledger
 from sandbox.sms import SmsOutbox, phones_path
 from sandbox.store import Store
+from sandbox.tmf.entity_store import EntityStore
 
 E164 = re.compile(r"^\+[1-9]\d{7,14}$")
 
@@ -35,11 +36,13 @@ class Context:
     sms: SmsOutbox
     token: bytes
     code_key: str  # hex of the world's HMAC key for access codes (R2): code_key.py
+    entities: EntityStore  # what clients created through the TMF APIs (never the world)
 
     @classmethod
     def build(cls, store: Store, clock: Clock, token: str) -> Context:
         return cls(store, clock, Ledger(store, clock), Idempotency(store, clock), Faults(),
-                   SmsOutbox(phones_path(store.path)), token.encode(), store.code_key)
+                   SmsOutbox(phones_path(store.path)), token.encode(), store.code_key,
+                   EntityStore(store))
 
 
 def context(request: Request) -> Context:

@@ -62,9 +62,15 @@ def document_name(header: str | None) -> str:
         name = unquote(header.strip(), errors="strict")
     except UnicodeDecodeError:
         raise BadDocument("X-Document-Name must be percent-encoded UTF-8.") from None
-    if len(name) > MAX_NAME or any(c in name for c in "/\\") or \
+    return plain_name(name, "X-Document-Name")
+
+
+def plain_name(name: str, what: str = "The document's name") -> str:
+    """A file name the archive keeps: at most MAX_NAME characters, no slashes or control
+    characters (the same rule for the /v1 header and the TMF667 `name`)."""
+    if not name or len(name) > MAX_NAME or any(c in name for c in "/\\") or \
             any(ord(c) < 32 or ord(c) == 127 for c in name):
-        raise BadDocument(f"X-Document-Name must be a plain file name of at most {MAX_NAME} "
+        raise BadDocument(f"{what} must be a plain file name of at most {MAX_NAME} "
                           "characters, without slashes or control characters.")
     return name
 
@@ -102,6 +108,14 @@ def unexpired(store: Store, msisdn: str, now: int) -> list[Document]:
     rows = store.conn().execute(
         f"SELECT {_COLUMNS} FROM documents WHERE msisdn = ? AND expires_at > ? "
         "ORDER BY uploaded_at DESC, rowid DESC", (msisdn, now)).fetchall()
+    return [Document(*row) for row in rows]
+
+
+def all_unexpired(store: Store, now: int) -> list[Document]:
+    """Every subscriber's unexpired documents, newest first."""
+    rows = store.conn().execute(
+        f"SELECT {_COLUMNS} FROM documents WHERE expires_at > ? "
+        "ORDER BY uploaded_at DESC, rowid DESC", (now,)).fetchall()
     return [Document(*row) for row in rows]
 
 

@@ -33,6 +33,7 @@ from typing import Any
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from sandbox.errors import dumps, error_body
+from sandbox.tmf import errors as tmf
 
 NEVER_FAULTED = "/sandbox"
 
@@ -138,7 +139,7 @@ class FaultMiddleware:
             return
         left = self.faults.outage_left()
         if left > 0:
-            await _unavailable(send, "The operator API is down (a sandbox outage).", left)
+            await _unavailable(send, path, "The operator API is down (a sandbox outage).", left)
             return
         decision = self.faults.decide(path)
         if decision is None:
@@ -147,8 +148,8 @@ class FaultMiddleware:
         if decision.latency_s:
             await asyncio.sleep(decision.latency_s)
         if decision.action == "error":
-            await _unavailable(send, "The operator API failed (an injected fault); nothing "
-                                     "was applied.", 1)
+            await _unavailable(send, path, "The operator API failed (an injected fault); "
+                                           "nothing was applied.", 1)
         elif decision.action == "drop_before":
             await send({"type": "http.response.start", "status": 200,
                         "headers": [(b"content-type", b"application/json"),
@@ -175,8 +176,10 @@ class FaultMiddleware:
         raise InjectedDrop("connection dropped after the request was applied")
 
 
-async def _unavailable(send: Send, message: str, retry_after: float) -> None:
-    payload = dumps(error_body("unavailable", message)).encode()
+async def _unavailable(send: Send, path: str, message: str, retry_after: float) -> None:
+    body = (tmf.error_body(503, "unavailable", message) if tmf.is_tmf(path)
+            else error_body("unavailable", message))
+    payload = dumps(body).encode()
     await send({"type": "http.response.start", "status": 503, "headers": [
         (b"content-type", b"application/json"), (b"content-length", str(len(payload)).encode()),
         (b"retry-after", str(max(1, round(retry_after))).encode())]})

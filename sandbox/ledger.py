@@ -18,7 +18,7 @@ from bisect import bisect_left, bisect_right
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from sandbox.catalog import TARIFFS_BY_CODE
+from sandbox.catalog import TARIFFS_BY_CODE, Tariff
 from sandbox.clock import Clock
 from sandbox.entities import SubscriberState
 from sandbox.localtime import day_of, day_start, month_start_day, next_month_start_day
@@ -164,11 +164,18 @@ class Ledger:
         upto = bisect_right(records.times, instant)
         return self.opening(state, day) + sum(map(signed_amount, records.records[:upto]))
 
+    def package_tariff(self, state: SubscriberState, instant: int) -> Tariff:
+        """The tariff whose packages run at `instant`: the one of its local day's start (a
+        switch during the day changes the packages from the next day)."""
+        tz = self.timezone(state)
+        day = day_of(tz, max(instant, state.activated_at))
+        return TARIFFS_BY_CODE[state.tariff_code_at(day_start(tz, day))]
+
     def packages_at(self, state: SubscriberState, instant: int) -> list[Package]:
         """What is left of the month's packages (minutes, SMS, MB) just before `instant`."""
         tz = self.timezone(state)
         day = day_of(tz, max(instant, state.activated_at))
-        tariff = TARIFFS_BY_CODE[state.tariff_code_at(day_start(tz, day))]
+        tariff = self.package_tariff(state, instant)
         if not (tariff.package_minutes or tariff.package_sms or tariff.package_mb):
             return []
         self.opening(state, day)  # makes sure the cache holds every earlier day of the month

@@ -44,10 +44,13 @@ def order_access_code(ctx: Ctx, state: Subscriber, key: IdempotencyKey) -> Respo
     replaces the old code. The answer is the code's state, never the code."""
     path = f"/v1/subscribers/{state.msisdn}/access-code"
     fp = fingerprint("POST", path, None)
-    return send(ctx.idempotency.run(key, fp, lambda w: _issue(ctx, w, state)))
+    return send(ctx.idempotency.run(key, fp, lambda w: issue_code(ctx, w, state)))
 
 
-def _issue(ctx: Context, w: Write, state: SubscriberState) -> Answer:
+def issue_code(ctx: Context, w: Write, state: SubscriberState) -> Answer:
+    """R1, R2: a new code for the number, inside the idempotent write `w`; the SMS leaves only
+    once it is committed. A refusal is raised (a stored decision). /v1 and the TMF extension
+    (sandbox/tmf/extension_api.py) both order codes here."""
     now = ctx.clock.now()
     current = load_for_write(ctx, state.msisdn)
     access_codes.check_eligible(current, now)
@@ -69,7 +72,12 @@ def verify_access_code(
 ) -> dict[str, Any]:
     """R3: one entry. ok | wrong (attempts_left 3, 2, 1) | locked (locked_until) | no_code.
     Entries are serialized per database, so parallel guesses never get extra tries."""
+    return check_code(ctx, state, entry.code)
+
+
+def check_code(ctx: Context, state: SubscriberState, code: str) -> dict[str, Any]:
+    """R3: one entry, in one BEGIN IMMEDIATE transaction (for /v1 and the TMF extension)."""
     with ctx.store.write() as conn:
         now = ctx.clock.now()
         access_codes.check_eligible(load_for_write(ctx, state.msisdn), now)
-        return access_codes.verify(conn, ctx.code_key, state.msisdn, entry.code, now)
+        return access_codes.verify(conn, ctx.code_key, state.msisdn, code, now)

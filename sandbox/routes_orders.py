@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from sandbox import orders, schemas
+from sandbox import orders, placing, schemas
 from sandbox import schemas_orders as wire
 from sandbox.answers import BAD_INPUT, IN_PROGRESS, NOT_FOUND, OPERATOR, refused_or
 from sandbox.deps import (
@@ -16,15 +16,13 @@ from sandbox.deps import (
     IdempotencyKey,
     IfMatch,
     checked_msisdn,
-    load_for_write,
     require_token,
     send,
 )
-from sandbox.entities import SubscriberState
-from sandbox.errors import ApiError, bad_request, dumps, refused
+from sandbox.errors import ApiError, bad_request
 from sandbox.idempotency import Answer, Write, check_key, fingerprint
-from sandbox.orders import BadOrder, Quote, Target
-from sandbox.wire import money, utc_iso
+from sandbox.orders import BadOrder, Target
+from sandbox.wire import money
 
 router = APIRouter(prefix="/v1", dependencies=[Depends(require_token)], responses=OPERATOR,
                    tags=["orders"])
@@ -47,14 +45,6 @@ def _target(action: str, tariff_code: str | None, service_code: str | None,
         raise bad_request(str(error), status) from None
 
 
-def _quote(ctx: Context, state: SubscriberState, what: Target, now: int) -> Quote:
-    return orders.quote(state, what, now, ctx.ledger.main_at(state, now), ctx.store.reference)
-
-
-def _dropped(q: Quote) -> list[dict[str, str]]:
-    return [{"code": s.code, "name": s.name} for s in q.dropped]
-
-
 @router.get("/orders/preview", response_model=wire.Preview,
             responses={**BAD_INPUT, **NOT_FOUND})
 def preview_order(
@@ -70,7 +60,8 @@ def preview_order(
     state = ctx.ledger.state(checked_msisdn(msisdn))
     if state is None:
         raise ApiError(404, "subscriber_not_found", f"No subscriber with number {msisdn}.")
-    q = _quote(ctx, state, _target(action, tariff_code, service_code, 400), ctx.clock.now())
+    q = placing.quote(ctx, state, _target(action, tariff_code, service_code, 400),
+                      ctx.clock.now())
     return {
         "allowed": q.refusal is None,
         "refusal": None if q.refusal is None else {"rule": q.refusal.rule,
@@ -82,7 +73,7 @@ def preview_order(
         "balance_after": money(q.balance_after_kop),
         "trial": None if q.trial is None else {"start": q.trial[0].isoformat(),
                                                "end": q.trial[1].isoformat()},
-        "dropped_services": _dropped(q),
+        "dropped_services": placing.dropped(q),
         "subscriber_version": state.version,
     }
 
@@ -103,38 +94,7 @@ def place_order(ctx: Ctx, key: IdempotencyKey, version: IfMatch,
 
 def _place(ctx: Context, w: Write, order: wire.OrderRequest, what: Target, version: int,
            key: str) -> Answer:
-    state = load_for_write(ctx, order.msisdn)
-    if state.version != version:
-        raise ApiError(412, "version_mismatch", f"The subscriber has changed since version "
-                       f"{version}; reload the card and confirm again.", stored=True,
-                       current_version=state.version)
-    now = ctx.clock.now()
-    q = _quote(ctx, state, what, now)
-    at = now
-    if q.refusal is None:
-        at = w.stamp()  # from here the clock holds at this second until the commit
-        if at != now:  # it ticked meanwhile: decide on the stamped instant
-            q = _quote(ctx, state, what, at)
-    if q.refusal is not None:
-        raise refused(q.refusal.rule, q.refusal.message)
-    order_id = orders.next_order_id(w.conn)
-    orders.apply(w.conn, state, q, at, order_id)
-    after = load_for_write(ctx, order.msisdn)
-    body = {
-        "order_id": order_id, "state": "completed", "msisdn": order.msisdn,
-        "action": order.action,
-        "tariff_code": None if what.tariff is None else what.tariff.code,
-        "service_code": None if what.service is None else what.service.code,
-        "fee": money(q.fee_kop), "monthly_cost_after": money(q.monthly_after_kop),
-        # Not cached: this version is not committed yet.
-        "balance_after": money(ctx.ledger.main_through(after, at, cache=False)),
-        "completed_at": utc_iso(at), "subscriber_version": after.version,
-        "dropped_services": _dropped(q), "clerk": order.clerk, "salon": order.salon,
-        "counter": order.counter,
-    }
-    w.conn.execute("INSERT INTO orders (order_id, msisdn, idempotency_key, completed_at, body) "
-                   "VALUES (?, ?, ?, ?, ?)", (order_id, order.msisdn, key, at, dumps(body)))
-    return Answer(201, body)
+    return Answer(201, placing.place(ctx, w, order, what, version, key))
 
 
 @router.get("/orders/by-key/{key}", response_model=wire.StoredAnswer,

@@ -91,6 +91,19 @@ class SmsOutbox:
                 "ORDER BY id DESC LIMIT ?", (msisdn, KEEP)).fetchall()
         return [Sms(*row) for row in rows]
 
+    def everything(self) -> list[Sms]:
+        """Every SMS the phones keep, newest first (TMF681's list)."""
+        with self._connection() as conn:
+            rows = conn.execute("SELECT id, sender, recipient, text, sent_at FROM sms "
+                                "ORDER BY id DESC").fetchall()
+        return [Sms(*row) for row in rows]
+
+    def by_id(self, sms_id: int) -> Sms | None:
+        with self._connection() as conn:
+            row = conn.execute("SELECT id, sender, recipient, text, sent_at FROM sms "
+                               "WHERE id = ?", (sms_id,)).fetchone()
+        return None if row is None else Sms(*row)
+
     @contextlib.contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
         conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)

@@ -23,7 +23,7 @@ import json
 import sqlite3
 import threading
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
@@ -39,7 +39,10 @@ from sandbox.entities import (
 )
 from sandbox.world import generate_world, world_reference
 
-SCHEMA_VERSION = 3  # 2: orders, idempotent answers, access codes, documents; 3: world_reference
+# 2: orders, idempotent answers, access codes, documents; 3: world_reference; 4: tmf_entities;
+# 5: tmf_order_requests. Every table is CREATE ... IF NOT EXISTS, so opening an older world adds
+# what it lacks.
+SCHEMA_VERSION = 5
 # Worlds stored before the reference was kept were all drawn at this UTC midnight.
 LEGACY_REFERENCE = 1_795_305_600  # 2026-11-22T00:00:00Z
 
@@ -150,6 +153,28 @@ CREATE TABLE IF NOT EXISTS document_bytes (
     document_id TEXT PRIMARY KEY REFERENCES documents(id),
     content BLOB NOT NULL
 );
+-- Entities that clients (TM Forum's conformance kits, integrators) created through the TMF
+-- APIs: kept beside the world, never part of it (sandbox/tmf/entity_store.py). `body` is the
+-- entity's JSON without `href`, which is made from each request's base URL.
+CREATE TABLE IF NOT EXISTS tmf_entities (
+    seq INTEGER PRIMARY KEY,       -- creation order: the order they are listed in
+    api TEXT NOT NULL,             -- usageManagement, communicationManagement, ...
+    resource TEXT NOT NULL,        -- usage, usageSpecification, communicationMessage, ...
+    id TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    body TEXT NOT NULL,
+    UNIQUE (api, resource, id)
+);
+-- What a TMF622 client said of an order it placed through productOrder (its externalId, its
+-- item's id, channel, related parties, notes: sandbox/tmf/ordering_api.py); the order itself
+-- is its row in `orders`, the same as an order placed through /v1.
+CREATE TABLE IF NOT EXISTS tmf_order_requests (
+    order_id TEXT PRIMARY KEY REFERENCES orders(order_id),
+    external_id TEXT,
+    body TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS tmf_order_requests_external ON tmf_order_requests(external_id);
 """
 DayTotal = tuple[int, int, int, int, int, int, int]  # day, net, closing, min, sms, kb, records
 
@@ -358,3 +383,33 @@ class Store:
             "WHERE msisdn = ? AND day >= ? AND day < ?",
             (msisdn, first_day, before_day)).fetchone()
         return int(row[0]), int(row[1]), int(row[2])
+
+    def day_record_counts(self, msisdn: str, first_day: int, last_day: int) -> dict[int, int]:
+        """Records of each cached day in [first_day, last_day] (usage paging skips whole days
+        by these, without generating them)."""
+        return {int(day): int(records) for day, records in self._conn().execute(
+            "SELECT day, records FROM day_totals WHERE msisdn = ? AND day BETWEEN ? AND ?",
+            (msisdn, first_day, last_day))}
+
+    def msisdns(self) -> list[str]:
+        """Every subscriber's number, in the world's order."""
+        return [str(row[0]) for row in
+                self._conn().execute("SELECT msisdn FROM subscribers ORDER BY rowid")]
+
+    def subscriber_rows(self, msisdns: Collection[str] | None = None,
+                        statuses: Collection[str] | None = None) -> list[tuple[str, str, str]]:
+        """(msisdn, name, status) of the subscribers with those numbers and statuses (None: any),
+        in the world's order: what the TMF lists filter on before making any entity."""
+        where, args = [], []
+        for column, wanted in (("msisdn", msisdns), ("status", statuses)):
+            if wanted is not None:
+                chosen = sorted(set(wanted))
+                if not chosen:
+                    return []
+                where.append(f"{column} IN ({', '.join('?' * len(chosen))})")
+                args.extend(chosen)
+        sql = "SELECT msisdn, name, status FROM subscribers"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        return [(str(m), str(n), str(s))
+                for m, n, s in self._conn().execute(sql + " ORDER BY rowid", args)]

@@ -77,14 +77,18 @@ def parse_json(content: bytes) -> Any:
 
 
 def error_fields(response: httpx.Response) -> dict[str, Any]:
-    """The contract's error object `{"error": {...}}` of an answer; {} when the body has none
-    or cannot be read."""
+    """The error object of an answer: TM Forum's `Error` (the body itself, with a `code`), or
+    the older contract's `{"error": {...}}`; {} when the body has none or cannot be read."""
     try:
         body = parse_json(response.content)
     except UnreadableJson:
         return {}
-    error = body.get("error") if isinstance(body, dict) else None
-    return error if isinstance(error, dict) else {}
+    if not isinstance(body, dict):
+        return {}
+    error = body.get("error")
+    if isinstance(error, dict):
+        return error
+    return body if "code" in body else {}
 
 
 def text_field(error: dict[str, Any], name: str) -> str | None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
 import httpx
@@ -40,6 +40,7 @@ from tenacity.stop import stop_base
 from app.clock import Clock
 from app.errors import OperatorProtocolError, OperatorUnavailable, SubscriberNotFound
 from app.i18n import _
+from app.operator_api.apis import api_bases
 from app.operator_api.bodies import (
     AnswerLimits,
     AnswerTooLarge,
@@ -109,11 +110,13 @@ class OperatorPlumbing:
         limits: AnswerLimits = DEFAULT_LIMITS,
         transport: httpx.BaseTransport | None = None,
         sleep: Callable[[float], None] | None = None,
+        apis: Mapping[str, str] | None = None,
     ) -> None:
         """`clock`: the console's, for the rare answer that does not say what time the operator
         has (see AccessCodeCalls._operator_time); `deadline`: seconds one call may take in
         all (connect, the whole answer, every retry); `limits`: the most bytes read of an
-        answer, by kind."""
+        answer, by kind; `apis`: base URLs of APIs that do not live at their standard path
+        under `base_url` (app/operator_api/apis.py)."""
         self._http = DeadlineClient(
             base_url=base_url,
             headers={"Authorization": f"Bearer {token}", "User-Agent": USER_AGENT},
@@ -126,9 +129,15 @@ class OperatorPlumbing:
         self._deadline = deadline
         self._limits = limits
         self._sleep = sleep
+        self._apis = api_bases(apis or {})
+        self._line_ids: dict[str, str] = {}
 
     def close(self) -> None:
         self._http.close()
+
+    def _api(self, name: str) -> str:
+        """Where API `name` lives: a path under the root, or its own absolute base URL."""
+        return self._apis[name]
 
     def _get(
         self,

@@ -11,6 +11,7 @@ NOT_PROVOKED with the reason.
 
 from __future__ import annotations
 
+import base64
 import socket
 import uuid
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ import httpx
 import pytest
 
 from sandbox.server import RunningSandbox, start_in_background
+from sandbox.tmf import apis
 from tests.support.openapi_check import ContractCheck
 
 TOKEN = "conformance-token"
@@ -48,6 +50,16 @@ NOT_PROVOKED = {
         ("PUT", "/sandbox/faults"), ("DELETE", "/sandbox/faults"),
         ("POST", "/sandbox/faults/outage"), ("GET", "/sandbox/clock"),
         ("POST", "/sandbox/clock"), ("GET", "/sandbox/sms/{msisdn}"))),
+    *((method, f"/tmf-api/{api.name}/v4/{resource.name}{suffix}", 500)
+      for api, resources in apis.ALL for resource in resources
+      for method, suffix in (("GET", ""), ("POST", ""), ("GET", "/{id}"), ("PATCH", "/{id}"),
+                             ("DELETE", "/{id}"))),
+    # The TMF routes of their own (TMF667, the x-salon extension): 500 likewise.
+    *((method, f"/tmf-api/{path}", 500) for method, path in (
+        ("GET", "document/v4/document"), ("POST", "document/v4/document"),
+        ("GET", "document/v4/document/{id}"), ("GET", "x-salon/v1/mainBalance"),
+        ("GET", "x-salon/v1/accessCode/{lineId}"), ("POST", "x-salon/v1/accessCode/{lineId}"),
+        ("POST", "x-salon/v1/accessCode/{lineId}/check"))),
     # 409 request_in_progress: a second request with a key while the first is being processed
     # (tests/integration/test_sandbox_orders.py races for it; not reproducible on demand).
     ("POST", "/v1/orders", 409), ("POST", "/v1/subscribers/{msisdn}/access-code", 409),
@@ -284,6 +296,252 @@ def test_sandbox_controls_and_injected_faults(api: httpx.Client) -> None:
     status(api.get("/health"), 503)  # an outage: every request outside /sandbox
     status(api.delete("/sandbox/faults"), 200)
     status(api.get("/health"), 200)
+
+
+def test_tmf_apis(api: httpx.Client) -> None:
+    """Every TMF operation and status (sandbox/tmf/answers.py), on each kind of resource: with
+    world entities that are read-only, with a create refusal (usage), with mandatory attributes
+    (communicationMessage)."""
+    api.post(f"/v1/subscribers/{MARIA}/access-code", headers={"Idempotency-Key": key()})
+    sms = api.get(f"/sandbox/sms/{MARIA}").json()["items"][0]["id"]
+    usage = "/tmf-api/usageManagement/v4/usage"
+    catalog = "/tmf-api/productCatalogManagement/v4"
+    product = "/tmf-api/productInventory/v4/product"
+    first = api.get(usage, params={"ratedProductUsage.productRef.id": "L-79161234567",
+                                   "limit": 1}).json()
+    resources = [
+        (usage, {"usageSpecification": {"id": "voice"}}, f"{usage}/{first[0]['id']}"),
+        ("/tmf-api/usageManagement/v4/usageSpecification", {"name": "Roaming"},
+         "/tmf-api/usageManagement/v4/usageSpecification/voice"),
+        ("/tmf-api/communicationManagement/v4/communicationMessage",
+         {"content": "x", "messageType": "SMS", "receiver": [{"phoneNumber": POPOVA}],
+          "sender": {"name": "Salon"}},
+         f"/tmf-api/communicationManagement/v4/communicationMessage/SMS-{sms}"),
+        *((f"{catalog}/{name}", {"name": "x"}, f"{catalog}/{name}/{world}")
+          for name, world in (("productOffering", "tariff-SMART"),
+                              ("productOfferingPrice", "pop-tariff-SMART-oneTime"),
+                              ("productSpecification", "spec-tariff"), ("category", "tariff"),
+                              ("catalog", "mobile"))),
+        (product, {"status": "created"}, f"{product}/L-79161234567"),
+        ("/tmf-api/party/v4/individual", {"givenName": "Анна", "familyName": "Котова"},
+         "/tmf-api/party/v4/individual/I-79161234567"),
+        ("/tmf-api/customerManagement/v4/customer",
+         {"name": "x", "engagedParty": {"id": "I-1", "@referredType": "Individual"}},
+         "/tmf-api/customerManagement/v4/customer/C-79161234567"),
+    ]
+    no_token = {"Authorization": ""}
+    for collection, body, world in resources:
+        status(api.get(collection, params={"ratedProductUsage.productRef.id": "L-79161234567",
+                                           "limit": 2}), 200)
+        status(api.get(collection, params={"offset": "-1"}), 400)
+        status(api.get(collection, headers=no_token), 401)
+        made = status(api.post(collection, json=body), 201)
+        status(api.post(collection, json=[body]), 400)
+        status(api.post(collection, json={}, headers=no_token), 401)
+        item = f"{collection}/{made['id']}"
+        status(api.get(item, params={"fields": "id"}), 200)
+        status(api.get(world), 200)
+        status(api.get(f"{collection}/nothing-here"), 404)
+        status(api.get(item, headers=no_token), 401)
+        status(api.patch(item, json={"description": "changed"}), 200)
+        status(api.patch(item, json={"id": "mine"}), 400)
+        status(api.patch(f"{collection}/nothing-here", json={}), 404)
+        status(api.patch(world, json={"description": "changed"}), 405)
+        status(api.patch(item, json={}, headers=no_token), 401)
+        status(api.delete(item), 204)
+        status(api.delete(item), 404)
+        status(api.delete(world), 405)
+        status(api.delete(item, headers=no_token), 401)
+    claim = {"ratedProductUsage": [{"productRef": {"id": "L-79161234567"}}]}
+    status(api.post(usage, json=claim), 422)
+    status(api.post(product, json={"productSerialNumber": MARIA, "status": "created"}), 422)
+
+    status(api.put("/sandbox/faults", json={"error_rate": 1.0, "paths": ["/tmf-api"]}), 200)
+    for collection, body, world in resources:
+        for method, path, kwargs in (("GET", collection, {}), ("POST", collection,
+                                                                {"json": body}),
+                                     ("GET", world, {}), ("PATCH", world, {"json": {}}),
+                                     ("DELETE", world, {})):
+            answer = api.request(method, path, **kwargs)
+            assert answer.status_code == 503 and answer.json()["@type"] == "Error", answer.text
+    status(api.delete("/sandbox/faults"), 200)
+
+
+def test_tmf_balance_archive_and_extension(api: httpx.Client) -> None:
+    """TMF654 (world buckets read-only; balance actions without a world of their own), TMF667
+    (the archive) and the x-salon extension: every status each documents."""
+    balance = "/tmf-api/prepayBalanceManagement/v4"
+    world = f"{balance}/bucket/B-79161234567-main"
+    no_token = {"Authorization": ""}
+    made_items = []
+    bodies: list[tuple[str, dict[str, Any]]] = [
+        ("bucket", {"usageType": "monetary"}),
+        *((r, {"amount": {"amount": 5, "units": "EUR"}}) for r in (
+            "topupBalance", "adjustBalance", "reserveBalance", "transferBalance"))]
+    for resource, body in bodies:
+        collection = f"{balance}/{resource}"
+        status(api.get(collection, params={"product.id": "L-79161234567"}), 200)
+        status(api.get(collection, params={"limit": "x"}), 400)
+        status(api.get(collection, headers=no_token), 401)
+        made = status(api.post(collection, json=body), 201)
+        status(api.post(collection, json={}), 400)
+        status(api.post(collection, json={**body, "product": {"id": "L-79161234567"}}), 422)
+        status(api.post(collection, json=body, headers=no_token), 401)
+        item = f"{collection}/{made['id']}"
+        made_items.append(item)
+        status(api.get(item), 200)
+        status(api.get(f"{collection}/nothing-here"), 404)
+        status(api.get(item, headers=no_token), 401)
+        status(api.patch(item, json={"description": "changed"}), 200)
+        status(api.patch(item, json={"href": "elsewhere"}), 400)
+        status(api.patch(f"{collection}/nothing-here", json={}), 404)
+        status(api.patch(item, json={}, headers=no_token), 401)
+        status(api.delete(f"{collection}/nothing-here"), 404)
+        status(api.delete(item, headers=no_token), 401)
+    status(api.get(world), 200)
+    status(api.patch(world, json={"description": "changed"}), 405)
+    status(api.delete(world), 405)
+
+    archive = "/tmf-api/document/v4/document"
+    upload = {"name": "nov.pdf", "relatedParty": [{"id": "L-79161234567",
+                                                   "@referredType": "Product"}],
+              "binaryAttachment": [{"mimeType": "application/pdf",
+                                    "content": base64.b64encode(PDF).decode()}]}
+    written = key()
+    stored = status(api.post(archive, json=upload, headers={"Idempotency-Key": written}), 201)
+    status(api.post(archive, json={**upload, "name": "other.pdf"},
+                    headers={"Idempotency-Key": written}), 409)
+    status(api.post(archive, json=upload), 400)
+    status(api.post(archive, json={**upload, "relatedParty": [{"id": "L-79990000000"}]},
+                    headers={"Idempotency-Key": key()}), 404)
+    status(api.post(archive, json={**upload, "documentType": "contract"},
+                    headers={"Idempotency-Key": key()}), 422)
+    status(api.post(archive, json=upload, headers=no_token), 401)
+    status(api.get(archive, params={"relatedParty.id": "L-79161234567"}), 200)
+    status(api.get(archive, params={"offset": "-1"}), 400)
+    status(api.get(archive, headers=no_token), 401)
+    status(api.get(f"{archive}/{stored['id']}"), 200)
+    status(api.get(f"{archive}/doc_nothing"), 404)
+    status(api.get(f"{archive}/{stored['id']}", headers=no_token), 401)
+
+    x = "/tmf-api/x-salon/v1"
+    status(api.get(f"{x}/mainBalance", params={"product.id": "L-79161234567"}), 200)
+    status(api.get(f"{x}/mainBalance", params={"product.id": "L-79161234567", "at": "x"}), 400)
+    status(api.get(f"{x}/mainBalance", params={"product.id": "L-79990000000"}), 404)
+    status(api.get(f"{x}/mainBalance", headers=no_token), 401)
+    code = f"{x}/accessCode/L-79161234567"
+    status(api.get(code), 200)
+    status(api.get(f"{x}/accessCode/L-79990000000"), 404)
+    status(api.get(code, headers=no_token), 401)
+    ordered = key()
+    status(api.post(code, headers={"Idempotency-Key": ordered}), 201)
+    status(api.post(f"{x}/accessCode/L-79121234567", headers={"Idempotency-Key": ordered}), 409)
+    status(api.post(code), 400)
+    status(api.post(f"{x}/accessCode/L-79990000000", headers={"Idempotency-Key": key()}), 404)
+    status(api.post(f"{x}/accessCode/L-79261112233", headers={"Idempotency-Key": key()}), 422)
+    status(api.post(code, headers=no_token), 401)
+    status(api.post(f"{code}/check", json={"code": "000000"}), 200)
+    status(api.post(f"{code}/check", json={"code": "0"}), 400)
+    status(api.post(f"{x}/accessCode/L-79990000000/check", json={"code": "000000"}), 404)
+    status(api.post(f"{x}/accessCode/L-79121234567/check", json={"code": "000000"}), 422)
+    status(api.post(f"{code}/check", json={}, headers=no_token), 401)
+
+    status(api.post("/sandbox/clock", json={"advance_seconds": 3 * 86400 + 60}), 200)
+    status(api.get(f"{archive}/{stored['id']}"), 410)
+
+    status(api.put("/sandbox/faults", json={"error_rate": 1.0, "paths": ["/tmf-api"]}), 200)
+    calls: list[tuple[str, str, Any]] = []
+    for item in made_items:
+        collection = item.rsplit("/", 1)[0]
+        calls += [("GET", collection, None), ("POST", collection, {}), ("GET", item, None),
+                  ("PATCH", item, {}), ("DELETE", item, None)]
+    calls += [
+        ("GET", archive, None), ("POST", archive, upload),
+        ("GET", f"{archive}/{stored['id']}", None),
+        ("GET", f"{x}/mainBalance", None), ("GET", code, None), ("POST", code, None),
+        ("POST", f"{code}/check", {}),
+    ]
+    for method, path, json_body in calls:
+        answer = api.request(method, path, json=json_body)
+        assert answer.status_code == 503 and answer.json()["@type"] == "Error", answer.text
+    status(api.delete("/sandbox/faults"), 200)
+    for item in made_items:
+        status(api.delete(item), 204)
+
+
+def test_tmf_orders_and_carts(api: httpx.Client) -> None:
+    """TMF622 productOrder (an order applied to a line, and the kit's kind kept beside the
+    world) and TMF663 shoppingCart (the priced preview): every status each documents."""
+    orders, carts = ("/tmf-api/productOrderingManagement/v4/productOrder",
+                     "/tmf-api/shoppingCart/v4/shoppingCart")
+    no_token = {"Authorization": ""}
+    line = f"L-{POPOVA.removeprefix('+')}"
+
+    def item(code: str) -> dict[str, Any]:
+        return {"id": "1", "action": "add", "productOffering": {"id": f"service-{code}"},
+                "product": {"productRelationship": [{"relationshipType": "bundled",
+                                                     "product": {"id": line}}]}}
+
+    def change(code: str) -> dict[str, Any]:
+        return {"productOrderItem": [item(code)], "channel": [{"id": "MSK-1", "name": "1"}],
+                "relatedParty": [{"id": "anna", "role": "clerk", "@referredType": "Individual"}]}
+
+    version = api.get(f"/v1/subscribers/{POPOVA}").json()["version"]
+    placed_key = key()
+    write = {"Idempotency-Key": placed_key, "If-Match": f'"{version}"'}
+    placed = status(api.post(orders, json=change("BEEP"), headers=write), 201)
+    status(api.post(orders, json=change("BEEP"), headers=write), 201)  # the stored answer
+    status(api.post(orders, json=change("GUARD"), headers=write), 409)  # the key reused
+    status(api.post(orders, json=change("GUARD"),
+                    headers={"Idempotency-Key": key(), "If-Match": f'"{version}"'}), 412)
+    status(api.post(orders, json=change("BEEP"),
+                    headers={"Idempotency-Key": key(), "If-Match": f'"{version + 1}"'}), 422)
+    status(api.post(orders, json=change("GUARD"), headers={"Idempotency-Key": key()}), 428)
+    status(api.post(orders, json={**change("GUARD"), "productOrderItem": [
+        {**item("GUARD"), "product": {"productRelationship": [
+            {"relationshipType": "bundled", "product": {"id": "L-79990000000"}}]}}]},
+        headers={"Idempotency-Key": key(), "If-Match": '"1"'}), 404)
+    kit = {"productOrderItem": [{"id": "1", "action": "add"}],
+           "relatedParty": [{"id": "x", "@referredType": "Individual"}]}
+    world = f"{orders}/{placed['id']}"
+    for collection, body, world_item in ((orders, kit, world),
+                                         (carts, {"cartItem": [item("GUARD")]}, None)):
+        status(api.get(collection, params={"state": "completed", "limit": 2}), 200)
+        status(api.get(collection, params={"limit": "-1"}), 400)
+        status(api.get(collection, headers=no_token), 401)
+        made = status(api.post(collection, json=body), 201)
+        status(api.post(collection, json=[body]), 400)
+        status(api.post(collection, json={}, headers=no_token), 401)
+        entity = f"{collection}/{made['id']}"
+        status(api.get(entity, params={"fields": "id"}), 200)
+        status(api.get(f"{collection}/nothing-here"), 404)
+        status(api.get(entity, headers=no_token), 401)
+        status(api.patch(entity, json={"description": "changed"}), 200)
+        status(api.patch(entity, json={"href": "elsewhere"}), 400)
+        status(api.patch(f"{collection}/nothing-here", json={}), 404)
+        status(api.patch(entity, json={}, headers=no_token), 401)
+        status(api.delete(entity), 204)
+        status(api.delete(entity), 404)
+        status(api.delete(entity, headers=no_token), 401)
+        if world_item is not None:
+            status(api.get(world_item), 200)
+            status(api.patch(world_item, json={"description": "changed"}), 405)
+            status(api.delete(world_item), 405)
+    status(api.post(carts, json={"cartItem": [{**item("GUARD"), "product": {
+        "productRelationship": [{"relationshipType": "bundled",
+                                 "product": {"id": "L-79990000000"}}]}}]}), 404)
+    status(api.post(carts, json={"cartItem": [item("BEEP")]}), 422)  # already connected
+
+    status(api.put("/sandbox/faults", json={"error_rate": 1.0, "paths": ["/tmf-api"]}), 200)
+    for method, path, kwargs in (("GET", orders, {}), ("POST", orders, {"json": kit}),
+                                 ("GET", world, {}), ("PATCH", world, {"json": {}}),
+                                 ("DELETE", world, {}), ("GET", carts, {}),
+                                 ("POST", carts, {"json": {}}), ("GET", f"{carts}/x", {}),
+                                 ("PATCH", f"{carts}/x", {"json": {}}),
+                                 ("DELETE", f"{carts}/x", {})):
+        answer = api.request(method, path, **kwargs)
+        assert answer.status_code == 503 and answer.json()["@type"] == "Error", answer.text
+    status(api.delete("/sandbox/faults"), 200)
 
 
 def test_every_answer_was_documented_and_every_documented_status_served(
