@@ -124,13 +124,25 @@ def test_a_dripped_write_ends_and_says_it_may_have_arrived(serve) -> None:
                                    for r in server.requests)
 
 
+def line_then_drip(conn: Connection, request: bytes) -> None:
+    """The number's line (TMF637) answered at once; anything else dripped."""
+    if request.startswith(b"GET /tmf-api/productInventory/v4/product?"):
+        body = b'[{"id": "L-79161234567"}]'
+        conn.send(head(content_type="application/json", content_length=len(body),
+                       connection="close") + body)
+        return
+    drip_body(conn, request)
+
+
 def test_a_dripped_code_entry_is_not_repeated(serve) -> None:
-    """A verify counts every time it arrives (R3): cut by the deadline, it is not sent again,
+    """A check counts every time it arrives (R3): cut by the deadline, it is not sent again,
     and the clerk is told it may have been counted."""
-    server = serve(drip_body)
+    server = serve(line_then_drip)
     error = outcome_of(lambda: client_for(server, retries=5).verify_code(MSISDN, "123456"))
     assert isinstance(error, OperatorUnavailable) and error.maybe_delivered
-    assert len(server.requests) == 1
+    checks = [r for r in server.requests
+              if r.startswith(b"POST /tmf-api/x-salon/v1/accessCode/L-79161234567/check ")]
+    assert len(checks) == 1 and len(server.requests) == 2
 
 
 def slow_unavailable(conn: Connection, _request: bytes) -> None:

@@ -168,9 +168,11 @@ def test_an_order_or_an_sms_of_another_number_is_refused() -> None:
         placing.place_order(OrderRequest(MSISDN, OrderAction.ADD_SERVICE, "GUARD"),
                             key="k" * 32, if_match=3, clerk="anna", salon="S", counter="1")
     assert refused.value.maybe_delivered  # it was applied, to whichever number
-    sms = {"items": [{"id": 1, "from": "6262", "to": OTHER, "text": "Код: 123456",
-                      "sent_at": "2026-11-23T10:15:00Z"}]}
-    phone = client_for(lambda r: httpx.Response(200, json=sms))
+    sms = [{"id": "SMS-1", "content": "Код: 123456", "sendTime": "2026-11-23T10:15:00Z",
+            "sender": {"phoneNumber": "6262"}, "receiver": [{"phoneNumber": OTHER}]}]
+    phone = client_for(lambda r: httpx.Response(200, json=(
+        {"now": "2026-11-23T10:15:00Z", "offset_seconds": 0}
+        if r.url.path == "/sandbox/clock" else sms)))
     with pytest.raises(OperatorProtocolError, match="another number") as shown:
         phone.sandbox_sms(MSISDN)
     assert "123456" not in str(shown.value)
@@ -218,7 +220,8 @@ def test_a_deeply_nested_body_is_an_unreadable_answer_not_a_recursion_error() ->
     with pytest.raises(OperatorProtocolError, match="refused the request: HTTP 400"):
         refusing.subscriber(MSISDN)
     with pytest.raises(OperatorProtocolError):
-        refusing.verify_code(MSISDN, "123456")
+        client_for(with_line(lambda r: httpx.Response(400, content=error_body))).verify_code(
+            MSISDN, "123456")
     order = OrderRequest(MSISDN, OrderAction.ADD_SERVICE, "GUARD")
     for status, expected in ((201, OperatorProtocolError), (422, OrderRefused),
                              (409, OperatorUnavailable)):
@@ -274,7 +277,17 @@ def code_answer(now: str | None, date_header: str | None) -> OperatorClient:
     if now is not None:
         body["now"] = now
     headers = {"Date": date_header} if date_header else {}
-    return client_for(lambda r: httpx.Response(200, json=body, headers=headers))
+    return client_for(with_line(lambda r: httpx.Response(200, json=body, headers=headers)))
+
+
+def with_line(handler: Any) -> Any:
+    """`handler` behind the number's line lookup (TMF637), which answers the line's id."""
+    def route(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/tmf-api/productInventory/v4/product":
+            return httpx.Response(200, json=[{"id": "L-79161234567"}])
+        return handler(request)
+
+    return route
 
 
 def test_a_code_state_is_dated_by_the_operators_clock_not_the_consoles() -> None:
