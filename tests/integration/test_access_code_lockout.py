@@ -1,9 +1,9 @@
 """R3 through the console's AccessCodeService and OperatorClient against the REAL sandbox over
 loopback (the x-salon `accessCode` extension by the line's TMF637 id; the codes read from the
-phone's TMF681 messages), on its movable clock: a hypothesis state machine of issue / the right code / a wrong
-code / the replaced code / a malformed entry / moving the clock, checked against a model of
-R3 after every step; parallel wrong guesses; and offline — the sandbox stopped — refused with
-nothing written to the outbox."""
+phone's TMF681 messages), on its movable clock: a hypothesis state machine of issue / the
+right code / a wrong code / the replaced code / a malformed entry / moving the clock, checked
+against a model of R3 after every step; 50 parallel wrong guesses; and offline — the sandbox
+stopped — refused with nothing written to the outbox."""
 
 from __future__ import annotations
 
