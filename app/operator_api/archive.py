@@ -18,6 +18,7 @@ SHA-256 the `sha256` characteristic, which a fetch checks the bytes against.
 from __future__ import annotations
 
 import base64
+import hashlib
 import logging
 from typing import Any
 from urllib.parse import quote
@@ -72,6 +73,10 @@ class ArchiveApi:
         try:
             wire = client._validate(response, TmfDocument, path)
             document = self._owned(wire, line, path)
+            if (document.size, document.sha256) != (len(content),
+                                                    hashlib.sha256(content).hexdigest()):
+                log.warning("%s: the archive says it keeps other bytes than were sent", path)
+                raise client._garbled()
         except OperatorProtocolError as garbled:
             garbled.maybe_delivered = True  # stored, whatever it answered
             raise

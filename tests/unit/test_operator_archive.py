@@ -108,6 +108,17 @@ def test_another_lines_document_is_refused_whole() -> None:
     assert caught.value.maybe_delivered  # it was stored, for whichever line
 
 
+def test_an_upload_answered_for_other_bytes_is_refused() -> None:
+    """The archive's size and SHA-256 of what it stored are the bytes sent, or it kept
+    something else."""
+    for stored in (document(b"%PDF-other"), document(b"%PDF", size=7)):
+        del stored["binaryAttachment"][0]["content"]
+        archive = archive_for(lambda _r, s=stored: httpx.Response(201, json=s))
+        with pytest.raises(OperatorProtocolError, match="unexpected way") as caught:
+            archive.upload(MSISDN, "nov.pdf", "application/pdf", b"%PDF", key="k" * 32)
+        assert caught.value.maybe_delivered
+
+
 def test_an_expiry_before_the_upload_is_refused() -> None:
     archive = archive_for(lambda _r: httpx.Response(200, json=[document(None, days=-1)]))
     with pytest.raises(OperatorProtocolError):
