@@ -151,6 +151,7 @@ def build_services(settings: Settings, clock: Clock, *, start_pump: bool = True)
     from app.services.kept_files import KeptFiles
     from app.services.leaflets import LeafletService
     from app.services.lookup import LookupService
+    from app.services.operator_check import OperatorCheck
     from app.services.orders import OrderService
     from app.services.outbox_delivery import Delivery, Timing
     from app.services.outbox_pump import OutboxPump
@@ -277,6 +278,7 @@ def build_services(settings: Settings, clock: Clock, *, start_pump: bool = True)
         access_codes=codes,
         leaflets=LeafletService(settings, orders.services, clock, kept, register=register),
         sandbox=TrainingWorld(client, clock),
+        operator_check=OperatorCheck(client, settings.operator, base_url),
         purged_at_start=purged_at_start,
         close=close,
         **delivered,
