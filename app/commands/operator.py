@@ -33,7 +33,10 @@ def run_check(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
             raise with_report(report.failure(), report.as_json())
         print_json(report.as_json(), out)
         return
-    if report.auth == "oauth2":
+    if report.auth == "embedded":
+        say(out, _("Operator: {url} (the embedded training sandbox)").format(
+            url=report.operator_url))
+    elif report.auth == "oauth2":
         say(out, _("Operator: {url} (OAuth2 client credentials)").format(url=report.operator_url))
     else:
         say(out, _("Operator: {url} (a bearer token)").format(url=report.operator_url))

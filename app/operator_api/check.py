@@ -159,7 +159,7 @@ class CheckCalls(OperatorPlumbing):
         except httpx.TransportError as error:
             log.warning("operator check: %s at %s: %r", api.name, base, error)
             return replace(found, outcome=_transport_outcome(error),
-                              detail=_transport_detail(error)), None
+                           detail=_transport_detail(error)), None
         server_version = next((response.headers[h] for h in VERSION_HEADERS
                                if h in response.headers), None)
         found = replace(found, status=response.status_code, server_version=server_version)
@@ -167,8 +167,10 @@ class CheckCalls(OperatorPlumbing):
             code, message = error_body(response)
             log.warning("operator check: %s at %s answered %s %s: %s", api.name, base,
                         response.status_code, code, message)
-            return replace(found, outcome=_status_outcome(response.status_code),
-                              detail=_plain(message or code or "")), None
+            outcome = _status_outcome(response.status_code)
+            if outcome == "not_found" and found.version not in (None, found.expected_version):
+                outcome = "wrong_version"  # not there, and the base names another version
+            return replace(found, outcome=outcome, detail=_plain(message or code or "")), None
         try:
             body = parse_json(response.content)
         except UnreadableJson:
@@ -179,7 +181,7 @@ class CheckCalls(OperatorPlumbing):
             log.warning("operator check: %s at %s: the answer is not the API's shape",
                         api.name, base)
             return replace(found, outcome="not_tmf", detail="not a JSON "
-                              + ("array of objects" if expected_list else "object")), None
+                           + ("array of objects" if expected_list else "object")), None
         said = _major(server_version) if server_version else None
         expected = EXPECTED_VERSION[api.name]
         if (found.version and found.version != expected) or (said and said != expected):
