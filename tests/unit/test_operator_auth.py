@@ -223,9 +223,9 @@ def test_an_unreachable_token_endpoint_is_a_connection_failure_before_anything_w
     assert failed.value.maybe_delivered is False
     assert {r.url.host for r in calls} == {"idp.operator.test"}  # retried, never the API
     assert len(calls) == 3
-    with pytest.raises(TokenEndpointUnreachable):
-        with httpx.Client(auth=auth, transport=httpx.MockTransport(down)) as http:
-            http.get(f"{API}/product")
+    with pytest.raises(TokenEndpointUnreachable), \
+            httpx.Client(auth=auth, transport=httpx.MockTransport(down)) as http:
+        http.get(f"{API}/product")
 
 
 def test_a_token_refused_by_the_operator_client_says_what_to_check() -> None:
