@@ -59,6 +59,6 @@ def run_check(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
         say(out, f"      {line.need}")
         if line.problem is not None:
             say(out, "      " + line.problem)
-    say(out, report.verdict())
     if report.exit_code != 0:
-        raise report.failure()
+        raise report.failure()  # the verdict, on stderr as every failure's sentence
+    say(out, report.verdict())
