@@ -28,7 +28,8 @@ import base64
 import logging
 import threading
 import time
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote_plus
@@ -44,7 +45,7 @@ from app.operator_api.bodies import (
     read_capped,
     text_field,
 )
-from app.operator_api.deadline import DeadlineClient
+from app.operator_api.deadline import DeadlineClient, time_left
 
 log = logging.getLogger(__name__)
 
@@ -163,27 +164,39 @@ class ClientCredentials(httpx.Auth):
     def token_lifetime(self) -> float:
         """Fetches a token now (whatever the one in hand) and says for how many seconds the
         endpoint gave it: `salon operator check`."""
-        with self._lock:
+        with self._holding():
             self._token = self._fetch()
             return self._token.lifetime
 
     def _current(self) -> _Token:
-        with self._lock:
+        with self._holding():
             token = self._token
             if token is None or self._monotonic() >= token.renew_at:
                 token = self._token = self._fetch()
             return token
 
     def _forget(self, refused: _Token) -> None:
-        with self._lock:
+        with self._holding():
             if self._token is refused:
                 self._token = None
 
     def _renewed(self, refused: _Token) -> _Token:
-        with self._lock:
+        with self._holding():
             if self._token is refused or self._token is None:
                 self._token = self._fetch()
             return self._token
+
+    @contextmanager
+    def _holding(self) -> Iterator[None]:
+        """The lock, waited for no longer than the call's deadline leaves: another thread
+        fetching a token from a slow endpoint does not hold this call past its own."""
+        left = time_left()
+        if not self._lock.acquire(timeout=-1 if left is None else left):
+            raise TokenEndpointUnreachable(self.token_url, "no token within the deadline")
+        try:
+            yield
+        finally:
+            self._lock.release()
 
     def _fetch(self) -> _Token:
         form = {"grant_type": "client_credentials"}
@@ -213,6 +226,8 @@ class ClientCredentials(httpx.Auth):
             body = None
         if answer.status_code != 200:
             code = text_field(body, "error") if isinstance(body, dict) else None
+            if code and self._secret in code:  # never repeated, whoever sends it back
+                code = None
             raise self._refused(_short(code) or f"HTTP {answer.status_code}", answer.status_code)
         token = self._token_of(body, answer.status_code, started)
         self.fetched += 1

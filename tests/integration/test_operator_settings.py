@@ -293,3 +293,53 @@ def test_salon_operator_check_says_a_refused_token(tmp_path: Path, salon_env: di
     assert done.returncode == 2
     assert done.stdout.count("HTTP 401: the API refused the console's token: set the right "
                              "one with `salon credentials set`.") == 8  # 3 need a line
+
+
+# --- a hostile token endpoint ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("behaviour", ["drip", "endless", "bomb"])
+def test_a_hostile_token_endpoint_ends_within_the_deadline_or_the_cap(
+        sandbox: RunningSandbox, behaviour: str) -> None:
+    """A token endpoint that drips its answer, never ends it, or gzips megabytes of zeros: the
+    call still ends (the deadline; the token answer's cap) with a sentence, nothing sent."""
+    import threading
+
+    from tests.support.hostile_http import Connection, HostileServer, gzip_of_zeros, head
+
+    def answer(conn: Connection, _request: bytes) -> None:
+        if behaviour == "drip":
+            conn.drip(head(content_type="application/json", content_length=10_000)
+                      + b'{"access_token": "', every=0.2)
+        elif behaviour == "endless":
+            conn.stream_forever(head(content_type="application/json",
+                                     transfer_encoding="chunked"), b" " * 65536)
+        else:
+            body = gzip_of_zeros(16 * 2**20)
+            conn.send(head(content_type="application/json", content_encoding="gzip",
+                           content_length=len(body)) + body)
+
+    with HostileServer(answer) as idp:
+        auth = ClientCredentials(f"{idp.url}/token", "salon-console", SECRET)
+        client = OperatorClient(sandbox.url, auth, clock=SystemClock(), connect_timeout=1,
+                                read_timeout=1, read_retries=1, deadline=2,
+                                sleep=lambda _s: None)
+        ended: list[BaseException] = []
+
+        def call() -> None:
+            try:
+                client.line_id(MARIA)
+            except BaseException as error:
+                ended.append(error)
+
+        thread = threading.Thread(target=call, daemon=True)
+        thread.start()
+        thread.join(30)
+        client.close()
+    assert not thread.is_alive(), "the call still waits on the token endpoint"
+    assert len(ended) == 1 and isinstance(ended[0], OperatorUnavailable), ended
+    assert ended[0].maybe_delivered is False
+    if behaviour in ("endless", "bomb"):
+        assert isinstance(ended[0], TokenRefused) and ended[0].reason == "answer_too_large"
+    else:
+        assert "token endpoint" in str(ended[0]) and "nothing was sent" in str(ended[0])
