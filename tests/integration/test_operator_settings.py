@@ -343,3 +343,34 @@ def test_a_hostile_token_endpoint_ends_within_the_deadline_or_the_cap(
         assert isinstance(ended[0], TokenRefused) and ended[0].reason == "answer_too_large"
     else:
         assert "token endpoint" in str(ended[0]) and "nothing was sent" in str(ended[0])
+
+
+def test_the_checks_requests_and_the_answers_hold_to_the_published_documents(
+        sandbox: RunningSandbox, settings_for) -> None:  # type: ignore[no-untyped-def]
+    """What `salon operator check` sends is a documented operation of each published v4
+    document, with documented list parameters (`fields`, `limit`). (Its answers are
+    projections, `fields=id`, which TMF630 lets omit what the full entity requires: they are
+    held to the documents where the areas read whole entities.)"""
+    from tests.support.tmf_docs import TmfDocs
+
+    docs = TmfDocs.from_folder()
+    sent: list[httpx.Request] = []
+    client = OperatorClient(sandbox.url, SECRET, clock=SystemClock())
+    client._http.event_hooks = {"request": [*docs.hooks()["request"], sent.append]}
+    try:
+        report = OperatorCheck(client, settings_for(sandbox.url).operator, sandbox.url).run()
+    finally:
+        client.close()
+    assert report.exit_code == 0, [line.problem for line in report.failing]
+    assert docs.deviations == []
+    documented = [r for r in sent if docs.document_of(r.url.path) is not None]
+    assert len(documented) >= 9
+    for request in documented:
+        doc = docs.document_of(request.url.path)
+        assert doc is not None
+        operation = doc.operation(request.method, request.url.path)
+        assert operation is not None
+        declared = {p["name"] for p in operation.spec.get("parameters", [])
+                    if p.get("in") == "query"}
+        assert {"fields", "limit"} <= declared, (request.url, declared)
+        assert {"fields", "limit"} <= set(request.url.params), request.url
