@@ -21,13 +21,15 @@ from typing import TYPE_CHECKING, Any
 from app import cli
 from app.clock import Clock, MovableClock, SystemClock
 from app.commands.output import flush_quietly, say
-from app.config import Settings, language_from_environment, load_settings
+from app.config import OperatorSettings, Settings, language_from_environment, load_settings
 from app.errors import ConfigError, NotSignedIn, SalonError
 from app.i18n import LANGUAGES, _, set_language
 from app.inputs import shown
 from app.services.registry import Services
 
 if TYPE_CHECKING:
+    import httpx
+
     from app.operator_api.client import OperatorClient
     from app.services.audit import AuditJournal
     from app.services.detalization import DetalizationService
@@ -149,6 +151,7 @@ def build_services(settings: Settings, clock: Clock, *, start_pump: bool = True)
     from app.services.kept_files import KeptFiles
     from app.services.leaflets import LeafletService
     from app.services.lookup import LookupService
+    from app.services.operator_check import OperatorCheck
     from app.services.orders import OrderService
     from app.services.outbox_delivery import Delivery, Timing
     from app.services.outbox_pump import OutboxPump
@@ -183,6 +186,7 @@ def build_services(settings: Settings, clock: Clock, *, start_pump: bool = True)
     audit = AuditJournal(settings.salon.id, settings.salon.counter, clock,
                          seal=journal_seal(settings))
     clerks = ClerkService(StoreClerks(), clock, timezone=settings.salon.timezone, journal=audit)
+    token: str | httpx.Auth
     if settings.operator.embedded:
         # The training sandbox only: its demo accounts (README). A real store never gets any.
         clerks.ensure_training_accounts()
@@ -198,10 +202,8 @@ def build_services(settings: Settings, clock: Clock, *, start_pump: bool = True)
         if isinstance(clock, MovableClock):  # the console's clock is the training world's
             clock.follow(timedelta(seconds=running.clock_offset_s()))
     else:
-        from app.services.credentials import operator_token
-
         try:
-            base_url, token = settings.operator.url, operator_token(settings.operator.url)
+            base_url, token = settings.operator.url, operator_auth(settings.operator)
         except BaseException:  # no token: the store opened above is closed, not leaked
             store.close()
             raise
@@ -213,6 +215,7 @@ def build_services(settings: Settings, clock: Clock, *, start_pump: bool = True)
         read_timeout=settings.operator.read_timeout,
         read_retries=settings.operator.read_retries,
         deadline=settings.operator.deadline,
+        apis=settings.operator.apis,  # [operator] api.<name>: APIs off their standard path
     )
     closers.insert(0, client.close)
     connection = ConnectionState(clock)
@@ -275,10 +278,30 @@ def build_services(settings: Settings, clock: Clock, *, start_pump: bool = True)
         access_codes=codes,
         leaflets=LeafletService(settings, orders.services, clock, kept, register=register),
         sandbox=TrainingWorld(client, clock),
+        operator_check=OperatorCheck(client, settings.operator, base_url),
         purged_at_start=purged_at_start,
         close=close,
         **delivered,
     )
+
+
+def operator_auth(operator: OperatorSettings) -> str | httpx.Auth:
+    """How the console signs its calls to a real operator: the keyring's bearer token
+    (`auth = token`), or OAuth2 client credentials (`auth = oauth2`) with the client secret
+    from the keyring; app/operator_api/auth.py."""
+    if operator.auth != "oauth2":
+        from app.services.credentials import operator_token
+
+        return operator_token(operator.url)
+    import httpx
+
+    from app.operator_api.auth import ClientCredentials
+    from app.services.credentials import operator_client_secret
+
+    return ClientCredentials(
+        operator.token_url, operator.client_id, operator_client_secret(operator.client_id),
+        scope=operator.scope, client_auth=operator.client_auth,
+        timeout=httpx.Timeout(operator.read_timeout, connect=operator.connect_timeout))
 
 
 def build_delivery(settings: Settings, client: OperatorClient, journal: AuditJournal,

@@ -41,6 +41,7 @@ from app.clock import Clock
 from app.errors import OperatorProtocolError, OperatorUnavailable, SubscriberNotFound
 from app.i18n import _
 from app.operator_api.apis import api_bases
+from app.operator_api.auth import BearerToken, ClientCredentials, TokenEndpointUnreachable
 from app.operator_api.bodies import (
     AnswerLimits,
     AnswerTooLarge,
@@ -100,7 +101,7 @@ class OperatorPlumbing:
     def __init__(
         self,
         base_url: str,
-        token: str,
+        token: str | httpx.Auth,
         *,
         clock: Clock,
         connect_timeout: float = 3.0,
@@ -116,10 +117,13 @@ class OperatorPlumbing:
         has (see AccessCodeCalls._operator_time); `deadline`: seconds one call may take in
         all (connect, the whole answer, every retry); `limits`: the most bytes read of an
         answer, by kind; `apis`: base URLs of APIs that do not live at their standard path
-        under `base_url` (app/operator_api/apis.py)."""
+        under `base_url` (app/operator_api/apis.py); `token`: a bearer token, or an httpx.Auth
+        (app/operator_api/auth.py: OAuth2 client credentials), which the client then owns."""
+        self._auth = BearerToken(token) if isinstance(token, str) else token
         self._http = DeadlineClient(
             base_url=base_url,
-            headers={"Authorization": f"Bearer {token}", "User-Agent": USER_AGENT},
+            headers={"User-Agent": USER_AGENT},
+            auth=self._auth,
             timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
             transport=transport,
         )
@@ -134,6 +138,8 @@ class OperatorPlumbing:
 
     def close(self) -> None:
         self._http.close()
+        if isinstance(self._auth, ClientCredentials):
+            self._auth.close()
 
     def _api(self, name: str) -> str:
         """Where API `name` lives: a path under the root, or its own absolute base URL."""
@@ -276,6 +282,11 @@ class OperatorPlumbing:
             return OperatorUnavailable(_(
                 "The operator's system did not answer within {seconds:g} seconds."
             ).format(seconds=self._deadline if deadline_passed else self._read_timeout))
+        if isinstance(cause, TokenEndpointUnreachable):
+            return OperatorUnavailable(_(
+                "The operator's token endpoint ({url}) gave no access token ({detail}); "
+                "nothing was sent to the operator's system."
+            ).format(url=cause.token_url, detail=cause.detail))
         if isinstance(cause, httpx.ConnectError):
             return OperatorUnavailable(_("The operator's system cannot be reached."))
         return OperatorUnavailable(_("The connection to the operator's system was broken."))
@@ -292,8 +303,13 @@ class OperatorPlumbing:
         refused.maybe_delivered = arrived
         return refused
 
-    @staticmethod
-    def _token_refused() -> OperatorUnavailable:
+    def _token_refused(self) -> OperatorUnavailable:
+        if isinstance(self._auth, ClientCredentials):
+            return OperatorUnavailable(_(
+                "The operator's system refused the access token its token endpoint gave the "
+                "console; ask the administrator to check that [operator] client_id may use "
+                "this API (`salon operator check`)."
+            ))
         return OperatorUnavailable(_(
             "The operator's system refused the console's access token; "
             "ask the administrator to set it with `salon credentials set`."

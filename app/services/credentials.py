@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 KEYRING_SERVICE = "salon-console"
 OPERATOR_TOKEN = "operator-api-token"
+# The OAuth2 client secret of [operator] client_id ([operator] auth = oauth2).
+OPERATOR_CLIENT_SECRET = "operator-oauth-client-secret"
 SMTP_PASSWORD = "smtp-password"  # of [email] username on [email] host
 
 # Words in a backend's module or class name that mean the secret lies on disk in the clear
@@ -43,6 +45,25 @@ def set_operator_token(token: str) -> None:
     if not token:
         raise ConfigError(_("The token is empty; nothing was changed."))
     safe_keyring().set_password(KEYRING_SERVICE, OPERATOR_TOKEN, token)
+
+
+def operator_client_secret(client_id: str) -> str:
+    """The OAuth2 client secret for [operator] client_id, or a sentence saying how to set it."""
+    secret = safe_keyring().get_password(KEYRING_SERVICE, OPERATOR_CLIENT_SECRET)
+    if not secret:
+        raise ConfigError(_(
+            "No OAuth2 client secret is set for the client {client_id}. "
+            "Set it with `salon credentials set --client-secret`."
+        ).format(client_id=client_id))
+    return secret
+
+
+def set_operator_client_secret(secret: str) -> None:
+    # Client secrets are visible ASCII (RFC 6749 appendix A.2); only the line end is dropped.
+    secret = secret.rstrip("\r\n")
+    if not secret:
+        raise ConfigError(_("The client secret is empty; nothing was changed."))
+    safe_keyring().set_password(KEYRING_SERVICE, OPERATOR_CLIENT_SECRET, secret)
 
 
 def smtp_password() -> str | None:

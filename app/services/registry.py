@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # these import peewee; built (and imported) by app/main.py wh
     from app.services.detalization import DetalizationService
     from app.services.email import EmailService
     from app.services.leaflets import LeafletService
+    from app.services.operator_check import OperatorCheck
     from app.services.orders import OrderService
     from app.services.outbox_pump import OutboxPump
     from app.services.periodic import PeriodicDeliveryService
@@ -63,6 +64,8 @@ class Services:
     delivery: DeliveryService | None = None
     periodic: PeriodicDeliveryService | None = None
     retention: RetentionService | None = None
+    # `salon operator check`: does each operator API answer where salon.ini says it lives?
+    operator_check: OperatorCheck | None = None
     # What the purge at this start removed (`salon purge` reports it with its own).
     purged_at_start: PurgeReport | None = None
     close: Callable[[], None] = field(default=lambda: None)
