@@ -48,6 +48,7 @@ from app.operator_api.wire_orders import (
     TARIFF_PREFIX,
     TmfBuckets,
     TmfCart,
+    TmfItemProduct,
     TmfLine,
     TmfMainBalance,
     TmfProductOrder,
@@ -200,7 +201,7 @@ class OrderCalls(LineIds):
                 return settled
             raise OrderRefused(refusal_sentence("idempotency_conflict", None),
                                rule="idempotency_conflict") from None
-        return self._order_answer(response, request.msisdn, line_id, key)
+        return self._order_answer(response, request.msisdn, line_id, key, item)
 
     def stored_order(self, key: str) -> OrderResult | None:
         """The order the operator applied under this key (`GET /productOrder?externalId=`), as
@@ -223,7 +224,7 @@ class OrderCalls(LineIds):
         return self._result(order, line_id)
 
     def _order_answer(self, response: httpx.Response, msisdn: str, line_id: str,
-                      key: str) -> OrderResult:
+                      key: str, item: Json) -> OrderResult:
         status = response.status_code
         error = error_fields(response)
         code, message = text_field(error, "code"), text_field(error, "message")
@@ -231,8 +232,9 @@ class OrderCalls(LineIds):
             path = str(response.request.url.path)
             try:
                 order = self._validate(response, TmfProductOrder, path)
-                if order.externalId not in (None, key) or \
-                        self._convert(lambda: order.line_id(ITEM)) != line_id:
+                answered = self._convert(lambda: order.item(ITEM))
+                if order.externalId not in (None, key) or answered.action != item["action"] \
+                        or not _names(answered.product, line_id, item):
                     # Another line's order, or another key's: refused whole, as an answer
                     # about another number is.
                     self._same_number(msisdn, "", path)
@@ -372,9 +374,7 @@ class OrderCalls(LineIds):
 def _preview(request: OrderRequest, item: Json, cart: TmfCart, line_id: str,
              monthly_before: Money, balance_before: Money, version: int) -> OrderPreview:
     priced = cart.item(ITEM)
-    product = priced.product
-    if priced.action != item["action"] or product is None or not (
-            product.names_line(line_id) or product.id == item["product"].get("id")):
+    if priced.action != item["action"] or not _names(priced.product, line_id, item):
         raise ValueError("the cart's item is not the change asked for")
     fee = price_of(priced.itemPrice, "oneTime")
     if fee.currency != balance_before.currency:
@@ -387,6 +387,15 @@ def _preview(request: OrderRequest, item: Json, cart: TmfCart, line_id: str,
         balance_after=Money(balance_before.amount - fee.amount, fee.currency),
         trial=priced.trial(), dropped_services=cart.dropped(ITEM),
         subscriber_version=version)
+
+
+def _names(product: TmfItemProduct | None, line_id: str, sent: Json) -> bool:
+    """Whether an answer's item is about the line asked for: the line itself, a product
+    bundled with it, or the very product the request named (a service being disconnected)."""
+    if product is None:
+        return False
+    named = sent["product"].get("id")
+    return product.names_line(line_id) or (named is not None and product.id == named)
 
 
 def _no_key_conflict(response: httpx.Response) -> httpx.Response:
