@@ -28,7 +28,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any
 
 import httpx
 
@@ -64,7 +64,6 @@ from models.domain import Money
 from models.orders import OrderAction, OrderPreview, OrderRequest, OrderResult
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 Json = dict[str, Any]
 ITEM = "1"  # the client's item: a request carries exactly one change
 ASSISTANT = "ASSISTANT"
