@@ -11,7 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, JsonValue, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.operator_api.wire_values import Count, Day, Instant, Quantity, Version, ZoneName
 from models.domain import (
@@ -34,7 +34,6 @@ from models.domain import (
     UsageKind,
     UsageRecord,
 )
-from models.orders import OrderPreview, OrderRequest, OrderResult
 
 
 class Wire(BaseModel):
@@ -260,75 +259,3 @@ class WireDemoSubscriber(Wire):
 
 class WireDemoList(Wire):
     items: list[WireDemoSubscriber]
-
-
-class WireRefusal(Wire):
-    rule: str
-    message: str
-
-
-class WirePreview(Wire):
-    allowed: bool
-    refusal: WireRefusal | None = None
-    fee: WireMoney
-    monthly_cost_before: WireMoney
-    monthly_cost_after: WireMoney
-    balance_before: WireMoney
-    balance_after: WireMoney
-    trial: WireTrial | None = None
-    dropped_services: list[WireServiceRef]
-    subscriber_version: Version
-
-    def domain(self, request: OrderRequest, refusal_message: str | None) -> OrderPreview:
-        """`refusal_message`: the clerk's sentence for the refusal (the operator's is
-        English and for the log)."""
-        if self.allowed != (self.refusal is None):
-            raise ValueError("a preview is allowed exactly when it has no refusal")
-        return OrderPreview(
-            request=request,
-            allowed=self.allowed,
-            refusal_rule=None if self.refusal is None else self.refusal.rule,
-            refusal_message=None if self.refusal is None else refusal_message,
-            fee=self.fee.domain(),
-            monthly_cost_before=self.monthly_cost_before.domain(),
-            monthly_cost_after=self.monthly_cost_after.domain(),
-            balance_before=self.balance_before.domain(),
-            balance_after=self.balance_after.domain(),
-            trial=TrialPeriod(self.trial.start, self.trial.end) if self.trial else None,
-            dropped_services=tuple(ServiceRef(s.code, s.name) for s in self.dropped_services),
-            subscriber_version=self.subscriber_version,
-        )
-
-
-class WireOrder(Wire):
-    order_id: str = Field(min_length=1)
-    state: Literal["completed"]
-    msisdn: str
-    action: str
-    tariff_code: str | None = None
-    service_code: str | None = None
-    fee: WireMoney
-    monthly_cost_after: WireMoney
-    balance_after: WireMoney
-    completed_at: Instant
-    subscriber_version: Version
-    dropped_services: list[WireServiceRef]
-
-    def domain(self) -> OrderResult:
-        return OrderResult(
-            order_id=self.order_id,
-            fee=self.fee.domain(),
-            monthly_cost_after=self.monthly_cost_after.domain(),
-            balance_after=self.balance_after.domain(),
-            completed_at=self.completed_at,
-            subscriber_version=self.subscriber_version,
-            dropped_services=tuple(ServiceRef(s.code, s.name) for s in self.dropped_services),
-        )
-
-
-class WireStoredAnswer(Wire):
-    """GET /v1/orders/by-key/{key}: the answer the operator stored for a write's key."""
-
-    key: str
-    status: int = Field(ge=100, le=599)
-    body: dict[str, JsonValue]

@@ -113,15 +113,32 @@ def test_the_deadline_holds_through_a_proxy_from_the_environment(
     assert proxy.requests and b"http://operator.test/v1/subscribers/" in proxy.requests[0]
 
 
+def line_found_then(behaviour: Callable[[Connection, bytes], None],
+                    ) -> Callable[[Connection, bytes], None]:
+    """The number's line found at once (TMF637 lookup), then `behaviour` for the write: the
+    hostile part is the order's answer."""
+    def serve_write(conn: Connection, request: bytes) -> None:
+        if request.startswith(b"GET "):
+            body = b'[{"id": "L-79161234567"}]'
+            conn.send(head(content_type="application/json", content_length=len(body)) + body)
+        else:
+            behaviour(conn, request)
+    return serve_write
+
+
+def writes(server: HostileServer) -> list[bytes]:
+    return [r for r in server.requests if r.startswith(b"POST ")]
+
+
 def test_a_dripped_write_ends_and_says_it_may_have_arrived(serve) -> None:
-    server = serve(drip_body)
+    server = serve(line_found_then(drip_body))
     order = OrderRequest(MSISDN, OrderAction.ADD_SERVICE, "GUARD")
     error = outcome_of(lambda: client_for(server).place_order(
         order, key="k" * 32, if_match=3, clerk="anna", salon="MSK-1", counter="1"))
     assert isinstance(error, OperatorUnavailable) and "within 2 seconds" in str(error)
     assert error.maybe_delivered  # the request was written whole: it may have been applied
-    assert server.requests and all(b"Idempotency-Key: " + b"k" * 32 in r
-                                   for r in server.requests)
+    assert writes(server) and all(b"Idempotency-Key: " + b"k" * 32 in r
+                                  for r in writes(server))
 
 
 def line_then_drip(conn: Connection, request: bytes) -> None:
@@ -211,8 +228,9 @@ def test_an_answer_past_its_cap_is_refused_not_read(serve, behaviour) -> None:
 
 
 def test_a_write_whose_answer_is_past_the_cap_may_have_been_applied(serve) -> None:
-    server = serve(endless_body)
+    server = serve(line_found_then(endless_body))
     order = OrderRequest(MSISDN, OrderAction.ADD_SERVICE, "GUARD")
     error = outcome_of(lambda: client_for(server, deadline=20).place_order(
         order, key="k" * 32, if_match=3, clerk="anna", salon="MSK-1", counter="1"))
     assert isinstance(error, OperatorProtocolError) and error.maybe_delivered
+    assert len(writes(server)) == 1 and b"/productOrder " in writes(server)[0]

@@ -157,13 +157,28 @@ def test_a_usage_page_out_of_range_is_refused_whole(store: Any) -> None:
     assert usage.complete_days(MSISDN, period.first, period.last, 0) == set()
 
 
+def order_answers(answer: Any) -> Any:
+    """An operator that finds the number's line (TMF637) and answers the order with
+    `answer`."""
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.method == "GET" and request.url.path.endswith("/product"):
+            return httpx.Response(200, json=[{"id": "L-79161234567"}])
+        return answer(request)  # type: ignore[no-any-return]
+    return handler
+
+
 def test_an_order_or_an_sms_of_another_number_is_refused() -> None:
-    order = {"order_id": "ORD-1", "state": "completed", "msisdn": OTHER,
-             "action": "add_service", "service_code": "GUARD", "fee": money("0.00"),
-             "monthly_cost_after": money("450.00"), "balance_after": money("1.00"),
-             "completed_at": "2026-11-23T10:15:00Z", "subscriber_version": 4,
-             "dropped_services": []}
-    placing = client_for(lambda r: httpx.Response(201, json=order))
+    rub = {"unit": "RUB", "value": 0.0}
+    order = {"id": "ORD-1", "state": "completed", "completionDate": "2026-11-23T10:15:00Z",
+             "orderTotalPrice": [{"priceType": "oneTime", "price": {"taxIncludedAmount": rub}},
+                                 {"priceType": "recurring",
+                                  "price": {"taxIncludedAmount": rub}}],
+             "productOrderItem": [{"id": "1", "action": "add", "product": {
+                 "id": "S-1", "productRelationship": [{"relationshipType": "bundled",
+                                                       "product": {"id": "L-79990000000"}}]},
+                 "productOffering": {"id": "service-GUARD"}}],
+             "lineVersionBefore": 3, "lineVersionAfter": 4}
+    placing = client_for(order_answers(lambda r: httpx.Response(201, json=order)))
     with pytest.raises(OperatorProtocolError, match="another number") as refused:
         placing.place_order(OrderRequest(MSISDN, OrderAction.ADD_SERVICE, "GUARD"),
                             key="k" * 32, if_match=3, clerk="anna", salon="S", counter="1")
@@ -225,7 +240,8 @@ def test_a_deeply_nested_body_is_an_unreadable_answer_not_a_recursion_error() ->
     order = OrderRequest(MSISDN, OrderAction.ADD_SERVICE, "GUARD")
     for status, expected in ((201, OperatorProtocolError), (422, OrderRefused),
                              (409, OperatorUnavailable)):
-        placing = client_for(lambda r, s=status: httpx.Response(s, content=error_body))
+        placing = client_for(order_answers(
+            lambda r, s=status: httpx.Response(s, content=error_body)))
         with pytest.raises(expected) as caught:  # a garbled success, refusal, conflict
             placing.place_order(order, key="k" * 32, if_match=3, clerk="anna", salon="S",
                                 counter="1")
@@ -240,7 +256,7 @@ def test_an_error_object_with_odd_field_types_is_read_as_having_none() -> None:
     """An operator that sends a list for a code or an object for a message gets no say in the
     console's sentences: the status alone decides."""
     body = {"error": {"code": ["rule_refused"], "message": {"x": 1}, "rule": 7}}
-    client = client_for(lambda r: httpx.Response(422, json=body))
+    client = client_for(order_answers(lambda r: httpx.Response(422, json=body)))
     with pytest.raises(OrderRefused) as refused:
         client.place_order(OrderRequest(MSISDN, OrderAction.ADD_SERVICE, "GUARD"),
                            key="k" * 32, if_match=3, clerk="anna", salon="S", counter="1")
