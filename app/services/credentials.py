@@ -10,7 +10,7 @@ on what to install. A backend named explicitly (PYTHON_KEYRING_BACKEND, keyringr
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from app.errors import ConfigError
 from app.i18n import _
@@ -27,9 +27,27 @@ SMTP_PASSWORD = "smtp-password"  # of [email] username on [email] host
 _PLAIN_WORDS = ("plaintext", "unencrypted", "insecure")
 
 
-def operator_token(operator_url: str) -> str:
+class Keyring(Protocol):
+    """Where the console reads its secrets: the system keyring (SystemKeyring), or what a test
+    gives app/main.py's bootstrap in its place (an in-memory one)."""
+
+    def get_password(self, service: str, username: str) -> str | None: ...
+
+
+class SystemKeyring:
+    """The system keyring, checked (safe_keyring) at each read, not when the console starts:
+    the SMTP password is read when a letter goes."""
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return safe_keyring().get_password(service, username)
+
+
+SYSTEM_KEYRING = SystemKeyring()
+
+
+def operator_token(operator_url: str, keyring: Keyring = SYSTEM_KEYRING) -> str:
     """The token for a live operator API, or a sentence saying how to set it."""
-    token = safe_keyring().get_password(KEYRING_SERVICE, OPERATOR_TOKEN)
+    token = keyring.get_password(KEYRING_SERVICE, OPERATOR_TOKEN)
     if not token:
         raise ConfigError(_(
             "No access token is set for the operator API at {url}. "
@@ -45,9 +63,9 @@ def set_operator_token(token: str) -> None:
     safe_keyring().set_password(KEYRING_SERVICE, OPERATOR_TOKEN, token)
 
 
-def smtp_password() -> str | None:
+def smtp_password(keyring: Keyring = SYSTEM_KEYRING) -> str | None:
     """The SMTP relay's password (`salon credentials set --smtp`), or None when none is set."""
-    return safe_keyring().get_password(KEYRING_SERVICE, SMTP_PASSWORD) or None
+    return keyring.get_password(KEYRING_SERVICE, SMTP_PASSWORD) or None
 
 
 def set_smtp_password(password: str) -> None:

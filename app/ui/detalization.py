@@ -94,7 +94,7 @@ class DetalizationControls:
         return services.detalization if services is not None else None
 
     def attach(self, services: Services) -> None:
-        self.button.state(["!disabled"] if services.detalization is not None else ["disabled"])
+        self.button.state(["!disabled"])
 
     def bind_keys(self, root: tk.Tk) -> None:
         for sequence in SEQUENCES:
