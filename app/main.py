@@ -229,7 +229,7 @@ def build_services(settings: Settings, clock: Clock, parts: Parts, *,
     kept = KeptFiles(settings.data_dir / "documents",
                      StoreKeptFiles(settings.salon.id, settings.salon.counter), clock)
     audit = AuditJournal(settings.salon.id, settings.salon.counter, clock,
-                         seal=journal_seal(settings))
+                         seal=journal_seal(settings, parts.keyring))
     clerks = ClerkService(StoreClerks(), clock, timezone=settings.salon.timezone, journal=audit)
     if settings.operator.embedded:
         # The training sandbox only: its demo accounts (README). A real store never gets any.

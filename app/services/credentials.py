@@ -28,10 +28,13 @@ _PLAIN_WORDS = ("plaintext", "unencrypted", "insecure")
 
 
 class Keyring(Protocol):
-    """Where the console reads its secrets: the system keyring (SystemKeyring), or what a test
-    gives app/main.py's bootstrap in its place (an in-memory one)."""
+    """Where the console keeps its secrets (the operator's token, the SMTP password, the audit
+    journal's key): the system keyring (SystemKeyring), or what a test gives app/main.py's
+    bootstrap in its place (an in-memory one)."""
 
     def get_password(self, service: str, username: str) -> str | None: ...
+
+    def set_password(self, service: str, username: str, password: str) -> None: ...
 
 
 class SystemKeyring:
@@ -40,6 +43,9 @@ class SystemKeyring:
 
     def get_password(self, service: str, username: str) -> str | None:
         return safe_keyring().get_password(service, username)
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        safe_keyring().set_password(service, username, password)
 
 
 SYSTEM_KEYRING = SystemKeyring()
