@@ -121,10 +121,8 @@ class DetalizationControls:
 
         window.message.show(None)
         services = window.services
-        # Either may be missing: a console built without delivery offers the file and the
-        # screen only (and a services object from before delivery has no such attributes).
-        delivery = getattr(services, "delivery", None)
-        printing = getattr(services, "printing", None)
+        assert services is not None  # the detalization service came from them
+        delivery, printing = services.delivery, services.printing
         self.dialog = DetalizationDialog(window.root, card=card, service=service,
                                          clerk=window.session, runner=window.runner,
                                          delivery=delivery, printing=printing,
