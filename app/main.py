@@ -26,6 +26,7 @@ from app.config import Settings, language_from_environment, load_settings
 from app.errors import ConfigError, NotSignedIn, SalonError
 from app.i18n import LANGUAGES, _, set_language
 from app.inputs import shown
+from app.services.credentials import SYSTEM_KEYRING
 from app.services.registry import Services
 
 if TYPE_CHECKING:
@@ -50,6 +51,36 @@ log = logging.getLogger("salon")
 SALON_LOG_HANDLER = "salon.log"  # the root handler setup_logging adds (and replaces)
 
 
+@dataclass(frozen=True)
+class Parts:
+    """The adapters at the console's edges, which build_services puts every service on: the
+    real ones come from real_parts(settings); a test replaces any of them (a recording
+    transport, a fake printer or relay, an in-memory keyring) and gets the whole console
+    otherwise as it runs at the counter."""
+
+    # How requests reach the operator's API; None is httpx's own network transport (with the
+    # proxy and TLS settings of the environment).
+    operator_transport: httpx.BaseTransport | None
+    printer: Printer  # the print server (CUPS)
+    # The salon's SMTP relay; None when salon.ini sets no [email] relay (e-mail then says so).
+    relay: MailRelay | None
+    # The operator's token, the SMTP password and the audit journal's key (never in salon.ini).
+    keyring: Keyring
+
+
+def real_parts(settings: Settings, *, keyring: Keyring = SYSTEM_KEYRING) -> Parts:
+    """The parts the console uses at the counter, chosen here and nowhere else. `keyring`: the
+    one every secret is read from, the relay's password too (the system's unless given)."""
+    from app.services.credentials import smtp_password
+    from app.services.smtp_relay import SmtpRelay
+    from printing.cups_printer import CupsPrinter
+
+    relay = (SmtpRelay(settings.email, lambda: smtp_password(keyring))
+             if settings.email.configured else None)  # the password is read when a letter goes
+    return Parts(operator_transport=None, printer=CupsPrinter(settings.printing.server or None),
+                 relay=relay, keyring=keyring)
+
+
 class Wiring:
     """Builds the services once, on first use, from the settings; signs the clerk in once,
     on first use, for commands that act for a subscriber or manage accounts."""
@@ -61,14 +92,14 @@ class Wiring:
         read_password: Callable[[str], str] | None = None,
         *,
         clock: Clock,
-        parts: Callable[[Settings], Parts] | None = None,
+        parts: Callable[[Settings], Parts] = real_parts,
         start_pump: bool = False,
     ) -> None:
         self.settings = settings
         self.clock = clock
         # The adapters at the console's edges, made when the services are first built (the
         # real ones unless a test gives its own).
-        self._parts = parts or real_parts
+        self._parts = parts
         self.clerk = clerk  # --clerk LOGIN, or $SALON_CLERK
         # The window keeps the outbox pump running; a one-shot command does not (it would
         # hold the exit while retrying other queued orders): `salon outbox send` does a pass.
@@ -152,36 +183,6 @@ def console_clock(settings: Settings) -> Clock:
     plus the offset a clerk moved it by; synced when the sandbox starts and whenever the
     console sees the world's clock); against a real operator, the wall clock."""
     return MovableClock(SystemClock()) if settings.operator.embedded else SystemClock()
-
-
-@dataclass(frozen=True)
-class Parts:
-    """The adapters at the console's edges, which build_services puts every service on: the
-    real ones come from real_parts(settings); a test replaces any of them (a recording
-    transport, a fake printer or relay, an in-memory keyring) and gets the whole console
-    otherwise as it runs at the counter."""
-
-    # How requests reach the operator's API; None is httpx's own network transport (with the
-    # proxy and TLS settings of the environment).
-    operator_transport: httpx.BaseTransport | None
-    printer: Printer  # the print server (CUPS)
-    # The salon's SMTP relay; None when salon.ini sets no [email] relay (e-mail then says so).
-    relay: MailRelay | None
-    keyring: Keyring  # the operator's token and the SMTP password (never in salon.ini)
-
-
-def real_parts(settings: Settings, *, keyring: Keyring | None = None) -> Parts:
-    """The parts the console uses at the counter, chosen here and nowhere else. `keyring`: the
-    one the relay and the operator's token are read from (the system's unless given)."""
-    from app.services.credentials import SYSTEM_KEYRING, smtp_password
-    from app.services.smtp_relay import SmtpRelay
-    from printing.cups_printer import CupsPrinter
-
-    secrets_from = keyring or SYSTEM_KEYRING
-    relay = (SmtpRelay(settings.email, lambda: smtp_password(secrets_from))
-             if settings.email.configured else None)  # the password is read when a letter goes
-    return Parts(operator_transport=None, printer=CupsPrinter(settings.printing.server or None),
-                 relay=relay, keyring=secrets_from)
 
 
 def build_services(settings: Settings, clock: Clock, parts: Parts, *,
