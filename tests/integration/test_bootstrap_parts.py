@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from app.config import load_settings
-from app.main import Parts, build_services, console_clock, real_parts
+from app.config import Settings, load_settings
+from app.main import Parts, Wiring, build_services, console_clock, real_parts
 from app.services.audit_keys import AUDIT_KEY
 from app.services.credentials import KEYRING_SERVICE, OPERATOR_TOKEN
 from app.services.email import Letter
@@ -88,3 +88,24 @@ def test_the_real_parts_are_chosen_in_one_place(tmp_path: Path) -> None:
     assert parts.relay is not None and parts.keyring is keyring
     with pytest.raises(dataclasses.FrozenInstanceError):
         parts.relay = None  # type: ignore[misc]
+
+
+def test_the_commands_wiring_builds_on_the_parts_it_is_given(tmp_path: Path) -> None:
+    """`salon …` builds through Wiring: given parts, the training console (its embedded
+    sandbox) sends through the given transport and keeps its journal's key in the keyring."""
+    settings = load_settings(write_ini(tmp_path))
+    keyring, transport = MemoryKeyring(), RecordingTransport()
+
+    def parts(chosen: Settings) -> Parts:
+        return dataclasses.replace(real_parts(chosen, keyring=keyring),
+                                   operator_transport=transport)
+
+    wiring = Wiring(settings, clock=console_clock(settings), parts=parts)
+    try:
+        services = wiring.services()
+        clerk = services.clerks.sign_in("clerk", "clerk-demo")  # README: training accounts
+        assert services.lookup.lookup(IVANOVA, clerk).subscriber.msisdn == IVANOVA
+        assert transport.exchanges and services.training
+        assert any(user.startswith(AUDIT_KEY) for _service, user in keyring.secrets)
+    finally:
+        wiring.close()
