@@ -8,7 +8,7 @@ from pathlib import Path
 
 from app.config import load_settings
 from app.i18n import set_language
-from app.main import build_services, console_clock
+from app.main import build_services, console_clock, real_parts
 from benchmarks.report import median_ms, ratio_line
 
 
@@ -18,7 +18,7 @@ def run() -> list[str]:
         ini = Path(folder) / "salon.ini"
         ini.write_text(f"[paths]\ndata_dir = {folder}\n", encoding="utf-8")
         settings = load_settings(ini)
-        services = build_services(settings, console_clock(settings))
+        services = build_services(settings, console_clock(settings), real_parts(settings))
         try:
             # A lookup is always a signed-in clerk's (and journaled): the training account.
             clerk = services.clerks.sign_in("clerk", "clerk-demo")

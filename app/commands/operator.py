@@ -9,7 +9,6 @@ from typing import TextIO
 
 from app.cli import Wiring
 from app.commands.output import print_json, say, with_report
-from app.errors import SalonError
 from app.i18n import _
 
 
@@ -24,10 +23,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run_check(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
-    checker = wiring.services().operator_check
-    if checker is None:
-        raise SalonError(_("The operator check is not available in this build."))
-    report = checker.run()
+    report = wiring.services().operator_check.run()
     if args.json:
         if report.exit_code != 0:
             raise with_report(report.failure(), report.as_json())

@@ -10,7 +10,7 @@ on what to install. A backend named explicitly (PYTHON_KEYRING_BACKEND, keyringr
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from app.errors import ConfigError
 from app.i18n import _
@@ -29,9 +29,33 @@ SMTP_PASSWORD = "smtp-password"  # of [email] username on [email] host
 _PLAIN_WORDS = ("plaintext", "unencrypted", "insecure")
 
 
-def operator_token(operator_url: str) -> str:
+class Keyring(Protocol):
+    """Where the console keeps its secrets (the operator's token, the SMTP password, the audit
+    journal's key): the system keyring (SystemKeyring), or what a test gives app/main.py's
+    bootstrap in its place (an in-memory one)."""
+
+    def get_password(self, service: str, username: str) -> str | None: ...
+
+    def set_password(self, service: str, username: str, password: str) -> None: ...
+
+
+class SystemKeyring:
+    """The system keyring, checked (safe_keyring) at each read, not when the console starts:
+    the SMTP password is read when a letter goes."""
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return safe_keyring().get_password(service, username)
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        safe_keyring().set_password(service, username, password)
+
+
+SYSTEM_KEYRING = SystemKeyring()
+
+
+def operator_token(operator_url: str, keyring: Keyring = SYSTEM_KEYRING) -> str:
     """The token for a live operator API, or a sentence saying how to set it."""
-    token = safe_keyring().get_password(KEYRING_SERVICE, OPERATOR_TOKEN)
+    token = keyring.get_password(KEYRING_SERVICE, OPERATOR_TOKEN)
     if not token:
         raise ConfigError(_(
             "No access token is set for the operator API at {url}. "
@@ -47,9 +71,9 @@ def set_operator_token(token: str) -> None:
     safe_keyring().set_password(KEYRING_SERVICE, OPERATOR_TOKEN, token)
 
 
-def operator_client_secret(client_id: str) -> str:
+def operator_client_secret(client_id: str, keyring: Keyring = SYSTEM_KEYRING) -> str:
     """The OAuth2 client secret for [operator] client_id, or a sentence saying how to set it."""
-    secret = safe_keyring().get_password(KEYRING_SERVICE, OPERATOR_CLIENT_SECRET)
+    secret = keyring.get_password(KEYRING_SERVICE, OPERATOR_CLIENT_SECRET)
     if not secret:
         raise ConfigError(_(
             "No OAuth2 client secret is set for the client {client_id}. "
@@ -66,9 +90,9 @@ def set_operator_client_secret(secret: str) -> None:
     safe_keyring().set_password(KEYRING_SERVICE, OPERATOR_CLIENT_SECRET, secret)
 
 
-def smtp_password() -> str | None:
+def smtp_password(keyring: Keyring = SYSTEM_KEYRING) -> str | None:
     """The SMTP relay's password (`salon credentials set --smtp`), or None when none is set."""
-    return safe_keyring().get_password(KEYRING_SERVICE, SMTP_PASSWORD) or None
+    return keyring.get_password(KEYRING_SERVICE, SMTP_PASSWORD) or None
 
 
 def set_smtp_password(password: str) -> None:

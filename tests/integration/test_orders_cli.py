@@ -23,7 +23,7 @@ import pytest
 from app import cli
 from app.clock import SystemClock
 from app.config import load_settings
-from app.main import build_services, console_clock
+from app.main import build_services, console_clock, real_parts
 from app.services.credentials import KEYRING_SERVICE, OPERATOR_TOKEN
 from app.services.registry import Services
 from models.domain import Session
@@ -64,7 +64,8 @@ def console(sandbox: RunningSandbox, tmp_path: Path, memory_keyring: Any) -> Ite
     memory_keyring.set_password(KEYRING_SERVICE, OPERATOR_TOKEN, TOKEN)
     settings = load_settings(write_ini(tmp_path, operator={"url": sandbox.url,
                                                            "read_retries": "1"}))
-    services = build_services(settings, console_clock(settings), start_pump=False)
+    services = build_services(settings, console_clock(settings), real_parts(settings),
+                              start_pump=False)
     try:
         services.clerks.add_first_manager("boss", "Игорь Белов", "boss-pass-1")
         yield Wiring(services, services.clerks.sign_in("boss", "boss-pass-1"))
