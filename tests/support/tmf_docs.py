@@ -15,12 +15,19 @@ base (`/tmf-api/usageManagement/v4/`) and the operation by template and method, 
 - an error status the document does not list (the sandbox's 422 refusals, 503 faults) against
   `Error`, which TMF630 makes every error's body; an unlisted success status is a deviation.
 Each deviation is a sentence naming the message, the place in it and what the document says.
+
+What a client SENDS in its query is checked too where asked (`check_query`, and `transport()`
+for a client whose transport can be given, as the console's OperatorClient): the parameters the
+operation declares (`fields`, `offset`, `limit`) have their declared type, and every attribute a
+filter or `fields` names (TMF630: `attr=`, `a.b=`, `attr.gte=`…) is an attribute of the
+entity the operation answers with, as the document defines it.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -79,6 +86,26 @@ class SwaggerDoc:
             self._validators[key] = validator
         return [f"at /{'/'.join(str(p) for p in error.absolute_path)}: {error.message}"
                 for error in sorted(validator.iter_errors(instance), key=str)[:5]]
+
+
+    def entity_attributes(self, operation: Operation) -> set[str] | None:
+        """The attributes of the entity a GET answers with (its 200's schema, or the items
+        of that array); None when the document does not say."""
+        schema = operation.spec.get("responses", {}).get("200", {}).get("schema", {})
+        if schema.get("type") == "array":
+            schema = schema.get("items", {})
+        return self._properties(schema, depth=0)
+
+    def _properties(self, schema: Json, depth: int) -> set[str] | None:
+        if depth > 10:
+            return None
+        reference = schema.get("$ref")
+        if isinstance(reference, str) and reference.startswith("#/definitions/"):
+            schema = self.document["definitions"].get(reference.rsplit("/", 1)[-1], {})
+        found: set[str] = set(schema.get("properties", {}))
+        for part in schema.get("allOf", []):
+            found |= self._properties(part, depth + 1) or set()
+        return found or None
 
 
 def load_documents(folder: Path) -> dict[str, SwaggerDoc]:
@@ -142,6 +169,48 @@ class TmfDocs:
         if "schema" in declared:
             self._check(doc, declared["schema"], _json(response.content), where)
 
+    def check_query(self, request: httpx.Request) -> None:
+        """The request's query against the operation's declared parameters and its entity's
+        attributes (TMF630 attribute filters and `fields`)."""
+        found = self._operation(request.method, request.url.path, "query")
+        if found is None:
+            return
+        doc, operation = found
+        declared = {p["name"]: p for p in operation.spec.get("parameters", [])
+                    if p.get("in") == "query"}
+        attributes = doc.entity_attributes(operation)
+        where = f"{request.method} {request.url.path} query"
+        for name, value in request.url.params.multi_items():
+            parameter = declared.get(name)
+            if parameter is not None:
+                if parameter.get("type") == "integer" and not value.isdigit():
+                    self.deviations.append(f"{where}: {name}={value!r}; {doc.name} declares "
+                                           "an integer")
+                if name == "fields" and attributes is not None:
+                    for item in value.split(","):
+                        self._check_attribute(doc, item, attributes, where, "fields")
+                continue
+            if attributes is None:
+                self.deviations.append(f"{where}: {name} is not a parameter {doc.name} "
+                                       f"declares for {operation.method.upper()} "
+                                       f"{operation.template}")
+                continue
+            self._check_attribute(doc, _FILTER_OPERATOR.sub("", name), attributes, where,
+                                  "filter")
+
+    def _check_attribute(self, doc: SwaggerDoc, dotted: str, attributes: set[str], where: str,
+                         what: str) -> None:
+        first = dotted.split(".", 1)[0]
+        if first not in attributes:
+            self.deviations.append(f"{where}: the {what} {dotted!r} names no attribute of the "
+                                   f"entity in {doc.name}")
+
+    def transport(self, inner: httpx.BaseTransport | None = None, *,
+                  queries: bool = True) -> httpx.BaseTransport:
+        """A transport that holds every request (body, and query when `queries`) and every
+        answer to the documents, then passes them on unchanged."""
+        return _CheckingTransport(self, inner or httpx.HTTPTransport(), queries)
+
     def _operation(self, method: str, path: str, what: str) -> tuple[SwaggerDoc,
                                                                        Operation] | None:
         doc = self.document_of(path)
@@ -157,6 +226,29 @@ class TmfDocs:
     def _check(self, doc: SwaggerDoc, schema: Json, instance: Any, where: str) -> None:
         for problem in doc.problems(schema, instance):
             self.deviations.append(f"{where}: {problem} (schema {schema}, {doc.name})")
+
+
+# TMF630's operators on an attribute filter: `usageDate.gte=…` filters `usageDate`.
+_FILTER_OPERATOR = re.compile(r"\.(gt|gte|lt|lte|eq|ne|regex)$")
+
+
+class _CheckingTransport(httpx.BaseTransport):
+    def __init__(self, docs: TmfDocs, inner: httpx.BaseTransport, queries: bool) -> None:
+        self._docs, self._inner, self._queries = docs, inner, queries
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        request.read()
+        self._docs.check_request(request)
+        if self._queries:
+            self._docs.check_query(request)
+        response = self._inner.handle_request(request)
+        response.read()
+        response.request = request
+        self._docs.check_response(response)
+        return response
+
+    def close(self) -> None:
+        self._inner.close()
 
 
 def _json(content: bytes) -> Any:
