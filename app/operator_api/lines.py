@@ -19,6 +19,7 @@ and the balances are independent requests: a lookup asks for both at once
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import quote
 
@@ -32,11 +33,19 @@ from app.operator_api.wire_lines import (
     TmfLine,
     TmfMainBalance,
     TmfOfferingClass,
+    TmfOfferingClasses,
     version_of,
 )
 from models.domain import Balances, Subscriber, TariffClass
 
 log = logging.getLogger(__name__)
+TARIFFS_AT_ONCE = 1000  # the most tariffs one list of their classes may hold
+
+
+@dataclass
+class _KnownTariffs:
+    classes: dict[str, TariffClass] = field(default_factory=dict)  # offering id → class
+    listed: bool = False  # every tariff's class was asked for once
 
 
 class LineCalls(LineIds):
@@ -89,22 +98,40 @@ class LineCalls(LineIds):
     # -- parts of the card ----------------------------------------------------------------------
 
     def _tariff_class(self, offering: str) -> TariffClass:
-        known = self._tariff_classes()
-        found = known.get(offering)
+        """The class of tariff `offering`. The first time one is needed, every tariff's class is
+        asked at once (TMF620 `GET /productOffering?category.id=tariff&fields=…`: a first
+        lookup of a number on another tariff then costs no request more); a tariff that list
+        did not hold is asked alone."""
+        known = self._known_tariffs()
+        if offering not in known.classes and not known.listed:
+            self._list_tariff_classes(known)
+        found = known.classes.get(offering)
         if found is None:
             path = f"{self._api('productCatalogManagement')}/productOffering/" \
                    f"{quote(offering, safe='')}"
             wire = self._get(path, TmfOfferingClass, params={"fields": "prodSpecCharValueUse"})
             self._same_line(offering, wire.id, path)
             found = self._convert(wire.tariff_class)
-            known[offering] = found
+            known.classes[offering] = found
         return found
 
-    def _tariff_classes(self) -> dict[str, TariffClass]:
-        """Tariff offering id → its class, for the client's life (dict.setdefault is atomic:
-        threads share one)."""
-        classes: dict[str, TariffClass] = vars(self).setdefault("_classes_of_tariffs", {})
-        return classes
+    def _list_tariff_classes(self, known: _KnownTariffs) -> None:
+        path = f"{self._api('productCatalogManagement')}/productOffering"
+        tariffs = self._get(path, TmfOfferingClasses, params={
+            "category.id": "tariff", "fields": "id,prodSpecCharValueUse",
+            "limit": TARIFFS_AT_ONCE})
+        for tariff in tariffs.root:
+            try:
+                known.classes[tariff.id] = tariff.tariff_class()
+            except ValueError as error:  # that tariff's card asks for it alone, and refuses it
+                log.warning("%s: %s", path, error)
+        known.listed = True
+
+    def _known_tariffs(self) -> _KnownTariffs:
+        """The tariffs' classes known to this client, for its life (a tariff's class does not
+        change under a console); dict.setdefault is atomic, so threads share one."""
+        known: _KnownTariffs = vars(self).setdefault("_known_tariff_classes", _KnownTariffs())
+        return known
 
     def _person_name(self, line: TmfLine) -> str:
         """The name of the person using the line: the line's reference to them carries it

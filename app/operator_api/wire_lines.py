@@ -225,6 +225,10 @@ class TmfOfferingClass(TmfWire):
         return TariffClass(str(found[0].values[0].value))
 
 
+class TmfOfferingClasses(RootModel[list[TmfOfferingClass]]):
+    """`GET /productOffering?category.id=tariff&fields=id,prodSpecCharValueUse`."""
+
+
 # -- TMF632: the person -------------------------------------------------------------------------
 
 class TmfIndividual(TmfWire):

@@ -176,12 +176,14 @@ Answer = Json | list[Json] | httpx.Response | Callable[[httpx.Request], httpx.Re
 class CardOperator:
     """An httpx.MockTransport handler serving one subscriber's card by path. Each answer may be
     replaced (a JSON value, a whole httpx.Response, or a function of the request); `asked`
-    counts requests by kind (lookup, line, offering, individual, buckets, main_balance)."""
+    counts requests by kind (lookup, line, offerings, offering, individual, buckets,
+    main_balance)."""
 
     msisdn: str = MSISDN
     line: Answer = field(default_factory=line_json)
     buckets: Answer = field(default_factory=buckets_json)
-    offering: Answer = field(default_factory=offering_class_json)
+    offerings: Answer = field(default_factory=lambda: [offering_class_json()])  # the tariffs
+    offering: Answer = field(default_factory=offering_class_json)  # one tariff, asked alone
     individual: Answer = field(default_factory=individual_json)
     main_balance: Answer = field(default_factory=main_balance_json)
     lookup: Answer | None = None  # default: the line's id, for the number asked
@@ -199,6 +201,8 @@ class CardOperator:
                 {"id": line_id(self.msisdn), "status": "active"}]
         elif path.startswith(f"{INVENTORY}/product/"):
             kind, answer = "line", self.line
+        elif path == f"{CATALOG}/productOffering":
+            kind, answer = "offerings", self.offerings
         elif path.startswith(f"{CATALOG}/productOffering/"):
             kind, answer = "offering", self.offering
         elif path.startswith(f"{PARTY}/individual/"):

@@ -51,22 +51,41 @@ def test_the_card_is_the_line_its_tariffs_class_and_its_etag() -> None:
     operator = CardOperator()
     subscriber = client_for(operator).subscriber(MSISDN)
     assert subscriber == sample_subscriber()
-    lookup, line, offering = operator.requests
+    lookup, line, tariffs = operator.requests
     assert lookup.url.path == f"{INVENTORY}/product"
     assert dict(lookup.url.params) == {"productSerialNumber": MSISDN, "fields": "id,status"}
     assert b"productSerialNumber=%2B79161234567" in lookup.url.query  # a raw + is a space
     assert line.url.path == f"{INVENTORY}/product/L-79161234567"
-    assert offering.url.path == f"{CATALOG}/productOffering/tariff-SMART"
-    assert dict(offering.url.params) == {"fields": "prodSpecCharValueUse"}
+    assert tariffs.url.path == f"{CATALOG}/productOffering"
+    assert dict(tariffs.url.params) == {"category.id": "tariff",
+                                        "fields": "id,prodSpecCharValueUse", "limit": "1000"}
     assert all(r.headers["Authorization"] == "Bearer secret-token" for r in operator.requests)
 
 
 def test_a_suspended_line_is_a_blocked_subscriber_and_a_class_comes_from_the_catalog() -> None:
     operator = CardOperator(line=line_json(status="suspended"),
-                            offering=offering_class_json(tariff_class="vip"))
+                            offerings=[offering_class_json(tariff_class="vip")])
     subscriber = client_for(operator).subscriber(MSISDN)
     assert subscriber.status is SubscriberStatus.BLOCKED
     assert subscriber.tariff.tariff_class is TariffClass.VIP
+
+
+def test_every_tariffs_class_is_asked_once_and_one_not_listed_alone() -> None:
+    """The first card asks for every tariff's class; a card on another tariff then asks for
+    nothing more, and one on a tariff the list did not hold asks for that tariff alone."""
+    operator = CardOperator(offerings=[offering_class_json(),
+                                       offering_class_json("tariff-PLAT", "vip")])
+    client = client_for(operator)
+    assert client.subscriber(MSISDN).tariff.tariff_class is TariffClass.MASS
+    operator.line = line_json(productOffering={"id": "tariff-PLAT", "name": "Платиновый"})
+    assert client.subscriber(MSISDN).tariff.tariff_class is TariffClass.VIP
+    operator.line = line_json(productOffering={"id": "tariff-NEW", "name": "Новый"})
+    operator.offering = offering_class_json("tariff-NEW", "corporate")
+    assert client.subscriber(MSISDN).tariff.tariff_class is TariffClass.CORPORATE
+    assert client.subscriber(MSISDN).tariff.code == "NEW"
+    assert (operator.asked["offerings"], operator.asked["offering"]) == (1, 1)
+    alone = next(r for r in operator.requests if r.url.path.endswith("/tariff-NEW"))
+    assert dict(alone.url.params) == {"fields": "prodSpecCharValueUse"}
 
 
 def test_the_assistant_is_shown_apart_from_the_services_and_ended_services_not_at_all() -> None:
@@ -89,12 +108,12 @@ def test_the_tariff_fee_is_the_lines_recurring_monthly_prices_in_kopecks() -> No
     assert str(fee.amount) == "0.10"
 
 
-def test_a_tariffs_class_is_asked_once_per_tariff() -> None:
+def test_a_tariffs_class_is_asked_once() -> None:
     operator = CardOperator()
     client = client_for(operator)
     for _ in range(3):
         client.subscriber(MSISDN)
-    assert operator.asked["offering"] == 1 and operator.asked["lookup"] == 1
+    assert operator.asked["offerings"] == 1 and operator.asked["lookup"] == 1
     assert operator.asked["line"] == 3  # the card itself is always live
 
 
@@ -152,8 +171,11 @@ def test_a_broken_line_is_refused_whole(case: str) -> None:
     offering_class_json(tariff_class="gold"), {"id": "tariff-SMART"},
     {**offering_class_json(), "id": "tariff-OTHER"}])
 def test_a_tariff_without_a_class_the_console_knows_is_refused(offering: Any) -> None:
+    """Listed with the others (that answer is read for the tariffs it can), then asked alone."""
+    operator = CardOperator(offerings=[offering], offering=offering)
     with pytest.raises(OperatorProtocolError):
-        client_for(CardOperator(offering=offering)).subscriber(MSISDN)
+        client_for(operator).subscriber(MSISDN)
+    assert operator.asked["offering"] == 1
 
 
 def test_a_card_of_another_number_or_line_is_refused_whole() -> None:
