@@ -11,8 +11,9 @@ reads no Swagger 2.0.)
 
 `TmfDocs` finds the document by the path's base (`/tmf-api/usageManagement/v4/`) and the
 operation by template and method, then checks
-- a request: that the document has its operation, and its body against the operation's body
-  parameter (`Usage_Create`, `Usage_Update`);
+- a request: that the document has its operation, its query (declared parameters of their
+  types; every attribute a filter or `fields` names is one of the entity's), and its body
+  against the operation's body parameter (`Usage_Create`, `Usage_Update`);
 - a response body against the schema the document gives for that status, and the headers it
   declares (X-Total-Count, X-Result-Count) as integers;
 - an error status the document does not list (the sandbox's 422 refusals, 503 faults) against
@@ -25,6 +26,7 @@ It works as an httpx event hook (`hooks()`), or message by message (`request_pro
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -74,6 +76,26 @@ class SwaggerDoc:
             self._validators[key] = validator
         return [f"at /{'/'.join(str(p) for p in error.absolute_path)}: {error.message}"
                 for error in sorted(validator.iter_errors(instance), key=str)[:5]]
+
+
+    def entity_attributes(self, operation: Operation) -> set[str] | None:
+        """The attributes of the entity a GET answers with (its 200's schema, or the items
+        of that array); None when the document does not say."""
+        schema = operation.spec.get("responses", {}).get("200", {}).get("schema", {})
+        if schema.get("type") == "array":
+            schema = schema.get("items", {})
+        return self._properties(schema, depth=0)
+
+    def _properties(self, schema: Json, depth: int) -> set[str] | None:
+        if depth > 10:
+            return None
+        reference = schema.get("$ref")
+        if isinstance(reference, str) and reference.startswith("#/definitions/"):
+            schema = self.document["definitions"].get(reference.rsplit("/", 1)[-1], {})
+        found: set[str] = set(schema.get("properties", {}))
+        for part in schema.get("allOf", []):
+            found |= self._properties(part, depth + 1) or set()
+        return found or None
 
 
 def load_documents(folder: Path) -> dict[str, SwaggerDoc]:
@@ -126,13 +148,48 @@ class TmfDocs:
         operation = doc.operation(request.method, request.url.path)
         if operation is None:
             return [self._no_operation(doc, request, "request")]
+        problems = self._query_problems(doc, operation, request)
         content = request.read()
         body = next((p for p in operation.spec.get("parameters", []) if p.get("in") == "body"),
                     None)
         if not content or body is None:
-            return []
-        return self._problems(doc, body["schema"], _json(content),
-                              f"{request.method} {request.url.path} request body")
+            return problems
+        return problems + self._problems(doc, body["schema"], _json(content),
+                                         f"{request.method} {request.url.path} request body")
+
+    @staticmethod
+    def _query_problems(doc: SwaggerDoc, operation: Operation,
+                        request: httpx.Request) -> list[str]:
+        """The query against the operation's declared parameters (`fields`, `offset`,
+        `limit` of their declared types) and its entity's attributes: every attribute a filter
+        or `fields` names (TMF630: `attr=`, `a.b=`, `attr.gte=`…) is one the document gives
+        the entity."""
+        declared = {p["name"]: p for p in operation.spec.get("parameters", [])
+                    if p.get("in") == "query"}
+        attributes = doc.entity_attributes(operation)
+        where = f"{request.method} {request.url.path} query"
+        problems: list[str] = []
+
+        def attribute(dotted: str, what: str) -> None:
+            if attributes is not None and dotted.split(".", 1)[0] not in attributes:
+                problems.append(f"{where}: the {what} {dotted!r} names no attribute of the "
+                                f"entity in {doc.name}")
+
+        for name, value in request.url.params.multi_items():
+            parameter = declared.get(name)
+            if parameter is None and attributes is None:
+                problems.append(f"{where}: {name} is not a parameter {doc.name} declares for "
+                                f"{operation.method.upper()} {operation.template}")
+            elif parameter is None:
+                attribute(_FILTER_OPERATOR.sub("", name), "filter")
+            else:
+                if parameter.get("type") == "integer" and not value.isdigit():
+                    problems.append(f"{where}: {name}={value!r}; {doc.name} declares an "
+                                    "integer")
+                if name == "fields":
+                    for item in value.split(","):
+                        attribute(item, "fields")
+        return problems
 
     def response_problems(self, response: httpx.Response) -> list[str] | None:
         """What in the answer the document does not allow; None when no document covers
@@ -172,6 +229,8 @@ class TmfDocs:
 
 
 _NO_OPERATION = " has no such operation"
+# TMF630's operators on an attribute filter: `usageDate.gte=…` filters `usageDate`.
+_FILTER_OPERATOR = re.compile(r"\.(gt|gte|lt|lte|eq|ne|regex)$")
 
 
 def _json(content: bytes) -> Any:

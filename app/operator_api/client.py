@@ -1,7 +1,8 @@
 """The operator's systems as the console's services use them: one OperatorClient, made of one
 part per area, each on the TM Forum Open API it maps to (README, the integrator's guide):
 
-- app/operator_api/lines.py — the card and the balances (TMF637, TMF632, TMF654, x-salon);
+- app/operator_api/lines.py — the card and the balances (TMF637, TMF620 for the tariff's class,
+  TMF632, TMF654, x-salon);
 - app/operator_api/catalog.py — tariffs and services (TMF620);
 - app/operator_api/usage.py — usage records of a period (TMF635);
 - app/operator_api/orders.py — the fee preview (TMF663) and changes (TMF622);

@@ -52,6 +52,7 @@ from app.operator_api.bodies import (
     text_field,
 )
 from app.operator_api.deadline import DeadlineClient, deadline_scope, time_left
+from app.operator_api.kept_lines import KeptLines
 from app.phone import format_msisdn
 
 log = logging.getLogger(__name__)
@@ -134,7 +135,7 @@ class OperatorPlumbing:
         self._limits = limits
         self._sleep = sleep
         self._apis = api_bases(apis or {})
-        self._line_ids: dict[str, str] = {}
+        self._line_ids = KeptLines()  # number → line id (app/operator_api/line_ids.py)
 
     def close(self) -> None:
         self._http.close()

@@ -13,22 +13,17 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from app.operator_api.wire_values import Count, Day, Instant, Quantity, Version, ZoneName
+from app.operator_api.wire_values import Count, Day, Instant, Version
 from models.domain import (
-    Balances,
     CatalogService,
     CatalogTariff,
     DemoSubscriber,
     Money,
     PackageKind,
-    PackageRemainder,
     PackageSizes,
-    Region,
     ServiceRef,
-    Subscriber,
     SubscriberStatus,
     TariffClass,
-    TariffRef,
     TrialPeriod,
     UnitPrices,
     UsageKind,
@@ -52,100 +47,9 @@ class WireMoney(Wire):
         return Money(self.value, self.currency)
 
 
-class WireRegion(Wire):
-    code: str
-    name: str
-    name_en: str
-    timezone: ZoneName
-
-
-class WireTariffRef(Wire):
-    code: str
-    name: str
-    class_: TariffClass = Field(alias="class")
-    monthly_fee: WireMoney
-
-
 class WireServiceRef(Wire):
     code: str
     name: str
-
-
-class WireAssistant(Wire):
-    connected: bool
-
-
-class WireSubscriber(Wire):
-    msisdn: str = Field(pattern=r"^\+\d{11,15}$")
-    name: str
-    status: SubscriberStatus
-    home_region: WireRegion
-    tariff: WireTariffRef
-    services: list[WireServiceRef]
-    assistant: WireAssistant
-    version: Version
-    activated_at: Instant | None = None
-
-    def domain(self) -> Subscriber:
-        r, t = self.home_region, self.tariff
-        return Subscriber(
-            msisdn=self.msisdn,
-            name=self.name,
-            status=self.status,
-            region=Region(r.code, r.name, r.name_en, r.timezone),
-            tariff=TariffRef(t.code, t.name, t.class_, t.monthly_fee.domain()),
-            services=tuple(ServiceRef(s.code, s.name) for s in self.services),
-            assistant_connected=self.assistant.connected,
-            version=self.version,
-            activated_at=self.activated_at,
-        )
-
-
-class WireBucket(Wire):
-    kind: Literal["main", "bonus", "promised_payment_debt", "package"]
-    amount: WireMoney | None = None
-    due_at: Instant | None = None
-    package: PackageKind | None = None
-    remaining: Quantity | None = None
-    total: Quantity | None = None
-    unit: str | None = None
-    expires_at: Instant | None = None
-
-
-class WireBalance(Wire):
-    msisdn: str
-    as_of: Instant
-    buckets: list[WireBucket]
-
-    def domain(self) -> Balances:
-        by_kind: dict[str, list[WireBucket]] = {}
-        for bucket in self.buckets:
-            by_kind.setdefault(bucket.kind, []).append(bucket)
-        main, bonus = _single_money(by_kind, "main"), _single_money(by_kind, "bonus")
-        debt_buckets = by_kind.get("promised_payment_debt", [])
-        debt = Money(Decimal("0.00"), main.currency)
-        due = None
-        if debt_buckets:
-            debt = _single_money(by_kind, "promised_payment_debt")
-            due = debt_buckets[0].due_at
-            if due is None:
-                raise ValueError("a promised-payment debt needs its due date")
-        packages = tuple(_package(b) for b in by_kind.get("package", []))
-        return Balances(main, bonus, debt, due, packages)
-
-
-def _single_money(by_kind: dict[str, list[WireBucket]], kind: str) -> Money:
-    found = by_kind.get(kind, [])
-    if len(found) != 1 or found[0].amount is None:
-        raise ValueError(f"expected exactly one {kind!r} bucket with an amount")
-    return found[0].amount.domain()
-
-
-def _package(bucket: WireBucket) -> PackageRemainder:
-    if bucket.package is None or bucket.remaining is None or bucket.unit is None:
-        raise ValueError("a package bucket needs package, remaining and unit")
-    total = bucket.total if bucket.total is not None else bucket.remaining
-    return PackageRemainder(bucket.package, bucket.remaining, total, bucket.unit, bucket.expires_at)
 
 
 class WireTrial(Wire):

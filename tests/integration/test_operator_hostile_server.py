@@ -35,6 +35,8 @@ SALON = str(REPO / ".venv" / "bin" / "salon")
 MSISDN = "+79161234567"
 NOW = datetime(2026, 11, 23, 10, 15, tzinfo=UTC)  # only for answers without the operator's
 DRIP = 0.2  # seconds between bytes: well within every per-read timeout below
+LINE = "L-79161234567"
+LOOKUP = b"/tmf-api/productInventory/v4/product?productSerialNumber="
 
 
 def client_for(server: HostileServer, *, deadline: float = 2.0, retries: int = 2,
@@ -76,6 +78,21 @@ def serve() -> Iterator[Callable[[Callable[[Connection, bytes], None]], HostileS
         server.stop()
 
 
+def finds_the_line(behaviour: Callable[[Connection, bytes], None]
+                   ) -> Callable[[Connection, bytes], None]:
+    """A card's first request, the number's line (TMF637 `GET /product?productSerialNumber=`),
+    answered at once; `behaviour` for the card's own requests (`GET /product/{id}`, …)."""
+    def serve(conn: Connection, request: bytes) -> None:
+        if LOOKUP in request.split(b"\r\n", 1)[0]:
+            body = json.dumps([{"id": LINE, "status": "active"}]).encode()
+            conn.send(head(content_type="application/json", content_length=len(body),
+                           connection="close") + body)
+            return
+        behaviour(conn, request)
+
+    return serve
+
+
 # -- 1. one overall deadline ------------------------------------------------------------------
 
 def drip_status_line(conn: Connection, _request: bytes) -> None:
@@ -90,18 +107,28 @@ def drip_body(conn: Connection, _request: bytes) -> None:
 
 
 @pytest.mark.parametrize("behaviour", [drip_status_line, drip_body])
-def test_a_dripping_server_is_given_up_at_the_deadline(serve, behaviour) -> None:
-    server = serve(behaviour)
-    error = outcome_of(lambda: client_for(server, deadline=2).subscriber(MSISDN))
+@pytest.mark.parametrize("read", ["subscriber", "balances"])
+def test_a_dripping_server_is_given_up_at_the_deadline(serve, behaviour, read: str) -> None:
+    server = serve(finds_the_line(behaviour))
+    error = outcome_of(lambda: getattr(client_for(server, deadline=2), read)(MSISDN))
     assert isinstance(error, OperatorUnavailable)
     assert str(error) == "The operator's system did not answer within 2 seconds."
+    asked = {"subscriber": b"/product/" + LINE.encode(), "balances": b"product.id=" + LINE.encode()}
+    assert LOOKUP in server.requests[0] and asked[read] in server.requests[1].split(b"\r\n")[0]
+
+
+def test_a_dripped_line_lookup_is_given_up_at_the_deadline(serve) -> None:
+    server = serve(drip_body)
+    error = outcome_of(lambda: client_for(server, deadline=2).subscriber(MSISDN))
+    assert isinstance(error, OperatorUnavailable) and "within 2 seconds" in str(error)
+    assert all(LOOKUP in request for request in server.requests)
 
 
 def test_the_deadline_holds_through_a_proxy_from_the_environment(
         serve, monkeypatch: pytest.MonkeyPatch) -> None:
     """A salon behind HTTP_PROXY: httpx builds that proxy's transport itself, and it keeps the
     deadline too (here the dripping server is the proxy)."""
-    proxy = serve(drip_body)
+    proxy = serve(finds_the_line(drip_body))
     monkeypatch.setenv("HTTP_PROXY", proxy.url)
     for name in ("NO_PROXY", "no_proxy", "http_proxy", "ALL_PROXY", "all_proxy"):
         monkeypatch.delenv(name, raising=False)
@@ -110,7 +137,9 @@ def test_the_deadline_holds_through_a_proxy_from_the_environment(
                             sleep=lambda _s: None)
     error = outcome_of(lambda: client.subscriber(MSISDN))
     assert isinstance(error, OperatorUnavailable) and "within 2 seconds" in str(error)
-    assert proxy.requests and b"http://operator.test/v1/subscribers/" in proxy.requests[0]
+    assert b"GET http://operator.test/tmf-api/productInventory/v4/product?" in proxy.requests[0]
+    assert b"GET http://operator.test/tmf-api/productInventory/v4/product/" + LINE.encode() \
+        in proxy.requests[1]
 
 
 def line_found_then(behaviour: Callable[[Connection, bytes], None],
@@ -218,13 +247,14 @@ def gzip_bomb(conn: Connection, _request: bytes) -> None:
 
 
 @pytest.mark.parametrize("behaviour", [endless_body, declares_400_mb, gzip_bomb])
-def test_an_answer_past_its_cap_is_refused_not_read(serve, behaviour) -> None:
-    server = serve(behaviour)
-    error = outcome_of(lambda: client_for(server, deadline=20).subscriber(MSISDN))
+@pytest.mark.parametrize("read", ["subscriber", "balances"])
+def test_an_answer_past_its_cap_is_refused_not_read(serve, behaviour, read: str) -> None:
+    server = serve(finds_the_line(behaviour))
+    error = outcome_of(lambda: getattr(client_for(server, deadline=20), read)(MSISDN))
     assert isinstance(error, OperatorProtocolError)
     assert str(error) == ("The operator's system sent an answer far larger than expected "
                           "(4 MB at most); it was not read. The details are in the log.")
-    assert len(server.requests) == 1  # refused, not retried
+    assert len(server.requests) == 2  # the line, then the card: refused, not retried
 
 
 def test_a_write_whose_answer_is_past_the_cap_may_have_been_applied(serve) -> None:

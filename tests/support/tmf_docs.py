@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx
 import pytest
 
 from conformance import paths
@@ -38,3 +39,10 @@ class TmfDocs(_TmfDocs):
             return cls(load_documents(folder or docs_folder()))
         except DocumentsMissing as error:
             pytest.fail(str(error), pytrace=False)
+
+    def transport(self, inner: httpx.BaseTransport | None = None) -> httpx.BaseTransport:
+        """A transport that holds every request (query and body) and every answer to the
+        documents, then passes them on unchanged (tests/support/tmf_checked.py)."""
+        from tests.support.tmf_checked import CheckedTransport
+
+        return CheckedTransport(self, inner)

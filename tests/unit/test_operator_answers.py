@@ -37,7 +37,14 @@ from models.detalization import Period
 from models.domain import ClerkRole, Session, SubscriberCard
 from models.orders import OrderAction, OrderRequest
 from models.usage import UsageStore
-from tests.support.wire_samples import balance_json, money, subscriber_json, usage_json
+from tests.support.tmf_samples import (
+    CardOperator,
+    buckets_json,
+    line_json,
+    with_bucket,
+    with_region,
+)
+from tests.support.wire_samples import money, usage_json
 
 MSISDN = "+79161234567"
 OTHER = "+79990000000"
@@ -52,48 +59,44 @@ def client_for(handler: Any, limits: AnswerLimits | None = None) -> OperatorClie
                           sleep=lambda _s: None, **({"limits": limits} if limits else {}))
 
 
-def card_operator(subscriber: dict[str, Any], balance: dict[str, Any]) -> OperatorClient:
-    def handler(request: httpx.Request) -> httpx.Response:
-        answer = balance if request.url.path.endswith("/balance") else subscriber
-        return httpx.Response(200, json=answer)
-
-    return client_for(handler)
+def card_operator(line: Any, buckets: Any, etag: str = '"3"') -> OperatorClient:
+    """The card's TMF answers (tests/support/tmf_samples.py), these two as given."""
+    return client_for(CardOperator(line=line, buckets=buckets, etag=etag))
 
 
-def with_bucket(kind: str, **changes: Any) -> dict[str, Any]:
-    answer = balance_json()
-    bucket = next(b for b in answer["buckets"] if b.get("package", b["kind"]) == kind)
-    bucket.update(changes)
-    return answer
-
-
-def with_region(**changes: Any) -> dict[str, Any]:
-    answer = subscriber_json()
-    answer["home_region"] = {**answer["home_region"], **changes}
-    return answer
+def literal(value: Any, **numbers: str) -> httpx.Response:
+    """`value` as JSON, each string `"@name@"` replaced by the number literal `numbers[name]`
+    (1E+999999, NaN, -Infinity: numbers a Python float cannot carry)."""
+    text = json.dumps(value)
+    for name, number in numbers.items():
+        text = text.replace(f'"@{name}@"', number)
+    return httpx.Response(200, content=text.encode(), headers={"Content-Type": "application/json"})
 
 
 # Each of these once went into the card cache and broke every later display of the card
 # (decimal.InvalidOperation, ZoneInfoNotFoundError, OverflowError), or showed someone else.
 BAD_CARDS = {
-    "package of 1E+999999": (subscriber_json(), with_bucket("minutes", remaining="1E+999999")),
-    "package of NaN": (subscriber_json(), with_bucket("minutes", remaining="NaN")),
-    "package of -Infinity": (subscriber_json(), with_bucket("data", total="-Infinity")),
-    "package of 1E-999999": (subscriber_json(), with_bucket("data", remaining="1E-999999")),
-    "negative package": (subscriber_json(), with_bucket("data", remaining="-5")),
-    "debt due in 9999": (subscriber_json(),
-                         with_bucket("promised_payment_debt", due_at="9999-12-31T23:59:59Z")),
-    "package expiring in 0001": (subscriber_json(),
-                                 with_bucket("minutes", expires_at="0001-01-01T00:00:00Z")),
-    "an instant without a zone": (subscriber_json(),
-                                  with_bucket("minutes", expires_at="2026-11-30T21:00:00")),
-    "money of 1E+999999": (subscriber_json(), with_bucket("main", amount=money("1E+999999"))),
-    "money of Infinity": (subscriber_json(), with_bucket("bonus", amount=money("Infinity"))),
-    "an unknown zone": (with_region(timezone="Mars/Olympus"), balance_json()),
-    "a path for a zone": (with_region(timezone="../../../etc/passwd"), balance_json()),
-    "a version of 10^30": (subscriber_json(version=10**30), balance_json()),
-    "a card of another number": (subscriber_json(OTHER), balance_json()),
-    "a balance of another number": (subscriber_json(), balance_json(OTHER)),
+    "package of 1E+999999": (line_json(), literal(with_bucket("minutes", remaining="@n@"),
+                                                   n="1E+999999")),
+    "package of NaN": (line_json(), literal(with_bucket("minutes", remaining="@n@"), n="NaN")),
+    "package of -Infinity": (line_json(), literal(with_bucket("data", total="@n@"),
+                                                   n="-Infinity")),
+    "package of 1E-999999": (line_json(), with_bucket("data", remaining="1E-999999")),
+    "negative package": (line_json(), with_bucket("data", remaining=-5)),
+    "debt due in 9999": (line_json(),
+                         with_bucket("promisedPaymentDebt", ends="9999-12-31T23:59:59Z")),
+    "package expiring in 0001": (line_json(),
+                                 with_bucket("minutes", ends="0001-01-01T00:00:00Z")),
+    "an instant without a zone": (line_json(),
+                                  with_bucket("minutes", ends="2026-11-30T21:00:00")),
+    "money of 1E+999999": (line_json(), literal(with_bucket("main", remaining="@n@"),
+                                                 n="1E+999999")),
+    "money of Infinity": (line_json(), literal(with_bucket("bonus", remaining="@n@"),
+                                                n="Infinity")),
+    "an unknown zone": (with_region(timeZone="Mars/Olympus"), buckets_json()),
+    "a path for a zone": (with_region(timeZone="../../../etc/passwd"), buckets_json()),
+    "a card of another number": (line_json(OTHER), buckets_json()),
+    "a balance of another number": (line_json(), buckets_json(OTHER)),
 }
 
 
@@ -104,14 +107,15 @@ def store(tmp_path: Path) -> Any:
     db.close()
 
 
-@pytest.mark.parametrize("case", BAD_CARDS)
+@pytest.mark.parametrize("case", [*BAD_CARDS, "a version of 10^30"])
 def test_a_card_out_of_range_is_refused_and_nothing_is_cached(store: Any, case: str) -> None:
-    subscriber, balance = BAD_CARDS[case]
+    line, buckets = BAD_CARDS.get(case, (line_json(), buckets_json()))
+    etag = f'"{10**30}"' if case == "a version of 10^30" else '"3"'
     with pytest.raises(OperatorProtocolError):
-        card_operator(subscriber, balance).subscriber(MSISDN)
-        card_operator(subscriber, balance).balances(MSISDN)
+        card_operator(line, buckets, etag).subscriber(MSISDN)
+        card_operator(line, buckets, etag).balances(MSISDN)
     cache = StoreCardCache()
-    lookup = LookupService(card_operator(subscriber, balance), cache,
+    lookup = LookupService(card_operator(line, buckets, etag), cache,
                            ConnectionState(FixedClock(NOW)), FixedClock(NOW))
     with pytest.raises(OperatorUnavailable, match="no saved card"):
         lookup.lookup(MSISDN, CLERK)
@@ -122,7 +126,7 @@ def test_a_card_out_of_range_is_refused_and_nothing_is_cached(store: Any, case: 
                                   "a card of another number"])
 def test_a_refused_answer_leaves_the_saved_card_as_it_was(store: Any, case: str) -> None:
     cache = StoreCardCache()
-    good = LookupService(card_operator(subscriber_json(), balance_json()), cache,
+    good = LookupService(card_operator(line_json(), buckets_json()), cache,
                          ConnectionState(FixedClock(NOW)), FixedClock(NOW))
     saved = good.lookup(MSISDN, CLERK)
     later = NOW + timedelta(hours=1)
@@ -214,15 +218,16 @@ def test_any_card_the_wire_accepts_can_be_shown(zone: str, salon_zone: str, due:
                                                 expires: datetime, remaining: Decimal,
                                                 total: Decimal, main: Decimal,
                                                 version: int) -> None:
-    subscriber = with_region(timezone=zone)
-    subscriber["version"] = version
-    balance = with_bucket("minutes", remaining=str(remaining), total=str(total),
-                          expires_at=expires.isoformat())
-    balance = {**balance, "buckets": [
-        {**b, "due_at": due.isoformat()} if b["kind"] == "promised_payment_debt" else
-        {**b, "amount": money(f"{main:.2f}")} if b["kind"] == "main" else b
-        for b in balance["buckets"]]}
-    client = card_operator(subscriber, balance)
+    line = with_region(timeZone=zone)
+    buckets = with_bucket("minutes", remaining="@remaining@", total="@total@",
+                          ends=expires.isoformat())
+    for bucket in buckets:
+        if bucket["name"] == "promisedPaymentDebt":
+            bucket["validFor"] = {"endDateTime": due.isoformat()}
+        if bucket["name"] == "main":
+            bucket["remainingValue"]["amount"] = "@main@"
+    answer = literal(buckets, remaining=str(remaining), total=str(total), main=f"{main:.2f}")
+    client = card_operator(line, answer, f'"{version}"')
     card = SubscriberCard(client.subscriber(MSISDN), client.balances(MSISDN), NOW, "api")
     card_text_lines(present_card(card, NOW, salon_zone))
 
@@ -274,9 +279,8 @@ def test_each_kind_of_answer_has_its_own_size_cap() -> None:
     start = datetime(2026, 11, 1, tzinfo=UTC)
     assert sum(len(p) for p in usage.usage_pages(MSISDN, start, start + timedelta(days=1))) \
         == 20_000
-    padded = json.dumps(subscriber_json()).encode()[:-1] + b', "pad": "' + b"x" * len(page) \
-        + b'"}'
-    card = client_for(lambda r: httpx.Response(200, content=padded))
+    padded = json.dumps(line_json()).encode()[:-1] + b', "pad": "' + b"x" * len(page) + b'"}'
+    card = client_for(CardOperator(line=httpx.Response(200, content=padded)))
     with pytest.raises(OperatorProtocolError, match="far larger than expected"):
         card.subscriber(MSISDN)
     small = client_for(lambda r: httpx.Response(200, content=page),
