@@ -230,7 +230,7 @@ def test_preview_prices_a_cart_with_the_change_as_its_one_item(
     # The line's id was found by its number once; its services' product ids are the line's.
     lookups = operator.sent("GET", INVENTORY)
     assert [dict(r.url.params) for r in lookups] == [
-        {"productSerialNumber": MSISDN, "fields": "id"}]
+        {"productSerialNumber": MSISDN, "fields": "id,status"}]
     assert preview.request == request_ and preview.allowed
     assert preview.fee == Money(Decimal("25.00")) and preview.subscriber_version == 3
     held_to_the_documents(docs, operator.seen)
