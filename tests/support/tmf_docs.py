@@ -106,11 +106,19 @@ class TmfDocs:
     def document_of(self, path: str) -> SwaggerDoc | None:
         return next((d for base, d in self.documents.items() if path.startswith(base)), None)
 
+    def transport(self, inner: httpx.BaseTransport | None = None) -> CheckedTransport:
+        """A transport that holds every request and answer to the documents (for a client that
+        takes a transport, not event hooks: the console's OperatorClient)."""
+        return CheckedTransport(self, inner or httpx.HTTPTransport())
+
     def check_request(self, request: httpx.Request) -> None:
         found = self._operation(request.method, request.url.path, "request")
-        if found is None or not request.content:
+        if found is None:
             return
         doc, operation = found
+        self._check_query(doc, operation, request)
+        if not request.content:
+            return
         body = next((p for p in operation.spec.get("parameters", []) if p.get("in") == "body"),
                     None)
         if body is None:
@@ -154,6 +162,19 @@ class TmfDocs:
             return None
         return doc, operation
 
+    def _check_query(self, doc: SwaggerDoc, operation: Operation, request: httpx.Request) -> None:
+        """The query parameters the operation declares, by their declared type (`offset` and
+        `limit` integers, never negative). TMF630's attribute filters (`a.b=…`, `a.gte=…`)
+        are no parameter of the documents and are not checked here."""
+        for parameter in operation.spec.get("parameters", []):
+            if parameter.get("in") != "query" or parameter["name"] not in request.url.params:
+                continue
+            value = request.url.params[parameter["name"]]
+            if parameter.get("type") == "integer" and not value.isdigit():
+                self.deviations.append(
+                    f"{request.method} {request.url.path} request: query {parameter['name']}"
+                    f"={value!r}; {doc.name} declares an integer")
+
     def _check(self, doc: SwaggerDoc, schema: Json, instance: Any, where: str) -> None:
         for problem in doc.problems(schema, instance):
             self.deviations.append(f"{where}: {problem} (schema {schema}, {doc.name})")
@@ -164,3 +185,21 @@ def _json(content: bytes) -> Any:
         return json.loads(content)
     except ValueError:
         return content.decode("utf-8", "replace")
+
+
+class CheckedTransport(httpx.BaseTransport):
+    """`inner`, with every request and its answer held to the documents on the way."""
+
+    def __init__(self, docs: TmfDocs, inner: httpx.BaseTransport) -> None:
+        self._docs = docs
+        self._inner = inner
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self._docs.check_request(request)
+        response = self._inner.handle_request(request)
+        response.request = request
+        self._docs.check_response(response)  # reads the answer whole
+        return response
+
+    def close(self) -> None:
+        self._inner.close()
