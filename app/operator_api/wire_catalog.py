@@ -50,6 +50,7 @@ PACKAGE_SIZES = ("packageMinutes", "packageSms", "packageMb")
 USAGE_UNITS = ("min", "SMS", "MB")
 FEE_SHARES = frozenset({"switchFeeShare", "connectionFeeShare"})
 MONTH = frozenset({"month", "monthly"})
+KOPECK = Decimal("0.01")
 
 
 class TmfCharValue(TmfWire):
@@ -154,6 +155,12 @@ def catalog_service(offering: TmfOffering,
                           _available(offering))
 
 
+def _money(money: TmfMoney) -> Money:
+    """To the kopeck, as the console has always shown and written amounts (`450.0` on the
+    wire is 450.00, not 450)."""
+    return Money(money.value.quantize(KOPECK), money.unit)
+
+
 def _code(offering: TmfOffering, prefix: str) -> str:
     if not offering.id.startswith(prefix):
         raise ValueError(f"{offering.id}: the id of an offering of its category starts with "
@@ -194,7 +201,7 @@ def _single(offering: TmfOffering, prices: list[TmfPrice], what: str) -> Money:
     if len(prices) != 1 or prices[0].price is None:
         raise ValueError(f"{offering.id}: {len(prices)} {what} prices with an amount, "
                          "expected one")
-    return prices[0].price.domain()
+    return _money(prices[0].price)
 
 
 def _one_off(offering: TmfOffering, own: list[TmfPrice]) -> Money:
@@ -233,7 +240,7 @@ def _unit_prices(offering: TmfOffering, own: list[TmfPrice]) -> UnitPrices | Non
                 or price.price is None or unit.units in found:
             raise ValueError(f"{offering.id}: usage price {price.id} is not one price per "
                              f"one {'/'.join(USAGE_UNITS)}")
-        found[unit.units] = price.price.domain()
+        found[unit.units] = _money(price.price)
     if not found:
         return None
     if len(found) != len(USAGE_UNITS):

@@ -88,7 +88,8 @@ def test_tariffs_are_offerings_joined_to_one_price_list() -> None:
     assert smart.prices.sms.amount == Decimal("1.5") and smart.prices.mb.amount == Decimal("0.3")
     assert smart.packages == PackageSizes(500, 500, 15360)
     assert classic.code == "CLASSIC" and not classic.available
-    assert classic.monthly_fee.amount == Decimal("0.1")  # from the JSON text, not a float
+    assert str(classic.monthly_fee.amount) == "0.10"  # from the JSON text, not a float
+    assert str(smart.monthly_fee.amount) == "450.00"  # 450.0 on the wire: to the kopeck
     assert classic.prices is None and classic.packages is None  # none published
 
 
