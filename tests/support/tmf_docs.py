@@ -116,7 +116,6 @@ class TmfDocs:
         if found is None:
             return
         doc, operation = found
-        self._check_query(doc, operation, request)
         if not request.content:
             return
         body = next((p for p in operation.spec.get("parameters", []) if p.get("in") == "body"),
@@ -162,10 +161,15 @@ class TmfDocs:
             return None
         return doc, operation
 
-    def _check_query(self, doc: SwaggerDoc, operation: Operation, request: httpx.Request) -> None:
+    def check_query(self, request: httpx.Request) -> None:
         """The query parameters the operation declares, by their declared type (`offset` and
         `limit` integers, never negative). TMF630's attribute filters (`a.b=…`, `a.gte=…`)
-        are no parameter of the documents and are not checked here."""
+        are no parameter of the documents and are not checked here. (Not part of the event
+        hooks: the sandbox's tests send a wrong `limit` on purpose.)"""
+        doc = self.document_of(request.url.path)
+        operation = None if doc is None else doc.operation(request.method, request.url.path)
+        if doc is None or operation is None:
+            return  # check_request names an operation the document lacks
         for parameter in operation.spec.get("parameters", []):
             if parameter.get("in") != "query" or parameter["name"] not in request.url.params:
                 continue
@@ -195,6 +199,7 @@ class CheckedTransport(httpx.BaseTransport):
         self._inner = inner
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self._docs.check_query(request)
         self._docs.check_request(request)
         response = self._inner.handle_request(request)
         response.request = request
