@@ -5,14 +5,13 @@ app/operator_api/wire_catalog.py."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from app.operator_api.tmf_lists import TmfLists
 from app.operator_api.wire_catalog import (
     OFFERINGS,
     PRICE_ENTITIES,
     SERVICE_CATEGORY,
     TARIFF_CATEGORY,
+    PriceEntity,
     TmfOffering,
     catalog_service,
     catalog_tariff,
@@ -34,7 +33,7 @@ class CatalogCalls(TmfLists):
         offerings, prices = self._offerings(SERVICE_CATEGORY)
         return self._convert(lambda: [catalog_service(o, prices) for o in offerings])
 
-    def _offerings(self, category: str) -> tuple[list[TmfOffering], dict[str, dict[str, Any]]]:
+    def _offerings(self, category: str) -> tuple[list[TmfOffering], dict[str, PriceEntity]]:
         """The category's offerings (`GET /productOffering?category.id=…`; kept to those of the
         category also when an operator ignores the filter) and the one price list they refer
         to (`GET /productOfferingPrice`), by id."""

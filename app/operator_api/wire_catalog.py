@@ -26,9 +26,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import ConfigDict, Field, StrictInt, StrictStr, TypeAdapter
+from pydantic import Field, TypeAdapter
 
 from app.operator_api.offering_codes import SERVICE_PREFIX, TARIFF_PREFIX, offering_code
 from app.operator_api.tmf_wire import TmfMoney, TmfRef, TmfWire
@@ -54,7 +54,7 @@ KOPECK = Decimal("0.01")
 
 
 class TmfCharValue(TmfWire):
-    value: StrictStr | StrictInt | Decimal | None = None
+    value: Any = None  # TMF's Any: checked where the console reads it (a class, a size)
     unitOfMeasure: str | None = None
 
 
@@ -100,28 +100,31 @@ class TmfPrice(TmfWire):
     unitOfMeasure: TmfUnit | None = None
 
 
-class _AnyEntity(TmfWire):
-    """An entity of a list read for its id only: the prices no offering of the catalog refers
-    to (another system's, or made by a test kit) are none of the console's business."""
+class _OtherEntity(TmfWire):
+    """A price the console cannot read, kept by its id only: one no offering of the catalog
+    refers to (another system's, or made by a test kit) is none of the console's business; one
+    that is referred to refuses the catalog."""
 
-    model_config = ConfigDict(extra="allow", frozen=True)
     id: str = Field(min_length=1, max_length=200)
 
 
+# Each price read as a TmfPrice from the JSON text (money never through a float), or else as
+# an entity with an id.
+PriceEntity = Annotated[TmfPrice | _OtherEntity, Field(union_mode="left_to_right")]
 OFFERINGS: TypeAdapter[list[TmfOffering]] = TypeAdapter(list[TmfOffering])
-PRICE_ENTITIES: TypeAdapter[list[_AnyEntity]] = TypeAdapter(list[_AnyEntity])
+PRICE_ENTITIES: TypeAdapter[list[PriceEntity]] = TypeAdapter(list[PriceEntity])
 _CLASSES = {c.value: c for c in TariffClass}
 _COUNT: TypeAdapter[int] = TypeAdapter(Count)
 
 
-def prices_by_id(entities: Iterable[_AnyEntity]) -> dict[str, dict[str, Any]]:
-    """The price list by id, still unchecked (an offering's own prices are checked when its
-    offering is read). Two prices with one id: ValueError."""
-    found: dict[str, dict[str, Any]] = {}
+def prices_by_id(entities: Iterable[TmfPrice | _OtherEntity]
+                 ) -> dict[str, TmfPrice | _OtherEntity]:
+    """The price list by id. Two prices with one id: ValueError."""
+    found: dict[str, TmfPrice | _OtherEntity] = {}
     for entity in entities:
         if entity.id in found:
             raise ValueError(f"two productOfferingPrice entities have the id {entity.id}")
-        found[entity.id] = entity.model_dump(by_alias=True)
+        found[entity.id] = entity
     return found
 
 
@@ -133,7 +136,8 @@ def in_catalog(offering: TmfOffering, category: str) -> bool:
     return offering.lifecycleStatus is None or offering.lifecycleStatus in ON_SALE | ARCHIVED
 
 
-def catalog_tariff(offering: TmfOffering, prices: Mapping[str, dict[str, Any]]) -> CatalogTariff:
+def catalog_tariff(offering: TmfOffering,
+                   prices: Mapping[str, TmfPrice | _OtherEntity]) -> CatalogTariff:
     own = _own_prices(offering, prices)
     classes = _classes(offering)
     if len(classes) != 1:
@@ -145,7 +149,7 @@ def catalog_tariff(offering: TmfOffering, prices: Mapping[str, dict[str, Any]]) 
 
 
 def catalog_service(offering: TmfOffering,
-                    prices: Mapping[str, dict[str, Any]]) -> CatalogService:
+                    prices: Mapping[str, TmfPrice | _OtherEntity]) -> CatalogService:
     own = _own_prices(offering, prices)
     classes = _classes(offering)
     if not classes:
@@ -173,13 +177,15 @@ def _available(offering: TmfOffering) -> bool:
 
 
 def _own_prices(offering: TmfOffering,
-                prices: Mapping[str, dict[str, Any]]) -> list[TmfPrice]:
+                prices: Mapping[str, TmfPrice | _OtherEntity]) -> list[TmfPrice]:
     own = []
     for ref in offering.productOfferingPrice:
-        body = prices.get(ref.id)
-        if body is None:
+        price = prices.get(ref.id)
+        if price is None:
             raise ValueError(f"{offering.id}: its price {ref.id} is not in the price list")
-        own.append(TmfPrice.model_validate(body))
+        if not isinstance(price, TmfPrice):
+            raise ValueError(f"{offering.id}: its price {ref.id} is out of range or garbled")
+        own.append(price)
     return own
 
 
@@ -257,7 +263,7 @@ def _packages(offering: TmfOffering) -> PackageSizes | None:
         if len(values) != 1 or use.name in sizes:
             raise ValueError(f"{offering.id}: {use.name} has one value")
         value = values[0].value
-        if isinstance(value, Decimal) and value == value.to_integral_value():
+        if type(value) is float and value.is_integer() and abs(value) <= 10**12:
             value = int(value)  # 500.0: a whole number written as a float
         if type(value) is not int:
             raise ValueError(f"{offering.id}: {use.name} is not a whole number")

@@ -60,6 +60,7 @@ def catalog_operator(offerings: list[Json], prices: list[Json],
 
 
 SMART = offering("SMART", "Смарт", "tariff")
+SMART["prodSpecCharValueUse"][1]["productSpecCharacteristicValue"][0]["value"] = 500.0
 CLASSIC = offering("CLASSIC", "Классический", "tariff", status="Retired", packages=None,
                    prices=["oneTime", "recurring"])
 GUARD = offering("GUARD", "Антивирус", "service", classes=("mass", "corporate", "vip"))
@@ -73,6 +74,7 @@ OFFERINGS = [SMART, CLASSIC, GUARD, ASSISTANT]
 # -- the catalog ------------------------------------------------------------------------------
 
 def test_tariffs_are_offerings_joined_to_one_price_list() -> None:
+    """And a package written as 500.0 is 500 (TMF's characteristic value is any JSON)."""
     seen: list[httpx.Request] = []
     tariffs = catalog_operator(OFFERINGS, PRICES, seen).tariffs()
     assert [r.url.path for r in seen] == [f"{CATALOG}/productOffering",
@@ -129,6 +131,13 @@ def test_lists_are_paged_while_the_count_says_there_are_more() -> None:
     assert offsets == list(range(0, len(PRICES), 3))
 
 
+def test_characteristics_the_console_does_not_read_are_not_checked() -> None:
+    smart = json.loads(json.dumps(SMART))
+    smart["prodSpecCharValueUse"].append({"name": "roaming", "productSpecCharacteristicValue": [
+        {"valueType": "object", "value": {"zones": [1, 2]}}, {"value": True}]})
+    assert catalog_operator([smart], PRICES).tariffs()[0].code == "SMART"
+
+
 def test_prices_no_offering_refers_to_are_not_checked() -> None:
     """A test kit's price with no amount, or another system's, is none of the console's."""
     kit = {"id": "3f1c", "name": "Recurring Charge for Business Firewall", "isBundle": False,
@@ -169,6 +178,12 @@ BROKEN_CATALOGS = {
         "productSpecCharacteristicValue"][0].update(value=-1),
     "a package of 1.5": lambda o, p: o[0]["prodSpecCharValueUse"][1][
         "productSpecCharacteristicValue"][0].update(value=1.5),
+    "a package of 10^30": lambda o, p: o[0]["prodSpecCharValueUse"][1][
+        "productSpecCharacteristicValue"][0].update(value=1e30),
+    "a package of true": lambda o, p: o[0]["prodSpecCharValueUse"][1][
+        "productSpecCharacteristicValue"][0].update(value=True),
+    "a referred price that is garbled": lambda o, p: price(
+        p, "pop-tariff-SMART-usage-mb").update(price={"value": "lots"}),
     "a quarterly fee": lambda o, p: price(p, "pop-tariff-SMART-recurring").update(
         recurringChargePeriodType="quarter"),
     "an id the console cannot name back": lambda o, p: o[0].update(id="SMART"),
