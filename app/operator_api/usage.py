@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any, Literal
 
@@ -30,6 +31,7 @@ from models.domain import UsageRecord
 
 log = logging.getLogger(__name__)
 MAX_PAGE = 10_000  # the most records one page may hold (the sandbox's most; 8 MB of TMF635)
+FIELDS = "usageDate,usageType,usageCharacteristic,ratedProductUsage"
 # The most records one period may hold: a heavy year is 1.5 million. An operator that gives no
 # count and full pages for ever is stopped here, not followed to the end of the disk.
 MAX_RECORDS = 20_000_000
@@ -55,24 +57,29 @@ class UsageCalls(LineIds, TmfLists):
 
     def _oldest_first(self, msisdn: str, start: datetime, end: datetime,
                       page_size: int) -> Iterator[list[UsageRecord]]:
-        offset, last = 0, None
-        while True:
-            records, total = self._usage_page(msisdn, start, end, offset, page_size, last)
-            yield records
-            offset += len(records)
-            if records:
-                last = records[-1].started_at
-            if offset > MAX_RECORDS:
-                log.warning("usage: more than %d records in one period", MAX_RECORDS)
-                raise self._garbled()
-            if total is None:
-                if len(records) < page_size:
+        """While the caller stores a page, the next one is already being asked for and read
+        (one page ahead, on a thread of its own: the transfer overlaps the local work, and
+        at most two pages are held)."""
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="usage-page") as ahead:
+            offset = 0
+            coming = ahead.submit(self._usage_page, msisdn, start, end, 0, page_size, None)
+            while True:
+                records, total = coming.result()
+                offset += len(records)
+                if offset > MAX_RECORDS:
+                    log.warning("usage: more than %d records in one period", MAX_RECORDS)
+                    raise self._garbled()
+                done = len(records) < page_size if total is None else offset >= total
+                if not done and not records:
+                    log.warning("usage: X-Total-Count %s, but an empty page at %d", total,
+                                offset)
+                    raise self._garbled()
+                if not done:
+                    coming = ahead.submit(self._usage_page, msisdn, start, end, offset,
+                                          page_size, records[-1].started_at)
+                yield records
+                if done:
                     return
-            elif offset >= total:
-                return
-            if not records:
-                log.warning("usage: X-Total-Count %s, but an empty page at %d", total, offset)
-                raise self._garbled()
 
     def _newest_first(self, msisdn: str, start: datetime, end: datetime,
                       page_size: int) -> Iterator[list[UsageRecord]]:
@@ -114,6 +121,8 @@ class UsageCalls(LineIds, TmfLists):
             "ratedProductUsage.productRef.id": line,
             "usageDate.gte": utc_text(start), "usageDate.lt": utc_text(end),
             "offset": offset, "limit": limit,
+            # Only what the console reads: a third less to make, send and parse.
+            "fields": FIELDS,
         }
         page, total = self._get_page(path, USAGE_PAGE, params=params, msisdn=msisdn,
                                      limit=self._limits.usage_page)

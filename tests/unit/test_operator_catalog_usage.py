@@ -242,7 +242,9 @@ def test_usage_is_paged_by_offset_until_the_count_is_reached() -> None:
     assert asked == [{"ratedProductUsage.productRef.id": LINE,
                       "usageDate.gte": "2026-11-01T00:00:00Z",
                       "usageDate.lt": "2026-12-01T00:00:00Z", "offset": str(offset),
-                      "limit": "3"} for offset in (0, 3)]
+                      "limit": "3",
+                      "fields": "usageDate,usageType,usageCharacteristic,ratedProductUsage"}
+                     for offset in (0, 3)]
 
 
 def test_a_record_becomes_the_domain_record_as_before() -> None:
