@@ -403,3 +403,24 @@ def test_a_page_size_outside_the_contract_is_a_programming_error() -> None:
     for size in (0, 10_001):
         with pytest.raises(ValueError, match="page_size"):
             client.usage_pages(MSISDN, START, END, page_size=size)
+
+
+def test_one_page_is_read_ahead_and_no_more() -> None:
+    """While the caller stores a page the next is being read; a caller that stops (the store
+    failed, the clerk cancelled) leaves no reading behind beyond that one page."""
+    seen: list[httpx.Request] = []
+    pages_read = usage_operator([usage_json(i) for i in range(9)], seen).usage_pages(
+        MSISDN, START, END, page_size=3)
+    first = next(pages_read)
+    assert [r.id[-4:] for r in first] == ["0001", "0002", "0003"]
+    pages_read.close()
+    assert [r.url.params["offset"] for r in seen if r.url.path == USAGE] == ["0", "3"]
+
+
+def test_a_refused_page_ahead_is_refused_when_it_is_reached() -> None:
+    """The pages before it are the caller's to store; the refusal comes with the next page."""
+    records = [usage_json(0), usage_json(1), usage_json(2, usageType="roaming")]
+    pages_read = usage_operator(records).usage_pages(MSISDN, START, END, page_size=2)
+    assert len(next(pages_read)) == 2
+    with pytest.raises(OperatorProtocolError):
+        next(pages_read)
