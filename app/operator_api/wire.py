@@ -13,21 +13,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from app.operator_api.wire_values import Count, Day, Instant, Version
+from app.operator_api.wire_values import Day
 from models.domain import (
-    CatalogService,
-    CatalogTariff,
     DemoSubscriber,
     Money,
-    PackageKind,
-    PackageSizes,
-    ServiceRef,
     SubscriberStatus,
     TariffClass,
-    TrialPeriod,
-    UnitPrices,
-    UsageKind,
-    UsageRecord,
 )
 
 
@@ -61,87 +52,6 @@ class WireTrial(Wire):
         if self.end < self.start:
             raise ValueError("a trial ends on or after its start")
         return self
-
-
-class WireUnitPrices(Wire):
-    minute: WireMoney
-    sms: WireMoney
-    mb: WireMoney
-
-    def domain(self) -> UnitPrices:
-        return UnitPrices(self.minute.domain(), self.sms.domain(), self.mb.domain())
-
-
-class WirePackageSizes(Wire):
-    minutes: Count
-    sms: Count
-    mb: Count
-
-    def domain(self) -> PackageSizes:
-        return PackageSizes(self.minutes, self.sms, self.mb)
-
-
-class WireCatalogTariff(Wire):
-    code: str
-    name: str
-    class_: TariffClass = Field(alias="class")
-    one_off_fee: WireMoney
-    monthly_fee: WireMoney
-    available: bool
-    prices: WireUnitPrices | None = None  # optional: an operator may not publish them
-    packages: WirePackageSizes | None = None
-
-    def domain(self) -> CatalogTariff:
-        return CatalogTariff(self.code, self.name, self.class_, self.one_off_fee.domain(),
-                             self.monthly_fee.domain(), self.available,
-                             self.prices.domain() if self.prices else None,
-                             self.packages.domain() if self.packages else None)
-
-
-class WireCatalogService(Wire):
-    code: str
-    name: str
-    one_off_fee: WireMoney
-    monthly_fee: WireMoney
-    allowed_classes: list[TariffClass]
-    trial: WireTrial | None
-    available: bool
-
-    def domain(self) -> CatalogService:
-        trial = TrialPeriod(self.trial.start, self.trial.end) if self.trial else None
-        return CatalogService(self.code, self.name, self.one_off_fee.domain(),
-                              self.monthly_fee.domain(), tuple(self.allowed_classes), trial,
-                              self.available)
-
-
-class WireTariffList(Wire):
-    items: list[WireCatalogTariff]
-
-
-class WireServiceList(Wire):
-    items: list[WireCatalogService]
-
-
-class WireUsage(Wire):
-    id: str
-    started_at: Instant
-    type: UsageKind
-    direction: Literal["out", "in"] | None = None
-    counterpart: str
-    duration_s: Count | None = None
-    volume_kb: Count | None = None
-    amount: WireMoney
-    covered_by_package: PackageKind | None = None
-
-    def domain(self) -> UsageRecord:
-        return UsageRecord(self.id, self.started_at, self.type, self.direction, self.counterpart,
-                           self.duration_s, self.volume_kb, self.amount.value,
-                           self.covered_by_package)
-
-
-class WireUsagePage(Wire):
-    items: list[WireUsage]
-    next_cursor: str | None = None
 
 
 class WireDemoSubscriber(Wire):

@@ -27,7 +27,7 @@ class CheckedTransport(httpx.BaseTransport):
         request.read()
         with self._lock:
             self.sent.append(request)
-            self.docs.check_request(request)
+            self.docs.check_request(request, queries=True)
         response = self.inner.handle_request(request)
         response.read()
         response.request = request

@@ -44,7 +44,8 @@ from tests.support.tmf_samples import (
     with_bucket,
     with_region,
 )
-from tests.support.wire_samples import money, usage_json
+from tests.support.tmf_samples_catalog_usage import USAGE, operator, tmf_list
+from tests.support.tmf_samples_catalog_usage import usage_json as tmf_usage_json
 
 MSISDN = "+79161234567"
 OTHER = "+79990000000"
@@ -141,23 +142,18 @@ def test_a_refused_answer_leaves_the_saved_card_as_it_was(store: Any, case: str)
 def test_a_usage_page_out_of_range_is_refused_whole(store: Any) -> None:
     """The detalization's usage store gets none of a refused page (the days stay incomplete,
     so they are fetched again next time)."""
-    good = [usage_json(i) for i in range(3)]
-    bad = [usage_json(i) for i in range(3, 6)]
-    bad[1]["duration_s"] = 10**30
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        if "cursor" not in request.url.params:
-            return httpx.Response(200, json={"items": good, "next_cursor": "page-2"})
-        return httpx.Response(200, json={"items": bad, "next_cursor": None})
-
+    records = [tmf_usage_json(i) for i in range(6)]
+    records[4]["usageCharacteristic"][2]["value"] = 10**30  # a duration of 10^30 s
+    # An operator that gives three records a page, whatever the console asks for.
     usage = UsageStore()
-    sync = UsageSync(client_for(handler), usage, retention_days=3)
+    sync = UsageSync(client_for(operator({USAGE: lambda r: tmf_list(records, r, cap=3)})),
+                     usage, retention_days=3)
     period = Period(date(2026, 11, 1), date(2026, 11, 1))
     with pytest.raises(OperatorProtocolError):
         sync.sync(MSISDN, period, ZoneInfo("Europe/Moscow"), end=int(NOW.timestamp()),
                   now=int(NOW.timestamp()))
     ids = {row[0] for row in usage.rows(MSISDN, 0, int(NOW.timestamp()))}
-    assert not ids & {record["id"] for record in bad}
+    assert not ids & {record["id"] for record in records[3:]}
     assert usage.complete_days(MSISDN, period.first, period.last, 0) == set()
 
 
@@ -252,9 +248,12 @@ def test_a_deeply_nested_body_is_an_unreadable_answer_not_a_recursion_error() ->
                                 counter="1")
         if status == 201:
             assert caught.value.maybe_delivered  # type: ignore[attr-defined]
-    answering = client_for(lambda r: httpx.Response(200, content=b'{"items": ' + NESTED + b"}"))
+    answering = client_for(lambda r: httpx.Response(200, content=NESTED))  # a TMF list, deep
     with pytest.raises(OperatorProtocolError, match="unexpected way"):
         answering.tariffs()
+    with pytest.raises(OperatorProtocolError, match="unexpected way"):
+        list(client_for(operator({USAGE: lambda r: httpx.Response(200, content=NESTED)}))
+             .usage_pages(MSISDN, NOW - timedelta(days=1), NOW))
 
 
 def test_an_error_object_with_odd_field_types_is_read_as_having_none() -> None:
@@ -272,21 +271,21 @@ def test_each_kind_of_answer_has_its_own_size_cap() -> None:
     """A usage page may be far longer than a card: 5 MB of usage is read, 5 MB of card is not
     (the loopback tests serve what is past every cap: tests/integration/
     test_operator_hostile_server.py)."""
-    records = [usage_json(i % 3000) for i in range(20_000)]
-    page = json.dumps({"items": records, "next_cursor": None}).encode()
+    records = [tmf_usage_json(0)] * 10_000
+    page = json.dumps(records).encode()
     assert 4 * 2**20 < len(page) < 32 * 2**20
-    usage = client_for(lambda r: httpx.Response(200, content=page))
+    usage = client_for(operator({USAGE: lambda r: tmf_list(records, r)}))
     start = datetime(2026, 11, 1, tzinfo=UTC)
-    assert sum(len(p) for p in usage.usage_pages(MSISDN, start, start + timedelta(days=1))) \
-        == 20_000
+    assert sum(len(p) for p in usage.usage_pages(MSISDN, start, start + timedelta(days=1),
+                                                 page_size=10_000)) == 10_000
     padded = json.dumps(line_json()).encode()[:-1] + b', "pad": "' + b"x" * len(page) + b'"}'
     card = client_for(CardOperator(line=httpx.Response(200, content=padded)))
     with pytest.raises(OperatorProtocolError, match="far larger than expected"):
         card.subscriber(MSISDN)
-    small = client_for(lambda r: httpx.Response(200, content=page),
+    small = client_for(operator({USAGE: lambda r: httpx.Response(200, content=page)}),
                        limits=AnswerLimits(usage_page=2**20))
     with pytest.raises(OperatorProtocolError, match=r"\(1 MB at most\)"):
-        list(small.usage_pages(MSISDN, start, start + timedelta(days=1)))
+        list(small.usage_pages(MSISDN, start, start + timedelta(days=1), page_size=10_000))
 
 
 # -- the operator's own clock on an access-code answer (R3's countdown) -------------------------
