@@ -6,7 +6,7 @@
 - `/sandbox/…`: the training sandbox's controls (its clock, the phone's SMS): not part of the
   operator's contract, so counted on a row of their own and not validated;
 - anything else (the old `/v1` contract, `/health`): not on the TMF contract, a row of its own.
-  While the console still makes such calls the row is reported but not failed: ALLOW_V1.
+  Any such call fails the run (ALLOW_V1 is False: the console speaks only TMF).
 """
 
 from __future__ import annotations
@@ -18,10 +18,9 @@ from conformance.documents import TmfDocs
 from conformance.own_document import OwnDocument
 from conformance.recording import Exchange
 
-# The console is being moved from its own `/v1` contract to TMF one area at a time; until every
-# call has moved, a request off the TMF contract is listed but does not fail the run. The lead
-# flips this to False once the migration is merged: from then on any such request fails.
-ALLOW_V1 = True
+# The console speaks only TMF (and its x-salon extension): a request off that contract fails the
+# run. (True lists such requests without failing, as while the console was being moved.)
+ALLOW_V1 = False
 
 SANDBOX_ROW = "sandbox controls (not validated)"
 OFF_CONTRACT_ROW = "not on the TMF contract (/v1, …)"

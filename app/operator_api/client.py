@@ -24,17 +24,13 @@ from app.operator_api.check import CheckCalls
 from app.operator_api.lines import LineCalls
 from app.operator_api.orders import OrderCalls
 from app.operator_api.usage import UsageCalls
-from app.operator_api.wire import WireDemoList, WireHealth
+from app.operator_api.wire import WireDemoList
 from models.domain import DemoSubscriber
 
 
 class OperatorClient(LineCalls, CatalogCalls, UsageCalls, OrderCalls, AccessCodeCalls,
                      CheckCalls):
     """The operator API as the console's services use it (app/main.py builds one)."""
-
-    def health(self) -> None:
-        """GET /health: the operator answers (raises OperatorUnavailable when it does not)."""
-        self._get("/health", WireHealth)
 
     def demo_subscribers(self) -> list[DemoSubscriber]:
         return [d.domain() for d in self._get("/sandbox/subscribers", WireDemoList).items]

@@ -9,7 +9,6 @@ The access-code and training-sandbox answers are in wire_codes.py.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -24,10 +23,6 @@ from models.domain import (
 
 class Wire(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
-
-
-class WireHealth(Wire):
-    status: Literal["ok"]
 
 
 class WireMoney(Wire):
