@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -66,6 +67,14 @@ def read_capped(response: httpx.Response, limit: int) -> httpx.Response:
                if key.lower() not in _ENCODING_HEADERS]
     return httpx.Response(response.status_code, headers=headers, content=bytes(body),
                           request=response.request)
+
+
+def parse_exact(content: bytes) -> Any:
+    """The JSON value of an answer to be validated: every number with a fraction or an exponent
+    read as a Decimal from its own digits, never through a binary float (`0.1` stays 0.1,
+    `123456789012.1234567` keeps its last digit, `1E-999999` is not 0), so the wire models'
+    ranges judge what the operator wrote. ValueError or RecursionError for what is not JSON."""
+    return json.loads(content, parse_float=Decimal)
 
 
 def parse_json(content: bytes) -> Any:

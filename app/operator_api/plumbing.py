@@ -47,6 +47,7 @@ from app.operator_api.bodies import (
     AnswerTooLarge,
     UnreadableJson,
     error_fields,
+    parse_exact,
     parse_json,
     read_capped,
     text_field,
@@ -173,15 +174,18 @@ class OperatorPlumbing:
         """`secret`: the answer may carry an access code (the sandbox's SMS outbox), so the
         log names only where it is wrong, never a value, and the error is not chained."""
         try:
-            return model.model_validate_json(response.content)
+            return model.model_validate(parse_exact(response.content))
         except RecursionError:
             log.warning("%s: answer nested too deep to read", path)
         except ValidationError as error:
             if not secret:
                 log.warning("%s: answer does not match the contract: %s", path, error)
                 raise self._garbled() from error
+            # Raised after the handler, so the error (which holds the values) is not chained.
             where = [".".join(map(str, e["loc"])) for e in error.errors(include_input=False)]
             log.warning("%s: answer does not match the contract at %s", path, where)
+        except ValueError:
+            log.warning("%s: answer is not JSON", path)
         raise self._garbled()
 
     @staticmethod

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 
+from app.operator_api.bodies import parse_exact
 from app.operator_api.plumbing import OperatorPlumbing
 
 log = logging.getLogger(__name__)
@@ -33,13 +34,16 @@ class TmfLists(OperatorPlumbing):
             lambda: self._request("GET", path, params=params, limit=limit))
         self._raise_for_refusal(response, msisdn)
         try:
-            page = adapter.validate_json(response.content)
+            page = adapter.validate_python(parse_exact(response.content))
         except RecursionError:
             log.warning("%s: answer nested too deep to read", path)
             raise self._garbled() from None
         except ValidationError as error:
             log.warning("%s: answer does not match the contract: %s", path, error)
             raise self._garbled() from error
+        except ValueError:
+            log.warning("%s: answer is not JSON", path)
+            raise self._garbled() from None
         total = response.headers.get("X-Total-Count")
         if total is None:
             return page, None

@@ -263,8 +263,9 @@ def _packages(offering: TmfOffering) -> PackageSizes | None:
         if len(values) != 1 or use.name in sizes:
             raise ValueError(f"{offering.id}: {use.name} has one value")
         value = values[0].value
-        if type(value) is float and value.is_integer() and abs(value) <= 10**12:
-            value = int(value)  # 500.0: a whole number written as a float
+        if type(value) is Decimal and value.is_finite() and abs(value) <= 10**12 \
+                and value == value.to_integral_value():
+            value = int(value)  # 500.0: a whole number written with a fraction
         if type(value) is not int:
             raise ValueError(f"{offering.id}: {use.name} is not a whole number")
         sizes[use.name] = _COUNT.validate_python(value)

@@ -320,3 +320,17 @@ def test_a_code_state_is_dated_by_the_operators_clock_not_the_consoles() -> None
     assert code_answer(None, "Fri, 31 Dec 9999 23:59:59 GMT").code_state(MSISDN).as_of == NOW
     with pytest.raises(OperatorProtocolError):
         code_answer("9999-12-31T23:59:59Z", None).code_state(MSISDN)
+
+
+def test_money_is_read_from_the_digits_the_operator_wrote() -> None:
+    """Amounts are Decimals made from the JSON number's own text, never through a float:
+    a kopeck-exact amount of 14 digits stays exact, and an amount with a fraction finer than
+    a kopeck is refused, not rounded to one that looks right (a float would make
+    0.1000000000000000001 into 0.1)."""
+    exact = card_operator(line_json(), literal(with_bucket("main", remaining="@n@"),
+                                               n="123456789012.34")).balances(MSISDN)
+    assert exact.main.amount == Decimal("123456789012.34")
+    finer = card_operator(line_json(), literal(with_bucket("main", remaining="@n@"),
+                                               n="0.1000000000000000001"))
+    with pytest.raises(OperatorProtocolError):
+        finer.balances(MSISDN)
