@@ -43,7 +43,9 @@ lint: $(STAMP)
 	$(BIN)/mypy
 
 # Each kit copied to .conformance/ and run against a fresh sandbox; a table per API, exit 1 on
-# any failed assertion. The kits come from $$TMF_KITS (default ../shared/tmf/ctk).
+# any failed assertion. The kits come from $$TMF_KITS (default ../shared/tmf/ctk). Then a clerk's
+# day through the console's services, every request and answer held to the v4 documents
+# ($$TMF_DOCS, default ../shared/tmf/v4): a table per API, exit 1 on any deviation.
 conformance: conformance-deps $(STAMP)
 	$(BIN)/python -m conformance
 

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
 COMMAND_GROUPS = ["lookup", "catalog", "orders", "codes", "outbox", "detalization", "sandbox",
-                  "credentials", "clerk", "audit", "log", "printing", "delivery"]
+                  "credentials", "clerk", "audit", "log", "printing", "delivery", "operator"]
 
 
 class Wiring(Protocol):

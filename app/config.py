@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 from urllib.parse import urlparse
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -42,6 +42,16 @@ DEFAULTS: dict[str, dict[str, str]] = {
         "read_retries": "3",
         "deadline": "30",
         "sandbox_seed": "2026",
+        # How the console proves itself to the operator's APIs: `token` (a bearer token from
+        # the keyring) or `oauth2` (client credentials: token_url, client_id, the secret in
+        # the keyring). app/operator_api/auth.py.
+        "auth": "token",
+        "token_url": "",
+        "client_id": "",
+        "scope": "",
+        "client_auth": "basic",
+        # Plus `api.<name> = URL` per API (app/operator_api/apis.py): not listed here, since
+        # the names come from the table of APIs.
     },
     "ui": {"idle_lock_minutes": "10"},
     "retention": {"days": "3"},
@@ -50,6 +60,11 @@ DEFAULTS: dict[str, dict[str, str]] = {
               "timeout": "10"},
 }
 _SECRET_WORDS = ("token", "password", "secret", "passwd")
+# Keys that contain one of those words and hold no secret: where the token comes from.
+_NOT_SECRETS = {("operator", "token_url")}
+AUTH_KINDS = ("token", "oauth2")
+CLIENT_AUTH_KINDS = ("basic", "body")  # RFC 6749 §2.3.1: HTTP Basic, or in the form body
+API_PREFIX = "api."  # [operator] api.<name> = URL: one API's own base URL
 
 
 @dataclass(frozen=True)
@@ -73,10 +88,25 @@ class OperatorSettings:
     # Seconds one call to the operator may take in all: connect, the whole answer, every retry
     # (a server that answers a byte at a time never lets a read time out).
     deadline: float = 30.0
+    # `token` (the keyring's bearer token) or `oauth2` (client credentials, RFC 6749 §4.4:
+    # `token_url`, `client_id`, optional `scope`; the client secret in the keyring).
+    auth: str = "token"
+    token_url: str = ""
+    client_id: str = ""
+    scope: str = ""
+    client_auth: str = "basic"  # how the client id and secret go to token_url
+    # (API name, its own base URL or path) for the APIs salon.ini moves off their standard
+    # path under `url` (`[operator] api.productInventory = https://…`), in the table's order.
+    api_urls: tuple[tuple[str, str], ...] = ()
 
     @property
     def embedded(self) -> bool:
         return self.url == EMBEDDED
+
+    @property
+    def apis(self) -> dict[str, str]:
+        """The per-API base URLs, for OperatorClient(apis=…)."""
+        return dict(self.api_urls)
 
 
 @dataclass(frozen=True)
@@ -187,6 +217,7 @@ def _build(parser: configparser.ConfigParser, source: str) -> Settings:
             read_retries=field("operator", "read_retries", _count(0, 10)),
             sandbox_seed=field("operator", "sandbox_seed", _count(0, 2**31)),
             deadline=field("operator", "deadline", _positive_float),
+            **_operator_access(parser, field),
         ),
         idle_lock_minutes=field("ui", "idle_lock_minutes", _count(0, 24 * 60)),
         retention_days=field("retention", "days", _count(0, 365)),
@@ -214,16 +245,76 @@ def _email_settings(field: _FieldReader) -> EmailSettings:
     )
 
 
+def _operator_access(parser: configparser.ConfigParser, field: _FieldReader) -> dict[str, Any]:
+    """How the console reaches the operator beyond `url`: the auth and each API's own base
+    URL. Settings that cannot work together are refused here, at start, naming the key."""
+    source = field.source
+    url = parser.get("operator", "url").strip()
+    auth = field("operator", "auth", _one_of(AUTH_KINDS))
+    oauth = {
+        "token_url": field("operator", "token_url", _optional_url),
+        "client_id": field("operator", "client_id", _client_id),
+        "scope": field("operator", "scope", _scope),
+        "client_auth": field("operator", "client_auth", _one_of(CLIENT_AUTH_KINDS)),
+    }
+    given = [key for key in ("token_url", "client_id", "scope")
+             if parser.get("operator", key).strip()]
+    if auth == "oauth2":
+        if url == EMBEDDED:
+            raise ConfigError(f"{source}: [operator] auth = oauth2: the embedded sandbox has a "
+                              "token of its own; set url to the operator's API root first.")
+        for key in ("token_url", "client_id"):
+            if not oauth[key]:
+                raise ConfigError(f"{source}: [operator] {key}: must be set when auth = oauth2 "
+                                  "(see the README's integrator's guide).")
+    elif given:
+        raise ConfigError(f"{source}: [operator] {given[0]}: is used only with auth = oauth2; "
+                          "set auth = oauth2 or remove it.")
+    api_urls = _api_urls(parser, source, url)
+    return {"auth": auth, **oauth, "api_urls": api_urls}
+
+
+def _api_urls(parser: configparser.ConfigParser, source: str,
+              url: str) -> tuple[tuple[str, str], ...]:
+    """`[operator] api.<name> = URL or /path`, in the table's order; the name matched without
+    regard to case (configparser lowers keys), the value held to the same rules as `url`."""
+    from app.operator_api.apis import APIS
+
+    by_key = {API_PREFIX + api.name.lower(): api.name for api in APIS}
+    found: dict[str, str] = {}
+    for key in parser["operator"]:
+        if not key.startswith(API_PREFIX):
+            continue
+        if key not in by_key:
+            raise ConfigError(
+                f"{source}: [operator] {key}: there is no operator API "
+                f"{key[len(API_PREFIX):]!r}; the console uses "
+                f"{', '.join(api.name for api in APIS)}.")
+        raw = parser.get("operator", key).strip()
+        if url == EMBEDDED:
+            raise ConfigError(f"{source}: [operator] {key}: the embedded sandbox serves every "
+                              "API itself; per-API URLs need url set to the operator's root.")
+        try:
+            found[by_key[key]] = _api_base(raw)
+        except ValueError as error:
+            raise ConfigError(f"{source}: [operator] {key} = {raw!r}: {error}") from None
+    return tuple((api.name, found[api.name]) for api in APIS if api.name in found)
+
+
 def _reject_unknown_and_secrets(parser: configparser.ConfigParser, source: str) -> None:
     for section in parser.sections():
         if section not in DEFAULTS:
             raise ConfigError(f"{source}: unknown section [{section}].")
         for key in parser[section]:
-            if any(word in key for word in _SECRET_WORDS):
+            if (any(word in key for word in _SECRET_WORDS)
+                    and (section, key) not in _NOT_SECRETS):
                 raise ConfigError(
                     f"{source}: [{section}] {key}: secrets do not belong in salon.ini; "
-                    "store them in the keyring with `salon credentials set`."
+                    "store them in the keyring with `salon credentials set"
+                    + (" --client-secret" if section == "operator" else "") + "`."
                 )
+            if section == "operator" and key.startswith(API_PREFIX):
+                continue  # checked against the table of APIs (_api_urls)
             if key not in DEFAULTS[section]:
                 raise ConfigError(f"{source}: [{section}] {key}: unknown setting.")
 
@@ -294,13 +385,70 @@ def _database_url(value: str, data_dir: Path) -> str:
 def _operator_url(value: str) -> str:
     if value == EMBEDDED:
         return value
-    parsed = urlparse(value)
+    try:
+        return _web_url(value)
+    except ValueError:
+        raise ValueError("expected 'embedded' or an https:// URL (http:// only on loopback)"
+                         ) from None
+
+
+def _web_url(value: str) -> str:
+    """An https:// URL (http:// only on loopback), without credentials, a query or a
+    fragment; returned without a trailing slash. ValueError says what is wrong."""
+    try:
+        parsed = urlparse(value)
+        parsed.port  # noqa: B018 - a port that is not a number raises here
+    except ValueError:
+        raise ValueError("expected an https:// URL (http:// only on loopback)") from None
     loopback = parsed.hostname in {"127.0.0.1", "localhost", "::1"}
-    if parsed.scheme == "https" or (parsed.scheme == "http" and loopback):
-        if parsed.username or parsed.password:
-            raise ValueError("no credentials in the URL; use `salon credentials set`")
-        return value.rstrip("/")
-    raise ValueError("expected 'embedded' or an https:// URL (http:// only on loopback)")
+    if not (parsed.hostname and (parsed.scheme == "https"
+                                 or (parsed.scheme == "http" and loopback))):
+        raise ValueError("expected an https:// URL (http:// only on loopback)")
+    if parsed.username or parsed.password:
+        raise ValueError("no credentials in the URL; use `salon credentials set`")
+    if parsed.query or parsed.fragment or any(c.isspace() for c in value):
+        raise ValueError("expected a URL without spaces, a query (?…) or a fragment (#…)")
+    return value.rstrip("/")
+
+
+def _optional_url(value: str) -> str:
+    return _web_url(value) if value else ""
+
+
+def _api_base(value: str) -> str:
+    """One API's base: an absolute URL, or a path under [operator] url (`/tmf/inventory/v4`)."""
+    if value.startswith("/") and not value.startswith("//"):
+        if any(c.isspace() for c in value) or "?" in value or "#" in value:
+            raise ValueError("expected a path without spaces, a query or a fragment")
+        return value.rstrip("/") or "/"
+    if not value:
+        raise ValueError("must not be empty: remove the line to use the standard path")
+    return _web_url(value)
+
+
+def _client_id(value: str) -> str:
+    # RFC 6749 appendix A.1: client_id is visible ASCII (VSCHAR); no spaces.
+    if value and not re.fullmatch(r"[\x21-\x7e]+", value):
+        raise ValueError("expected the client id the operator issued: printable ASCII, "
+                         "no spaces")
+    return value
+
+
+def _scope(value: str) -> str:
+    # RFC 6749 §3.3: space-separated tokens of %x21 / %x23-5B / %x5D-7E.
+    if value and not re.fullmatch(r"[\x21\x23-\x5b\x5d-\x7e]+( [\x21\x23-\x5b\x5d-\x7e]+)*",
+                                  value):
+        raise ValueError("expected scope names separated by single spaces (RFC 6749 §3.3)")
+    return value
+
+
+def _one_of(choices: tuple[str, ...]) -> Callable[[str], str]:
+    def convert(value: str) -> str:
+        if value not in choices:
+            raise ValueError(f"expected one of: {', '.join(choices)}")
+        return value
+
+    return convert
 
 
 def _printer_name(value: str) -> str:

@@ -14,28 +14,71 @@ import secrets
 import sys
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from app import cli
 from app.clock import Clock, MovableClock, SystemClock
 from app.commands.output import flush_quietly, say
-from app.config import Settings, language_from_environment, load_settings
+from app.config import OperatorSettings, Settings, language_from_environment, load_settings
 from app.errors import ConfigError, NotSignedIn, SalonError
 from app.i18n import LANGUAGES, _, set_language
 from app.inputs import shown
+from app.services.credentials import SYSTEM_KEYRING
 from app.services.registry import Services
 
 if TYPE_CHECKING:
+    import httpx
+
     from app.operator_api.client import OperatorClient
+    from app.services.archive import ArchiveService
     from app.services.audit import AuditJournal
+    from app.services.credentials import Keyring
+    from app.services.delivery import DeliveryService
     from app.services.detalization import DetalizationService
+    from app.services.email import EmailService
     from app.services.kept_files import KeptFiles
+    from app.services.periodic import PeriodicDeliveryService
+    from app.services.printing import PrintService
+    from app.services.retention import RetentionService
+    from app.services.smtp_relay import MailRelay
     from models.domain import Session
+    from printing.cups_printer import Printer
 
 log = logging.getLogger("salon")
 SALON_LOG_HANDLER = "salon.log"  # the root handler setup_logging adds (and replaces)
+
+
+@dataclass(frozen=True)
+class Parts:
+    """The adapters at the console's edges, which build_services puts every service on: the
+    real ones come from real_parts(settings); a test replaces any of them (a recording
+    transport, a fake printer or relay, an in-memory keyring) and gets the whole console
+    otherwise as it runs at the counter."""
+
+    # How requests reach the operator's API; None is httpx's own network transport (with the
+    # proxy and TLS settings of the environment).
+    operator_transport: httpx.BaseTransport | None
+    printer: Printer  # the print server (CUPS)
+    # The salon's SMTP relay; None when salon.ini sets no [email] relay (e-mail then says so).
+    relay: MailRelay | None
+    # The operator's token, the SMTP password and the audit journal's key (never in salon.ini).
+    keyring: Keyring
+
+
+def real_parts(settings: Settings, *, keyring: Keyring = SYSTEM_KEYRING) -> Parts:
+    """The parts the console uses at the counter, chosen here and nowhere else. `keyring`: the
+    one every secret is read from, the relay's password too (the system's unless given)."""
+    from app.services.credentials import smtp_password
+    from app.services.smtp_relay import SmtpRelay
+    from printing.cups_printer import CupsPrinter
+
+    relay = (SmtpRelay(settings.email, lambda: smtp_password(keyring))
+             if settings.email.configured else None)  # the password is read when a letter goes
+    return Parts(operator_transport=None, printer=CupsPrinter(settings.printing.server or None),
+                 relay=relay, keyring=keyring)
 
 
 class Wiring:
@@ -49,10 +92,14 @@ class Wiring:
         read_password: Callable[[str], str] | None = None,
         *,
         clock: Clock,
+        parts: Callable[[Settings], Parts] = real_parts,
         start_pump: bool = False,
     ) -> None:
         self.settings = settings
         self.clock = clock
+        # The adapters at the console's edges, made when the services are first built (the
+        # real ones unless a test gives its own).
+        self._parts = parts
         self.clerk = clerk  # --clerk LOGIN, or $SALON_CLERK
         # The window keeps the outbox pump running; a one-shot command does not (it would
         # hold the exit while retrying other queued orders): `salon outbox send` does a pass.
@@ -67,6 +114,7 @@ class Wiring:
         with self._lock:
             if self._services is None:
                 self._services = build_services(self.settings, self.clock,
+                                                self._parts(self.settings),
                                                 start_pump=self.start_pump)
             return self._services
 
@@ -137,7 +185,8 @@ def console_clock(settings: Settings) -> Clock:
     return MovableClock(SystemClock()) if settings.operator.embedded else SystemClock()
 
 
-def build_services(settings: Settings, clock: Clock, *, start_pump: bool = True) -> Services:
+def build_services(settings: Settings, clock: Clock, parts: Parts, *,
+                   start_pump: bool = True) -> Services:
     from app.operator_api.client import OperatorClient
     from app.services.access_codes import AccessCodeService
     from app.services.audit import AuditJournal
@@ -149,6 +198,7 @@ def build_services(settings: Settings, clock: Clock, *, start_pump: bool = True)
     from app.services.kept_files import KeptFiles
     from app.services.leaflets import LeafletService
     from app.services.lookup import LookupService
+    from app.services.operator_check import OperatorCheck
     from app.services.orders import OrderService
     from app.services.outbox_delivery import Delivery, Timing
     from app.services.outbox_pump import OutboxPump
@@ -181,8 +231,9 @@ def build_services(settings: Settings, clock: Clock, *, start_pump: bool = True)
     kept = KeptFiles(settings.data_dir / "documents",
                      StoreKeptFiles(settings.salon.id, settings.salon.counter), clock)
     audit = AuditJournal(settings.salon.id, settings.salon.counter, clock,
-                         seal=journal_seal(settings))
+                         seal=journal_seal(settings, parts.keyring))
     clerks = ClerkService(StoreClerks(), clock, timezone=settings.salon.timezone, journal=audit)
+    token: str | httpx.Auth
     if settings.operator.embedded:
         # The training sandbox only: its demo accounts (README). A real store never gets any.
         clerks.ensure_training_accounts()
@@ -198,10 +249,9 @@ def build_services(settings: Settings, clock: Clock, *, start_pump: bool = True)
         if isinstance(clock, MovableClock):  # the console's clock is the training world's
             clock.follow(timedelta(seconds=running.clock_offset_s()))
     else:
-        from app.services.credentials import operator_token
-
         try:
-            base_url, token = settings.operator.url, operator_token(settings.operator.url)
+            base_url, token = settings.operator.url, operator_auth(settings.operator,
+                                                                   parts.keyring)
         except BaseException:  # no token: the store opened above is closed, not leaked
             store.close()
             raise
@@ -213,6 +263,8 @@ def build_services(settings: Settings, clock: Clock, *, start_pump: bool = True)
         read_timeout=settings.operator.read_timeout,
         read_retries=settings.operator.read_retries,
         deadline=settings.operator.deadline,
+        apis=settings.operator.apis,  # [operator] api.<name>: APIs off their standard path
+        transport=parts.operator_transport,
     )
     closers.insert(0, client.close)
     connection = ConnectionState(clock)
@@ -245,11 +297,11 @@ def build_services(settings: Settings, clock: Clock, *, start_pump: bool = True)
     detalization = DetalizationService(
         client, UsageStore(), register, settings.salon, retention_days=settings.retention_days,
         documents_dir=kept.folder, journal=audit, clock=clock, kept=kept)
-    delivered = build_delivery(settings, client, audit, detalization, closers, clock, kept,
-                               start_periodic=start_pump)
+    delivered = build_delivery(settings, parts, client, audit, detalization, closers, clock,
+                               kept, start_periodic=start_pump)
     purged_at_start = None
     try:  # R9: on every start, before anything else reads it; `salon purge` reports it too
-        purged_at_start = delivered["retention"].purge(at_start=True)
+        purged_at_start = delivered.retention.purge(at_start=True)
     except Exception:  # a failed purge must not keep the counter from working; it is retried
         log.exception("R9 purge at start failed")
 
@@ -275,42 +327,73 @@ def build_services(settings: Settings, clock: Clock, *, start_pump: bool = True)
         access_codes=codes,
         leaflets=LeafletService(settings, orders.services, clock, kept, register=register),
         sandbox=TrainingWorld(client, clock),
+        operator_check=OperatorCheck(client, settings.operator, base_url),
         purged_at_start=purged_at_start,
         close=close,
-        **delivered,
+        printing=delivered.printing,
+        email=delivered.email,
+        archive=delivered.archive,
+        delivery=delivered.delivery,
+        periodic=delivered.periodic,
+        retention=delivered.retention,
     )
 
 
-def build_delivery(settings: Settings, client: OperatorClient, journal: AuditJournal,
-                   detalization: DetalizationService, closers: list[Callable[[], object]],
-                   clock: Clock, kept: KeptFiles, *, start_periodic: bool) -> dict[str, Any]:
-    """Paper (CUPS), e-mail (the salon's relay), the personal archive, periodic e-mail and the
-    local purge: the real adapters, chosen here. The window also starts the periodic pass."""
+def operator_auth(operator: OperatorSettings, keyring: Keyring) -> str | httpx.Auth:
+    """How the console signs its calls to a real operator: the keyring's bearer token
+    (`auth = token`), or OAuth2 client credentials (`auth = oauth2`) with the client secret
+    from the keyring; app/operator_api/auth.py."""
+    if operator.auth != "oauth2":
+        from app.services.credentials import operator_token
+
+        return operator_token(operator.url, keyring)
+    import httpx
+
+    from app.operator_api.auth import ClientCredentials
+    from app.services.credentials import operator_client_secret
+
+    return ClientCredentials(
+        operator.token_url, operator.client_id, operator_client_secret(operator.client_id, keyring),
+        scope=operator.scope, client_auth=operator.client_auth,
+        timeout=httpx.Timeout(operator.read_timeout, connect=operator.connect_timeout))
+
+
+@dataclass(frozen=True)
+class Delivered:
+    printing: PrintService
+    email: EmailService
+    archive: ArchiveService
+    delivery: DeliveryService
+    periodic: PeriodicDeliveryService
+    retention: RetentionService
+
+
+def build_delivery(settings: Settings, parts: Parts, client: OperatorClient,
+                   journal: AuditJournal, detalization: DetalizationService,
+                   closers: list[Callable[[], object]], clock: Clock, kept: KeptFiles, *,
+                   start_periodic: bool) -> Delivered:
+    """Paper (the parts' printer), e-mail (their relay), the personal archive, periodic e-mail
+    and the local purge. The window also starts the periodic pass."""
     from app.operator_api.archive import ArchiveApi
     from app.services.archive import ArchiveService
-    from app.services.credentials import smtp_password
     from app.services.delivery import DeliveryService
     from app.services.email import EmailService
     from app.services.periodic import PeriodicDeliveryService, PeriodicRunner
     from app.services.printing import PrintService
     from app.services.retention import RetentionService
-    from app.services.smtp_relay import SmtpRelay
     from models.archive import StoreArchiveNotes
     from models.db import database
     from models.periodic import StorePeriodic
     from models.print_jobs import StoreCounterSettings, StorePrintJobs
-    from printing.cups_printer import CupsPrinter
 
     salon = settings.salon
     documents = kept.folder
     jobs = StorePrintJobs(salon.id, salon.counter)
     printing = PrintService(
-        CupsPrinter(settings.printing.server or None), jobs,
+        parts.printer, jobs,
         StoreCounterSettings(salon.id, salon.counter), configured=settings.printing.printer,
         documents_dir=documents, journal=journal, clock=clock)
-    # The password is read from the keyring when a letter goes, not at start.
-    relay = SmtpRelay(settings.email, smtp_password) if settings.email.configured else None
-    email = EmailService(relay, settings.email, salon, journal=journal, clock=clock)
+    email = EmailService(parts.relay, settings.email, salon, journal=journal, clock=clock)
     notes = StoreArchiveNotes()
     archive = ArchiveService(ArchiveApi(client), notes, documents_dir=documents,
                              timezone=salon.timezone, journal=journal, clock=clock, kept=kept)
@@ -328,17 +411,12 @@ def build_delivery(settings: Settings, client: OperatorClient, journal: AuditJou
         if isinstance(clock, MovableClock):  # training: the world's clock was moved on
             clock.on_move(runner.wake)
             clock.on_move(lambda: _purge_quietly(retention))
-    return {
-        "printing": printing,
-        "email": email,
-        "archive": archive,
-        "delivery": DeliveryService(salon, printing=printing, email=email, archive=archive),
-        "periodic": periodic,
-        "retention": retention,
-    }
+    return Delivered(printing, email, archive,
+                     DeliveryService(salon, printing=printing, email=email, archive=archive),
+                     periodic, retention)
 
 
-def _purge_quietly(retention: Any) -> None:
+def _purge_quietly(retention: RetentionService) -> None:
     """R9 when the training world's clock moved: what it made old goes now; a failure is logged
     and the next start or `salon purge` tries again."""
     try:

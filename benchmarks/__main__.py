@@ -5,9 +5,9 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["benchmarks.lookup", "benchmarks.gui", "benchmarks.daily_log",
-              "benchmarks.usage_sync", "benchmarks.detalization", "benchmarks.outbox_faults",
-              "benchmarks.printing"]
+BENCHMARKS = ["benchmarks.lookup", "benchmarks.lookup_latency", "benchmarks.gui",
+              "benchmarks.daily_log", "benchmarks.usage_sync", "benchmarks.detalization",
+              "benchmarks.outbox_faults", "benchmarks.printing"]
 
 
 def main() -> int:

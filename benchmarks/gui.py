@@ -19,7 +19,7 @@ from pathlib import Path
 
 from app.config import load_settings
 from app.i18n import set_language
-from app.main import build_services, console_clock
+from app.main import build_services, console_clock, real_parts
 from app.ui.window import MainWindow
 from benchmarks.report import ratio_line
 from benchmarks.xvfb import virtual_screen
@@ -58,7 +58,7 @@ def _enter_to_card_ms(folder: Path, repeat: int = 20) -> float:
     settings = load_settings(folder / "salon.ini")
     root = tk.Tk()
     clock = console_clock(settings)
-    services = build_services(settings, clock)
+    services = build_services(settings, clock, real_parts(settings))
     window = MainWindow(root, settings, services, clock=clock)
     # Nothing is looked up without a signed-in clerk: the training account, as at a counter.
     window.start_session(services.clerks.sign_in("clerk", "clerk-demo"))

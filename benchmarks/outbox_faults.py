@@ -11,6 +11,7 @@ and the balance each order answered with), none lost.
 
 from __future__ import annotations
 
+import json
 import logging
 import random
 import tempfile
@@ -40,6 +41,11 @@ from models.outbox import StoreOutbox
 from tests.support.pinned import PINNED, RunningClock
 
 TOKEN = "fault-trial-token"
+# What an order goes through: the preview's cart, the order (and its lookup by externalId),
+# and the main balance an applied order is answered with.
+FAULTED = ["/tmf-api/shoppingCart/v4/shoppingCart",
+           "/tmf-api/productOrderingManagement/v4/productOrder",
+           "/tmf-api/x-salon/v1/mainBalance"]
 SERVICE = "FAVOURITE"  # 25.00 to connect on the mass tariffs, free to disconnect
 FEE_COUNTERPART = "Подключение: Любимый номер"
 FEE_KOP = 2500  # every other order connects «Любимый номер» (25 ₽)
@@ -106,7 +112,7 @@ def run_trial(folder: Path, orders: int, *, seed: int = 2026, workers: int = 4,
         http.put("/sandbox/faults", json={
             "error_rate": error_rate, "drop_before_rate": drop_before_rate,
             "drop_after_rate": drop_after_rate, "latency_ms": latency_ms,
-            "paths": ["/v1/orders"], "seed": seed}).raise_for_status()
+            "paths": FAULTED, "seed": seed}).raise_for_status()
         pump.start()
         clock = time.perf_counter()
         items = _place_all(service, client, numbers, orders, workers, seed, report)
@@ -151,9 +157,12 @@ def _subscribers(client: OperatorClient, count: int, orders: int) -> list[str]:
 
 
 def _order_ids(http: httpx.Client, msisdn: str) -> list[str]:
-    answer = http.get("/v1/orders", params={"msisdn": msisdn})
+    """The line's applied orders (TMF622), whoever placed them."""
+    line = f"L-{msisdn.removeprefix('+')}"
+    answer = http.get("/tmf-api/productOrderingManagement/v4/productOrder",
+                      params={"productOrderItem.product.id": line, "limit": "10000"})
     answer.raise_for_status()
-    return [o["order_id"] for o in answer.json()["items"]]
+    return [o["id"] for o in answer.json()]
 
 
 def _place_all(service: OrderService, client: OperatorClient, numbers: list[str],
@@ -253,16 +262,19 @@ def _verify(report: TrialReport, service: OrderService, client: OperatorClient,
         report.fees_checked += sum(paid.values())
         if fees != paid:
             report.doubled += 1
-        # The balance each order answered with is the sandbox's balance just after it.
+        # The balance each order answered with is the sandbox's balance just after it (its
+        # second over: every record of that second counted).
         for row in ours:
             if row.result is None:
                 continue
             at = row.result.completed_at + timedelta(seconds=1)
-            main = http.get(f"/v1/subscribers/{msisdn}/balance",
-                            params={"at": at.strftime("%Y-%m-%dT%H:%M:%SZ")}).json()
-            value = next(b for b in main["buckets"] if b["kind"] == "main")["amount"]["value"]
+            main = http.get("/tmf-api/x-salon/v1/mainBalance", params={
+                "product.id": f"L-{msisdn.removeprefix('+')}",
+                "at": at.strftime("%Y-%m-%dT%H:%M:%SZ")})
+            main.raise_for_status()
+            value = json.loads(main.content, parse_float=Decimal)["remainingValue"]["value"]
             report.balances_checked += 1
-            if Decimal(value) != row.result.balance_after.amount:
+            if value != row.result.balance_after.amount:
                 report.doubled += 1
 
 

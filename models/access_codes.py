@@ -61,9 +61,10 @@ class VerifyResult:
 
 @dataclass(frozen=True)
 class SmsMessage:
-    """Training only: an SMS the subscriber's phone received (the sandbox's outbox)."""
+    """Training only: an SMS the subscriber's phone received (the sandbox's outbox, read as
+    TMF681 communicationMessage)."""
 
-    id: int
+    id: str  # the operator's id of the message (opaque)
     sender: str
     to: str
     text: str = field(repr=False)  # may carry a code: never in a repr, a log or the store

@@ -1,4 +1,5 @@
-"""`python -m sandbox [--host H] [--port P] [--db PATH] [--seed N] [--token T]`: a thin wrapper
+"""`python -m sandbox [--host H] [--port P] [--db PATH] [--seed N] [--token T]
+[--token-lifetime S]`: a thin wrapper
 around `sandbox.server.serve`, the same call the console's `salon sandbox` makes."""
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from pathlib import Path
 
 from platformdirs import user_data_path
 
+from sandbox.oauth import DEFAULT_TOKEN_LIFETIME_S
 from sandbox.server import serve
 from sandbox.world import DEFAULT_SEED
 
@@ -27,14 +29,21 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--token", default=os.environ.get("SALON_SANDBOX_TOKEN", DEFAULT_TOKEN),
                         help="bearer token clients must send (default: $SALON_SANDBOX_TOKEN, "
-                             "else 'training')")
+                             "else 'training'); also the OAuth2 client secret of the client "
+                             "'salon-console' at POST /sandbox/oauth/token")
+    parser.add_argument("--token-lifetime", type=int, default=DEFAULT_TOKEN_LIFETIME_S,
+                        metavar="SECONDS",
+                        help="how long an OAuth2 access token lives, in seconds of the "
+                             "sandbox's clock (default %(default)s)")
     args = parser.parse_args(argv)
+    if args.token_lifetime < 1:
+        parser.error("--token-lifetime: at least 1 second")
     db = args.db
     if db is None:
         db = user_data_path("salon", appauthor=False, ensure_exists=True) / \
             f"sandbox-{args.seed}.sqlite3"
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
-    serve(args.host, args.port, db, args.seed, args.token)
+    serve(args.host, args.port, db, args.seed, args.token, token_lifetime_s=args.token_lifetime)
 
 
 if __name__ == "__main__":

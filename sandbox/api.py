@@ -19,6 +19,7 @@ from sandbox import (
     documents,
     routes_access,
     routes_documents,
+    routes_oauth,
     routes_orders,
     routes_read,
     routes_sandbox,
@@ -29,6 +30,7 @@ from sandbox.clock import Clock
 from sandbox.deps import Context
 from sandbox.errors import ApiError, error_response
 from sandbox.faults import FaultMiddleware, InjectedDrop, quiet_uvicorn
+from sandbox.oauth import DEFAULT_TOKEN_LIFETIME_S
 from sandbox.store import Store
 from sandbox.tmf import apis
 from sandbox.tmf import errors as tmf
@@ -37,8 +39,11 @@ from sandbox.wire import utc_iso
 log = logging.getLogger(__name__)
 
 
-def create_app(store: Store, token: str, clock: Clock | None = None) -> FastAPI:
-    ctx = Context.build(store, clock or Clock(store), token)
+def create_app(store: Store, token: str, clock: Clock | None = None, *,
+               token_lifetime_s: int = DEFAULT_TOKEN_LIFETIME_S) -> FastAPI:
+    """`token_lifetime_s`: how long an access token from POST /sandbox/oauth/token lives, in
+    seconds of the sandbox's clock."""
+    ctx = Context.build(store, clock or Clock(store), token, token_lifetime_s)
     app = FastAPI(
         title="Operator API (Salon console sandbox)", version="1.2.0",
         description="The operator's system of record as the Salon console sees it: "
@@ -62,7 +67,8 @@ def create_app(store: Store, token: str, clock: Clock | None = None) -> FastAPI:
 
     # Order matters within /v1: /orders/preview before /orders/{order_id}.
     for router in (routes_read.router, routes_orders.router, routes_access.router,
-                   routes_documents.router, routes_sandbox.router, *apis.routers()):
+                   routes_documents.router, routes_sandbox.router, routes_oauth.router,
+                   *apis.routers()):
         app.include_router(router)
     _document_errors_as_served(app)
     return app

@@ -19,6 +19,7 @@ from sandbox.errors import ApiError, bad_request, subscriber_not_found
 from sandbox.faults import Faults
 from sandbox.idempotency import REPLAYED_HEADER, Idempotency, Outcome, check_key
 from sandbox.ledger import Ledger
+from sandbox.oauth import DEFAULT_TOKEN_LIFETIME_S, IssuedTokens
 from sandbox.sms import SmsOutbox, phones_path
 from sandbox.store import Store
 from sandbox.tmf.entity_store import EntityStore
@@ -37,12 +38,18 @@ class Context:
     token: bytes
     code_key: str  # hex of the world's HMAC key for access codes (R2): code_key.py
     entities: EntityStore  # what clients created through the TMF APIs (never the world)
+    oauth: IssuedTokens  # access tokens given by POST /sandbox/oauth/token (sandbox/oauth.py)
 
     @classmethod
-    def build(cls, store: Store, clock: Clock, token: str) -> Context:
+    def build(cls, store: Store, clock: Clock, token: str,
+              token_lifetime_s: int = DEFAULT_TOKEN_LIFETIME_S) -> Context:
         return cls(store, clock, Ledger(store, clock), Idempotency(store, clock), Faults(),
                    SmsOutbox(phones_path(store.path)), token.encode(), store.code_key,
-                   EntityStore(store))
+                   EntityStore(store), IssuedTokens(token.encode(), clock.now, token_lifetime_s))
+
+    def accepts(self, secret: str) -> bool:
+        """The sandbox's own token, or an access token it gave and that has not expired."""
+        return hmac.compare_digest(secret.encode(), self.token) or self.oauth.accepts(secret)
 
 
 def context(request: Request) -> Context:
@@ -51,14 +58,14 @@ def context(request: Request) -> Context:
 
 
 Ctx = Annotated[Context, Depends(context)]
-_bearer = HTTPBearer(auto_error=False, description="The sandbox token")
+_bearer = HTTPBearer(auto_error=False, description="The sandbox token, or an access token from "
+                                                  "POST /sandbox/oauth/token")
 
 
 def require_token(
     ctx: Ctx, credentials: Annotated[HTTPAuthorizationCredentials | None, Security(_bearer)],
 ) -> None:
-    if credentials is None or not hmac.compare_digest(credentials.credentials.encode(),
-                                                      ctx.token):
+    if credentials is None or not ctx.accepts(credentials.credentials):
         raise ApiError(401, "unauthorized", "A valid bearer token is required.")
 
 

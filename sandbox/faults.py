@@ -44,7 +44,7 @@ class FaultConfig:
     error_rate: float = 0.0
     drop_before_rate: float = 0.0
     drop_after_rate: float = 0.0
-    paths: tuple[str, ...] = ("/v1",)
+    paths: tuple[str, ...] = ("/v1", "/tmf-api")
     seed: int = 0
 
     def active(self) -> bool:

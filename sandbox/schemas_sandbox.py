@@ -64,7 +64,7 @@ class FaultConfig(Model):
                                     description="Connection broken, nothing applied")
     drop_after_rate: float = Field(0.0, ge=0, le=1, description="Applied and committed, then "
                                                                 "the connection is broken")
-    paths: list[str] = Field(["/v1"], min_length=1, description="Path prefixes faulted")
+    paths: list[str] = Field(["/v1", "/tmf-api"], min_length=1, description="Path prefixes faulted")
     seed: int = Field(0, description="Seeds the fault RNG: a sequential run is reproducible")
 
 

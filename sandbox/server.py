@@ -16,17 +16,20 @@ import uvicorn
 
 from sandbox.api import create_app
 from sandbox.clock import Clock, wall_seconds
+from sandbox.oauth import DEFAULT_TOKEN_LIFETIME_S
 from sandbox.store import Store
 
 log = logging.getLogger(__name__)
 
 
-def serve(host: str, port: int, db_path: Path, seed: int, token: str) -> None:
+def serve(host: str, port: int, db_path: Path, seed: int, token: str, *,
+          token_lifetime_s: int = DEFAULT_TOKEN_LIFETIME_S) -> None:
     """Serve until interrupted (Ctrl+C)."""
     store = Store.open(Path(db_path), seed, now=wall_seconds())
     try:
         log.info("sandbox of seed %d on http://%s:%d (database %s)", seed, host, port, db_path)
-        uvicorn.run(create_app(store, token), host=host, port=port, log_level="info")
+        uvicorn.run(create_app(store, token, token_lifetime_s=token_lifetime_s), host=host,
+                    port=port, log_level="info")
     finally:
         store.close()
 
@@ -60,11 +63,13 @@ class RunningSandbox:
 
 def start_in_background(db_path: Path, seed: int, token: str,
                         startup_timeout: float = 30.0, *,
-                        real_time: Callable[[], float] | None = None) -> RunningSandbox:
+                        real_time: Callable[[], float] | None = None,
+                        token_lifetime_s: int = DEFAULT_TOKEN_LIFETIME_S) -> RunningSandbox:
     """Start the sandbox on 127.0.0.1 and a free port, in a daemon thread; return once it
     answers. The socket is bound here, before the server starts, so no other process can take
     the port in between. `real_time`: the seconds its clock runs on (tests pin a world to an
-    instant with it); the wall clock by default."""
+    instant with it); the wall clock by default. `token_lifetime_s`: how long its OAuth2
+    access tokens live (sandbox/oauth.py)."""
     store = Store.open(Path(db_path), seed,
                        now=wall_seconds() if real_time is None else int(real_time()))
     clock = Clock(store) if real_time is None else Clock(store, real_time=real_time)
@@ -74,8 +79,8 @@ def start_in_background(db_path: Path, seed: int, token: str,
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(store, token, clock), log_level="warning", access_log=False,
-                            lifespan="off")
+    app = create_app(store, token, clock, token_lifetime_s=token_lifetime_s)
+    config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
     server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]},
                               name=f"sandbox-{port}", daemon=True)

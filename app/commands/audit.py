@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from app.cli import Wiring
 from app.commands import arguments
 from app.commands.output import print_json, say, with_report
-from app.errors import InputError, RuleRefused, SalonError
+from app.errors import InputError, RuleRefused
 from app.i18n import _
 
 if TYPE_CHECKING:  # the parser is built on every start, the store only when a command runs
@@ -45,10 +45,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def journal(wiring: Wiring) -> AuditJournal:
-    service = wiring.services().audit
-    if service is None:
-        raise SalonError(_("The audit journal is not available in this console."))
-    return service
+    return wiring.services().audit
 
 
 def run_verify(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:

@@ -204,8 +204,6 @@ def run_leaflet(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
     delivery = Delivery(args, wiring)  # checked before the leaflet is made
     clerk = wiring.session()
     leaflets = wiring.services().leaflets
-    if leaflets is None:
-        raise SalonError(_("Leaflets are not available in this console."))
     made = leaflets.make(clerk, msisdn, args.output.expanduser() if args.output else None)
     from app.services.delivery import Deliverable  # loaded by now: the services are built
     from models.printing import DocumentKind
@@ -234,8 +232,6 @@ def run_leaflet(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
 # -- shared ----------------------------------------------------------------------------------
 
 def _codes(services: Services) -> AccessCodeService:
-    if services.access_codes is None:
-        raise SalonError(_("Access codes are not available in this console."))
     return services.access_codes
 
 

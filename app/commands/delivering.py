@@ -15,7 +15,7 @@ import argparse
 from typing import TYPE_CHECKING, Any
 
 from app.commands import arguments
-from app.errors import InputError, SalonError
+from app.errors import InputError
 from app.i18n import _
 
 if TYPE_CHECKING:
@@ -54,8 +54,6 @@ class Delivery:
         if self.method is DeliveryMethod.FILE:
             return
         self._service = wiring.services().delivery
-        if self._service is None:
-            raise SalonError(_("Delivery is not available in this console."))
         self._service.check(self.method, to=self._to, fmt=fmt)  # before anything is made
 
     @property

@@ -80,16 +80,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     due.set_defaults(handler=run_deliver_due)
 
 
-def _need(service: Any, what: str) -> Any:
-    if service is None:
-        raise SalonError(what)
-    return service
 
 
 def run_email(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
     clerk = wiring.session()
     services = wiring.services()
-    email = _need(services.email, _("E-mail is not available in this console."))
+    email = services.email
     address = email.check_address(args.to)  # a typo is refused before anything else
     subscriber = parse_msisdn(args.phone) if args.phone else ""
     sent = email.send(clerk, args.file, address,
@@ -111,8 +107,7 @@ def archived_dict(doc: ArchivedDocument) -> dict[str, Any]:
 
 def run_archive_list(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
     wiring.session()  # a subscriber's documents: a signed-in clerk only
-    archive = _need(wiring.services().archive,
-                    _("The personal archive is not available in this console."))
+    archive = wiring.services().archive
     documents = archive.documents(args.phone)
     if args.json:
         print_json([archived_dict(doc) for doc in documents], out)
@@ -127,8 +122,7 @@ def run_archive_list(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> N
 
 def run_archive_upload(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
     clerk = wiring.session()
-    archive = _need(wiring.services().archive,
-                    _("The personal archive is not available in this console."))
+    archive = wiring.services().archive
     doc = archive.upload(clerk, args.phone, args.file)
     if args.json:
         print_json(archived_dict(doc), out)
@@ -139,8 +133,7 @@ def run_archive_upload(args: argparse.Namespace, wiring: Wiring, out: TextIO) ->
 
 def run_archive_fetch(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
     clerk = wiring.session()
-    archive = _need(wiring.services().archive,
-                    _("The personal archive is not available in this console."))
+    archive = wiring.services().archive
     path = archive.fetch(clerk, args.id, args.output)
     if args.json:
         print_json({"id": args.id, "path": str(path)}, out)
@@ -158,8 +151,7 @@ def subscription_dict(sub: Subscription, months: list[dict[str, Any]]) -> dict[s
 
 def run_subscribe(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
     clerk = wiring.session()
-    periodic = _need(wiring.services().periodic,
-                     _("Periodic delivery is not available in this console."))
+    periodic = wiring.services().periodic
     sub = periodic.subscribe(clerk, args.phone, args.email, args.format)
     if args.json:
         print_json(subscription_dict(sub, []), out)
@@ -172,8 +164,7 @@ def run_subscribe(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None
 
 def run_subscriptions(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
     wiring.session()
-    periodic = _need(wiring.services().periodic,
-                     _("Periodic delivery is not available in this console."))
+    periodic = wiring.services().periodic
     subs = periodic.subscriptions()
     runs = periodic.runs()
     months = {sub.id: [{"period": r.period, "state": r.state, "attempts": r.attempts,
@@ -192,15 +183,13 @@ def run_subscriptions(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> 
 
 def run_unsubscribe(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
     clerk = wiring.session()
-    periodic = _need(wiring.services().periodic,
-                     _("Periodic delivery is not available in this console."))
+    periodic = wiring.services().periodic
     sub = periodic.unsubscribe(clerk, args.id)
     say(out, _("Subscription {id} is removed; its address is forgotten.").format(id=sub.id))
 
 
 def run_deliver_due(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
-    periodic = _need(wiring.services().periodic,
-                     _("Periodic delivery is not available in this console."))
+    periodic = wiring.services().periodic
     report = periodic.deliver_due()
     as_json = {"sent": [{"subscription": s, "period": p, "to": to} for s, p, to in report.sent],
                "failed": [{"subscription": s, "period": p, "error": e}

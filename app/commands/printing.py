@@ -16,7 +16,6 @@ from app import formatting
 from app.cli import Wiring
 from app.commands import arguments
 from app.commands.output import print_json, say
-from app.errors import SalonError
 from app.i18n import _
 from app.ui.presenters.print_queue import documents_text  # no tkinter
 from models.printing import DocumentKind, PrinterInfo, PrintJob
@@ -68,10 +67,7 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def _service(wiring: Wiring) -> PrintService:
-    service = wiring.services().printing
-    if service is None:
-        raise SalonError(_("Printing is not available in this console."))
-    return service
+    return wiring.services().printing
 
 
 def job_dict(job: PrintJob) -> dict[str, Any]:

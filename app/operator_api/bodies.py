@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import httpx
@@ -22,11 +23,12 @@ MiB = 2**20
 class AnswerLimits:
     """The most bytes (decoded) the console reads of one answer, by kind. A card, a balance,
     the catalog or an order's answer is a few kilobytes; a usage page of 10,000 records is
-    about 3 MB; a document in the personal archive is at most 50 MB."""
+    about 3 MB; a document in the personal archive is at most 50 MB, which TMF667 sends as
+    base64 inside its JSON: 4 characters per 3 bytes, 66.7 MiB, plus the document around it."""
 
     json: int = 4 * MiB
     usage_page: int = 32 * MiB
-    document: int = 64 * MiB
+    document: int = 68 * MiB
 
 
 class AnswerTooLarge(Exception):
@@ -65,6 +67,14 @@ def read_capped(response: httpx.Response, limit: int) -> httpx.Response:
                if key.lower() not in _ENCODING_HEADERS]
     return httpx.Response(response.status_code, headers=headers, content=bytes(body),
                           request=response.request)
+
+
+def parse_exact(content: bytes) -> Any:
+    """The JSON value of an answer to be validated: every number with a fraction or an exponent
+    read as a Decimal from its own digits, never through a binary float (`0.1` stays 0.1,
+    `123456789012.1234567` keeps its last digit, `1E-999999` is not 0), so the wire models'
+    ranges judge what the operator wrote. ValueError or RecursionError for what is not JSON."""
+    return json.loads(content, parse_float=Decimal)
 
 
 def parse_json(content: bytes) -> Any:

@@ -1,35 +1,36 @@
 """The operator's systems as the console's services use them: one OperatorClient, made of one
 part per area, each on the TM Forum Open API it maps to (README, the integrator's guide):
 
-- app/operator_api/lines.py — the card and the balances (TMF637, TMF632, TMF654, x-salon);
+- app/operator_api/lines.py — the card and the balances (TMF637, TMF620 for the tariff's class,
+  TMF632, TMF654, x-salon);
 - app/operator_api/catalog.py — tariffs and services (TMF620);
 - app/operator_api/usage.py — usage records of a period (TMF635);
 - app/operator_api/orders.py — the fee preview (TMF663) and changes (TMF622);
 - app/operator_api/access_codes.py — access codes (x-salon) and the training phone (TMF681);
-- app/operator_api/archive.py — the personal archive (TMF667), a companion object.
+- app/operator_api/archive.py — the personal archive (TMF667), a companion object;
+- app/operator_api/check.py — `salon operator check`: does each API answer where it is set?
 
 What they share — the deadline, retries, size caps, each API's base URL and the one place
 where failures become app.errors' sentences — is app/operator_api/plumbing.py; the number →
-line id every subscriber call starts from is app/operator_api/line_ids.py.
+line id every subscriber call starts from is app/operator_api/line_ids.py; how the calls are
+signed (a bearer token or OAuth2 client credentials) is app/operator_api/auth.py.
 """
 
 from __future__ import annotations
 
 from app.operator_api.access_codes import AccessCodeCalls
 from app.operator_api.catalog import CatalogCalls
+from app.operator_api.check import CheckCalls
 from app.operator_api.lines import LineCalls
 from app.operator_api.orders import OrderCalls
 from app.operator_api.usage import UsageCalls
-from app.operator_api.wire import WireDemoList, WireHealth
+from app.operator_api.wire import WireDemoList
 from models.domain import DemoSubscriber
 
 
-class OperatorClient(LineCalls, CatalogCalls, UsageCalls, OrderCalls, AccessCodeCalls):
+class OperatorClient(LineCalls, CatalogCalls, UsageCalls, OrderCalls, AccessCodeCalls,
+                     CheckCalls):
     """The operator API as the console's services use it (app/main.py builds one)."""
-
-    def health(self) -> None:
-        """GET /health: the operator answers (raises OperatorUnavailable when it does not)."""
-        self._get("/health", WireHealth)
 
     def demo_subscribers(self) -> list[DemoSubscriber]:
         return [d.domain() for d in self._get("/sandbox/subscribers", WireDemoList).items]

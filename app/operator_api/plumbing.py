@@ -41,16 +41,19 @@ from app.clock import Clock
 from app.errors import OperatorProtocolError, OperatorUnavailable, SubscriberNotFound
 from app.i18n import _
 from app.operator_api.apis import api_bases
+from app.operator_api.auth import BearerToken, ClientCredentials, TokenEndpointUnreachable
 from app.operator_api.bodies import (
     AnswerLimits,
     AnswerTooLarge,
     UnreadableJson,
     error_fields,
+    parse_exact,
     parse_json,
     read_capped,
     text_field,
 )
 from app.operator_api.deadline import DeadlineClient, deadline_scope, time_left
+from app.operator_api.kept_lines import KeptLines
 from app.phone import format_msisdn
 
 log = logging.getLogger(__name__)
@@ -100,7 +103,7 @@ class OperatorPlumbing:
     def __init__(
         self,
         base_url: str,
-        token: str,
+        token: str | httpx.Auth,
         *,
         clock: Clock,
         connect_timeout: float = 3.0,
@@ -116,10 +119,13 @@ class OperatorPlumbing:
         has (see AccessCodeCalls._operator_time); `deadline`: seconds one call may take in
         all (connect, the whole answer, every retry); `limits`: the most bytes read of an
         answer, by kind; `apis`: base URLs of APIs that do not live at their standard path
-        under `base_url` (app/operator_api/apis.py)."""
+        under `base_url` (app/operator_api/apis.py); `token`: a bearer token, or an httpx.Auth
+        (app/operator_api/auth.py: OAuth2 client credentials), which the client then owns."""
+        self._auth = BearerToken(token) if isinstance(token, str) else token
         self._http = DeadlineClient(
             base_url=base_url,
-            headers={"Authorization": f"Bearer {token}", "User-Agent": USER_AGENT},
+            headers={"User-Agent": USER_AGENT},
+            auth=self._auth,
             timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
             transport=transport,
         )
@@ -130,10 +136,12 @@ class OperatorPlumbing:
         self._limits = limits
         self._sleep = sleep
         self._apis = api_bases(apis or {})
-        self._line_ids: dict[str, str] = {}
+        self._line_ids = KeptLines()  # number → line id (app/operator_api/line_ids.py)
 
     def close(self) -> None:
         self._http.close()
+        if isinstance(self._auth, ClientCredentials):
+            self._auth.close()
 
     def _api(self, name: str) -> str:
         """Where API `name` lives: a path under the root, or its own absolute base URL."""
@@ -166,15 +174,18 @@ class OperatorPlumbing:
         """`secret`: the answer may carry an access code (the sandbox's SMS outbox), so the
         log names only where it is wrong, never a value, and the error is not chained."""
         try:
-            return model.model_validate_json(response.content)
+            return model.model_validate(parse_exact(response.content))
         except RecursionError:
             log.warning("%s: answer nested too deep to read", path)
         except ValidationError as error:
             if not secret:
                 log.warning("%s: answer does not match the contract: %s", path, error)
                 raise self._garbled() from error
+            # Raised after the handler, so the error (which holds the values) is not chained.
             where = [".".join(map(str, e["loc"])) for e in error.errors(include_input=False)]
             log.warning("%s: answer does not match the contract at %s", path, where)
+        except ValueError:
+            log.warning("%s: answer is not JSON", path)
         raise self._garbled()
 
     @staticmethod
@@ -276,6 +287,11 @@ class OperatorPlumbing:
             return OperatorUnavailable(_(
                 "The operator's system did not answer within {seconds:g} seconds."
             ).format(seconds=self._deadline if deadline_passed else self._read_timeout))
+        if isinstance(cause, TokenEndpointUnreachable):
+            return OperatorUnavailable(_(
+                "The operator's token endpoint ({url}) gave no access token ({detail}); "
+                "nothing was sent to the operator's system."
+            ).format(url=cause.token_url, detail=cause.detail))
         if isinstance(cause, httpx.ConnectError):
             return OperatorUnavailable(_("The operator's system cannot be reached."))
         return OperatorUnavailable(_("The connection to the operator's system was broken."))
@@ -292,8 +308,13 @@ class OperatorPlumbing:
         refused.maybe_delivered = arrived
         return refused
 
-    @staticmethod
-    def _token_refused() -> OperatorUnavailable:
+    def _token_refused(self) -> OperatorUnavailable:
+        if isinstance(self._auth, ClientCredentials):
+            return OperatorUnavailable(_(
+                "The operator's system refused the access token its token endpoint gave the "
+                "console; ask the administrator to check that [operator] client_id may use "
+                "this API (`salon operator check`)."
+            ))
         return OperatorUnavailable(_(
             "The operator's system refused the console's access token; "
             "ask the administrator to set it with `salon credentials set`."

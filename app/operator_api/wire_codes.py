@@ -1,13 +1,16 @@
-"""The operator's access-code answers (R1, R2, R3) and the training sandbox's phone and clock,
-as pydantic models (the rest of the wire is in wire.py; the value ranges in wire_values.py)."""
+"""The operator's access-code answers (R1, R2, R3: the x-salon extension's `accessCode`, whose
+bodies keep the older contract's snake_case), the training phone's SMS (TMF681
+`communicationMessage`) and the sandbox's clock, as pydantic models (the value ranges are
+wire_values.py's)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, RootModel
 
+from app.operator_api.tmf_wire import TmfWire
 from app.operator_api.wire import Wire
 from app.operator_api.wire_values import Count, Instant
 from models.access_codes import (
@@ -61,19 +64,28 @@ class WireVerify(Wire):
         )
 
 
-class WireSms(Wire):
-    id: Count
-    from_: str = Field(alias="from")
-    to: str
-    text: str
-    sent_at: Instant
+class TmfPhone(TmfWire):
+    """A TMF681 `Sender` or `Receiver`, read for its number."""
 
-    def domain(self) -> SmsMessage:
-        return SmsMessage(self.id, self.from_, self.to, self.text, self.sent_at)
+    phoneNumber: str = Field(min_length=1, max_length=32)
 
 
-class WireSmsList(Wire):
-    items: list[WireSms]
+class TmfMessage(TmfWire):
+    """TMF681 `CommunicationMessage`: an SMS the phone received. Its `content` may carry a
+    code: it is read here and shown only as the training phone (never logged)."""
+
+    id: str = Field(min_length=1, max_length=200)
+    content: str = Field(max_length=2000)
+    sendTime: Instant
+    sender: TmfPhone
+    receiver: list[TmfPhone] = Field(min_length=1)
+
+    def domain(self, msisdn: str) -> SmsMessage:
+        return SmsMessage(self.id, self.sender.phoneNumber, msisdn, self.content, self.sendTime)
+
+
+class TmfMessages(RootModel[list[TmfMessage]]):
+    """`GET communicationMessage?receiver.phoneNumber=…`: a JSON array."""
 
 
 class WireClock(Wire):

@@ -22,7 +22,13 @@ from pathlib import Path
 from app.config import Settings
 from app.errors import ConfigError
 from app.i18n import _
-from app.services.credentials import KEYRING_SERVICE, safe_keyring
+from app.services.credentials import (
+    KEYRING_SERVICE,
+    SYSTEM_KEYRING,
+    Keyring,
+    SystemKeyring,
+    safe_keyring,
+)
 from models.audit_seal import KEY_BYTES, JournalSeal, KeyStore, store_scope
 
 log = logging.getLogger(__name__)
@@ -31,12 +37,15 @@ AUDIT_KEY = "audit-journal-key"
 
 
 class KeyringJournalKeys:
+    def __init__(self, keyring: Keyring = SYSTEM_KEYRING) -> None:
+        self.keyring = keyring
+
     def get(self, scope: str) -> bytes | None:
-        text = safe_keyring().get_password(KEYRING_SERVICE, entry_name(scope))
+        text = self.keyring.get_password(KEYRING_SERVICE, entry_name(scope))
         return None if text is None else _key_from_text(text, self.where(scope))
 
     def put(self, scope: str, key: bytes) -> None:
-        safe_keyring().set_password(KEYRING_SERVICE, entry_name(scope), key.hex())
+        self.keyring.set_password(KEYRING_SERVICE, entry_name(scope), key.hex())
 
     def where(self, scope: str) -> str:
         return _("the keyring entry “{service}” / “{name}”").format(
@@ -78,8 +87,8 @@ class FileJournalKeys:
 class TrainingJournalKeys:
     """The keyring where it keeps secrets safely, else a key file (see the module's text)."""
 
-    def __init__(self, folder: Path) -> None:
-        self._keyring = KeyringJournalKeys()
+    def __init__(self, folder: Path, keyring: Keyring = SYSTEM_KEYRING) -> None:
+        self._keyring = KeyringJournalKeys(keyring)
         self._file = FileJournalKeys(folder)
 
     def get(self, scope: str) -> bytes | None:
@@ -100,8 +109,9 @@ class TrainingJournalKeys:
             return self._file.where(scope)
         return self._keyring.where(scope)
 
-    @staticmethod
-    def _keyring_usable() -> bool:
+    def _keyring_usable(self) -> bool:
+        if not isinstance(self._keyring.keyring, SystemKeyring):
+            return True  # one the bootstrap was given (a test's): it keeps what it is given
         try:
             safe_keyring()
         except ConfigError:
@@ -113,15 +123,16 @@ def entry_name(scope: str) -> str:
     return f"{AUDIT_KEY} {scope}"
 
 
-def journal_keys(settings: Settings) -> KeyStore:
+def journal_keys(settings: Settings, keyring: Keyring = SYSTEM_KEYRING) -> KeyStore:
     if settings.operator.embedded:
-        return TrainingJournalKeys(settings.data_dir)
-    return KeyringJournalKeys()
+        return TrainingJournalKeys(settings.data_dir, keyring)
+    return KeyringJournalKeys(keyring)
 
 
-def journal_seal(settings: Settings) -> JournalSeal:
-    """The seal of the configured store's journal: its key's home and this counter's anchor."""
-    return JournalSeal(store_scope(settings.database_url), journal_keys(settings),
+def journal_seal(settings: Settings, keyring: Keyring = SYSTEM_KEYRING) -> JournalSeal:
+    """The seal of the configured store's journal: its key's home (in `keyring`, or a file in
+    training without a safe one) and this counter's anchor."""
+    return JournalSeal(store_scope(settings.database_url), journal_keys(settings, keyring),
                        settings.data_dir)
 
 

@@ -10,7 +10,7 @@ on what to install. A backend named explicitly (PYTHON_KEYRING_BACKEND, keyringr
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from app.errors import ConfigError
 from app.i18n import _
@@ -20,6 +20,8 @@ if TYPE_CHECKING:
 
 KEYRING_SERVICE = "salon-console"
 OPERATOR_TOKEN = "operator-api-token"
+# The OAuth2 client secret of [operator] client_id ([operator] auth = oauth2).
+OPERATOR_CLIENT_SECRET = "operator-oauth-client-secret"
 SMTP_PASSWORD = "smtp-password"  # of [email] username on [email] host
 
 # Words in a backend's module or class name that mean the secret lies on disk in the clear
@@ -27,9 +29,33 @@ SMTP_PASSWORD = "smtp-password"  # of [email] username on [email] host
 _PLAIN_WORDS = ("plaintext", "unencrypted", "insecure")
 
 
-def operator_token(operator_url: str) -> str:
+class Keyring(Protocol):
+    """Where the console keeps its secrets (the operator's token, the SMTP password, the audit
+    journal's key): the system keyring (SystemKeyring), or what a test gives app/main.py's
+    bootstrap in its place (an in-memory one)."""
+
+    def get_password(self, service: str, username: str) -> str | None: ...
+
+    def set_password(self, service: str, username: str, password: str) -> None: ...
+
+
+class SystemKeyring:
+    """The system keyring, checked (safe_keyring) at each read, not when the console starts:
+    the SMTP password is read when a letter goes."""
+
+    def get_password(self, service: str, username: str) -> str | None:
+        return safe_keyring().get_password(service, username)
+
+    def set_password(self, service: str, username: str, password: str) -> None:
+        safe_keyring().set_password(service, username, password)
+
+
+SYSTEM_KEYRING = SystemKeyring()
+
+
+def operator_token(operator_url: str, keyring: Keyring = SYSTEM_KEYRING) -> str:
     """The token for a live operator API, or a sentence saying how to set it."""
-    token = safe_keyring().get_password(KEYRING_SERVICE, OPERATOR_TOKEN)
+    token = keyring.get_password(KEYRING_SERVICE, OPERATOR_TOKEN)
     if not token:
         raise ConfigError(_(
             "No access token is set for the operator API at {url}. "
@@ -45,9 +71,28 @@ def set_operator_token(token: str) -> None:
     safe_keyring().set_password(KEYRING_SERVICE, OPERATOR_TOKEN, token)
 
 
-def smtp_password() -> str | None:
+def operator_client_secret(client_id: str, keyring: Keyring = SYSTEM_KEYRING) -> str:
+    """The OAuth2 client secret for [operator] client_id, or a sentence saying how to set it."""
+    secret = keyring.get_password(KEYRING_SERVICE, OPERATOR_CLIENT_SECRET)
+    if not secret:
+        raise ConfigError(_(
+            "No OAuth2 client secret is set for the client {client_id}. "
+            "Set it with `salon credentials set --client-secret`."
+        ).format(client_id=client_id))
+    return secret
+
+
+def set_operator_client_secret(secret: str) -> None:
+    # Client secrets are visible ASCII (RFC 6749 appendix A.2); only the line end is dropped.
+    secret = secret.rstrip("\r\n")
+    if not secret:
+        raise ConfigError(_("The client secret is empty; nothing was changed."))
+    safe_keyring().set_password(KEYRING_SERVICE, OPERATOR_CLIENT_SECRET, secret)
+
+
+def smtp_password(keyring: Keyring = SYSTEM_KEYRING) -> str | None:
     """The SMTP relay's password (`salon credentials set --smtp`), or None when none is set."""
-    return safe_keyring().get_password(KEYRING_SERVICE, SMTP_PASSWORD) or None
+    return keyring.get_password(KEYRING_SERVICE, SMTP_PASSWORD) or None
 
 
 def set_smtp_password(password: str) -> None:

@@ -3,11 +3,15 @@
 Live from the operator API when it answers; otherwise the last saved card, marked with its
 age, so the counter keeps working through a network outage (DESIGN §5). Every call names the
 signed-in clerk who makes it (the journal records who looked at whom).
+
+The card and the balances are independent requests to the operator: both are asked at once
+(the balances on a helper thread), so a live card takes the slower of the two, not their sum.
 """
 
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from typing import Protocol
 
@@ -69,8 +73,7 @@ class LookupService:
 
     def _lookup(self, msisdn: str) -> SubscriberCard:
         try:
-            subscriber = self._api.subscriber(msisdn)
-            balances = self._api.balances(msisdn)
+            subscriber, balances = self._read_card(msisdn)
         except SubscriberNotFound:
             self._connection.mark_online()
             self._cache.forget(msisdn)
@@ -88,6 +91,15 @@ class LookupService:
         card = SubscriberCard(subscriber, balances, fetched_at=self._clock.now(), source="api")
         self._cache.put(card)
         return card
+
+    def _read_card(self, msisdn: str) -> tuple[Subscriber, Balances]:
+        """The subscriber and their balances, asked for at once. When both fail, the card's
+        error is the one raised (as when they were asked one after the other); either way
+        this returns only once both requests have ended (each within its deadline)."""
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="lookup-balances") as pool:
+            balances = pool.submit(self._api.balances, msisdn)
+            subscriber = self._api.subscriber(msisdn)
+        return subscriber, balances.result()
 
     def check_connection(self) -> None:
         """Ask the operator whether it answers (GET /health), so the window's dot says so

@@ -245,7 +245,7 @@ class OrderService:
     def cancel(self, clerk: Session, item_id: int) -> OutboxItem:
         """Cancelled, when it surely never reached the operator. Otherwise RuleRefused
         naming why; the pump then asks the operator what it stored under the key and
-        settles it (done if it was applied, cancelled if it never arrived)."""
+        settles it (done if it was applied, cancelled if it was not)."""
         require_clerk(clerk)
         item = self._item(item_id)
         with journaled(self._journal, clerk.login, AuditAction.ORDER_CANCEL,

@@ -16,8 +16,11 @@ writes the confirmation slip:
   version under a NEW key (the old key's stored answer is the 412, a decision that applied
   nothing). Otherwise rejected as stale: the clerk looks at the card again;
 - unreachable → back to queued under the same key, `maybe_delivered` as the client says;
-- a row the clerk asked to cancel is not sent again: the operator is asked what it stored
-  under the key (applied → done, refused → rejected, never arrived → cancelled).
+- a row the clerk asked to cancel is not sent again: the operator is asked for the order
+  it applied under the key (applied → done; none → cancelled: it never arrived, or it was
+  refused — either way nothing was applied, and the row is never sent again). It is asked
+  only `settle_grace` after the row's last attempt, when no request of ours can still be
+  on its way to arrive after the answer "none".
 """
 
 from __future__ import annotations
@@ -57,7 +60,10 @@ class OrderWrites(Protocol):
     def place_order(self, request: OrderRequest, *, key: str, if_match: int, clerk: str,
                     salon: str, counter: str) -> OrderResult: ...
 
-    def stored_order(self, key: str) -> OrderResult | None: ...
+    def stored_order(self, key: str) -> OrderResult | None:
+        """The order the operator applied under `key` (TMF622 `externalId`), or None when it
+        applied none: the key never arrived, or its order was refused (a refused order is
+        not an order; its refusal is only the answer stored for the key)."""
 
 
 class OutboxStore(Protocol):
@@ -278,8 +284,9 @@ class Delivery:
         return Delivered(released, SubmitStatus.UNREACHABLE, str(down))
 
     def _settle_cancel(self, item: OutboxItem) -> Delivered:
-        """The clerk cancelled a row that may have reached the operator: ask what it
-        stored under the key instead of sending it again."""
+        """The clerk cancelled a row that may have reached the operator: ask for the order
+        applied under the key instead of sending it again. (An operator that answers with a
+        stored refusal instead of "none" gets the row rejected, naming its rule.)"""
         try:
             result = self._api.stored_order(item.key)
         except (OrderRefused, VersionMismatch) as refused:
@@ -301,8 +308,8 @@ class Delivery:
         if cancelled is None:
             return self._lost(item)
         self._record(cancelled, AuditResult.DONE, action=AuditAction.ORDER_CANCEL,
-                     note="never reached the operator")
-        return Delivered(cancelled, None, _("Cancelled: it never reached the operator."))
+                     note="not applied by the operator")
+        return Delivered(cancelled, None, _("Cancelled: the operator did not apply it."))
 
     def _lost(self, item: OutboxItem) -> Delivered:
         """Another sender took the row over (our lease ran out): it records the outcome."""

@@ -22,6 +22,7 @@ if TYPE_CHECKING:  # these import peewee; built (and imported) by app/main.py wh
     from app.services.detalization import DetalizationService
     from app.services.email import EmailService
     from app.services.leaflets import LeafletService
+    from app.services.operator_check import OperatorCheck
     from app.services.orders import OrderService
     from app.services.outbox_pump import OutboxPump
     from app.services.periodic import PeriodicDeliveryService
@@ -33,6 +34,10 @@ if TYPE_CHECKING:  # these import peewee; built (and imported) by app/main.py wh
 
 @dataclass
 class Services:
+    """Every service the console has, each built by app/main.py's bootstrap: none is missing
+    where the window or the CLI needs it. A None left here means something real (no operator
+    sandbox, no purge at start), and its comment says what."""
+
     settings: Settings
     clock: Clock  # the console's one clock (app/clock.py); every service was built with it
     lookup: LookupService
@@ -42,28 +47,32 @@ class Services:
     # sends queued ones when the operator answers again.
     orders: OrderService
     outbox_pump: OutboxPump
-    # The sandbox's demo subscribers, or None when talking to a live operator API.
-    demo_subscribers: Callable[[], list[DemoSubscriber]] | None = None
-    # The audit journal and the manager's daily log (None until app/main.py builds them).
-    audit: AuditJournal | None = None
-    daily_log: DailyLogService | None = None
-    # The detalization (R6–R9) and `salon verify-document` (None until app/main.py builds them).
-    detalization: DetalizationService | None = None
-    verification: VerificationService | None = None
+    # The audit journal and the manager's daily log.
+    audit: AuditJournal
+    daily_log: DailyLogService
+    # The detalization (R6–R9) and `salon verify-document`.
+    detalization: DetalizationService
+    verification: VerificationService
     # The Electronic Assistant's access codes (R1–R3), its customer leaflet, and the training
     # sandbox's subscriber phones and clock (refuses with `not_sandbox` on a real operator).
-    access_codes: AccessCodeService | None = None
-    leaflets: LeafletService | None = None
-    sandbox: TrainingWorld | None = None
-    # Delivery (R8, R9): paper through CUPS, e-mail, the personal archive, one entry for all
-    # three, periodic e-mail; and the local purge of everything kept (None until built).
-    printing: PrintService | None = None
-    email: EmailService | None = None
-    archive: ArchiveService | None = None
-    delivery: DeliveryService | None = None
-    periodic: PeriodicDeliveryService | None = None
-    retention: RetentionService | None = None
-    # What the purge at this start removed (`salon purge` reports it with its own).
+    access_codes: AccessCodeService
+    leaflets: LeafletService
+    sandbox: TrainingWorld
+    # Delivery (R8, R9): paper through CUPS, e-mail (which says itself whether a relay is set
+    # up), the personal archive, one entry for all three, periodic e-mail; and the local purge
+    # of everything kept.
+    printing: PrintService
+    email: EmailService
+    archive: ArchiveService
+    delivery: DeliveryService
+    periodic: PeriodicDeliveryService
+    retention: RetentionService
+    # `salon operator check`: does each operator API answer where salon.ini says it lives?
+    operator_check: OperatorCheck
+    # The sandbox's demo subscribers; None when talking to a live operator API (no demo list).
+    demo_subscribers: Callable[[], list[DemoSubscriber]] | None = None
+    # What the purge at this start removed (`salon purge` reports it with its own); None when
+    # that purge failed (it is logged and retried at the next start or by `salon purge`).
     purged_at_start: PurgeReport | None = None
     close: Callable[[], None] = field(default=lambda: None)
 

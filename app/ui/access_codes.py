@@ -98,8 +98,6 @@ class CodeControls:
         return self.training_phone.panel
 
     def attach(self, services: Services) -> None:
-        if services.access_codes is None:
-            return
         self.bar.grid()
         self.training_phone.attach(services)
         if self._tick_after is None:

@@ -51,28 +51,29 @@ class DeliveryControls:
         self._rows: dict[str, tuple[FieldView, ...]] = {"archive": (), "subscription": ()}
         self._rows_for: str | None = None  # whose rows they are
 
+    # None only before the services are built (the window shows "Connecting…" meanwhile).
     @property
     def printing(self) -> Any:
         services = self.window.services
-        return getattr(services, "printing", None) if services is not None else None
+        return services.printing if services is not None else None
 
     @property
     def periodic(self) -> Any:
         """The monthly e-mail detalization, when e-mail is set up at this salon."""
         services = self.window.services
-        periodic = getattr(services, "periodic", None) if services is not None else None
+        periodic = services.periodic if services is not None else None
         return periodic if periodic is not None and periodic.available else None
 
     @property
     def archive(self) -> Any:
         services = self.window.services
-        return getattr(services, "archive", None) if services is not None else None
+        return services.archive if services is not None else None
 
     def _ready(self) -> bool:
         return self.window.session is not None and bool(self.window.working)
 
     def attach(self, services: object) -> None:
-        self.window.status.show_print_queue(getattr(services, "printing", None) is not None)
+        self.window.status.show_print_queue(True)
 
     def show_card(self, card: SubscriberCard) -> None:
         """The card's rows: asked on a worker after the card is on screen (a lookup never

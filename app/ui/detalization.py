@@ -94,7 +94,7 @@ class DetalizationControls:
         return services.detalization if services is not None else None
 
     def attach(self, services: Services) -> None:
-        self.button.state(["!disabled"] if services.detalization is not None else ["disabled"])
+        self.button.state(["!disabled"])
 
     def bind_keys(self, root: tk.Tk) -> None:
         for sequence in SEQUENCES:
@@ -121,10 +121,8 @@ class DetalizationControls:
 
         window.message.show(None)
         services = window.services
-        # Either may be missing: a console built without delivery offers the file and the
-        # screen only (and a services object from before delivery has no such attributes).
-        delivery = getattr(services, "delivery", None)
-        printing = getattr(services, "printing", None)
+        assert services is not None  # the detalization service came from them
+        delivery, printing = services.delivery, services.printing
         self.dialog = DetalizationDialog(window.root, card=card, service=service,
                                          clerk=window.session, runner=window.runner,
                                          delivery=delivery, printing=printing,

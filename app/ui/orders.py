@@ -72,13 +72,10 @@ class OrderControls:
 
     # -- services ----------------------------------------------------------------------------
     def attach(self, services: Services) -> None:
-        if services.orders is None:
-            return
         self.bar.grid()
         self.window.status.show_queue(True)
-        if services.outbox_pump is not None:
-            services.outbox_pump.subscribe(self._on_settled)
-            self._drain_after = self.window.root.after(DRAIN_MS, self._drain)
+        services.outbox_pump.subscribe(self._on_settled)
+        self._drain_after = self.window.root.after(DRAIN_MS, self._drain)
         orders = services.orders
 
         def catalog() -> tuple[list[tuple[str, str]], dict[str, Money]]:

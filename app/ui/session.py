@@ -204,7 +204,7 @@ class SessionControls:
     def open_daily_log(self) -> None:
         """The manager's daily log (F9): a window of its own over the counter's."""
         services, session = self.services, self.session
-        if services is None or services.daily_log is None or session is None \
+        if services is None or session is None \
                 or not session.is_manager or not self.working:
             return
         from app.ui.views.daily_log_dialog import DailyLogDialog  # the journal loads on demand

@@ -1,5 +1,6 @@
-"""Who may call the TMF APIs: the sandbox's token, as `Authorization: Bearer <token>` or as the
-password of HTTP Basic (`Basic base64(<any name>:<token>)`).
+"""Who may call the TMF APIs: the sandbox's token (or an access token its OAuth2 endpoint gave,
+sandbox/oauth.py), as `Authorization: Bearer <token>` or as the password of HTTP Basic
+(`Basic base64(<any name>:<token>)`).
 
 Basic is there for tools that can carry credentials only in the URL
 (`http://name:<token>@host/...`): TM Forum's TMF635 kit probes its URL before the run without
@@ -11,7 +12,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-import hmac
 from typing import Annotated
 
 from fastapi import Security
@@ -21,7 +21,8 @@ from fastapi.security.http import HTTPBase
 from sandbox.deps import Ctx
 from sandbox.errors import ApiError
 
-_bearer = HTTPBearer(auto_error=False, description="The sandbox token")
+_bearer = HTTPBearer(auto_error=False, description="The sandbox token, or an access token from "
+                                                  "POST /sandbox/oauth/token")
 _basic = HTTPBase(scheme="basic", scheme_name="HTTPBasic", auto_error=False,
                   description="Any user name, the sandbox token as the password")
 
@@ -36,7 +37,7 @@ def require_tmf_token(
         secret = bearer.credentials
     elif given is not None and given.scheme.lower() == "basic":
         secret = basic_password(given.credentials)
-    if secret is None or not hmac.compare_digest(secret.encode(), ctx.token):
+    if secret is None or not ctx.accepts(secret):
         raise ApiError(401, "unauthorized",
                        "A valid token is required: Authorization: Bearer <token>, or Basic "
                        "with the token as the password.")

@@ -93,7 +93,7 @@ class FakeCodeOperator:
             text = (f"Код доступа к Электронному Помощнику: {row.code}. Никому не сообщайте "
                     "его, сотрудники оператора его не спрашивают.")
             self.phones.setdefault(msisdn, []).insert(
-                0, SmsMessage(next(self._ids), "6262", msisdn, text, self.now()))
+                0, SmsMessage(f"SMS-{next(self._ids)}", "6262", msisdn, text, self.now()))
         return self.code_state(msisdn)
 
     def verify_code(self, msisdn: str, code: str) -> VerifyResult:

@@ -204,6 +204,30 @@ def session_of(account: tuple[str, str, ClerkRole, str], at: datetime = NOW) -> 
     return Session(login, name, role, at)
 
 
+class Unused:
+    """A service the window never reaches in these tests (the journal, R9's purge, …): the
+    console always has it, so the tests give one; any use fails naming it."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attribute: str) -> Any:
+        raise AssertionError(f"the GUI test's console used {self._name}.{attribute}")
+
+
+class OfflineArchive:
+    """The personal archive as an unreachable operator's: the card's archive row says so."""
+
+    def documents(self, msisdn: str) -> Any:
+        raise OperatorUnavailable("no connection to the operator's system (a GUI test)")
+
+
+class NoPeriodic:
+    """Monthly e-mail, as a salon without an SMTP relay has it: not available."""
+
+    available = False
+
+
 def make_services(
     settings: Settings,
     operator: FakeOperator,
@@ -219,22 +243,23 @@ def make_services(
     """`orders` and `outbox_pump`: tests/gui/fake_orders.py's fakes; without them, the real
     OrderService and pump over a fake operator and an in-memory outbox. `codes`:
     tests/gui/fake_codes.py's operator, under the real access-code, leaflet and training
-    services (none without it)."""
+    services (a fresh one over `operator` without it). The detalization, the printer and
+    delivery are tests/gui/fake_detalization.py's (a test replaces them as it needs); the
+    archive is unreachable, monthly e-mail unavailable; what the window never uses is Unused."""
+    from app.services.access_codes import AccessCodeService
+    from app.services.email import EmailService
+    from app.services.leaflets import LeafletService
+    from app.services.training_world import TrainingWorld
+    from tests.gui.fake_codes import FakeCodeOperator
+    from tests.gui.fake_detalization import FakeDelivery, FakeDetalization, FakePrinting
+
     connection = ConnectionState(clock=clock)
     lookup = LookupService(operator, cache or DictCache(), connection, clock=clock)
     if orders is None:
         orders, outbox_pump = order_services(settings, clock, connection)
-    extra: dict[str, Any] = {}
-    if codes is not None:
-        from app.services.access_codes import AccessCodeService
-        from app.services.leaflets import LeafletService
-        from app.services.training_world import TrainingWorld
-
-        extra = {
-            "access_codes": AccessCodeService(codes, connection=connection),
-            "leaflets": LeafletService(settings, orders.services, clock=clock),
-            "sandbox": TrainingWorld(codes, clock),
-        }
+    codes = codes if codes is not None else FakeCodeOperator(operator, clock)
+    unused: Any = {name: Unused(name) for name in ("audit", "daily_log", "verification",
+                                                   "retention", "operator_check")}
     return Services(
         settings=settings,
         clock=clock,
@@ -244,7 +269,16 @@ def make_services(
         orders=orders,
         outbox_pump=outbox_pump,
         demo_subscribers=demo_world if training else None,
-        **extra,
+        access_codes=AccessCodeService(codes, connection=connection),
+        leaflets=LeafletService(settings, orders.services, clock=clock),
+        sandbox=TrainingWorld(codes, clock),
+        detalization=FakeDetalization(settings.data_dir / "documents"),  # type: ignore[arg-type]
+        printing=FakePrinting(),  # type: ignore[arg-type]
+        delivery=FakeDelivery(settings.salon),  # type: ignore[arg-type]
+        email=EmailService(None, settings.email, settings.salon, clock=clock),
+        archive=OfflineArchive(),  # type: ignore[arg-type]
+        periodic=NoPeriodic(),  # type: ignore[arg-type]
+        **unused,
     )
 
 

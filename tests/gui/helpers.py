@@ -65,7 +65,7 @@ def real_window(root: tk.Tk, settings: Any, pump: Callable[..., None], *,
     loopback, the store of `settings`) with a training clerk signed in; closed when done,
     once the jobs it started have come back. `create`: made by app.ui.app.create_window as
     `salon` makes it (the whole screen, the settings' language), not in the root as it is."""
-    from app.main import build_services, console_clock
+    from app.main import build_services, console_clock, real_parts
     from app.ui.app import create_window
     from app.ui.window import MainWindow
 
@@ -73,7 +73,7 @@ def real_window(root: tk.Tk, settings: Any, pump: Callable[..., None], *,
     window = create_window(settings, clock, root) if create else \
         MainWindow(root, settings, clock=clock)
     try:
-        window.connect(lambda: build_services(settings, clock))
+        window.connect(lambda: build_services(settings, clock, real_parts(settings)))
         pump(lambda: window.services is not None, timeout=30, what="the services to start")
         sign_in(window, pump, login, password)
         pump(lambda: window.working, timeout=15, what="the clerk signed in")

@@ -10,7 +10,7 @@ import tkinter as tk
 from pathlib import Path
 
 from app.config import load_settings
-from app.main import build_services, console_clock
+from app.main import build_services, console_clock, real_parts
 from app.ui.window import MainWindow
 from tests.conftest import write_ini
 from tests.gui.helpers import screen_text, sign_in
@@ -22,7 +22,7 @@ def test_issue_and_check_on_the_real_sandbox(root: tk.Tk, pump, screenshot,
     clock = console_clock(settings)
     window = MainWindow(root, settings, clock=clock)
     try:
-        window.connect(lambda: build_services(settings, clock))
+        window.connect(lambda: build_services(settings, clock, real_parts(settings)))
         pump(lambda: window.services is not None, timeout=30, what="the services to start")
         sign_in(window, pump, "clerk", "clerk-demo")
         pump(lambda: window.working, timeout=15, what="the clerk signed in")

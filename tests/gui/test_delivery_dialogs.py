@@ -279,6 +279,7 @@ def test_the_window_part_opens_the_dialogs_and_prints(root: tk.Tk, pump, printin
     from app.ui.delivery import DeliveryControls
     from app.ui.views.message import MessageArea
     from tests.conftest import write_ini
+    from tests.gui.fakes import NoPeriodic
 
     service, printer = printing
     apply_theme(root)
@@ -292,7 +293,8 @@ def test_the_window_part_opens_the_dialogs_and_prints(root: tk.Tk, pump, printin
         root=root, runner=runner, session=CLERK, working=True, card=card, message=message,
         card_panel=card_panel, clock=FixedClock(NOW),
         settings=load_settings(write_ini(tmp_path)),
-        services=SimpleNamespace(printing=service, archive=FakeArchive(tmp_path)))
+        services=SimpleNamespace(printing=service, archive=FakeArchive(tmp_path),
+                                 periodic=NoPeriodic()))
     controls = DeliveryControls(window)
     controls.bind_keys()
     try:

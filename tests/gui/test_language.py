@@ -42,8 +42,9 @@ def test_salon_language_governs_the_window(tmp_path: Path, xvfb, tk_errors, monk
                                            expected: tuple[str, str]) -> None:
     monkeypatch.setenv("SALON_CONFIG", str(write_ini(tmp_path, salon={"language": in_file})))
     monkeypatch.setenv("SALON_LANGUAGE", in_environment)
-    monkeypatch.setattr(app.main, "build_services", lambda settings, clock, **_kw: make_services(
-        settings, FakeOperator(), clock))
+    monkeypatch.setattr(app.main, "build_services",
+                        lambda settings, clock, *_parts, **_kw: make_services(
+                            settings, FakeOperator(), clock))
     seen: dict[str, str] = {}
     real_create = gui.create_window
 

@@ -82,7 +82,9 @@ def show(window: MainWindow, pump: Pump, number: str) -> None:
     window.search.set_text(number)
     window.search.entry.focus_force()
     window.search.entry.event_generate("<Return>")
-    pump(lambda: not window.busy and window.card is not None, what="the card")
+    # This number's card: another's may still be on screen while the lookup runs.
+    pump(lambda: not window.busy and window.card is not None
+         and window.card.subscriber.msisdn == number, what="the card")
     pump(lambda: window.orders.options is not None, what="the card's operations")
 
 

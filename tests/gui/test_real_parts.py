@@ -7,7 +7,7 @@ import tkinter as tk
 from pathlib import Path
 
 from app.config import load_settings
-from app.main import build_services, console_clock
+from app.main import build_services, console_clock, real_parts
 from app.ui.window import MainWindow
 from tests.conftest import write_ini
 from tests.gui.helpers import screen_text, sign_in
@@ -20,7 +20,7 @@ def test_a_number_and_enter_show_the_real_card(
     clock = console_clock(settings)
     window = MainWindow(root, settings, clock=clock)
     try:
-        window.connect(lambda: build_services(settings, clock))
+        window.connect(lambda: build_services(settings, clock, real_parts(settings)))
         pump(lambda: window.services is not None, timeout=30, what="the services to start")
         # The training sandbox's demo clerk (README: Training accounts), real argon2.
         window.gate.sign_in.set_value("login", "clerk")
@@ -53,7 +53,7 @@ def test_the_manager_sees_the_days_journal_and_the_lock_takes_it_away(
     clock = console_clock(settings)
     window = MainWindow(root, settings, clock=clock)
     try:
-        window.connect(lambda: build_services(settings, clock))
+        window.connect(lambda: build_services(settings, clock, real_parts(settings)))
         pump(lambda: window.services is not None, timeout=30, what="the services to start")
         sign_in(window, pump, "clerk", "clerk-demo")
         pump(lambda: window.working, what="the clerk signed in")
@@ -96,7 +96,7 @@ def test_the_dot_says_online_before_the_first_lookup(root: tk.Tk, pump, tmp_path
     clock = console_clock(settings)
     window = MainWindow(root, settings, clock=clock)
     try:
-        window.connect(lambda: build_services(settings, clock))
+        window.connect(lambda: build_services(settings, clock, real_parts(settings)))
         pump(lambda: window.services is not None, timeout=30, what="the services to start")
         pump(lambda: "В сети" in screen_text(window.header), timeout=15,
              what="the health check's answer")

@@ -289,12 +289,11 @@ def test_window_fits_1024x700(open_window, root, pump, screenshot) -> None:
     screenshot("07-card-1024x700", size="1024x700")
     panel = window.card_panel
     assert panel.two_columns
-    assert not panel.scroll.scrolls  # everything fits without scrolling
-    canvas = panel.scroll.canvas
+    # The card scrolls here: the Assistant's access-code buttons (every console has them; the
+    # fakes once left them out) take the right column past 700 px, and the card is scrolled to
+    # them (test_access_codes.py::test_the_code_fits_1024x700). Nothing is cut on the right.
     for section in panel.sections():
-        bottom = section.winfo_rooty() + section.winfo_height()
         right = section.winfo_rootx() + section.winfo_width()
-        assert bottom <= canvas.winfo_rooty() + canvas.winfo_height(), section.title["text"]
         assert right <= 1024, section.title.cget("text")
         if section is not panel.tariff:  # the services list in it may shrink: it scrolls
             assert section.winfo_height() >= section.winfo_reqheight() - 2, (

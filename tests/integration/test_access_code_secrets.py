@@ -170,7 +170,8 @@ def test_no_code_reaches_the_store_logs_journal_exports_or_output(
     found = []
     raw = store_bytes(settings)
     logs = b"".join(p.read_bytes() for p in sorted((settings.data_dir / "logs").glob("*")))
-    assert b"/access-code/verify" in logs  # the log did see the requests (their URLs)...
+    assert re.search(rb"/tmf-api/x-salon/v1/accessCode/L-[0-9]+/check", logs)  # the log did
+    assert b"/communicationMessage?receiver.phoneNumber=" in logs  # see the requests' URLs...
     texts = {"journal": repr([vars(e) if hasattr(e, "__dict__") else e for e in journal]),
              "leaflet": readable_text(tmp_path / "leaflet.pdf"),
              **{f"export {p.suffix}": readable_text(p) for p in exports},

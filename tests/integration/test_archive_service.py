@@ -1,6 +1,7 @@
 """The personal archive from the console's side, against the real sandbox over loopback (R8,
-R9): upload under one key however many retries, the card's list with expiry, fetch until it
-expires on the sandbox's moved clock, then a sentence that says when it expired."""
+R9) on TMF667 `document`, every message held to the published document: upload under one key
+however many retries, the card's list with expiry, fetch until it expires on the sandbox's
+moved clock, then a sentence that says when it expired."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ from sandbox.server import RunningSandbox
 from tests.integration.test_sandbox_kit import MARIA, POPOVA, TOKEN, Api, start
 from tests.support.fake_wiring import CLERK
 from tests.support.print_fakes import ListJournal
+from tests.support.tmf_checked import CheckedTransport
+from tests.support.tmf_docs import TmfDocs
 
 
 @pytest.fixture(scope="module")
@@ -31,8 +34,17 @@ def sandbox(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RunningSandbox
 
 
 @pytest.fixture
-def client(sandbox: RunningSandbox) -> Iterator[OperatorClient]:
-    client = OperatorClient(sandbox.url, TOKEN, clock=SystemClock(), read_retries=1)
+def wire() -> Iterator[CheckedTransport]:
+    checked = CheckedTransport(TmfDocs.from_folder())
+    yield checked
+    assert checked.docs.deviations == [], "\n".join(checked.docs.deviations)
+    assert not [path for _method, path in checked.calls() if path.startswith("/v1/")]
+
+
+@pytest.fixture
+def client(sandbox: RunningSandbox, wire: CheckedTransport) -> Iterator[OperatorClient]:
+    client = OperatorClient(sandbox.url, TOKEN, clock=SystemClock(), read_retries=1,
+                            transport=wire)
     yield client
     client.close()
 
@@ -47,7 +59,7 @@ def service(client: OperatorClient, tmp_path: Path) -> Iterator[tuple[ArchiveSer
     db.close()
 
 
-def test_upload_list_fetch_then_expiry(service, sandbox: RunningSandbox,
+def test_upload_list_fetch_then_expiry(service, sandbox: RunningSandbox, wire: CheckedTransport,
                                        tmp_path: Path) -> None:
     archive, journal = service
     document = tmp_path / "Детализация октябрь.pdf"
@@ -73,6 +85,9 @@ def test_upload_list_fetch_then_expiry(service, sandbox: RunningSandbox,
     assert "kept document" in str(expired.value) and "3 days" in str(expired.value)
     assert archive.expires_text(doc) in str(expired.value)  # the date it expired
     assert doc.id not in {d.id for d in archive.documents(MARIA)}
+    documents = "/tmf-api/document/v4/document"
+    assert {("POST", documents), ("GET", documents), ("GET", f"{documents}/{doc.id}")} <= \
+        set(wire.calls())
     results = [(entry[2], entry[4].split()[0]) for entry in journal.of("archive")]
     assert results == [("done", "upload"), ("done", "fetch"), ("refused", "fetch")]
     assert all(entry[3] == MARIA for entry in journal.of("archive"))

@@ -12,7 +12,7 @@ import pytest
 from app import cli
 from app.config import load_settings
 from app.errors import BadPhoneNumber, RuleRefused, SubscriberNotFound, WrongPassword
-from app.main import build_services, console_clock
+from app.main import build_services, console_clock, real_parts
 from app.services.registry import Services
 from models.domain import ClerkRole
 from tests.conftest import write_ini
@@ -22,7 +22,7 @@ from tests.support.fake_wiring import CLERK, FakeWiring
 @pytest.fixture
 def services(tmp_path: Path) -> Iterator[Services]:
     settings = load_settings(write_ini(tmp_path))
-    built = build_services(settings, console_clock(settings))
+    built = build_services(settings, console_clock(settings), real_parts(settings))
     yield built
     built.close()
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from app.config import load_settings
-from app.main import build_services, console_clock
+from app.main import build_services, console_clock, real_parts
 from app.services.credentials import KEYRING_SERVICE, OPERATOR_TOKEN
 from tests.conftest import write_ini
 
@@ -93,7 +93,7 @@ def test_offline_shows_the_saved_card_with_its_age(tmp_path: Path, memory_keyrin
     memory_keyring.set_password(KEYRING_SERVICE, OPERATOR_TOKEN, "test-token")
     settings = load_settings(write_ini(tmp_path, operator={"url": running.url,
                                                            "read_retries": "1"}))
-    services = build_services(settings, console_clock(settings))
+    services = build_services(settings, console_clock(settings), real_parts(settings))
     try:
         services.clerks.add_first_manager("boss", "Игорь Белов", "boss-pass-1")
         clerk = services.clerks.sign_in("boss", "boss-pass-1")
@@ -116,4 +116,4 @@ def test_a_live_api_without_a_token_says_how_to_set_one(tmp_path: Path, memory_k
 
     settings = load_settings(write_ini(tmp_path, operator={"url": "https://api.operator.test"}))
     with pytest.raises(ConfigError, match="salon credentials set"):
-        build_services(settings, console_clock(settings))
+        build_services(settings, console_clock(settings), real_parts(settings))

@@ -35,6 +35,8 @@ SALON = str(REPO / ".venv" / "bin" / "salon")
 MSISDN = "+79161234567"
 NOW = datetime(2026, 11, 23, 10, 15, tzinfo=UTC)  # only for answers without the operator's
 DRIP = 0.2  # seconds between bytes: well within every per-read timeout below
+LINE = "L-79161234567"
+LOOKUP = b"/tmf-api/productInventory/v4/product?productSerialNumber="
 
 
 def client_for(server: HostileServer, *, deadline: float = 2.0, retries: int = 2,
@@ -76,6 +78,21 @@ def serve() -> Iterator[Callable[[Callable[[Connection, bytes], None]], HostileS
         server.stop()
 
 
+def finds_the_line(behaviour: Callable[[Connection, bytes], None]
+                   ) -> Callable[[Connection, bytes], None]:
+    """A card's first request, the number's line (TMF637 `GET /product?productSerialNumber=`),
+    answered at once; `behaviour` for the card's own requests (`GET /product/{id}`, …)."""
+    def serve(conn: Connection, request: bytes) -> None:
+        if LOOKUP in request.split(b"\r\n", 1)[0]:
+            body = json.dumps([{"id": LINE, "status": "active"}]).encode()
+            conn.send(head(content_type="application/json", content_length=len(body),
+                           connection="close") + body)
+            return
+        behaviour(conn, request)
+
+    return serve
+
+
 # -- 1. one overall deadline ------------------------------------------------------------------
 
 def drip_status_line(conn: Connection, _request: bytes) -> None:
@@ -90,18 +107,28 @@ def drip_body(conn: Connection, _request: bytes) -> None:
 
 
 @pytest.mark.parametrize("behaviour", [drip_status_line, drip_body])
-def test_a_dripping_server_is_given_up_at_the_deadline(serve, behaviour) -> None:
-    server = serve(behaviour)
-    error = outcome_of(lambda: client_for(server, deadline=2).subscriber(MSISDN))
+@pytest.mark.parametrize("read", ["subscriber", "balances"])
+def test_a_dripping_server_is_given_up_at_the_deadline(serve, behaviour, read: str) -> None:
+    server = serve(finds_the_line(behaviour))
+    error = outcome_of(lambda: getattr(client_for(server, deadline=2), read)(MSISDN))
     assert isinstance(error, OperatorUnavailable)
     assert str(error) == "The operator's system did not answer within 2 seconds."
+    asked = {"subscriber": b"/product/" + LINE.encode(), "balances": b"product.id=" + LINE.encode()}
+    assert LOOKUP in server.requests[0] and asked[read] in server.requests[1].split(b"\r\n")[0]
+
+
+def test_a_dripped_line_lookup_is_given_up_at_the_deadline(serve) -> None:
+    server = serve(drip_body)
+    error = outcome_of(lambda: client_for(server, deadline=2).subscriber(MSISDN))
+    assert isinstance(error, OperatorUnavailable) and "within 2 seconds" in str(error)
+    assert all(LOOKUP in request for request in server.requests)
 
 
 def test_the_deadline_holds_through_a_proxy_from_the_environment(
         serve, monkeypatch: pytest.MonkeyPatch) -> None:
     """A salon behind HTTP_PROXY: httpx builds that proxy's transport itself, and it keeps the
     deadline too (here the dripping server is the proxy)."""
-    proxy = serve(drip_body)
+    proxy = serve(finds_the_line(drip_body))
     monkeypatch.setenv("HTTP_PROXY", proxy.url)
     for name in ("NO_PROXY", "no_proxy", "http_proxy", "ALL_PROXY", "all_proxy"):
         monkeypatch.delenv(name, raising=False)
@@ -110,27 +137,58 @@ def test_the_deadline_holds_through_a_proxy_from_the_environment(
                             sleep=lambda _s: None)
     error = outcome_of(lambda: client.subscriber(MSISDN))
     assert isinstance(error, OperatorUnavailable) and "within 2 seconds" in str(error)
-    assert proxy.requests and b"http://operator.test/v1/subscribers/" in proxy.requests[0]
+    assert b"GET http://operator.test/tmf-api/productInventory/v4/product?" in proxy.requests[0]
+    assert b"GET http://operator.test/tmf-api/productInventory/v4/product/" + LINE.encode() \
+        in proxy.requests[1]
+
+
+def line_found_then(behaviour: Callable[[Connection, bytes], None],
+                    ) -> Callable[[Connection, bytes], None]:
+    """The number's line found at once (TMF637 lookup), then `behaviour` for the write: the
+    hostile part is the order's answer."""
+    def serve_write(conn: Connection, request: bytes) -> None:
+        if request.startswith(b"GET "):
+            body = b'[{"id": "L-79161234567"}]'
+            conn.send(head(content_type="application/json", content_length=len(body)) + body)
+        else:
+            behaviour(conn, request)
+    return serve_write
+
+
+def writes(server: HostileServer) -> list[bytes]:
+    return [r for r in server.requests if r.startswith(b"POST ")]
 
 
 def test_a_dripped_write_ends_and_says_it_may_have_arrived(serve) -> None:
-    server = serve(drip_body)
+    server = serve(line_found_then(drip_body))
     order = OrderRequest(MSISDN, OrderAction.ADD_SERVICE, "GUARD")
     error = outcome_of(lambda: client_for(server).place_order(
         order, key="k" * 32, if_match=3, clerk="anna", salon="MSK-1", counter="1"))
     assert isinstance(error, OperatorUnavailable) and "within 2 seconds" in str(error)
     assert error.maybe_delivered  # the request was written whole: it may have been applied
-    assert server.requests and all(b"Idempotency-Key: " + b"k" * 32 in r
-                                   for r in server.requests)
+    assert writes(server) and all(b"Idempotency-Key: " + b"k" * 32 in r
+                                  for r in writes(server))
+
+
+def line_then_drip(conn: Connection, request: bytes) -> None:
+    """The number's line (TMF637) answered at once; anything else dripped."""
+    if request.startswith(b"GET /tmf-api/productInventory/v4/product?"):
+        body = b'[{"id": "L-79161234567"}]'
+        conn.send(head(content_type="application/json", content_length=len(body),
+                       connection="close") + body)
+        return
+    drip_body(conn, request)
 
 
 def test_a_dripped_code_entry_is_not_repeated(serve) -> None:
-    """A verify counts every time it arrives (R3): cut by the deadline, it is not sent again,
+    """A check counts every time it arrives (R3): cut by the deadline, it is not sent again,
     and the clerk is told it may have been counted."""
-    server = serve(drip_body)
+    server = serve(line_then_drip)
     error = outcome_of(lambda: client_for(server, retries=5).verify_code(MSISDN, "123456"))
     assert isinstance(error, OperatorUnavailable) and error.maybe_delivered
-    assert len(server.requests) == 1
+    checks = [r for r in server.requests
+              if r.startswith(b"POST /tmf-api/x-salon/v1/accessCode/L-79161234567/check ")]
+    assert len(checks) == 1 and len(server.requests) == 2
 
 
 def slow_unavailable(conn: Connection, _request: bytes) -> None:
@@ -189,18 +247,20 @@ def gzip_bomb(conn: Connection, _request: bytes) -> None:
 
 
 @pytest.mark.parametrize("behaviour", [endless_body, declares_400_mb, gzip_bomb])
-def test_an_answer_past_its_cap_is_refused_not_read(serve, behaviour) -> None:
-    server = serve(behaviour)
-    error = outcome_of(lambda: client_for(server, deadline=20).subscriber(MSISDN))
+@pytest.mark.parametrize("read", ["subscriber", "balances"])
+def test_an_answer_past_its_cap_is_refused_not_read(serve, behaviour, read: str) -> None:
+    server = serve(finds_the_line(behaviour))
+    error = outcome_of(lambda: getattr(client_for(server, deadline=20), read)(MSISDN))
     assert isinstance(error, OperatorProtocolError)
     assert str(error) == ("The operator's system sent an answer far larger than expected "
                           "(4 MB at most); it was not read. The details are in the log.")
-    assert len(server.requests) == 1  # refused, not retried
+    assert len(server.requests) == 2  # the line, then the card: refused, not retried
 
 
 def test_a_write_whose_answer_is_past_the_cap_may_have_been_applied(serve) -> None:
-    server = serve(endless_body)
+    server = serve(line_found_then(endless_body))
     order = OrderRequest(MSISDN, OrderAction.ADD_SERVICE, "GUARD")
     error = outcome_of(lambda: client_for(server, deadline=20).place_order(
         order, key="k" * 32, if_match=3, clerk="anna", salon="MSK-1", counter="1"))
     assert isinstance(error, OperatorProtocolError) and error.maybe_delivered
+    assert len(writes(server)) == 1 and b"/productOrder " in writes(server)[0]

@@ -23,7 +23,7 @@ import pytest
 from app import cli
 from app.clock import SystemClock
 from app.config import load_settings
-from app.main import build_services, console_clock
+from app.main import build_services, console_clock, real_parts
 from app.services.credentials import KEYRING_SERVICE, OPERATOR_TOKEN
 from app.services.registry import Services
 from models.domain import Session
@@ -31,10 +31,14 @@ from sandbox.server import RunningSandbox, start_in_background
 from tests.conftest import write_ini
 from tests.integration.test_clerk_cli import on_a_terminal
 from tests.integration.test_lookup_end_to_end import salon
+from tests.support.tmf_items import add_item, line, order_body
 
 MARIA, ORLOV, VIP = "+79161234567", "+79261112233", "+79031234500"
 POPOVA, KUBAN = "+79121234567", "+79181234567"
 TOKEN = "orders-cli-token"
+ORDERS = "/tmf-api/productOrderingManagement/v4/productOrder"
+CART = "/tmf-api/shoppingCart/v4/shoppingCart"
+INVENTORY = "/tmf-api/productInventory/v4/product"
 
 
 class Wiring:
@@ -60,7 +64,8 @@ def console(sandbox: RunningSandbox, tmp_path: Path, memory_keyring: Any) -> Ite
     memory_keyring.set_password(KEYRING_SERVICE, OPERATOR_TOKEN, TOKEN)
     settings = load_settings(write_ini(tmp_path, operator={"url": sandbox.url,
                                                            "read_retries": "1"}))
-    services = build_services(settings, console_clock(settings), start_pump=False)
+    services = build_services(settings, console_clock(settings), real_parts(settings),
+                              start_pump=False)
     try:
         services.clerks.add_first_manager("boss", "Игорь Белов", "boss-pass-1")
         yield Wiring(services, services.clerks.sign_in("boss", "boss-pass-1"))
@@ -127,9 +132,12 @@ def test_a_tariff_change_with_yes_is_done_with_its_slip(console: Wiring,
                           check=True).stdout
     assert order_id in text and "Смарт" in text and "+7 918 123-45-67" in text
     with api(sandbox) as http:
-        listed = http.get("/v1/orders", params={"msisdn": KUBAN}).json()["items"]
-    assert [o["order_id"] for o in listed].count(order_id) == 1
-    assert listed[0]["clerk"] == "boss"
+        listed = http.get(ORDERS, params={"productOrderItem.product.id": line(KUBAN)}).json()
+    assert [o["id"] for o in listed].count(order_id) == 1
+    mine = next(o for o in listed if o["id"] == order_id)
+    assert mine["relatedParty"] == [{"id": "boss", "role": "clerk",
+                                     "@referredType": "Individual"}]
+    assert mine["externalId"] == report["item"]["key"]
     journal = [(e.action, e.result) for e in console.services().audit.latest(5)]
     assert ("tariff_change", "done") in journal and ("document_save", "done") in journal
     assert ("print", "done") not in journal  # saved, never printed
@@ -194,10 +202,9 @@ def _fail_writes(console: Wiring, sandbox: RunningSandbox, mode: str) -> None:
         client.place_order = place  # this order only
         with api(sandbox) as http:
             if mode == "down":
-                http.put("/sandbox/faults", json={"error_rate": 1, "paths": ["/v1/orders"]})
+                http.put("/sandbox/faults", json={"error_rate": 1, "paths": [ORDERS]})
             else:
-                http.put("/sandbox/faults", json={"drop_after_rate": 1,
-                                                  "paths": ["/v1/orders"]})
+                http.put("/sandbox/faults", json={"drop_after_rate": 1, "paths": [ORDERS]})
         try:
             return place(*args, **kwargs)
         finally:
@@ -246,13 +253,13 @@ def test_maybe_delivered_is_not_cancelled_but_stays_queued(console: Wiring,
     code, _out, err = run(console, "outbox", "cancel", str(item["id"]))
     assert code == 3 and "maybe_delivered" in err
     with api(sandbox) as http:  # it was applied: the outbox will learn it by its key
-        found = http.get(f"/v1/orders/by-key/{item['key']}").json()
-    assert found["status"] == 201
+        found = http.get(ORDERS, params={"externalId": item["key"]}).json()
+    assert [o["state"] for o in found] == ["completed"]
 
 
 def test_no_preview_offline(console: Wiring, sandbox: RunningSandbox) -> None:
     with api(sandbox) as http:
-        http.put("/sandbox/faults", json={"error_rate": 1, "paths": ["/v1/orders"]})
+        http.put("/sandbox/faults", json={"error_rate": 1, "paths": [CART]})
     try:
         code, _out, err = run(console, "service", "add", MARIA, "ANTI_AON", "--yes")
     finally:
@@ -270,12 +277,10 @@ def test_an_order_for_a_number_others_changed_is_stale(console: Wiring,
     def and_another_salon_changes_it(clerk: Session, request: Any) -> Any:
         seen = preview(clerk, request)
         with api(sandbox) as http:  # meanwhile, at another salon
-            version = http.get(f"/v1/subscribers/{MARIA}").json()["version"]
-            http.post("/v1/orders", json={
-                "msisdn": MARIA, "action": "add_service", "service_code": "ROAMING_PLUS",
-                "clerk": "other", "salon": "SPB-001", "counter": "1"},
-                headers={"Idempotency-Key": f"other-salon-{version:08d}",
-                         "If-Match": f'"{version}"'}).raise_for_status()
+            version = http.get(f"{INVENTORY}/{line(MARIA)}").headers["ETag"]
+            http.post(ORDERS, json=order_body(add_item(MARIA, "ROAMING_PLUS")),
+                      headers={"Idempotency-Key": f"other-salon-{version.strip(chr(34)):0>8}",
+                               "If-Match": version}).raise_for_status()
         return seen
 
     orders.preview = and_another_salon_changes_it  # type: ignore[method-assign]

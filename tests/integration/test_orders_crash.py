@@ -141,8 +141,29 @@ def applied_keys(tmp_path: Path) -> list[str]:
                                          "WHERE msisdn = ?", (KUBAN,))]
 
 
-def stored(operator: httpx.Client, key: str) -> int:
-    return operator.get(f"/v1/orders/by-key/{key}").status_code
+ORDERS = "/tmf-api/productOrderingManagement/v4/productOrder"
+CART = "/tmf-api/shoppingCart/v4/shoppingCart"
+LINE = "L-79181234567"
+
+
+def orders_by_key(operator: httpx.Client, key: str) -> list[dict[str, Any]]:
+    """The orders the operator applied under this outbox key (TMF622 externalId)."""
+    answer = operator.get(ORDERS, params={"externalId": key})
+    answer.raise_for_status()
+    return list(answer.json())
+
+
+def line_orders(operator: httpx.Client) -> list[dict[str, Any]]:
+    answer = operator.get(ORDERS, params={"productOrderItem.product.id": LINE})
+    answer.raise_for_status()
+    return list(answer.json())
+
+
+def line_state(operator: httpx.Client) -> tuple[int, str]:
+    """The line's version (its ETag) and its tariff's offering."""
+    answer = operator.get(f"/tmf-api/productInventory/v4/product/{LINE}")
+    answer.raise_for_status()
+    return int(answer.headers["ETag"].strip('"')), answer.json()["productOffering"]["id"]
 
 
 @pytest.mark.parametrize("moment", ["in_flight", "applied_but_unanswered"])
@@ -153,18 +174,18 @@ def test_sigkill_mid_send_then_restart_applies_exactly_once(
     operator drops a request whose client went away: nothing is applied until the new
     console sends it again). applied_but_unanswered: the operator applied it, every answer
     was lost, and the console dies between its retries."""
-    version = operator.get(f"/v1/subscribers/{KUBAN}").json()["version"]
-    before = len(operator.get("/v1/orders", params={"msisdn": KUBAN}).json()["items"])
+    version = line_state(operator)[0]
+    before = len(line_orders(operator))
     if moment == "in_flight":
-        operator.put("/sandbox/faults", json={"latency_ms": 1500, "paths": ["/v1/orders"]})
+        operator.put("/sandbox/faults", json={"latency_ms": 1500, "paths": [ORDERS]})
         left = kill_while_sending(tmp_path, console_env)
-        assert stored(operator, left["key"]) == 404
+        assert orders_by_key(operator, left["key"]) == []
     else:
         write_ini(tmp_path, operator={"url": str(operator.base_url).rstrip("/"),
                                       "read_retries": "6"})
-        # The preview (the first faulted request) gets through; every try of the write is
-        # applied-then-dropped. The sandbox's own file shows when it holds the order.
-        operator.put("/sandbox/faults", json={"drop_after_rate": 0.9, "paths": ["/v1/orders"],
+        # The preview's cart (the first faulted request) gets through; every try of the
+        # order is applied-then-dropped. The sandbox's own file shows when it holds it.
+        operator.put("/sandbox/faults", json={"drop_after_rate": 0.9, "paths": [CART, ORDERS],
                                               "seed": seed_passing_first_then_dropping(7)})
         left = kill_while_sending(tmp_path, console_env,
                                   lambda row: applied_keys(tmp_path) == [row["key"]])
@@ -183,10 +204,9 @@ def test_sigkill_mid_send_then_restart_applies_exactly_once(
     assert row["attempts"] == 2 and row["maybe_delivered"] == 1
     order_id = json.loads(row["result"])["order_id"]
 
-    found = operator.get(f"/v1/orders/by-key/{left['key']}").json()
-    assert found["status"] == 201 and found["body"]["order_id"] == order_id
+    assert [o["id"] for o in orders_by_key(operator, left["key"])] == [order_id]
     assert applied_keys(tmp_path) == [left["key"]]
-    after = operator.get("/v1/orders", params={"msisdn": KUBAN}).json()["items"]
-    assert len(after) == before + 1 and after[0]["order_id"] == order_id  # once, not twice
-    card = operator.get(f"/v1/subscribers/{KUBAN}").json()
-    assert card["version"] == version + 1 and card["tariff"]["code"] == "SMART"
+    after = line_orders(operator)
+    assert len(after) == before + 1 and after[-1]["id"] == order_id  # once, not twice
+    assert after[-1]["externalId"] == left["key"]
+    assert line_state(operator) == (version + 1, "tariff-SMART")

@@ -110,7 +110,7 @@ def test_faults_only_on_their_paths_and_with_latency(api: Api) -> None:
     assert api.http.get(f"/v1/subscribers/{AMIR}").status_code == 200
     assert api.http.get("/sandbox/subscribers").status_code == 200  # never faulted
     cleared = api.http.delete("/sandbox/faults").json()
-    assert cleared["error_rate"] == 0 and cleared["paths"] == ["/v1"]
+    assert cleared["error_rate"] == 0 and cleared["paths"] == ["/v1", "/tmf-api"]
     assert api.http.get("/v1/catalog/tariffs").status_code == 200
 
 

@@ -49,7 +49,8 @@ NOT_PROVOKED = {
         ("GET", "/sandbox/subscribers"), ("GET", "/sandbox/faults"),
         ("PUT", "/sandbox/faults"), ("DELETE", "/sandbox/faults"),
         ("POST", "/sandbox/faults/outage"), ("GET", "/sandbox/clock"),
-        ("POST", "/sandbox/clock"), ("GET", "/sandbox/sms/{msisdn}"))),
+        ("POST", "/sandbox/clock"), ("GET", "/sandbox/sms/{msisdn}"),
+        ("POST", "/sandbox/oauth/token"))),
     *((method, f"/tmf-api/{api.name}/v4/{resource.name}{suffix}", 500)
       for api, resources in apis.ALL for resource in resources
       for method, suffix in (("GET", ""), ("POST", ""), ("GET", "/{id}"), ("PATCH", "/{id}"),
@@ -542,6 +543,29 @@ def test_tmf_orders_and_carts(api: httpx.Client) -> None:
         answer = api.request(method, path, **kwargs)
         assert answer.status_code == 503 and answer.json()["@type"] == "Error", answer.text
     status(api.delete("/sandbox/faults"), 200)
+
+
+def test_oauth_token_endpoint(api: httpx.Client) -> None:
+    """POST /sandbox/oauth/token (RFC 6749 §4.4): a token by HTTP Basic or the form body; the
+    RFC's error answers; the token then opens /v1 and /tmf-api."""
+    form = {"grant_type": "client_credentials"}
+    basic = {"Authorization": "Basic " + base64.b64encode(
+        f"salon-console:{TOKEN}".encode()).decode()}
+    given = status(api.post("/sandbox/oauth/token", data={**form, "scope": "tmf"},
+                            headers=basic), 200)
+    assert given["token_type"] == "Bearer" and given["scope"] == "tmf"
+    status(api.post("/sandbox/oauth/token", data={**form, "client_id": "salon-console",
+                                                  "client_secret": TOKEN}), 200)
+    status(api.post("/sandbox/oauth/token", data=form, headers=basic | {
+        "Authorization": "Basic " + base64.b64encode(b"salon-console:wrong").decode()}), 401)
+    status(api.post("/sandbox/oauth/token", data=form), 401)
+    status(api.post("/sandbox/oauth/token", data={"grant_type": "password"}, headers=basic),
+           400)
+    status(api.post("/sandbox/oauth/token", json=form, headers=basic), 400)
+    bearer = {"Authorization": f"Bearer {given['access_token']}"}
+    status(api.get(f"/v1/subscribers/{MARIA}", headers=bearer), 200)
+    status(api.get("/tmf-api/productInventory/v4/product", params={"limit": 1},
+                   headers=bearer), 200)
 
 
 def test_every_answer_was_documented_and_every_documented_status_served(

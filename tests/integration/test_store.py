@@ -8,18 +8,17 @@ from pathlib import Path
 import pytest
 from peewee import Database
 
-from app.operator_api.wire import WireBalance, WireSubscriber
 from models import migrations
 from models.card_cache import StoreCardCache
 from models.db import database, open_store
 from models.domain import SubscriberCard
-from tests.support.wire_samples import balance_json, subscriber_json
+from tests.support.domain_samples import sample_balances, sample_subscriber
 
 
 def sample_card(name: str = "Иванова Мария Петровна") -> SubscriberCard:
     return SubscriberCard(
-        WireSubscriber.model_validate(subscriber_json(name=name)).domain(),
-        WireBalance.model_validate(balance_json()).domain(),
+        sample_subscriber(name=name),
+        sample_balances(),
         fetched_at=datetime(2026, 11, 23, 10, 15, 30, tzinfo=UTC),
     )
 

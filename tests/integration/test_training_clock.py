@@ -14,7 +14,7 @@ import pytest
 from app.clock import MovableClock
 from app.config import load_settings
 from app.errors import RuleRefused
-from app.main import build_services, console_clock
+from app.main import build_services, console_clock, real_parts
 from app.services.registry import Services
 from tests.conftest import write_ini
 from tests.integration.test_delivery_cli import env_for, salon
@@ -33,7 +33,7 @@ def training(tmp_path: Path, memory_keyring: object) -> Iterator[Services]:
                                                         "from": "salon@example.ru"}))
     clock = console_clock(settings)
     assert isinstance(clock, MovableClock)  # embedded: training
-    services = build_services(settings, clock, start_pump=False)
+    services = build_services(settings, clock, real_parts(settings), start_pump=False)
     yield services
     services.close()
 

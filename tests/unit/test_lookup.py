@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -9,13 +10,12 @@ import pytest
 
 from app.clock import FixedClock
 from app.errors import BadPhoneNumber, NotSignedIn, OperatorUnavailable, SubscriberNotFound
-from app.operator_api.wire import WireBalance, WireSubscriber
 from app.services.connection import ConnectionState
 from app.services.lookup import LookupService
 from models.card_cache import StoreCardCache
 from models.db import open_store
 from models.domain import Balances, ClerkRole, Session, Subscriber
-from tests.support.wire_samples import balance_json, subscriber_json
+from tests.support.domain_samples import sample_balances, sample_subscriber
 
 
 class FakeOperator:
@@ -23,20 +23,23 @@ class FakeOperator:
         self.down = False
         self.missing: set[str] = set()
         self.calls: list[str] = []
+        self.meeting: threading.Barrier | None = None  # the card and the balances must meet
 
     def subscriber(self, msisdn: str) -> Subscriber:
         self._call(msisdn)
-        return WireSubscriber.model_validate(subscriber_json(msisdn)).domain()
+        return sample_subscriber(msisdn)
 
     def balances(self, msisdn: str) -> Balances:
         self._call(msisdn)
-        return WireBalance.model_validate(balance_json(msisdn)).domain()
+        return sample_balances()
 
     def health(self) -> None:
         self._call("/health")
 
     def _call(self, msisdn: str) -> None:
         self.calls.append(msisdn)
+        if self.meeting is not None:
+            self.meeting.wait(timeout=5)  # BrokenBarrierError unless both are asked at once
         if self.down:
             raise OperatorUnavailable("The operator's system cannot be reached.")
         if msisdn in self.missing:
@@ -126,3 +129,29 @@ def test_the_connection_is_checked_before_any_lookup(world) -> None:
     service.check_connection()
     assert connection.snapshot().online is True
     assert api.calls == ["/health", "/health"]
+
+
+def test_the_card_and_the_balances_are_asked_at_once(world) -> None:
+    """Asked one after the other, the first would wait at the meeting for ever (here: until
+    the barrier's timeout breaks it and the lookup fails)."""
+    service, api, _clock, _connection = world
+    api.meeting = threading.Barrier(2)
+    card = service.lookup("+79161234567", CLERK)
+    assert card.subscriber == sample_subscriber() and card.balances == sample_balances()
+    assert api.calls == ["+79161234567", "+79161234567"]
+
+
+def test_when_both_fail_the_cards_error_is_the_one_shown(world) -> None:
+    """A number that left: the card says so (and the saved card is forgotten), whatever the
+    balances said at the same moment."""
+    service, api, _clock, _connection = world
+    service.lookup("+79161234567", CLERK)
+
+    def balances(msisdn: str) -> Balances:
+        raise OperatorUnavailable("The operator's system cannot be reached.")
+
+    api.missing.add("+79161234567")
+    api.balances = balances  # type: ignore[method-assign]
+    with pytest.raises(SubscriberNotFound):
+        service.lookup("+79161234567", CLERK)
+    assert service.saved_card("+79161234567", CLERK) is None

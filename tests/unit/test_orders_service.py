@@ -323,6 +323,27 @@ def test_cancel_of_an_order_that_never_arrived_settles_it_as_cancelled(world: Wo
     assert world.journal.actions()[-1] == ("order_cancel", "done")  # … how it settled
 
 
+def test_cancel_of_an_order_the_operator_refused_settles_it_as_cancelled(
+        world: World) -> None:
+    """Its refusal was stored for the key and the answer lost: the key finds no order (a
+    refused order is not an order), so nothing was applied — cancelled, never sent again."""
+    preview = world.orders.preview(ANNA, OrderRequest(MARIA, OrderAction.ADD_SERVICE,
+                                                      "FAVOURITE"))
+    world.operator.accounts[MARIA].blocked = True  # meanwhile: the operator will refuse it
+    world.operator.faults.append("drop_after")  # refused and stored, the answer lost
+    outcome = world.orders.submit(ANNA, preview)
+    assert outcome.status is SubmitStatus.UNREACHABLE and outcome.item.maybe_delivered
+    with pytest.raises(RuleRefused):
+        world.orders.cancel(ANNA, outcome.item.id)
+    world.operator.accounts[MARIA].blocked = False  # a resend now would apply it
+    world.clock.advance_s(TIMING.settle_grace.total_seconds())
+    finished = world.pump.run_once()
+    assert [i.state for i in finished] == [OutboxState.CANCELLED]
+    assert world.operator.applied == []
+    assert world.operator.calls[-1].startswith("by-key")  # asked, not sent again
+    assert any("not applied by the operator" in e[4] for e in world.journal.entries)
+
+
 def test_a_crash_mid_send_is_recovered_and_applied_once(world: World) -> None:
     world.operator.faults.append("crash_after")
     with pytest.raises(Crash):

@@ -59,3 +59,17 @@ def test_a_deviation_is_named(response: httpx.Response, named: str) -> None:
     docs.check_request(response.request)
     docs.check_response(response)
     assert any(named in d for d in docs.deviations), json.dumps(docs.deviations, indent=1)
+
+
+def test_the_checking_transport_holds_the_consoles_queries_and_answers() -> None:
+    """What the console's OperatorClient is given in the loopback tests: a declared query
+    parameter of the wrong type is named, and the answer is checked too."""
+    docs = TmfDocs.from_folder()
+    inner = httpx.MockTransport(lambda r: httpx.Response(200, json=[{"id": 7}],
+                                                         headers={"X-Total-Count": "1",
+                                                                  "X-Result-Count": "1"}))
+    with httpx.Client(transport=docs.transport(inner)) as client:
+        client.get(USAGE_URL, params={"limit": "many", "usageDate.gte": "2026-10-01T00:00:00Z"})
+    assert any("limit='many'" in d for d in docs.deviations), docs.deviations
+    assert any("7 is not of type 'string'" in d for d in docs.deviations), docs.deviations
+    assert not any("usageDate" in d for d in docs.deviations)  # a TMF630 filter, not declared

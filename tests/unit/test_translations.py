@@ -80,7 +80,7 @@ ALLOWED_LATIN = {
     "Enter", "Esc", "Ctrl", "Shift", "Alt", "Tab", "Backspace", "Delete", "Excel", "e", "E", "mail",
     "salon", "Debian", "apt", "get", "install", "gnome", "keyring", "poppler", "utils",
     "pdftoppm", "pycups", "pdf", "html", "xlsx", "csv", "txt", "paper", "email", "archive",
-    "y", "N", "a", "f", "s", "m", "h", "d", "i", "petrova", "name",
+    "y", "N", "a", "f", "s", "m", "h", "d", "i", "petrova", "name", "OAuth2",
 }
 ACRONYM = re.compile(r"[A-Z]|[A-Z]{2,}|[RC][0-9]+|F[0-9]{1,2}")
 
