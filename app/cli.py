@@ -16,6 +16,7 @@ import argparse
 import importlib
 import io
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, Protocol, TextIO
 
@@ -27,8 +28,9 @@ from models.domain import Session
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
-COMMAND_GROUPS = ["lookup", "catalog", "orders", "codes", "outbox", "detalization", "sandbox",
-                  "credentials", "clerk", "audit", "log", "printing", "delivery", "operator"]
+COMMAND_GROUPS = ["lookup", "identify", "catalog", "orders", "codes", "outbox", "detalization",
+                  "sandbox", "credentials", "clerk", "audit", "log", "printing", "delivery",
+                  "operator"]
 
 
 class Wiring(Protocol):
@@ -51,6 +53,21 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         super().error(terminal_text(message))
+
+    def parse_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                   namespace: argparse.Namespace | None = None) -> argparse.Namespace:
+        """argparse's, except that a command which may be handed a secret by mistake
+        (`set_defaults(secret_leftovers=True)`: `salon identify PHONE … 4510 123456`) gets the
+        words it does not know as `leftovers`, to refuse them without repeating them;
+        argparse's "unrecognized arguments: …" would print them."""
+        parsed, leftovers = self.parse_known_args(args, namespace)
+        if leftovers:
+            if not getattr(parsed, "secret_leftovers", False):
+                from gettext import gettext  # argparse's own words, as its parse_args says them
+
+                self.error(gettext("unrecognized arguments: %s") % " ".join(leftovers))
+            parsed.leftovers = leftovers
+        return parsed
 
     def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
         # argparse names no file (stderr) or sys.stdout (--help): text streams, kept reader-safe.

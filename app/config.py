@@ -58,6 +58,11 @@ DEFAULTS: dict[str, dict[str, str]] = {
     "printing": {"printer": "", "server": ""},
     "email": {"host": "", "port": "587", "username": "", "from": "", "starttls": "yes",
               "timeout": "10"},
+    # R10 (app/services/identity.py): what needs this visit's identity check, and how long a
+    # check holds at most.
+    "identity": {"require_for": "balances, services, usage, archive, address, code, changes, "
+                                "detalization, delivery",
+                 "visit_minutes": "15"},
 }
 _SECRET_WORDS = ("token", "password", "secret", "passwd")
 # Keys that contain one of those words and hold no secret: where the token comes from.
@@ -134,6 +139,14 @@ class EmailSettings:
 
 
 @dataclass(frozen=True)
+class IdentitySettings:
+    # R10: the needs (models/identity.py Need values) that wait for the identity check.
+    require_for: frozenset[str] = frozenset(
+        word.strip() for word in DEFAULTS["identity"]["require_for"].split(","))
+    visit_minutes: int = 15  # a check holds at most this long (another subscriber ends it)
+
+
+@dataclass(frozen=True)
 class Settings:
     source: str  # the file it came from, or "built-in defaults"
     salon: SalonSettings
@@ -145,6 +158,7 @@ class Settings:
     retention_days: int = 3
     printing: PrintingSettings = PrintingSettings()
     email: EmailSettings = EmailSettings()
+    identity: IdentitySettings = IdentitySettings()
 
 
 def language_from_environment(settings: Settings,
@@ -226,6 +240,10 @@ def _build(parser: configparser.ConfigParser, source: str) -> Settings:
             server=field("printing", "server", _print_server),
         ),
         email=_email_settings(field),
+        identity=IdentitySettings(
+            require_for=field("identity", "require_for", _needs),
+            visit_minutes=field("identity", "visit_minutes", _count(1, 8 * 60)),
+        ),
     )
 
 
@@ -336,6 +354,23 @@ class _FieldReader:
             return convert(raw)
         except ValueError as error:
             raise ConfigError(f"{self._source}: [{section}] {key} = {raw!r}: {error}") from None
+
+
+def _needs(value: str) -> frozenset[str]:
+    """`require_for`: needs separated by commas, `all`, or `none` (R10 relaxed entirely: a
+    salon's own decision, at its risk)."""
+    from models.identity import ALL_NEEDS
+
+    known = [need.value for need in ALL_NEEDS]
+    words = [word.strip().lower() for word in value.split(",") if word.strip()]
+    if words == ["all"]:
+        return frozenset(known)
+    if words == ["none"]:
+        return frozenset()
+    unknown = [word for word in words if word not in known]
+    if unknown or not words:
+        raise ValueError(f"expected all, none, or some of: {', '.join(known)}")
+    return frozenset(words)
 
 
 def _nonempty(value: str) -> str:

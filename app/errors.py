@@ -11,7 +11,10 @@
     │   └── WeakPassword                    a new password breaks the password rules
     ├── RuleRefused                 exit 3  a business rule (R1..R9, C1..C4) refuses it; names it
     │   ├── OrderRefused                    the operator refused an order (`rule`: R1, ...)
-    │   └── VersionMismatch                 412: the subscriber changed since the preview
+    │   ├── VersionMismatch                 412: the subscriber changed since the preview
+    │   ├── IdentityRequired                R10: the use case needs this visit's identity check
+    │   ├── IdentityMismatch                R10: the typed document is not the operator's record
+    │   └── IdentityLocked                  R10: too many mismatches; a manager signs in here
     ├── Locked                      exit 4  locked for a while; `until` (UTC) says how long
     │   ├── CodeLocked                      access code locked (R3)
     │   └── ClerkLocked                     clerk account locked after wrong passwords
@@ -105,6 +108,32 @@ class VersionMismatch(RuleRefused):
     def __init__(self, message: str, current_version: int | None) -> None:
         super().__init__(message, rule="version_mismatch")
         self.current_version = current_version
+
+
+class IdentityRequired(RuleRefused):
+    """R10: what was asked needs the identity check of this visit (holder or representative),
+    which has not been recorded at this counter (or ended: another subscriber, the lock screen,
+    sign-out, `[identity] visit_minutes`). `need` names what waits for it."""
+
+    def __init__(self, message: str, need: str) -> None:
+        super().__init__(message, rule="R10")
+        self.need = need
+
+
+class IdentityMismatch(RuleRefused):
+    """R10: the document typed is not the one the operator holds for the holder (journaled;
+    never the number, only its last 4 characters)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, rule="R10")
+
+
+class IdentityLocked(RuleRefused):
+    """R10: more than the allowed mismatches for one subscriber within an hour: checks are
+    refused until a manager signs in at the counter where they happened."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, rule="R10")
 
 
 class Locked(SalonError):

@@ -39,6 +39,7 @@ if TYPE_CHECKING:
     from app.services.delivery import DeliveryService
     from app.services.detalization import DetalizationService
     from app.services.email import EmailService
+    from app.services.identity import IdentityService
     from app.services.kept_files import KeptFiles
     from app.services.periodic import PeriodicDeliveryService
     from app.services.printing import PrintService
@@ -268,6 +269,8 @@ def build_services(settings: Settings, clock: Clock, parts: Parts, *,
     )
     closers.insert(0, client.close)
     connection = ConnectionState(clock)
+    identity = build_identity(settings, parts, client, audit, clock)
+    clerks.on_session(identity.session_event)  # sign-out, the lock: the visit ends
     cards = StoreCardCache()
     outbox = StoreOutbox()
     operator = settings.operator
@@ -283,7 +286,7 @@ def build_services(settings: Settings, clock: Clock, parts: Parts, *,
     pump = OutboxPump(outbox, delivery, on_thread_exit=database.close, clock=clock)
     orders = OrderService(client, outbox, delivery, pump, salon=settings.salon.id,
                           counter=settings.salon.counter, cards=cards, journal=audit,
-                          connection=connection, clock=clock)
+                          connection=connection, clock=clock, identity=identity)
     closers.insert(0, pump.stop)  # first: it uses the client and the store
     if start_pump:
         pump.start()
@@ -296,9 +299,9 @@ def build_services(settings: Settings, clock: Clock, parts: Parts, *,
 
     detalization = DetalizationService(
         client, UsageStore(), register, settings.salon, retention_days=settings.retention_days,
-        documents_dir=kept.folder, journal=audit, clock=clock, kept=kept)
+        documents_dir=kept.folder, journal=audit, clock=clock, kept=kept, identity=identity)
     delivered = build_delivery(settings, parts, client, audit, detalization, closers, clock,
-                               kept, start_periodic=start_pump)
+                               kept, identity, start_periodic=start_pump)
     purged_at_start = None
     try:  # R9: on every start, before anything else reads it; `salon purge` reports it too
         purged_at_start = delivered.retention.purge(at_start=True)
@@ -308,12 +311,13 @@ def build_services(settings: Settings, clock: Clock, parts: Parts, *,
     # A lock's countdown counts from the operator's own clock at each answer (the client reads
     # it from the answer), whether the operator is the embedded sandbox, a `salon sandbox`
     # whose clock was moved forward, or a real operator.
-    codes = AccessCodeService(client, journal=audit, connection=connection)
+    codes = AccessCodeService(client, journal=audit, connection=connection, identity=identity)
 
     return Services(
         settings=settings,
         clock=clock,
-        lookup=LookupService(client, cards, connection, clock, journal=audit),
+        lookup=LookupService(client, cards, connection, clock, journal=audit, identity=identity),
+        identity=identity,
         connection=connection,
         audit=audit,
         daily_log=DailyLogService(audit, settings.salon, clock, names=orders.names,
@@ -337,6 +341,21 @@ def build_services(settings: Settings, clock: Clock, parts: Parts, *,
         periodic=delivered.periodic,
         retention=delivered.retention,
     )
+
+
+def build_identity(settings: Settings, parts: Parts, client: OperatorClient,
+                   journal: AuditJournal, clock: Clock) -> IdentityService:
+    """R10 at this counter: the visit and mismatches in the store, the hashes' key from the
+    parts' keyring (asked when a check is first recorded)."""
+    from app.services.audit_keys import identity_key
+    from app.services.identity import IdentityService
+    from models.identity_store import StoreIdentity
+
+    salon = settings.salon
+    return IdentityService(
+        client, StoreIdentity(salon.id, salon.counter),
+        lambda: identity_key(settings, parts.keyring), clock, settings=settings.identity,
+        salon=salon.id, counter=salon.counter, timezone=salon.timezone, journal=journal)
 
 
 def operator_auth(operator: OperatorSettings, keyring: Keyring) -> str | httpx.Auth:
@@ -370,8 +389,8 @@ class Delivered:
 
 def build_delivery(settings: Settings, parts: Parts, client: OperatorClient,
                    journal: AuditJournal, detalization: DetalizationService,
-                   closers: list[Callable[[], object]], clock: Clock, kept: KeptFiles, *,
-                   start_periodic: bool) -> Delivered:
+                   closers: list[Callable[[], object]], clock: Clock, kept: KeptFiles,
+                   identity: IdentityService, *, start_periodic: bool) -> Delivered:
     """Paper (the parts' printer), e-mail (their relay), the personal archive, periodic e-mail
     and the local purge. The window also starts the periodic pass."""
     from app.operator_api.archive import ArchiveApi
@@ -393,14 +412,16 @@ def build_delivery(settings: Settings, parts: Parts, client: OperatorClient,
         parts.printer, jobs,
         StoreCounterSettings(salon.id, salon.counter), configured=settings.printing.printer,
         documents_dir=documents, journal=journal, clock=clock)
-    email = EmailService(parts.relay, settings.email, salon, journal=journal, clock=clock)
+    email = EmailService(parts.relay, settings.email, salon, journal=journal, clock=clock,
+                         identity=identity)
     notes = StoreArchiveNotes()
     archive = ArchiveService(ArchiveApi(client), notes, documents_dir=documents,
-                             timezone=salon.timezone, journal=journal, clock=clock, kept=kept)
+                             timezone=salon.timezone, journal=journal, clock=clock, kept=kept,
+                             identity=identity)
     periodic = PeriodicDeliveryService(
         StorePeriodic(), detalization, email, salon,
         home_region=lambda msisdn: client.subscriber(msisdn).region.code, journal=journal,
-        clock=clock)
+        clock=clock, identity=identity)
     retention = RetentionService(kept, settings.retention_days, usage=detalization,
                                  print_jobs=jobs, archive_notes=notes, journal=journal,
                                  clock=clock)

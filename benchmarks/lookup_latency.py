@@ -22,6 +22,7 @@ from app.services.lookup import LookupService
 from benchmarks.report import median_ms, ratio_line
 from models.domain import ClerkRole, Session, SubscriberCard
 from sandbox.server import start_in_background
+from tests.support.identity import Identified
 
 LATENCY = 0.010  # seconds each way: a 20 ms round trip
 TOKEN = "bench-token"
@@ -59,7 +60,9 @@ def run() -> list[str]:
         client = OperatorClient(sandbox.url, TOKEN, clock=clock,
                                 transport=_Distant(httpx.HTTPTransport()))
         try:
-            lookup = LookupService(client, _NoCache(), ConnectionState(clock), clock)
+            # The card in full, as after the visit's identity check (R10).
+            lookup = LookupService(client, _NoCache(), ConnectionState(clock), clock,
+                                   identity=Identified())
             clerk = Session("bench", "Benchmark", ClerkRole.CLERK, clock.now())
             known = median_ms(lambda: lookup.lookup("+79161234567", clerk), repeat=30)
             fresh = iter([d.msisdn for d in client.demo_subscribers()

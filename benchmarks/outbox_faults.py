@@ -38,6 +38,7 @@ from models.db import database, open_store
 from models.domain import ClerkRole, Session
 from models.orders import OrderAction, OrderRequest, OutboxState, SubmitStatus
 from models.outbox import StoreOutbox
+from tests.support.identity import Identified
 from tests.support.pinned import PINNED, RunningClock
 
 TOKEN = "fault-trial-token"
@@ -102,7 +103,7 @@ def run_trial(folder: Path, orders: int, *, seed: int = 2026, workers: int = 4,
     pump = OutboxPump(outbox, delivery, interval=0.05, on_thread_exit=database.close,
                       clock=world_clock)
     service = OrderService(client, outbox, delivery, pump, salon="TRIAL-001", counter="1",
-                           journal=journal, clock=world_clock)
+                           journal=journal, clock=world_clock, identity=Identified())
     try:
         numbers = _subscribers(client, subscribers, orders)
         before = {m: _order_ids(http, m) for m in numbers}

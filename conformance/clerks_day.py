@@ -3,7 +3,9 @@ recording operator transport (conformance/recording.py), against a running `salo
 Every request the console sends and every answer it gets is then held to the published
 documents (conformance/exchanges.py).
 
-The day: lookups of several subscribers, the catalog, a preview and each kind of change (a
+The day: lookups of several subscribers, the identity check of each one served (R10: here a
+representative with a power of attorney, whose document is recorded, not compared), the
+catalog, a preview and each kind of change (a
 tariff, a service on, a service off, the Assistant), a detalization (of the heavy subscriber's
 last full month in `make conformance`), the personal archive (upload, list, fetch), an access
 code (issue, state, check with the code from the training phone's SMS).
@@ -32,6 +34,7 @@ from conformance.recording import RecordingTransport
 from models.access_codes import VerifyOutcome
 from models.detalization import Options, Period
 from models.domain import Session
+from models.identity import DocumentType, PowerOfAttorney, Presenter
 from models.orders import OrderAction, OrderRequest, SubmitStatus
 
 LOOKED_UP = ("+79161234567", "+79261112233", "+79031234500", "+79119876543", "+79121234567")
@@ -130,6 +133,15 @@ def _the_day(services: Any, clerk: Session, folder: Path, detalization: Detaliza
 
     for msisdn in LOOKED_UP:
         step(f"lookup {msisdn}", partial(services.lookup.lookup, msisdn, clerk))
+    def identify(msisdn: str) -> None:
+        """R10 for `msisdn`'s visit: looked up (another subscriber's visit ends), checked."""
+        services.lookup.lookup(msisdn, clerk)
+        issued = services.clock.now().date() - timedelta(days=30)
+        services.identity.check(clerk, msisdn, Presenter.REPRESENTATIVE,
+                                DocumentType.PASSPORT_RF, "4510 000000",
+                                PowerOfAttorney("77 AA 0000001", issued))
+
+    step(f"identity check {CHANGED}", partial(identify, CHANGED))
     step("catalog: tariffs", lambda: services.orders.tariffs(refresh=True))
     step("catalog: services", lambda: services.orders.services(refresh=True))
     for action, code in ((OrderAction.CHANGE_TARIFF, "SMART_PLUS"),
@@ -141,6 +153,7 @@ def _the_day(services: Any, clerk: Session, folder: Path, detalization: Detaliza
 
     def detalize() -> Any:
         zone = services.lookup.lookup(detalization.msisdn, clerk).subscriber.region.timezone
+        identify(detalization.msisdn)
         period = detalization.period(services.detalization.today(zone))
         (folder / "detalizations").mkdir(exist_ok=True)
         return services.detalization.order(clerk, detalization.msisdn, period, Options(), "csv",
@@ -150,10 +163,11 @@ def _the_day(services: Any, clerk: Session, folder: Path, detalization: Detaliza
     if document is not None:
         archived = step("archive: upload", lambda: services.archive.upload(
             clerk, detalization.msisdn, document.path))
-        step("archive: list", lambda: _listed(services, detalization.msisdn, archived))
+        step("archive: list", lambda: _listed(services, clerk, detalization.msisdn, archived))
         if archived is not None:
             step("archive: fetch", lambda: services.archive.fetch(
                 clerk, archived.id, folder / "fetched.csv", subscriber=detalization.msisdn))
+    step(f"identity check {CODES_FOR}", partial(identify, CODES_FOR))
     step("access code: issue", lambda: services.access_codes.issue(clerk, CODES_FOR))
     step("access code: state", lambda: services.access_codes.state(clerk, CODES_FOR))
     sms = step("training phone: SMS", lambda: services.sandbox.sms(CODES_FOR))
@@ -169,8 +183,8 @@ def _change(services: Any, clerk: Session, action: OrderAction, code: str | None
         raise AssertionError(f"{outcome.status.value}: {outcome.message}")
 
 
-def _listed(services: Any, msisdn: str, archived: Any) -> None:
-    documents = services.archive.documents(msisdn)
+def _listed(services: Any, clerk: Session, msisdn: str, archived: Any) -> None:
+    documents = services.archive.documents(clerk, msisdn)
     if archived is not None and archived.id not in {d.id for d in documents}:
         raise AssertionError("the uploaded document is not listed")
 

@@ -15,6 +15,8 @@ class AuditAction(StrEnum):
     SCREEN_LOCK = "screen_lock"
     SCREEN_UNLOCK = "screen_unlock"
     LOOKUP = "lookup"
+    IDENTITY_CHECK = "identity_check"  # R10: holder or representative, document, last 4
+    IDENTITY_END = "identity_end"  # R10: the visit's check ended before its minutes ran out
     TARIFF_CHANGE = "tariff_change"
     SERVICE_ADD = "service_add"
     SERVICE_REMOVE = "service_remove"

@@ -44,8 +44,9 @@ def card_to_dict(card: SubscriberCard) -> dict[str, Any]:
             "class": sub.tariff.tariff_class.value,
             "monthly_fee": _money(sub.tariff.monthly_fee),
         },
-        "services": [{"code": s.code, "name": s.name} for s in sub.services],
-        "balances": {
+        "services": None if card.waits_for_identity("services") else
+        [{"code": s.code, "name": s.name} for s in sub.services],
+        "balances": None if bal is None else {
             "currency": bal.main.currency,
             "main": _money(bal.main),
             "bonus": _money(bal.bonus),
@@ -62,7 +63,11 @@ def card_to_dict(card: SubscriberCard) -> dict[str, Any]:
                 for p in bal.packages
             ],
         },
-        "assistant": {"connected": sub.assistant_connected},
+        "assistant": None if card.waits_for_identity("code") else
+        {"connected": sub.assistant_connected},
+        # R10: what waits for the identity check (null above), and whether the operator has
+        # confirmed the subscriber's data (303-FZ; null when not known).
+        "identity": {"withheld": list(card.withheld), "verified": card.verified},
         "version": sub.version,
         "source": card.source,
         "fetched_at": _time(card.fetched_at),

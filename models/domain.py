@@ -112,9 +112,20 @@ class SubscriberCard:
     """What the clerk sees after a lookup; `source` says whether it is live or cached."""
 
     subscriber: Subscriber
-    balances: Balances
+    # None when withheld until the identity check (R10): `withheld` names it
+    balances: Balances | None
     fetched_at: datetime
     source: CardSource = "api"
+    # R10: the card's parts that wait for this visit's identity check ("services",
+    # "balances", "code" — models/identity.py Need): left out of this card (services empty,
+    # balances None, the Assistant's state not said), never merely hidden by a view.
+    withheld: tuple[str, ...] = ()
+    # 303-FZ: False when the operator has not confirmed the subscriber's data (only the
+    # identity check is offered then); None when not known (a saved card, offline).
+    verified: bool | None = None
+
+    def waits_for_identity(self, part: str) -> bool:
+        return part in self.withheld
 
 
 @dataclass(frozen=True)

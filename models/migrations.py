@@ -329,6 +329,44 @@ def _v9_document_register(db: Database) -> None:
                    " DEFAULT 1")
 
 
+def _v10_identity(db: Database) -> None:
+    """R10 (models/identity_store.py): the identity check of the visit at each counter, and
+    the mismatches that lock a subscriber's checks. Never a document number: a keyed hash
+    and its last 4 characters."""
+    db.execute_sql(
+        "CREATE TABLE IF NOT EXISTS identity_visit ("
+        " salon VARCHAR(64) NOT NULL,"
+        " counter VARCHAR(16) NOT NULL,"
+        " msisdn VARCHAR(16) NOT NULL,"
+        " clerk VARCHAR(64) NOT NULL,"
+        " presenter VARCHAR(16) NOT NULL,"
+        " document VARCHAR(40) NOT NULL,"
+        " number_hash VARCHAR(64) NOT NULL,"
+        " last4 VARCHAR(4) NOT NULL,"
+        " poa_number VARCHAR(64) NOT NULL DEFAULT '',"
+        " poa_date DATE NULL,"
+        " verified BOOLEAN NOT NULL DEFAULT TRUE,"
+        " started_at TIMESTAMP NOT NULL,"
+        " ends_at TIMESTAMP NOT NULL,"
+        " PRIMARY KEY (salon, counter),"
+        " CONSTRAINT identity_visit_presenter CHECK (presenter IN ('holder', 'representative')))"
+    )
+    ident = "SERIAL PRIMARY KEY" if isinstance(db, PostgresqlDatabase) else \
+        "INTEGER PRIMARY KEY AUTOINCREMENT"
+    db.execute_sql(
+        "CREATE TABLE IF NOT EXISTS identity_mismatch ("
+        f" id {ident},"
+        " msisdn VARCHAR(16) NOT NULL,"
+        " salon VARCHAR(64) NOT NULL,"
+        " counter VARCHAR(16) NOT NULL,"
+        " clerk VARCHAR(64) NOT NULL,"
+        " at TIMESTAMP NOT NULL,"
+        " cleared BOOLEAN NOT NULL DEFAULT FALSE)"
+    )
+    db.execute_sql("CREATE INDEX IF NOT EXISTS identity_mismatch_msisdn"
+                   " ON identity_mismatch (msisdn, at)")
+
+
 MIGRATIONS: dict[int, Migration] = {
     1: _v1_card_cache,
     2: _v2_audit_journal,
@@ -339,6 +377,7 @@ MIGRATIONS: dict[int, Migration] = {
     7: _v7_kept_files,
     8: _v8_audit_key,
     9: _v9_document_register,
+    10: _v10_identity,
 }
 LATEST = max(MIGRATIONS)
 

@@ -81,6 +81,8 @@ RU = Labels(
         AuditAction.SCREEN_LOCK: "Блокировка экрана",
         AuditAction.SCREEN_UNLOCK: "Разблокировка экрана",
         AuditAction.LOOKUP: "Поиск абонента", AuditAction.TARIFF_CHANGE: "Смена тарифа",
+        AuditAction.IDENTITY_CHECK: "Проверка документа",
+        AuditAction.IDENTITY_END: "Конец визита абонента",
         AuditAction.SERVICE_ADD: "Подключение услуги",
         AuditAction.SERVICE_REMOVE: "Отключение услуги",
         AuditAction.ASSISTANT_CONNECT: "Подключение «Электронного Помощника»",

@@ -106,9 +106,9 @@ def archived_dict(doc: ArchivedDocument) -> dict[str, Any]:
 
 
 def run_archive_list(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
-    wiring.session()  # a subscriber's documents: a signed-in clerk only
+    clerk = wiring.session()  # a subscriber's documents: a signed-in clerk only
     archive = wiring.services().archive
-    documents = archive.documents(args.phone)
+    documents = archive.documents(clerk, args.phone)
     if args.json:
         print_json([archived_dict(doc) for doc in documents], out)
         return

@@ -29,10 +29,12 @@ from app.i18n import _
 from app.order_rules import refusal_sentence
 from app.services.clerks import require_clerk
 from app.services.connection import ConnectionState
+from app.services.identity import IdentityGate
 from app.services.journaling import Journal, journaled
 from models.access_codes import CODE_DIGITS, CodeState, VerifyOutcome, VerifyResult, utc_text
 from models.audit_codes import AuditAction, AuditResult
 from models.domain import Session, SubscriberCard, SubscriberStatus, TariffClass
+from models.identity import Need
 
 ENTRY = re.compile(rf"[0-9]{{{CODE_DIGITS}}}")
 OFFLINE = "offline"
@@ -76,6 +78,7 @@ class AccessCodeService:
         *,
         journal: Journal | None = None,
         connection: ConnectionState | None = None,
+        identity: IdentityGate,
     ) -> None:
         """A state's `as_of` is the operator's clock at its answer (the API adapter reads it
         from the answer), so a lock's countdown never mixes the operator's "locked until" with
@@ -83,6 +86,7 @@ class AccessCodeService:
         self._api = api
         self._journal = journal
         self._connection = connection
+        self._identity = identity  # R10: the code's state, issue and check need the visit's
 
     # -- what the card already tells -----------------------------------------------------------
 
@@ -90,6 +94,9 @@ class AccessCodeService:
         """The operator's order of checks (blocked, R1, not connected), then the connection:
         a saved card means the operator did not answer, and codes are live only."""
         subscriber = card.subscriber
+        if card.waits_for_identity(Need.CODE.value):
+            return Availability(False, _(
+                "R10: the access code waits for this visit's identity check (F2)."), "R10")
         if subscriber.status is SubscriberStatus.BLOCKED:
             return Availability(False, refusal_sentence("subscriber_blocked"),
                                 "subscriber_blocked")
@@ -109,6 +116,7 @@ class AccessCodeService:
     def state(self, clerk: Session, msisdn: str) -> CodeState:
         """When the code was issued, the attempts left, until when it is locked (R3)."""
         require_clerk(clerk)
+        self._identity.require(clerk, msisdn, Need.CODE)
         try:
             state = self._api.code_state(msisdn)
         except OperatorUnavailable as error:
@@ -126,6 +134,7 @@ class AccessCodeService:
         require_clerk(clerk)
         with journaled(self._journal, clerk.login, AuditAction.CODE_ISSUE,
                        subscriber=msisdn) as outcome:
+            self._identity.require(clerk, msisdn, Need.CODE)
             self._check(card)
             key = f"code-{secrets.token_hex(16)}"
             try:
@@ -146,6 +155,7 @@ class AccessCodeService:
         code."""
         require_clerk(clerk)
         try:
+            self._identity.require(clerk, msisdn, Need.CODE)
             self._check(card)
             entry = checked_entry(code)
             try:

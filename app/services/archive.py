@@ -26,12 +26,14 @@ from app.i18n import _
 from app.inputs import output_target
 from app.phone import parse_msisdn
 from app.services.clerks import require_clerk
+from app.services.identity import IdentityGate
 from app.services.journaling import Journal, journaled
 from app.services.kept_files import KeptFiles
 from models.archive import ArchivedDocument, FetchedDocument
 from models.audit_codes import AuditAction
 from models.detalization import mask_msisdn
 from models.domain import Session
+from models.identity import Need
 from printing.atomic import atomic_output
 
 log = logging.getLogger(__name__)
@@ -65,8 +67,9 @@ class ArchiveNotes(Protocol):
 class ArchiveService:
     def __init__(self, api: ArchivePort, notes: ArchiveNotes | None = None, *,
                  documents_dir: Path, timezone: str = "Europe/Moscow",
-                 journal: Journal | None = None, clock: Clock,
+                 journal: Journal | None = None, clock: Clock, identity: IdentityGate,
                  kept: KeptFiles | None = None) -> None:
+        self._identity = identity  # R10: the personal archive needs the visit's check
         self._kept = kept  # where copies fetched into the documents folder are recorded (R9)
         self._api = api
         self._notes = notes
@@ -82,6 +85,7 @@ class ArchiveService:
         msisdn = parse_msisdn(phone)
         with journaled(self._journal, clerk.login, AuditAction.ARCHIVE, subscriber=msisdn,
                        detail=f"upload {path.name}") as outcome:
+            self._identity.require(clerk, msisdn, Need.ARCHIVE)
             content_type = ARCHIVE_TYPES.get(path.suffix.lower().lstrip("."))
             if content_type is None:
                 raise InputError(_("The personal archive keeps PDF, HTML, text, CSV and XLSX "
@@ -100,9 +104,12 @@ class ArchiveService:
             outcome.detail = f"upload {path.name} → {doc.id}, until {_utc(doc)}"
         return doc
 
-    def documents(self, phone: str) -> list[ArchivedDocument]:
-        """The subscriber's unexpired documents, newest first (also remembered locally)."""
+    def documents(self, clerk: Session, phone: str) -> list[ArchivedDocument]:
+        """The subscriber's unexpired documents, newest first (also remembered locally).
+        IdentityRequired (R10) without this visit's identity check."""
+        require_clerk(clerk)
         msisdn = parse_msisdn(phone)
+        self._identity.require(clerk, msisdn, Need.ARCHIVE)
         documents = self._api.documents(msisdn)
         if self._notes is not None:
             for doc in documents:
@@ -119,6 +126,8 @@ class ArchiveService:
             output_target(target)  # before the operator is asked
         with journaled(self._journal, clerk.login, AuditAction.ARCHIVE, subscriber=subscriber,
                        detail=f"fetch {document_id}"):
+            if subscriber:  # a document fetched for the subscriber at the counter
+                self._identity.require(clerk, subscriber, Need.ARCHIVE)
             try:
                 fetched = self._api.fetch(document_id)
             except RuleRefused as refused:

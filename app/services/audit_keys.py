@@ -17,6 +17,7 @@ import contextlib
 import hashlib
 import logging
 import os
+import secrets
 from pathlib import Path
 
 from app.config import Settings
@@ -34,30 +35,36 @@ from models.audit_seal import KEY_BYTES, JournalSeal, KeyStore, store_scope
 log = logging.getLogger(__name__)
 
 AUDIT_KEY = "audit-journal-key"
+# R10: the key of the identity documents' hashes (app/services/identity.py), kept the same way.
+IDENTITY_KEY = "identity-check-key"
+_FILE_PREFIX = {AUDIT_KEY: "audit-key", IDENTITY_KEY: "identity-key"}
 
 
 class KeyringJournalKeys:
-    def __init__(self, keyring: Keyring = SYSTEM_KEYRING) -> None:
+    def __init__(self, keyring: Keyring = SYSTEM_KEYRING, entry: str = AUDIT_KEY) -> None:
         self.keyring = keyring
+        self._entry = entry
 
     def get(self, scope: str) -> bytes | None:
-        text = self.keyring.get_password(KEYRING_SERVICE, entry_name(scope))
+        text = self.keyring.get_password(KEYRING_SERVICE, entry_name(scope, self._entry))
         return None if text is None else _key_from_text(text, self.where(scope))
 
     def put(self, scope: str, key: bytes) -> None:
-        self.keyring.set_password(KEYRING_SERVICE, entry_name(scope), key.hex())
+        self.keyring.set_password(KEYRING_SERVICE, entry_name(scope, self._entry), key.hex())
 
     def where(self, scope: str) -> str:
         return _("the keyring entry “{service}” / “{name}”").format(
-            service=KEYRING_SERVICE, name=entry_name(scope))
+            service=KEYRING_SERVICE, name=entry_name(scope, self._entry))
 
 
 class FileJournalKeys:
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, entry: str = AUDIT_KEY) -> None:
         self._folder = folder
+        self._prefix = _FILE_PREFIX[entry]
 
     def path(self, scope: str) -> Path:
-        return self._folder / f"audit-key-{hashlib.sha256(scope.encode()).hexdigest()[:16]}"
+        return self._folder / \
+            f"{self._prefix}-{hashlib.sha256(scope.encode()).hexdigest()[:16]}"
 
     def get(self, scope: str) -> bytes | None:
         try:
@@ -87,9 +94,10 @@ class FileJournalKeys:
 class TrainingJournalKeys:
     """The keyring where it keeps secrets safely, else a key file (see the module's text)."""
 
-    def __init__(self, folder: Path, keyring: Keyring = SYSTEM_KEYRING) -> None:
-        self._keyring = KeyringJournalKeys(keyring)
-        self._file = FileJournalKeys(folder)
+    def __init__(self, folder: Path, keyring: Keyring = SYSTEM_KEYRING,
+                 entry: str = AUDIT_KEY) -> None:
+        self._keyring = KeyringJournalKeys(keyring, entry)
+        self._file = FileJournalKeys(folder, entry)
 
     def get(self, scope: str) -> bytes | None:
         if self._file.path(scope).exists():  # chosen before, when there was no keyring
@@ -119,14 +127,34 @@ class TrainingJournalKeys:
         return True
 
 
-def entry_name(scope: str) -> str:
-    return f"{AUDIT_KEY} {scope}"
+def entry_name(scope: str, entry: str = AUDIT_KEY) -> str:
+    return f"{entry} {scope}"
 
 
-def journal_keys(settings: Settings, keyring: Keyring = SYSTEM_KEYRING) -> KeyStore:
+def journal_keys(settings: Settings, keyring: Keyring = SYSTEM_KEYRING,
+                 entry: str = AUDIT_KEY) -> KeyStore:
     if settings.operator.embedded:
-        return TrainingJournalKeys(settings.data_dir, keyring)
-    return KeyringJournalKeys(keyring)
+        return TrainingJournalKeys(settings.data_dir, keyring, entry)
+    return KeyringJournalKeys(keyring, entry)
+
+
+def identity_key(settings: Settings, keyring: Keyring = SYSTEM_KEYRING) -> bytes:
+    """R10: the key of the identity documents' hashes — 32 random bytes made on first use and
+    kept like the journal's (the keyring, or a 0600 file in training without one; never in
+    the store, so the store's hashes cannot be tried against guessed numbers by whoever
+    copies the database file). Counters sharing a PostgreSQL store may each have their own:
+    a hash is only ever compared at the counter that wrote it."""
+    keys = journal_keys(settings, keyring, IDENTITY_KEY)
+    scope = store_scope(settings.database_url)
+    key = keys.get(scope)
+    if key is None:
+        with contextlib.suppress(FileExistsError):  # another process made it meanwhile
+            keys.put(scope, secrets.token_bytes(KEY_BYTES))
+        key = keys.get(scope)
+    if key is None:
+        raise ConfigError(_("The identity check's key could not be kept in {where}.").format(
+            where=keys.where(scope)))
+    return key
 
 
 def journal_seal(settings: Settings, keyring: Keyring = SYSTEM_KEYRING) -> JournalSeal:

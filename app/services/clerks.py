@@ -17,8 +17,10 @@ Time comes from the injected clock, so tests move it instead of waiting.
 from __future__ import annotations
 
 import builtins
+import logging
 import re
 import threading
+from collections.abc import Callable
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -39,6 +41,8 @@ from app.services.journaling import Journal, journaled
 from app.services.passwords import Argon2Hasher, PasswordHasher, check_new_password
 from models.audit_codes import AuditAction, AuditResult
 from models.domain import Clerk, ClerkAccount, ClerkRole, Session
+
+log = logging.getLogger(__name__)
 
 LOGIN_PATTERN = re.compile(r"[a-z][a-z0-9._-]{1,31}")
 MAX_NAME_LENGTH = 200
@@ -116,6 +120,9 @@ class ClerkService:
         self._hasher = hasher or Argon2Hasher()
         self.policy = policy or LockoutPolicy()
         self._unknown: dict[str, int] = {}
+        # Told of sign-ins, sign-outs and screen locks at this counter ("sign_in",
+        # "sign_out", "lock"): R10's visit ends with them (app/services/identity.py).
+        self._listeners: list[Callable[[Session, str], None]] = []
         self._unknown_lock = threading.Lock()
         self._decoy: str | None = None
 
@@ -136,17 +143,31 @@ class ClerkService:
             raise
         if self._journal is not None:
             self._journal.record(session.login, AuditAction.SIGN_IN)
+        self._tell(session, "sign_in")
         return session
+
+    def on_session(self, listener: Callable[[Session, str], None]) -> None:
+        """Call `listener(session, event)` on each sign-in, sign-out and screen lock here."""
+        self._listeners.append(listener)
+
+    def _tell(self, session: Session, event: str) -> None:
+        for listener in self._listeners:
+            try:
+                listener(session, event)
+            except Exception:  # a listener's failure must not keep a clerk from the counter
+                log.exception("a session listener failed on %s", event)
 
     def sign_out(self, session: Session, *, detail: str = "") -> None:
         """The clerk left the counter (or another clerk took it over: detail "takeover")."""
         if self._journal is not None:
             self._journal.record(session.login, AuditAction.SIGN_OUT, detail=detail)
+        self._tell(session, "sign_out")
 
     def screen_locked(self, session: Session, *, detail: str = "") -> None:
         """The window hid its data behind the lock screen (idle, or the clerk's shortcut)."""
         if self._journal is not None:
             self._journal.record(session.login, AuditAction.SCREEN_LOCK, detail=detail)
+        self._tell(session, "lock")
 
     def _sign_in(self, login: str, password: str) -> Session:
         now = self._clock.now()

@@ -34,6 +34,7 @@ from app.phone import parse_msisdn
 from app.services.clerks import require_clerk
 from app.services.detalization_build import Header, build
 from app.services.gc_pause import gc_paused
+from app.services.identity import IdentityGate
 from app.services.journaling import Journal, journaled
 from app.services.kept_files import KeptFiles
 from app.services.usage_sync import OrderProgress, UsageReads, UsageSync, day_spans
@@ -41,6 +42,7 @@ from models.audit_codes import AuditAction, AuditResult
 from models.detalization import Detalization, Options, Period, mask_msisdn
 from models.documents import DocumentRegister, RegisteredDocument, new_document_id
 from models.domain import Balances, CatalogTariff, Session, Subscriber
+from models.identity import Need
 from models.pricing import comparable, estimate
 from models.printing import DocumentKind
 from models.regions import region_name
@@ -82,9 +84,11 @@ class DocumentInfo:
 class DetalizationService:
     def __init__(self, api: DetalizationApi, store: UsageStore, register: DocumentRegister,
                  salon: SalonSettings, *, retention_days: int, documents_dir: Path,
-                 clock: Clock, journal: Journal | None = None,
+                 clock: Clock, identity: IdentityGate, journal: Journal | None = None,
                  kept: KeptFiles | None = None) -> None:
-        """`kept`: where the copies written into the documents folder are recorded (R9)."""
+        """`kept`: where the copies written into the documents folder are recorded (R9);
+        `identity`: R10, a detalization needs this visit's identity check."""
+        self._identity = identity
         self._api = api
         self._kept = kept
         self._sync = UsageSync(api, store, retention_days)
@@ -115,6 +119,9 @@ class DetalizationService:
         with journaled(self._journal, clerk.login, AuditAction.DETALIZATION, detail=detail,
                        reason_for=_journal_reason) as outcome:
             outcome.subscriber = msisdn = parse_msisdn(phone)
+            if clerk.login:  # the console's own monthly run (login "") delivers what a clerk
+                # subscribed to after R10 (PeriodicDeliveryService.subscribe)
+                self._identity.require(clerk, msisdn, Need.DETALIZATION, Need.USAGE)
             if fmt not in FORMATS:
                 raise InputError(_("Unknown format {format}: choose pdf, html, xlsx, csv or "
                                    "txt.").format(format=fmt))

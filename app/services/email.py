@@ -25,11 +25,13 @@ from app.errors import ConfigError, InputError, SalonError
 from app.formatting import mask_email
 from app.i18n import _
 from app.services.clerks import require_clerk
+from app.services.identity import IdentityGate
 from app.services.journaling import Journal, journaled
 from app.services.smtp_relay import MailRelay
 from models.audit_codes import AuditAction
 from models.detalization import Period
 from models.domain import Session
+from models.identity import Need
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +64,9 @@ class SentMail:
 
 class EmailService:
     def __init__(self, relay: MailRelay | None, settings: EmailSettings, salon: SalonSettings,
-                 *, journal: Journal | None = None, clock: Clock) -> None:
+                 *, journal: Journal | None = None, clock: Clock,
+                 identity: IdentityGate) -> None:
+        self._identity = identity  # R10: a subscriber's document goes out after the check
         self._relay = relay
         self._settings = settings
         self._salon = salon
@@ -91,6 +95,9 @@ class EmailService:
         masked = mask_email(address)
         with journaled(self._journal, clerk.login, AuditAction.EMAIL, subscriber=subscriber,
                        detail=f"{path.name} → {masked}"):
+            if subscriber and clerk.login:  # not the console's own monthly run (login ""),
+                # which sends what a clerk subscribed to after R10
+                self._identity.require(clerk, subscriber, Need.DELIVERY)
             if self._relay is None or not self._settings.configured:
                 raise ConfigError(_("E-mail is not set up at this salon: [email] host and from "
                                     "in salon.ini are empty."))

@@ -21,6 +21,7 @@ from app.i18n import _
 from app.phone import parse_msisdn
 from app.services.clerks import require_clerk
 from app.services.connection import ConnectionState
+from app.services.identity import IdentityGate
 from app.services.journaling import Journal, journaled
 from models.audit_codes import AuditAction
 from models.domain import Balances, Session, Subscriber, SubscriberCard
@@ -52,7 +53,12 @@ class LookupService:
         connection: ConnectionState,
         clock: Clock,
         journal: Journal | None = None,
+        *,
+        identity: IdentityGate,
     ) -> None:
+        """`identity`: R10 — the card's parts that wait for this visit's identity check are
+        left out of what a lookup returns (app/services/identity.py)."""
+        self._identity = identity
         self._api = api
         self._cache = cache
         self._connection = connection
@@ -69,11 +75,29 @@ class LookupService:
             outcome.subscriber = parse_msisdn(phone_text)
             card = self._lookup(outcome.subscriber)
             outcome.detail = card.source  # "api", or "cache" when served offline
-        return card
+        return self._withheld(card, clerk)
+
+    def _withheld(self, card: SubscriberCard, clerk: Session) -> SubscriberCard:
+        """R10: another subscriber's visit at this counter ends with this lookup; what waits
+        for the identity check is left out of the card the clerk gets (the saved card keeps
+        it, for this subscriber's next visit offline)."""
+        msisdn = card.subscriber.msisdn
+        self._identity.looked_up(clerk, msisdn)
+        waiting = {need.value for need in self._identity.withheld(clerk, msisdn)}
+        if not waiting:
+            return card
+        subscriber = card.subscriber
+        if "services" in waiting:
+            subscriber = replace(subscriber, services=())
+        if "code" in waiting:
+            subscriber = replace(subscriber, assistant_connected=False)
+        return replace(card, subscriber=subscriber,
+                       balances=None if "balances" in waiting else card.balances,
+                       withheld=tuple(sorted(waiting)))
 
     def _lookup(self, msisdn: str) -> SubscriberCard:
         try:
-            subscriber, balances = self._read_card(msisdn)
+            subscriber, balances, verified = self._read_card(msisdn)
         except SubscriberNotFound:
             self._connection.mark_online()
             self._cache.forget(msisdn)
@@ -90,16 +114,26 @@ class LookupService:
         self._connection.mark_online()
         card = SubscriberCard(subscriber, balances, fetched_at=self._clock.now(), source="api")
         self._cache.put(card)
-        return card
+        return replace(card, verified=verified)
 
-    def _read_card(self, msisdn: str) -> tuple[Subscriber, Balances]:
-        """The subscriber and their balances, asked for at once. When both fail, the card's
+    def _read_card(self, msisdn: str) -> tuple[Subscriber, Balances, bool | None]:
+        """The subscriber, their balances and whether the operator confirmed their data
+        (303-FZ), asked for at once. When the card and the balances both fail, the card's
         error is the one raised (as when they were asked one after the other); either way
-        this returns only once both requests have ended (each within its deadline)."""
-        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="lookup-balances") as pool:
+        this returns only once every request has ended (each within its deadline)."""
+        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="lookup-balances") as pool:
             balances = pool.submit(self._api.balances, msisdn)
+            verified = pool.submit(self._verified, msisdn)
             subscriber = self._api.subscriber(msisdn)
-        return subscriber, balances.result()
+        return subscriber, balances.result(), verified.result()
+
+    def _verified(self, msisdn: str) -> bool | None:
+        """303-FZ state; None when it cannot be read now (the card still shows, withheld)."""
+        try:
+            return self._identity.holder_verified(msisdn)
+        except SalonError as error:
+            log.warning("the subscriber's identity state could not be read: %s", error)
+            return None
 
     def check_connection(self) -> None:
         """Ask the operator whether it answers (GET /health), so the window's dot says so

@@ -124,7 +124,8 @@ def describe_changes(old: SubscriberCard, new: SubscriberCard) -> list[str]:
     if before.status != after.status:
         changes.append(_("The number is now blocked.") if after.status
                        is SubscriberStatus.BLOCKED else _("The number is now active."))
-    if old.balances.main != new.balances.main:
+    if (old.balances is not None and new.balances is not None
+            and old.balances.main != new.balances.main):
         changes.append(_("Main balance: {old} → {new}.").format(
             old=formatting.money(old.balances.main), new=formatting.money(new.balances.main)))
     if not changes:

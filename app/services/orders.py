@@ -26,6 +26,7 @@ from app.errors import InputError, OperatorUnavailable, OrderRefused, RuleRefuse
 from app.i18n import _
 from app.services.clerks import require_clerk
 from app.services.connection import ConnectionState
+from app.services.identity import IdentityGate
 from app.services.journaling import Journal, journaled
 from app.services.lookup import CardCache
 from app.services.order_options import order_options
@@ -38,6 +39,7 @@ from app.services.outbox_delivery import (
 from app.services.outbox_owner import this_process
 from models.audit_codes import AuditAction, AuditResult
 from models.domain import CatalogService, CatalogTariff, Session, SubscriberCard
+from models.identity import Need
 from models.orders import (
     NewOrder,
     OrderAction,
@@ -107,8 +109,10 @@ class OrderService:
         journal: Journal | None = None,
         connection: ConnectionState | None = None,
         clock: Clock,
+        identity: IdentityGate,
         catalog_seconds: float = CATALOG_SECONDS,
     ) -> None:
+        self._identity = identity  # R10: a change needs this visit's identity check
         self._api = api
         self._outbox = outbox
         self._delivery = delivery
@@ -164,8 +168,10 @@ class OrderService:
 
     def preview(self, clerk: Session, request: OrderRequest) -> OrderPreview:
         """The operator's live preview (R4); a refusal is allowed=False, not an exception.
-        OperatorUnavailable when it cannot be asked: nothing is confirmed offline."""
+        OperatorUnavailable when it cannot be asked: nothing is confirmed offline.
+        IdentityRequired (R10) before anything is asked without this visit's check."""
         require_clerk(clerk)
+        self._identity.require(clerk, request.msisdn, Need.CHANGES)
         try:
             preview = self._api.preview(request)
         except OperatorUnavailable as error:
@@ -180,6 +186,7 @@ class OrderService:
     def submit(self, clerk: Session, preview: OrderPreview) -> SubmitOutcome:
         require_clerk(clerk)
         request = preview.request
+        self._identity.require(clerk, request.msisdn, Need.CHANGES)  # the visit may have ended
         if not preview.allowed:
             rule = preview.refusal_rule or "refused"
             message = preview.refusal_message or rule

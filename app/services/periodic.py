@@ -43,10 +43,12 @@ from app.i18n import _
 from app.phone import parse_msisdn
 from app.services.clerks import require_clerk
 from app.services.email import EmailService, mask_email, periodic_letter
+from app.services.identity import IdentityGate
 from app.services.journaling import Journal
 from models.audit_codes import AuditAction, AuditResult
 from models.detalization import Options, Period, mask_msisdn
 from models.domain import ClerkRole, Session
+from models.identity import Need
 from models.periodic import PeriodRun, Subscription
 
 log = logging.getLogger(__name__)
@@ -136,11 +138,12 @@ class PeriodicDeliveryService:
     def __init__(self, store: PeriodicStore, detalization: Detalizations,
                  email: EmailService, salon: SalonSettings, *,
                  home_region: Callable[[str], str] | None = None,
-                 journal: Journal | None = None, clock: Clock,
+                 journal: Journal | None = None, clock: Clock, identity: IdentityGate,
                  owner: Callable[[], str] = default_owner, lease: timedelta = LEASE,
                  retry_after: timedelta = RETRY_AFTER) -> None:
         """`home_region(msisdn)`: the number's home region code (the operator's card), so a
         subscription is refused for another region's number (R7) when it is made."""
+        self._identity = identity  # R10: subscribed only after the visit's identity check
         self._store = store
         self._detalization = detalization
         self._email = email
@@ -159,6 +162,7 @@ class PeriodicDeliveryService:
                   fmt: str = "pdf") -> Subscription:
         require_clerk(clerk)
         msisdn = parse_msisdn(phone)
+        self._identity.require(clerk, msisdn, Need.DELIVERY)
         to = self._email.check_address(address)
         if fmt not in FORMATS:
             raise InputError(_("Unknown format {format}: choose pdf, html, xlsx, csv or txt.")

@@ -21,6 +21,7 @@ if TYPE_CHECKING:  # these import peewee; built (and imported) by app/main.py wh
     from app.services.delivery import DeliveryService
     from app.services.detalization import DetalizationService
     from app.services.email import EmailService
+    from app.services.identity import IdentityService
     from app.services.leaflets import LeafletService
     from app.services.operator_check import OperatorCheck
     from app.services.orders import OrderService
@@ -67,6 +68,9 @@ class Services:
     delivery: DeliveryService
     periodic: PeriodicDeliveryService
     retention: RetentionService
+    # R10: who stands at the counter — the visit's identity check, required by every use case
+    # above that shows or changes something personal (app/services/identity.py).
+    identity: IdentityService
     # `salon operator check`: does each operator API answer where salon.ini says it lives?
     operator_check: OperatorCheck
     # The sandbox's demo subscribers; None when talking to a live operator API (no demo list).

@@ -100,8 +100,12 @@ class DeliveryControls:
         if card.source != "api":
             show("archive", archive_card_fields(None, self._timezone, offline=True))
             return
+        clerk = self.window.session
+        if clerk is None or card.withheld:  # R10: the archive waits for the identity check
+            show("archive", ())
+            return
         self.window.runner.submit(
-            lambda: archive.documents(msisdn),
+            lambda: archive.documents(clerk, msisdn),
             lambda documents: show("archive", archive_card_fields(documents, self._timezone)),
             lambda error: show("archive", archive_card_fields(
                 None, self._timezone, offline=isinstance(error, OperatorUnavailable))))

@@ -23,6 +23,7 @@ from app.services.usage_sync import OrderProgress
 from models.detalization import Options, Period
 from models.domain import Session, Subscriber
 from models.printing import PrinterChoice
+from tests.support.identity import IDENTIFIED
 from tests.unit.test_detalization_model import report_of
 
 TODAY = date(2026, 11, 23)
@@ -116,7 +117,7 @@ class FakeDelivery:
         # A relay that is never used: check() only asks whether there is one.
         email = EmailService(object(), EmailSettings(  # type: ignore[arg-type]
             host="relay.example", from_address="salon@example.ru"), self.salon,
-            clock=SystemClock())  # check() never reads it
+            clock=SystemClock(), identity=IDENTIFIED)  # check() never reads it
         rules = DeliveryService(self.salon, printing=object(), email=email,  # type: ignore[arg-type]
                                 archive=object())  # type: ignore[arg-type]
         return rules.check(method, to=to, fmt=fmt)

@@ -38,6 +38,7 @@ from models.domain import (
     TariffRef,
 )
 from tests.support.clerks import clerk_service
+from tests.support.identity import IDENTIFIED
 from tests.support.order_fakes import Account, FakeOrderOperator, MemoryOutbox
 
 NOW = datetime(2026, 11, 23, 9, 25, tzinfo=UTC)  # 12:25 in Moscow
@@ -218,7 +219,7 @@ class Unused:
 class OfflineArchive:
     """The personal archive as an unreachable operator's: the card's archive row says so."""
 
-    def documents(self, msisdn: str) -> Any:
+    def documents(self, clerk: object, msisdn: str) -> Any:
         raise OperatorUnavailable("no connection to the operator's system (a GUI test)")
 
 
@@ -254,7 +255,8 @@ def make_services(
     from tests.gui.fake_detalization import FakeDelivery, FakeDetalization, FakePrinting
 
     connection = ConnectionState(clock=clock)
-    lookup = LookupService(operator, cache or DictCache(), connection, clock=clock)
+    lookup = LookupService(operator, cache or DictCache(), connection, clock=clock,
+        identity=IDENTIFIED)
     if orders is None:
         orders, outbox_pump = order_services(settings, clock, connection)
     codes = codes if codes is not None else FakeCodeOperator(operator, clock)
@@ -269,14 +271,16 @@ def make_services(
         orders=orders,
         outbox_pump=outbox_pump,
         demo_subscribers=demo_world if training else None,
-        access_codes=AccessCodeService(codes, connection=connection),
+        access_codes=AccessCodeService(codes, connection=connection, identity=IDENTIFIED),
         leaflets=LeafletService(settings, orders.services, clock=clock),
         sandbox=TrainingWorld(codes, clock),
         detalization=FakeDetalization(settings.data_dir / "documents"),  # type: ignore[arg-type]
         printing=FakePrinting(),  # type: ignore[arg-type]
         delivery=FakeDelivery(settings.salon),  # type: ignore[arg-type]
-        email=EmailService(None, settings.email, settings.salon, clock=clock),
+        email=EmailService(None, settings.email, settings.salon, clock=clock,
+                           identity=IDENTIFIED),
         archive=OfflineArchive(),  # type: ignore[arg-type]
+        identity=IDENTIFIED,  # type: ignore[arg-type]
         periodic=NoPeriodic(),  # type: ignore[arg-type]
         **unused,
     )
@@ -292,7 +296,8 @@ def order_services(settings: Settings, clock: Clock,
     delivery = Delivery(operator, outbox, connection=connection, clock=clock)
     pump = OutboxPump(outbox, delivery, clock=clock)
     orders = OrderService(operator, outbox, delivery, pump, salon=settings.salon.id,
-                          counter=settings.salon.counter, connection=connection, clock=clock)
+                          counter=settings.salon.counter, connection=connection, clock=clock,
+                          identity=IDENTIFIED)
     return orders, pump
 
 

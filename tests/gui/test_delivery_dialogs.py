@@ -199,7 +199,7 @@ class FakeArchive:
         self.docs.insert(0, doc)
         return doc
 
-    def documents(self, phone: str) -> list[ArchivedDocument]:
+    def documents(self, clerk: object, phone: str) -> list[ArchivedDocument]:
         if self.offline:
             raise OperatorUnavailable("The operator's system cannot be reached.")
         return list(self.docs)

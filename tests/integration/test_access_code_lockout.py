@@ -36,6 +36,7 @@ from models.access_codes import LOCK_HOURS, MAX_ENTRIES, CodeStatus, VerifyOutco
 from models.audit_seal import JournalSeal
 from models.domain import ClerkRole, Session, SubscriberStatus, TariffClass
 from sandbox.server import RunningSandbox, start_in_background
+from tests.support.identity import IDENTIFIED
 
 TOKEN = "lockout-test-token"
 CLERK = Session("anna", "Анна Соколова", ClerkRole.CLERK, datetime(2026, 11, 23, tzinfo=UTC))
@@ -106,7 +107,7 @@ def test_the_lockout_state_machine(client: OperatorClient, people: Iterator[str]
     clock = MovableClock(SystemClock())  # the console follows the training world's clock
     world = TrainingWorld(client, clock)
     world.clock()
-    codes = AccessCodeService(client, journal=ListJournal())
+    codes = AccessCodeService(client, journal=ListJournal(), identity=IDENTIFIED)
     steps = Steps()
 
     class Lockout(RuleBasedStateMachine):
@@ -233,7 +234,7 @@ def test_parallel_wrong_guesses_never_get_more_than_the_allowed_tries(
     clock = MovableClock(SystemClock())
     world = TrainingWorld(client, clock)
     journal = ListJournal()
-    codes = AccessCodeService(client, journal=journal)
+    codes = AccessCodeService(client, journal=journal, identity=IDENTIFIED)
     codes.issue(CLERK, msisdn)
     code = code_of(world, msisdn)
     guesses = 50  # resources/operator-api.md: 50 parallel wrong entries, exactly 3 counted
@@ -279,8 +280,10 @@ def test_offline_codes_are_refused_and_nothing_is_queued(
     try:
         journal = AuditJournal("MSK-TVERSKAYA-12", "2", clock, seal=journal_seal)
         connection = ConnectionState(clock)
-        lookup = LookupService(client, StoreCardCache(), connection, clock, journal=journal)
-        codes = AccessCodeService(client, journal=journal, connection=connection)
+        lookup = LookupService(client, StoreCardCache(), connection, clock, journal=journal,
+                               identity=IDENTIFIED)
+        codes = AccessCodeService(client, journal=journal, connection=connection,
+                                  identity=IDENTIFIED)
         msisdn = "+79161234567"
         card = lookup.lookup(msisdn, CLERK)  # online: the card is saved
         assert codes.availability(card).available

@@ -22,6 +22,7 @@ from models.db import open_store
 from sandbox.server import RunningSandbox
 from tests.integration.test_sandbox_kit import MARIA, POPOVA, TOKEN, Api, start
 from tests.support.fake_wiring import CLERK
+from tests.support.identity import IDENTIFIED
 from tests.support.print_fakes import ListJournal
 from tests.support.tmf_checked import CheckedTransport
 from tests.support.tmf_docs import TmfDocs
@@ -55,7 +56,7 @@ def service(client: OperatorClient, tmp_path: Path) -> Iterator[tuple[ArchiveSer
     db = open_store(f"sqlite:///{tmp_path / 'salon.db'}")
     journal = ListJournal()
     yield ArchiveService(ArchiveApi(client), StoreArchiveNotes(), documents_dir=tmp_path,
-                         journal=journal, clock=SystemClock()), journal
+                         journal=journal, clock=SystemClock(), identity=IDENTIFIED), journal
     db.close()
 
 
@@ -67,9 +68,9 @@ def test_upload_list_fetch_then_expiry(service, sandbox: RunningSandbox, wire: C
     doc = archive.upload(CLERK, "8 (916) 123-45-67", document)
     assert doc.name == document.name and doc.size == document.stat().st_size
     assert doc.expires_at - doc.uploaded_at == timedelta(days=3)
-    listed = archive.documents(MARIA)
+    listed = archive.documents(CLERK, MARIA)
     assert listed[0] == doc
-    assert doc.id not in {d.id for d in archive.documents(POPOVA)}
+    assert doc.id not in {d.id for d in archive.documents(CLERK, POPOVA)}
     fetched = archive.fetch(CLERK, doc.id, subscriber=MARIA)
     assert fetched.read_bytes() == document.read_bytes()
     assert fetched.parent == tmp_path / "archive" and document.name in fetched.name
@@ -84,7 +85,7 @@ def test_upload_list_fetch_then_expiry(service, sandbox: RunningSandbox, wire: C
     assert expired.value.rule == "R9" and expired.value.exit_code == 3
     assert "kept document" in str(expired.value) and "3 days" in str(expired.value)
     assert archive.expires_text(doc) in str(expired.value)  # the date it expired
-    assert doc.id not in {d.id for d in archive.documents(MARIA)}
+    assert doc.id not in {d.id for d in archive.documents(CLERK, MARIA)}
     documents = "/tmf-api/document/v4/document"
     assert {("POST", documents), ("GET", documents), ("GET", f"{documents}/{doc.id}")} <= \
         set(wire.calls())
@@ -120,7 +121,8 @@ def test_offline(tmp_path: Path) -> None:
 
     client = OperatorClient("http://127.0.0.1:9", "t", clock=SystemClock(), read_retries=0,
                             transport=httpx.MockTransport(refuse))
-    archive = ArchiveService(ArchiveApi(client), documents_dir=tmp_path, clock=SystemClock())
+    archive = ArchiveService(ArchiveApi(client), documents_dir=tmp_path, clock=SystemClock(),
+        identity=IDENTIFIED)
     with pytest.raises(OperatorUnavailable, match="cannot be reached"):
-        archive.documents(MARIA)
+        archive.documents(CLERK, MARIA)
     client.close()

@@ -28,6 +28,7 @@ from models.kept_files import StoreKeptFiles
 from models.usage import UsageStore
 from printing.canonical import read
 from tests.support.document_rows import pairs_of, rows_of, squeeze
+from tests.support.identity import IDENTIFIED
 from tests.support.pdf_edit import replace_text
 from tests.support.pinned import RunningClock
 
@@ -92,7 +93,7 @@ def world(sandbox: OperatorClient, world_clock: RunningClock, any_store, tmp_pat
     def service(salon: SalonSettings = MOSCOW) -> DetalizationService:
         return DetalizationService(api, UsageStore(), DocumentRegister(), salon,
                                    retention_days=3, documents_dir=tmp_path / "docs",
-                                   journal=journal, clock=world_clock)
+                                   journal=journal, clock=world_clock, identity=IDENTIFIED)
 
     return api, journal, service
 
@@ -262,7 +263,7 @@ def test_purge_after_the_retention_period(world, sandbox, world_clock: RunningCl
     store = UsageStore()
     detalization = DetalizationService(sandbox, store, DocumentRegister(), MOSCOW,
                                        retention_days=3, documents_dir=tmp_path / "docs",
-                                       clock=later, journal=journal, kept=kept)
+                                       clock=later, journal=journal, kept=kept, identity=IDENTIFIED)
     retention = RetentionService(kept, 3, usage=detalization, journal=journal, clock=later)
     info = detalization.order(CLERK, "+79161234567", Period(date(2026, 11, 1), date(2026, 11, 5)),
                               Options(), "txt", None)
@@ -291,7 +292,7 @@ def test_the_rules_one_by_one_as_the_dialog_asks_them(world, sandbox, tmp_path: 
     now = datetime(2026, 11, 23, 20, 30, tzinfo=UTC)  # already the 24th in Ufa (UTC+5)
     clocked = DetalizationService(sandbox, UsageStore(), DocumentRegister(), MOSCOW,
                                   retention_days=3, documents_dir=tmp_path / "docs",
-                                  clock=FixedClock(now))
+                                  clock=FixedClock(now), identity=IDENTIFIED)
     assert clocked.today("Europe/Moscow") == date(2026, 11, 23)
     assert clocked.today("Asia/Yekaterinburg") == date(2026, 11, 24)
     clocked.check_period(Period(date(2026, 11, 1), date(2026, 11, 24)), "Asia/Yekaterinburg")

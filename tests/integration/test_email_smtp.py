@@ -20,6 +20,7 @@ from app.services.email import EmailService, detalization_letter, document_lette
 from app.services.smtp_relay import SmtpRelay
 from models.detalization import Period
 from tests.support.fake_wiring import CLERK
+from tests.support.identity import IDENTIFIED
 from tests.support.print_fakes import ListJournal
 from tests.support.smtp import LOGIN, PASSWORD, MailServer, attachment, running_smtp
 
@@ -47,7 +48,8 @@ def service_for(settings: Settings, server: MailServer, journal: ListJournal | N
                 **changes: object) -> EmailService:
     mail = email_settings(server, **changes)
     relay = SmtpRelay(mail, lambda: password, tls=tls or trusting(server))
-    return EmailService(relay, mail, settings.salon, journal=journal, clock=FixedClock(NOW))
+    return EmailService(relay, mail, settings.salon, journal=journal, clock=FixedClock(NOW),
+        identity=IDENTIFIED)
 
 
 def test_a_detalization_goes_by_starttls_and_the_attachment_is_the_file(
@@ -146,7 +148,8 @@ def test_an_unreachable_relay_and_e_mail_not_set_up(settings: Settings, tmp_path
     closed = replace(relay_server, port=1)
     with pytest.raises(SalonError, match="cannot be reached"):
         service_for(settings, closed).send(CLERK, document, "a@example.ru", letter=letter)
-    off = EmailService(None, EmailSettings(), settings.salon, clock=FixedClock(NOW))
+    off = EmailService(None, EmailSettings(), settings.salon, clock=FixedClock(NOW),
+                       identity=IDENTIFIED)
     with pytest.raises(ConfigError, match="not set up"):
         off.send(CLERK, document, "a@example.ru", letter=letter)
 

@@ -23,6 +23,7 @@ from models.documents import DocumentRegister
 from models.usage import UsageStore
 from tests.integration.test_delivery_cli import env_for, salon
 from tests.support.fake_wiring import CLERK
+from tests.support.identity import IDENTIFIED
 from tests.support.pinned import RunningClock
 
 MARIA = "+79161234567"
@@ -128,7 +129,7 @@ def test_a_period_before_activation_is_refused_by_the_service(tmp_path: Path) ->
         day = activated.astimezone(ZoneInfo("Europe/Moscow")).date()
         service = DetalizationService(client, UsageStore(), DocumentRegister(), MOSCOW,
                                       retention_days=3, documents_dir=tmp_path / "docs",
-                                      clock=clock)
+                                      clock=clock, identity=IDENTIFIED)
         with pytest.raises(RuleRefused, match=f"activated on {day:%d.%m.%Y}") as refused:
             service.order(CLERK, MARIA, Period(day - timedelta(days=3), day + timedelta(days=2)),
                           Options(), "csv", tmp_path / "d.csv")

@@ -29,6 +29,7 @@ from models.usage import UsageStore
 from sandbox.server import RunningSandbox
 from tests.integration.test_sandbox_kit import MARIA, TOKEN, start
 from tests.support.fake_wiring import CLERK
+from tests.support.identity import IDENTIFIED
 from tests.support.pdf_compare import words
 from tests.support.pinned import RunningClock
 from tests.support.print_fakes import ListJournal
@@ -67,20 +68,22 @@ def world(settings: Settings, sandbox: RunningSandbox, relay_server: MailServer,
     documents = tmp_path / "documents"
     detalization = DetalizationService(client, UsageStore(), DocumentRegister(), settings.salon,
                                        retention_days=3, documents_dir=documents,
-                                       journal=journal, clock=world_clock)
+                                       journal=journal, clock=world_clock, identity=IDENTIFIED)
     mail = EmailSettings(host=relay_server.host, port=relay_server.port, username=LOGIN,
                          from_address="salon@tverskaya.example.ru", timeout=10)
     relay = SmtpRelay(mail, lambda: PASSWORD,
                       tls=ssl.create_default_context(cafile=str(relay_server.cert)))
-    email = EmailService(relay, mail, settings.salon, journal=journal, clock=world_clock)
+    email = EmailService(relay, mail, settings.salon, journal=journal, clock=world_clock,
+        identity=IDENTIFIED)
 
     def service(owner: str = "counter-1", clock: Clock | None = None, relay_=None):
         sender = email if relay_ is None else EmailService(relay_, mail, settings.salon,
-                                                           clock=world_clock)
+                                                           clock=world_clock, identity=IDENTIFIED)
         return PeriodicDeliveryService(
             StorePeriodic(), detalization, sender, settings.salon,
             home_region=lambda msisdn: client.subscriber(msisdn).region.code,
-            journal=journal, clock=clock or FixedClock(SEPTEMBER), owner=lambda: owner)
+            journal=journal, clock=clock or FixedClock(SEPTEMBER), owner=lambda: owner,
+            identity=IDENTIFIED)
 
     yield {"service": service, "journal": journal, "documents": documents, "relay": relay,
            "store": StorePeriodic(), "now": world_clock.now()}

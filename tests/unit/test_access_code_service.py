@@ -34,6 +34,7 @@ from models.domain import (
     TariffClass,
     TariffRef,
 )
+from tests.support.identity import IDENTIFIED
 
 NOW = datetime(2026, 11, 23, 10, 15, tzinfo=UTC)
 MSISDN = "+79161234567"
@@ -100,7 +101,8 @@ def journal() -> ListJournal:
 
 @pytest.fixture
 def service(api: FakeApi, journal: ListJournal) -> AccessCodeService:
-    return AccessCodeService(api, journal=journal, connection=ConnectionState(FixedClock(NOW)))
+    return AccessCodeService(api, journal=journal, connection=ConnectionState(FixedClock(NOW)),
+        identity=IDENTIFIED)
 
 
 @pytest.mark.parametrize(("the_card", "rule"), [
@@ -139,7 +141,7 @@ def test_a_mass_card_with_the_assistant_may_have_a_code(service: AccessCodeServi
 def test_a_malformed_entry_is_neither_sent_nor_counted(text: str) -> None:
     set_language("en")
     api, journal = FakeApi(), ListJournal()
-    service = AccessCodeService(api, journal=journal)
+    service = AccessCodeService(api, journal=journal, identity=IDENTIFIED)
     with pytest.raises(InputError) as caught:
         service.verify(CLERK, MSISDN, text, card())
     assert api.calls == []
@@ -226,7 +228,7 @@ def test_the_countdown_counts_from_the_operators_clock(api: FakeApi) -> None:
     ahead = NOW + timedelta(hours=5)  # the training world's clock was moved forward
     api.code_state = lambda msisdn: CodeState(  # type: ignore[method-assign]
         msisdn, CodeStatus.LOCKED, NOW, 0, ahead + timedelta(seconds=40), ahead)
-    state = AccessCodeService(api).state(CLERK, MSISDN)
+    state = AccessCodeService(api, identity=IDENTIFIED).state(CLERK, MSISDN)
     assert state.as_of == ahead
     assert locked_text(state.locked_until, state.as_of, "Europe/Moscow").endswith(
         "less than a minute of the lock left")

@@ -32,6 +32,7 @@ from models.archive import ArchivedDocument, FetchedDocument
 from models.detalization import Period
 from models.printing import DocumentKind, PrinterChoice, PrinterState, PrintJobState
 from tests.support.fake_wiring import CLERK
+from tests.support.identity import IDENTIFIED
 from tests.support.print_fakes import (
     FakePrinter,
     ListJournal,
@@ -86,9 +87,10 @@ def parts(settings: Settings, tmp_path: Path):
         settings.salon,
         printing=PrintService(printer, MemoryPrintJobs(), MemorySettings(),
                               configured="Counter1", clock=FixedClock(NOW)),
-        email=EmailService(letters, mail, settings.salon, clock=FixedClock(NOW)),
+        email=EmailService(letters, mail, settings.salon, clock=FixedClock(NOW),
+            identity=IDENTIFIED),
         archive=ArchiveService(archive, documents_dir=tmp_path, timezone="Europe/Moscow",
-                               clock=FixedClock(NOW)))
+                               clock=FixedClock(NOW), identity=IDENTIFIED))
     report = tmp_path / "DET-20261123-ABCD2345.pdf"
     report.write_bytes(b"%PDF-1.7 report")
     return service, printer, letters, archive, for_detalization(Info(report))
@@ -137,7 +139,7 @@ def test_paper_that_fails_keeps_the_document(parts) -> None:
 
 def test_e_mail_not_set_up(settings: Settings, tmp_path: Path) -> None:
     service = DeliveryService(settings.salon, email=EmailService(
-        None, EmailSettings(), settings.salon, clock=FixedClock(NOW)))
+        None, EmailSettings(), settings.salon, clock=FixedClock(NOW), identity=IDENTIFIED))
     assert DeliveryMethod.EMAIL not in service.available()
     with pytest.raises(InputError, match="not set up"):
         service.check(DeliveryMethod.EMAIL, to="a@example.ru")

@@ -16,6 +16,7 @@ from models.card_cache import StoreCardCache
 from models.db import open_store
 from models.domain import Balances, ClerkRole, Session, Subscriber
 from tests.support.domain_samples import sample_balances, sample_subscriber
+from tests.support.identity import IDENTIFIED
 
 
 class FakeOperator:
@@ -59,7 +60,8 @@ def world(tmp_path: Path):
     db = open_store(f"sqlite:///{tmp_path / 'store.db'}")
     clock = Clock()
     api, connection = FakeOperator(), ConnectionState(clock)
-    yield LookupService(api, StoreCardCache(), connection, clock), api, clock, connection
+    yield LookupService(api, StoreCardCache(), connection, clock,
+        identity=IDENTIFIED), api, clock, connection
     db.close()
 
 

@@ -37,6 +37,7 @@ from models.detalization import Period
 from models.domain import ClerkRole, Session, SubscriberCard
 from models.orders import OrderAction, OrderRequest
 from models.usage import UsageStore
+from tests.support.identity import IDENTIFIED
 from tests.support.tmf_samples import (
     CardOperator,
     buckets_json,
@@ -117,7 +118,7 @@ def test_a_card_out_of_range_is_refused_and_nothing_is_cached(store: Any, case: 
         card_operator(line, buckets, etag).balances(MSISDN)
     cache = StoreCardCache()
     lookup = LookupService(card_operator(line, buckets, etag), cache,
-                           ConnectionState(FixedClock(NOW)), FixedClock(NOW))
+                           ConnectionState(FixedClock(NOW)), FixedClock(NOW), identity=IDENTIFIED)
     with pytest.raises(OperatorUnavailable, match="no saved card"):
         lookup.lookup(MSISDN, CLERK)
     assert cache.get(MSISDN) is None
@@ -128,11 +129,11 @@ def test_a_card_out_of_range_is_refused_and_nothing_is_cached(store: Any, case: 
 def test_a_refused_answer_leaves_the_saved_card_as_it_was(store: Any, case: str) -> None:
     cache = StoreCardCache()
     good = LookupService(card_operator(line_json(), buckets_json()), cache,
-                         ConnectionState(FixedClock(NOW)), FixedClock(NOW))
+                         ConnectionState(FixedClock(NOW)), FixedClock(NOW), identity=IDENTIFIED)
     saved = good.lookup(MSISDN, CLERK)
     later = NOW + timedelta(hours=1)
     bad = LookupService(card_operator(*BAD_CARDS[case]), cache,
-                        ConnectionState(FixedClock(later)), FixedClock(later))
+                        ConnectionState(FixedClock(later)), FixedClock(later), identity=IDENTIFIED)
     shown = bad.lookup(MSISDN, CLERK)
     assert shown.source == "cache" and shown.fetched_at == saved.fetched_at
     assert shown.subscriber == saved.subscriber and shown.balances == saved.balances

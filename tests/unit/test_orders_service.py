@@ -38,6 +38,7 @@ from models.domain import (
     TariffRef,
 )
 from models.orders import OrderAction, OrderRequest, OutboxItem, OutboxState, SubmitStatus
+from tests.support.identity import IDENTIFIED
 from tests.support.order_fakes import Account, Crash, FakeClock, FakeOrderOperator, MemoryOutbox
 
 ANNA = Session("anna", "Анна Соколова", ClerkRole.CLERK, datetime(2026, 11, 23, tzinfo=UTC))
@@ -89,7 +90,8 @@ class World:
         self.pump.subscribe(self.finished.append)
         self.orders = OrderService(self.operator, self.outbox, self.delivery, self.pump,
                                    salon="MSK-001", counter="2", journal=self.journal,
-                                   connection=self.connection, clock=self.clock)
+                                   connection=self.connection, clock=self.clock,
+                                       identity=IDENTIFIED)
 
     def order(self, msisdn: str, action: OrderAction, code: str | None = None) -> Any:
         preview = self.orders.preview(ANNA, OrderRequest(msisdn, action, code))

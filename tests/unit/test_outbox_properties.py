@@ -30,6 +30,7 @@ from models.db import open_store
 from models.domain import ClerkRole, Session
 from models.orders import OrderAction, OrderRequest, OutboxState, SubmitStatus
 from models.outbox import StoreOutbox
+from tests.support.identity import IDENTIFIED
 from tests.support.order_fakes import Account, Crash, FakeClock, FakeOrderOperator, MemoryOutbox
 
 NUMBERS = ["+79160000001", "+79160000002", "+79160000003"]
@@ -56,7 +57,8 @@ class OutboxMachine(RuleBasedStateMachine):
         self.pump = OutboxPump(self.outbox, self.delivery, clock=self.clock,
                                owner_gone=lambda owner: False)
         self.orders = OrderService(self.operator, self.outbox, self.delivery, self.pump,
-                                   salon="MSK-001", counter="2", clock=self.clock)
+                                   salon="MSK-001", counter="2", clock=self.clock,
+                                       identity=IDENTIFIED)
         self.final: dict[int, tuple[OutboxState, str | None]] = {}
 
     # -- what the clerk and the world do ------------------------------------------------------

@@ -115,18 +115,38 @@ def present_card(card: SubscriberCard, now: datetime, salon_timezone: str,
         phone=format_msisdn(subscriber.msisdn),
         status=status_name(subscriber.status),
         blocked=blocked,
-        subscriber=_subscriber_fields(subscriber, now),
-        tariff=_tariff_fields(subscriber, service_fees),
+        subscriber=_subscriber_fields(subscriber, now) + _verified_fields(card),
+        tariff=(_tariff_fields(subscriber, service_fees)
+                if not card.waits_for_identity("services")
+                else (*_tariff_fields(subscriber, None)[:2], _waiting(_("Connected services")))),
         services=tuple(service.name for service in subscriber.services),
-        balances=_balance_fields(card.balances, subscriber.region.timezone, now),
+        balances=(_balance_fields(card.balances, subscriber.region.timezone, now)
+                  if card.balances is not None else (_waiting(_("Balances")),)),
         packages=tuple(
-            _package(package, subscriber.region.timezone) for package in card.balances.packages
+            _package(package, subscriber.region.timezone)
+            for package in (card.balances.packages if card.balances is not None else ())
         ),
-        assistant=_assistant_fields(subscriber),
+        assistant=(_assistant_fields(subscriber) if not card.waits_for_identity("code")
+                   else (_waiting(_("Assistant")),)),
         offline=offline,
         source_line=source_line,
         status_line=status_line,
     )
+
+
+def _waiting(label: str) -> FieldView:
+    """A part of the card left out until the identity check (R10): it says what it waits for."""
+    return FieldView(label, _("waits for the identity check (R10)"),
+                     note=_("Check the holder's or representative's document: F2."))
+
+
+def _verified_fields(card: SubscriberCard) -> tuple[FieldView, ...]:
+    """303-FZ: a subscriber whose data the operator has not confirmed is shown as such."""
+    if card.verified is False:
+        return (FieldView(_("Identity data"), _("not confirmed by the operator (303-FZ)"),
+                          attention=True,
+                          note=_("Only the identity check is offered.")),)
+    return ()
 
 
 def _subscriber_fields(subscriber: Subscriber, now: datetime) -> tuple[FieldView, ...]:

@@ -31,7 +31,8 @@ def what_changed(before: SubscriberCard, after: SubscriberCard) -> tuple[str, ..
     if old.assistant_connected != new.assistant_connected:
         changes.append(_("the Electronic Assistant is connected") if new.assistant_connected
                        else _("the Electronic Assistant is disconnected"))
-    if before.balances.main != after.balances.main:
+    if (before.balances is not None and after.balances is not None
+            and before.balances.main != after.balances.main):
         changes.append(_("main balance {before} → {after}").format(
             before=formatting.money(before.balances.main),
             after=formatting.money(after.balances.main)))

@@ -69,8 +69,8 @@ class ArchiveDialog(TableDialog):
     # -- loading -----------------------------------------------------------------------------
 
     def reload(self) -> None:
-        archive, msisdn = self._archive, self._msisdn
-        self.call(lambda: archive.documents(msisdn), self._loaded)
+        archive, clerk, msisdn = self._archive, self._clerk, self._msisdn
+        self.call(lambda: archive.documents(clerk, msisdn), self._loaded)
 
     def _loaded(self, documents: list[ArchivedDocument]) -> None:
         self.loaded = True
