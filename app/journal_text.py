@@ -60,6 +60,9 @@ def describe_reason(action: str, reason: str, _: Translate = current,
         "malformed number": _("not a phone number"),
         "malformed entry: not sent, not counted": _("not six digits: not sent, not counted"),
         "no code issued": _("no code has been issued"),
+        "mismatch": _("the document does not match the operator's record"),
+        "locked": _("too many mismatches within an hour: refused until a manager signs in"),
+        "unverified": _("the operator has not confirmed the subscriber's data (303-FZ)"),
     }
     if reason in fixed:
         return fixed[reason]
@@ -84,6 +87,10 @@ def _fixed_details(_: Translate) -> dict[tuple[str, str], str]:
         (AuditAction.SCREEN_LOCK, "idle"): _("locked after the idle minutes"),
         (AuditAction.CODE_ISSUE, "sms sent"): _("sent by SMS"),
         (AuditAction.CODE_VERIFY, "correct"): _("the code is right"),
+        (AuditAction.IDENTITY_END, "clerk"): _("ended by the clerk"),
+        (AuditAction.IDENTITY_END, "another subscriber"): _("another subscriber was looked up"),
+        (AuditAction.IDENTITY_END, "lock"): _("the screen was locked"),
+        (AuditAction.IDENTITY_END, "sign_out"): _("the clerk signed out"),
     }
 
 
@@ -176,7 +183,31 @@ def _print(m: re.Match[str], _names: Mapping[str, str], _: Translate) -> str:
     return text
 
 
+def _identity(match: re.Match[str], _names: Mapping[str, str], _: Translate) -> str:
+    """"holder passportRF *0291" / "representative … *0291 poa 77 АБ 1234567 2026-10-01"."""
+    documents = {
+        "passportRF": _("RF passport"),
+        "internationalPassportRF": _("RF international passport"),
+        "foreignPassport": _("foreign passport"),
+        "residencePermit": _("residence permit"),
+        "temporaryResidencePermit": _("temporary residence permit"),
+        "militaryId": _("military ID"),
+    }
+    document = documents.get(match["document"], match["document"])
+    text = (_("holder, {document} ending in {last4}") if match["who"] == "holder"
+            else _("representative, {document} ending in {last4}")).format(
+        document=document, last4=match["last4"])
+    if match["poa"]:
+        text += ", " + _("power of attorney {number} of {date}").format(
+            number=match["poa"], date=_day(match["date"]))
+    return text
+
+
 _DETAIL_FORMS: dict[str, tuple[tuple[str, Render], ...]] = {
+    AuditAction.IDENTITY_CHECK: (
+        (r"(?P<who>holder|representative) (?P<document>\w+) \*(?P<last4>\w{4})"
+         r"(?: poa (?P<poa>.+) (?P<date>\d{4}-\d{2}-\d{2}))?", _identity),
+    ),
     AuditAction.CODE_ISSUE: (
         (r"sms sent; still locked until (?P<when>\S+)",
          lambda m, _n, _: _("sent by SMS; access stays locked until {when}").format(

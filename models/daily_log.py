@@ -51,6 +51,13 @@ class DailyLog:
         return tally(self.entries, lambda entry: entry.clerk)
 
     @cached_property
+    def identity_by_clerk(self) -> tuple[Tally, ...]:
+        """R10: each clerk's identity checks of the day — done, and refused (a mismatch, or
+        locked after too many)."""
+        return tally((e for e in self.entries if e.action == "identity_check"),
+                     lambda entry: entry.clerk)
+
+    @cached_property
     def by_action(self) -> tuple[Tally, ...]:
         return tally(self.entries, lambda entry: entry.action)
 

@@ -52,6 +52,7 @@ class Labels:
     total: str
     by_clerk: str
     by_action: str
+    identity_by_clerk: str  # R10: the identity checks per clerk (only on a day that had any)
     problems: str
     entries_sheet: str
     totals_sheet: str
@@ -71,6 +72,7 @@ RU = Labels(
     counter="Рабочее место", subscriber="Абонент", action="Действие", action_code="Код",
     result="Результат", detail="Подробности", reason="Причина", hash="Хеш", total="Всего",
     by_clerk="Итоги по сотрудникам", by_action="Итоги по операциям",
+    identity_by_clerk="Проверки документов по сотрудникам",
     problems="Отказы и сбои", entries_sheet="Журнал", totals_sheet="Итоги",
     page="Страница {page} из {pages}",
     document="Документ {id}",
@@ -113,6 +115,7 @@ EN = Labels(
     counter="Counter", subscriber="Subscriber", action="Action", action_code="Code",
     result="Result", detail="Detail", reason="Reason", hash="Hash", total="Total",
     by_clerk="Totals by clerk", by_action="Totals by operation",
+    identity_by_clerk="Identity checks by clerk (R10)",
     problems="Refusals and failures", entries_sheet="Journal", totals_sheet="Totals",
     page="Page {page} of {pages}",
     document="Document {id}",

@@ -55,6 +55,10 @@ def write(log: DailyLog, path: Path, words: Labels, progress: Progress | None) -
         out.writerow([])
         out.writerows(tally_table(words, words.by_action, log.by_action, clerks=False))
         out.writerow([])
+        if log.identity_by_clerk:
+            out.writerows(tally_table(words, words.identity_by_clerk, log.identity_by_clerk,
+                                      clerks=True))
+            out.writerow([])
         out.writerow([cell(words.problems)])
         out.writerow(entry_header(words))
         out.writerows(entry_row(log, words, entry) for entry in log.problems)

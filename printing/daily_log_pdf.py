@@ -131,6 +131,10 @@ def _blocks(log: DailyLog, words: Labels) -> Iterator[Block]:
     yield "table", _tally_table(words, log.by_clerk, clerks=True, grand=totals)
     yield "heading", words.by_action
     yield "table", _tally_table(words, log.by_action, clerks=False, grand=totals)
+    if log.identity_by_clerk:
+        yield "heading", words.identity_by_clerk
+        yield "table", _tally_table(words, log.identity_by_clerk, clerks=True,
+                                    grand=tally(log.identity_by_clerk))
     yield "heading", words.problems
     if log.problems:
         yield "table", (entry_columns, (_entry_row(log, words, e) for e in log.problems))
@@ -170,6 +174,12 @@ def _entry_row(log: DailyLog, words: Labels, entry: JournalEntry) -> Row:
         [entry.hash[:HASH_SHOWN] + "…"],
     ]
     return Row(cells, FILLS.get(entry.result))
+
+
+def tally(rows: Sequence[Tally]) -> Tally:
+    """The sum of a table's rows (its last, bold row)."""
+    return Tally("", sum(t.done for t in rows), sum(t.refused for t in rows),
+                 sum(t.failed for t in rows))
 
 
 def _tally_table(words: Labels, rows: Sequence[Tally], *, clerks: bool,

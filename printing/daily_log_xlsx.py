@@ -140,6 +140,9 @@ def _totals_sheet(sheet: CanonicalSheet, formats: _Formats, log: DailyLog, words
         row += 1
     row = _tally(sheet, row + 1, formats, words, words.by_clerk, log.by_clerk, clerks=True)
     row = _tally(sheet, row + 1, formats, words, words.by_action, log.by_action, clerks=False)
+    if log.identity_by_clerk:
+        row = _tally(sheet, row + 1, formats, words, words.identity_by_clerk,
+                     log.identity_by_clerk, clerks=True)
     sheet.row(row + 1, [(0, words.document.format(id=log.document_id), formats.bold),
                         (1, words.verify, None)])
     sheet.hash_row(row + 2, "SHA-256")
