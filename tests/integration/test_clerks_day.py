@@ -29,7 +29,8 @@ def test_the_days_table_is_produced(sandbox: RunningSandbox) -> None:
                      detalization=Detalization("+79161234567", two_days_ago))
     assert result.failed_steps == []
     names = [step for step, _outcome in result.steps]
-    for wanted in ("lookup +79161234567", "catalog: tariffs", "change_tariff SMART_PLUS",
+    for wanted in ("lookup +79161234567", "identity check +79121234567", "catalog: tariffs",
+                   "change_tariff SMART_PLUS",
                    "add_service FAVOURITE", "remove_service FAVOURITE", "connect_assistant",
                    "detalization +79161234567", "archive: upload", "archive: list",
                    "archive: fetch", "access code: issue", "access code: state",
