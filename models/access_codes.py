@@ -10,7 +10,7 @@ as the subscriber's phone — its text is left out of `repr` so that no log line
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -77,6 +77,20 @@ class SandboxTime:
 
     now: datetime
     offset_seconds: int
+
+
+@dataclass(frozen=True)
+class PlacedPaperOrder:
+    """A paper detalization ordered for pick-up at a salon (R11), as training places one for
+    a number (`salon sandbox order-paper`), the way the operator's web shop does."""
+
+    order_id: str
+    msisdn: str
+    salon: str
+    period_start: date
+    period_end: date
+    ordered_at: datetime
+    state: str  # TMF622's: acknowledged = new
 
 
 def utc_text(moment: datetime | None) -> str | None:

@@ -193,8 +193,24 @@ class UsageRecord:
 
 
 @dataclass(frozen=True)
+class DemoDocument:
+    """A made-up identity document of the training world (what a trainee types at the check)."""
+
+    type: str  # passportRF, foreignPassport, residencePermit
+    number: str
+
+
+@dataclass(frozen=True)
+class DemoRepresentative:
+    name: str
+    document: DemoDocument
+
+
+@dataclass(frozen=True)
 class DemoSubscriber:
-    """A row of the sandbox's demo world listing (training mode and tests)."""
+    """A row of the sandbox's demo world listing (training mode and tests). The document,
+    representative and e-mail are the training world's made-up records, shown so a trainee
+    can practise the identity check; a real operator has no such list."""
 
     msisdn: str
     name: str
@@ -205,6 +221,10 @@ class DemoSubscriber:
     assistant_connected: bool
     promised_payment_debt: bool
     heavy: bool
+    document: DemoDocument | None = None
+    unverified: bool = False  # 303-FZ: the operator has not confirmed the subscriber's data
+    representative: DemoRepresentative | None = None
+    email: str | None = None
 
 
 class ClerkRole(StrEnum):

@@ -13,6 +13,7 @@ from sandbox.answers import BAD_BODY, BAD_INPUT, NOT_FOUND, SANDBOX
 from sandbox.deps import Ctx, Subscriber, require_token
 from sandbox.errors import bad_request
 from sandbox.faults import FaultConfig
+from sandbox.identities import identity_of
 from sandbox.wire import utc_iso
 
 router = APIRouter(prefix="/sandbox", dependencies=[Depends(require_token)], responses=SANDBOX,
@@ -21,7 +22,9 @@ router = APIRouter(prefix="/sandbox", dependencies=[Depends(require_token)], res
 
 @router.get("/subscribers", response_model=schemas.DemoSubscriberList)
 def list_demo_subscribers(ctx: Ctx) -> dict[str, Any]:
-    return views.demo_subscribers(ctx.store.load_all(), ctx.clock.now())
+    store = ctx.store
+    return views.demo_subscribers(store.load_all(), ctx.clock.now(), lambda state: identity_of(
+        store.seed, store.reference, state.msisdn, state.region_code))
 
 
 @router.get("/faults", response_model=wire.FaultState)

@@ -202,6 +202,23 @@ class DemoSubscriber(Model):
     assistant_connected: bool
     promised_payment_debt: bool
     heavy: bool
+    document_type: Literal["passportRF", "foreignPassport", "residencePermit"] = Field(
+        description="The made-up identity document on the operator's file (TMF632 "
+                    "individualIdentification), for practising the identity check (R10)")
+    document_number: str = Field(examples=["4509 785656"])
+    unverified: bool = Field(description="303-FZ: the operator has not confirmed the "
+                                         "subscriber's data (TMF632 status initialized)")
+    representative: DemoRepresentative | None = Field(
+        description="Someone the subscriber authorised (TMF632 relatedParty "
+                    "authorisedRepresentative), if any")
+    email: str | None = Field(description="The address the operator holds (TMF629 "
+                                          "contactMedium), if any; at .example")
+
+
+class DemoRepresentative(Model):
+    name: str
+    document_type: Literal["passportRF", "foreignPassport", "residencePermit"]
+    document_number: str
 
 
 class DemoSubscriberList(Model):

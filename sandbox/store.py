@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from dataclasses import asdict
 from pathlib import Path
 
-from sandbox import code_key
+from sandbox import code_key, pickup
 from sandbox.entities import (
     Activity,
     LedgerEvent,
@@ -40,9 +40,9 @@ from sandbox.entities import (
 from sandbox.world import generate_world, world_reference
 
 # 2: orders, idempotent answers, access codes, documents; 3: world_reference; 4: tmf_entities;
-# 5: tmf_order_requests. Every table is CREATE ... IF NOT EXISTS, so opening an older world adds
-# what it lacks.
-SCHEMA_VERSION = 5
+# 5: tmf_order_requests; 6: pickup_orders (R11, drawn for a world that has none). Every table
+# is CREATE ... IF NOT EXISTS, so opening an older world adds what it lacks.
+SCHEMA_VERSION = 6
 # Worlds stored before the reference was kept were all drawn at this UTC midnight.
 LEGACY_REFERENCE = 1_795_305_600  # 2026-11-22T00:00:00Z
 
@@ -176,6 +176,7 @@ CREATE TABLE IF NOT EXISTS tmf_order_requests (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS tmf_order_requests_external ON tmf_order_requests(external_id);
 """
+SCHEMA += pickup.SCHEMA
 DayTotal = tuple[int, int, int, int, int, int, int]  # day, net, closing, min, sms, kb, records
 
 
@@ -218,6 +219,8 @@ class Store:
         if reference is None:  # a world from before the reference was kept
             store.set_meta("world_reference", str(LEGACY_REFERENCE))
         store.reference = int(reference or LEGACY_REFERENCE)
+        if store.get_meta("pickup_orders_drawn") is None:  # a new world, or one from before R11
+            store._draw_pickup_orders(seed)
         store.set_meta("schema_version", str(SCHEMA_VERSION))
         store.seed = seed
         return store
@@ -311,6 +314,15 @@ class Store:
             "VALUES (?, ?, ?, ?, ?)",
             [(s.msisdn, p.amount_kop, p.taken_at, p.due_at, p.repaid_at) for p in s.promised])
 
+    def _draw_pickup_orders(self, seed: int) -> None:
+        conn = self._conn()
+        people = [pickup.Person(*row) for row in conn.execute(
+            "SELECT msisdn, region_code, status, activated_at FROM subscribers ORDER BY rowid")]
+        with conn:
+            for order in pickup.draw(seed, self.reference, people):
+                pickup.insert(conn, order)
+            conn.execute("INSERT INTO meta (key, value) VALUES ('pickup_orders_drawn', '1')")
+
     def version(self, msisdn: str) -> int | None:
         row = self._conn().execute("SELECT version FROM subscribers WHERE msisdn = ?",
                                    (msisdn,)).fetchone()
@@ -395,6 +407,20 @@ class Store:
         """Every subscriber's number, in the world's order."""
         return [str(row[0]) for row in
                 self._conn().execute("SELECT msisdn FROM subscribers ORDER BY rowid")]
+
+    def region_codes(self) -> dict[str, str]:
+        """Every subscriber's home region by number (the world has a few hundred)."""
+        return {str(m): str(r) for m, r in
+                self._conn().execute("SELECT msisdn, region_code FROM subscribers")}
+
+    def subscriber_names(self, msisdns: Collection[str]) -> list[tuple[str, str]]:
+        """(msisdn, name) of those numbers."""
+        chosen = sorted(set(msisdns))
+        if not chosen:
+            return []
+        return [(str(m), str(n)) for m, n in self._conn().execute(
+            f"SELECT msisdn, name FROM subscribers WHERE msisdn IN "
+            f"({', '.join('?' * len(chosen))})", chosen)]
 
     def subscriber_rows(self, msisdns: Collection[str] | None = None,
                         statuses: Collection[str] | None = None) -> list[tuple[str, str, str]]:

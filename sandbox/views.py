@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -15,6 +16,7 @@ from sandbox.catalog import (
     trial_dates,
 )
 from sandbox.entities import SubscriberState
+from sandbox.identities import Identity
 from sandbox.ledger import Ledger
 from sandbox.regions import REGIONS_BY_CODE
 from sandbox.wire import money, utc_iso
@@ -89,14 +91,24 @@ def _service(s: Service, trial: tuple[date, date] | None) -> Json:
             "available": s.available, "description": s.description}
 
 
-def demo_subscribers(states: list[SubscriberState], now: int) -> Json:
+def demo_subscribers(states: list[SubscriberState], now: int,
+                     identity: Callable[[SubscriberState], Identity]) -> Json:
     items = []
     for state in states:
         tariff = TARIFFS_BY_CODE[state.tariff_code_at(now)]
+        record = identity(state)
+        chosen = record.representative
         items.append({
             "msisdn": state.msisdn, "name": state.name, "tariff_code": tariff.code,
             "tariff_class": tariff.tariff_class, "home_region": state.region_code,
             "status": state.status, "assistant_connected": assistant_connected(state, now),
             "promised_payment_debt": Ledger.debt_at(state, now) is not None,
-            "heavy": state.heavy})
+            "heavy": state.heavy,
+            # Training data, made up (sandbox/identities.py): what a trainee types at the check.
+            "document_type": record.document.type, "document_number": record.document.number,
+            "unverified": record.unverified,
+            "representative": None if chosen is None else {
+                "name": chosen.name, "document_type": chosen.document.type,
+                "document_number": chosen.document.number},
+            "email": record.email})
     return {"items": items}

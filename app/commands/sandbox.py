@@ -1,9 +1,14 @@
 """salon sandbox [--host] [--port] [--db] [--seed];  salon sandbox list [--json];
-salon sandbox sms PHONE [--json];  salon sandbox clock [--advance DURATION] [--json]
+salon sandbox sms PHONE [--json];  salon sandbox clock [--advance DURATION] [--json];
+salon sandbox order-paper PHONE --from YYYY-MM-DD --to YYYY-MM-DD [--salon ID] [--json]
 
-`sms` shows what the subscriber's phone received (in training the only place an access code is
-seen, R2); `clock` shows the sandbox's clock and moves it forward (a 24-hour lock ends, R3).
-They need no clerk, and refuse (exit 3) when the operator is not the training sandbox.
+`list` shows the demo subscribers with their made-up identity documents, representatives and
+e-mail addresses (training data, to practise the identity check, R10); `sms` shows what the
+subscriber's phone received (in training the only place an access code is seen, R2); `clock`
+shows the sandbox's clock and moves it forward (a 24-hour lock ends, R3); `order-paper` orders
+a paper detalization for pick-up at a salon (R11; salon.ini's by default), as the subscriber
+would online. They need no clerk, and refuse (exit 3) when the operator is not the training
+sandbox.
 """
 
 from __future__ import annotations
@@ -11,10 +16,12 @@ from __future__ import annotations
 import argparse
 from datetime import timedelta
 from typing import Any, TextIO
+from zoneinfo import ZoneInfo
 
 from app import formatting
 from app.cli import Wiring
 from app.commands import arguments
+from app.commands.log import parse_day
 from app.commands.output import print_json, say
 from app.errors import SalonError
 from app.i18n import _
@@ -22,7 +29,7 @@ from app.phone import format_msisdn, parse_msisdn
 from app.services.registry import Services
 from app.services.training_world import TrainingWorld, parse_duration
 from models.access_codes import utc_text
-from models.domain import DemoSubscriber
+from models.domain import DemoDocument, DemoSubscriber
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -52,6 +59,17 @@ def register(commands: argparse._SubParsersAction) -> None:
                        help="how far to move it: 90s, 15m, 24h, 1d, 1h30m")
     clock.add_argument("--json", action="store_true", help="print one JSON object")
     clock.set_defaults(handler=show_clock)
+    paper = subcommands.add_parser(
+        "order-paper", help="order a paper detalization for pick-up at a salon (training)")
+    paper.add_argument("phone", help="the subscriber's number")
+    paper.add_argument("--from", dest="start", required=True, metavar="YYYY-MM-DD",
+                       help="the period's first day")
+    paper.add_argument("--to", dest="end", required=True, metavar="YYYY-MM-DD",
+                       help="the period's last day")
+    paper.add_argument("--salon", metavar="ID",
+                       help="the salon to pick it up at (salon.ini's [salon] id by default)")
+    paper.add_argument("--json", action="store_true", help="print one JSON object")
+    paper.set_defaults(handler=order_paper)
 
 
 def serve(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
@@ -69,12 +87,26 @@ def list_demo(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
     for row in rows:
         flags = [flag for flag, on in (("assistant", row.assistant_connected),
                                        ("debt", row.promised_payment_debt),
-                                       ("heavy", row.heavy)) if on]
+                                       ("heavy", row.heavy),
+                                       ("unverified", row.unverified)) if on]
+        # Training data, made up: the documents a trainee types at the identity check (R10).
+        papers = [] if row.document is None else [_document(row.document)]
+        if row.representative is not None:
+            papers.append(f"rep: {row.representative.name} "
+                          f"({_document(row.representative.document)})")
+        if row.email is not None:
+            papers.append(f"email: {row.email}")
         say(out, f"{row.msisdn}  {row.tariff_class.value:<9} {row.region_code:<7} "
-                 f"{row.status.value:<7} {row.tariff_code:<10} {' '.join(flags)}".rstrip())
+                 f"{row.status.value:<7} {row.tariff_code:<10} {' '.join(flags):<10} "
+                 f"{'  '.join(papers)}".rstrip())
+
+
+def _document(document: DemoDocument) -> str:
+    return f"{document.type} {document.number}"
 
 
 def _as_json(row: DemoSubscriber) -> dict[str, Any]:
+    chosen = row.representative
     return {
         "msisdn": row.msisdn,
         "name": row.name,
@@ -85,7 +117,34 @@ def _as_json(row: DemoSubscriber) -> dict[str, Any]:
         "assistant_connected": row.assistant_connected,
         "promised_payment_debt": row.promised_payment_debt,
         "heavy": row.heavy,
+        "document_type": None if row.document is None else row.document.type,
+        "document_number": None if row.document is None else row.document.number,
+        "unverified": row.unverified,
+        "representative": None if chosen is None else {
+            "name": chosen.name, "document_type": chosen.document.type,
+            "document_number": chosen.document.number},
+        "email": row.email,
     }
+
+
+def order_paper(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
+    msisdn = parse_msisdn(args.phone)
+    start, end = parse_day(args.start), parse_day(args.end)
+    services = wiring.services()
+    salon = services.settings.salon
+    today = services.clock.now().astimezone(ZoneInfo(salon.timezone)).date()
+    placed = _world(services).order_paper(msisdn, start, end, args.salon or salon.id, today)
+    if args.json:
+        print_json({"order_id": placed.order_id, "msisdn": placed.msisdn,
+                    "salon": placed.salon, "period_start": placed.period_start.isoformat(),
+                    "period_end": placed.period_end.isoformat(),
+                    "ordered_at": utc_text(placed.ordered_at), "state": placed.state}, out)
+        return
+    say(out, _("Order {order}: a paper detalization of {number} for {start} – {end}, to pick "
+               "up at the salon {salon}.").format(
+        order=placed.order_id, number=format_msisdn(placed.msisdn),
+        start=placed.period_start.isoformat(), end=placed.period_end.isoformat(),
+        salon=placed.salon))
 
 
 def show_sms(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:

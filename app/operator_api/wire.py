@@ -14,6 +14,8 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from app.operator_api.wire_values import Day
 from models.domain import (
+    DemoDocument,
+    DemoRepresentative,
     DemoSubscriber,
     Money,
     SubscriberStatus,
@@ -49,6 +51,12 @@ class WireTrial(Wire):
         return self
 
 
+class WireDemoRepresentative(Wire):
+    name: str
+    document_type: str
+    document_number: str
+
+
 class WireDemoSubscriber(Wire):
     msisdn: str
     name: str
@@ -59,11 +67,24 @@ class WireDemoSubscriber(Wire):
     assistant_connected: bool
     promised_payment_debt: bool
     heavy: bool
+    document_type: str | None = None
+    document_number: str | None = None
+    unverified: bool = False
+    representative: WireDemoRepresentative | None = None
+    email: str | None = None
 
     def domain(self) -> DemoSubscriber:
-        return DemoSubscriber(self.msisdn, self.name, self.tariff_code, self.tariff_class,
-                              self.home_region, self.status, self.assistant_connected,
-                              self.promised_payment_debt, self.heavy)
+        document = None
+        if self.document_type is not None and self.document_number is not None:
+            document = DemoDocument(self.document_type, self.document_number)
+        chosen = self.representative
+        return DemoSubscriber(
+            self.msisdn, self.name, self.tariff_code, self.tariff_class, self.home_region,
+            self.status, self.assistant_connected, self.promised_payment_debt, self.heavy,
+            document=document, unverified=self.unverified,
+            representative=None if chosen is None else DemoRepresentative(
+                chosen.name, DemoDocument(chosen.document_type, chosen.document_number)),
+            email=self.email)
 
 
 class WireDemoList(Wire):

@@ -1,6 +1,7 @@
 """Training mode's view into the sandbox world: what the subscriber's phone received (the SMS
-with the access code, R2 — the only place a code is ever on screen, and only in training) and
-the world's clock, which a clerk moves forward to watch a 24-hour lock end (R3).
+with the access code, R2 — the only place a code is ever on screen, and only in training), the
+world's clock, which a clerk moves forward to watch a 24-hour lock end (R3), and paper
+detalizations ordered online for pick-up at a salon (R11), placed as the web shop would.
 
 A real operator has none of this: every call then refuses with `not_sandbox` (exit 3).
 """
@@ -8,14 +9,14 @@ A real operator has none of this: every call then refuses with `not_sandbox` (ex
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Protocol
 
 from app.clock import Clock, MovableClock
 from app.errors import InputError
 from app.i18n import _
 from app.inputs import shown
-from models.access_codes import SandboxTime, SmsMessage
+from models.access_codes import PlacedPaperOrder, SandboxTime, SmsMessage
 
 MAX_ADVANCE_S = 366 * 86400  # the sandbox moves at most a year per call
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -30,6 +31,9 @@ class SandboxApi(Protocol):
     def sandbox_clock(self) -> SandboxTime: ...
 
     def advance_clock(self, seconds: int) -> SandboxTime: ...
+
+    def sandbox_order_paper(self, msisdn: str, start: date, end: date,
+                            salon: str) -> PlacedPaperOrder: ...
 
 
 def parse_duration(text: str) -> int:
@@ -69,6 +73,22 @@ class TrainingWorld:
             raise InputError(_("The sandbox clock moves forward by 1 second to 366 days at a "
                                "time."))
         return self._followed(self._api.advance_clock(seconds))
+
+    def order_paper(self, msisdn: str, start: date, end: date, salon: str,
+                    today: date) -> PlacedPaperOrder:
+        """A paper detalization of `msisdn` for [start, end] to pick up at `salon` (R11), as
+        the subscriber would order it online; `today`: the salon's date now. The operator
+        refuses a number of another home region than the salon's (R7, RuleRefused)."""
+        if start > end:
+            raise InputError(_("The period starts after it ends: {start} > {end}.")
+                             .format(start=start.isoformat(), end=end.isoformat()))
+        if end > today:
+            raise InputError(_("The period ends {end}, after today ({today}): a detalization "
+                               "covers days that have passed.")
+                             .format(end=end.isoformat(), today=today.isoformat()))
+        if not salon.strip() or len(salon) > 64:
+            raise InputError(_("The salon's id is 1 to 64 characters, as in salon.ini."))
+        return self._api.sandbox_order_paper(msisdn, start, end, salon.strip())
 
     def _followed(self, world: SandboxTime) -> SandboxTime:
         if isinstance(self._clock, MovableClock):

@@ -53,17 +53,20 @@ PRODUCT_OFFERING = _resource(
     "productOffering", "ProductOffering",
     "The world's offerings: every tariff (`tariff-{CODE}`) and service (`service-{CODE}`), "
     "`lifecycleStatus` Launched (available) or Retired (archived); `?category.id=tariff` or "
-    "`service` gives one kind. Read-only.")
+    "`service` gives one kind; and `paper-detalization` (category `document`: a paper "
+    "detalization ordered for pick-up at a salon, R11). Read-only.")
 PRODUCT_OFFERING_PRICE = _resource(
     "productOfferingPrice", "ProductOfferingPrice",
     "The world's prices (`pop-{offering}-{kind}`): oneTime (list price), recurring (monthly), "
     "usage per min / SMS / MB, and a tariff's fee shares `switchFeeShare` / "
-    "`connectionFeeShare` (oneTime with a percentage, R4). Read-only.")
+    "`connectionFeeShare` (oneTime with a percentage, R4); `pop-paper-detalization-oneTime` "
+    "is 0 (free, R8). Read-only.")
 PRODUCT_SPECIFICATION = _resource(
     "productSpecification", "ProductSpecification",
-    "The world's specifications: `spec-tariff` and `spec-service` (read-only).")
+    "The world's specifications: `spec-tariff`, `spec-service` and `spec-document` "
+    "(read-only).")
 CATEGORY = _resource("category", "Category",
-                     "The world's categories: `tariff` and `service` (read-only).")
+                     "The world's categories: `tariff`, `service` and `document` (read-only).")
 CATALOG = _resource("catalog", "Catalog", "The world's catalog: `mobile` (read-only).")
 RESOURCES = (PRODUCT_OFFERING, PRODUCT_OFFERING_PRICE, PRODUCT_SPECIFICATION, CATEGORY,
              CATALOG)

@@ -87,6 +87,11 @@ def items_of(body: Json, name: str, identified: bool = True) -> list[Json]:
     return items
 
 
+def is_catalog_offering(entity_id: str) -> bool:
+    """Whether an offering id is a tariff's or a service's (what an applied order names)."""
+    return _OFFERING.match(entity_id) is not None
+
+
 def names_the_world(items: list[Json]) -> bool:
     return any(_products(item) or _offering_id(item) is not None for item in items)
 

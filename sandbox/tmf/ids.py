@@ -81,6 +81,7 @@ def sms_number(entity_id: str) -> int | None:
 _SERVICE = re.compile(r"^S-([1-9]\d{7,14})-([A-Z][A-Z0-9_]*)$")
 _INDIVIDUAL = re.compile(r"^I-([1-9]\d{7,14})$")
 _CUSTOMER = re.compile(r"^C-([1-9]\d{7,14})$")
+_REPRESENTATIVE = re.compile(r"^I-([1-9]\d{7,14})-R$")
 
 
 def service_product_id(msisdn: str, service_code: str) -> str:
@@ -102,6 +103,16 @@ def msisdn_of_individual(entity_id: str) -> str | None:
     return None if found is None else f"+{found[1]}"
 
 
+def representative_id(msisdn: str) -> str:
+    """The individual the subscriber of `msisdn` authorised (TMF632), `I-{digits}-R`."""
+    return f"I-{msisdn.removeprefix('+')}-R"
+
+
+def msisdn_of_representative(entity_id: str) -> str | None:
+    found = _REPRESENTATIVE.match(entity_id)
+    return None if found is None else f"+{found[1]}"
+
+
 def customer_id(msisdn: str) -> str:
     return f"C-{msisdn.removeprefix('+')}"
 
@@ -113,6 +124,11 @@ def msisdn_of_customer(entity_id: str) -> str | None:
 
 def billing_account_id(msisdn: str) -> str:
     return f"BA-{msisdn.removeprefix('+')}"
+
+
+# R11: the offering of a paper detalization ordered online for pick-up at a salon (TMF620
+# category `document`, so neither the tariffs' nor the services' list shows it).
+PAPER_DETALIZATION = "paper-detalization"
 
 
 def tariff_offering_id(code: str) -> str:

@@ -11,6 +11,10 @@ Two kinds of order share the resource:
   rule as `Error.code`, 412 `version_mismatch` with `currentVersion`, 404 for an unknown line,
   409 `idempotency_conflict` for a key used for another request. A retry with the key gets the
   stored answer again (`Idempotent-Replayed: true`).
+- **A paper detalization for pick-up at a salon** (R11: an item of the offering
+  `paper-detalization`) is placed as the operator's web shop does (`pickup_writes.py`) and
+  listed after the applied orders (`pickup_orders.py`, ids `PU-000001`); a salon reports its
+  state by PATCH.
 - **Any other order** (what TM Forum's kit posts: an item with only `id` and `action`) is kept
   in the generic store as `state: acknowledged` and never applied to anything.
 
@@ -43,14 +47,15 @@ from sandbox.errors import ApiError, bad_request, dumps
 from sandbox.idempotency import Answer, Write, check_key, fingerprint
 from sandbox.orders import Target
 from sandbox.store import Store
-from sandbox.tmf import changes, ids
+from sandbox.tmf import changes, ids, pickup_writes
 from sandbox.tmf.errors import error_body
 from sandbox.tmf.links import Links
 from sandbox.tmf.matching import holds
 from sandbox.tmf.models import TmfError
+from sandbox.tmf.pickup_orders import PickupOrders
 from sandbox.tmf.query import EQ, Filter, Query
 from sandbox.tmf.resource import Api, CreateDoc, Resource
-from sandbox.tmf.sources import Selection, select_from
+from sandbox.tmf.sources import Chain, Selection, select_from
 from sandbox.wire import utc_iso
 
 Json = dict[str, Any]
@@ -69,6 +74,22 @@ WORLD_TYPE = "SalonProductOrder"
 MISMATCH_TYPE = "SalonVersionMismatch"
 _V1_ACTIONS = {orders.CHANGE_TARIFF: "modify", orders.ADD_SERVICE: "add",
                orders.CONNECT_ASSISTANT: "add", orders.REMOVE_SERVICE: "delete"}
+
+
+class TmfStateConflict(BaseModel):
+    """TMF's Error for a 409: a pick-up order's state does not allow the one reported
+    (`SalonStateConflict`, with `currentState`), or an Idempotency-Key in conflict (a plain
+    Error)."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+    code: str = Field(description="R11, idempotency_conflict or request_in_progress")
+    reason: str
+    message: str
+    status: str = Field(examples=["409"])
+    type_: str = Field(alias="@type", description=f"{pickup_writes.CONFLICT_TYPE} or Error")
+    base_type: str | None = Field(None, alias="@baseType", description="Error")
+    current_state: str | None = Field(None, alias="currentState",
+                                      description="The pick-up order's state now")
 
 
 class TmfVersionMismatch(BaseModel):
@@ -144,6 +165,9 @@ class WorldOrders:
         for f in query.filters:
             if f.op != EQ:
                 continue
+            if f.path == (ITEMS, "productOffering", "id") and not any(
+                    changes.is_catalog_offering(v) for v in f.values):
+                return Selection([], 0)  # a pick-up queue: no applied order is one
             marks = ", ".join("?" * len(f.values))
             if f.path == ("id",):
                 where.append(f"o.order_id IN ({marks})")
@@ -184,8 +208,8 @@ def _names_line(entity: Json, msisdn: str, f: Filter) -> bool:
     return ids.line_id(msisdn) in f.values or holds(entity, f)
 
 
-def _world(ctx: Context) -> WorldOrders:
-    return WorldOrders(ctx.store)
+def _world(ctx: Context) -> Chain:
+    return Chain((WorldOrders(ctx.store), PickupOrders(ctx.store)))
 
 
 # -- creating ------------------------------------------------------------------------------------
@@ -200,6 +224,8 @@ def _create(request: Request, ctx: Context, body: Json) -> Response | None:
     items = changes.items_of(body, ITEMS)
     if not items:
         raise bad_request("A ProductOrder needs at least one productOrderItem.")
+    if pickup_writes.is_pickup(items):
+        return pickup_writes.create(request, ctx, body, items)
     if not changes.names_the_world(items):
         return None
     item, change = changes.only_change(items, ITEMS)
@@ -290,20 +316,27 @@ def _header(name: str, description: str, schema: Json) -> Json:
 
 PRODUCT_ORDER = Resource(
     API, "productOrder", "ProductOrder", required=(ITEMS,),
-    world=_world, complete=_acknowledged, create=_create,
+    world=_world, complete=_acknowledged, create=_create, patch=pickup_writes.patch,
     refusal_doc="A rule refuses the change (nothing applied; the answer is stored for the "
                 "key): Error.code is the rule — subscriber_blocked, same_tariff, "
-                "not_available, already_connected, not_connected, R1, insufficient_balance",
+                "not_available, already_connected, not_connected, R1, insufficient_balance; "
+                "a pick-up order: unknown_salon (the operator has no such salon), R7 (the "
+                "number's home region is not the salon's)",
     world_doc="The world's orders: every order applied to a line (through this API or "
               "/v1/orders), oldest first, read-only, ids ORD-000001…; "
               "`productOrderItem.product.id=L-…` gives a line's, `externalId=…` the one a "
-              "client placed with that key.",
+              "client placed with that key. Then the paper detalizations ordered for pick-up "
+              "at a salon (R11, ids PU-000001…, offering paper-detalization): a salon's queue "
+              "is `productOrderItem.productOffering.id=paper-detalization&productOrderItem."
+              "product.place.id={salon}&state=acknowledged,inProgress`.",
     create_doc=CreateDoc(
         description="An order whose item names a line, a line's service or a catalog offering "
                     "is applied at once by the sandbox's order logic (state completed; needs "
                     "Idempotency-Key and If-Match; one item; relatedParty role clerk and a "
-                    "channel). Any other order is kept beside the world as acknowledged and "
-                    "never applied.",
+                    "channel). An order of the offering paper-detalization is placed for "
+                    "pick-up at a salon (state acknowledged; needs Idempotency-Key; the "
+                    "period, the salon and the line in its one item). Any other order is kept "
+                    "beside the world as acknowledged and never applied.",
         answers={
             404: _error("not_found: the order names a line the world does not have (stored "
                         "for the key)"),
@@ -326,5 +359,26 @@ PRODUCT_ORDER = Resource(
             _header("If-Match", 'Needed by an order that changes a line: the line\'s version '
                                 'as last seen (its ETag), e.g. "7"',
                     {"type": "string", "examples": ['"7"']}),
+        )),
+    patch_doc=CreateDoc(
+        description="A created order changes by JSON Merge Patch; an applied order is "
+                    "read-only (405). A pick-up order (PU-…) changes only its state, reported "
+                    "by the salon under an Idempotency-Key: {\"state\": \"inProgress\" "
+                    "(printed) | \"completed\" (handed over) | \"cancelled\" (destroyed)}, "
+                    "with the order's productOrderItem unchanged if sent.",
+        answers={409: {"model": TmfStateConflict,
+                       "description": "R11: the pick-up order's state does not allow the one "
+                                      "reported (currentState; stored for the key: of two "
+                                      "counters handing over one order, one wins); "
+                                      "idempotency_conflict: the key was used for another "
+                                      "request"}},
+        created_headers={"Idempotent-Replayed": {
+            "description": "true: the stored answer to an earlier request with this "
+                           "Idempotency-Key", "required": False,
+            "schema": {"type": "string", "enum": ["true"]}}},
+        parameters=(
+            _header("Idempotency-Key", "Needed by a pick-up order's state: 16–128 of "
+                                       "[A-Za-z0-9_-], one per report; a retry sends the same",
+                    {"type": "string", "pattern": "^[A-Za-z0-9_-]{16,128}$"}),
         )))
 RESOURCES = (PRODUCT_ORDER,)

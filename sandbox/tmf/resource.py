@@ -58,6 +58,12 @@ class Resource:
     # answer; or None to keep the body in the generic store like any other create.
     create: Callable[[Request, Context, Json], Response | None] | None = None
     create_doc: CreateDoc = field(default_factory=CreateDoc)
+    # A PATCH the resource answers itself (a pick-up order's state): given the request, the
+    # context, the id and the body (id and href checked), the answer; or None for the generic
+    # merge patch of a created entity. `patch_doc` as `create_doc` (its `created_headers` are
+    # the 200's).
+    patch: Callable[[Request, Context, str, Json], Response | None] | None = None
+    patch_doc: CreateDoc = field(default_factory=CreateDoc)
 
     def stored(self, ctx: Context) -> StoredSource:
         return StoredSource(ctx.entities, self.api.name, self.name)

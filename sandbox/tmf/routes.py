@@ -126,10 +126,19 @@ def _add_routes(router: APIRouter, resource: Resource) -> None:
             raise not_found(type_name, entity_id)
         return _json(project(found, _fields(fields)), 200, etag_headers(found))
 
+    patched = resource.patch_doc
+
     @router.patch(item, operation_id=f"patch{type_name}", response_class=Response,
                   summary=f"Change a created {type_name} (JSON Merge Patch)",
-                  responses={200: {"model": model, "description": "The changed entity"},
-                             **answers.BAD_BODY, **answers.NOT_FOUND, **read_only_answers})
+                  description=patched.description or "A created entity changes; the world's "
+                                                     "are read-only.",
+                  openapi_extra={"parameters": list(patched.parameters)}
+                  if patched.parameters else None,
+                  responses={200: {"model": model, "description": "The changed entity",
+                                   **({"headers": patched.created_headers}
+                                      if patched.created_headers else {})},
+                             **answers.BAD_BODY, **answers.NOT_FOUND, **read_only_answers,
+                             **patched.answers})
     def patch_entity(request: Request, ctx: Ctx, entity_id: EntityId,
                      body: Annotated[Json, Body(description="JSON Merge Patch")]) -> Response:
         links = Links.of(request)
@@ -139,6 +148,10 @@ def _add_routes(router: APIRouter, resource: Resource) -> None:
                 raise bad_request(f"The {name} of a {type_name} is the server's to set.")
         if body.get("@type", "") is None:
             raise bad_request(f"A {type_name} keeps its @type.")
+        if resource.patch is not None:
+            own_answer = resource.patch(request, ctx, entity_id, body)
+            if own_answer is not None:
+                return own_answer
         patch = {k: v for k, v in body.items() if k not in ("id", "href")}
         changed = ctx.entities.update(resource.api.name, resource.name, entity_id,
                                       lambda stored: merge_patch(stored, patch),

@@ -53,6 +53,27 @@ class IterableSource:
         return next((e for e in self.entities(links) if e.get("id") == entity_id), None)
 
 
+@dataclass(frozen=True)
+class Chain:
+    """Several sources listed as one, in order (the world's applied orders, then its pick-up
+    orders)."""
+
+    parts: tuple[Source, ...]
+
+    def select(self, query: Query, links: Links, offset: int, limit: int) -> Selection:
+        items: list[Json] = []
+        total = 0
+        for part in self.parts:
+            chosen = part.select(query, links, offset, max(0, limit - len(items)))
+            items.extend(chosen.items)
+            offset = max(0, offset - chosen.total)
+            total += chosen.total
+        return Selection(items, total)
+
+    def get(self, entity_id: str, links: Links) -> Json | None:
+        return find(self.parts, entity_id, links)
+
+
 def select_from(entities: Iterable[Json], filters: Sequence[Filter], offset: int,
                 limit: int) -> Selection:
     """The generic filter-count-slice over entities made in order."""

@@ -11,6 +11,10 @@
   (a tariff's prices beyond its package), and a tariff's fee shares (R4: the tariff the
   subscriber is on says what share of the list price a switch away from it / a connection on it
   costs) as `oneTime` prices named `switchFeeShare` / `connectionFeeShare` with a `percentage`.
+- `paper-detalization` (R11): a paper detalization ordered online for pick-up at a salon, free
+  (R8), in a category of its own, `document`, so the lists of tariffs and services are as
+  before; its specification `spec-document` names the order's characteristics (`periodStart`,
+  `periodEnd`).
 - `productSpecification`, `category`, `catalog`: what the offerings refer to.
 
 The trial is R5's calendar days (`catalog.trial_dates`, counted from the day the world was
@@ -34,8 +38,11 @@ from sandbox.wire import utc_iso
 Json = dict[str, Any]
 CATALOG_API = "productCatalogManagement"
 LAUNCHED, RETIRED, ACTIVE = "Launched", "Retired", "Active"
-TARIFF_CATEGORY, SERVICE_CATEGORY = "tariff", "service"
-TARIFF_SPEC, SERVICE_SPEC = "spec-tariff", "spec-service"
+TARIFF_CATEGORY, SERVICE_CATEGORY, DOCUMENT_CATEGORY = "tariff", "service", "document"
+TARIFF_SPEC, SERVICE_SPEC, DOCUMENT_SPEC = "spec-tariff", "spec-service", "spec-document"
+PAPER_NAME = "Бумажная детализация"
+PAPER_DESCRIPTION = ("Детализация за период на бумаге: заказывается через интернет и выдаётся "
+                     "в выбранном салоне домашнего региона (R11); бесплатно (R8)")
 CATALOG_ID = "mobile"
 # A tariff's package allowances: characteristic name, Tariff attribute, unit.
 PACKAGES = (("packageMinutes", "package_minutes", "min"), ("packageSms", "package_sms", "SMS"),
@@ -82,6 +89,7 @@ class WorldCatalog:
             yield self.tariff_offering(tariff)
         for service in SERVICES:
             yield self.service_offering(service)
+        yield self.paper_offering()
 
     def tariff_offering(self, tariff: Tariff) -> Json:
         offering_id = ids.tariff_offering_id(tariff.code)
@@ -102,6 +110,10 @@ class WorldCatalog:
                               [self._class_use(SERVICE_SPEC, service.allowed_classes)],
                               self.service_prices(service),
                               trial_dates(service, self.reference))
+
+    def paper_offering(self) -> Json:
+        return self._offering(ids.PAPER_DETALIZATION, PAPER_NAME, PAPER_DESCRIPTION, True,
+                              DOCUMENT_CATEGORY, DOCUMENT_SPEC, [], self.paper_prices(), None)
 
     def _offering(self, offering_id: str, name: str, description: str, available: bool,
                   category: str, spec: str, uses: list[Json], prices: list[Json],
@@ -146,6 +158,7 @@ class WorldCatalog:
             yield from self.tariff_prices(tariff)
         for service in SERVICES:
             yield from self.service_prices(service)
+        yield from self.paper_prices()
 
     def tariff_prices(self, tariff: Tariff) -> list[Json]:
         offering_id = ids.tariff_offering_id(tariff.code)
@@ -184,6 +197,11 @@ class WorldCatalog:
                         "(connectionFeeShare, R4)"),
             self.recurring_price(offering_id, service.name, service.monthly_kop, status),
         ]
+
+    def paper_prices(self) -> list[Json]:
+        return [self._price(ids.PAPER_DETALIZATION, "oneTime", PAPER_NAME, LAUNCHED,
+                            {"priceType": "oneTime", "price": money(0)},
+                            "Бесплатно, за любой период (R8)")]
 
     def recurring_price(self, offering_id: str, name: str, monthly_kop: int,
                         status: str = LAUNCHED) -> Json:
@@ -225,6 +243,13 @@ class WorldCatalog:
                                   "Услуга, подключаемая к номеру на тарифах указанных классов",
                                   [{**tariff_class, "description": "Классы тарифов, на которых "
                                                                    "услуга доступна"}])
+        period = [{"name": name, "valueType": "date", "configurable": True,
+                   "description": description}
+                  for name, description in (("periodStart", "Первый день периода, ГГГГ-ММ-ДД"),
+                                            ("periodEnd", "Последний день периода, "
+                                                          "ГГГГ-ММ-ДД"))]
+        yield self._specification(DOCUMENT_SPEC, "Документ",
+                                  "Документ, выдаваемый абоненту в салоне", period)
 
     def _specification(self, spec_id: str, name: str, description: str,
                        characteristics: list[Json]) -> Json:
@@ -237,7 +262,8 @@ class WorldCatalog:
     def categories(self) -> Iterator[Json]:
         members = {
             TARIFF_CATEGORY: [(ids.tariff_offering_id(t.code), t.name) for t in TARIFFS],
-            SERVICE_CATEGORY: [(ids.service_offering_id(s.code), s.name) for s in SERVICES]}
+            SERVICE_CATEGORY: [(ids.service_offering_id(s.code), s.name) for s in SERVICES],
+            DOCUMENT_CATEGORY: [(ids.PAPER_DETALIZATION, PAPER_NAME)]}
         for category_id, offerings in members.items():
             yield {"id": category_id,
                    "href": self.links.href(CATALOG_API, "category", category_id),
@@ -249,9 +275,10 @@ class WorldCatalog:
     def catalogs(self) -> Iterator[Json]:
         yield {"id": CATALOG_ID, "href": self.links.href(CATALOG_API, "catalog", CATALOG_ID),
                "@type": "Catalog", "name": "Мобильная связь", "catalogType": "ProductCatalog",
-               "description": "Тарифы и услуги оператора",
+               "description": "Тарифы, услуги и документы оператора",
                "lastUpdate": self.last_update, "lifecycleStatus": ACTIVE,
-               "category": [self._category_ref(c) for c in (TARIFF_CATEGORY, SERVICE_CATEGORY)]}
+               "category": [self._category_ref(c) for c in (TARIFF_CATEGORY, SERVICE_CATEGORY,
+                                                            DOCUMENT_CATEGORY)]}
 
     def _category_ref(self, category_id: str) -> Json:
         return {"id": category_id, "href": self.links.href(CATALOG_API, "category", category_id),
@@ -263,8 +290,9 @@ class WorldCatalog:
                 "name": _SPEC_NAMES[spec_id], "@referredType": "ProductSpecification"}
 
 
-_CATEGORY_NAMES = {TARIFF_CATEGORY: "Тарифы", SERVICE_CATEGORY: "Услуги"}
-_SPEC_NAMES = {TARIFF_SPEC: "Тарифный план", SERVICE_SPEC: "Услуга"}
+_CATEGORY_NAMES = {TARIFF_CATEGORY: "Тарифы", SERVICE_CATEGORY: "Услуги",
+                   DOCUMENT_CATEGORY: "Документы"}
+_SPEC_NAMES = {TARIFF_SPEC: "Тарифный план", SERVICE_SPEC: "Услуга", DOCUMENT_SPEC: "Документ"}
 
 # Each world resource of the catalog API, as the entities a WorldCatalog makes.
 MAKERS: dict[str, Callable[[WorldCatalog], Iterator[Json]]] = {

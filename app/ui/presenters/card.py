@@ -137,7 +137,8 @@ def present_card(card: SubscriberCard, now: datetime, salon_timezone: str,
 def _waiting(label: str) -> FieldView:
     """A part of the card left out until the identity check (R10): it says what it waits for."""
     return FieldView(label, _("waits for the identity check (R10)"),
-                     note=_("Check the holder's or representative's document: F2, or salon identify."))
+                     note=_("Check the holder's or representative's document: F2, or salon "
+                            "identify."))
 
 
 def _verified_fields(card: SubscriberCard) -> tuple[FieldView, ...]:
