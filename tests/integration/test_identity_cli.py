@@ -6,8 +6,9 @@ counter and ends with another subscriber or `--end`; more than five mismatches a
 subscriber's checks until a manager signs in. And the canary: a made-up document number typed
 through the CLI is nowhere — database, logs, journal, exports, output — but its last 4.
 
-Until the training world has documents (issue 14, the sandbox side), every holder's document
-mismatches there; the representative's check, which compares nothing, opens the visit."""
+The training world's documents come from `salon sandbox list --json`, as a trainee reads them;
+the made-up canary is no one's, so the holder's check with it mismatches, and the
+representative's check (which compares nothing) opens the visit."""
 
 from __future__ import annotations
 
@@ -62,6 +63,54 @@ class Transcript:
 @pytest.fixture
 def salon() -> Transcript:
     return Transcript()
+
+
+def demo(env: dict[str, str], salon: Transcript) -> list[dict[str, object]]:
+    done = salon(env, "sandbox", "list", "--json")
+    assert done.returncode == 0, done.stderr
+    listed: list[dict[str, object]] = json.loads(done.stdout)
+    return listed
+
+
+DOCUMENT_OPTION = {"passportRF": "passport-rf", "foreignPassport": "foreign-passport",
+                   "residencePermit": "residence-permit"}
+
+
+def test_the_holders_own_document_matches_the_operators_record(
+        env: dict[str, str], salon: Transcript) -> None:
+    maria = next(d for d in demo(env, salon) if d["msisdn"] == MARIA)
+    number = str(maria["document_number"])
+    typed = number.replace(" ", "-")  # as written on the form: compared by letters and digits
+    done = salon(env, "identify", MARIA, "--document",
+                 DOCUMENT_OPTION[str(maria["document_type"])], "--json", stdin=typed + "\n")
+    assert done.returncode == 0, done.stderr
+    visit = json.loads(done.stdout)
+    assert visit["presenter"] == "holder" and visit["last4"] == number[-4:]
+    assert visit["verified"] is True
+    card = json.loads(salon(env, "lookup", MARIA, "--json").stdout)
+    assert card["identity"]["withheld"] == [] and card["balances"]["currency"] == "RUB"
+    other = salon(env, "identify", MARIA, "--document", "foreign-passport", "--json",
+                  stdin=number + "\n")  # the right number, another kind of document
+    assert error_of(other)["code"] == "identity_mismatch"
+
+
+def test_an_unverified_subscriber_is_shown_so_and_offered_only_the_check(
+        env: dict[str, str], salon: Transcript) -> None:
+    person = next(d for d in demo(env, salon)
+                  if d["unverified"] and d["status"] == "active"
+                  and d["document_type"] in DOCUMENT_OPTION)
+    msisdn = str(person["msisdn"])
+    card = json.loads(salon(env, "lookup", msisdn, "--json").stdout)
+    assert card["identity"]["verified"] is False and card["balances"] is None
+    assert "not confirmed by the operator (303-FZ)" in salon(env, "lookup", msisdn).stdout
+    done = salon(env, "identify", msisdn, "--document",
+                 DOCUMENT_OPTION[str(person["document_type"])],
+                 stdin=str(person["document_number"]) + "\n")
+    assert done.returncode == 0, done.stderr
+    assert "303-FZ" in done.stdout
+    refused = salon(env, "code", "status", msisdn, "--json")
+    assert refused.returncode == 3 and "303-FZ" in refused.stderr
+    assert json.loads(salon(env, "lookup", msisdn, "--json").stdout)["balances"] is None
 
 
 def error_of(done: subprocess.CompletedProcess[str]) -> dict[str, object]:
@@ -160,9 +209,10 @@ def test_more_than_five_mismatches_lock_until_a_manager_signs_in(
 
 def test_the_canary_number_is_nowhere_but_its_last_4(
         env: dict[str, str], salon: Transcript, tmp_path: Path) -> None:
+    assert all(CANARY not in str(d["document_number"]) for d in demo(env, salon))
     holder = salon(env, "identify", MARIA, "--document", "passport-rf", "--json",
                    stdin=CANARY + "\n")
-    assert holder.returncode == 3  # the training world has no such document
+    assert holder.returncode == 3  # no one's document
     visit = salon(env, "identify", MARIA, "--document", "passport-rf", *POA,
                   stdin=CANARY + "\n")
     assert visit.returncode == 0 and "0291" in visit.stdout
