@@ -286,7 +286,8 @@ def test_the_window_part_opens_the_dialogs_and_prints(root: tk.Tk, pump, printin
     runner = BackgroundRunner(root)
     message = MessageArea(root)
     message.grid(row=0, column=0)
-    card = SimpleNamespace(subscriber=SimpleNamespace(msisdn="+79161234567"), source="api")
+    card = SimpleNamespace(subscriber=SimpleNamespace(msisdn="+79161234567"), source="api",
+                           withheld=())  # R10: identified
     rows: list[tuple[str, tuple]] = []
     card_panel = SimpleNamespace(set_extra_fields=lambda *row: rows.append(row))
     window = SimpleNamespace(
