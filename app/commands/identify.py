@@ -71,6 +71,8 @@ def run(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
     if args.json:
         print_json(visit_dict(visit), out)
         return
+    from app.ui.presenters.identity import visit_sentence  # no tkinter
+
     say(out, visit_sentence(visit, wiring.services().settings.salon.timezone))
 
 
@@ -113,23 +115,6 @@ def visit_dict(visit: Visit) -> dict[str, Any]:
         "started_at": _utc(visit),
         "ends_at": visit.ends_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
-
-
-def visit_sentence(visit: Visit, timezone: str) -> str:
-    from app import formatting
-
-    until = formatting.local_time(visit.ends_at, timezone)
-    who = (_("the holder") if visit.presenter is Presenter.HOLDER
-           else _("a representative (power of attorney {number} of {date})").format(
-               number=visit.poa_number,
-               date=visit.poa_date.isoformat() if visit.poa_date else ""))
-    sentence = _("Identity checked for {number}: {who}, document ending in {last4}. The check "
-                 "holds for this visit, until {until} at most.").format(
-        number=format_msisdn(visit.msisdn), who=who, last4=visit.last4, until=until)
-    if not visit.verified:
-        sentence += " " + _("The operator has not confirmed this subscriber's data (303-FZ): "
-                            "only the identity check is offered.")
-    return sentence
 
 
 def _utc(visit: Visit) -> str:

@@ -128,6 +128,11 @@ class OrderControls:
             self.bar.show(present_actions(self.options, self._unavailable))
             return
         self._key, self.options, self._unavailable = key, None, ""
+        if card.withheld:  # R10: nothing is offered before the visit's identity check
+            self._unavailable = _("R10: changes wait for this visit's identity check (F2).")
+            self.bar.show(present_actions(None, self._unavailable))
+            self.refresh_pending()
+            return
         self.bar.show(present_actions(None))
         self.window.runner.submit(lambda: orders.options(card),
                                   partial(self._options_done, key),

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from app.ui.access_codes import CodeControls
     from app.ui.delivery import DeliveryControls
     from app.ui.detalization import DetalizationControls
+    from app.ui.identity import IdentityControls
     from app.ui.orders import OrderControls
     from app.ui.runner import BackgroundRunner
     from models.domain import Session, SubscriberCard
@@ -49,6 +50,7 @@ class SessionControls:
     codes: CodeControls
     detalization: DetalizationControls
     delivery: DeliveryControls
+    identity: IdentityControls
     runner: BackgroundRunner
     services: Services | None
     card: SubscriberCard | None
@@ -70,6 +72,8 @@ class SessionControls:
         def _show_card(self) -> None: ...
 
         def _refresh_status(self) -> None: ...
+
+        def lookup(self, text: str | None = None) -> None: ...
 
     def _init_session(self, idle: IdleWatch) -> None:
         self.session = None
@@ -96,7 +100,13 @@ class SessionControls:
         self.header.set_clerk(clerk_badge(session), manager=session.is_manager)
         self._show_work()
         self.idle.touch()
-        if same and held is not None:
+        if same and held is not None and held[0] is not None and _shown_after_check(
+                held[0], self.services):
+            # R10: the lock ended the visit's identity check; the card comes back as a lookup
+            # now gives it (its personal parts withheld again), never from memory.
+            self._forget_subscriber()
+            self.lookup(held[1])
+        elif same and held is not None:
             self.card, text = held
             self.search.set_text(text)
             self._show_card()
@@ -166,6 +176,7 @@ class SessionControls:
         self.codes.forget()  # the code's check dialog; the phone shows no one's SMS
         self.detalization.forget()
         self.delivery.forget()
+        self.identity.close()  # the identity check's dialog names the subscriber too
         self._request += 1  # an answer still on its way is dropped
         self._pending = None
         self._set_busy(False)
@@ -222,3 +233,12 @@ class SessionControls:
 
     def _touched(self, _event: tk.Event) -> None:
         self.idle.touch()
+
+
+def _shown_after_check(card: SubscriberCard, services: Services | None) -> bool:
+    """The card showed parts that R10 withholds until the visit's identity check."""
+    if services is None or card.withheld:
+        return False
+    from models.identity import CARD_NEEDS
+
+    return any(need.value in services.settings.identity.require_for for need in CARD_NEEDS)

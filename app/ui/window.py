@@ -23,6 +23,7 @@ from app.ui.access_codes import CodeControls
 from app.ui.delivery import DeliveryControls
 from app.ui.detalization import DetalizationControls
 from app.ui.gate import Gate
+from app.ui.identity import IdentityControls
 from app.ui.orders import OrderControls
 from app.ui.presenters.card import CardViewModel, present_card
 from app.ui.presenters.connection import present_connection
@@ -385,6 +386,7 @@ class MainWindow(SessionControls):
         self.codes = CodeControls(self)  # the access code on the card (F10–F12), the phone
         self.detalization = DetalizationControls(self)  # its button on the card, Ctrl+D
         self.delivery = DeliveryControls(self)  # printing, the archive on the card (Ctrl+P …)
+        self.identity = IdentityControls(self)  # R10: F2, the identity check of the visit
         # In front of the search row and the body until a clerk signs in, and when locked.
         self.gate = Gate(root, self.settings, self.runner, on_signed_in=self.start_session)
         self.gate.frame.grid(row=2, column=0, rowspan=2, sticky="nsew")
@@ -402,6 +404,7 @@ class MainWindow(SessionControls):
         self.codes.bind_keys(self.root)
         self.detalization.bind_keys(self.root)
         self.delivery.bind_keys()
+        self.identity.bind_keys(self.root)
         self._bind_session_keys()
 
     def _show_keys(self, _event: tk.Event) -> str:
@@ -427,6 +430,7 @@ class MainWindow(SessionControls):
             self.root.after_cancel(self._progress_after)
             self._progress_after = None
         self.detalization.close()
+        self.identity.close()
         self.delivery.close()
         self.orders.close()
         self.codes.close()

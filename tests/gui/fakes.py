@@ -194,7 +194,9 @@ def write_settings(folder: Path, language: str = "ru", idle_lock_minutes: int = 
         "[paths]\n"
         f"data_dir = {folder}\n"
         "[ui]\n"
-        f"idle_lock_minutes = {idle_lock_minutes}\n",
+        f"idle_lock_minutes = {idle_lock_minutes}\n"
+        # R10 relaxed, as the identity gate of these fakes finds everyone identified
+        "[identity]\nrequire_for = none\n",
         encoding="utf-8",
     )
     return load_settings(ini)
@@ -240,13 +242,17 @@ def make_services(
     orders: Any = None,
     outbox_pump: Any = None,
     codes: Any = None,
+    identity: Any = None,
 ) -> Services:
     """`orders` and `outbox_pump`: tests/gui/fake_orders.py's fakes; without them, the real
     OrderService and pump over a fake operator and an in-memory outbox. `codes`:
     tests/gui/fake_codes.py's operator, under the real access-code, leaflet and training
     services (a fresh one over `operator` without it). The detalization, the printer and
     delivery are tests/gui/fake_detalization.py's (a test replaces them as it needs); the
-    archive is unreachable, monthly e-mail unavailable; what the window never uses is Unused."""
+    archive is unreachable, monthly e-mail unavailable; what the window never uses is Unused.
+    `identity`: R10's service (a real IdentityService in the identity check's tests); without
+    it, every subscriber counts as identified (tests/support/identity.py)."""
+    identity = IDENTIFIED if identity is None else identity
     from app.services.access_codes import AccessCodeService
     from app.services.email import EmailService
     from app.services.leaflets import LeafletService
@@ -256,7 +262,7 @@ def make_services(
 
     connection = ConnectionState(clock=clock)
     lookup = LookupService(operator, cache or DictCache(), connection, clock=clock,
-        identity=IDENTIFIED)
+                           identity=identity)
     if orders is None:
         orders, outbox_pump = order_services(settings, clock, connection)
     codes = codes if codes is not None else FakeCodeOperator(operator, clock)
@@ -280,7 +286,7 @@ def make_services(
         email=EmailService(None, settings.email, settings.salon, clock=clock,
                            identity=IDENTIFIED),
         archive=OfflineArchive(),  # type: ignore[arg-type]
-        identity=IDENTIFIED,  # type: ignore[arg-type]
+        identity=identity,
         periodic=NoPeriodic(),  # type: ignore[arg-type]
         **unused,
     )

@@ -66,6 +66,9 @@ class CardViewModel:
     offline: bool
     source_line: str
     status_line: str
+    # R10: the card's parts that wait for the visit's identity check ("services",
+    # "balances", "code"): the view says so where they would be, never "none".
+    withheld: tuple[str, ...] = ()
 
     @property
     def attention(self) -> tuple[str, ...]:
@@ -131,14 +134,19 @@ def present_card(card: SubscriberCard, now: datetime, salon_timezone: str,
         offline=offline,
         source_line=source_line,
         status_line=status_line,
+        withheld=card.withheld,
     )
 
 
 def _waiting(label: str) -> FieldView:
     """A part of the card left out until the identity check (R10): it says what it waits for."""
-    return FieldView(label, _("waits for the identity check (R10)"),
-                     note=_("Check the holder's or representative's document: F2, or salon "
-                            "identify."))
+    return FieldView(label, waiting_text(), note=_("Check the holder's or representative's "
+                                                   "identity document first."))
+
+
+def waiting_text() -> str:
+    """What a part of the card withheld until the identity check says (R10)."""
+    return _("waits for the identity check (R10)")
 
 
 def _verified_fields(card: SubscriberCard) -> tuple[FieldView, ...]:

@@ -28,6 +28,7 @@ def key_groups(manager: bool = False) -> tuple[KeyGroup, ...]:
             ("F4", _("the demo subscribers (training)")),
         )),
         KeyGroup(_("The subscriber"), (
+            ("F2", _("the identity check of this visit (R10)")),
             ("F5", _("change the tariff")),
             ("F6 / F7", _("connect / disconnect a service")),
             ("F8", _("connect the Electronic Assistant")),

@@ -8,7 +8,7 @@ import tkinter as tk
 from tkinter import ttk
 
 from app.i18n import _
-from app.ui.presenters.card import CardViewModel, FieldView
+from app.ui.presenters.card import CardViewModel, FieldView, waiting_text
 from app.ui.views.scrolled import ScrolledList
 from app.ui.views.scrollframe import ScrollFrame
 from app.ui.views.section import Section, label_width
@@ -99,7 +99,8 @@ class CardPanel(ttk.Frame):
         self.tariff.set_fields(view.tariff)
         self.services.set_items(view.services)
         self.balances.set_fields(view.balances)
-        self.packages.set_packages(view.packages, _("No packages on this tariff."))
+        self.packages.set_packages(view.packages, waiting_text() if "balances" in view.withheld
+                                   else _("No packages on this tariff."))
         self.assistant.set_fields((*view.assistant, *self.extra_fields["assistant"]))
         self._align_labels()
         self._placeholder.grid_remove()
@@ -156,8 +157,10 @@ class CardPanel(ttk.Frame):
         self.packages.set_title(_("Packages"))
         self.assistant.set_title(_("Electronic Assistant"))
         count = len(self.view.services) if self.view else 0
+        withheld = self.view is not None and "services" in self.view.withheld
         self.services_title.configure(
-            text=_("Connected services: {count}").format(count=count)
+            text="" if withheld  # R10: the tariff section's own row says what they wait for
+            else _("Connected services: {count}").format(count=count)
             if count
             else _("No services connected.")
         )

@@ -1,0 +1,81 @@
+"""R10's identity check as the F2 dialog and `salon identify` say it (no tkinter): the documents
+a clerk chooses from, the form's power of attorney read into plain data, and the sentence that
+says the check was recorded. Never the document's number: a visit says its last 4 only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from app import formatting
+from app.errors import InputError
+from app.i18n import _
+from app.phone import format_msisdn
+from app.ui.presenters.errors import MessageView
+from models.identity import DocumentType, PowerOfAttorney, Presenter, Visit
+
+
+def document_names() -> dict[DocumentType, str]:
+    """Each accepted document in the current language, in the order a clerk meets them."""
+    return {
+        DocumentType.PASSPORT_RF: _("RF passport"),
+        DocumentType.INTERNATIONAL_PASSPORT_RF: _("RF international passport"),
+        DocumentType.FOREIGN_PASSPORT: _("foreign passport"),
+        DocumentType.RESIDENCE_PERMIT: _("residence permit"),
+        DocumentType.TEMPORARY_RESIDENCE_PERMIT: _("temporary residence permit"),
+        DocumentType.MILITARY_ID: _("military ID"),
+    }
+
+
+@dataclass(frozen=True)
+class CheckForm:
+    """What the dialog asks besides the number (which goes straight to the service)."""
+
+    presenter: Presenter
+    document: DocumentType
+    poa: PowerOfAttorney | None
+
+
+def read_form(representative: bool, document_name: str, poa_number: str,
+              poa_date: str) -> CheckForm:
+    """The dialog's fields as the service takes them; InputError (said in the dialog) for a
+    document not chosen or a representative without a power of attorney's number and date."""
+    by_name = {name: kind for kind, name in document_names().items()}
+    document = by_name.get(document_name)
+    if document is None:
+        raise InputError(_("Choose the document presented."))
+    if not representative:
+        return CheckForm(Presenter.HOLDER, document, None)
+    if not poa_number.strip() or not poa_date.strip():
+        raise InputError(_("A representative's check needs the power of attorney's number "
+                           "and date; nothing was recorded."))
+    try:
+        issued = date.fromisoformat(poa_date.strip())
+    except ValueError:
+        try:  # as the screen writes dates: 01.10.2026
+            day, month, year = (int(part) for part in poa_date.strip().split("."))
+            issued = date(year, month, day)
+        except ValueError:
+            raise InputError(_("The power of attorney's date is written DD.MM.YYYY; nothing "
+                               "was recorded.")) from None
+    return CheckForm(Presenter.REPRESENTATIVE, document, PowerOfAttorney(poa_number, issued))
+
+
+def visit_sentence(visit: Visit, timezone: str) -> str:
+    """"Identity checked for … until 12:34": the clerk's confirmation, window and CLI alike."""
+    until = formatting.local_time(visit.ends_at, timezone)
+    who = (_("the holder") if visit.presenter is Presenter.HOLDER
+           else _("a representative (power of attorney {number} of {date})").format(
+               number=visit.poa_number,
+               date=visit.poa_date.isoformat() if visit.poa_date else ""))
+    sentence = _("Identity checked for {number}: {who}, document ending in {last4}. The check "
+                 "holds for this visit, until {until} at most.").format(
+        number=format_msisdn(visit.msisdn), who=who, last4=visit.last4, until=until)
+    if not visit.verified:
+        sentence += " " + _("The operator has not confirmed this subscriber's data (303-FZ): "
+                            "only the identity check is offered.")
+    return sentence
+
+
+def checked_message(visit: Visit, timezone: str) -> MessageView:
+    return MessageView(visit_sentence(visit, timezone), "done" if visit.verified else "info")
