@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 from app import formatting
 from app.clock import Clock
-from app.errors import InputError, RuleRefused, SalonError
+from app.errors import IdentityRequired, InputError, RuleRefused, SalonError
 from app.i18n import _
 from app.inputs import output_target
 from app.phone import parse_msisdn
@@ -128,6 +128,8 @@ class ArchiveService:
                        detail=f"fetch {document_id}"):
             if subscriber:  # a document fetched for the subscriber at the counter
                 self._identity.require(clerk, subscriber, Need.ARCHIVE)
+            elif self._identity.needed(Need.ARCHIVE):
+                self._only_the_visits(clerk, document_id)
             try:
                 fetched = self._api.fetch(document_id)
             except RuleRefused as refused:
@@ -157,6 +159,22 @@ class ArchiveService:
         return _("The operator's archive kept document {id} 3 days (R9); it expired on "
                  "{when} and was deleted. Make the document again if it is needed.").format(
             id=document_id, when=when)
+
+    def _only_the_visits(self, clerk: Session, document_id: str) -> None:
+        """R10 for a document named by its id alone (`salon archive fetch ID`): it must be in
+        the archive of the subscriber whose identity was checked in this visit."""
+        msisdn = self._identity.visit_subscriber(clerk)
+        if msisdn is None:
+            raise IdentityRequired(_(
+                "R10: a document of the personal archive is given after the identity check of "
+                "its owner in this visit (F2, or salon identify PHONE --document TYPE)."),
+                need=Need.ARCHIVE.value)
+        self._identity.require(clerk, msisdn, Need.ARCHIVE)  # e.g. an unverified subscriber
+        if document_id not in {doc.id for doc in self._api.documents(msisdn)}:
+            raise IdentityRequired(_(
+                "R10: {id} is not a document of the subscriber whose identity was checked in "
+                "this visit; check the identity of its owner first.").format(id=document_id),
+                need=Need.ARCHIVE.value)
 
     def expires_text(self, doc: ArchivedDocument) -> str:
         return formatting.local_datetime(doc.expires_at, self._timezone)

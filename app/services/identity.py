@@ -74,6 +74,10 @@ class IdentityGate(Protocol):
 
     def holder_verified(self, msisdn: str) -> bool: ...
 
+    def needed(self, need: Need) -> bool: ...
+
+    def visit_subscriber(self, clerk: Session) -> str | None: ...
+
 
 class IdentityStore(Protocol):
     """This counter's visit and the store's mismatches (models/identity_store.py)."""
@@ -147,6 +151,13 @@ class IdentityService:
         if not waiting or (visit is not None and visit.verified):
             return ()
         return waiting
+
+    def visit_subscriber(self, clerk: Session) -> str | None:
+        """The subscriber of this counter's running visit checked by `clerk`, if any."""
+        visit = self._store.visit()
+        if visit is None or visit.clerk != clerk.login or self._clock.now() >= visit.ends_at:
+            return None
+        return visit.msisdn
 
     def visit_of(self, clerk: Session, msisdn: str) -> Visit | None:
         """This counter's running visit, when it is `msisdn`'s and was checked by `clerk`."""

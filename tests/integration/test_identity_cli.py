@@ -254,3 +254,21 @@ def _document_text(path: Path) -> str:
     with zipfile.ZipFile(path) as archive:
         return " ".join(archive.read(name).decode("utf-8", "replace")
                         for name in archive.namelist())
+
+
+def test_an_archive_document_named_by_its_id_is_its_identified_owners_only(
+        env: dict[str, str], salon: Transcript, tmp_path: Path) -> None:
+    document = tmp_path / "note.txt"
+    document.write_text("a note for the personal archive\n", "utf-8")
+    salon(env, "identify", MARIA, "--document", "passport-rf", *POA, stdin=CANARY + "\n")
+    upload = salon(env, "archive", "upload", MARIA, str(document), "--json")
+    assert upload.returncode == 0, upload.stderr
+    document_id = json.loads(upload.stdout)["id"]
+    fetched = salon(env, "archive", "fetch", document_id, "-o", str(tmp_path / "got.txt"))
+    assert fetched.returncode == 0, fetched.stderr
+    salon(env, "identify", "--end", MARIA)
+    nobody = salon(env, "archive", "fetch", document_id, "--json")
+    assert nobody.returncode == 3 and error_of(nobody)["rule"] == "R10"
+    salon(env, "identify", OLEG, "--document", "passport-rf", *POA, stdin=CANARY + "\n")
+    other = salon(env, "archive", "fetch", document_id, "--json")  # not Oleg's document
+    assert other.returncode == 3 and document_id in str(error_of(other)["message"])

@@ -26,5 +26,11 @@ class Identified:
     def holder_verified(self, msisdn: str) -> bool:
         return True
 
+    def needed(self, need: Need) -> bool:
+        return False
+
+    def visit_subscriber(self, clerk: Session) -> str | None:
+        return None
+
 
 IDENTIFIED = Identified()
