@@ -180,7 +180,7 @@ def test_a_number_on_the_command_line_is_refused_and_not_repeated(
 
 
 def test_more_than_five_mismatches_lock_until_a_manager_signs_in(
-        env: dict[str, str], salon: Transcript) -> None:
+        env: dict[str, str], salon: Transcript, tmp_path: Path) -> None:
     for _ in range(5):
         done = salon(env, "identify", MARIA, "--document", "passport-rf", "--json",
                      stdin="4510 000001\n")
@@ -205,6 +205,14 @@ def test_more_than_five_mismatches_lock_until_a_manager_signs_in(
     again = salon(env, "identify", MARIA, "--document", "passport-rf", "--json",
                   stdin="4510 000001\n")
     assert error_of(again)["code"] == "identity_mismatch"  # compared again, not locked
+    log = tmp_path / "day.csv"
+    exported = salon(manager, "log", "export", "--date", TODAY.isoformat(), "--format", "csv",
+                     "-o", str(log), "--language", "en")
+    assert exported.returncode == 0, exported.stderr
+    rows = [line.split(";") for line in log.read_text("utf-8-sig").splitlines()]
+    start = next(i for i, row in enumerate(rows) if row[0] == "Identity checks by clerk (R10)")
+    # The clerk's checks of the day: 8 in all, every one refused (5 + 1 mismatches, 2 locked).
+    assert rows[start + 2][1:] == ["8", "0", "8", "0"], rows[start:start + 4]
 
 
 def test_the_canary_number_is_nowhere_but_its_last_4(
