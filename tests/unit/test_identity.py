@@ -245,3 +245,25 @@ def test_the_visit_is_per_counter(any_store: Any) -> None:
     at("1").require(ANNA, MARIA, Need.BALANCES)
     with pytest.raises(IdentityRequired):
         at("2").require(ANNA, MARIA, Need.BALANCES)
+
+
+def test_the_identity_settings_are_read_and_checked(tmp_path) -> None:
+    from pathlib import Path
+
+    from app.config import load_settings
+    from app.errors import ConfigError
+    from tests.conftest import write_ini
+
+    shipped = load_settings(Path(__file__).parents[2] / "salon.ini")
+    assert IdentitySettings().require_for == shipped.identity.require_for
+    assert shipped.identity.require_for == frozenset(need.value for need in ALL_NEEDS)
+    assert shipped.identity.visit_minutes == 15
+    chosen = load_settings(write_ini(tmp_path, identity={
+        "require_for": " Detalization , changes", "visit_minutes": "30"}))
+    assert chosen.identity == IdentitySettings(frozenset({"detalization", "changes"}), 30)
+    assert load_settings(write_ini(tmp_path, identity={"require_for": "none"})
+                         ).identity.require_for == frozenset()
+    for key, value in (("require_for", "balances, passports"), ("require_for", ""),
+                       ("visit_minutes", "0"), ("visit_minutes", "481")):
+        with pytest.raises(ConfigError, match=f"\\[identity\\] {key}"):
+            load_settings(write_ini(tmp_path, identity={key: value}))
