@@ -228,6 +228,7 @@ def test_a_salon_reports_the_states(sandbox: RunningSandbox, api: httpx.Client,
                 {"state": "completed", "productOrderItem": [{"id": "2", "action": "add"}]}):
         assert raw.patch(item, json=bad, headers={"Idempotency-Key": key()}).status_code == 400
     assert raw.patch(item, json={"state": "completed"}).status_code == 400  # no key
+    assert api.delete(item).status_code == 405  # the operator's record: never deleted
 
 
 def test_destroyed_when_not_collected(sandbox: RunningSandbox, api: httpx.Client) -> None:
