@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import sqlite3
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -14,6 +15,7 @@ from sandbox import pickup
 from sandbox.identities import DOCUMENT_TYPES, identity_of
 from sandbox.pickup import Person, PickupOrder, StateConflict
 from sandbox.salons import SALONS
+from sandbox.store import Store
 from sandbox.world import SHOWCASE, world_reference
 
 REFERENCE = world_reference(int(datetime(2026, 11, 23, 9, tzinfo=UTC).timestamp()))
@@ -91,3 +93,25 @@ def test_the_state_machine(start: str, wanted: str, allowed: bool) -> None:
     assert changed.state == wanted
     assert (changed == made) == (start == wanted)  # the same state again changes nothing
     assert allowed == (start in pickup.OPEN)
+
+
+def test_a_world_from_before_pick_up_orders_gets_them_when_opened(tmp_path: Path) -> None:
+    """A sandbox database made before R11 draws the world's orders at its next start, from
+    the day its world was drawn, exactly as a new world would have them; once."""
+    path = tmp_path / "world.sqlite3"
+    store = Store.open(path, 2026, now=REFERENCE + 3600)
+    drawn = pickup.select(store.conn())
+    with store.write() as conn:  # as a world of schema 5 was
+        conn.execute("DELETE FROM pickup_orders")
+        conn.execute("DELETE FROM meta WHERE key = 'pickup_orders_drawn'")
+    store.close()
+    store = Store.open(path, 2026, now=REFERENCE + 90 * 86400)  # months later
+    try:
+        assert pickup.select(store.conn()) == drawn
+    finally:
+        store.close()
+    store = Store.open(path, 2026, now=REFERENCE + 91 * 86400)
+    try:
+        assert pickup.select(store.conn()) == drawn  # not drawn twice
+    finally:
+        store.close()
