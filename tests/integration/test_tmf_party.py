@@ -56,7 +56,7 @@ def ok(response: httpx.Response, status: int = 200) -> Any:
 def record(sandbox: RunningSandbox, msisdn: str) -> Identity:
     """The world's made-up record of the number, as the sandbox draws it."""
     regions = sandbox.store.region_codes()
-    return identity_of(2026, sandbox.store.reference, msisdn, regions[msisdn])
+    return identity_of(2026, msisdn, regions[msisdn])
 
 
 def test_the_person_using_a_line(sandbox: RunningSandbox, api: httpx.Client) -> None:

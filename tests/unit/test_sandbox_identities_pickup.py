@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
 from sandbox import pickup
-from sandbox.identities import DOCUMENT_TYPES, identity_of
+from sandbox.identities import DOCUMENT_TYPES, ISSUED_BEFORE, identity_of
 from sandbox.pickup import Person, PickupOrder, StateConflict
 from sandbox.salons import SALONS
 from sandbox.store import Store
@@ -23,20 +23,20 @@ NUMBERS = [f"+7916{n:07d}" for n in range(0, 4000, 7)]
 
 
 def test_identities_are_drawn_from_the_seed() -> None:
-    first = [identity_of(2026, REFERENCE, m, "RU-MOW") for m in NUMBERS]
-    assert first == [identity_of(2026, REFERENCE, m, "RU-MOW") for m in NUMBERS]
-    assert first != [identity_of(2027, REFERENCE, m, "RU-MOW") for m in NUMBERS]
+    first = [identity_of(2026, m, "RU-MOW") for m in NUMBERS]
+    assert first == [identity_of(2026, m, "RU-MOW") for m in NUMBERS]
+    assert first != [identity_of(2027, m, "RU-MOW") for m in NUMBERS]
     assert {i.document.type for i in first} == set(DOCUMENT_TYPES)
     for record in first:
         number, kind = record.document.number, record.document.type
         assert re.fullmatch({"passportRF": r"45[0-9]{2} [0-9]{6}", "foreignPassport":
                              r"FA [0-9]{7}", "residencePermit": r"82 [0-9]{7}"}[kind], number)
         issued = record.document.issued_on
-        assert issued < datetime.fromtimestamp(REFERENCE, UTC).date()
+        assert issued < ISSUED_BEFORE <= datetime.fromtimestamp(REFERENCE, UTC).date()
         if kind == "passportRF":  # the series' year is the year of issue
             assert number[2:4] == f"{issued.year % 100:02d}"
         until = record.document.valid_until
-        assert until is None or until > datetime.fromtimestamp(REFERENCE, UTC).date()
+        assert until is None or until > ISSUED_BEFORE + timedelta(days=365)
         assert record.email is None or record.email.endswith(".example")
     for share in (sum(i.unverified for i in first), sum(i.representative is not None
                                                          for i in first)):
@@ -45,10 +45,10 @@ def test_identities_are_drawn_from_the_seed() -> None:
 
 def test_the_showcase_numbers_are_verified_rf_passport_holders() -> None:
     for showcase in SHOWCASE:
-        record = identity_of(2026, REFERENCE, showcase.msisdn, showcase.region_code)
+        record = identity_of(2026, showcase.msisdn, showcase.region_code)
         assert record.document.type == "passportRF" and not record.unverified
-    assert identity_of(2026, REFERENCE, "+79119876543", "RU-SPE").representative is not None
-    assert identity_of(2026, REFERENCE, "+79161234567", "RU-MOW").email is not None
+    assert identity_of(2026, "+79119876543", "RU-SPE").representative is not None
+    assert identity_of(2026, "+79161234567", "RU-MOW").email is not None
 
 
 def people() -> list[Person]:
