@@ -7,16 +7,18 @@ next two the year of the form), a foreign passport's "FA 1234567", a residence p
 "82 1234567"; e-mail addresses are at the reserved `.example` top-level domain (RFC 2606), so
 nothing is ever delivered anywhere.
 
-A pure function of (seed, the world's reference, the subscriber): it draws from its own random
-generator per number, so adding it changed nothing else the world draws, and it needs no
-table — `identity_of` is asked whenever an individual, a customer or the demo list is made.
+A pure function of the seed and the number: it draws from its own random generator per number,
+so adding it changed nothing else the world draws, and it needs no table — `identity_of` is
+asked whenever an individual, a customer or the demo list is made. A document is a fact about
+the person, not about the day the world was drawn: its dates count back from a fixed day
+(`ISSUED_BEFORE`), so the same seed gives the same documents whenever its world is made.
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 from sandbox.names import full_name
 from sandbox.world import SHOWCASE_NUMBERS
@@ -47,7 +49,10 @@ _FOREIGN_AUTHORITY = "МВД Республики Узбекистан"
 _SHOWCASE_EMAIL = frozenset({"+79161234567", "+79261112233"})
 _SHOWCASE_REPRESENTED = frozenset({"+79119876543", "+79031234500"})
 UNVERIFIED_SHARE, REPRESENTED_SHARE, EMAIL_SHARE = 0.08, 0.12, 0.35
-DAY = 86400
+# Every document was issued before this day (the world's own day is never earlier: the first
+# worlds were drawn in November 2026); a foreign passport within nine years of it, so it is
+# valid for years after.
+ISSUED_BEFORE = date(2026, 6, 1)
 
 
 @dataclass(frozen=True)
@@ -75,18 +80,18 @@ class Identity:
     email: str | None  # the address the operator holds (TMF629 contactMedium)
 
 
-def identity_of(seed: int, reference: int, msisdn: str, region_code: str) -> Identity:
-    """The record of the subscriber of `msisdn` in the world of `seed` drawn at `reference`."""
+def identity_of(seed: int, msisdn: str, region_code: str) -> Identity:
+    """The record of the subscriber of `msisdn` (home region `region_code`) in the world of
+    `seed`."""
     rng = random.Random(f"identity:{seed}:{msisdn}")
-    drawn_on = datetime.fromtimestamp(reference, UTC).date()
     showcase = msisdn in SHOWCASE_NUMBERS
     kind = rng.choices(DOCUMENT_TYPES, (88, 6, 6))[0]
-    document = _document(rng, kind, region_code, drawn_on)
+    document = _document(rng, kind, region_code)
     represented = rng.random() < REPRESENTED_SHARE
     unverified = rng.random() < UNVERIFIED_SHARE
     has_email = rng.random() < EMAIL_SHARE
     representative_name = full_name(rng, turkic=False)
-    representative_document = _document(rng, PASSPORT_RF, region_code, drawn_on)
+    representative_document = _document(rng, PASSPORT_RF, region_code)
     email = f"{rng.choice(_LOGINS)}.{msisdn[-4:]}@{rng.choice(EMAIL_DOMAINS)}"
     if showcase:
         represented = msisdn in _SHOWCASE_REPRESENTED
@@ -94,7 +99,7 @@ def identity_of(seed: int, reference: int, msisdn: str, region_code: str) -> Ide
         unverified = False
         if kind != PASSPORT_RF:
             document = _document(random.Random(f"passport:{seed}:{msisdn}"), PASSPORT_RF,
-                                 region_code, drawn_on)
+                                 region_code)
     return Identity(
         document=document,
         representative=(Representative(representative_name, representative_document)
@@ -102,9 +107,9 @@ def identity_of(seed: int, reference: int, msisdn: str, region_code: str) -> Ide
         unverified=unverified, email=email if has_email else None)
 
 
-def _document(rng: random.Random, kind: str, region_code: str, drawn_on: date) -> Document:
+def _document(rng: random.Random, kind: str, region_code: str) -> Document:
     # A foreign passport is valid ten years: one issued within the last nine still is.
-    issued = drawn_on - timedelta(days=rng.randint(200, 3200 if kind == FOREIGN_PASSPORT
+    issued = ISSUED_BEFORE - timedelta(days=rng.randint(200, 3200 if kind == FOREIGN_PASSPORT
                                                    else 7000))
     okato, authority = _AUTHORITIES.get(region_code, _AUTHORITIES["RU-MOW"])
     if kind == PASSPORT_RF:

@@ -24,7 +24,7 @@ router = APIRouter(prefix="/sandbox", dependencies=[Depends(require_token)], res
 def list_demo_subscribers(ctx: Ctx) -> dict[str, Any]:
     store = ctx.store
     return views.demo_subscribers(store.load_all(), ctx.clock.now(), lambda state: identity_of(
-        store.seed, store.reference, state.msisdn, state.region_code))
+        store.seed, state.msisdn, state.region_code))
 
 
 @router.get("/faults", response_model=wire.FaultState)

@@ -315,10 +315,14 @@ class Store:
             [(s.msisdn, p.amount_kop, p.taken_at, p.due_at, p.repaid_at) for p in s.promised])
 
     def _draw_pickup_orders(self, seed: int) -> None:
-        conn = self._conn()
-        people = [pickup.Person(*row) for row in conn.execute(
-            "SELECT msisdn, region_code, status, activated_at FROM subscribers ORDER BY rowid")]
-        with conn:
+        """The world's pick-up orders (R11), once: checked again inside the writer's slot, as
+        several `salon` commands may open one new world at the same moment."""
+        with self.write() as conn:
+            if self.get_meta("pickup_orders_drawn") is not None:
+                return
+            people = [pickup.Person(*row) for row in conn.execute(
+                "SELECT msisdn, region_code, status, activated_at FROM subscribers "
+                "ORDER BY rowid")]
             for order in pickup.draw(seed, self.reference, people):
                 pickup.insert(conn, order)
             conn.execute("INSERT INTO meta (key, value) VALUES ('pickup_orders_drawn', '1')")

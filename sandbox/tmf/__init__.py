@@ -20,7 +20,8 @@ Each API is a module that describes its resources and their world sources (`usag
    one entity per subscriber); a world entity made as `etags.Versioned` is answered with an
    `ETag` (say what it carries in `etag_doc`); a create that is more than keeping the body (an
    order applied to the world, a priced cart) is `create=` with its `CreateDoc` (`ordering_api`,
-   `cart_api`);
+   `cart_api`), and a PATCH that is more than a merge patch of a created entity (a pick-up
+   order's state, `pickup_writes`) is `patch=` with its `patch_doc`;
 2. list the API's resources in `apis.ALL` (routes, OpenAPI entries and TMF errors follow);
 3. regenerate `resources/openapi.json` (`python -m sandbox.openapi`) and add the resource to
    `test_tmf_apis` in tests/integration/test_sandbox_openapi_conformance.py, which must provoke

@@ -29,7 +29,7 @@ def identities(ctx: Context) -> Callable[[str], Identity]:
     def of(msisdn: str) -> Identity:
         if not regions:
             regions.update(ctx.store.region_codes())
-        return identity_of(ctx.store.seed, ctx.store.reference, msisdn, regions[msisdn])
+        return identity_of(ctx.store.seed, msisdn, regions[msisdn])
 
     return of
 

@@ -7,8 +7,8 @@ subscriber (the world has one person per number), `I-{msisdn digits}` and `C-{ms
      "individualIdentification": [{"identificationType": "passportRF",
                                    "identificationId": "4509 785656",
                                    "issuingAuthority": "ГУ МВД России по г. Москве",
-                                   "issuingDate": "2009-07-19T00:00:00Z",
-                                   "validFor": {"startDateTime": "2009-07-19T00:00:00Z"}}],
+                                   "issuingDate": "2009-01-11T00:00:00Z",
+                                   "validFor": {"startDateTime": "2009-01-11T00:00:00Z"}}],
      "status": "validated"}
 
     {"id": "C-79161234567", "href": ".../customerManagement/v4/customer/C-79161234567",

@@ -288,7 +288,14 @@ def test_demo_subscriber_listing(client: httpx.Client) -> None:
     assert by_number[MARIA]["assistant_connected"] is True
     assert all(i["tariff_class"] == "mass" for i in items if i["assistant_connected"])
     assert set(items[0]) == {"msisdn", "name", "tariff_code", "tariff_class", "home_region",
-                             "status", "assistant_connected", "promised_payment_debt", "heavy"}
+                             "status", "assistant_connected", "promised_payment_debt", "heavy",
+                             "document_type", "document_number", "unverified", "representative",
+                             "email"}
+    # Issue 14: the made-up records a trainee practises the identity check on.
+    assert by_number["+79119876543"]["representative"]["document_type"] == "passportRF"
+    assert by_number[MARIA]["email"].endswith(".example") and not by_number[MARIA]["unverified"]
+    assert 0 < sum(i["unverified"] for i in items) < len(items) // 5
+    assert all(i["document_number"] for i in items)
 
 
 def test_openapi_is_served(sandbox: RunningSandbox) -> None:

@@ -533,6 +533,38 @@ def test_tmf_orders_and_carts(api: httpx.Client) -> None:
                                  "product": {"id": "L-79990000000"}}]}}]}), 404)
     status(api.post(carts, json={"cartItem": [item("BEEP")]}), 422)  # already connected
 
+    # R11: a paper detalization for pick-up at a salon, and the salon's state reports.
+    def paper(msisdn: str, salon: str = "MSK-TVERSKAYA-12") -> dict[str, Any]:
+        return {"productOrderItem": [{
+            "id": "1", "action": "add", "productOffering": {"id": "paper-detalization"},
+            "product": {"productCharacteristic": [{"name": "periodStart", "value": "2026-10-01"},
+                                                  {"name": "periodEnd", "value": "2026-10-31"}],
+                        "place": [{"id": salon, "role": "pickupSalon"}],
+                        "productRelationship": [{"relationshipType": "bundled", "product": {
+                            "id": f"L-{msisdn.removeprefix('+')}"}}]}}]}
+
+    pickup = status(api.post(orders, json=paper(MARIA), headers={"Idempotency-Key": key()}),
+                    201)
+    status(api.post(orders, json=paper(POPOVA), headers={"Idempotency-Key": key()}), 422)  # R7
+    status(api.post(orders, json=paper(MARIA, "NOWHERE-1"), headers={"Idempotency-Key": key()}),
+           422)
+    status(api.post(orders, json=paper(UNKNOWN), headers={"Idempotency-Key": key()}), 404)
+    status(api.post(orders, json=paper(MARIA)), 400)  # no Idempotency-Key
+    status(api.get(orders, params={"productOrderItem.productOffering.id": "paper-detalization",
+                                   "productOrderItem.product.place.id": "MSK-TVERSKAYA-12",
+                                   "state": "acknowledged,inProgress"}), 200)
+    picked = f"{orders}/{pickup['id']}"
+    handing = {"Idempotency-Key": key()}
+    status(api.patch(picked, json={"state": "completed"}, headers=handing), 200)
+    status(api.patch(picked, json={"state": "completed"}, headers=handing), 200)  # replayed
+    status(api.patch(picked, json={"state": "inProgress"}, headers={"Idempotency-Key": key()}),
+           409)  # R11: handed over already
+    status(api.patch(picked, json={"state": "completed"}, headers=handing | {
+        "Idempotency-Key": handing["Idempotency-Key"]}), 200)
+    status(api.patch(picked, json={"state": "cancelled"}, headers=handing), 409)  # key reused
+    status(api.patch(picked, json={"state": "shipped"}, headers={"Idempotency-Key": key()}), 400)
+    status(api.patch(picked, json={"state": "completed"}), 400)  # no Idempotency-Key
+
     status(api.put("/sandbox/faults", json={"error_rate": 1.0, "paths": ["/tmf-api"]}), 200)
     for method, path, kwargs in (("GET", orders, {}), ("POST", orders, {"json": kit}),
                                  ("GET", world, {}), ("PATCH", world, {"json": {}}),

@@ -203,9 +203,28 @@ def test_filters_and_refs(api: httpx.Client) -> None:
     category = ok(api.get(offering["category"][0]["href"]))
     assert "tariff-SMART" in [o["id"] for o in category["productOffering"]]
     (catalog,) = ok(api.get("/catalog"))
-    assert [c["id"] for c in catalog["category"]] == ["tariff", "service"]
+    assert [c["id"] for c in catalog["category"]] == ["tariff", "service", "document"]
     for ref in catalog["category"]:
         assert ok(api.get(ref["href"]))["name"] == ref["name"]
+
+
+def test_the_paper_detalization_has_a_category_of_its_own(api: httpx.Client) -> None:
+    """R11: the offering pick-up orders name, free (R8), in the category `document`: the
+    tariffs' and the services' lists do not show it."""
+    paper = ok(api.get("/productOffering/paper-detalization"))
+    assert [c["id"] for c in paper["category"]] == ["document"]
+    assert paper["lifecycleStatus"] == "Launched"
+    (price_ref,) = paper["productOfferingPrice"]
+    price = ok(api.get(price_ref["href"]))
+    assert (price["priceType"], price["price"]) == ("oneTime", {"unit": "RUB", "value": 0.0})
+    spec = ok(api.get(paper["productSpecification"]["href"]))
+    assert [c["name"] for c in spec["productSpecCharacteristic"]] == ["periodStart",
+                                                                     "periodEnd"]
+    assert [o["id"] for o in ok(api.get("/productOffering", params={
+        "category.id": "document"}))] == ["paper-detalization"]
+    for kind in ("tariff", "service"):
+        listed = ok(api.get("/productOffering", params={"category.id": kind, "limit": 1000}))
+        assert all(o["id"].startswith(f"{kind}-") for o in listed)
 
 
 def test_created_entities_live_beside_the_catalog(sandbox: RunningSandbox,
