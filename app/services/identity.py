@@ -138,11 +138,7 @@ class IdentityService:
                 "identity check is offered until the subscriber confirms it."),
                 need=waiting[0].value)
         if visit is None:
-            raise IdentityRequired(_(
-                "R10: the subscriber's identity has not been checked in this visit. Check the "
-                "identity document of the holder or of their representative first (F2, or "
-                "salon identify {number} --document TYPE).").format(
-                    number=msisdn), need=waiting[0].value)
+            raise identity_required(msisdn, waiting[0])
 
     def withheld(self, clerk: Session, msisdn: str) -> tuple[Need, ...]:
         """The card's parts that wait for the check now (in the card's order)."""
@@ -276,6 +272,14 @@ class IdentityService:
         if self._journal is not None:
             self._journal.record(clerk.login, action, result, subscriber=msisdn, detail=detail,
                                  reason=reason)
+
+
+def identity_required(msisdn: str, need: Need) -> IdentityRequired:
+    """R10's refusal: `need` waits for this visit's identity check of `msisdn`."""
+    return IdentityRequired(_(
+        "R10: the subscriber's identity has not been checked in this visit. Check the "
+        "identity document of the holder or of their representative first (F2, or "
+        "salon identify {number} --document TYPE).").format(number=msisdn), need=need.value)
 
 
 def _matches(record: HolderRecord, document: DocumentType, digits: str) -> bool:

@@ -42,9 +42,6 @@ def order_options(card: SubscriberCard, tariffs: list[CatalogTariff],
     is_blocked = subscriber.status is SubscriberStatus.BLOCKED
     blocked = refusal_sentence("subscriber_blocked") if is_blocked else ""
     blocked_rule = "subscriber_blocked" if is_blocked else ""
-    if card.withheld:  # R10: what the card withholds cannot be offered against
-        blocked, blocked_rule = _("R10: changes wait for this visit's identity check (F2)."), \
-            "R10"
     zero = Money(Decimal("0.00"), current.monthly_fee.currency)
     by_code = {s.code: s for s in services}
 

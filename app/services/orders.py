@@ -26,7 +26,7 @@ from app.errors import InputError, OperatorUnavailable, OrderRefused, RuleRefuse
 from app.i18n import _
 from app.services.clerks import require_clerk
 from app.services.connection import ConnectionState
-from app.services.identity import IdentityGate
+from app.services.identity import IdentityGate, identity_required
 from app.services.journaling import Journal, journaled
 from app.services.lookup import CardCache
 from app.services.order_options import order_options
@@ -145,6 +145,11 @@ class OrderService:
         return {t.code: t.name for t in tariffs} | {s.code: s.name for s in services}
 
     def options(self, card: SubscriberCard) -> OrderOptions:
+        """What may be ordered for the card's subscriber. IdentityRequired (R10) for a card
+        that withholds its parts until the visit's identity check: nothing is offered against
+        services and balances the clerk has not seen."""
+        if card.withheld:
+            raise identity_required(card.subscriber.msisdn, Need.CHANGES)
         tariffs, services = self._load_catalog(False)
         return order_options(card, tariffs, services)
 
