@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING
 from app.errors import OperatorUnavailable, SalonError
 from app.i18n import _
 from app.phone import format_msisdn
+from app.ui.card_look import CardLook, card_look
 from app.ui.leaflet import LeafletAction
 from app.ui.ports import AccessCodePort, Availability
 from app.ui.presenters.access_codes import (
@@ -49,12 +50,6 @@ if TYPE_CHECKING:
 
 TICK_MS = 1000
 OFFLINE = "offline"
-CardKey = tuple[str, int, object, str]
-
-
-def _card_key(card: SubscriberCard) -> CardKey:
-    """A new look at the card: live or saved matters too (codes are live only)."""
-    return (card.subscriber.msisdn, card.subscriber.version, card.fetched_at, card.source)
 
 
 class CodeControls:
@@ -75,7 +70,7 @@ class CodeControls:
         self._state_at: datetime | None = None  # the window's clock when the state came
         self._state_error = ""
         self._loading = False
-        self._key: CardKey | None = None
+        self._key: CardLook | None = None
         self._sequence = 0  # answers older than one already applied are dropped
         self._applied = 0
         self._tick_after: str | None = None
@@ -124,7 +119,7 @@ class CodeControls:
         codes = self.codes
         if codes is None or card is None:
             return
-        key = _card_key(card)
+        key = card_look(card)
         if key == self._key:
             self._render()
             return

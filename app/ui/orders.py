@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from app.i18n import _
+from app.ui.card_look import CardLook, card_look
 from app.ui.ports import OrderPort
 from app.ui.presenters.errors import MessageView, present_error
 from app.ui.presenters.orders import ACTION_KEYS, options_for, present_actions
@@ -34,11 +35,6 @@ if TYPE_CHECKING:
     from models.domain import SubscriberCard
 
 DRAIN_MS = 250  # how often the pump's results are looked for on the Tk thread
-CardKey = tuple[str, int, object]  # msisdn, version, fetched_at: a new look at the card
-
-
-def card_key(card: SubscriberCard) -> CardKey:
-    return (card.subscriber.msisdn, card.subscriber.version, card.fetched_at)
 
 
 class OrderControls:
@@ -59,7 +55,7 @@ class OrderControls:
         self.dialog: OrderDialog | None = None
         self.catalog_dialog: CatalogDialog | None = None
         self.queue_dialog: QueueDialog | None = None
-        self._key: CardKey | None = None  # the card the options are for
+        self._key: CardLook | None = None  # the card the options are for
         self._unavailable = ""
         self._settled: queue.SimpleQueue[OutboxItem] = queue.SimpleQueue()
         self._drain_after: str | None = None
@@ -123,7 +119,7 @@ class OrderControls:
         orders = self.orders
         if orders is None or card is None:
             return
-        key = card_key(card)
+        key = card_look(card)
         if key == self._key:
             self.bar.show(present_actions(self.options, self._unavailable))
             return
@@ -139,7 +135,7 @@ class OrderControls:
                                   partial(self._options_failed, key))
         self.refresh_pending()
 
-    def _options_done(self, key: CardKey, options: OrderOptions) -> None:
+    def _options_done(self, key: CardLook, options: OrderOptions) -> None:
         if key != self._key:
             return  # another card (or another look at it) since
         self.options = options
@@ -148,7 +144,7 @@ class OrderControls:
                 self.names.setdefault(option.request.code, option.name)
         self.bar.show(present_actions(options))
 
-    def _options_failed(self, key: CardKey, error: BaseException) -> None:
+    def _options_failed(self, key: CardLook, error: BaseException) -> None:
         if key != self._key:
             return
         self._unavailable = _("Operations are not available now: {reason}").format(
@@ -190,7 +186,7 @@ class OrderControls:
         if self.dialog is not None and self.dialog.winfo_exists():
             self.dialog.lift()
             return
-        if self.options is None or self._key != card_key(card):
+        if self.options is None or self._key != card_look(card):
             window.message.show(MessageView(
                 self._unavailable or _("Checking what this subscriber may have… "
                                        "Try again in a moment."), "input"))

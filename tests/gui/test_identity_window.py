@@ -115,6 +115,12 @@ def test_the_card_waits_for_the_check_and_f2_brings_it_in_full(
          what="the card in full")
     assert "₽" in screen_text(window.card_panel.balances)
     assert "0291" in window.message.text and NUMBER not in window.message.text
+    # The operations are offered now: the R10 note goes and the F-keys come.
+    pump(lambda: window.orders.options is not None, what="the card's operations")
+    operations = screen_text(window.orders.bar)
+    assert "R10" not in operations
+    pump(lambda: "R10" not in screen_text(window.card_panel.assistant),
+         what="the Assistant's part without the R10 note")
     screenshot("identity-card-after-ru")
     details = [kwargs.get("detail", "") for _args, kwargs in journal]
     assert "holder passportRF *0291" in details and "holder passportRF *0000" in details
