@@ -25,19 +25,15 @@ from app.cli import Wiring
 from app.commands.delivering import Delivery, add_delivery_arguments
 from app.commands.output import print_json, say, with_report
 from app.errors import InputError, OperatorUnavailable, RuleRefused, SalonError
+from app.flows.orders import OrderFlow, Settled
 from app.i18n import _
 from app.inputs import catalog_code
 from app.phone import format_msisdn, parse_msisdn
-from app.services.order_options import describe_changes
-from app.services.orders import OrderService
 from models.domain import Session, SubscriberCard
 from models.order_codec import item_to_dict, preview_to_dict, request_to_dict, result_to_dict
 from models.orders import (
     OrderAction,
-    OrderOption,
-    OrderOptions,
     OrderPreview,
-    OrderRequest,
     SubmitOutcome,
     SubmitStatus,
 )
@@ -114,40 +110,32 @@ def _place(args: argparse.Namespace, wiring: Wiring, out: TextIO, action: OrderA
     delivery = Delivery(args, wiring)  # checked before anything is asked of the operator
     clerk = wiring.session()
     services = wiring.services()
-    orders = services.orders
-    names = _catalog_names(orders, action)
-    if code is not None and code not in names:
-        if action is OrderAction.CHANGE_TARIFF:
-            raise InputError(_("There is no tariff with the code {code} in the catalog; "
-                               "`salon tariffs` lists them.").format(code=code))
-        raise InputError(_("There is no service with the code {code} in the catalog; "
-                           "`salon services` lists them.").format(code=code))
-    request = OrderRequest(msisdn, action, code)
+    flow = OrderFlow(services.orders, clerk)
+    names = flow.catalog_names(action)
+    request = flow.request(msisdn, action, code)
     report: dict[str, Any] = {"status": "refused", "message": "",
                               "request": request_to_dict(request), "preview": None,
                               "item": None, "result": None, "slip_path": None,
                               "queued": False, "changes": [], "delivery": None}
     card = services.lookup.lookup(msisdn, clerk)
-    option = _option(orders.options(card), request)
-    if option is not None and not option.available:  # R1 and the card's other rules, first
-        _fail(args, out, report, option.reason,
-              RuleRefused(option.reason, rule=option.rule or "refused"))
-
-    preview = orders.preview(clerk, request)
+    option = flow.option_for(flow.options(card), request)
+    try:
+        preview = flow.preview(option or request)
+    except RuleRefused as ruled_out:  # R1 and the card's other rules, first
+        _fail(args, out, report, str(ruled_out), ruled_out)
     report["preview"] = preview_to_dict(preview)
     if not args.json:
         for line in preview_lines(card, preview, names.get(code or "", "")):
             say(out, line)
-    if not preview.allowed:
-        message = preview.refusal_message or preview.refusal_rule or ""
-        _fail(args, out, report, message,
-              RuleRefused(message, rule=preview.refusal_rule or "refused"))
+    refusal = flow.refusal(preview)
+    if refusal is not None:
+        _fail(args, out, report, str(refusal), refusal)
     if not _confirmed(args):
         report["status"] = "declined"
         _fail(args, out, report, _("Nothing was changed."),
               SalonError(_("Nothing was changed.")))
 
-    outcome = orders.submit(clerk, preview)
+    outcome = flow.submit(preview)
     report.update(status=outcome.status.value, message=outcome.message,
                   item=item_to_dict(outcome.item), slip_path=outcome.slip_path,
                   result=None if outcome.item.result is None
@@ -156,32 +144,15 @@ def _place(args: argparse.Namespace, wiring: Wiring, out: TextIO, action: OrderA
         _done(args, out, report, outcome, delivery, clerk)
         return
     if outcome.status is SubmitStatus.STALE:
-        changes = describe_changes(card, services.lookup.lookup(msisdn, clerk))
-        report["changes"] = changes
+        changes = flow.changed(card, services.lookup.lookup(msisdn, clerk)).changes
+        report["changes"] = list(changes)
         _fail(args, out, report, outcome.message, RuleRefused(
             outcome.message, rule=outcome.item.refusal_rule or "version_mismatch"), lines=[
             _("What changed since the preview:"), *(f"  {c}" for c in changes)])
     if outcome.status is SubmitStatus.REJECTED:
         _fail(args, out, report, outcome.message,
               RuleRefused(outcome.message, rule=outcome.item.refusal_rule or "refused"))
-    _unreachable(args, out, report, orders, clerk, outcome)
-
-
-def _catalog_names(orders: OrderService, action: OrderAction) -> dict[str, str]:
-    if action is OrderAction.CHANGE_TARIFF:
-        return {t.code: t.name for t in orders.tariffs()}
-    return {s.code: s.name for s in orders.services()}
-
-
-def _option(options: OrderOptions, request: OrderRequest) -> OrderOption | None:
-    if request.action is OrderAction.CONNECT_ASSISTANT:
-        return options.assistant
-    pool = {OrderAction.CHANGE_TARIFF: options.tariffs,
-            OrderAction.ADD_SERVICE: options.add_services,
-            OrderAction.REMOVE_SERVICE: options.remove_services}[request.action]
-    # Not listed (the current tariff, a service already connected or not connected): the
-    # operator's preview names the rule.
-    return next((o for o in pool if o.request.code == request.code), None)
+    _unreachable(args, out, report, flow, outcome)
 
 
 def preview_lines(card: SubscriberCard, preview: OrderPreview, target: str) -> list[str]:
@@ -277,32 +248,28 @@ def _slip(outcome: SubmitOutcome, report: dict[str, Any]) -> Deliverable:
 
 
 def _unreachable(args: argparse.Namespace, out: TextIO, report: dict[str, Any],
-                 orders: OrderService, clerk: Session, outcome: SubmitOutcome) -> None:
+                 flow: OrderFlow, outcome: SubmitOutcome) -> None:
     """The operator did not confirm it: queue it (--queue-if-offline, or the clerk's "yes" on
     a terminal), else cancel it — which only works when it surely never left; otherwise it
     stays queued and the outbox settles it."""
-    item = outcome.item
-    queue = args.queue_if_offline or (sys.stdin.isatty() and _ask(
+    keep = args.queue_if_offline or (sys.stdin.isatty() and _ask(
         _("The operator did not confirm the change. Queue it to be sent when it answers? "
           "[y/N] ")))
-    queued = True
-    if queue:
-        item = orders.keep_queued(clerk, item.id)
+    settlement = flow.settle(outcome.item.id, keep=keep)
+    item = settlement.item
+    if settlement.kind is Settled.QUEUED:
         message = _("{reason} The change is queued (#{id}): it is sent when the operator "
                     "answers — by the console's window, or with `salon outbox send`.").format(
             reason=outcome.message, id=item.id)
+    elif settlement.kind is Settled.CANCELLED:
+        message = _("{reason} The change was cancelled; nothing reached the "
+                    "operator.").format(reason=outcome.message)
     else:
-        try:
-            item = orders.cancel(clerk, item.id)
-            queued = False
-            message = _("{reason} The change was cancelled; nothing reached the "
-                        "operator.").format(reason=outcome.message)
-        except RuleRefused:
-            item = orders.item(item.id)
-            message = _("{reason} It may have reached the operator, so it was not cancelled: "
-                        "it stays queued (#{id}) until the console learns what became of it "
-                        "(`salon outbox send`, or the console's window).").format(
-                reason=outcome.message, id=item.id)
+        message = _("{reason} It may have reached the operator, so it was not cancelled: "
+                    "it stays queued (#{id}) until the console learns what became of it "
+                    "(`salon outbox send`, or the console's window).").format(
+            reason=outcome.message, id=item.id)
+    queued = settlement.kind is not Settled.CANCELLED
     report.update(item=item_to_dict(item), queued=queued)
     _fail(args, out, report, message,
           OperatorUnavailable(message, queued=queued, maybe_delivered=item.maybe_delivered))

@@ -15,6 +15,7 @@ from app import formatting
 from app.cli import Wiring
 from app.commands import arguments
 from app.commands.output import print_json, say
+from app.flows.orders import OrderFlow
 from app.i18n import _
 from app.phone import format_msisdn
 from app.ui.presenters.outbox import state_name  # the same words as the queue view
@@ -77,12 +78,10 @@ def run_send(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
 
 
 def run_decide(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
-    clerk = wiring.session()
-    orders = wiring.services().orders
-    if args.decision == "queue":
-        item = orders.keep_queued(clerk, args.id)
-    else:
-        item = orders.cancel(clerk, args.id)  # RuleRefused (exit 3) when it may have left
+    flow = OrderFlow(wiring.services().orders, wiring.session())
+    settlement = flow.settle(args.id, keep=args.decision == "queue")
+    settlement.raise_if_refused()  # exit 3 when it may have left: it stays queued
+    item = settlement.item
     if args.json:
         print_json(item_to_dict(item), out)
     else:

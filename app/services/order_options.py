@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from app import formatting
 from app.i18n import _
 from app.order_rules import refusal_sentence
 from models.domain import (
@@ -100,36 +99,3 @@ def order_options(card: SubscriberCard, tariffs: list[CatalogTariff],
         assistant_entry.trial if assistant_entry else None, not reason, reason, rule)
     return OrderOptions(tuple(tariff_options), tuple(add_options), tuple(remove_options),
                         assistant)
-
-
-def describe_changes(old: SubscriberCard, new: SubscriberCard) -> list[str]:
-    """Sentences for what differs between the card the clerk confirmed on and the card now:
-    tariff, services, the Assistant, status, the main balance."""
-    before, after = old.subscriber, new.subscriber
-    changes = []
-    if before.tariff.code != after.tariff.code:
-        changes.append(_("Tariff: «{old}» → «{new}».").format(old=before.tariff.name,
-                                                              new=after.tariff.name))
-    old_services = {s.code: s.name for s in before.services}
-    new_services = {s.code: s.name for s in after.services}
-    for code, name in new_services.items():
-        if code not in old_services:
-            changes.append(_("Service connected: «{name}».").format(name=name))
-    for code, name in old_services.items():
-        if code not in new_services:
-            changes.append(_("Service disconnected: «{name}».").format(name=name))
-    if before.assistant_connected != after.assistant_connected:
-        changes.append(_("The Electronic Assistant was connected.") if after.assistant_connected
-                       else _("The Electronic Assistant was disconnected."))
-    if before.status != after.status:
-        changes.append(_("The number is now blocked.") if after.status
-                       is SubscriberStatus.BLOCKED else _("The number is now active."))
-    if (old.balances is not None and new.balances is not None
-            and old.balances.main != new.balances.main):
-        changes.append(_("Main balance: {old} → {new}.").format(
-            old=formatting.money(old.balances.main), new=formatting.money(new.balances.main)))
-    if not changes:
-        changes.append(_("Nothing shown on the card changed, but the operator's record did "
-                         "(version {old} → {new}); look at the preview again.").format(
-            old=before.version, new=after.version))
-    return changes

@@ -9,7 +9,7 @@ the subscriber's behalf — never twice, never lost (R1, R4, R5; DESIGN §5).
 3. `submit(clerk, preview)`: after the clerk confirmed. The order becomes an outbox row FIRST
    (queued, a new Idempotency-Key, If-Match = the preview's version), then it is sent — with
    bounded, jittered retries under that key (app/services/outbox_delivery.py). DONE (with the
-   slip), REJECTED (the rule), STALE (412: reload the card; `describe_changes` says what
+   slip), REJECTED (the rule), STALE (412: reload the card; `app.flows.changes` says what
    changed), or UNREACHABLE: the row stays queued and the clerk decides — `keep_queued` (the
    pump sends it when the operator is back) or `cancel`.
 """

@@ -11,37 +11,16 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
+from app.flows.orders import OrderSteps
 from models.access_codes import CodeState, SandboxTime, SmsMessage, VerifyResult
-from models.domain import CatalogService, CatalogTariff, Session, SubscriberCard
-from models.orders import OrderOptions, OrderPreview, OrderRequest, OutboxItem, SubmitOutcome
+from models.domain import Session, SubscriberCard
+from models.orders import OutboxItem
 
 
 @runtime_checkable
-class OrderPort(Protocol):
-    """Orders for a subscriber (R4): the catalog, what the subscriber may have, a preview,
-    the submission, and the outbox of writes that could not be confirmed."""
-
-    def tariffs(self) -> list[CatalogTariff]: ...
-
-    def services(self) -> list[CatalogService]: ...
-
-    def options(self, card: SubscriberCard) -> OrderOptions:
-        """Each option available, or not with a `reason` naming the rule (R1...)."""
-        ...
-
-    def preview(self, clerk: Session, request: OrderRequest) -> OrderPreview:
-        """Live: raises OperatorUnavailable offline; a refusal is `allowed=False`."""
-        ...
-
-    def submit(self, clerk: Session, preview: OrderPreview) -> SubmitOutcome:
-        """DONE (with the slip), REJECTED, STALE (412) or UNREACHABLE (the item is queued)."""
-        ...
-
-    def keep_queued(self, clerk: Session, item_id: int) -> OutboxItem: ...
-
-    def cancel(self, clerk: Session, item_id: int) -> OutboxItem:
-        """Raises RuleRefused when the write may already have reached the operator."""
-        ...
+class OrderPort(OrderSteps, Protocol):
+    """Orders for a subscriber (R4): the steps of an operation (app/flows/orders.py) and the
+    outbox of writes that could not be confirmed."""
 
     def pending(self, msisdn: str | None = None) -> list[OutboxItem]: ...
 

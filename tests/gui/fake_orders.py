@@ -183,6 +183,10 @@ class FakeOrders:
         return self._store(replace(item, state=OutboxState.CANCELLED,
                                    updated_at=self.clock.now()))
 
+    def item(self, item_id: int) -> OutboxItem:
+        self._called()
+        return self.outbox[item_id]
+
     def pending(self, msisdn: str | None = None) -> list[OutboxItem]:
         self._called()
         return [item for item in self.outbox.values()

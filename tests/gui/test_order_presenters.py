@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 
 from app import i18n
-from app.errors import RuleRefused
+from app.flows.changes import what_changed
 from app.ui.ports import OrderPort, OutboxPumpPort
 from app.ui.presenters.catalog import classes_text, present_services, present_tariffs
-from app.ui.presenters.changes import changed_sentence, what_changed
+from app.ui.presenters.changes import changed_sentence
 from app.ui.presenters.order_result import (
     present_cancel_refused,
     present_cancelled,
@@ -254,7 +254,7 @@ def test_keep_and_cancel_sentences(orders) -> None:
     item = _submit(orders).item
     assert "попыток пока: 1" in present_queued(item).text
     assert present_cancelled(item).text == "Операция отменена. У абонента ничего не изменилось."
-    refused = present_cancel_refused(RuleRefused("Могла уже дойти.", "maybe_delivered"))
+    refused = present_cancel_refused("Могла уже дойти.")
     assert refused.text.startswith("Могла уже дойти.\nОперация остаётся в очереди")
 
 
@@ -338,15 +338,16 @@ def test_what_changed_between_two_cards() -> None:
         "основной баланс -123,45\u00a0₽ → 10,00\u00a0₽",
         "статус: активен → заблокирован",
     )
-    assert changed_sentence(before, after).startswith(
+    assert changed_sentence(what_changed(before, after)).startswith(
         "Данные абонента изменились: тариф «Смарт» → «Бизнес Про»; подключены: ")
 
 
 def test_nothing_visible_changed_names_the_version() -> None:
     before = card(PETROV)
     after = replace(before, subscriber=replace(before.subscriber, version=2))
-    assert what_changed(before, after) == ()
-    assert changed_sentence(before, after) == (
+    assert what_changed(before, after) == (
+        "запись в системе оператора обновлена (версия 1 → 2)",)
+    assert changed_sentence(what_changed(before, after)) == (
         "Данные абонента изменились: запись в системе оператора обновлена (версия 1 → 2). "
         "Карточка загружена заново; проверьте выбор ещё раз.")
 

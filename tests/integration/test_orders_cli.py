@@ -287,7 +287,7 @@ def test_an_order_for_a_number_others_changed_is_stale(console: Wiring,
     code, out, err = run(console, "service", "add", MARIA, "ANTI_AON", "--yes")
     assert code == 3 and "version_mismatch" in err
     assert "What changed since the preview:" in out
-    assert "Service connected: «Роуминг без границ»." in out
+    assert "  connected: «Роуминг без границ»" in out
 
 
 def test_the_salon_command_end_to_end(salon_env: dict[str, str]) -> None:

@@ -11,7 +11,10 @@ ROOT = Path(__file__).resolve().parents[2]
 RULES: list[tuple[str, set[str]]] = [
     ("models", {"app", "printing", "sandbox", "tkinter"}),
     ("printing", {"app", "sandbox", "tkinter"}),
-    ("app/services", {"tkinter", "sandbox"}),
+    ("app/services", {"tkinter", "sandbox", "app.flows"}),
+    # A flow is a use case's steps, run by the window and the command alike: services only.
+    ("app/flows", {"tkinter", "sandbox", "peewee", "playhouse", "httpx", "cups", "reportlab",
+                   "app.ui", "app.commands", "app.operator_api", "models.db", "models.tables"}),
     ("app/operator_api", {"tkinter", "sandbox"}),
     ("app/ui", {"peewee", "playhouse", "httpx", "cups", "reportlab", "sandbox", "models.db",
                 "models.tables", "models.card_cache", "app.operator_api"}),

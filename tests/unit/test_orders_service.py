@@ -5,7 +5,6 @@ clerk's queue-or-cancel decision, 412 handling, crash recovery, the journal, the
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -20,7 +19,6 @@ from app.errors import (
     VersionMismatch,
 )
 from app.services.connection import ConnectionState
-from app.services.order_options import describe_changes
 from app.services.orders import OrderService
 from app.services.outbox_delivery import Delivery, Timing
 from app.services.outbox_pump import OutboxPump
@@ -391,22 +389,6 @@ def test_the_catalog_is_cached_for_minutes(world: World) -> None:
     assert len(calls) == 1
     world.orders.tariffs(refresh=True)
     assert len(calls) == 2
-
-
-# -- what changed ----------------------------------------------------------------------------
-
-def test_describe_changes_names_what_moved() -> None:
-    old = card(services=("GUARD",), main="500.00", version=3)
-    new = replace(card(code="SMART_PLUS", services=("FAVOURITE",), assistant=True,
-                       main="475.00", version=5))
-    changes = describe_changes(old, new)
-    assert changes[0] == "Tariff: «Smart» → «Smart_Plus»."
-    assert "Service connected: «Любимый номер»." in changes
-    assert "Service disconnected: «Антивирус»." in changes
-    assert "The Electronic Assistant was connected." in changes
-    assert any(c.startswith("Main balance:") for c in changes)
-    same = describe_changes(old, replace(old, subscriber=replace(old.subscriber, version=4)))
-    assert len(same) == 1 and "version 3 → 4" in same[0]
 
 
 def test_the_pump_thread_sends_when_woken_and_tells_the_listeners(world: World) -> None:

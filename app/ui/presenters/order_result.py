@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from app import formatting
+from app.flows.orders import Settled, Settlement
 from app.i18n import _
 from app.order_rules import is_known, refusal_sentence
 from app.ui.presenters.card import FieldView
@@ -151,6 +152,15 @@ def present_outcome(outcome: SubmitOutcome, name: str) -> OutcomeView:
     return OutcomeView("unreachable", _("The operator's system did not answer"), text)
 
 
+def present_settlement(settlement: Settlement) -> OutcomeView:
+    """What became of an unconfirmed write once the clerk chose to keep or cancel it."""
+    if settlement.kind is Settled.QUEUED:
+        return present_queued(settlement.item)
+    if settlement.kind is Settled.CANCELLED:
+        return present_cancelled(settlement.item)
+    return present_cancel_refused(str(settlement.refusal))
+
+
 def present_queued(item: OutboxItem) -> OutcomeView:
     return OutcomeView(
         "queued", _("Queued"),
@@ -165,10 +175,10 @@ def present_cancelled(_item: OutboxItem) -> OutcomeView:
                        _("The operation is cancelled. Nothing was changed for the subscriber."))
 
 
-def present_cancel_refused(error: BaseException) -> OutcomeView:
+def present_cancel_refused(reason: str) -> OutcomeView:
     return OutcomeView(
         "cancel_refused", _("It cannot be cancelled"),
-        "\n".join([str(error),
+        "\n".join([reason,
                    _("The operation stays in the queue; it will be settled when the connection "
                      "returns, and the result will reach you in the console.")]),
     )

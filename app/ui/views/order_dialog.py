@@ -18,16 +18,10 @@ from collections.abc import Callable
 from functools import partial
 from typing import TypeVar
 
-from app.errors import RuleRefused
+from app.flows.orders import Changed, OrderFlow, Settlement
 from app.ui.ports import OrderPort
 from app.ui.presenters.errors import MessageView, present_error
-from app.ui.presenters.order_result import (
-    OutcomeView,
-    present_cancel_refused,
-    present_cancelled,
-    present_outcome,
-    present_queued,
-)
+from app.ui.presenters.order_result import present_outcome, present_settlement
 from app.ui.presenters.orders import option_key, options_for
 from app.ui.runner import BackgroundRunner
 from app.ui.views.order_face import OrderFace
@@ -36,7 +30,6 @@ from models.orders import (
     OrderAction,
     OrderOptions,
     OrderPreview,
-    OutboxItem,
     SubmitOutcome,
     SubmitStatus,
 )
@@ -60,7 +53,7 @@ class OrderDialog(OrderFace):
         if print_slip is not None:
             self.result_step.on_print = lambda path: print_slip(path, self._confirms(),
                                                                 self._show_notice)
-        self._orders, self._clerk, self._runner = orders, clerk, runner
+        self._flow, self._runner = OrderFlow(orders, clerk), runner
         self._reload_card, self._on_changed = reload_card, on_changed
         self._request = 0
         self._bind_keys()
@@ -153,8 +146,8 @@ class OrderDialog(OrderFace):
         assert self.chosen is not None
         self.phase, self.preview, self.notice = "previewing", None, None
         self._render()
-        request, orders, clerk = self.chosen.request, self._orders, self._clerk
-        self._run(lambda: orders.preview(clerk, request), self._previewed, self._preview_failed)
+        chosen, flow = self.chosen, self._flow
+        self._run(lambda: flow.preview(chosen), self._previewed, self._preview_failed)
 
     def _previewed(self, preview: OrderPreview) -> None:
         self.phase, self.preview = "preview", preview
@@ -171,8 +164,8 @@ class OrderDialog(OrderFace):
         assert self.preview is not None
         self.phase = "submitting"
         self._render()
-        preview, orders, clerk = self.preview, self._orders, self._clerk
-        self._run(lambda: orders.submit(clerk, preview), self._submitted, self._submit_failed)
+        preview, flow = self.preview, self._flow
+        self._run(lambda: flow.submit(preview), self._submitted, self._submit_failed)
 
     def _submitted(self, outcome: SubmitOutcome) -> None:
         self.outcome = outcome
@@ -203,13 +196,12 @@ class OrderDialog(OrderFace):
     def _reloaded(self, request: int, card: SubscriberCard) -> None:
         if request != self._request or not self.winfo_exists():
             return
-        self._changed = (self.card, card)
-        self.card = card
-        orders = self._orders
-        self._run(lambda: orders.options(card), self._new_options, self._reload_failed)
+        confirmed_on, flow = self.card, self._flow
+        self._run(lambda: flow.changed(confirmed_on, card), self._new_options,
+                  self._reload_failed)
 
-    def _new_options(self, options: OrderOptions) -> None:
-        self.options = options
+    def _new_options(self, changed: Changed) -> None:
+        self.card, self.options, self._changed = changed.card, changed.options, changed.changes
         self.phase, self.preview, self.outcome, self.result = "choose", None, None, None
         self.notice = self._changed_notice()
         self._render()
@@ -222,31 +214,18 @@ class OrderDialog(OrderFace):
 
     def _settle(self, *, keep: bool) -> None:
         assert self.outcome is not None
-        item_id, orders, clerk = self.outcome.item.id, self._orders, self._clerk
+        item_id, flow = self.outcome.item.id, self._flow
         self.phase = "settling"
         self._render()
-        if keep:
-            self._run(lambda: orders.keep_queued(clerk, item_id), self._kept, self._settle_failed)
-        else:
-            self._run(lambda: orders.cancel(clerk, item_id), self._cancelled,
-                      self._settle_failed)
-
-    def _kept(self, item: OutboxItem) -> None:
-        self._settled(present_queued(item))
-
-    def _cancelled(self, item: OutboxItem) -> None:
-        self._settled(present_cancelled(item))
+        self._run(lambda: flow.settle(item_id, keep=keep), self._settled, self._settle_failed)
 
     def _settle_failed(self, error: BaseException) -> None:
-        if isinstance(error, RuleRefused):  # it may already be at the operator: stays queued
-            self._settled(present_cancel_refused(error))
-            return
         self.phase = "result"  # the question again, with what went wrong
         self.notice = present_error(error)
         self._render()
 
-    def _settled(self, view: OutcomeView) -> None:
-        self.phase, self.result, self.notice = "result", view, None
+    def _settled(self, settlement: Settlement) -> None:
+        self.phase, self.result, self.notice = "result", present_settlement(settlement), None
         self._render()
         self.primary_button.focus_set()
         self._on_changed()

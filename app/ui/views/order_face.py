@@ -49,7 +49,7 @@ class OrderFace(StepDialog):
         self.outcome: SubmitOutcome | None = None
         self.result: OutcomeView | None = None
         self.notice: MessageView | None = None
-        self._changed: tuple[SubscriberCard, SubscriberCard] | None = None
+        self._changed: tuple[str, ...] | None = None  # what a 412 found different
         self._progress_after: str | None = None
         super().__init__(master, steps=3, size=SIZE)
 
@@ -99,7 +99,7 @@ class OrderFace(StepDialog):
     def _changed_notice(self) -> MessageView | None:
         if self._changed is None:
             return None
-        return MessageView(changed_sentence(*self._changed), "input")
+        return MessageView(changed_sentence(self._changed), "input")
 
     def _show_progress(self) -> None:
         self._progress_after = None

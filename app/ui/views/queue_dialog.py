@@ -9,12 +9,12 @@ from __future__ import annotations
 import tkinter as tk
 from collections.abc import Callable, Mapping
 
-from app.errors import RuleRefused
+from app.flows.orders import OrderFlow, Settled, Settlement
 from app.i18n import _
 from app.phone import format_msisdn
 from app.ui.ports import OrderPort
-from app.ui.presenters.errors import MessageView, present_error
-from app.ui.presenters.order_result import present_cancel_refused, present_cancelled
+from app.ui.presenters.errors import MessageView
+from app.ui.presenters.order_result import present_settlement
 from app.ui.presenters.outbox import (
     MAX_QUEUE_ROWS,
     QUEUE_COLUMNS,
@@ -110,19 +110,17 @@ class QueueDialog(TableDialog):
                 "input"))
             return
         self._armed = None
-        orders, clerk, item_id = self._orders, self._clerk, row.item_id
-        self.call(lambda: orders.cancel(clerk, item_id), self._cancelled,
-                  failed=self._cancel_failed, reload_after_failure=True)
+        flow, item_id = OrderFlow(self._orders, self._clerk), row.item_id
+        self.call(lambda: flow.settle(item_id, keep=False), self._settled,
+                  reload_after_failure=True)
 
-    def _cancelled(self, item: OutboxItem) -> None:
-        view = present_cancelled(item)
+    def _settled(self, settlement: Settlement) -> None:
+        view = present_settlement(settlement)
+        if settlement.kind is Settled.CANCEL_REFUSED:
+            self.message.show(MessageView(view.text, "input"))
+            self.reload()
+            return
         self.message.show(MessageView(
-            f"{format_msisdn(item.request.msisdn)}: {view.text}", "done"))
+            f"{format_msisdn(settlement.item.request.msisdn)}: {view.text}", "done"))
         self._on_changed()
         self.reload()
-
-    def _cancel_failed(self, error: BaseException) -> None:
-        if isinstance(error, RuleRefused):
-            self.message.show(MessageView(present_cancel_refused(error).text, "input"))
-        else:
-            self.message.show(present_error(error))
