@@ -15,10 +15,10 @@ from typing import Any, TextIO
 from app.cli import Wiring
 from app.commands.output import print_json, say
 from app.errors import InputError
+from app.flows.identity import IdentityFlow, presented
 from app.i18n import _
 from app.phone import format_msisdn, parse_msisdn
-from app.services.identity import parse_poa_date
-from models.identity import DOCUMENT_OPTIONS, PowerOfAttorney, Presenter, Visit
+from models.identity import DOCUMENT_OPTIONS, Visit
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -57,16 +57,22 @@ def run(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
         raise InputError(_("Name the subscriber's number: salon identify PHONE --document "
                            "TYPE, or salon identify --end PHONE."))
     msisdn = parse_msisdn(args.phone)  # a typo is refused before anything is asked
-    presenter, poa = _presenter(args)
+    if not args.representative and (args.poa_number is not None or args.poa_date is not None):
+        raise InputError(_("--poa-number and --poa-date go with --representative; nothing "
+                           "was recorded."))
+    if args.representative and (args.poa_number is None or args.poa_date is None):
+        raise InputError(_("A representative's check needs --poa-number and --poa-date "
+                           "(the power of attorney's number and date); nothing was recorded."))
     if args.document is None:
         raise InputError(_("Name the document presented: --document {types}.").format(
             types=", ".join(sorted(DOCUMENT_OPTIONS))))
-    document = DOCUMENT_OPTIONS[args.document]
+    who = presented(DOCUMENT_OPTIONS[args.document], representative=args.representative,
+                    poa_number=args.poa_number, poa_date=args.poa_date)
     clerk = wiring.session()  # the password first: on stdin its line comes before the number's
     from app.commands.passwords import read_secret_line
 
     number = read_secret_line(_("Document number (not shown): "))
-    visit = wiring.services().identity.check(clerk, msisdn, presenter, document, number, poa)
+    visit = IdentityFlow(wiring.services().identity, clerk).check(msisdn, who, number)
     del number
     if args.json:
         print_json(visit_dict(visit), out)
@@ -76,24 +82,9 @@ def run(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
     say(out, visit_sentence(visit, wiring.services().settings.salon.timezone))
 
 
-def _presenter(args: argparse.Namespace) -> tuple[Presenter, PowerOfAttorney | None]:
-    given = args.poa_number is not None or args.poa_date is not None
-    if not args.representative:
-        if given:
-            raise InputError(_("--poa-number and --poa-date go with --representative; nothing "
-                               "was recorded."))
-        return Presenter.HOLDER, None
-    if args.poa_number is None or args.poa_date is None:
-        raise InputError(_("A representative's check needs --poa-number and --poa-date "
-                           "(the power of attorney's number and date); nothing was recorded."))
-    return Presenter.REPRESENTATIVE, PowerOfAttorney(args.poa_number,
-                                                     parse_poa_date(args.poa_date))
-
-
 def _end(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
     msisdn = parse_msisdn(args.end)
-    clerk = wiring.session()
-    ended = wiring.services().identity.end(clerk, msisdn)
+    ended = IdentityFlow(wiring.services().identity, wiring.session()).end(msisdn)
     if args.json:
         print_json({"msisdn": msisdn, "ended": ended}, out)
         return

@@ -26,7 +26,7 @@ import hmac
 import logging
 import re
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -298,11 +298,3 @@ def _detail(presenter: Presenter, document: DocumentType, last4: str,
     if poa is not None:
         detail += f" poa {poa.number} {poa.issued.isoformat()}"
     return detail
-
-
-def parse_poa_date(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise InputError(_("The power of attorney's date is written YYYY-MM-DD; nothing was "
-                           "recorded.")) from None

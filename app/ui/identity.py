@@ -1,7 +1,7 @@
 """The main window's part for R10: F2 opens the identity check on the card on screen; the check
-runs on the BackgroundRunner (the same IdentityService `salon identify` calls), and once it is
-recorded the card is looked up again, so the parts it withheld appear. What each withheld part
-waits for is the card presenter's to say (app/ui/presenters/card.py).
+runs on the BackgroundRunner (the flow `salon identify` runs too, app/flows/identity.py), and
+once it is recorded the card is looked up again, so the parts it withheld appear. What each
+withheld part waits for is the card presenter's to say (app/ui/presenters/card.py).
 
 The typed number passes from the masked field to the runner's job once and is kept nowhere.
 """
@@ -12,9 +12,10 @@ import tkinter as tk
 from typing import TYPE_CHECKING
 
 from app.errors import SalonError
+from app.flows.identity import IdentityFlow, presented
 from app.phone import format_msisdn
 from app.ui.presenters.errors import present_error
-from app.ui.presenters.identity import checked_message, read_form
+from app.ui.presenters.identity import checked_message, document_named
 
 if TYPE_CHECKING:
     from app.ui.views.identity_dialog import IdentityDialog
@@ -61,18 +62,17 @@ class IdentityControls:
                 or window.session is None:
             return
         try:
-            form = read_form(representative, document, poa_number, poa_date)
+            who = presented(document_named(document), representative=representative,
+                            poa_number=poa_number, poa_date=poa_date)
         except SalonError as error:
             dialog.show_result(present_error(error))
             return
-        identity, clerk = window.services.identity, window.session
+        flow = IdentityFlow(window.services.identity, window.session)
         msisdn = window.card.subscriber.msisdn
         dialog.set_busy(True)
         window.idle.touch()
-        window.runner.submit(
-            lambda: identity.check(clerk, msisdn, form.presenter, form.document, number,
-                                   form.poa),
-            self._checked, self._failed)
+        window.runner.submit(lambda: flow.check(msisdn, who, number), self._checked,
+                             self._failed)
 
     def _checked(self, visit: Visit) -> None:
         window = self.window

@@ -4,15 +4,11 @@ says the check was recorded. Never the document's number: a visit says its last 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-
 from app import formatting
-from app.errors import InputError
 from app.i18n import _
 from app.phone import format_msisdn
 from app.ui.presenters.errors import MessageView
-from models.identity import DocumentType, PowerOfAttorney, Presenter, Visit
+from models.identity import DocumentType, Presenter, Visit
 
 
 def document_names() -> dict[DocumentType, str]:
@@ -27,38 +23,9 @@ def document_names() -> dict[DocumentType, str]:
     }
 
 
-@dataclass(frozen=True)
-class CheckForm:
-    """What the dialog asks besides the number (which goes straight to the service)."""
-
-    presenter: Presenter
-    document: DocumentType
-    poa: PowerOfAttorney | None
-
-
-def read_form(representative: bool, document_name: str, poa_number: str,
-              poa_date: str) -> CheckForm:
-    """The dialog's fields as the service takes them; InputError (said in the dialog) for a
-    document not chosen or a representative without a power of attorney's number and date."""
-    by_name = {name: kind for kind, name in document_names().items()}
-    document = by_name.get(document_name)
-    if document is None:
-        raise InputError(_("Choose the document presented."))
-    if not representative:
-        return CheckForm(Presenter.HOLDER, document, None)
-    if not poa_number.strip() or not poa_date.strip():
-        raise InputError(_("A representative's check needs the power of attorney's number "
-                           "and date; nothing was recorded."))
-    try:
-        issued = date.fromisoformat(poa_date.strip())
-    except ValueError:
-        try:  # as the screen writes dates: 01.10.2026
-            day, month, year = (int(part) for part in poa_date.strip().split("."))
-            issued = date(year, month, day)
-        except ValueError:
-            raise InputError(_("The power of attorney's date is written DD.MM.YYYY; nothing "
-                               "was recorded.")) from None
-    return CheckForm(Presenter.REPRESENTATIVE, document, PowerOfAttorney(poa_number, issued))
+def document_named(name: str) -> DocumentType | None:
+    """The document the dialog's list shows by `name` (None: nothing chosen)."""
+    return {shown: kind for kind, shown in document_names().items()}.get(name)
 
 
 def visit_sentence(visit: Visit, timezone: str) -> str:
