@@ -46,6 +46,6 @@ def test_the_date_as_the_screen_or_iso_writes_it(text: str, expected: date) -> N
 
 
 @pytest.mark.parametrize("text", ["31.02.2026", "2026/10/01", "завтра", "1.10", ""])
-def test_a_date_that_is_none_is_refused(text: str) -> None:
-    with pytest.raises(InputError, match="DD.MM.YYYY"):
+def test_a_date_that_is_not_one_is_refused(text: str) -> None:
+    with pytest.raises(InputError, match=r"DD\.MM\.YYYY"):
         poa_issued_on(text)
