@@ -53,6 +53,8 @@ class Labels:
     by_clerk: str
     by_action: str
     identity_by_clerk: str  # R10: the identity checks per clerk (only on a day that had any)
+    pickup_by_clerk: str  # R11: pick-up orders per clerk (only on a day that had any)
+    pickup_columns: tuple[str, str, str]  # printed, handed over, destroyed
     problems: str
     entries_sheet: str
     totals_sheet: str
@@ -73,6 +75,8 @@ RU = Labels(
     result="Результат", detail="Подробности", reason="Причина", hash="Хеш", total="Всего",
     by_clerk="Итоги по сотрудникам", by_action="Итоги по операциям",
     identity_by_clerk="Проверки документов по сотрудникам",
+    pickup_by_clerk="Заказы на получение по сотрудникам",
+    pickup_columns=("Напечатано", "Выдано", "Уничтожено"),
     problems="Отказы и сбои", entries_sheet="Журнал", totals_sheet="Итоги",
     page="Страница {page} из {pages}",
     document="Документ {id}",
@@ -119,6 +123,8 @@ EN = Labels(
     result="Result", detail="Detail", reason="Reason", hash="Hash", total="Total",
     by_clerk="Totals by clerk", by_action="Totals by operation",
     identity_by_clerk="Identity checks by clerk (R10)",
+    pickup_by_clerk="Orders for pick-up by clerk (R11)",
+    pickup_columns=("Printed", "Handed over", "Destroyed"),
     problems="Refusals and failures", entries_sheet="Journal", totals_sheet="Totals",
     page="Page {page} of {pages}",
     document="Document {id}",

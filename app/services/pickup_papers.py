@@ -52,9 +52,12 @@ class Presented:
         if self.presenter is Presenter.HOLDER:
             return _("the holder, {document} ending in {last4}").format(
                 document=document, last4=self.last4)
+        day = self.poa_date
+        if day:
+            day = f"{day[8:10]}.{day[5:7]}.{day[0:4]}"  # YYYY-MM-DD as documents write it
         return _("a representative, {document} ending in {last4}, power of attorney {number} "
                  "of {date}").format(document=document, last4=self.last4,
-                                     number=self.poa_number, date=self.poa_date)
+                                     number=self.poa_number, date=day)
 
 
 def _document_name(document: DocumentType) -> str:
@@ -79,7 +82,7 @@ def _place(salon: SalonSettings) -> str:
 
 def _subscriber_rows(order: PickupOrder) -> tuple[tuple[str, str], ...]:
     return ((_("Number"), mask_msisdn(order.msisdn)),
-            (_("Name"), order.name or "—"))
+            (_("Full name"), order.name or "—"))
 
 
 def cover_sheet(order: PickupOrder, salon: SalonSettings, clerk: Session, when: datetime,
