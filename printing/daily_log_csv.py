@@ -31,6 +31,7 @@ from printing.daily_log import (
     date_text,
     generated_text,
     offset_text,
+    pickup_columns,
 )
 from printing.digest import HashedText
 from printing.text import spreadsheet_text as cell
@@ -138,7 +139,7 @@ def tally_table(
 def pickup_table(words: Labels, rows: Sequence[PickupTally]) -> list[list[str | int]]:
     """R11: each clerk's orders for pick-up printed, handed over, destroyed."""
     table: list[list[str | int]] = [[cell(words.pickup_by_clerk)],
-                                    [cell(words.clerk), *map(cell, words.pickup_columns)]]
+                                    [cell(words.clerk), *map(cell, pickup_columns(words))]]
     for row in rows:
         table.append([cell(clerk_label(words, row.clerk)), row.printed, row.handed_over,
                       row.destroyed])

@@ -30,6 +30,7 @@ from printing.daily_log import (
     date_text,
     generated_text,
     offset_text,
+    pickup_columns,
 )
 from printing.fonts import BOLD, REGULAR, register_cyrillic_fonts
 from printing.pdf_document import Box, HashText, Op, Qr, Rule, Text, write_pdf
@@ -208,7 +209,7 @@ def _tally_table(words: Labels, rows: Sequence[Tally], *, clerks: bool,
 def _pickup_table(words: Labels, rows: Sequence[PickupTally]) -> Table:
     """R11: each clerk's orders for pick-up printed, handed over, destroyed."""
     first = Column(words.clerk, 250)
-    columns = [first, *(Column(title, 100, True) for title in words.pickup_columns)]
+    columns = [first, *(Column(title, 100, True) for title in pickup_columns(words))]
     body = [Row([_wrap(visible(clerk_label(words, t.clerk)), first.width),
                  *([str(n)] for n in (t.printed, t.handed_over, t.destroyed))]) for t in rows]
     return columns, body

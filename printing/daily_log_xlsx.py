@@ -27,6 +27,7 @@ from printing.daily_log import (
     clerk_label,
     date_text,
     offset_text,
+    pickup_columns,
 )
 from printing.text import is_formula_like, visible
 from printing.xlsx_cells import CanonicalBook, CanonicalSheet
@@ -154,7 +155,7 @@ def _pickup(sheet: CanonicalSheet, row: int, formats: _Formats, words: Labels,
             rows: Sequence[PickupTally]) -> int:
     """R11: each clerk's orders for pick-up printed, handed over, destroyed."""
     sheet.row(row, [(0, words.pickup_by_clerk, formats.title)])
-    titles = (words.clerk, "", *words.pickup_columns)
+    titles = (words.clerk, "", *pickup_columns(words))
     sheet.row(row + 1, [(col, title or None, formats.header)
                         for col, title in enumerate(titles)])
     row += 2
