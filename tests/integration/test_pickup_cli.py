@@ -19,6 +19,7 @@ import subprocess
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -69,7 +70,7 @@ def env(cups: PrivateCups, tmp_path: Path) -> Iterator[dict[str, str]]:
     yield base
 
 
-def ok(done: subprocess.CompletedProcess[str]) -> object:
+def ok(done: subprocess.CompletedProcess[str]) -> Any:
     assert done.returncode == 0, done.stderr
     return json.loads(done.stdout)
 
