@@ -118,6 +118,7 @@ def cover_sheet(order: PickupOrder, salon: SalonSettings, clerk: Session, when: 
                                                            order=order.order_id),
         document_title=_("Pick-up order {order}").format(order=order.order_id),
         author=f"{salon.name} ({salon.id})",
+        qr=False,  # the detalization under it carries its own; the cover is not verified
     )
 
 
