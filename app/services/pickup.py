@@ -219,7 +219,8 @@ class PickupService:
             entry = self._mine(self._api.pickup_order(order_id))
             order = entry.order
             outcome.subscriber = order.msisdn
-            self._open(order)
+            if order.state is not OperatorState.HANDED_OVER or self._receipts(order_id):
+                self._open(order)  # closed, or handed over here already (its receipt kept)
             self._identity.require(clerk, order.msisdn, Need.PICKUP)
             visit = self._identity.visit_of(clerk, order.msisdn)
             presented = Presented.of(visit) if visit is not None else None
@@ -227,6 +228,9 @@ class PickupService:
                 raise InputError(_("Pick-up order {order} has not been printed yet: print it "
                                    "first (salon pickup print {order}).").format(
                                        order=order_id))
+            # Handed over, and no receipt here: by this very action whose answer was lost (a
+            # timeout, a crash)? The same key gets the operator's stored answer — the order
+            # (it was ours: the receipt is printed now) or R11 (another counter's).
             order = self._report(clerk, order, OperatorState.HANDED_OVER)
             outcome.detail = f"{order_id} " + (presented.journal_text() if presented
                                                else "unchecked")
@@ -372,6 +376,9 @@ class PickupService:
                 receipt_id, "pdf", sha, now, day, day, mask_msisdn(order.msisdn),
                 self._salon.id, self._salon.counter, DocumentKind.SLIP))
         return path, receipt_id
+
+    def _receipts(self, order_id: str) -> list[Path]:
+        return sorted(self.folder.glob(f"{order_id}-receipt-*.pdf"))
 
     def _purge(self, order_id: str) -> int:
         """R9: the order's local copies (detalization and cover sheet) go now."""

@@ -16,11 +16,17 @@ import pytest
 
 from app.clock import FixedClock
 from app.config import SalonSettings
-from app.errors import IdentityRequired, InputError, PickupConflict, RuleRefused
+from app.errors import (
+    IdentityRequired,
+    InputError,
+    OperatorUnavailable,
+    PickupConflict,
+    RuleRefused,
+)
 from app.services.identity import identity_required
 from app.services.pickup import PickupService
 from models.domain import ClerkRole, Session
-from models.identity import Need, Visit
+from models.identity import DocumentType, Need, Presenter, Visit
 from models.pickup import OperatorState, PickupOrder, PickupState
 
 NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
@@ -150,3 +156,76 @@ def test_a_report_key_is_one_per_clerks_action(tmp_path: Path) -> None:
 def test_a_malformed_order_number_is_refused(typed: str, tmp_path: Path) -> None:
     with pytest.raises(InputError):
         service(FakeApi(), tmp_path).entry(CLERK, typed)
+
+
+class KeyedApi(FakeApi):
+    """Reports as the operator answers them: a key's answer is stored (a retry gets it again),
+    a closed order refuses another key with R11; `lose_next`: the next report is applied and
+    stored, and its answer lost on the way back (a timeout)."""
+
+    def __init__(self, *orders: PickupOrder) -> None:
+        super().__init__(*orders)
+        self.answers: dict[str, PickupOrder] = {}
+        self.lose_next = False
+
+    def report_pickup_state(self, order_id: str, state: OperatorState,
+                            key: str) -> PickupOrder:
+        if key in self.answers:
+            return self.answers[key]
+        if not self.orders[order_id].state.open:
+            raise PickupConflict("R11: closed", self.orders[order_id].state.value)
+        self.answers[key] = super().report_pickup_state(order_id, state, key)
+        if self.lose_next:
+            self.lose_next = False
+            error = OperatorUnavailable("no answer")
+            error.maybe_delivered = True
+            raise error
+        return self.answers[key]
+
+
+class Checked:
+    def __init__(self) -> None:
+        self.visit = Visit(SALON.id, SALON.counter, "+79161234567", CLERK.login,
+                           Presenter.HOLDER, DocumentType.PASSPORT_RF, "hash", "3456", NOW,
+                           NOW + timedelta(minutes=15))
+
+    def require(self, clerk: Session, msisdn: str, *needs: Need) -> None:
+        pass
+
+    def visit_of(self, clerk: Session, msisdn: str) -> Visit | None:
+        return self.visit
+
+
+class Printing:
+    def __init__(self) -> None:
+        self.printed: list[Path] = []
+
+    def print_document(self, clerk: Session, path: Path, **_what: object) -> str:
+        self.printed.append(path)
+        return f"job {len(self.printed)}"
+
+
+def test_a_hand_over_whose_answer_was_lost_is_finished_by_the_same_action(
+        tmp_path: Path) -> None:
+    api = KeyedApi(order("PU-1", NOW - timedelta(days=1), OperatorState.PRINTED))
+    printing = Printing()
+    pickup = PickupService(api, None, printing, Checked(),  # type: ignore[arg-type]
+                           salon=SALON, keep_days=KEEP, documents_dir=tmp_path,
+                           clock=FixedClock(NOW))
+    api.lose_next = True
+    with pytest.raises(OperatorUnavailable):
+        pickup.hand_over(CLERK, "PU-1")
+    assert printing.printed == []  # no receipt for a hand-over not known to be done
+    handed = pickup.hand_over(CLERK, "PU-1")  # the clerk tries again: the same report
+    assert handed.entry.state is PickupState.HANDED_OVER
+    assert [p.name for p in printing.printed] == [handed.receipt.name]
+    assert len({key for _o, _s, key in api.reports}) == 1
+    # Once its receipt is here, the order is closed for this counter too: no second one.
+    with pytest.raises(PickupConflict, match="already been handed over"):
+        pickup.hand_over(CLERK, "PU-1")
+    # Another counter's attempt is refused by the operator (its key is another).
+    other = PickupService(api, None, Printing(), Checked(),  # type: ignore[arg-type]
+                          salon=dataclasses.replace(SALON, counter="2"), keep_days=KEEP,
+                          documents_dir=tmp_path / "two", clock=FixedClock(NOW))
+    with pytest.raises(PickupConflict):
+        other.hand_over(CLERK, "PU-1")
