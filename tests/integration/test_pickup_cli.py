@@ -134,7 +134,11 @@ def test_list_print_identify_hand_over(env: dict[str, str], salon: Transcript,
     assert kept == [Path(handed["receipt_path"]).name]
 
     twice = salon(env, "pickup", "hand-over", number, "--json")
-    assert twice.returncode == 3 and "R11" in twice.stdout
+    assert twice.returncode == 3
+    assert json.loads(twice.stdout)["error"] == {
+        "code": "pickup_conflict", "rule": "R11", "exit_code": 3, "current_state": "completed",
+        "message": f"R11: pick-up order {number} has already been handed over (at this or "
+                   "another counter); nothing was changed."}
     assert number not in {o["order"] for o in ok(salon(env, "pickup", "list", "--json"))}
 
     manager = {**env, "SALON_CLERK": "manager", "SALON_PASSWORD": "manager-demo"}
