@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 
 COMMAND_GROUPS = ["lookup", "identify", "catalog", "orders", "codes", "outbox", "detalization",
                   "sandbox", "credentials", "clerk", "audit", "log", "printing", "delivery",
-                  "operator"]
+                  "operator", "pickup"]
 
 
 class Wiring(Protocol):

@@ -61,8 +61,11 @@ DEFAULTS: dict[str, dict[str, str]] = {
     # R10 (app/services/identity.py): what needs this visit's identity check, and how long a
     # check holds at most.
     "identity": {"require_for": "balances, services, usage, archive, address, code, changes, "
-                                "detalization, delivery",
+                                "detalization, delivery, pickup",
                  "visit_minutes": "15"},
+    # R11 (app/services/pickup.py): days a paper detalization ordered online waits for its
+    # subscriber at this salon (from when it was ordered); then it is listed for destruction.
+    "pickup": {"keep_days": "30"},
 }
 _SECRET_WORDS = ("token", "password", "secret", "passwd")
 # Keys that contain one of those words and hold no secret: where the token comes from.
@@ -147,6 +150,13 @@ class IdentitySettings:
 
 
 @dataclass(frozen=True)
+class PickupSettings:
+    # R11: days an order for pick-up waits (from its orderDate); then it is expired, listed
+    # for destruction.
+    keep_days: int = 30
+
+
+@dataclass(frozen=True)
 class Settings:
     source: str  # the file it came from, or "built-in defaults"
     salon: SalonSettings
@@ -159,6 +169,7 @@ class Settings:
     printing: PrintingSettings = PrintingSettings()
     email: EmailSettings = EmailSettings()
     identity: IdentitySettings = IdentitySettings()
+    pickup: PickupSettings = PickupSettings()
 
 
 def language_from_environment(settings: Settings,
@@ -244,6 +255,7 @@ def _build(parser: configparser.ConfigParser, source: str) -> Settings:
             require_for=field("identity", "require_for", _needs),
             visit_minutes=field("identity", "visit_minutes", _count(1, 8 * 60)),
         ),
+        pickup=PickupSettings(keep_days=field("pickup", "keep_days", _count(1, 365))),
     )
 
 

@@ -14,7 +14,8 @@
     │   ├── VersionMismatch                 412: the subscriber changed since the preview
     │   ├── IdentityRequired                R10: the use case needs this visit's identity check
     │   ├── IdentityMismatch                R10: the typed document is not the operator's record
-    │   └── IdentityLocked                  R10: too many mismatches; a manager signs in here
+    │   ├── IdentityLocked                  R10: too many mismatches; a manager signs in here
+    │   └── PickupConflict                  R11: the pick-up order's state does not allow it
     ├── Locked                      exit 4  locked for a while; `until` (UTC) says how long
     │   ├── CodeLocked                      access code locked (R3)
     │   └── ClerkLocked                     clerk account locked after wrong passwords
@@ -134,6 +135,16 @@ class IdentityLocked(RuleRefused):
 
     def __init__(self, message: str) -> None:
         super().__init__(message, rule="R10")
+
+
+class PickupConflict(RuleRefused):
+    """R11: the operator refused a pick-up order's state report — its state now does not
+    allow it (another counter handed it over or destroyed it first). `current_state`: the
+    order's TMF622 state now, when the operator said it."""
+
+    def __init__(self, message: str, current_state: str | None) -> None:
+        super().__init__(message, rule="R11")
+        self.current_state = current_state
 
 
 class Locked(SalonError):

@@ -208,6 +208,13 @@ _DETAIL_FORMS: dict[str, tuple[tuple[str, Render], ...]] = {
         (r"(?P<who>holder|representative) (?P<document>\w+) \*(?P<last4>\w{4})"
          r"(?: poa (?P<poa>.+) (?P<date>\d{4}-\d{2}-\d{2}))?", _identity),
     ),
+    # R11: "PU-000007 holder passportRF *3456 SLP-…" (the order, who presented, the receipt)
+    AuditAction.PICKUP_HAND_OVER: (
+        (r"(?P<order>\S+) (?P<who>holder|representative) (?P<document>\w+) \*(?P<last4>\w{4})"
+         r"(?: poa (?P<poa>.+) (?P<date>\d{4}-\d{2}-\d{2}))?(?: (?P<receipt>\S+))?",
+         lambda m, n, _: ", ".join(filter(None, (m["order"], _identity(m, n, _),
+                                                 m["receipt"])))),
+    ),
     AuditAction.CODE_ISSUE: (
         (r"sms sent; still locked until (?P<when>\S+)",
          lambda m, _n, _: _("sent by SMS; access stays locked until {when}").format(

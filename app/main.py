@@ -312,12 +312,19 @@ def build_services(settings: Settings, clock: Clock, parts: Parts, *,
     # it from the answer), whether the operator is the embedded sandbox, a `salon sandbox`
     # whose clock was moved forward, or a real operator.
     codes = AccessCodeService(client, journal=audit, connection=connection, identity=identity)
+    from app.services.pickup import PickupService
+
+    pickup = PickupService(client, detalization, delivered.printing, identity,
+                           salon=settings.salon, keep_days=settings.pickup.keep_days,
+                           documents_dir=kept.folder, clock=clock, journal=audit, kept=kept,
+                           register=register)
 
     return Services(
         settings=settings,
         clock=clock,
         lookup=LookupService(client, cards, connection, clock, journal=audit, identity=identity),
         identity=identity,
+        pickup=pickup,
         connection=connection,
         audit=audit,
         daily_log=DailyLogService(audit, settings.salon, clock, names=orders.names,

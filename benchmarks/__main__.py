@@ -7,7 +7,7 @@ import sys
 
 BENCHMARKS = ["benchmarks.lookup", "benchmarks.lookup_latency", "benchmarks.gui",
               "benchmarks.daily_log", "benchmarks.usage_sync", "benchmarks.detalization",
-              "benchmarks.outbox_faults", "benchmarks.printing"]
+              "benchmarks.outbox_faults", "benchmarks.printing", "benchmarks.pickup"]
 
 
 def main() -> int:

@@ -26,6 +26,9 @@ class AuditAction(StrEnum):
     CODE_ISSUE = "code_issue"
     CODE_VERIFY = "code_verify"
     DETALIZATION = "detalization"
+    PICKUP_PRINT = "pickup_print"  # R11: an order for pick-up printed ahead (or again)
+    PICKUP_HAND_OVER = "pickup_hand_over"  # R11: handed over after R10, receipt printed
+    PICKUP_DESTROY = "pickup_destroy"  # R11: not collected in time, destroyed
     DOCUMENT_SAVE = "document_save"  # a document written to a file, not (yet) printed
     PRINT = "print"  # done only for a CUPS job that completed
     EMAIL = "email"

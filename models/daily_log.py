@@ -33,6 +33,20 @@ class Tally:
 
 
 @dataclass(frozen=True)
+class PickupTally:
+    """R11: one clerk's pick-up work of the day — orders printed ahead, handed over,
+    destroyed (done only: a refusal is in the day's refusals)."""
+
+    clerk: str
+    printed: int = 0
+    handed_over: int = 0
+    destroyed: int = 0
+
+
+PICKUP_ACTIONS = ("pickup_print", "pickup_hand_over", "pickup_destroy")
+
+
+@dataclass(frozen=True)
 class DailyLog:
     salon_id: str
     salon_name: str
@@ -56,6 +70,15 @@ class DailyLog:
         locked after too many)."""
         return tally((e for e in self.entries if e.action == "identity_check"),
                      lambda entry: entry.clerk)
+
+    @cached_property
+    def pickup_by_clerk(self) -> tuple[PickupTally, ...]:
+        """R11: each clerk's orders for pick-up printed, handed over and destroyed."""
+        counts: Counter[tuple[str, str]] = Counter(
+            (e.clerk, e.action) for e in self.entries
+            if e.action in PICKUP_ACTIONS and e.result == AuditResult.DONE)
+        clerks = sorted({clerk for clerk, _action in counts})
+        return tuple(PickupTally(c, *(counts[(c, a)] for a in PICKUP_ACTIONS)) for c in clerks)
 
     @cached_property
     def by_action(self) -> tuple[Tally, ...]:

@@ -28,6 +28,7 @@ class Need(StrEnum):
     CHANGES = "changes"  # tariff, service and Assistant changes
     DETALIZATION = "detalization"  # making an itemized report
     DELIVERY = "delivery"  # e-mailing a subscriber's document, the monthly subscription
+    PICKUP = "pickup"  # handing over a paper detalization ordered online (R11)
 
 
 ALL_NEEDS = tuple(Need)

@@ -53,6 +53,10 @@ class Labels:
     by_clerk: str
     by_action: str
     identity_by_clerk: str  # R10: the identity checks per clerk (only on a day that had any)
+    pickup_by_clerk: str  # R11: pick-up orders per clerk (only on a day that had any)
+    pickup_printed: str  # its columns
+    pickup_handed_over: str
+    pickup_destroyed: str
     problems: str
     entries_sheet: str
     totals_sheet: str
@@ -73,6 +77,8 @@ RU = Labels(
     result="Результат", detail="Подробности", reason="Причина", hash="Хеш", total="Всего",
     by_clerk="Итоги по сотрудникам", by_action="Итоги по операциям",
     identity_by_clerk="Проверки документов по сотрудникам",
+    pickup_by_clerk="Заказы на получение по сотрудникам",
+    pickup_printed="Напечатано", pickup_handed_over="Выдано", pickup_destroyed="Уничтожено",
     problems="Отказы и сбои", entries_sheet="Журнал", totals_sheet="Итоги",
     page="Страница {page} из {pages}",
     document="Документ {id}",
@@ -93,6 +99,9 @@ RU = Labels(
         AuditAction.CODE_ISSUE: "Выдача кода доступа",
         AuditAction.CODE_VERIFY: "Проверка кода доступа",
         AuditAction.DETALIZATION: "Детализация",
+        AuditAction.PICKUP_PRINT: "Печать заказа на получение",
+        AuditAction.PICKUP_HAND_OVER: "Выдача заказа на получение",
+        AuditAction.PICKUP_DESTROY: "Уничтожение невостребованного заказа",
         AuditAction.DOCUMENT_SAVE: "Документ сохранён в файл", AuditAction.PRINT: "Печать",
         AuditAction.EMAIL: "Отправка по e-mail", AuditAction.ARCHIVE: "Личный архив",
         AuditAction.EXPORT: "Выгрузка", AuditAction.PURGE: "Удаление устаревших данных",
@@ -116,6 +125,8 @@ EN = Labels(
     result="Result", detail="Detail", reason="Reason", hash="Hash", total="Total",
     by_clerk="Totals by clerk", by_action="Totals by operation",
     identity_by_clerk="Identity checks by clerk (R10)",
+    pickup_by_clerk="Orders for pick-up by clerk (R11)",
+    pickup_printed="Printed", pickup_handed_over="Handed over", pickup_destroyed="Destroyed",
     problems="Refusals and failures", entries_sheet="Journal", totals_sheet="Totals",
     page="Page {page} of {pages}",
     document="Document {id}",
@@ -123,6 +134,11 @@ EN = Labels(
     actions={action: action.value.replace("_", " ").capitalize() for action in AuditAction},
     results={result: result.value for result in AuditResult},
 )
+
+
+def pickup_columns(words: Labels) -> tuple[str, str, str]:
+    """R11's table of orders for pick-up per clerk: its three count columns."""
+    return words.pickup_printed, words.pickup_handed_over, words.pickup_destroyed
 
 
 def labels(language: str) -> Labels:

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from models.audit import JournalEntry
-from models.daily_log import DailyLog, Progress, Tally
+from models.daily_log import DailyLog, PickupTally, Progress, Tally
 from models.documents import PAYLOAD_PREFIX
 from printing.daily_log import (
     PROGRESS_EVERY,
@@ -31,6 +31,7 @@ from printing.daily_log import (
     date_text,
     generated_text,
     offset_text,
+    pickup_columns,
 )
 from printing.digest import HashedText
 from printing.text import spreadsheet_text as cell
@@ -58,6 +59,9 @@ def write(log: DailyLog, path: Path, words: Labels, progress: Progress | None) -
         if log.identity_by_clerk:
             out.writerows(tally_table(words, words.identity_by_clerk, log.identity_by_clerk,
                                       clerks=True))
+            out.writerow([])
+        if log.pickup_by_clerk:
+            out.writerows(pickup_table(words, log.pickup_by_clerk))
             out.writerow([])
         out.writerow([cell(words.problems)])
         out.writerow(entry_header(words))
@@ -129,4 +133,14 @@ def tally_table(
     for row in rows:
         name = clerk_label(words, row.key) if clerks else action_label(words, row.key)
         table.append([cell(name), row.total, row.done, row.refused, row.failed])
+    return table
+
+
+def pickup_table(words: Labels, rows: Sequence[PickupTally]) -> list[list[str | int]]:
+    """R11: each clerk's orders for pick-up printed, handed over, destroyed."""
+    table: list[list[str | int]] = [[cell(words.pickup_by_clerk)],
+                                    [cell(words.clerk), *map(cell, pickup_columns(words))]]
+    for row in rows:
+        table.append([cell(clerk_label(words, row.clerk)), row.printed, row.handed_over,
+                      row.destroyed])
     return table

@@ -21,7 +21,7 @@ from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
 from models.audit import AuditResult, JournalEntry
-from models.daily_log import DailyLog, Progress, Tally
+from models.daily_log import DailyLog, PickupTally, Progress, Tally
 from printing.daily_log import (
     PROGRESS_EVERY,
     Labels,
@@ -30,6 +30,7 @@ from printing.daily_log import (
     date_text,
     generated_text,
     offset_text,
+    pickup_columns,
 )
 from printing.fonts import BOLD, REGULAR, register_cyrillic_fonts
 from printing.pdf_document import Box, HashText, Op, Qr, Rule, Text, write_pdf
@@ -135,6 +136,9 @@ def _blocks(log: DailyLog, words: Labels) -> Iterator[Block]:
         yield "heading", words.identity_by_clerk
         yield "table", _tally_table(words, log.identity_by_clerk, clerks=True,
                                     grand=tally(log.identity_by_clerk))
+    if log.pickup_by_clerk:
+        yield "heading", words.pickup_by_clerk
+        yield "table", _pickup_table(words, log.pickup_by_clerk)
     yield "heading", words.problems
     if log.problems:
         yield "table", (entry_columns, (_entry_row(log, words, e) for e in log.problems))
@@ -199,6 +203,15 @@ def _tally_table(words: Labels, rows: Sequence[Tally], *, clerks: bool,
     body = [row(clerk_label(words, t.key), None, t) if clerks
             else row(action_label(words, t.key), t.key, t) for t in rows]
     body.append(row(words.total, None if clerks else "", grand, bold=True))
+    return columns, body
+
+
+def _pickup_table(words: Labels, rows: Sequence[PickupTally]) -> Table:
+    """R11: each clerk's orders for pick-up printed, handed over, destroyed."""
+    first = Column(words.clerk, 250)
+    columns = [first, *(Column(title, 100, True) for title in pickup_columns(words))]
+    body = [Row([_wrap(visible(clerk_label(words, t.clerk)), first.width),
+                 *([str(n)] for n in (t.printed, t.handed_over, t.destroyed))]) for t in rows]
     return columns, body
 
 

@@ -19,7 +19,7 @@ import xlsxwriter
 from xlsxwriter.format import Format
 
 from models.audit import AuditResult, JournalEntry
-from models.daily_log import DailyLog, Progress, Tally
+from models.daily_log import DailyLog, PickupTally, Progress, Tally
 from printing.daily_log import (
     PROGRESS_EVERY,
     Labels,
@@ -27,6 +27,7 @@ from printing.daily_log import (
     clerk_label,
     date_text,
     offset_text,
+    pickup_columns,
 )
 from printing.text import is_formula_like, visible
 from printing.xlsx_cells import CanonicalBook, CanonicalSheet
@@ -143,9 +144,29 @@ def _totals_sheet(sheet: CanonicalSheet, formats: _Formats, log: DailyLog, words
     if log.identity_by_clerk:
         row = _tally(sheet, row + 1, formats, words, words.identity_by_clerk,
                      log.identity_by_clerk, clerks=True)
+    if log.pickup_by_clerk:
+        row = _pickup(sheet, row + 1, formats, words, log.pickup_by_clerk)
     sheet.row(row + 1, [(0, words.document.format(id=log.document_id), formats.bold),
                         (1, words.verify, None)])
     sheet.hash_row(row + 2, "SHA-256")
+
+
+def _pickup(sheet: CanonicalSheet, row: int, formats: _Formats, words: Labels,
+            rows: Sequence[PickupTally]) -> int:
+    """R11: each clerk's orders for pick-up printed, handed over, destroyed."""
+    sheet.row(row, [(0, words.pickup_by_clerk, formats.title)])
+    titles = (words.clerk, "", *pickup_columns(words))
+    sheet.row(row + 1, [(col, title or None, formats.header)
+                        for col, title in enumerate(titles)])
+    row += 2
+    for tally in rows:
+        cells: list[tuple[int, Any, Any]] = [(0, *_text(clerk_label(words, tally.clerk),
+                                                        formats))]
+        cells += [(col, value, formats.number) for col, value in
+                  enumerate((tally.printed, tally.handed_over, tally.destroyed), 2)]
+        sheet.row(row, cells)
+        row += 1
+    return row
 
 
 def _tally(sheet: CanonicalSheet, row: int, formats: _Formats, words: Labels, title: str,

@@ -64,6 +64,7 @@ class Slip:
     author: str
     document_id: str = ""  # SLP-…: in the QR code with the hash (models/documents.py)
     verify_note: str = ""  # how to check the slip; the hash follows it
+    qr: bool = True  # False: a page nobody verifies (R11's cover sheet) carries no QR code
 
 
 class SlipTooLong(ValueError):
@@ -98,7 +99,8 @@ def _layout(slip: Slip) -> list[Op]:
     y -= 4
     ops.append(Rule(MARGIN, y, PAGE_W - MARGIN, y, RULE, 1))
     qr_top = y - 8
-    ops.append(Qr(PAGE_W - MARGIN - QR_SIZE, qr_top - QR_SIZE, QR_SIZE))
+    if slip.qr:
+        ops.append(Qr(PAGE_W - MARGIN - QR_SIZE, qr_top - QR_SIZE, QR_SIZE))
     y -= 30
     beside_qr = WIDTH - QR_SIZE - 16
     for line in _lines(slip.title, BOLD, 16, beside_qr):

@@ -169,7 +169,8 @@ def error_object(error: SalonError) -> dict[str, Any]:
     until = getattr(error, "until", None)
     if until is not None:
         found["until"] = until.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    for name in ("attempts_left", "queued", "maybe_delivered", "current_version"):
+    for name in ("attempts_left", "queued", "maybe_delivered", "current_version",
+                 "current_state"):
         if hasattr(error, name):
             found[name] = getattr(error, name)
     return found

@@ -8,6 +8,8 @@ part per area, each on the TM Forum Open API it maps to (README, the integrator'
 - app/operator_api/usage.py — usage records of a period (TMF635);
 - app/operator_api/orders.py — the fee preview (TMF663) and changes (TMF622);
 - app/operator_api/access_codes.py — access codes (x-salon) and the training phone (TMF681);
+- app/operator_api/pickup.py — R11: this salon's pick-up queue, its destroy list, one order,
+  and the salon's state reports (TMF622, the lines' numbers and home regions from TMF637);
 - app/operator_api/training_orders.py — training only: a paper detalization ordered for
   pick-up (TMF622), as the operator's web shop places one;
 - app/operator_api/archive.py — the personal archive (TMF667), a companion object;
@@ -26,6 +28,7 @@ from app.operator_api.check import CheckCalls
 from app.operator_api.identity import IdentityCalls
 from app.operator_api.lines import LineCalls
 from app.operator_api.orders import OrderCalls
+from app.operator_api.pickup import PickupCalls
 from app.operator_api.training_orders import TrainingOrderCalls
 from app.operator_api.usage import UsageCalls
 from app.operator_api.wire import WireDemoList
@@ -33,7 +36,7 @@ from models.domain import DemoSubscriber
 
 
 class OperatorClient(LineCalls, IdentityCalls, CatalogCalls, UsageCalls, OrderCalls,
-                     TrainingOrderCalls, CheckCalls):
+                     TrainingOrderCalls, PickupCalls, CheckCalls):
     """The operator API as the console's services use it (app/main.py builds one)."""
 
     def demo_subscribers(self) -> list[DemoSubscriber]:

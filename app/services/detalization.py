@@ -104,7 +104,8 @@ class DetalizationService:
 
     def order(self, clerk: Session, phone: str, period: Period, options: Options, fmt: str,
               path: Path | None = None, progress: OrderProgress | None = None, *,
-              folder: Path | None = None, from_activation: bool = False) -> DocumentInfo:
+              folder: Path | None = None, from_activation: bool = False,
+              pickup_order: str | None = None) -> DocumentInfo:
         """Make the detalization of `phone` for `period` as `fmt` at `path`, or in `folder`
         named by its document id (default: the console's documents folder, purged after the
         retention period). Raises NotSignedIn, BadPhoneNumber / SubscriberNotFound /
@@ -113,14 +114,19 @@ class DetalizationService:
         SalonError when the operator's numbers do not add up or the file cannot be written,
         Cancelled when `progress` raised it. `from_activation` (the monthly e-mail): a period
         that begins before the number's activation starts on its day instead (the document
-        says so); by default it is refused (check_activation)."""
+        says so); by default it is refused (check_activation). `pickup_order`: printed ahead
+        for an order the subscriber placed online for pick-up here (R11): the subscriber is
+        not at the counter, and R10 is checked when it is handed over
+        (app/services/pickup.py), so it is not asked here (the pick-up journal entry names
+        the order and this document)."""
         require_clerk(clerk)
         detail = f"{period.first.isoformat()}..{period.last.isoformat()} {fmt}"
         with journaled(self._journal, clerk.login, AuditAction.DETALIZATION, detail=detail,
                        reason_for=_journal_reason) as outcome:
             outcome.subscriber = msisdn = parse_msisdn(phone)
-            if clerk.login:  # the console's own monthly run (login "") delivers what a clerk
-                # subscribed to after R10 (PeriodicDeliveryService.subscribe)
+            if clerk.login and pickup_order is None:  # the console's own monthly run (login
+                # "") delivers what a clerk subscribed to after R10; a pick-up order is handed
+                # over after R10 (PickupService.hand_over)
                 self._identity.require(clerk, msisdn, Need.DETALIZATION, Need.USAGE)
             if fmt not in FORMATS:
                 raise InputError(_("Unknown format {format}: choose pdf, html, xlsx, csv or "

@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # these import peewee; built (and imported) by app/main.py wh
     from app.services.orders import OrderService
     from app.services.outbox_pump import OutboxPump
     from app.services.periodic import PeriodicDeliveryService
+    from app.services.pickup import PickupService
     from app.services.printing import PrintService
     from app.services.retention import PurgeReport, RetentionService
     from app.services.training_world import TrainingWorld
@@ -71,6 +72,9 @@ class Services:
     # R10: who stands at the counter — the visit's identity check, required by every use case
     # above that shows or changes something personal (app/services/identity.py).
     identity: IdentityService
+    # R11: paper detalizations ordered online for pick-up at this salon — the queue, printing
+    # ahead, the hand-over after R10, the destruction after [pickup] keep_days.
+    pickup: PickupService
     # `salon operator check`: does each operator API answer where salon.ini says it lives?
     operator_check: OperatorCheck
     # The sandbox's demo subscribers; None when talking to a live operator API (no demo list).

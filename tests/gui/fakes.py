@@ -267,7 +267,7 @@ def make_services(
         orders, outbox_pump = order_services(settings, clock, connection)
     codes = codes if codes is not None else FakeCodeOperator(operator, clock)
     unused: Any = {name: Unused(name) for name in ("audit", "daily_log", "verification",
-                                                   "retention", "operator_check")}
+                                                   "retention", "operator_check", "pickup")}
     return Services(
         settings=settings,
         clock=clock,

@@ -58,6 +58,7 @@ def command_lines(folder: str) -> st.SearchStrategy[list[str]]:
         st.tuples(st.just("outbox"), st.sampled_from(["cancel", "queue"]), text),
         st.tuples(st.just("outbox"), st.just("-n"), text),
         st.tuples(st.just("print-jobs"), st.sampled_from(["retry", "cancel"]), text),
+        st.tuples(st.just("pickup"), st.sampled_from(["print", "hand-over", "destroy"]), text),
         st.tuples(st.just("print-jobs"), st.just("-n"), text),
         st.tuples(st.just("audit"), st.just("tail"), st.just("-n"), text),
         st.tuples(st.just("lookup"), text),
