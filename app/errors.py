@@ -14,7 +14,8 @@
     │   ├── VersionMismatch                 412: the subscriber changed since the preview
     │   ├── IdentityRequired                R10: the use case needs this visit's identity check
     │   ├── IdentityMismatch                R10: the typed document is not the operator's record
-    │   └── IdentityLocked                  R10: too many mismatches; a manager signs in here
+    │   ├── IdentityLocked                  R10: too many mismatches; a manager signs in here
+    │   └── AddressRefused                  R10: not the subscriber's address (nothing sent)
     ├── Locked                      exit 4  locked for a while; `until` (UTC) says how long
     │   ├── CodeLocked                      access code locked (R3)
     │   └── ClerkLocked                     clerk account locked after wrong passwords
@@ -131,6 +132,15 @@ class IdentityMismatch(RuleRefused):
 class IdentityLocked(RuleRefused):
     """R10: more than the allowed mismatches for one subscriber within an hour: checks are
     refused until a manager signs in at the counter where they happened."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, rule="R10")
+
+
+class AddressRefused(RuleRefused):
+    """R10 (issue 14.5): a subscriber's document goes only to an address the operator holds for
+    them or one the identified holder gives at the counter; this one is neither (nothing was
+    sent, nothing subscribed)."""
 
     def __init__(self, message: str) -> None:
         super().__init__(message, rule="R10")

@@ -316,7 +316,8 @@ def build_services(settings: Settings, clock: Clock, parts: Parts, *,
     return Services(
         settings=settings,
         clock=clock,
-        lookup=LookupService(client, cards, connection, clock, journal=audit, identity=identity),
+        lookup=LookupService(client, cards, connection, clock, journal=audit, identity=identity,
+                             contacts=client),
         identity=identity,
         connection=connection,
         audit=audit,
@@ -413,7 +414,7 @@ def build_delivery(settings: Settings, parts: Parts, client: OperatorClient,
         StoreCounterSettings(salon.id, salon.counter), configured=settings.printing.printer,
         documents_dir=documents, journal=journal, clock=clock)
     email = EmailService(parts.relay, settings.email, salon, journal=journal, clock=clock,
-                         identity=identity)
+                         identity=identity, contacts=client)
     notes = StoreArchiveNotes()
     archive = ArchiveService(ArchiveApi(client), notes, documents_dir=documents,
                              timezone=salon.timezone, journal=journal, clock=clock, kept=kept,
