@@ -74,7 +74,7 @@ def ago(delta: timedelta) -> str:
     return format_timedelta(-delta, add_direction=True, locale=_locale())
 
 
-_ADDRESS_IN_TEXT = re.compile(r"[^\s<>()\[\],;:\"'@]+@[^\s<>()\[\],;:\"'@]+")
+_ADDRESS_IN_TEXT = re.compile(r"[^\s<>()\[\],;:\"@]+@[^\s<>()\[\],;:\"@]+")
 
 
 def mask_addresses(text: str) -> str:

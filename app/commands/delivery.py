@@ -116,14 +116,8 @@ def run_email(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
 
 
 def _held_address(email: Any, clerk: Any, subscriber: str) -> str:
-    """The operator's (preferred) address of the subscriber ("": the visit's), or InputError."""
-    msisdn = email.subscriber_for(clerk, subscriber)
-    held = email.held_addresses(clerk, msisdn)
-    if not held:
-        raise InputError(_("The operator holds no e-mail address for {phone}: give the one "
-                           "the holder tells you (--to ADDRESS --given-by-holder).").format(
-            phone=format_msisdn(msisdn)))
-    return str(held[0])
+    """The operator's (preferred) address of the subscriber ("": the visit's)."""
+    return str(email.held_address(clerk, subscriber))
 
 
 def _kind_name(sent: Any) -> str:
@@ -189,8 +183,8 @@ def run_subscribe(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None
     if args.given_by_holder and not args.email:
         raise InputError(_("--given-by-holder goes with --email: the address the holder "
                            "gave."))
-    to = args.email or _held_address(wiring.services().email, clerk, parse_msisdn(args.phone))
-    sub = periodic.subscribe(clerk, args.phone, to, args.format, given=args.given_by_holder)
+    sub = periodic.subscribe(clerk, args.phone, args.email or "", args.format,
+                             given=args.given_by_holder)
     if args.json:
         print_json(subscription_dict(sub, []), out)
         return

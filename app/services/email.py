@@ -27,6 +27,7 @@ from app.config import EmailSettings, SalonSettings
 from app.errors import ConfigError, InputError, SalonError
 from app.formatting import mask_addresses, mask_email
 from app.i18n import _
+from app.phone import format_msisdn
 from app.services.clerks import require_clerk
 from app.services.identity import IdentityGate
 from app.services.journaling import Journal, journaled
@@ -96,6 +97,17 @@ class EmailService:
     def held_addresses(self, clerk: Session, msisdn: str) -> tuple[str, ...]:
         """The addresses the operator holds for `msisdn` (after R10's `address`)."""
         return self._recipients.held(clerk, msisdn)
+
+    def held_address(self, clerk: Session, subscriber: str) -> str:
+        """The operator's (preferred) address of `subscriber` ("": the identified visit's) —
+        where a document goes when the clerk names none; InputError when it holds none."""
+        msisdn = self.subscriber_for(clerk, subscriber)
+        held = self.held_addresses(clerk, msisdn)
+        if not held:
+            raise InputError(_("The operator holds no e-mail address for {phone}: give the "
+                               "one the holder tells you at the counter.").format(
+                phone=format_msisdn(msisdn)))
+        return held[0]
 
     def recipient(self, clerk: Session, subscriber: str, to: str, *,
                   given: bool = False) -> tuple[str, Recipient]:

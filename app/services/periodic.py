@@ -162,10 +162,13 @@ class PeriodicDeliveryService:
                   fmt: str = "pdf", *, given: bool = False) -> Subscription:
         """R10, here for window and CLI alike: after this visit's identity check, and only to
         an address the operator holds or the identified holder gives at the counter (`given`;
-        app/services/recipients.py) — AddressRefused otherwise, nothing subscribed."""
+        app/services/recipients.py) — AddressRefused otherwise, nothing subscribed. An empty
+        `address`: the operator's (preferred) one."""
         require_clerk(clerk)
         msisdn = parse_msisdn(phone)
         self._identity.require(clerk, msisdn, Need.DELIVERY)
+        if not address.strip() and not given:
+            address = self._email.held_address(clerk, msisdn)
         _msisdn, recipient = self._email.recipient(clerk, msisdn, address, given=given)
         to = recipient.address
         if fmt not in FORMATS:

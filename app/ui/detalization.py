@@ -69,7 +69,8 @@ class DeliveryPort(Protocol):
               fmt: str | None = None) -> str | None: ...
 
     def deliver(self, clerk: Session, doc: Deliverable, method: DeliveryMethod, *,
-                to: str | None = None, printer: str | None = None) -> Delivered: ...
+                to: str | None = None, printer: str | None = None,
+                given: bool = False) -> Delivered: ...
 
 
 class PrinterPort(Protocol):

@@ -123,7 +123,8 @@ class FakeDelivery:
         return rules.check(method, to=to, fmt=fmt)
 
     def deliver(self, clerk: Session, doc: Deliverable, method: DeliveryMethod, *,
-                to: str | None = None, printer: str | None = None) -> Delivered:
+                to: str | None = None, printer: str | None = None,
+                given: bool = False) -> Delivered:
         self.threads.add(threading.current_thread().name)
         if self.hold is not None:
             self.hold.wait(timeout=30)

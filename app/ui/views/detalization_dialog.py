@@ -449,12 +449,13 @@ class DetalizationDialog(DetalizationFace):
         if info is None or port is None or method is None or self.delivery not in SENT:
             return
         clerk, to = self._clerk, self.address or None
+        given = self.delivery_step.given.get()  # R10: the holder gave the address here
 
         def deliver() -> object:
             # Loaded with the service by now; imported here so the view never needs it sooner.
             from app.services.delivery import for_detalization
 
-            return port.deliver(clerk, for_detalization(info), method, to=to)
+            return port.deliver(clerk, for_detalization(info), method, to=to, given=given)
 
         self._delivery_request += 1
         request = self._delivery_request
