@@ -16,15 +16,17 @@ document named without a number is the identified visit's subscriber's.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid
 from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
 from zoneinfo import ZoneInfo
 
 from app.clock import Clock
 from app.config import EmailSettings, SalonSettings
-from app.errors import ConfigError, InputError, SalonError
+from app.errors import AddressRefused, ConfigError, InputError, SalonError
 from app.formatting import mask_addresses, mask_email
 from app.i18n import _
 from app.phone import format_msisdn
@@ -34,9 +36,12 @@ from app.services.journaling import Journal, journaled
 from app.services.recipients import AddressKind, ContactReads, Recipient, Recipients
 from app.services.smtp_relay import MailRelay
 from models.audit_codes import AuditAction
-from models.detalization import Period
+from models.detalization import Period, mask_msisdn
 from models.domain import Session
 from models.identity import Need
+
+if TYPE_CHECKING:  # a peewee module: loaded by who keeps the register (app/main.py)
+    from models.documents import RegisteredDocument
 
 log = logging.getLogger(__name__)
 
@@ -71,11 +76,15 @@ class SentMail:
 class EmailService:
     def __init__(self, relay: MailRelay | None, settings: EmailSettings, salon: SalonSettings,
                  *, journal: Journal | None = None, clock: Clock,
-                 identity: IdentityGate, contacts: ContactReads | None = None) -> None:
+                 identity: IdentityGate, contacts: ContactReads | None = None,
+                 owner_of: Callable[[Path], str] | None = None) -> None:
         """`contacts`: the operator's addresses of a subscriber (the only ones a document may
-        go to, besides one the identified holder gives at the counter)."""
+        go to, besides one the identified holder gives at the counter). `owner_of(path)`: the
+        masked number of the subscriber a document this salon made is for ("" when it is not
+        one of them; registered_owner below)."""
         self._identity = identity  # R10: a subscriber's document goes out after the check
         self._recipients = Recipients(contacts, identity)
+        self._owner_of = owner_of
         self._relay = relay
         self._settings = settings
         self._salon = salon
@@ -147,6 +156,7 @@ class EmailService:
                                                                given=given)
                 kind = recipient.kind
                 outcome.detail = f"{path.name} → {recipient.journal_text}"
+                self._only_its_own(path, outcome.subscriber)
             if self._relay is None or not self._settings.configured:
                 raise ConfigError(_("E-mail is not set up at this salon: [email] host and from "
                                     "in salon.ini are empty."))
@@ -155,6 +165,16 @@ class EmailService:
             self._relay.send(message)
             log.info("mailed %s to %s (%s)", path.name, masked, message["Message-ID"])
         return SentMail(masked, str(message["Message-ID"]), path.name, len(content), kind)
+
+    def _only_its_own(self, path: Path, subscriber: str) -> None:
+        """R10: a document this salon made for one subscriber (a detalization, a slip, a
+        leaflet — found by its id, the file's name as the console writes it) goes to no other
+        subscriber's address."""
+        owner = self._owner_of(path) if self._owner_of is not None and subscriber else ""
+        if owner and owner != mask_msisdn(subscriber):
+            raise AddressRefused(_(
+                "R10: {name} was made for another subscriber ({owner}); a document goes only "
+                "to its own subscriber. Nothing was sent.").format(name=path.name, owner=owner))
 
     def _content(self, path: Path) -> bytes:
         if not path.is_file():
@@ -191,6 +211,22 @@ class EmailService:
 def _journal_reason(error: BaseException) -> str:
     """Why a send did not happen, for the journal: a relay's answer may quote the address."""
     return mask_addresses(str(error)) if isinstance(error, SalonError) else type(error).__name__
+
+
+class DocumentLookup(Protocol):
+    """The register of documents this salon made (models/documents.py DocumentRegister)."""
+
+    def get(self, document_id: str) -> RegisteredDocument | None: ...
+
+
+def registered_owner(register: DocumentLookup) -> Callable[[Path], str]:
+    """`owner_of` for EmailService: the masked number a registered document was made for,
+    found by the file's name (the console names each document by its id)."""
+    def owner(path: Path) -> str:
+        found = register.get(path.stem) if 0 < len(path.stem) <= 64 else None
+        return found.msisdn_masked if found is not None else ""
+
+    return owner
 
 
 # -- the letters (Russian: the subscriber reads them) ----------------------------------------

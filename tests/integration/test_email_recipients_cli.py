@@ -228,3 +228,34 @@ def test_the_monthly_mailing_after_the_check_and_to_the_subscribers_address_only
     entries = [e for e in json.loads(journal(env)) if e["action"] == "email"]
     assert entries[-1]["detail"].endswith(
         f"→ {mask_email(maria['email'])} (operator), from {entries[-1]['detail'][-7:]}")
+
+
+def test_a_document_made_for_one_subscriber_goes_to_no_other(
+        mail: tuple[MailServer, dict[str, str]], tmp_path: Path) -> None:
+    """A detalization e-mailed with `--deliver email` goes to its subscriber's address after
+    the check (a foreign one is refused before the report is made); the same file, named by
+    its id as the console wrote it, is refused for the next subscriber's visit."""
+    from tests.support.calendar import last_month
+
+    server, env = mail
+    records = world(env)
+    first, last = (day.isoformat() for day in last_month(TODAY))
+    identify_holder(env, records[MARIA])
+    foreign = salon(env, "detalization", MARIA, "--from", first, "--to", last, "--format",
+                    "csv", "--deliver", "email", "--email", STRANGER, "--json")
+    assert foreign.returncode == 3 and error_of(foreign)["code"] == "address_refused"
+    assert server.letters() == []
+    made = salon(env, "detalization", MARIA, "--from", first, "--to", last, "--format", "csv",
+                 "--deliver", "email", "--email", records[MARIA]["email"], "--json")
+    assert made.returncode == 0, made.stderr
+    report = json.loads(made.stdout)
+    assert report["delivery"]["email"]["kind"] == "operator"
+    assert [letter.rcpt_tos for letter in server.letters()] == [[records[MARIA]["email"]]]
+    path = Path(report["path"])
+    assert path.stem == report["document_id"]
+
+    identify_holder(env, records[OLEG])  # the next subscriber at this counter
+    other = salon(env, "email", str(path), "--json")  # to Oleg's own address: not his
+    assert other.returncode == 3, other.stdout + other.stderr
+    assert error_of(other)["code"] == "address_refused" and path.name in other.stderr
+    assert len(server.letters()) == 1
