@@ -4,9 +4,10 @@ the card's mailing address after R10.
 
 - the line's customer: TMF637 `GET /product/{line id}?fields=id,productSerialNumber,
   relatedParty` (`relatedParty` role `customer`);
-- their contact media: TMF629 `GET /customer/{id}?fields=id,contactMedium`: each
+- their contact media: TMF629 `GET /customer/{id}?fields=id,engagedParty,contactMedium`: each
   `contactMedium[]` of `mediumType` `email` gives `characteristic.emailAddress`; other media
-  (a postal address, a phone) are not read. The preferred one comes first.
+  (a postal address, a phone) are not read. The preferred one comes first. `engagedParty` is
+  asked too: the published document requires it of every Customer it answers.
 
 An address is personal data: the answer is validated as secret (the log names where it is
 wrong, never a value), and the addresses stay in memory for the comparison and the masked
@@ -88,7 +89,7 @@ class ContactCalls(LineIds):
         customer = self._convert(wire.customer)
         customer_path = f"{self._api('customerManagement')}/customer/{quote(customer.id, safe='')}"
         answer = self._with_retries(lambda: self._request(
-            "GET", customer_path, params={"fields": "id,contactMedium"}))
+            "GET", customer_path, params={"fields": "id,engagedParty,contactMedium"}))
         if answer.status_code == 404:
             raise self._not_found(msisdn)
         self._raise_for_refusal(answer, msisdn)

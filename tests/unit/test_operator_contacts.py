@@ -53,6 +53,17 @@ def customer_deviations(docs: TmfDocs) -> list[str]:
     return [d for d in docs.deviations if "customerManagement" in d]
 
 
+def selected(answer: dict[str, Any], request: httpx.Request) -> dict[str, Any]:
+    """TMF630 attribute selection as a server does it: what `fields` names (and href, @type)
+    — so a required attribute the console does not ask for would be missing, as it would be
+    from a real operator, and the document check says so."""
+    fields = request.url.params.get("fields")
+    if fields is None:
+        return answer
+    kept = {*fields.split(","), "href", "@type"}
+    return {key: value for key, value in answer.items() if key in kept}
+
+
 @dataclass
 class ContactOperator:
     """CardOperator's line, and the customer at TMF629."""
@@ -65,7 +76,7 @@ class ContactOperator:
             self.card.requests.append(request)
             if isinstance(self.answer, httpx.Response):
                 return self.answer
-            return httpx.Response(200, json=self.answer)
+            return httpx.Response(200, json=selected(self.answer, request))
         return self.card(request)
 
 
@@ -91,7 +102,7 @@ def test_the_addresses_are_the_customers_email_media_the_preferred_first() -> No
     assert line.url.path == f"{INVENTORY}/product/L-79161234567"
     assert dict(line.url.params) == {"fields": "id,productSerialNumber,relatedParty"}
     assert person.url.path == f"{CUSTOMERS}/C-79161234567"
-    assert dict(person.url.params) == {"fields": "id,contactMedium"}
+    assert dict(person.url.params) == {"fields": "id,engagedParty,contactMedium"}
     assert customer_deviations(docs) == []
     assert docs.checked == 3  # the lookup, the line, the customer (TMF629)
 
