@@ -146,7 +146,8 @@ class DeliveryStep(StepFace):
         # R10: an address the operator does not hold goes only when the identified holder
         # gave it at the counter; the clerk says so here.
         self.given = tk.BooleanVar(self, value=False)
-        self.given_check = ttk.Checkbutton(self.email_row, variable=self.given)
+        self.given_check = ttk.Checkbutton(self.email_row, style="Choice.TCheckbutton",
+                                           variable=self.given)
         self.given_check.grid(row=1, column=1, sticky="w", pady=(2, 0))
         # What the delivery service said of the address, right under it.
         self.email_error = ttk.Label(self.email_row, style="Refusal.TLabel", justify="left")

@@ -85,7 +85,7 @@ class SubscriptionDialog(tk.Toplevel):
         # R10: an address the operator does not hold goes only when the identified holder
         # gave it at the counter; the clerk says so here (empty address: the operator's).
         self.given = tk.BooleanVar(self, value=False)
-        self.given_check = ttk.Checkbutton(body, variable=self.given)
+        self.given_check = ttk.Checkbutton(body, style="Choice.TCheckbutton", variable=self.given)
         self.given_check.grid(row=10, column=1, sticky="w", pady=(0, 4))
         self.format_label = ttk.Label(body, style="Field.TLabel")
         self.format_label.grid(row=11, column=0, sticky="w", padx=(0, 12))
