@@ -15,7 +15,8 @@
     │   ├── IdentityRequired                R10: the use case needs this visit's identity check
     │   ├── IdentityMismatch                R10: the typed document is not the operator's record
     │   ├── IdentityLocked                  R10: too many mismatches; a manager signs in here
-    │   └── PickupConflict                  R11: the pick-up order's state does not allow it
+    │   ├── PickupConflict                  R11: the pick-up order's state does not allow it
+    │   └── AddressRefused                  R10: not the subscriber's address (nothing sent)
     ├── Locked                      exit 4  locked for a while; `until` (UTC) says how long
     │   ├── CodeLocked                      access code locked (R3)
     │   └── ClerkLocked                     clerk account locked after wrong passwords
@@ -145,6 +146,15 @@ class PickupConflict(RuleRefused):
     def __init__(self, message: str, current_state: str | None) -> None:
         super().__init__(message, rule="R11")
         self.current_state = current_state
+
+
+class AddressRefused(RuleRefused):
+    """R10 (issue 14.5): a subscriber's document goes only to an address the operator holds for
+    them or one the identified holder gives at the counter; this one is neither (nothing was
+    sent, nothing subscribed)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, rule="R10")
 
 
 class Locked(SalonError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -71,6 +72,15 @@ def ago(delta: timedelta) -> str:
     if delta < timedelta(seconds=60):
         delta = timedelta(seconds=max(1, int(delta.total_seconds())))
     return format_timedelta(-delta, add_direction=True, locale=_locale())
+
+
+_ADDRESS_IN_TEXT = re.compile(r"[^\s<>()\[\],;:\"@]+@[^\s<>()\[\],;:\"@]+")
+
+
+def mask_addresses(text: str) -> str:
+    """Every e-mail address in `text` (a relay's answer, say) masked as mask_email does: what
+    goes into the journal or the log names no mailbox in full."""
+    return _ADDRESS_IN_TEXT.sub(lambda found: mask_email(found.group(0)), text)
 
 
 def mask_email(address: str) -> str:

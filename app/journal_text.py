@@ -203,6 +203,16 @@ def _identity(match: re.Match[str], _names: Mapping[str, str], _: Translate) -> 
     return text
 
 
+def _address(match: re.Match[str], _: Translate) -> str:
+    """"i***@mail.ru (operator)": the masked address (the journal never holds more) and
+    where it came from (app/services/recipients.py AddressKind)."""
+    kinds = {"operator": _("the address the operator holds"),
+             "counter": _("given by the holder at the counter"),
+             "unchecked": _("not checked")}
+    kind = match["kind"]
+    return f"{match['to']} ({kinds.get(kind, kind)})" if kind else match["to"]
+
+
 _DETAIL_FORMS: dict[str, tuple[tuple[str, Render], ...]] = {
     AuditAction.IDENTITY_CHECK: (
         (r"(?P<who>holder|representative) (?P<document>\w+) \*(?P<last4>\w{4})"
@@ -258,9 +268,12 @@ _DETAIL_FORMS: dict[str, tuple[tuple[str, Render], ...]] = {
     ),
     AuditAction.EMAIL: (
         (r"subscription #(?P<id>\d+): monthly detalization \((?P<format>\w+)\) → "
-         r"(?P<to>\S+), from (?P<first>\S+)",
+         r"(?P<to>\S+)(?: \((?P<kind>\w+)\))?, from (?P<first>\S+)",
          lambda m, _n, _: _("monthly detalization No. {id} ({format}) to {to}, from {first}")
-         .format(id=m["id"], format=m["format"].upper(), to=m["to"], first=m["first"])),
+         .format(id=m["id"], format=m["format"].upper(), to=_address(m, _),
+                 first=m["first"])),
+        (r"(?P<file>.+?) → (?P<to>\S+@\S+)(?: \((?P<kind>\w+)\))?",
+         lambda m, _n, _: _("{file} to {to}").format(file=m["file"], to=_address(m, _))),
         (r"subscription #(?P<id>\d+) removed",
          lambda m, _n, _: _("monthly detalization No. {id} stopped").format(id=m["id"])),
     ),

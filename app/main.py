@@ -322,7 +322,8 @@ def build_services(settings: Settings, clock: Clock, parts: Parts, *,
     return Services(
         settings=settings,
         clock=clock,
-        lookup=LookupService(client, cards, connection, clock, journal=audit, identity=identity),
+        lookup=LookupService(client, cards, connection, clock, journal=audit, identity=identity,
+                             contacts=client),
         identity=identity,
         pickup=pickup,
         connection=connection,
@@ -403,12 +404,13 @@ def build_delivery(settings: Settings, parts: Parts, client: OperatorClient,
     from app.operator_api.archive import ArchiveApi
     from app.services.archive import ArchiveService
     from app.services.delivery import DeliveryService
-    from app.services.email import EmailService
+    from app.services.email import EmailService, registered_owner
     from app.services.periodic import PeriodicDeliveryService, PeriodicRunner
     from app.services.printing import PrintService
     from app.services.retention import RetentionService
     from models.archive import StoreArchiveNotes
     from models.db import database
+    from models.documents import DocumentRegister
     from models.periodic import StorePeriodic
     from models.print_jobs import StoreCounterSettings, StorePrintJobs
 
@@ -420,7 +422,8 @@ def build_delivery(settings: Settings, parts: Parts, client: OperatorClient,
         StoreCounterSettings(salon.id, salon.counter), configured=settings.printing.printer,
         documents_dir=documents, journal=journal, clock=clock)
     email = EmailService(parts.relay, settings.email, salon, journal=journal, clock=clock,
-                         identity=identity)
+                         identity=identity, contacts=client,
+                         owner_of=registered_owner(DocumentRegister()))
     notes = StoreArchiveNotes()
     archive = ArchiveService(ArchiveApi(client), notes, documents_dir=documents,
                              timezone=salon.timezone, journal=journal, clock=clock, kept=kept,

@@ -68,6 +68,9 @@ def card_to_dict(card: SubscriberCard) -> dict[str, Any]:
         # R10: what waits for the identity check (null above), and whether the operator has
         # confirmed the subscriber's data (303-FZ; null when not known).
         "identity": {"withheld": list(card.withheld), "verified": card.verified},
+        # The mailing address: the operator's e-mail addresses, masked (null: not read —
+        # withheld until R10, or offline); a saved card never holds them.
+        "mailing": None if card.mailing is None else list(card.mailing),
         "version": sub.version,
         "source": card.source,
         "fetched_at": _time(card.fetched_at),

@@ -117,12 +117,17 @@ class SubscriberCard:
     fetched_at: datetime
     source: CardSource = "api"
     # R10: the card's parts that wait for this visit's identity check ("services",
-    # "balances", "code" — models/identity.py Need): left out of this card (services empty,
-    # balances None, the Assistant's state not said), never merely hidden by a view.
+    # "balances", "code", "address" — models/identity.py Need): left out of this card
+    # (services empty, balances None, the Assistant's state not said, no mailing address),
+    # never merely hidden by a view.
     withheld: tuple[str, ...] = ()
     # 303-FZ: False when the operator has not confirmed the subscriber's data (only the
     # identity check is offered then); None when not known (a saved card, offline).
     verified: bool | None = None
+    # The e-mail addresses the operator holds for the subscriber (TMF629), masked
+    # (i***@mail.ru): the card's mailing address, after R10's `address`. None when not read
+    # (withheld, a saved card offline, the operator did not say); () when it holds none.
+    mailing: tuple[str, ...] | None = None
 
     def waits_for_identity(self, part: str) -> bool:
         return part in self.withheld

@@ -16,8 +16,8 @@ from enum import StrEnum
 
 class Need(StrEnum):
     """What R10 guards (salon.ini `[identity] require_for` names these). The card's parts
-    (balances, services, code) are withheld from a lookup until the check; the others are
-    use cases refused without it."""
+    (balances, services, code, the mailing address) are withheld from a lookup until the
+    check; the others are use cases refused without it."""
 
     BALANCES = "balances"  # the card's balances, packages, promised-payment debt
     SERVICES = "services"  # the card's connected services and the monthly cost they make
@@ -33,7 +33,7 @@ class Need(StrEnum):
 
 ALL_NEEDS = tuple(Need)
 # The parts of the card a lookup withholds until the check, in the card's order.
-CARD_NEEDS = (Need.SERVICES, Need.BALANCES, Need.CODE)
+CARD_NEEDS = (Need.SERVICES, Need.BALANCES, Need.CODE, Need.ADDRESS)
 
 
 class DocumentType(StrEnum):

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from app.commands import arguments
 from app.errors import InputError
 from app.i18n import _
+from app.phone import parse_msisdn
 
 if TYPE_CHECKING:
     from app.cli import Wiring
@@ -32,7 +33,13 @@ def add_delivery_arguments(parser: argparse.ArgumentParser, document: str) -> No
                              "paper: print it on the counter's printer (PDF; exit 6 if "
                              "printing fails, the document kept); email: send it to --email; "
                              "archive: the subscriber's personal archive (3 days)")
-    parser.add_argument("--email", metavar="ADDRESS", help="the address for --deliver email")
+    parser.add_argument("--email", metavar="ADDRESS",
+                        help="the address for --deliver email: one the operator holds for the "
+                             "subscriber, or one the identified holder gives at the counter "
+                             "(--given-by-holder); any other is refused (R10)")
+    parser.add_argument("--given-by-holder", action="store_true",
+                        help="the holder, identified in this visit, gave --email at the counter "
+                             "(journaled masked; a representative cannot)")
     parser.add_argument("--printer", metavar="NAME", type=arguments.printer,
                         help="the CUPS queue for --deliver paper")
 
@@ -46,15 +53,24 @@ class Delivery:
         self.method: DeliveryMethod = DeliveryMethod(args.deliver)
         self._to: str | None = args.email
         self._printer: str | None = args.printer
+        self._given: bool = args.given_by_holder
         self._service: DeliveryService | None = None
         if args.email and self.method is not DeliveryMethod.EMAIL:
             raise InputError(_("--email goes with --deliver email."))
+        if self._given and self.method is not DeliveryMethod.EMAIL:
+            raise InputError(_("--given-by-holder goes with --deliver email."))
         if args.printer and self.method is not DeliveryMethod.PAPER:
             raise InputError(_("--printer goes with --deliver paper."))
         if self.method is DeliveryMethod.FILE:
             return
         self._service = wiring.services().delivery
-        self._service.check(self.method, to=self._to, fmt=fmt)  # before anything is made
+        if self.method is DeliveryMethod.EMAIL and self._to:  # R10: only to the subscriber
+            phone = getattr(args, "phone", None)
+            self._service.check(self.method, to=self._to, fmt=fmt, clerk=wiring.session(),
+                                subscriber=parse_msisdn(phone) if phone else "",
+                                given=self._given)
+        else:
+            self._service.check(self.method, to=self._to, fmt=fmt)  # before anything is made
 
     @property
     def to_file(self) -> bool:
@@ -65,7 +81,7 @@ class Delivery:
         if self._service is None:
             return None
         return self._service.deliver(clerk, document, self.method, to=self._to,
-                                     printer=self._printer)
+                                     printer=self._printer, given=self._given)
 
     def as_json(self, delivered: Delivered | None) -> dict[str, Any]:
         """`"delivery"` in a command's JSON: the print job, the letter or the archived
@@ -81,6 +97,7 @@ class Delivery:
             result["print_job"] = job_dict(delivered.print_job)
         if delivered.mail is not None:
             result["email"] = {"to": delivered.mail.to_masked,
+                               "kind": delivered.mail.kind.value if delivered.mail.kind else None,
                                "message_id": delivered.mail.message_id}
         if delivered.archived is not None:
             result["archive"] = archived_dict(delivered.archived)

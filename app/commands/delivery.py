@@ -1,4 +1,4 @@
-"""salon email FILE --to ADDRESS [--phone PHONE] [--json]
+"""salon email FILE [--to ADDRESS [--given-by-holder]] [--phone PHONE] [--json]
 salon archive list PHONE [--json];  salon archive upload PHONE FILE [--json]
 salon archive fetch ID [-o PATH] [--json]
 salon subscription add PHONE --email ADDRESS [--format FMT];  … list [--json];  … remove ID
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from app.cli import Wiring
 from app.commands import arguments
 from app.commands.output import print_json, say, with_report
-from app.errors import SalonError
+from app.errors import InputError, SalonError
 from app.formatting import mask_email
 from app.i18n import _
 from app.phone import format_msisdn, parse_msisdn
@@ -33,8 +33,14 @@ FORMATS = ("pdf", "html", "xlsx", "csv", "txt")
 def register(commands: argparse._SubParsersAction) -> None:
     mail = commands.add_parser("email", help="e-mail a document to a subscriber")
     mail.add_argument("file", type=Path)
-    mail.add_argument("--to", required=True, metavar="ADDRESS")
-    mail.add_argument("--phone", help="the subscriber's number (for the journal)")
+    mail.add_argument("--to", metavar="ADDRESS",
+                      help="an address the operator holds for the subscriber, or one the "
+                           "identified holder gives at the counter (--given-by-holder); "
+                           "default: the operator's (preferred) address")
+    mail.add_argument("--given-by-holder", action="store_true",
+                      help="the holder, identified in this visit, gave --to at the counter")
+    mail.add_argument("--phone", help="the subscriber's number (default: the subscriber "
+                                      "identified in this visit at this counter)")
     mail.add_argument("--json", action="store_true")
     mail.set_defaults(handler=run_email)
 
@@ -63,7 +69,11 @@ def register(commands: argparse._SubParsersAction) -> None:
                                       metavar="add|list|remove")
     add = sub.add_parser("add", help="send the number its detalization every month")
     add.add_argument("phone")
-    add.add_argument("--email", required=True, metavar="ADDRESS")
+    add.add_argument("--email", metavar="ADDRESS",
+                     help="an address the operator holds, or one the identified holder gives "
+                          "(--given-by-holder); default: the operator's (preferred) address")
+    add.add_argument("--given-by-holder", action="store_true",
+                     help="the holder, identified in this visit, gave --email at the counter")
     add.add_argument("--format", choices=FORMATS, default="pdf")
     add.add_argument("--json", action="store_true")
     add.set_defaults(handler=run_subscribe)
@@ -83,19 +93,37 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run_email(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
+    if args.given_by_holder and not args.to:
+        raise InputError(_("--given-by-holder goes with --to: the address the holder gave."))
+    subscriber = parse_msisdn(args.phone) if args.phone else ""
+    if args.to:
+        wiring.services().email.check_address(args.to)  # a typo is refused before all else
     clerk = wiring.session()
     services = wiring.services()
     email = services.email
-    address = email.check_address(args.to)  # a typo is refused before anything else
-    subscriber = parse_msisdn(args.phone) if args.phone else ""
-    sent = email.send(clerk, args.file, address,
-                      letter=_letter(args.file.name, services),
-                      subscriber=subscriber)
+    # R10 (app/services/recipients.py): the document goes only to the subscriber — without
+    # --phone, the one identified in this visit; to the operator's address or the holder's.
+    to = args.to or _held_address(email, clerk, subscriber)
+    sent = email.send(clerk, args.file, to, letter=_letter(args.file.name, services),
+                      subscriber=subscriber, given=args.given_by_holder)
     if args.json:
-        print_json({"to": sent.to_masked, "message_id": sent.message_id,
-                    "attachment": sent.attachment, "size": sent.size}, out)
+        print_json({"to": sent.to_masked, "kind": sent.kind.value if sent.kind else None,
+                    "message_id": sent.message_id, "attachment": sent.attachment,
+                    "size": sent.size}, out)
         return
-    say(out, _("Sent by e-mail to {address}.").format(address=sent.to_masked))
+    say(out, _("Sent by e-mail to {address} ({kind}).").format(
+        address=sent.to_masked, kind=_kind_name(sent)))
+
+
+def _held_address(email: Any, clerk: Any, subscriber: str) -> str:
+    """The operator's (preferred) address of the subscriber ("": the visit's)."""
+    return str(email.held_address(clerk, subscriber))
+
+
+def _kind_name(sent: Any) -> str:
+    from app.services.recipients import kind_name
+
+    return kind_name(sent.kind) if sent.kind is not None else "—"
 
 
 def archived_dict(doc: ArchivedDocument) -> dict[str, Any]:
@@ -152,7 +180,11 @@ def subscription_dict(sub: Subscription, months: list[dict[str, Any]]) -> dict[s
 def run_subscribe(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
     clerk = wiring.session()
     periodic = wiring.services().periodic
-    sub = periodic.subscribe(clerk, args.phone, args.email, args.format)
+    if args.given_by_holder and not args.email:
+        raise InputError(_("--given-by-holder goes with --email: the address the holder "
+                           "gave."))
+    sub = periodic.subscribe(clerk, args.phone, args.email or "", args.format,
+                             given=args.given_by_holder)
     if args.json:
         print_json(subscription_dict(sub, []), out)
         return

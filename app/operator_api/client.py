@@ -4,6 +4,7 @@ part per area, each on the TM Forum Open API it maps to (README, the integrator'
 - app/operator_api/lines.py — the card and the balances (TMF637, TMF620 for the tariff's class,
   TMF632, TMF654, x-salon);
 - app/operator_api/identity.py — the holder's identity record for R10 (TMF637, TMF632);
+- app/operator_api/contacts.py — the e-mail addresses the operator holds (TMF637, TMF629);
 - app/operator_api/catalog.py — tariffs and services (TMF620);
 - app/operator_api/usage.py — usage records of a period (TMF635);
 - app/operator_api/orders.py — the fee preview (TMF663) and changes (TMF622);
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 from app.operator_api.catalog import CatalogCalls
 from app.operator_api.check import CheckCalls
+from app.operator_api.contacts import ContactCalls
 from app.operator_api.identity import IdentityCalls
 from app.operator_api.lines import LineCalls
 from app.operator_api.orders import OrderCalls
@@ -35,8 +37,8 @@ from app.operator_api.wire import WireDemoList
 from models.domain import DemoSubscriber
 
 
-class OperatorClient(LineCalls, IdentityCalls, CatalogCalls, UsageCalls, OrderCalls,
-                     TrainingOrderCalls, PickupCalls, CheckCalls):
+class OperatorClient(LineCalls, IdentityCalls, ContactCalls, CatalogCalls, UsageCalls,
+                     OrderCalls, TrainingOrderCalls, PickupCalls, CheckCalls):
     """The operator API as the console's services use it (app/main.py builds one)."""
 
     def demo_subscribers(self) -> list[DemoSubscriber]:

@@ -102,9 +102,12 @@ class DeliveryService:
         return tuple(methods)
 
     def check(self, method: DeliveryMethod, *, to: str | None = None,
-              fmt: str | None = None) -> str | None:
+              fmt: str | None = None, clerk: Session | None = None, subscriber: str = "",
+              given: bool = False) -> str | None:
         """Refuse what cannot be delivered before the document is made; returns the e-mail
-        address as it will be used (or None)."""
+        address as it will be used (or None). With `clerk`, an e-mail address is also held to
+        R10's delivery rule for `subscriber` ("" — the identified visit's): the operator's
+        address, or one the holder gave at the counter (`given`)."""
         if method is DeliveryMethod.PAPER:
             if self._printing is None:
                 raise SalonError(_("Printing is not available in this console."))
@@ -117,6 +120,8 @@ class DeliveryService:
                                    "in salon.ini are empty."))
             if not to:
                 raise InputError(_("Give the subscriber's e-mail address to send it to."))
+            if clerk is not None:
+                return self._email.recipient(clerk, subscriber, to, given=given)[1].address
             return self._email.check_address(to)
         if method is DeliveryMethod.ARCHIVE:
             if self._archive is None:
@@ -127,7 +132,9 @@ class DeliveryService:
         return None
 
     def deliver(self, clerk: Session, doc: Deliverable, method: DeliveryMethod, *,
-                to: str | None = None, printer: str | None = None) -> Delivered:
+                to: str | None = None, printer: str | None = None,
+                given: bool = False) -> Delivered:
+        """`given`: the e-mail address was given by the holder at the counter (R10)."""
         if method is DeliveryMethod.FILE:
             return Delivered(method, doc.path, _("Saved: {path}").format(path=doc.path))
         self.check(method, to=to, fmt=doc.path.suffix.lower().lstrip("."))
@@ -140,7 +147,7 @@ class DeliveryService:
         if method is DeliveryMethod.EMAIL:
             assert self._email is not None and to is not None
             sent = self._email.send(clerk, doc.path, to, letter=self._letter(doc),
-                                    subscriber=doc.subscriber)
+                                    subscriber=doc.subscriber, given=given)
             return Delivered(method, doc.path, _("Sent by e-mail to {address}.").format(
                 address=sent.to_masked), mail=sent)
         assert self._archive is not None

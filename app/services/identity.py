@@ -78,6 +78,8 @@ class IdentityGate(Protocol):
 
     def visit_subscriber(self, clerk: Session) -> str | None: ...
 
+    def visit_of(self, clerk: Session, msisdn: str) -> Visit | None: ...
+
 
 class IdentityStore(Protocol):
     """This counter's visit and the store's mismatches (models/identity_store.py)."""

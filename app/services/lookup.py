@@ -17,14 +17,17 @@ from typing import Protocol
 
 from app.clock import Clock
 from app.errors import BadPhoneNumber, OperatorUnavailable, SalonError, SubscriberNotFound
+from app.formatting import mask_email
 from app.i18n import _
 from app.phone import parse_msisdn
 from app.services.clerks import require_clerk
 from app.services.connection import ConnectionState
 from app.services.identity import IdentityGate
 from app.services.journaling import Journal, journaled
+from app.services.recipients import ContactReads
 from models.audit_codes import AuditAction
 from models.domain import Balances, Session, Subscriber, SubscriberCard
+from models.identity import Need
 
 log = logging.getLogger(__name__)
 
@@ -55,10 +58,14 @@ class LookupService:
         journal: Journal | None = None,
         *,
         identity: IdentityGate,
+        contacts: ContactReads | None = None,
     ) -> None:
         """`identity`: R10 — the card's parts that wait for this visit's identity check are
-        left out of what a lookup returns (app/services/identity.py)."""
+        left out of what a lookup returns (app/services/identity.py). `contacts`: the
+        operator's e-mail addresses of a subscriber, shown masked as the card's mailing
+        address once R10 lets it (None: the card has none)."""
         self._identity = identity
+        self._contacts = contacts
         self._api = api
         self._cache = cache
         self._connection = connection
@@ -73,7 +80,10 @@ class LookupService:
         with journaled(self._journal, clerk.login, AuditAction.LOOKUP,
                        reason_for=_journal_reason) as outcome:
             outcome.subscriber = parse_msisdn(phone_text)
-            card = self._lookup(outcome.subscriber)
+            # R10: the mailing address is asked for only when the card may show it.
+            mailing = (self._contacts is not None and Need.ADDRESS not in
+                       self._identity.withheld(clerk, outcome.subscriber))
+            card = self._lookup(outcome.subscriber, mailing)
             outcome.detail = card.source  # "api", or "cache" when served offline
         return self._withheld(card, clerk)
 
@@ -92,12 +102,13 @@ class LookupService:
         if "code" in waiting:
             subscriber = replace(subscriber, assistant_connected=False)
         return replace(card, subscriber=subscriber,
+                       mailing=None if "address" in waiting else card.mailing,
                        balances=None if "balances" in waiting else card.balances,
                        withheld=tuple(sorted(waiting)))
 
-    def _lookup(self, msisdn: str) -> SubscriberCard:
+    def _lookup(self, msisdn: str, mailing: bool = False) -> SubscriberCard:
         try:
-            subscriber, balances, verified = self._read_card(msisdn)
+            subscriber, balances, verified, addresses = self._read_card(msisdn, mailing)
         except SubscriberNotFound:
             self._connection.mark_online()
             self._cache.forget(msisdn)
@@ -113,19 +124,32 @@ class LookupService:
             return replace(cached, source="cache")
         self._connection.mark_online()
         card = SubscriberCard(subscriber, balances, fetched_at=self._clock.now(), source="api")
-        self._cache.put(card)
-        return replace(card, verified=verified)
+        self._cache.put(card)  # never the addresses: a saved card has no mailing address
+        return replace(card, verified=verified, mailing=addresses)
 
-    def _read_card(self, msisdn: str) -> tuple[Subscriber, Balances, bool | None]:
+    def _read_card(self, msisdn: str, mailing: bool
+                   ) -> tuple[Subscriber, Balances, bool | None, tuple[str, ...] | None]:
         """The subscriber, their balances and whether the operator confirmed their data
         (303-FZ), asked for at once. When the card and the balances both fail, the card's
         error is the one raised (as when they were asked one after the other); either way
         this returns only once every request has ended (each within its deadline)."""
-        with ThreadPoolExecutor(max_workers=2, thread_name_prefix="lookup-balances") as pool:
+        with ThreadPoolExecutor(max_workers=3, thread_name_prefix="lookup-balances") as pool:
             balances = pool.submit(self._api.balances, msisdn)
             verified = pool.submit(self._verified, msisdn)
+            addresses = pool.submit(self._mailing, msisdn) if mailing else None
             subscriber = self._api.subscriber(msisdn)
-        return subscriber, balances.result(), verified.result()
+        return (subscriber, balances.result(), verified.result(),
+                addresses.result() if addresses is not None else None)
+
+    def _mailing(self, msisdn: str) -> tuple[str, ...] | None:
+        """The operator's addresses, masked; None when they cannot be read now (the card
+        still shows, without them)."""
+        assert self._contacts is not None
+        try:
+            return tuple(mask_email(address) for address in self._contacts.email_addresses(msisdn))
+        except SalonError as error:
+            log.warning("the subscriber's e-mail addresses could not be read: %s", error)
+            return None
 
     def _verified(self, msisdn: str) -> bool | None:
         """303-FZ state; None when it cannot be read now (the card still shows, withheld)."""

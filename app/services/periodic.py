@@ -159,11 +159,18 @@ class PeriodicDeliveryService:
     # -- subscriptions -----------------------------------------------------------------------
 
     def subscribe(self, clerk: Session, phone: str, address: str,
-                  fmt: str = "pdf") -> Subscription:
+                  fmt: str = "pdf", *, given: bool = False) -> Subscription:
+        """R10, here for window and CLI alike: after this visit's identity check, and only to
+        an address the operator holds or the identified holder gives at the counter (`given`;
+        app/services/recipients.py) — AddressRefused otherwise, nothing subscribed. An empty
+        `address`: the operator's (preferred) one."""
         require_clerk(clerk)
         msisdn = parse_msisdn(phone)
         self._identity.require(clerk, msisdn, Need.DELIVERY)
-        to = self._email.check_address(address)
+        if not address.strip() and not given:
+            address = self._email.held_address(clerk, msisdn)
+        _msisdn, recipient = self._email.recipient(clerk, msisdn, address, given=given)
+        to = recipient.address
         if fmt not in FORMATS:
             raise InputError(_("Unknown format {format}: choose pdf, html, xlsx, csv or txt.")
                              .format(format=fmt))
@@ -183,7 +190,7 @@ class PeriodicDeliveryService:
                               rule="already_subscribed")
         self._record(clerk.login, msisdn, AuditResult.DONE,
                      f"subscription #{added.id}: monthly detalization ({fmt}) → "
-                     f"{mask_email(to)}, from {added.first_period}")
+                     f"{recipient.journal_text}, from {added.first_period}")
         return added
 
     def unsubscribe(self, clerk: Session, subscription_id: int) -> Subscription:

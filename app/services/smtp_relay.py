@@ -19,6 +19,7 @@ from typing import Protocol
 
 from app.config import EmailSettings
 from app.errors import ConfigError, SalonError
+from app.formatting import mask_addresses
 from app.i18n import _
 
 log = logging.getLogger(__name__)
@@ -71,7 +72,9 @@ class SmtpRelay:
                 "(`salon credentials set --smtp`)."
             ).format(user=settings.username)) from None
         except smtplib.SMTPRecipientsRefused as error:
-            log.warning("SMTP recipients refused: %s", list(error.recipients.values()))
+            # The relay's answers may quote the address: masked (never whole in the log).
+            log.warning("SMTP recipients refused: %s",
+                        mask_addresses(str(list(error.recipients.values()))))
             raise SalonError(_("The mail relay refused the recipient's address; nothing was "
                                "sent.")) from None
         except smtplib.SMTPSenderRefused:
@@ -94,7 +97,7 @@ class SmtpRelay:
             text = error.smtp_error.decode("utf-8", "replace") if isinstance(
                 error.smtp_error, bytes) else str(error.smtp_error)
             raise SalonError(_("The mail relay refused the letter: {code} {text}").format(
-                code=error.smtp_code, text=text)) from None
+                code=error.smtp_code, text=mask_addresses(text))) from None
         except (smtplib.SMTPException, OSError) as error:
             log.warning("SMTP relay %s: %r", where, error)
             raise SalonError(_("The salon's mail relay {relay} cannot be reached ({error})."

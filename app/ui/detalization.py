@@ -66,10 +66,15 @@ class DeliveryPort(Protocol):
     def available(self) -> tuple[DeliveryMethod, ...]: ...
 
     def check(self, method: DeliveryMethod, *, to: str | None = None,
-              fmt: str | None = None) -> str | None: ...
+              fmt: str | None = None, clerk: Session | None = None, subscriber: str = "",
+              given: bool = False) -> str | None:
+        """With `clerk`: the address held to R10's delivery rule too (it may ask the
+        operator: on a worker only)."""
+        ...
 
     def deliver(self, clerk: Session, doc: Deliverable, method: DeliveryMethod, *,
-                to: str | None = None, printer: str | None = None) -> Delivered: ...
+                to: str | None = None, printer: str | None = None,
+                given: bool = False) -> Delivered: ...
 
 
 class PrinterPort(Protocol):

@@ -108,22 +108,32 @@ class FakeDelivery:
         default_factory=list)
     threads: set[str] = field(default_factory=set)
     hold: threading.Event | None = None  # when set up, each deliver waits until it is set
+    # R10's address checks asked before the order (to, subscriber, given), and a refusal
+    # the next one raises when set up
+    address_checks: list[tuple[str | None, str, bool]] = field(default_factory=list)
+    address_refusal: BaseException | None = None
 
     def available(self) -> tuple[DeliveryMethod, ...]:
         return self.methods
 
     def check(self, method: DeliveryMethod, *, to: str | None = None,
-              fmt: str | None = None) -> str | None:
+              fmt: str | None = None, clerk: Session | None = None, subscriber: str = "",
+              given: bool = False) -> str | None:
+        if clerk is not None:
+            self.address_checks.append((to, subscriber, given))
         # A relay that is never used: check() only asks whether there is one.
         email = EmailService(object(), EmailSettings(  # type: ignore[arg-type]
             host="relay.example", from_address="salon@example.ru"), self.salon,
             clock=SystemClock(), identity=IDENTIFIED)  # check() never reads it
         rules = DeliveryService(self.salon, printing=object(), email=email,  # type: ignore[arg-type]
                                 archive=object())  # type: ignore[arg-type]
+        if clerk is not None and self.address_refusal is not None:
+            raise self.address_refusal
         return rules.check(method, to=to, fmt=fmt)
 
     def deliver(self, clerk: Session, doc: Deliverable, method: DeliveryMethod, *,
-                to: str | None = None, printer: str | None = None) -> Delivered:
+                to: str | None = None, printer: str | None = None,
+                given: bool = False) -> Delivered:
         self.threads.add(threading.current_thread().name)
         if self.hold is not None:
             self.hold.wait(timeout=30)

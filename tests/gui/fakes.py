@@ -243,6 +243,7 @@ def make_services(
     outbox_pump: Any = None,
     codes: Any = None,
     identity: Any = None,
+    contacts: Any = None,
 ) -> Services:
     """`orders` and `outbox_pump`: tests/gui/fake_orders.py's fakes; without them, the real
     OrderService and pump over a fake operator and an in-memory outbox. `codes`:
@@ -251,7 +252,8 @@ def make_services(
     delivery are tests/gui/fake_detalization.py's (a test replaces them as it needs); the
     archive is unreachable, monthly e-mail unavailable; what the window never uses is Unused.
     `identity`: R10's service (a real IdentityService in the identity check's tests); without
-    it, every subscriber counts as identified (tests/support/identity.py)."""
+    it, every subscriber counts as identified (tests/support/identity.py). `contacts`: the
+    operator's e-mail addresses of a subscriber (the card's mailing address; none without)."""
     identity = IDENTIFIED if identity is None else identity
     from app.services.access_codes import AccessCodeService
     from app.services.email import EmailService
@@ -262,7 +264,7 @@ def make_services(
 
     connection = ConnectionState(clock=clock)
     lookup = LookupService(operator, cache or DictCache(), connection, clock=clock,
-                           identity=identity)
+                           identity=identity, contacts=contacts)
     if orders is None:
         orders, outbox_pump = order_services(settings, clock, connection)
     codes = codes if codes is not None else FakeCodeOperator(operator, clock)

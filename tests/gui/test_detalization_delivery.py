@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from app.config import Settings
-from app.errors import PrintFailed
+from app.errors import AddressRefused, PrintFailed
 from app.i18n import _
 from app.services.delivery import DeliveryMethod
 from app.ui.presenters.detalization import Delivery, Step
@@ -143,6 +143,46 @@ def test_a_bad_address_is_refused_at_the_field_and_nothing_is_ordered(
     assert doc.path == dialog.info.path and doc.kind.value == "detalization"
     assert "Отправлено по e-mail на M***@example.ru." in screen_text(dialog)
     assert "Maria.Ivanova@example.ru" not in caplog.text
+
+
+def test_an_address_not_the_subscribers_is_refused_before_anything_is_made(
+    window: MainWindow, pump: Pump, screenshot, fake: FakeDetalization,
+    delivery: FakeDelivery,
+) -> None:
+    """R10 (issue 14.5): the address is held to the delivery rule on the worker before the
+    order; a refusal is said under the address and nothing is made; ticked "the holder gave
+    it at the counter", the same address goes."""
+    dialog = open_at_delivery(window, pump)
+    step = dialog.delivery_step
+    choose(dialog, pump, Delivery.EMAIL)
+    pump(step.email_row.winfo_ismapped, what="the address field")
+    assert step.given_check.winfo_ismapped() and not step.given.get()
+    type_in(step.email, "new.mailbox@mail.example")
+    said = ("R10: n***@mail.example — не тот адрес, который известен оператору для этого "
+            "абонента. Документ отправляют только абоненту: на адрес, известный оператору, "
+            "или на адрес, который владелец номера назвал в салоне (отметьте это или укажите "
+            "--given-by-holder). Ничего не отправлено.")
+    delivery.address_refusal = AddressRefused(_(
+        "R10: {address} is not an address the operator holds for this subscriber. A document "
+        "goes only to the subscriber: to the operator's address, or to one the holder gives at "
+        "the counter (tick it, or --given-by-holder). Nothing was sent.").format(
+            address="n***@mail.example"))
+    press(dialog, pump, "<Return>", Step.FORMAT)
+    press(dialog, pump, "<Return>", Step.CHECK)
+    press(dialog, pump, "<Return>", Step.DELIVERY)  # refused on the worker, back at the field
+    pump(lambda: step.email_error.winfo_ismapped(), what="the sentence at the field")
+    assert step.email_error.cget("text") == said
+    assert fake.ordered == [] and delivery.delivered == []
+    assert delivery.address_checks == [("new.mailbox@mail.example", IVANOVA, False)]
+    screenshot("detalization-42-email-not-the-subscribers")
+
+    delivery.address_refusal = None
+    step.given_check.invoke()  # the holder gave it at the counter
+    to_done(dialog, pump)
+    pump(lambda: dialog.delivery_status is not None
+         and dialog.delivery_status.kind is StatusKind.DONE, what="the letter")
+    assert delivery.address_checks[-1] == ("new.mailbox@mail.example", IVANOVA, True)
+    assert len(fake.ordered) == 1 and len(delivery.delivered) == 1
 
 
 def test_paper_takes_the_pdf_shows_the_printer_and_the_printed_sentence(

@@ -36,9 +36,15 @@ Pump = Callable[..., None]
 NUMBER = "4510 730291"
 
 
+ADDRESS = "ivanova.maria@mail.example"  # the operator holds it (TMF629 contactMedium)
+
+
 class Records:
     def holder_record(self, msisdn: str) -> HolderRecord:
         return HolderRecord(True, (IdentityDocument("passportRF", NUMBER),))
+
+    def email_addresses(self, msisdn: str) -> tuple[str, ...]:
+        return (ADDRESS,)
 
 
 @pytest.fixture
@@ -55,7 +61,8 @@ def world(root: tk.Tk, tmp_path: Path, pump: Pump) -> Iterator[tuple[MainWindow,
     identity = IdentityService(Records(), StoreIdentity("MSK", "2"), lambda: b"k" * 32, clock,
                                settings=settings.identity, salon="MSK", counter="2",
                                timezone="Europe/Moscow", journal=Journal())
-    services = make_services(settings, FakeOperator(), clock, identity=identity)
+    services = make_services(settings, FakeOperator(), clock, identity=identity,
+                             contacts=Records())
     services.clerks.on_session(identity.session_event)
     window = MainWindow(root, settings, services, clock=clock)
     window.start_session(session_of(ANNA))
@@ -103,6 +110,8 @@ def test_the_card_waits_for_the_check_and_f2_brings_it_in_full(
     balances = screen_text(window.card_panel.balances)
     assert "после проверки документа (R10)" in balances
     assert "₽" not in balances  # no amount before the check
+    subscriber = screen_text(window.card_panel.subscriber)
+    assert "E-mail" in subscriber and "i***@mail.example" not in subscriber
     screenshot("identity-card-before-ru")
     dialog = open_check(window, pump)
     screenshot("identity-dialog-ru")
@@ -114,6 +123,8 @@ def test_the_card_waits_for_the_check_and_f2_brings_it_in_full(
     pump(lambda: window.card is not None and window.card.balances is not None,
          what="the card in full")
     assert "₽" in screen_text(window.card_panel.balances)
+    subscriber = screen_text(window.card_panel.subscriber)
+    assert "i***@mail.example" in subscriber and ADDRESS not in subscriber  # masked
     assert "0291" in window.message.text and NUMBER not in window.message.text
     # The operations are offered now: the R10 note goes and the F-keys come.
     pump(lambda: window.orders.options is not None, what="the card's operations")

@@ -123,7 +123,8 @@ def test_before_the_check_the_card_withholds_and_every_use_case_is_refused(
     card = json.loads(salon(env, "lookup", MARIA, "--json").stdout)
     assert card["name"] and card["tariff"]["code"]  # enough to match person and document
     assert card["balances"] is None and card["services"] is None and card["assistant"] is None
-    assert card["identity"] == {"withheld": ["balances", "code", "services"], "verified": True}
+    assert card["identity"] == {"withheld": ["address", "balances", "code", "services"],
+                                "verified": True}
     text = salon(env, "lookup", MARIA).stdout
     assert "waits for the identity check (R10)" in text and "Main balance" not in text
     refused = [

@@ -5,7 +5,7 @@ none. The check itself is tested on the real IdentityService (tests/unit/test_id
 from __future__ import annotations
 
 from models.domain import Session
-from models.identity import Need
+from models.identity import Need, Visit
 
 
 class Identified:
@@ -30,6 +30,9 @@ class Identified:
         return False
 
     def visit_subscriber(self, clerk: Session) -> str | None:
+        return None
+
+    def visit_of(self, clerk: Session, msisdn: str) -> Visit | None:
         return None
 
 

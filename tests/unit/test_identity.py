@@ -82,7 +82,8 @@ def test_before_the_check_every_need_is_refused_and_the_card_parts_withheld(worl
             identity.require(ANNA, MARIA, need)
         assert refused.value.rule == "R10" and refused.value.exit_code == 3
         assert refused.value.need == need.value
-    assert identity.withheld(ANNA, MARIA) == (Need.SERVICES, Need.BALANCES, Need.CODE)
+    assert identity.withheld(ANNA, MARIA) == (Need.SERVICES, Need.BALANCES, Need.CODE,
+                                              Need.ADDRESS)
 
 
 def test_the_holders_document_opens_the_visit_for_that_subscriber_and_clerk(world) -> None:
@@ -221,7 +222,8 @@ def test_an_unverified_subscriber_is_offered_the_check_only(world) -> None:
     assert not visit.verified and journal.entries[-1]["reason"] == "unverified"
     with pytest.raises(IdentityRequired, match="303-FZ"):
         identity.require(ANNA, OLEG, Need.CHANGES)
-    assert identity.withheld(ANNA, OLEG) == (Need.SERVICES, Need.BALANCES, Need.CODE)
+    assert identity.withheld(ANNA, OLEG) == (Need.SERVICES, Need.BALANCES, Need.CODE,
+                                             Need.ADDRESS)
 
 
 def test_require_for_relaxes_what_needs_the_check(any_store: Any) -> None:

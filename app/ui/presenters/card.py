@@ -67,7 +67,7 @@ class CardViewModel:
     source_line: str
     status_line: str
     # R10: the card's parts that wait for the visit's identity check ("services",
-    # "balances", "code"): the view says so where they would be, never "none".
+    # "balances", "code", "address"): the view says so where they would be, never "none".
     withheld: tuple[str, ...] = ()
 
     @property
@@ -118,7 +118,8 @@ def present_card(card: SubscriberCard, now: datetime, salon_timezone: str,
         phone=format_msisdn(subscriber.msisdn),
         status=status_name(subscriber.status),
         blocked=blocked,
-        subscriber=_subscriber_fields(subscriber, now) + _verified_fields(card),
+        subscriber=(_subscriber_fields(subscriber, now) + _verified_fields(card)
+                    + _mailing_fields(card)),
         tariff=(_tariff_fields(subscriber, service_fees)
                 if not card.waits_for_identity("services")
                 else (*_tariff_fields(subscriber, None)[:2], _waiting(_("Connected services")))),
@@ -156,6 +157,20 @@ def _verified_fields(card: SubscriberCard) -> tuple[FieldView, ...]:
                           attention=True,
                           note=_("Only the identity check is offered.")),)
     return ()
+
+
+def _mailing_fields(card: SubscriberCard) -> tuple[FieldView, ...]:
+    """The mailing address: the e-mail addresses the operator holds, masked (the counter's
+    screen faces the queue), after R10; no row when it was not read (a saved card)."""
+    label = _("E-mail")
+    if card.waits_for_identity("address"):
+        return (_waiting(label),)
+    if card.mailing is None:
+        return ()
+    if not card.mailing:
+        return (FieldView(label, _("none on file"),
+                          note=_("a document can go to an address the holder gives")),)
+    return (FieldView(label, ", ".join(card.mailing), note=_("held by the operator")),)
 
 
 def _subscriber_fields(subscriber: Subscriber, now: datetime) -> tuple[FieldView, ...]:

@@ -36,7 +36,7 @@ from pathlib import Path
 from tkinter import ttk
 from typing import TYPE_CHECKING
 
-from app.errors import Cancelled, InputError, RuleRefused, SalonError
+from app.errors import AddressRefused, Cancelled, InputError, RuleRefused, SalonError
 from app.i18n import _
 from app.ui.presenters.detalization import (
     QUICK_PICKS,
@@ -384,9 +384,19 @@ class DetalizationDialog(DetalizationFace):
         self._progress, self.cancelling, self.notice = progress, False, None
         self._request += 1
         request = self._request
+        port, method = self._delivery, self._methods.get(self.delivery)
+        to, given = self.address, self.delivery_step.given.get()
+        by_email = self.delivery is Delivery.EMAIL and port is not None and method is not None
+
+        def order() -> object:
+            if by_email:  # R10: only to the subscriber's address, asked before anything is made
+                assert port is not None and method is not None
+                port.check(method, to=to, fmt=fmt, clerk=clerk, subscriber=msisdn, given=given)
+            return service.order(clerk, msisdn, period, options, fmt, None, progress,
+                                 folder=folder)
+
         self._runner.submit(
-            lambda: service.order(clerk, msisdn, period, options, fmt, None, progress,
-                                  folder=folder),
+            order,
             partial(self._answer, request, self._ordered),
             partial(self._answer, request, self._failed))
         self._go(Step.SENDING)
@@ -435,6 +445,9 @@ class DetalizationDialog(DetalizationFace):
     def _failed(self, error: object) -> None:
         assert isinstance(error, BaseException)
         self._progress, self.cancelling = None, False
+        if isinstance(error, AddressRefused):  # said under the address, where it is fixed
+            self._refused(error, at_address=True)
+            return
         if isinstance(error, Cancelled):
             self.notice = MessageView(str(error), "info")
         else:
@@ -449,12 +462,13 @@ class DetalizationDialog(DetalizationFace):
         if info is None or port is None or method is None or self.delivery not in SENT:
             return
         clerk, to = self._clerk, self.address or None
+        given = self.delivery_step.given.get()  # R10: the holder gave the address here
 
         def deliver() -> object:
             # Loaded with the service by now; imported here so the view never needs it sooner.
             from app.services.delivery import for_detalization
 
-            return port.deliver(clerk, for_detalization(info), method, to=to)
+            return port.deliver(clerk, for_detalization(info), method, to=to, given=given)
 
         self._delivery_request += 1
         request = self._delivery_request

@@ -143,9 +143,15 @@ class DeliveryStep(StepFace):
                                width=36)
         self.email.grid(row=0, column=1, sticky="w")
         self.email.bind("<KeyRelease>", lambda _e: self.show_email_error(""), add="+")
+        # R10: an address the operator does not hold goes only when the identified holder
+        # gave it at the counter; the clerk says so here.
+        self.given = tk.BooleanVar(self, value=False)
+        self.given_check = ttk.Checkbutton(self.email_row, style="Choice.TCheckbutton",
+                                           variable=self.given)
+        self.given_check.grid(row=1, column=1, sticky="w", pady=(2, 0))
         # What the delivery service said of the address, right under it.
         self.email_error = ttk.Label(self.email_row, style="Refusal.TLabel", justify="left")
-        self.email_error.grid(row=1, column=0, columnspan=2, sticky="w", pady=(4, 0))
+        self.email_error.grid(row=2, column=0, columnspan=2, sticky="w", pady=(4, 0))
         self.email_error.grid_remove()
         self.note = ttk.Label(self, style="Note.TLabel", justify="left")
         self.note.grid(row=2 + len(DELIVERIES) * 2, column=0, sticky="ew", pady=(8, 0))
@@ -176,6 +182,7 @@ class DeliveryStep(StepFace):
         self.folder_label.configure(text=_("Save into the folder"))
         self.browse.configure(text=_("Choose a folder…"))
         self.email_label.configure(text=_("The subscriber's e-mail address"))
+        self.given_check.configure(text=_("the holder gave it at the counter"))
         self.note.configure(text=note)
         state = ["!disabled"] if self.delivery is Delivery.FILE else ["disabled"]
         self.folder.state(state)

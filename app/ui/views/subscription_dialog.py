@@ -35,7 +35,7 @@ class SubscriptionPort(Protocol):
     def runs(self, subscription_id: int | None = None) -> list[PeriodRun]: ...
 
     def subscribe(self, clerk: Session, phone: str, address: str,
-                  fmt: str = "pdf") -> Subscription: ...
+                  fmt: str = "pdf", *, given: bool = False) -> Subscription: ...
 
     def unsubscribe(self, clerk: Session, subscription_id: int) -> Subscription: ...
 
@@ -82,14 +82,19 @@ class SubscriptionDialog(tk.Toplevel):
         self.address_label.grid(row=9, column=0, sticky="w", padx=(0, 12))
         self.address = ttk.Entry(body, width=40)
         self.address.grid(row=9, column=1, sticky="ew", pady=2)
+        # R10: an address the operator does not hold goes only when the identified holder
+        # gave it at the counter; the clerk says so here (empty address: the operator's).
+        self.given = tk.BooleanVar(self, value=False)
+        self.given_check = ttk.Checkbutton(body, style="Choice.TCheckbutton", variable=self.given)
+        self.given_check.grid(row=10, column=1, sticky="w", pady=(0, 4))
         self.format_label = ttk.Label(body, style="Field.TLabel")
-        self.format_label.grid(row=10, column=0, sticky="w", padx=(0, 12))
+        self.format_label.grid(row=11, column=0, sticky="w", padx=(0, 12))
         self.format = ttk.Combobox(body, state="readonly", width=38)
-        self.format.grid(row=10, column=1, sticky="ew", pady=2)
+        self.format.grid(row=11, column=1, sticky="ew", pady=2)
         self.runs_label = ttk.Label(body, style="Value.TLabel", justify="left")
-        self.runs_label.grid(row=11, column=0, columnspan=2, sticky="ew", pady=(8, 0))
+        self.runs_label.grid(row=12, column=0, columnspan=2, sticky="ew", pady=(8, 0))
         buttons = ttk.Frame(body, style="Body.TFrame")
-        buttons.grid(row=12, column=0, columnspan=2, sticky="ew", pady=(12, 0))
+        buttons.grid(row=13, column=0, columnspan=2, sticky="ew", pady=(12, 0))
         buttons.columnconfigure(2, weight=1)
         self.subscribe_button = ttk.Button(buttons, style="Primary.TButton",
                                            command=self.subscribe)
@@ -114,6 +119,8 @@ class SubscriptionDialog(tk.Toplevel):
         self.who_label.configure(text=f"{self.subscriber.name} · "
                                       f"{format_msisdn(self.subscriber.msisdn)}")
         self.address_label.configure(text=_("E-mail address"))
+        self.given_check.configure(text=_("the holder gave it at the counter (empty: the "
+                                          "operator's address)"))
         self.format_label.configure(text=_("Document format"))
         chosen = self.chosen_format
         self.format.configure(values=[format_label(fmt) for fmt in FORMATS])
@@ -142,7 +149,8 @@ class SubscriptionDialog(tk.Toplevel):
         lines = run_lines(self.runs)
         self.runs_label.configure(text="\n".join([_("Sent so far:"), *lines]) if lines
                                   else "")
-        for widget in (self.address_label, self.address, self.format_label, self.format):
+        for widget in (self.address_label, self.address, self.given_check, self.format_label,
+                       self.format):
             if subscribed:
                 widget.grid_remove()
             else:
@@ -181,8 +189,9 @@ class SubscriptionDialog(tk.Toplevel):
         if self.busy or self.subscription is not None or not self.loaded:
             return
         periodic, clerk, msisdn = self._periodic, self._clerk, self.subscriber.msisdn
-        address, fmt = self.address.get().strip(), self.chosen_format
-        self._call(lambda: periodic.subscribe(clerk, msisdn, address, fmt), self._changed)
+        address, fmt, given = self.address.get().strip(), self.chosen_format, self.given.get()
+        self._call(lambda: periodic.subscribe(clerk, msisdn, address, fmt, given=given),
+                   self._changed)
 
     def unsubscribe(self) -> None:
         current = self.subscription
