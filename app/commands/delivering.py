@@ -21,6 +21,7 @@ from app.phone import parse_msisdn
 
 if TYPE_CHECKING:
     from app.cli import Wiring
+    from app.flows.detalization import Sending
     from app.services.delivery import Deliverable, Delivered, DeliveryMethod, DeliveryService
     from models.domain import Session
 
@@ -47,7 +48,10 @@ def add_delivery_arguments(parser: argparse.ArgumentParser, document: str) -> No
 class Delivery:
     """The command's delivery choice, checked before the document is made."""
 
-    def __init__(self, args: argparse.Namespace, wiring: Wiring, fmt: str = "pdf") -> None:
+    def __init__(self, args: argparse.Namespace, wiring: Wiring, fmt: str = "pdf", *,
+                 check: bool = True) -> None:
+        """`check=False`: the flags only; the caller's flow checks the target before it makes
+        the document (app/flows/detalization.py)."""
         from app.services.delivery import DeliveryMethod
 
         self.method: DeliveryMethod = DeliveryMethod(args.deliver)
@@ -64,6 +68,8 @@ class Delivery:
         if self.method is DeliveryMethod.FILE:
             return
         self._service = wiring.services().delivery
+        if not check:
+            return
         if self.method is DeliveryMethod.EMAIL and self._to:  # R10: only to the subscriber
             phone = getattr(args, "phone", None)
             self._service.check(self.method, to=self._to, fmt=fmt, clerk=wiring.session(),
@@ -71,6 +77,12 @@ class Delivery:
                                 given=self._given)
         else:
             self._service.check(self.method, to=self._to, fmt=fmt)  # before anything is made
+
+    @property
+    def sending(self) -> Sending:
+        from app.flows.detalization import Sending
+
+        return Sending(self.method, to=self._to, given=self._given, printer=self._printer)
 
     @property
     def to_file(self) -> bool:

@@ -68,9 +68,10 @@ def register(commands: argparse._SubParsersAction) -> None:
 
 
 def run_order(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
+    from app.flows.detalization import DetalizationFlow  # the services with it: not at import
     from models.detalization import Options, Period
 
-    parse_msisdn(args.phone)  # a typo is refused before anything is started
+    msisdn = parse_msisdn(args.phone)  # a typo is refused before anything is started
     period = Period(parse_day(args.first), parse_day(args.last))
     if args.deliver == "file" and args.output is None:
         raise InputError(_("Give -o PATH: where to save the detalization (or --deliver paper, "
@@ -79,22 +80,22 @@ def run_order(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
     if fmt not in FORMATS:
         raise InputError(_("Give --format pdf, html, xlsx, csv or txt, or a file name ending in "
                            "one."))
-    delivery = Delivery(args, wiring, fmt)  # checked before the report is made
+    delivery = Delivery(args, wiring, fmt, check=False)  # the flow checks it, below
     clerk = wiring.session()
-    service = wiring.services().detalization
+    services = wiring.services()
+    flow = DetalizationFlow(services.detalization, services.delivery, clerk)
     options = Options(mask_numbers=args.mask_numbers, itemized=not args.summary,
                       show_covered=not args.hide_covered)
     progress = _progress_line() if sys.stderr.isatty() else None
-    try:
-        info = service.order(clerk, args.phone, period, options, fmt, args.output, progress)
+    try:  # where it goes is checked before the report is made
+        info = flow.make(msisdn, period, options, fmt, delivery.sending, path=args.output,
+                         progress=progress)
     finally:
         if progress is not None:
             print(file=sys.stderr)
     report = info.report
-    from app.services.delivery import for_detalization  # loaded by now: the order ran
-
     try:
-        delivered = delivery.deliver(clerk, for_detalization(info))
+        delivered = flow.deliver(info, delivery.sending)
     except SalonError as error:  # the document stands; --json says which one was made
         with_report(error, {**_order_json(info), "delivery": delivery.as_json(None)})
         raise

@@ -385,15 +385,15 @@ class DetalizationDialog(DetalizationFace):
         self._request += 1
         request = self._request
         port, method = self._delivery, self._methods.get(self.delivery)
-        to, given = self.address, self.delivery_step.given.get()
-        by_email = self.delivery is Delivery.EMAIL and port is not None and method is not None
+        to, given = self.address or None, self.delivery_step.given.get()
 
         def order() -> object:
-            if by_email:  # R10: only to the subscriber's address, asked before anything is made
-                assert port is not None and method is not None
-                port.check(method, to=to, fmt=fmt, clerk=clerk, subscriber=msisdn, given=given)
-            return service.order(clerk, msisdn, period, options, fmt, None, progress,
-                                 folder=folder)
+            from app.flows.detalization import SAVED, DetalizationFlow, Sending  # on the worker
+
+            # Where it goes is checked before anything is made (R10: the e-mail address).
+            sending = SAVED if method is None else Sending(method, to=to, given=given)
+            return DetalizationFlow(service, port, clerk).make(
+                msisdn, period, options, fmt, sending, folder=folder, progress=progress)
 
         self._runner.submit(
             order,
@@ -466,9 +466,10 @@ class DetalizationDialog(DetalizationFace):
 
         def deliver() -> object:
             # Loaded with the service by now; imported here so the view never needs it sooner.
-            from app.services.delivery import for_detalization
+            from app.flows.detalization import DetalizationFlow, Sending
 
-            return port.deliver(clerk, for_detalization(info), method, to=to, given=given)
+            return DetalizationFlow(self._service, port, clerk).deliver(
+                info, Sending(method, to=to, given=given))
 
         self._delivery_request += 1
         request = self._delivery_request
