@@ -76,9 +76,9 @@ class PickupDialog(TableDialog):
         self.progress_box: BatchProgress | None = None
         self._poll_after: str | None = None
         super().__init__(master, runner, SIZE, columns=PICKUP_COLUMNS,
-                         widths={"order": 120, "subscriber": 260, "period": 200,
-                                 "ordered": 150, "state": 120},
-                         stretch={"subscriber", "period"}, height=14)
+                         widths={"order": 120, "subscriber": 340, "period": 210,
+                                 "ordered": 160, "state": 130},
+                         stretch={"subscriber"}, height=14)
         body = self.nametowidget(self.title_label.winfo_parent())
         self.progress_frame = ttk.Frame(body, style="Body.TFrame")
         self.progress_frame.columnconfigure(1, weight=1)
@@ -92,9 +92,16 @@ class PickupDialog(TableDialog):
         self.print_button = self.add_button(self.print_selected, primary=True)
         self.print_all_button = self.add_button(self.print_all)
         self.hand_over_button = self.add_button(self.hand_over_selected)
-        self.destroy_button = self.add_button(self.destroy_selected)
-        self.destroy_all_button = self.add_button(self.destroy_all)
-        self.reload_button = self.add_button(self.reload)
+        # A second row, so the Russian labels fit a laptop's 1366 pixels: what a clerk does for
+        # a subscriber above, the housekeeping below.
+        second = ttk.Frame(self.buttons, style="Body.TFrame")
+        second.grid(row=1, column=0, columnspan=99, sticky="w", pady=(8, 0))
+        self.destroy_button, self.destroy_all_button, self.reload_button = (
+            ttk.Button(second, style="Action.TButton", command=command)
+            for command in (self.destroy_selected, self.destroy_all, self.reload))
+        for column, button in enumerate((self.destroy_button, self.destroy_all_button,
+                                         self.reload_button)):
+            button.grid(row=0, column=column, padx=(0 if column == 0 else 8, 0))
         for sequence, command in (("<F5>", self.reload), ("<F6>", self.print_selected),
                                   ("<F7>", self.print_all), ("<F8>", self.hand_over_selected),
                                   ("<Delete>", self.destroy_selected),
@@ -106,6 +113,8 @@ class PickupDialog(TableDialog):
 
     # -- loading -----------------------------------------------------------------------------
     def reload(self) -> None:
+        if self.busy:
+            return  # an action runs: its end reloads the list
         pickup, clerk = self._pickup, self._clerk
         self.call(lambda: pickup.queue(clerk), self._loaded)
 
@@ -159,6 +168,7 @@ class PickupDialog(TableDialog):
         expired = any(r.state is PickupState.EXPIRED for r in self.rows.values())
         self.print_all_button.state(["!disabled"] if idle and new else ["disabled"])
         self.destroy_all_button.state(["!disabled"] if idle and expired else ["disabled"])
+        self.reload_button.state(["!disabled"] if idle else ["disabled"])
         self.table.detail.configure(text=row.detail if row else "")
 
     # -- the actions ---------------------------------------------------------------------------
