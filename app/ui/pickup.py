@@ -31,6 +31,7 @@ class PickupControls:
         self.dialog: PickupDialog | None = None
         self._after: str | None = None
         self._asking = False
+        self._again = False  # asked again while a count was on its way: ask once it is back
         self._closed = False
 
     @property
@@ -60,21 +61,30 @@ class PickupControls:
             return
         self._after = self.window.root.after(REFRESH_MS, self.refresh)
         pickup, clerk = self.pickup, self.window.session
-        if pickup is None or clerk is None or self._asking:
+        if pickup is None or clerk is None:
             return  # no clerk, no list (the count comes with the next sign-in)
+        if self._asking:
+            self._again = True  # that answer may predate the change that asks now
+            return
         self._asking = True
         self.window.runner.submit(lambda: waiting_count(pickup.queue(clerk)), self._counted,
                                   self._not_counted)
 
     def _counted(self, count: int) -> None:
-        self._asking = False
+        self._answered()
         if self._closed or self.window.session is None:
             return
         self.count = count
         self.window.status.set_pickup(pickup_button_text(count))
 
     def _not_counted(self, _error: BaseException) -> None:
-        self._asking = False  # offline: the last count stays; the list itself says why
+        self._answered()  # offline: the last count stays; the list itself says why
+
+    def _answered(self) -> None:
+        self._asking = False
+        if self._again and not self._closed:
+            self._again = False
+            self.refresh()
 
     # -- the list ------------------------------------------------------------------------------
     def open(self) -> None:

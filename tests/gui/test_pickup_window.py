@@ -277,3 +277,32 @@ def test_a_jammed_printer_keeps_the_order_new(world: World, pump: Pump) -> None:
     assert world.api.reports == []
     pump(lambda: dialog.loaded and not dialog.busy, what="the list refreshed")
     assert states(dialog)["PU-000002"] == "новый"
+
+
+def test_the_count_follows_new_orders_on_a_slow_timer(world: World, pump: Pump,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import app.ui.pickup
+
+    status, api = world.window.status, world.api
+    pump(lambda: status.pickup.cget("text") == "Выдача: 3 (Ctrl+G)", what="the first count")
+    monkeypatch.setattr(app.ui.pickup, "REFRESH_MS", 50)
+    world.window.pickup.refresh()  # the timer from now on every 50 ms, not 3 minutes
+    template = api.orders["PU-000002"]
+    api.orders["PU-000005"] = replace(template, order_id="PU-000005")  # ordered online
+    pump(lambda: status.pickup.cget("text") == "Выдача: 4 (Ctrl+G)",
+         what="the count without anything pressed")
+    assert "MainThread" not in api.threads
+
+
+def test_the_list_in_english(world: World, pump: Pump,
+                             screenshot: Callable[..., Path]) -> None:
+    dialog = open_list(world, pump)
+    world.window.set_language("en")
+    pump(lambda: world.window.status.pickup.cget("text") == "Pick-up: 3 (Ctrl+G)",
+         what="the button in English")
+    assert dialog.table.tree.heading("subscriber")["text"] == "Number and name"
+    assert states(dialog) == {"PU-000004": "expired", "PU-000001": "printed",
+                              "PU-000002": "new", "PU-000003": "new"}
+    assert dialog.hand_over_button.cget("text") == "Hand over (F8)"
+    screenshot("pickup-list-1366x768-en")
+    assert misplaced(dialog) == []
