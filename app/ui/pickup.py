@@ -13,6 +13,7 @@ import tkinter as tk
 from typing import TYPE_CHECKING, Any
 
 from app.ui.ports import PickupPort
+from app.ui.presenters.errors import present_error
 from app.ui.presenters.pickup import pickup_button_text, waiting_count
 
 if TYPE_CHECKING:
@@ -77,8 +78,11 @@ class PickupControls:
         self.count = count
         self.window.status.set_pickup(pickup_button_text(count))
 
-    def _not_counted(self, _error: BaseException) -> None:
-        self._answered()  # offline: the last count stays; the list itself says why
+    def _not_counted(self, error: BaseException) -> None:
+        # Offline: the last count stays and the list itself says why. Logged (a bug with its
+        # traceback): a count nobody sees failing would otherwise go stale in silence.
+        present_error(error)
+        self._answered()
 
     def _answered(self) -> None:
         self._asking = False

@@ -306,3 +306,15 @@ def test_the_list_in_english(world: World, pump: Pump,
     assert dialog.hand_over_button.cget("text") == "Hand over (F8)"
     screenshot("pickup-list-1366x768-en")
     assert misplaced(dialog) == []
+
+
+def test_all_expired_destroyed_on_the_second_shift_delete(world: World, pump: Pump) -> None:
+    dialog = open_list(world, pump)
+    press(dialog, pump, "<Shift-Delete>", "PU-000002")  # whatever row is selected
+    assert dialog.message.text.startswith("Уничтожить 1 просроченный заказ?")
+    assert world.api.reports == []
+    press(dialog, pump, "<Shift-Delete>")
+    assert dialog.message.text == "Уничтожен 1 просроченный заказ."
+    assert world.api.reports == [("PU-000004", OperatorState.DESTROYED)]
+    pump(lambda: states(dialog).get("PU-000004") == "уничтожен", what="the row destroyed")
+    assert not dialog.destroy_all_button.instate(["!disabled"])  # nothing expired now
