@@ -7,7 +7,8 @@ import sys
 
 BENCHMARKS = ["benchmarks.lookup", "benchmarks.lookup_latency", "benchmarks.gui",
               "benchmarks.daily_log", "benchmarks.usage_sync", "benchmarks.detalization",
-              "benchmarks.outbox_faults", "benchmarks.printing", "benchmarks.pickup"]
+              "benchmarks.outbox_faults", "benchmarks.printing", "benchmarks.pickup",
+              "benchmarks.pickup_window"]
 
 
 def main() -> int:

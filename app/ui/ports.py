@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from typing import Protocol, runtime_checkable
+from typing import Any, Protocol, runtime_checkable
 
 from app.flows.orders import OrderSteps
 from models.access_codes import CodeState, SandboxTime, SmsMessage, VerifyResult
@@ -93,3 +93,27 @@ class TrainingWorldPort(Protocol):
     def clock(self) -> SandboxTime: ...
 
     def advance(self, seconds: int) -> SandboxTime: ...
+
+
+@runtime_checkable
+class PickupPort(Protocol):
+    """R11 pick-up at this salon (app/services/pickup.py PickupService). Every call waits on
+    the operator (and the printer): the runner's job. Progress callbacks come ON THE WORKER."""
+
+    def queue(self, clerk: Session) -> list[Any]: ...
+
+    def expired(self, clerk: Session) -> list[Any]: ...
+
+    def print_ahead(self, clerk: Session, order_id: str,
+                    progress: Callable[[str, int, int], None] | None = None) -> Any: ...
+
+    def print_all_new(self, clerk: Session,
+                      progress: Callable[[int, int, str], None] | None = None) -> Any: ...
+
+    def hand_over(self, clerk: Session, order_id: str) -> Any: ...
+
+    def destroy(self, clerk: Session, order_id: str, *, confirmed: bool) -> Any: ...
+
+    def destroy_all_expired(self, clerk: Session, *, confirmed: bool,
+                            progress: Callable[[int, int, str], None] | None = None,
+                            ) -> tuple[list[Any], list[tuple[str, str]]]: ...

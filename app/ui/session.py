@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from app.ui.detalization import DetalizationControls
     from app.ui.identity import IdentityControls
     from app.ui.orders import OrderControls
+    from app.ui.pickup import PickupControls
     from app.ui.runner import BackgroundRunner
     from models.domain import Session, SubscriberCard
 
@@ -51,6 +52,7 @@ class SessionControls:
     detalization: DetalizationControls
     delivery: DeliveryControls
     identity: IdentityControls
+    pickup: PickupControls
     runner: BackgroundRunner
     services: Services | None
     card: SubscriberCard | None
@@ -114,6 +116,7 @@ class SessionControls:
             self._forget_subscriber()
         self.search.focus_field(select=True)
         self.search.entry.focus_force()
+        self.pickup.refresh()  # this salon's pick-up count, for the clerk now signed in
         self._refresh_status()
 
     def lock(self, reason: str = "shortcut") -> None:
@@ -177,6 +180,7 @@ class SessionControls:
         self.detalization.forget()
         self.delivery.forget()
         self.identity.close()  # the identity check's dialog names the subscriber too
+        self.pickup.forget()  # the pick-up list names subscribers (masked) too
         self._request += 1  # an answer still on its way is dropped
         self._pending = None
         self._set_busy(False)

@@ -25,6 +25,7 @@ from app.ui.detalization import DetalizationControls
 from app.ui.gate import Gate
 from app.ui.identity import IdentityControls
 from app.ui.orders import OrderControls
+from app.ui.pickup import PickupControls
 from app.ui.presenters.card import CardViewModel, present_card
 from app.ui.presenters.connection import present_connection
 from app.ui.presenters.errors import present_error
@@ -104,6 +105,7 @@ class MainWindow(SessionControls):
         self.orders.attach(services)
         self.detalization.attach(services)
         self.delivery.attach(services)
+        self.pickup.attach(services)
         self.header.set_training(services.training)
         if services.demo_subscribers is not None:
             if self.training is None:
@@ -299,6 +301,7 @@ class MainWindow(SessionControls):
         self.orders.retranslate()
         self.codes.retranslate()
         self.detalization.retranslate()
+        self.pickup.retranslate()
         if self.training is not None:
             self.training.retranslate()
         self._poll_connection()
@@ -380,13 +383,15 @@ class MainWindow(SessionControls):
         self.training = None
         self.status = StatusBar(root, on_queue=lambda: self.orders.open_queue(),
                                 on_catalog=lambda: self.orders.open_catalog(),
-                                on_print_queue=lambda: self.delivery.open_print_queue())
+                                on_print_queue=lambda: self.delivery.open_print_queue(),
+                                on_pickup=lambda: self.pickup.open())
         self.status.grid(row=4, column=0, sticky="ew")
         self.orders = OrderControls(self)  # the Operations bar, F5–F8, catalog, queue
         self.codes = CodeControls(self)  # the access code on the card (F10–F12), the phone
         self.detalization = DetalizationControls(self)  # its button on the card, Ctrl+D
         self.delivery = DeliveryControls(self)  # printing, the archive on the card (Ctrl+P …)
         self.identity = IdentityControls(self)  # R10: F2, the identity check of the visit
+        self.pickup = PickupControls(self)  # R11: the pick-up list (Ctrl+G), its count
         # In front of the search row and the body until a clerk signs in, and when locked.
         self.gate = Gate(root, self.settings, self.runner, on_signed_in=self.start_session)
         self.gate.frame.grid(row=2, column=0, rowspan=2, sticky="nsew")
@@ -405,6 +410,7 @@ class MainWindow(SessionControls):
         self.detalization.bind_keys(self.root)
         self.delivery.bind_keys()
         self.identity.bind_keys(self.root)
+        self.pickup.bind_keys(self.root)
         self._bind_session_keys()
 
     def _show_keys(self, _event: tk.Event) -> str:
@@ -431,6 +437,7 @@ class MainWindow(SessionControls):
             self._progress_after = None
         self.detalization.close()
         self.identity.close()
+        self.pickup.close()
         self.delivery.close()
         self.orders.close()
         self.codes.close()

@@ -218,6 +218,17 @@ class Unused:
         raise AssertionError(f"the GUI test's console used {self._name}.{attribute}")
 
 
+class NoPickupOrders:
+    """R11 as a salon with nothing ordered for pick-up has it: the status bar's count asks the
+    queue (on the runner) when the services come and a clerk signs in; the rest is Unused."""
+
+    def queue(self, clerk: object) -> list[Any]:
+        return []
+
+    def __getattr__(self, attribute: str) -> Any:
+        raise AssertionError(f"the GUI test's console used pickup.{attribute}")
+
+
 class OfflineArchive:
     """The personal archive as an unreachable operator's: the card's archive row says so."""
 
@@ -250,7 +261,8 @@ def make_services(
     tests/gui/fake_codes.py's operator, under the real access-code, leaflet and training
     services (a fresh one over `operator` without it). The detalization, the printer and
     delivery are tests/gui/fake_detalization.py's (a test replaces them as it needs); the
-    archive is unreachable, monthly e-mail unavailable; what the window never uses is Unused.
+    archive is unreachable, monthly e-mail unavailable, no pick-up orders (R11); what the
+    window never uses is Unused.
     `identity`: R10's service (a real IdentityService in the identity check's tests); without
     it, every subscriber counts as identified (tests/support/identity.py). `contacts`: the
     operator's e-mail addresses of a subscriber (the card's mailing address; none without)."""
@@ -269,7 +281,7 @@ def make_services(
         orders, outbox_pump = order_services(settings, clock, connection)
     codes = codes if codes is not None else FakeCodeOperator(operator, clock)
     unused: Any = {name: Unused(name) for name in ("audit", "daily_log", "verification",
-                                                   "retention", "operator_check", "pickup")}
+                                                   "retention", "operator_check")}
     return Services(
         settings=settings,
         clock=clock,
@@ -290,6 +302,7 @@ def make_services(
         archive=OfflineArchive(),  # type: ignore[arg-type]
         identity=identity,
         periodic=NoPeriodic(),  # type: ignore[arg-type]
+        pickup=NoPickupOrders(),  # type: ignore[arg-type]
         **unused,
     )
 

@@ -100,7 +100,8 @@ def test_every_dialog_and_its_buttons_are_in_view(root, settings, pump, screensh
                  lambda: window.delivery.settings_dialog),
                 ("archive", window.delivery.open_archive,
                  lambda: window.delivery.archive_dialog),
-                ("daily-log", window.open_daily_log, lambda: window.daily_log_dialog)):
+                ("daily-log", window.open_daily_log, lambda: window.daily_log_dialog),
+                ("pickup", window.pickup.open, lambda: window.pickup.dialog)):
             open_()
             dialog = wait_for(window, pump, attribute(), name)
             check_dialog(window, pump, screenshot, dialog, name)

@@ -43,6 +43,7 @@ def key_groups(manager: bool = False) -> tuple[KeyGroup, ...]:
             ("Ctrl+Shift+M", _("the monthly e-mail detalization")),
             ("Ctrl+P", _("the print queue")),
             ("Ctrl+Shift+P", _("the printer of this counter")),
+            ("Ctrl+G", _("pick-up at this salon: orders made online (R11)")),
         )),
         KeyGroup(_("The counter"), tuple(counter)),
     )

@@ -1,6 +1,7 @@
-"""The status bar: what just happened (data age, messages), the print queue's button (Ctrl+P),
-the catalog's button (Ctrl+K), the operations queue's button (Ctrl+Q, with how many writes
-wait) and the keyboard shortcuts."""
+"""The status bar: what just happened (data age, messages), the pick-up list's button (Ctrl+G,
+with how many orders wait at this salon, R11), the print queue's button (Ctrl+P), the catalog's
+button (Ctrl+K), the operations queue's button (Ctrl+Q, with how many writes wait) and the
+keyboard shortcuts."""
 
 from __future__ import annotations
 
@@ -15,7 +16,8 @@ from app.i18n import _
 class StatusBar(ttk.Frame):
     def __init__(self, master: tk.Misc, on_queue: Callable[[], None] | None = None,
                  on_catalog: Callable[[], None] | None = None,
-                 on_print_queue: Callable[[], None] | None = None) -> None:
+                 on_print_queue: Callable[[], None] | None = None,
+                 on_pickup: Callable[[], None] | None = None) -> None:
         super().__init__(master, style="Status.TFrame")
         ttk.Frame(self, style="Rule.TFrame", height=1).pack(side="top", fill="x")
         self.message = ttk.Label(self, style="Status.TLabel", anchor="w")
@@ -29,7 +31,10 @@ class StatusBar(ttk.Frame):
                                   command=on_catalog or (lambda: None))
         self.print_queue = ttk.Button(self, style="Status.TButton", takefocus=False,
                                       command=on_print_queue or (lambda: None))
+        self.pickup = ttk.Button(self, style="Status.TButton", takefocus=False,
+                                 command=on_pickup or (lambda: None))
         self._queue_shown = False
+        self._pickup_shown = False
         self._print_shown = False
         self._queue_text = ""
         self._short_keys = False
@@ -54,6 +59,15 @@ class StatusBar(ttk.Frame):
         self._print_shown = shown
         self._place_queue()
 
+    def show_pickup(self, shown: bool) -> None:
+        """Shown when the services have the pick-up service (R11)."""
+        self._pickup_shown = shown
+        self._place_queue()
+
+    def set_pickup(self, text: str) -> None:
+        self.pickup.configure(text=text)
+        self._fit()
+
     def set_queue(self, text: str) -> None:
         self._queue_text = text
         self.queue.configure(text=text)
@@ -71,6 +85,12 @@ class StatusBar(ttk.Frame):
             self.print_queue.pack(side="right", before=before, padx=(0, 4))
         else:
             self.print_queue.pack_forget()
+        if self._pickup_shown and not self._signing_in:
+            before = next((button for button in (self.print_queue, self.catalog)
+                           if button.winfo_manager()), self.key_hints)
+            self.pickup.pack(side="right", before=before, padx=(0, 4))
+        else:
+            self.pickup.pack_forget()
 
     def show_sign_in_keys(self, signing_in: bool) -> None:
         """The keys of the sign-in and lock screens, or those of the work area."""
@@ -81,6 +101,8 @@ class StatusBar(ttk.Frame):
     def retranslate(self) -> None:
         self.catalog.configure(text=_("Catalog (Ctrl+K)"))
         self.print_queue.configure(text=_("Printing (Ctrl+P)"))
+        if not self.pickup.cget("text"):
+            self.pickup.configure(text=_("Pick-up (Ctrl+G)"))
         if self._signing_in:
             self.key_hints.configure(text=_("Enter — next field, then sign in"))
             return
@@ -101,7 +123,8 @@ class StatusBar(ttk.Frame):
         full = self.key_hints.winfo_reqwidth() if not self._short_keys else \
             self._measure(self._keys_text(False))
         buttons = sum(button.winfo_reqwidth() + 4
-                      for button in (self.queue, self.catalog, self.print_queue)
+                      for button in (self.queue, self.catalog, self.print_queue,
+                                     self.pickup)
                       if button.winfo_manager())
         needed = self.message.winfo_reqwidth() + full + buttons + 8
         short = needed > self.winfo_width()
