@@ -51,6 +51,13 @@ def test_the_window_fills_the_screen_and_everything_is_in_view(root, settings, p
         screenshot(f"fit-{size}-card")
         assert window.status.winfo_ismapped()
         assert misplaced(root) == []
+        assert cut_short(window.status) == []
+
+
+def cut_short(status: tk.Misc) -> list[str]:
+    """The status bar's parts drawn narrower than their text needs (a hint cut off)."""
+    return [f"{child.winfo_class()} «{child.cget('text')}»" for child in status.winfo_children()
+            if child.winfo_ismapped() and child.winfo_width() < child.winfo_reqwidth()]
 
 
 def wait_for(window, pump, dialog: tk.Toplevel | None, what: str) -> tk.Toplevel:

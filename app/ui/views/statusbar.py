@@ -37,7 +37,7 @@ class StatusBar(ttk.Frame):
         self._pickup_shown = False
         self._print_shown = False
         self._queue_text = ""
-        self._short_keys = False
+        self._keys_level = 0  # 0: every hint; 1: fewer; 2: only F1 (a narrow window)
         self.bind("<Configure>", lambda _event: self._fit())
         self._signing_in = False
         self.retranslate()
@@ -106,31 +106,32 @@ class StatusBar(ttk.Frame):
         if self._signing_in:
             self.key_hints.configure(text=_("Enter — next field, then sign in"))
             return
-        self.key_hints.configure(text=self._keys_text(self._short_keys))
+        self.key_hints.configure(text=self._keys_text(self._keys_level))
 
     @staticmethod
-    def _keys_text(short: bool) -> str:
-        if short:
+    def _keys_text(level: int) -> str:
+        if level >= 2:
+            return _("F1 — all keys")
+        if level == 1:
             return _("Enter — find   ·   F3 — phone field   ·   F1 — all keys")
         return _("Enter — find   ·   Ctrl+L / F3 — phone field   ·   Esc — clear   ·   "
                  "F1 — all keys")
 
     def _fit(self) -> None:
-        """On a narrow window the key hints shorten, so the buttons and the message keep their
-        room (the full list is in the README)."""
+        """On a narrow window the key hints shorten (down to F1, which shows every key), so
+        the buttons and the message keep their room."""
         if self._signing_in or self.winfo_width() <= 1:
             return
-        full = self.key_hints.winfo_reqwidth() if not self._short_keys else \
-            self._measure(self._keys_text(False))
         buttons = sum(button.winfo_reqwidth() + 4
                       for button in (self.queue, self.catalog, self.print_queue,
                                      self.pickup)
                       if button.winfo_manager())
-        needed = self.message.winfo_reqwidth() + full + buttons + 8
-        short = needed > self.winfo_width()
-        if short != self._short_keys:
-            self._short_keys = short
-            self.key_hints.configure(text=self._keys_text(short))
+        room = self.winfo_width() - self.message.winfo_reqwidth() - buttons - 8
+        level = next((level for level in (0, 1) if self._measure(self._keys_text(level)) <= room),
+                     2)
+        if level != self._keys_level:
+            self._keys_level = level
+            self.key_hints.configure(text=self._keys_text(level))
 
     def _measure(self, text: str) -> int:
         padding = 20  # Status.TLabel's (10, 4)
