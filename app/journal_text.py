@@ -19,6 +19,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from app import formatting
+from app.document_names import document_name
 from app.i18n import _ as current
 from app.i18n import ngettext as current_ngettext
 from models.audit_codes import AuditAction
@@ -185,15 +186,7 @@ def _print(m: re.Match[str], _names: Mapping[str, str], _: Translate) -> str:
 
 def _identity(match: re.Match[str], _names: Mapping[str, str], _: Translate) -> str:
     """"holder passportRF *0291" / "representative … *0291 poa 77 АБ 1234567 2026-10-01"."""
-    documents = {
-        "passportRF": _("RF passport"),
-        "internationalPassportRF": _("RF international passport"),
-        "foreignPassport": _("foreign passport"),
-        "residencePermit": _("residence permit"),
-        "temporaryResidencePermit": _("temporary residence permit"),
-        "militaryId": _("military ID"),
-    }
-    document = documents.get(match["document"], match["document"])
+    document = document_name(match["document"], _)
     text = (_("holder, {document} ending in {last4}") if match["who"] == "holder"
             else _("representative, {document} ending in {last4}")).format(
         document=document, last4=match["last4"])

@@ -6,8 +6,6 @@ salon purge [--json]"""
 from __future__ import annotations
 
 import argparse
-import sys
-from collections.abc import Callable
 from datetime import UTC
 from pathlib import Path
 from typing import Any, TextIO
@@ -17,6 +15,7 @@ from app.commands import arguments
 from app.commands.delivering import Delivery, add_delivery_arguments
 from app.commands.log import parse_day
 from app.commands.output import print_json, say, with_report
+from app.commands.progress import end_progress, order_progress
 from app.errors import InputError, RuleRefused, SalonError
 from app.i18n import _
 from app.phone import parse_msisdn
@@ -86,13 +85,11 @@ def run_order(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
     flow = DetalizationFlow(services.detalization, services.delivery, clerk)
     options = Options(mask_numbers=args.mask_numbers, itemized=not args.summary,
                       show_covered=not args.hide_covered)
-    progress = _progress_line() if sys.stderr.isatty() else None
     try:  # where it goes is checked before the report is made
         info = flow.make(msisdn, period, options, fmt, delivery.sending, path=args.output,
-                         progress=progress)
+                         progress=order_progress())
     finally:
-        if progress is not None:
-            print(file=sys.stderr)
+        end_progress()
     report = info.report
     try:
         delivered = flow.deliver(info, delivery.sending)
@@ -148,17 +145,6 @@ def _order_json(info: Any) -> dict[str, Any]:
         if len(report.tariff_spans) > 1 else [],
         "switch_fees": str(report.switch_fees),
     }
-
-
-def _progress_line() -> Callable[[str, int, int], None]:
-    stages = {"fetch": _("Fetching usage: day {done} of {total}"),
-              "render": _("Writing: row {done} of {total}")}
-
-    def show(stage: str, done: int, total: int) -> None:
-        print("\r" + stages[stage].format(done=done, total=total) + " " * 8, end="",
-              file=sys.stderr, flush=True)
-
-    return show
 
 
 def run_verify(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:

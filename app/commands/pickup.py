@@ -12,13 +12,12 @@ a printer failure exits 6 with the path of the kept document.
 from __future__ import annotations
 
 import argparse
-import sys
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TextIO
 
 from app import formatting
 from app.cli import Wiring
 from app.commands.output import print_json, say
+from app.commands.progress import batch_progress, end_progress, order_progress
 from app.errors import InputError
 from app.i18n import _
 
@@ -116,18 +115,18 @@ def run_print(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
     service = _service(wiring)
     if args.order is not None:
         try:
-            printed = service.print_ahead(clerk, args.order, _order_progress())
+            printed = service.print_ahead(clerk, args.order, order_progress())
         finally:
-            _end_progress()
+            end_progress()
         if args.json:
             print_json(printed_dict(printed), out)
         else:
             say(out, _printed_sentence(printed))
         return
     try:
-        batch = service.print_all_new(clerk, _batch_progress())
+        batch = service.print_all_new(clerk, batch_progress())
     finally:
-        _end_progress()
+        end_progress()
     if args.json:
         print_json({"printed": [printed_dict(p) for p in batch.printed],
                     "skipped": [{"order": o, "reason": r} for o, r in batch.skipped]}, out)
@@ -197,9 +196,9 @@ def run_destroy(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
         return
     try:
         done, skipped = service.destroy_all_expired(clerk, confirmed=True,
-                                                    progress=_batch_progress())
+                                                    progress=batch_progress())
     finally:
-        _end_progress()
+        end_progress()
     if args.json:
         print_json({"destroyed": [entry_dict(e) for e in done],
                     "skipped": [{"order": o, "reason": r} for o, r in skipped]}, out)
@@ -214,36 +213,6 @@ def run_destroy(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
 
 
 # -- parts -----------------------------------------------------------------------------------------
-
-def _order_progress() -> Callable[[str, int, int], None] | None:
-    if not sys.stderr.isatty():
-        return None
-    stages = {"fetch": _("Fetching usage: day {done} of {total}"),
-              "render": _("Writing: row {done} of {total}")}
-
-    def show(stage: str, done: int, total: int) -> None:
-        print("\r" + stages[stage].format(done=done, total=total) + " " * 8, end="",
-              file=sys.stderr, flush=True)
-
-    return show
-
-
-def _batch_progress() -> Callable[[int, int, str], None] | None:
-    if not sys.stderr.isatty():
-        return None
-
-    def show(done: int, total: int, order: str) -> None:
-        print("\r" + _("Order {done} of {total} {order}").format(
-            done=done, total=total, order=order) + " " * 8, end="", file=sys.stderr,
-              flush=True)
-
-    return show
-
-
-def _end_progress() -> None:
-    if sys.stderr.isatty():
-        print(file=sys.stderr)
-
 
 def _utc(moment: Any) -> str:
     return str(moment.strftime("%Y-%m-%dT%H:%M:%SZ"))

@@ -16,29 +16,14 @@ card.
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from pydantic import Field
 
-from app.operator_api.line_ids import LineIds
+from app.operator_api.line_parties import LineParties
 from app.operator_api.tmf_wire import TmfWire
-from app.operator_api.wire_lines import TmfParty
 
 CUSTOMER_ROLE = "customer"
 EMAIL_MEDIUM = "email"
 MAX_MEDIA = 50  # a customer's contact media; more is not an answer a counter can use
-
-
-class _LineCustomer(TmfWire):
-    id: str = Field(min_length=1, max_length=200)
-    serial_number: str = Field(alias="productSerialNumber")
-    parties: list[TmfParty] = Field(default_factory=list, alias="relatedParty")
-
-    def customer(self) -> TmfParty:
-        found = [p for p in self.parties if (p.role or "").lower() == CUSTOMER_ROLE]
-        if len(found) != 1:
-            raise ValueError(f"a line names exactly one customer, not {len(found)}")
-        return found[0]
 
 
 class _MediumCharacteristic(TmfWire):
@@ -71,28 +56,15 @@ class _CustomerContacts(TmfWire):
         return tuple(seen.values())
 
 
-class ContactCalls(LineIds):
+class ContactCalls(LineParties):
     def email_addresses(self, msisdn: str) -> tuple[str, ...]:
         """The e-mail addresses the operator holds for the customer of the line with this
         number (E.164), the preferred first; () when it holds none. SubscriberNotFound when
         there is no live line; OperatorProtocolError when an answer is about another line or
         customer, or not TMF's."""
-        fields = "id,productSerialNumber,relatedParty"
-        line, response = self._line_answer(
-            msisdn, lambda line: self._request(
-                "GET", self._line_path("productInventory", "product", line),
-                params={"fields": fields}))
-        path = self._line_path("productInventory", "product", line)
-        wire = self._validate(response, _LineCustomer, path)
-        self._same_number(msisdn, wire.serial_number, path)
-        self._same_number(line, wire.id, path)
-        customer = self._convert(wire.customer)
-        customer_path = f"{self._api('customerManagement')}/customer/{quote(customer.id, safe='')}"
-        answer = self._with_retries(lambda: self._request(
-            "GET", customer_path, params={"fields": "id,engagedParty,contactMedium"}))
-        if answer.status_code == 404:
-            raise self._not_found(msisdn)
-        self._raise_for_refusal(answer, msisdn)
+        customer = self._line_party(msisdn, CUSTOMER_ROLE)
+        answer, customer_path = self._party_record(
+            msisdn, "customerManagement", "customer", customer.id, "id,engagedParty,contactMedium")
         contacts = self._validate(answer, _CustomerContacts, customer_path, secret=True)
         self._same_number(customer.id, contacts.id, customer_path)
         return contacts.emails()

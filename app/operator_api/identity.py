@@ -15,31 +15,17 @@ comparison only (app/services/identity.py).
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from pydantic import Field
 
-from app.operator_api.line_ids import LineIds
+from app.operator_api.line_parties import LineParties
 from app.operator_api.tmf_wire import TmfWire
-from app.operator_api.wire_lines import USER_ROLE, TmfParty
+from app.operator_api.wire_lines import USER_ROLE
 from models.identity import HolderRecord, IdentityDocument
 
 # TMF632 IndividualStateType `initialized`: the operator has not confirmed the person's data
 # yet (303-FZ). `validated` is confirmed; a record without a status (the attribute is optional)
 # is taken as the operator's record as it stands.
 UNVERIFIED_STATE = "initialized"
-
-
-class TmfLineUser(TmfWire):
-    id: str = Field(min_length=1, max_length=200)
-    serial_number: str = Field(alias="productSerialNumber")
-    parties: list[TmfParty] = Field(default_factory=list, alias="relatedParty")
-
-    def user(self) -> TmfParty:
-        users = [p for p in self.parties if (p.role or "").lower() == USER_ROLE]
-        if len(users) != 1:
-            raise ValueError(f"a line names exactly one user, not {len(users)}")
-        return users[0]
 
 
 class TmfIdentification(TmfWire):
@@ -64,27 +50,14 @@ class TmfIdentityRecord(TmfWire):
                             for item in self.identifications))
 
 
-class IdentityCalls(LineIds):
+class IdentityCalls(LineParties):
     def holder_record(self, msisdn: str) -> HolderRecord:
         """The operator's record of the person using the line with this number (E.164):
         their state and identity documents. SubscriberNotFound when there is no live line;
         OperatorProtocolError when an answer is about another line or person, or not TMF's."""
-        fields = "id,productSerialNumber,relatedParty"
-        line, response = self._line_answer(
-            msisdn, lambda line: self._request(
-                "GET", self._line_path("productInventory", "product", line),
-                params={"fields": fields}))
-        path = self._line_path("productInventory", "product", line)
-        wire = self._validate(response, TmfLineUser, path)
-        self._same_number(msisdn, wire.serial_number, path)
-        self._same_number(line, wire.id, path)
-        user = self._convert(wire.user)
-        person_path = f"{self._api('party')}/individual/{quote(user.id, safe='')}"
-        answer = self._with_retries(lambda: self._request(
-            "GET", person_path, params={"fields": "id,status,individualIdentification"}))
-        if answer.status_code == 404:
-            raise self._not_found(msisdn)
-        self._raise_for_refusal(answer, msisdn)
+        user = self._line_party(msisdn, USER_ROLE)
+        answer, person_path = self._party_record(
+            msisdn, "party", "individual", user.id, "id,status,individualIdentification")
         person = self._validate(answer, TmfIdentityRecord, person_path, secret=True)
         self._same_number(user.id, person.id, person_path)
         record: HolderRecord = person.domain()

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from app import formatting
 from app.config import SalonSettings
+from app.document_names import document_name
 from app.i18n import _
 from models.detalization import mask_msisdn
 from models.domain import Session
@@ -48,7 +49,7 @@ class Presented:
         return text
 
     def sentence(self) -> str:
-        document = _document_name(self.document)
+        document = document_name(self.document)
         if self.presenter is Presenter.HOLDER:
             return _("the holder, {document} ending in {last4}").format(
                 document=document, last4=self.last4)
@@ -58,18 +59,6 @@ class Presented:
         return _("a representative, {document} ending in {last4}, power of attorney {number} "
                  "of {date}").format(document=document, last4=self.last4,
                                      number=self.poa_number, date=day)
-
-
-def _document_name(document: DocumentType) -> str:
-    names = {
-        DocumentType.PASSPORT_RF: _("RF passport"),
-        DocumentType.INTERNATIONAL_PASSPORT_RF: _("RF international passport"),
-        DocumentType.FOREIGN_PASSPORT: _("foreign passport"),
-        DocumentType.RESIDENCE_PERMIT: _("residence permit"),
-        DocumentType.TEMPORARY_RESIDENCE_PERMIT: _("temporary residence permit"),
-        DocumentType.MILITARY_ID: _("military ID"),
-    }
-    return names.get(document, document.value)
 
 
 def period_text(order: PickupOrder) -> str:

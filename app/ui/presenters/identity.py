@@ -5,22 +5,11 @@ says the check was recorded. Never the document's number: a visit says its last 
 from __future__ import annotations
 
 from app import formatting
+from app.document_names import document_names
 from app.i18n import _
 from app.phone import format_msisdn
 from app.ui.presenters.errors import MessageView
 from models.identity import DocumentType, Presenter, Visit
-
-
-def document_names() -> dict[DocumentType, str]:
-    """Each accepted document in the current language, in the order a clerk meets them."""
-    return {
-        DocumentType.PASSPORT_RF: _("RF passport"),
-        DocumentType.INTERNATIONAL_PASSPORT_RF: _("RF international passport"),
-        DocumentType.FOREIGN_PASSPORT: _("foreign passport"),
-        DocumentType.RESIDENCE_PERMIT: _("residence permit"),
-        DocumentType.TEMPORARY_RESIDENCE_PERMIT: _("temporary residence permit"),
-        DocumentType.MILITARY_ID: _("military ID"),
-    }
 
 
 def document_named(name: str) -> DocumentType | None:
