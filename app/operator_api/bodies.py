@@ -69,6 +69,23 @@ def read_capped(response: httpx.Response, limit: int) -> httpx.Response:
                           request=response.request)
 
 
+# Every byte of an answer mapped to what matters for reading its numbers: a digit or a point to
+# "0", an exponent's letter to "e", anything else to a space (see `float_exact`).
+_NUMBER_SHAPE = bytes(ord("0") if chr(b) in "0123456789." else ord("e") if chr(b) in "eE"
+                      else ord(" ") for b in range(256))
+
+
+def float_exact(content: bytes) -> bool:
+    """Whether every number in `content` reads exactly through a binary float (and back to the
+    same Decimal): no literal has an exponent or 16 significant digits or more. A decimal of at
+    most 15 significant digits survives a float's shortest round trip; an integer is never a
+    float. Conservative: a digit run in a string (an id, a date) can only send the answer to
+    the exact, slower reading, never the other way. ~10 ms for a 7 MB usage page, where
+    reading every number as a Decimal costs ~60."""
+    shape = content.translate(_NUMBER_SHAPE)
+    return b"0e" not in shape and b"0" * 17 not in shape
+
+
 def parse_exact(content: bytes) -> Any:
     """The JSON value of an answer to be validated: every number with a fraction or an exponent
     read as a Decimal from its own digits, never through a binary float (`0.1` stays 0.1,

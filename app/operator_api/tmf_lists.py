@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from pydantic import TypeAdapter, ValidationError
 
-from app.operator_api.bodies import parse_exact
+from app.operator_api.bodies import float_exact, parse_exact
 from app.operator_api.plumbing import OperatorPlumbing
 
 log = logging.getLogger(__name__)
@@ -34,7 +34,10 @@ class TmfLists(OperatorPlumbing):
             lambda: self._request("GET", path, params=params, limit=limit))
         self._raise_for_refusal(response, msisdn)
         try:
-            page = adapter.validate_python(parse_exact(response.content))
+            content = response.content
+            # The fast reading where it gives the same Decimals (bodies.float_exact).
+            page = (adapter.validate_json(content) if float_exact(content)
+                    else adapter.validate_python(parse_exact(content)))
         except RecursionError:
             log.warning("%s: answer nested too deep to read", path)
             raise self._garbled() from None

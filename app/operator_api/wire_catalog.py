@@ -254,6 +254,14 @@ def _unit_prices(offering: TmfOffering, own: list[TmfPrice]) -> UnitPrices | Non
     return UnitPrices(found["min"], found["SMS"], found["MB"])
 
 
+def _whole(value: object) -> bool:
+    """A float or Decimal that is a whole number within the counts' range."""
+    if type(value) is float:
+        return value.is_integer() and abs(value) <= 10**12
+    return type(value) is Decimal and value.is_finite() and abs(value) <= 10**12 \
+        and value == value.to_integral_value()
+
+
 def _packages(offering: TmfOffering) -> PackageSizes | None:
     sizes: dict[str, int] = {}
     for use in offering.prodSpecCharValueUse:
@@ -263,9 +271,9 @@ def _packages(offering: TmfOffering) -> PackageSizes | None:
         if len(values) != 1 or use.name in sizes:
             raise ValueError(f"{offering.id}: {use.name} has one value")
         value = values[0].value
-        if type(value) is Decimal and value.is_finite() and abs(value) <= 10**12 \
-                and value == value.to_integral_value():
-            value = int(value)  # 500.0: a whole number written with a fraction
+        # 500.0: a whole number written with a fraction (a float or, read exactly, a Decimal).
+        if _whole(value):
+            value = int(value)
         if type(value) is not int:
             raise ValueError(f"{offering.id}: {use.name} is not a whole number")
         sizes[use.name] = _COUNT.validate_python(value)

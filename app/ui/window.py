@@ -74,6 +74,9 @@ class MainWindow(SessionControls):
         self.card: SubscriberCard | None = None
         self.busy = False
         self._request = 0  # answers to an older request (before Esc) are dropped
+        # The request number of a lookup the window started on its own (news for the card on
+        # screen): a lookup the clerk asks for meanwhile supersedes it instead of being lost.
+        self._background: int | None = None
         self._pending: str | None = None  # a lookup typed before the services were ready
         self._build_future: Future[Services] | None = None
         self._progress_after: str | None = None
@@ -139,7 +142,7 @@ class MainWindow(SessionControls):
         self.idle.touch()
         if text is not None:
             self.search.set_text(text)
-        if self.busy:
+        if self.busy and self._background != self._request:
             return  # one lookup at a time; the button is disabled meanwhile
         query = self.search.text
         if self.services is None:
@@ -198,6 +201,7 @@ class MainWindow(SessionControls):
         msisdn, service, clerk = self.card.subscriber.msisdn, self.services.lookup, self.session
         self._request += 1
         request = self._request
+        self._background = request if then is None else None
         self._set_busy(True)
 
         def done(card: SubscriberCard) -> None:

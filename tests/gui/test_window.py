@@ -215,6 +215,24 @@ def test_busy_state_while_the_operator_thinks(open_window, root, pump, operator)
     assert str(root.cget("cursor")) == ""
 
 
+def test_the_clerks_lookup_supersedes_a_reload_of_the_card(open_window, root, pump,
+                                                            operator) -> None:
+    """A queued write's result looks the card on screen up again in the background; the
+    clerk typing the next number and pressing Enter meanwhile gets that number, not nothing."""
+    window = open_window()
+    search(window, pump, IVANOVA)
+    operator.gate = threading.Event()
+    window.reload_card()
+    pump(lambda: window.busy, what="the reload under way")
+    window.search.set_text(PETROV)
+    window.search.entry.event_generate("<Return>")
+    root.update()
+    operator.gate.set()
+    pump(lambda: not window.busy and window.card is not None
+         and window.card.subscriber.msisdn == PETROV, what="the card the clerk asked for")
+    assert operator.calls[-2:] == [IVANOVA, PETROV]
+
+
 def test_demo_list_in_training_mode(open_window, root, pump, screenshot) -> None:
     window = open_window(training=True)
     pump(lambda: window.demo is not None and len(window.demo.rows()) == 63,

@@ -335,3 +335,17 @@ def test_money_is_read_from_the_digits_the_operator_wrote() -> None:
                                                n="0.1000000000000000001"))
     with pytest.raises(OperatorProtocolError):
         finer.balances(MSISDN)
+
+
+@pytest.mark.parametrize(("text", "fast"), [
+    (b'[0.1, 450.0, 123456789012.34, 42]', True),  # at most 15 digits: a float reads them
+    (b'[0.1000000000000000001]', False),  # a float would make this 0.1
+    (b'[12345678901234.56]', False),  # 16 digits
+    (b'[1E-999999]', False), (b'[1.5e3]', False),  # exponents
+    (b'{"id": "U-79160000100-0001", "at": "2026-11-01T08:00:00Z"}', True),
+])
+def test_the_fast_reading_is_kept_for_numbers_a_float_carries_exactly(
+        text: bytes, fast: bool) -> None:
+    from app.operator_api.bodies import float_exact
+
+    assert float_exact(text) is fast
