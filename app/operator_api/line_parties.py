@@ -13,7 +13,7 @@ from pydantic import Field
 
 from app.operator_api.line_ids import LineIds
 from app.operator_api.tmf_wire import TmfWire
-from app.operator_api.wire_lines import TmfParty
+from app.operator_api.wire_lines import TmfParty, one_party
 
 
 class TmfLineParties(TmfWire):
@@ -22,10 +22,7 @@ class TmfLineParties(TmfWire):
     parties: list[TmfParty] = Field(default_factory=list, alias="relatedParty")
 
     def party(self, role: str) -> TmfParty:
-        found = [p for p in self.parties if (p.role or "").lower() == role]
-        if len(found) != 1:
-            raise ValueError(f"a line names exactly one {role}, not {len(found)}")
-        return found[0]
+        return one_party(self.parties, role)
 
 
 class LineParties(LineIds):

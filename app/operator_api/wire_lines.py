@@ -92,6 +92,23 @@ class TmfHomeRegion(TmfWire):
     time_zone: ZoneName = Field(alias="timeZone")
 
 
+def home_region(characteristics: list[TmfCharacteristic]) -> Region:
+    """A line's home region: its one `homeRegion` characteristic."""
+    found = [c for c in characteristics if c.name == HOME_REGION]
+    if len(found) != 1:
+        raise ValueError(f"a line has exactly one {HOME_REGION}, not {len(found)}")
+    region = TmfHomeRegion.model_validate(found[0].value)
+    return Region(region.code, region.name, region.name_en, region.time_zone)
+
+
+def one_party(parties: list[TmfParty], role: str) -> TmfParty:
+    """The one related party of `role` (case as TMF writes it or not)."""
+    found = [p for p in parties if (p.role or "").lower() == role]
+    if len(found) != 1:
+        raise ValueError(f"a line names exactly one {role}, not {len(found)}")
+    return found[0]
+
+
 class TmfPriceAmount(TmfWire):
     tax_included: TmfMoney = Field(alias="taxIncludedAmount")
 
@@ -143,17 +160,10 @@ class TmfLine(TmfWire):
 
     def user(self) -> TmfParty:
         """The person using the line (`relatedParty` role `user`)."""
-        users = [p for p in self.parties if (p.role or "").lower() == USER_ROLE]
-        if len(users) != 1:
-            raise ValueError(f"a line names exactly one user, not {len(users)}")
-        return users[0]
+        return one_party(self.parties, USER_ROLE)
 
     def region(self) -> Region:
-        found = [c for c in self.characteristics if c.name == HOME_REGION]
-        if len(found) != 1:
-            raise ValueError(f"a line has exactly one {HOME_REGION}, not {len(found)}")
-        region = TmfHomeRegion.model_validate(found[0].value)
-        return Region(region.code, region.name, region.name_en, region.time_zone)
+        return home_region(self.characteristics)
 
     def monthly_fee(self) -> Money:
         """The tariff's monthly fee: the line's own recurring monthly price(s); none is a

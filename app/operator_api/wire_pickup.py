@@ -11,7 +11,7 @@ from datetime import date
 from pydantic import Field, RootModel, TypeAdapter
 
 from app.operator_api.tmf_wire import TmfRef, TmfWire
-from app.operator_api.wire_lines import HOME_REGION, TmfCharacteristic, TmfHomeRegion, TmfParty
+from app.operator_api.wire_lines import TmfCharacteristic, TmfParty, home_region
 from app.operator_api.wire_values import Instant
 from models.domain import Region
 from models.pickup import OperatorState
@@ -108,11 +108,7 @@ class TmfLineHome(TmfWire):
                                                      alias="productCharacteristic")
 
     def region(self) -> Region:
-        found = [c for c in self.characteristics if c.name == HOME_REGION]
-        if len(found) != 1:
-            raise ValueError(f"a line has exactly one {HOME_REGION}, not {len(found)}")
-        region = TmfHomeRegion.model_validate(found[0].value)
-        return Region(region.code, region.name, region.name_en, region.time_zone)
+        return home_region(self.characteristics)
 
 
 class TmfLineHomes(RootModel[list[TmfLineHome]]):
