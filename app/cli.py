@@ -22,15 +22,27 @@ from typing import TYPE_CHECKING, NoReturn, Protocol, TextIO
 
 from app.commands.output import ReaderSafe, say, terminal_text
 from app.errors import SalonError
-from app.services.registry import Services
-from models.domain import Session
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
 
-COMMAND_GROUPS = ["lookup", "identify", "catalog", "orders", "codes", "outbox", "detalization",
-                  "sandbox", "credentials", "clerk", "audit", "log", "printing", "delivery",
-                  "operator", "pickup"]
+    from app.services.registry import Services
+    from models.domain import Session
+
+# Each command and the module in app/commands/ that registers it, in the order `salon --help`
+# lists them. A command line that names one imports that module alone (a command answers at
+# once: DESIGN §9); --help, no command or an unknown one imports them all.
+COMMANDS = {
+    "lookup": "lookup", "identify": "identify", "tariffs": "catalog", "services": "catalog",
+    "tariff": "orders", "service": "orders", "assistant": "orders", "code": "codes",
+    "outbox": "outbox", "detalization": "detalization", "verify-document": "detalization",
+    "purge": "detalization", "sandbox": "sandbox", "credentials": "credentials",
+    "clerk": "clerk", "audit": "audit", "log": "log", "print": "printing",
+    "printers": "printing", "print-jobs": "printing", "email": "delivery",
+    "archive": "delivery", "subscription": "delivery", "deliver-due": "delivery",
+    "operator": "operator", "pickup": "pickup",
+}
+COMMAND_GROUPS = list(dict.fromkeys(COMMANDS.values()))
 
 
 class Wiring(Protocol):
@@ -76,7 +88,8 @@ class Parser(argparse.ArgumentParser):
                                if isinstance(stream, io.TextIOBase) else stream)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The whole parser, or (given the command line) just enough of it for the command named."""
     parser = Parser(
         prog="salon",
         description="Salon console. Without a command it opens the window.",
@@ -87,9 +100,26 @@ def build_parser() -> argparse.ArgumentParser:
              "$SALON_PASSWORD, a hidden prompt, or one line of stdin",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    for group in COMMAND_GROUPS:
+    named = _command_named(sys.argv[1:] if argv is None else argv)
+    for group in [COMMANDS[named]] if named in COMMANDS else COMMAND_GROUPS:
         importlib.import_module(f"app.commands.{group}").register(commands)
     return parser
+
+
+def _command_named(argv: Sequence[str]) -> str | None:
+    """The command word of a command line, past the global options (--clerk LOGIN); None
+    when --help or -h comes first."""
+    words = iter(argv)
+    for word in words:
+        if word == "--clerk":
+            next(words, None)
+        elif word.startswith("--clerk="):
+            continue
+        elif word.startswith("-"):
+            return None
+        else:
+            return word
+    return None
 
 
 def run(args: argparse.Namespace, wiring: Wiring, out: TextIO = sys.stdout) -> int:

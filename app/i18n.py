@@ -1,14 +1,20 @@
 """Translations: English in the code, Russian by default on screen (gettext catalogs).
 
-The catalogs are `.po` files in resources/locale; they are compiled in memory on first use,
-so there is no build step and no binary file to keep in sync.
+The catalogs are `.po` files in resources/locale; they are compiled on first use, so there is
+no build step and no binary file to keep in sync. The compiled catalog is kept in the user's
+cache folder under the hash of its `.po`: compiling takes longer than a whole `salon` command
+should (DESIGN §9), reading it back a millisecond, and an edited `.po` gets a new one.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gettext
+import hashlib
 import io
+import os
 from functools import cache
+from pathlib import Path
 
 from resources import RESOURCES
 
@@ -24,16 +30,38 @@ def _load(language: str) -> gettext.NullTranslations:
     po_path = RESOURCES / "locale" / language / "LC_MESSAGES" / f"{DOMAIN}.po"
     if not po_path.exists():
         return gettext.NullTranslations()
-    # Imported here: babel.messages is only needed once per language.
+    source = po_path.read_bytes()
+    compiled = _compiled_path(language, source)
+    try:
+        with compiled.open("rb") as mo:
+            return gettext.GNUTranslations(mo)
+    except (OSError, ValueError):  # not compiled yet (or a broken file): compile it again
+        pass
+    mo_bytes = _compiled(source, language)
+    with contextlib.suppress(OSError):  # a read-only home still gets its translations
+        compiled.parent.mkdir(parents=True, exist_ok=True)
+        temporary = compiled.with_name(f"{compiled.name}.{os.getpid()}")
+        temporary.write_bytes(mo_bytes)
+        os.replace(temporary, compiled)
+    return gettext.GNUTranslations(io.BytesIO(mo_bytes))
+
+
+def _compiled_path(language: str, source: bytes) -> Path:
+    from platformdirs import user_cache_path
+
+    digest = hashlib.sha256(source).hexdigest()[:16]
+    return user_cache_path("salon-console", appauthor=False) / f"{DOMAIN}-{language}-{digest}.mo"
+
+
+def _compiled(source: bytes, language: str) -> bytes:
+    # Imported here: babel.messages is only needed when a catalog changed.
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
-    with po_path.open("rb") as po:
-        catalog = read_po(po, locale=language)
+    catalog = read_po(io.BytesIO(source), locale=language)
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
-    buffer.seek(0)
-    return gettext.GNUTranslations(buffer)
+    return buffer.getvalue()
 
 
 def set_language(language: str) -> None:

@@ -7,17 +7,16 @@ so the window appears first and the rest follows on a worker (DESIGN §9: usable
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import logging.handlers
 import os
-import secrets
 import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from app import cli
 from app.clock import Clock, MovableClock, SystemClock
@@ -27,28 +26,42 @@ from app.errors import ConfigError, NotSignedIn, SalonError
 from app.i18n import LANGUAGES, _, set_language
 from app.inputs import shown
 from app.services.credentials import SYSTEM_KEYRING
-from app.services.registry import Services
 
 if TYPE_CHECKING:
     import httpx
 
     from app.operator_api.client import OperatorClient
+    from app.services.access_codes import AccessCodeService
     from app.services.archive import ArchiveService
     from app.services.audit import AuditJournal
+    from app.services.clerks import ClerkService
+    from app.services.connection import ConnectionState
     from app.services.credentials import Keyring
+    from app.services.daily_log import DailyLogService
     from app.services.delivery import DeliveryService
     from app.services.detalization import DetalizationService
     from app.services.email import EmailService
     from app.services.identity import IdentityService
     from app.services.kept_files import KeptFiles
+    from app.services.leaflets import LeafletService
+    from app.services.lookup import LookupService
+    from app.services.operator_check import OperatorCheck
+    from app.services.orders import OrderService
+    from app.services.outbox_pump import OutboxPump
     from app.services.periodic import PeriodicDeliveryService
+    from app.services.pickup import PickupService
     from app.services.printing import PrintService
-    from app.services.retention import RetentionService
+    from app.services.registry import Services
+    from app.services.retention import PurgeReport, RetentionService
     from app.services.smtp_relay import MailRelay
+    from app.services.training_world import TrainingWorld
+    from app.services.verification import VerificationService
+    from models.documents import DocumentRegister
     from models.domain import Session
     from printing.cups_printer import Printer
 
 log = logging.getLogger("salon")
+_T = TypeVar("_T")
 SALON_LOG_HANDLER = "salon.log"  # the root handler setup_logging adds (and replaces)
 
 
@@ -188,35 +201,33 @@ def console_clock(settings: Settings) -> Clock:
 
 def build_services(settings: Settings, clock: Clock, parts: Parts, *,
                    start_pump: bool = True) -> Services:
-    from app.operator_api.client import OperatorClient
-    from app.services.access_codes import AccessCodeService
-    from app.services.audit import AuditJournal
-    from app.services.audit_keys import journal_seal
-    from app.services.clerks import ClerkService
-    from app.services.connection import ConnectionState
-    from app.services.daily_log import DailyLogService
-    from app.services.detalization import DetalizationService
-    from app.services.kept_files import KeptFiles
-    from app.services.leaflets import LeafletService
-    from app.services.lookup import LookupService
-    from app.services.operator_check import OperatorCheck
-    from app.services.orders import OrderService
-    from app.services.outbox_delivery import Delivery, Timing
-    from app.services.outbox_pump import OutboxPump
-    from app.services.slips import SlipMaker
-    from app.services.training_world import TrainingWorld
-    from app.services.verification import VerificationService
-    from models.card_cache import StoreCardCache
-    from models.clerks import StoreClerks
-    from models.db import database, open_store
-    from models.documents import DocumentRegister
-    from models.kept_files import StoreKeptFiles
+    """The console's services over the local store. A command builds (and imports) only the
+    services it uses, on first use; the window (`start_pump`) builds them all now and starts
+    the outbox pump and the periodic e-mail."""
+    from app.services.registry import Services
+
+    built = _Console(settings, clock, parts, start_pump=start_pump)
+    services = Services(
+        settings=settings, clock=clock, close=built.close,
+        demo_subscribers=((lambda: built.client.demo_subscribers())
+                          if settings.operator.embedded else None),
+        later={name: functools.partial(getattr, built, name) for name in _Console.SERVICES})
+    if start_pump:
+        try:
+            services.build_all()
+        except BaseException:
+            built.close()
+            raise
+    return services
+
+
+def _store(settings: Settings) -> Callable[[], object]:
+    """Opens the local store (migrating it); its close."""
+    from models.db import open_store
     from models.migrations import SchemaTooNew
-    from models.outbox import StoreOutbox
-    from models.usage import UsageStore
 
     try:
-        store = open_store(settings.database_url)
+        return open_store(settings.database_url).close
     except SchemaTooNew as error:
         raise ConfigError(_(
             "The local database was written by a newer version of the console ({detail}); "
@@ -228,127 +239,314 @@ def build_services(settings: Settings, clock: Clock, parts: Parts, *,
             "The local database cannot be opened ({url}): {error}"
         ).format(url=_redacted(settings.database_url), error=error)) from error
 
-    closers: list[Callable[[], object]] = [store.close]
-    kept = KeptFiles(settings.data_dir / "documents",
-                     StoreKeptFiles(settings.salon.id, settings.salon.counter), clock)
-    audit = AuditJournal(settings.salon.id, settings.salon.counter, clock,
-                         seal=journal_seal(settings, parts.keyring))
-    clerks = ClerkService(StoreClerks(), clock, timezone=settings.salon.timezone, journal=audit)
-    token: str | httpx.Auth
-    if settings.operator.embedded:
-        # The training sandbox only: its demo accounts (README). A real store never gets any.
-        clerks.ensure_training_accounts()
-        from sandbox.server import start_in_background
 
-        with _world_errors():
-            running = start_in_background(
-                settings.data_dir / "sandbox.db", settings.operator.sandbox_seed,
-                secrets.token_urlsafe(24),
-            )
-        base_url, token = running.url, running.token
-        closers.append(running.stop)
-        if isinstance(clock, MovableClock):  # the console's clock is the training world's
-            clock.follow(timedelta(seconds=running.clock_offset_s()))
-    else:
+class _Console:
+    """The console's parts, each built once on first use (under one lock: the window's worker
+    and its Tk thread), each closed in the reverse order of building. The local store opens
+    at once; the operator client (and the training sandbox it talks to) when a service needs
+    it; the purge of kept documents (R9) before any service that reads them."""
+
+    # What Services hands out; the other properties are parts the services share.
+    SERVICES = ("lookup", "identity", "pickup", "connection", "audit", "daily_log",
+                "detalization", "verification", "clerks", "orders", "outbox_pump",
+                "access_codes", "leaflets", "sandbox", "operator_check", "purged_at_start",
+                "printing", "email", "archive", "delivery", "periodic", "retention")
+
+    def __init__(self, settings: Settings, clock: Clock, parts: Parts, *,
+                 start_pump: bool) -> None:
+        self.settings = settings
+        self.clock = clock
+        self.parts = parts
+        self.start_pump = start_pump
+        self._closers: list[Callable[[], object]] = [_store(settings)]
+        self._lock = threading.RLock()
+
+    def close(self) -> None:
+        with self._lock:
+            while self._closers:
+                self._closers.pop()()
+
+    def _once(self, name: str, build: Callable[[], _T]) -> _T:
+        with self._lock:
+            if name not in self.__dict__:
+                self.__dict__[name] = build()
+            return self.__dict__[name]
+
+    # -- the parts the services share -----------------------------------------------------
+    @property
+    def kept(self) -> KeptFiles:
+        from app.services.kept_files import KeptFiles
+        from models.kept_files import StoreKeptFiles
+
+        salon = self.settings.salon
+        return self._once("kept", lambda: KeptFiles(
+            self.settings.data_dir / "documents", StoreKeptFiles(salon.id, salon.counter),
+            self.clock))
+
+    @property
+    def audit(self) -> AuditJournal:
+        def build() -> AuditJournal:
+            from app.services.audit import AuditJournal
+            from app.services.audit_keys import journal_seal
+
+            salon = self.settings.salon
+            return AuditJournal(salon.id, salon.counter, self.clock,
+                                seal=journal_seal(self.settings, self.parts.keyring))
+        return self._once("audit", build)
+
+    @property
+    def clerks(self) -> ClerkService:
+        def build() -> ClerkService:
+            from app.services.clerks import ClerkService
+            from models.clerks import StoreClerks
+
+            clerks = ClerkService(StoreClerks(), self.clock,
+                                  timezone=self.settings.salon.timezone, journal=self.audit)
+            if self.settings.operator.embedded:
+                # The training sandbox only: its demo accounts (README). A real store never
+                # gets any.
+                clerks.ensure_training_accounts()
+            # Sign-out, the lock: the visit ends (R10).
+            clerks.on_session(
+                lambda session, event: self.identity.session_event(session, event))
+            return clerks
+        return self._once("clerks", build)
+
+    @property
+    def client(self) -> OperatorClient:
+        return self._once("client", self._client)
+
+    def _client(self) -> OperatorClient:
+        from app.operator_api.client import OperatorClient
+
+        settings, operator = self.settings, self.settings.operator
+        token: str | httpx.Auth
+        if operator.embedded:
+            # The data folder's sandbox, in a process of its own that stays for the next
+            # command (sandbox/resident.py): reaching it costs a file read, starting it about
+            # a second.
+            from sandbox.resident import ResidentFailed, reach
+
+            try:
+                resident = reach(settings.data_dir, operator.sandbox_seed)
+            except ResidentFailed as error:
+                raise ConfigError(_("The training world cannot be opened: {error}").format(
+                    error=error)) from error
+            self._closers.append(resident.release)
+            base_url, token = resident.url, resident.token
+        else:
+            base_url, token = operator.url, operator_auth(operator, self.parts.keyring)
+        self.__dict__["base_url"] = base_url
+        client = OperatorClient(
+            base_url, token,
+            clock=self.clock,  # only for an answer that does not say the operator's time
+            connect_timeout=operator.connect_timeout,
+            read_timeout=operator.read_timeout,
+            read_retries=operator.read_retries,
+            deadline=operator.deadline,
+            apis=operator.apis,  # [operator] api.<name>: APIs off their standard path
+            transport=self.parts.operator_transport,
+        )
+        self._closers.append(client.close)
+        if operator.embedded and isinstance(self.clock, MovableClock):
+            # The console's clock is the training world's, which a clerk may have moved on.
+            from app.services.training_world import TrainingWorld
+
+            try:
+                TrainingWorld(client, self.clock).clock()
+            except SalonError:  # the next answer that tells the world's time syncs it
+                log.warning("the training world's clock could not be read at start")
+        return client
+
+    @property
+    def connection(self) -> ConnectionState:
+        from app.services.connection import ConnectionState
+
+        return self._once("connection", lambda: ConnectionState(self.clock))
+
+    @property
+    def identity(self) -> IdentityService:
+        return self._once("identity", lambda: build_identity(
+            self.settings, self.parts, self.client, self.audit, self.clock))
+
+    @property
+    def register(self) -> DocumentRegister:
+        from models.documents import DocumentRegister
+
+        # Every document made here, for verify-document.
+        return self._once("register", DocumentRegister)
+
+    @property
+    def outbox_pump(self) -> OutboxPump:
+        self.orders  # noqa: B018 — built with the orders
+        pump: OutboxPump = self.__dict__["outbox_pump"]
+        return pump
+
+    @property
+    def orders(self) -> OrderService:
+        return self._once("orders", self._orders)
+
+    def _orders(self) -> OrderService:
+        from app.services.orders import OrderService
+        from app.services.outbox_delivery import Delivery, Timing
+        from app.services.outbox_pump import OutboxPump
+        from app.services.slips import SlipMaker
+        from models.card_cache import StoreCardCache
+        from models.db import database
+        from models.outbox import StoreOutbox
+
+        settings, operator, clock = self.settings, self.settings.operator, self.clock
+        client, outbox, audit = self.client, StoreOutbox(), self.audit
+        delivery = Delivery(
+            client, outbox, journal=audit,
+            slips=SlipMaker(settings, outbox, self.kept, self.register),
+            connection=self.connection,
+            timing=Timing.for_operator(operator.connect_timeout, operator.read_timeout,
+                                       operator.read_retries),
+            clock=clock,
+        )
+        # The pump's thread closes its own store connection when it ends.
+        pump = OutboxPump(outbox, delivery, on_thread_exit=database.close, clock=clock)
+        orders = OrderService(client, outbox, delivery, pump, salon=settings.salon.id,
+                              counter=settings.salon.counter, cards=StoreCardCache(),
+                              journal=audit, connection=self.connection, clock=clock,
+                              identity=self.identity)
+        self.__dict__["outbox_pump"] = pump
+        self._closers.append(pump.stop)  # before the client and the store close
+        if self.start_pump:
+            pump.start()
+            if isinstance(clock, MovableClock):  # training: a queued retry may be due now
+                clock.on_move(pump.wake)
+        return orders
+
+    @property
+    def documents(self) -> tuple[DetalizationService, Delivered, PurgeReport | None]:
+        """The detalization and delivery, after R9's purge: on every start, before anything
+        reads what is kept (`salon purge` reports it too)."""
+        return self._once("documents", self._documents)
+
+    def _documents(self) -> tuple[DetalizationService, Delivered, PurgeReport | None]:
+        from app.services.detalization import DetalizationService
+        from models.usage import UsageStore
+
+        settings, kept = self.settings, self.kept
+        detalization = DetalizationService(
+            self.client, UsageStore(), self.register, settings.salon,
+            retention_days=settings.retention_days, documents_dir=kept.folder,
+            journal=self.audit, clock=self.clock, kept=kept, identity=self.identity)
+        delivered = build_delivery(settings, self.parts, self.client, self.audit,
+                                   detalization, self._closers, self.clock, kept,
+                                   self.identity, start_periodic=self.start_pump)
+        purged = None
         try:
-            base_url, token = settings.operator.url, operator_auth(settings.operator,
-                                                                   parts.keyring)
-        except BaseException:  # no token: the store opened above is closed, not leaked
-            store.close()
-            raise
+            purged = delivered.retention.purge(at_start=True)
+        except Exception:  # a failed purge must not keep the counter from working; retried
+            log.exception("R9 purge at start failed")
+        return detalization, delivered, purged
 
-    client = OperatorClient(
-        base_url, token,
-        clock=clock,  # only for an answer that does not say the operator's time
-        connect_timeout=settings.operator.connect_timeout,
-        read_timeout=settings.operator.read_timeout,
-        read_retries=settings.operator.read_retries,
-        deadline=settings.operator.deadline,
-        apis=settings.operator.apis,  # [operator] api.<name>: APIs off their standard path
-        transport=parts.operator_transport,
-    )
-    closers.insert(0, client.close)
-    connection = ConnectionState(clock)
-    identity = build_identity(settings, parts, client, audit, clock)
-    clerks.on_session(identity.session_event)  # sign-out, the lock: the visit ends
-    cards = StoreCardCache()
-    outbox = StoreOutbox()
-    operator = settings.operator
-    register = DocumentRegister()  # every document made here, for verify-document
-    delivery = Delivery(
-        client, outbox, journal=audit, slips=SlipMaker(settings, outbox, kept, register),
-        connection=connection,
-        timing=Timing.for_operator(operator.connect_timeout, operator.read_timeout,
-                                   operator.read_retries),
-        clock=clock,
-    )
-    # The pump's thread closes its own store connection when it ends.
-    pump = OutboxPump(outbox, delivery, on_thread_exit=database.close, clock=clock)
-    orders = OrderService(client, outbox, delivery, pump, salon=settings.salon.id,
-                          counter=settings.salon.counter, cards=cards, journal=audit,
-                          connection=connection, clock=clock, identity=identity)
-    closers.insert(0, pump.stop)  # first: it uses the client and the store
-    if start_pump:
-        pump.start()
-        if isinstance(clock, MovableClock):  # training: a queued retry may be due now
-            clock.on_move(pump.wake)
+    # -- what Services hands out ----------------------------------------------------------
+    @property
+    def lookup(self) -> LookupService:
+        from app.services.lookup import LookupService
+        from models.card_cache import StoreCardCache
 
-    def close() -> None:
-        for closer in closers:
-            closer()
+        return self._once("lookup", lambda: LookupService(
+            self.client, StoreCardCache(), self.connection, self.clock, journal=self.audit,
+            identity=self.identity, contacts=self.client))
 
-    detalization = DetalizationService(
-        client, UsageStore(), register, settings.salon, retention_days=settings.retention_days,
-        documents_dir=kept.folder, journal=audit, clock=clock, kept=kept, identity=identity)
-    delivered = build_delivery(settings, parts, client, audit, detalization, closers, clock,
-                               kept, identity, start_periodic=start_pump)
-    purged_at_start = None
-    try:  # R9: on every start, before anything else reads it; `salon purge` reports it too
-        purged_at_start = delivered.retention.purge(at_start=True)
-    except Exception:  # a failed purge must not keep the counter from working; it is retried
-        log.exception("R9 purge at start failed")
+    @property
+    def detalization(self) -> DetalizationService:
+        return self.documents[0]
 
-    # A lock's countdown counts from the operator's own clock at each answer (the client reads
-    # it from the answer), whether the operator is the embedded sandbox, a `salon sandbox`
-    # whose clock was moved forward, or a real operator.
-    codes = AccessCodeService(client, journal=audit, connection=connection, identity=identity)
-    from app.services.pickup import PickupService
+    @property
+    def purged_at_start(self) -> PurgeReport | None:
+        return self.documents[2]
 
-    pickup = PickupService(client, detalization, delivered.printing, identity,
-                           salon=settings.salon, keep_days=settings.pickup.keep_days,
-                           documents_dir=kept.folder, clock=clock, journal=audit, kept=kept,
-                           register=register)
+    @property
+    def printing(self) -> PrintService:
+        return self.documents[1].printing
 
-    return Services(
-        settings=settings,
-        clock=clock,
-        lookup=LookupService(client, cards, connection, clock, journal=audit, identity=identity,
-                             contacts=client),
-        identity=identity,
-        pickup=pickup,
-        connection=connection,
-        audit=audit,
-        daily_log=DailyLogService(audit, settings.salon, clock, names=orders.names,
-                                  register=register),
-        detalization=detalization,
-        verification=VerificationService(register),
-        clerks=clerks,
-        orders=orders,
-        outbox_pump=pump,
-        demo_subscribers=client.demo_subscribers if settings.operator.embedded else None,
-        access_codes=codes,
-        leaflets=LeafletService(settings, orders.services, clock, kept, register=register),
-        sandbox=TrainingWorld(client, clock),
-        operator_check=OperatorCheck(client, settings.operator, base_url),
-        purged_at_start=purged_at_start,
-        close=close,
-        printing=delivered.printing,
-        email=delivered.email,
-        archive=delivered.archive,
-        delivery=delivered.delivery,
-        periodic=delivered.periodic,
-        retention=delivered.retention,
-    )
+    @property
+    def email(self) -> EmailService:
+        return self.documents[1].email
+
+    @property
+    def archive(self) -> ArchiveService:
+        return self.documents[1].archive
+
+    @property
+    def delivery(self) -> DeliveryService:
+        return self.documents[1].delivery
+
+    @property
+    def periodic(self) -> PeriodicDeliveryService:
+        return self.documents[1].periodic
+
+    @property
+    def retention(self) -> RetentionService:
+        return self.documents[1].retention
+
+    @property
+    def daily_log(self) -> DailyLogService:
+        from app.services.daily_log import DailyLogService
+
+        return self._once("daily_log", lambda: DailyLogService(
+            self.audit, self.settings.salon, self.clock, names=self.orders.names,
+            register=self.register))
+
+    @property
+    def verification(self) -> VerificationService:
+        from app.services.verification import VerificationService
+
+        return self._once("verification", lambda: VerificationService(self.register))
+
+    @property
+    def access_codes(self) -> AccessCodeService:
+        from app.services.access_codes import AccessCodeService
+
+        # A lock's countdown counts from the operator's own clock at each answer (the client
+        # reads it from the answer), whether the operator is the embedded sandbox, a `salon
+        # sandbox` whose clock was moved forward, or a real operator.
+        return self._once("access_codes", lambda: AccessCodeService(
+            self.client, journal=self.audit, connection=self.connection,
+            identity=self.identity))
+
+    @property
+    def leaflets(self) -> LeafletService:
+        from app.services.leaflets import LeafletService
+
+        return self._once("leaflets", lambda: LeafletService(
+            self.settings, self.orders.services, self.clock, self.kept,
+            register=self.register))
+
+    @property
+    def sandbox(self) -> TrainingWorld:
+        from app.services.training_world import TrainingWorld
+
+        return self._once("sandbox", lambda: TrainingWorld(self.client, self.clock))
+
+    @property
+    def operator_check(self) -> OperatorCheck:
+        from app.services.operator_check import OperatorCheck
+
+        def build() -> OperatorCheck:
+            client = self.client
+            return OperatorCheck(client, self.settings.operator, self.__dict__["base_url"])
+        return self._once("operator_check", build)
+
+    @property
+    def pickup(self) -> PickupService:
+        def build() -> PickupService:
+            from app.services.pickup import PickupService
+
+            detalization, delivered, _purged = self.documents
+            kept = self.kept
+            return PickupService(
+                self.client, detalization, delivered.printing, self.identity,
+                salon=self.settings.salon, keep_days=self.settings.pickup.keep_days,
+                documents_dir=kept.folder, clock=self.clock, journal=self.audit, kept=kept,
+                register=self.register)
+        return self._once("pickup", build)
 
 
 def build_identity(settings: Settings, parts: Parts, client: OperatorClient,
@@ -493,7 +691,7 @@ def main(argv: list[str] | None = None) -> int:
     # (app/commands/arguments.py) is in the salon's language; a broken salon.ini is reported
     # after parsing, so that `salon --help` still works.
     settings, problem = _settings_and_language()
-    args = cli.build_parser().parse_args(argv)
+    args = cli.build_parser(argv).parse_args(argv)
     if problem is not None:
         from app.commands.output import report_failure
 

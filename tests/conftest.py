@@ -22,6 +22,31 @@ def _english_messages() -> Iterator[None]:
     set_language("en")
 
 
+@pytest.fixture(autouse=True)
+def _no_training_sandbox_left(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A `salon` on the embedded default leaves its data folder's training sandbox running
+    for the next command (sandbox/resident.py); a test's folder has no next command, so the
+    sandboxes started under it stop when it ends (and any left under the session's temp
+    folder at the end of the run)."""
+    yield
+    folder = getattr(request.node, "funcargs", {}).get("tmp_path")
+    if isinstance(folder, Path):
+        stop_training_sandboxes(folder)
+
+
+def stop_training_sandboxes(folder: Path) -> None:
+    from sandbox.resident import RUN_FILE, stop
+
+    for run_file in folder.rglob(RUN_FILE):
+        stop(run_file.parent)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    factory = getattr(session.config, "_tmp_path_factory", None)
+    if factory is not None:
+        stop_training_sandboxes(factory.getbasetemp())
+
+
 def write_ini(folder: Path, **sections: dict[str, str]) -> Path:
     """A salon.ini in `folder` with data_dir inside it, plus any overrides."""
     values: dict[str, dict[str, str]] = {

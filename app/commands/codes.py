@@ -33,12 +33,12 @@ from app.errors import (
 )
 from app.i18n import _
 from app.phone import format_msisdn, parse_msisdn
-from app.services.registry import Services
 from models.access_codes import CodeState, VerifyOutcome, state_to_dict, utc_text
 from models.domain import Session, SubscriberCard
 
 if TYPE_CHECKING:
     from app.services.access_codes import AccessCodeService
+    from app.services.registry import Services
 
 
 def register(commands: argparse._SubParsersAction) -> None:

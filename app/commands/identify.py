@@ -15,7 +15,6 @@ from typing import Any, TextIO
 from app.cli import Wiring
 from app.commands.output import print_json, say
 from app.errors import InputError
-from app.flows.identity import IdentityFlow, presented
 from app.i18n import _
 from app.phone import format_msisdn, parse_msisdn
 from models.identity import DOCUMENT_OPTIONS, Visit
@@ -66,6 +65,8 @@ def run(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
     if args.document is None:
         raise InputError(_("Name the document presented: --document {types}.").format(
             types=", ".join(sorted(DOCUMENT_OPTIONS))))
+    from app.flows.identity import IdentityFlow, presented
+
     who = presented(DOCUMENT_OPTIONS[args.document], representative=args.representative,
                     poa_number=args.poa_number, poa_date=args.poa_date)
     clerk = wiring.session()  # the password first: on stdin its line comes before the number's
@@ -84,6 +85,8 @@ def run(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
 
 def _end(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
     msisdn = parse_msisdn(args.end)
+    from app.flows.identity import IdentityFlow
+
     ended = IdentityFlow(wiring.services().identity, wiring.session()).end(msisdn)
     if args.json:
         print_json({"msisdn": msisdn, "ended": ended}, out)

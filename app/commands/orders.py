@@ -25,7 +25,6 @@ from app.cli import Wiring
 from app.commands.delivering import Delivery, add_delivery_arguments
 from app.commands.output import print_json, say, with_report
 from app.errors import InputError, OperatorUnavailable, RuleRefused, SalonError
-from app.flows.orders import OrderFlow, Settled
 from app.i18n import _
 from app.inputs import catalog_code
 from app.phone import format_msisdn, parse_msisdn
@@ -39,6 +38,7 @@ from models.orders import (
 )
 
 if TYPE_CHECKING:
+    from app.flows.orders import OrderFlow
     from app.services.delivery import Deliverable
 
 ASSISTANT = "ASSISTANT"
@@ -110,6 +110,8 @@ def _place(args: argparse.Namespace, wiring: Wiring, out: TextIO, action: OrderA
     delivery = Delivery(args, wiring)  # checked before anything is asked of the operator
     clerk = wiring.session()
     services = wiring.services()
+    from app.flows.orders import OrderFlow
+
     flow = OrderFlow(services.orders, clerk)
     names = flow.catalog_names(action)
     request = flow.request(msisdn, action, code)
@@ -255,6 +257,8 @@ def _unreachable(args: argparse.Namespace, out: TextIO, report: dict[str, Any],
     keep = args.queue_if_offline or (sys.stdin.isatty() and _ask(
         _("The operator did not confirm the change. Queue it to be sent when it answers? "
           "[y/N] ")))
+    from app.flows.orders import Settled
+
     settlement = flow.settle(outcome.item.id, keep=keep)
     item = settlement.item
     if settlement.kind is Settled.QUEUED:

@@ -15,7 +15,6 @@ from app import formatting
 from app.cli import Wiring
 from app.commands import arguments
 from app.commands.output import print_json, say
-from app.flows.orders import OrderFlow
 from app.i18n import _
 from app.phone import format_msisdn
 from app.ui.presenters.outbox import state_name  # the same words as the queue view
@@ -78,6 +77,8 @@ def run_send(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
 
 
 def run_decide(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
+    from app.flows.orders import OrderFlow
+
     flow = OrderFlow(wiring.services().orders, wiring.session())
     settlement = flow.settle(args.id, keep=args.decision == "queue")
     settlement.raise_if_refused()  # exit 3 when it may have left: it stays queued

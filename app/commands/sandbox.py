@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import argparse
 from datetime import timedelta
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 from zoneinfo import ZoneInfo
 
 from app import formatting
@@ -26,10 +26,12 @@ from app.commands.output import print_json, say
 from app.errors import SalonError
 from app.i18n import _
 from app.phone import format_msisdn, parse_msisdn
-from app.services.registry import Services
-from app.services.training_world import TrainingWorld, parse_duration
 from models.access_codes import utc_text
 from models.domain import DemoDocument, DemoSubscriber
+
+if TYPE_CHECKING:
+    from app.services.registry import Services
+    from app.services.training_world import TrainingWorld
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -166,6 +168,8 @@ def show_sms(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
 
 
 def show_clock(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
+    from app.services.training_world import parse_duration
+
     seconds = parse_duration(args.advance) if args.advance is not None else None
     services = wiring.services()
     world = _world(services)

@@ -18,12 +18,12 @@ from functools import partial
 from urllib.parse import quote
 
 import httpx
-from pydantic import Field, RootModel
+from pydantic import Field
 
 from app.errors import SubscriberNotFound
 from app.i18n import _
 from app.operator_api.plumbing import OperatorPlumbing
-from app.operator_api.tmf_wire import TmfWire
+from app.operator_api.tmf_wire import TmfList, TmfWire
 from app.phone import format_msisdn
 
 log = logging.getLogger(__name__)
@@ -38,7 +38,7 @@ class _LineRef(TmfWire):
     status: str | None = None
 
 
-class _LineRefs(RootModel[list[_LineRef]]):
+class _LineRefs(TmfList[list[_LineRef]]):
     """`GET /product?productSerialNumber=…&fields=id,status`."""
 
 

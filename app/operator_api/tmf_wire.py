@@ -9,6 +9,7 @@ Decimal field from its digits, never through a binary float), so 0.10 stays 0.10
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, RootModel
 
@@ -18,12 +19,25 @@ from models.domain import Money
 # fewer decimals, never more).
 Amount = Decimal
 
+# Models and adapters build their validators on first use, not at import: a command reads a
+# few of the console's ~100 wire shapes, and building all of them cost most of its start-up.
+DEFERRED = ConfigDict(defer_build=True)
+_Item = TypeVar("_Item")
+
+
+class TmfList(RootModel[_Item], Generic[_Item]):
+    """A JSON array answer (`class TmfUsages(TmfList[list[TmfUsage]])`). Parametrizing
+    pydantic's RootModel itself builds the whole validator at import; this one defers it."""
+
+    model_config = DEFERRED
+
 
 class TmfWire(BaseModel):
     """A TMF entity or part of one: attributes the console does not read are ignored (a BSS
     sends far more than the console needs), attributes it reads are checked."""
 
-    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True,
+                              defer_build=True)
 
 
 class TmfRef(TmfWire):
@@ -50,5 +64,5 @@ class TmfQuantity(TmfWire):
     units: str = Field(max_length=40)
 
 
-class TmfIds(RootModel[list[TmfRef]]):
+class TmfIds(TmfList[list[TmfRef]]):
     """A list answer read for its entities' ids (`?fields=id`)."""

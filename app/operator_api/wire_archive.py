@@ -14,9 +14,9 @@ import binascii
 import hashlib
 from typing import Any, Literal
 
-from pydantic import Field, RootModel
+from pydantic import Field
 
-from app.operator_api.tmf_wire import TmfWire
+from app.operator_api.tmf_wire import TmfList, TmfWire
 from app.operator_api.wire_values import Count, Instant
 from models.archive import ArchivedDocument, FetchedDocument
 
@@ -99,5 +99,5 @@ class TmfDocument(TmfWire):
         return FetchedDocument(name, attachment.mimeType, content)
 
 
-class TmfDocuments(RootModel[list[TmfDocument]]):
+class TmfDocuments(TmfList[list[TmfDocument]]):
     """`GET /document?relatedParty.id=…`: a JSON array (without the contents)."""

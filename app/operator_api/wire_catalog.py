@@ -31,7 +31,7 @@ from typing import Annotated, Any
 from pydantic import Field, TypeAdapter
 
 from app.operator_api.offering_codes import SERVICE_PREFIX, TARIFF_PREFIX, offering_code
-from app.operator_api.tmf_wire import TmfMoney, TmfRef, TmfWire
+from app.operator_api.tmf_wire import DEFERRED, TmfMoney, TmfRef, TmfWire
 from app.operator_api.wire_values import Count, Instant
 from models.domain import (
     CatalogService,
@@ -111,10 +111,10 @@ class _OtherEntity(TmfWire):
 # Each price read as a TmfPrice from the JSON text (money never through a float), or else as
 # an entity with an id.
 PriceEntity = Annotated[TmfPrice | _OtherEntity, Field(union_mode="left_to_right")]
-OFFERINGS: TypeAdapter[list[TmfOffering]] = TypeAdapter(list[TmfOffering])
-PRICE_ENTITIES: TypeAdapter[list[PriceEntity]] = TypeAdapter(list[PriceEntity])
+OFFERINGS: TypeAdapter[list[TmfOffering]] = TypeAdapter(list[TmfOffering], config=DEFERRED)
+PRICE_ENTITIES: TypeAdapter[list[PriceEntity]] = TypeAdapter(list[PriceEntity], config=DEFERRED)
 _CLASSES = {c.value: c for c in TariffClass}
-_COUNT: TypeAdapter[int] = TypeAdapter(Count)
+_COUNT: TypeAdapter[int] = TypeAdapter(Count, config=DEFERRED)
 
 
 def prices_by_id(entities: Iterable[TmfPrice | _OtherEntity]

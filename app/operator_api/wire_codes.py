@@ -8,9 +8,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import Field, RootModel
+from pydantic import Field
 
-from app.operator_api.tmf_wire import TmfWire
+from app.operator_api.tmf_wire import TmfList, TmfWire
 from app.operator_api.wire import Wire
 from app.operator_api.wire_values import Count, Instant
 from models.access_codes import (
@@ -84,7 +84,7 @@ class TmfMessage(TmfWire):
         return SmsMessage(self.id, self.sender.phoneNumber, msisdn, self.content, self.sendTime)
 
 
-class TmfMessages(RootModel[list[TmfMessage]]):
+class TmfMessages(TmfList[list[TmfMessage]]):
     """`GET communicationMessage?receiver.phoneNumber=…`: a JSON array."""
 
 

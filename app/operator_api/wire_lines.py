@@ -20,10 +20,10 @@ import logging
 from datetime import datetime
 from decimal import Decimal
 
-from pydantic import Field, JsonValue, RootModel, TypeAdapter
+from pydantic import Field, JsonValue, TypeAdapter
 
 from app.operator_api.offering_codes import ASSISTANT, offering_code
-from app.operator_api.tmf_wire import TmfMoney, TmfQuantity, TmfRef, TmfWire
+from app.operator_api.tmf_wire import DEFERRED, TmfList, TmfMoney, TmfQuantity, TmfRef, TmfWire
 from app.operator_api.wire_values import Instant, Quantity, Version, ZoneName
 from models.domain import (
     Balances,
@@ -197,7 +197,7 @@ class TmfLine(TmfWire):
         )
 
 
-_VERSION: TypeAdapter[int] = TypeAdapter(Version)
+_VERSION: TypeAdapter[int] = TypeAdapter(Version, config=DEFERRED)
 
 
 def version_of(etag: str | None) -> int:
@@ -235,7 +235,7 @@ class TmfOfferingClass(TmfWire):
         return TariffClass(str(found[0].values[0].value))
 
 
-class TmfOfferingClasses(RootModel[list[TmfOfferingClass]]):
+class TmfOfferingClasses(TmfList[list[TmfOfferingClass]]):
     """`GET /productOffering?category.id=tariff&fields=id,prodSpecCharValueUse`."""
 
 
@@ -283,10 +283,10 @@ class TmfBucket(TmfWire):
         return PackageRemainder(kind, remaining, total, unit, self.ends())
 
 
-_QUANTITY: TypeAdapter[Decimal] = TypeAdapter(Quantity)
+_QUANTITY: TypeAdapter[Decimal] = TypeAdapter(Quantity, config=DEFERRED)
 
 
-class TmfBuckets(RootModel[list[TmfBucket]]):
+class TmfBuckets(TmfList[list[TmfBucket]]):
     """`GET /bucket?product.id={line}`."""
 
     def domain(self) -> Balances:

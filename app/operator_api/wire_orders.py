@@ -15,9 +15,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal, TypeVar
 
-from pydantic import Field, RootModel, model_validator
+from pydantic import Field, model_validator
 
-from app.operator_api.tmf_wire import TmfMoney, TmfQuantity, TmfRef, TmfWire
+from app.operator_api.tmf_wire import TmfList, TmfMoney, TmfQuantity, TmfRef, TmfWire
 from app.operator_api.wire_values import Instant, Version
 from models.domain import Money, ServiceRef, TrialPeriod
 
@@ -298,13 +298,13 @@ class TmfUsage(TmfWire):
         return money if self.usageType == "payment" else Money(-money.amount, money.currency)
 
 
-class TmfBuckets(RootModel[list[TmfBucket]]):
+class TmfBuckets(TmfList[list[TmfBucket]]):
     """TMF654 `GET /bucket`: a line's buckets."""
 
 
-class TmfUsages(RootModel[list[TmfUsage]]):
+class TmfUsages(TmfList[list[TmfUsage]]):
     """TMF635 `GET /usage`: a page of usage records."""
 
 
-class TmfProductOrders(RootModel[list[TmfProductOrder]]):
+class TmfProductOrders(TmfList[list[TmfProductOrder]]):
     """TMF622 `GET /productOrder`: orders (by externalId: the one placed with the key)."""

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import Field, RootModel, TypeAdapter
+from pydantic import Field, TypeAdapter
 
-from app.operator_api.tmf_wire import TmfRef, TmfWire
+from app.operator_api.tmf_wire import DEFERRED, TmfList, TmfRef, TmfWire
 from app.operator_api.wire_lines import TmfCharacteristic, TmfParty, home_region
 from app.operator_api.wire_values import Instant
 from models.domain import Region
@@ -96,7 +96,8 @@ class TmfPickupOrder(TmfWire):
         return self.completion_date or self.cancellation_date
 
 
-PICKUP_ORDERS: TypeAdapter[list[TmfPickupOrder]] = TypeAdapter(list[TmfPickupOrder])
+PICKUP_ORDERS: TypeAdapter[list[TmfPickupOrder]] = TypeAdapter(list[TmfPickupOrder],
+                                                               config=DEFERRED)
 
 
 class TmfLineHome(TmfWire):
@@ -111,8 +112,8 @@ class TmfLineHome(TmfWire):
         return home_region(self.characteristics)
 
 
-class TmfLineHomes(RootModel[list[TmfLineHome]]):
+class TmfLineHomes(TmfList[list[TmfLineHome]]):
     pass
 
 
-LINE_HOMES: TypeAdapter[list[TmfLineHome]] = TypeAdapter(list[TmfLineHome])
+LINE_HOMES: TypeAdapter[list[TmfLineHome]] = TypeAdapter(list[TmfLineHome], config=DEFERRED)

@@ -26,6 +26,7 @@ from typing import Annotated, Any, NotRequired
 from pydantic import AwareDatetime, Field, TypeAdapter
 from typing_extensions import TypedDict  # pydantic reads TypedDicts from here before 3.12
 
+from app.operator_api.tmf_wire import DEFERRED
 from app.operator_api.wire_values import EARLIEST, LATEST
 from models.domain import PackageKind, UsageKind, UsageRecord
 
@@ -71,7 +72,7 @@ class UsageDict(TypedDict):
     ratedProductUsage: Annotated[list[RatedProductUsageDict], Field(min_length=1)]
 
 
-USAGE_PAGE: TypeAdapter[list[UsageDict]] = TypeAdapter(list[UsageDict])
+USAGE_PAGE: TypeAdapter[list[UsageDict]] = TypeAdapter(list[UsageDict], config=DEFERRED)
 
 
 def usage_records(page: Sequence[UsageDict], line: str, start: datetime, end: datetime,

@@ -1,28 +1,32 @@
-"""Everything the GUI and the CLI may call, built once by app/main.py."""
+"""Everything the GUI and the CLI may call, built by app/main.py: each service on first use.
+
+A `salon` command uses one or two services; building (and importing) all of them took longer
+than the whole command may (DESIGN §9: a command answers within 0.5 s). So app/main.py hands
+over how to build each, and the first read of `services.lookup` builds it (and what it needs)
+once; the window reads them all at start, on its worker. A test may hand over built ones.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+import threading
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
-from app.clock import Clock
-from app.config import Settings
-from app.services.clerks import ClerkService
-from app.services.connection import ConnectionState
-from app.services.lookup import LookupService
-from models.domain import DemoSubscriber
-
-if TYPE_CHECKING:  # these import peewee; built (and imported) by app/main.py when needed
+if TYPE_CHECKING:  # built (and imported) by app/main.py when first used
+    from app.clock import Clock
+    from app.config import Settings
     from app.services.access_codes import AccessCodeService
     from app.services.archive import ArchiveService
     from app.services.audit import AuditJournal
+    from app.services.clerks import ClerkService
+    from app.services.connection import ConnectionState
     from app.services.daily_log import DailyLogService
     from app.services.delivery import DeliveryService
     from app.services.detalization import DetalizationService
     from app.services.email import EmailService
     from app.services.identity import IdentityService
     from app.services.leaflets import LeafletService
+    from app.services.lookup import LookupService
     from app.services.operator_check import OperatorCheck
     from app.services.orders import OrderService
     from app.services.outbox_pump import OutboxPump
@@ -32,9 +36,9 @@ if TYPE_CHECKING:  # these import peewee; built (and imported) by app/main.py wh
     from app.services.retention import PurgeReport, RetentionService
     from app.services.training_world import TrainingWorld
     from app.services.verification import VerificationService
+    from models.domain import DemoSubscriber
 
 
-@dataclass
 class Services:
     """Every service the console has, each built by app/main.py's bootstrap: none is missing
     where the window or the CLI needs it. A None left here means something real (no operator
@@ -78,12 +82,51 @@ class Services:
     # `salon operator check`: does each operator API answer where salon.ini says it lives?
     operator_check: OperatorCheck
     # The sandbox's demo subscribers; None when talking to a live operator API (no demo list).
-    demo_subscribers: Callable[[], list[DemoSubscriber]] | None = None
+    demo_subscribers: Callable[[], list[DemoSubscriber]] | None
     # What the purge at this start removed (`salon purge` reports it with its own); None when
-    # that purge failed (it is logged and retried at the next start or by `salon purge`).
-    purged_at_start: PurgeReport | None = None
-    close: Callable[[], None] = field(default=lambda: None)
+    # that purge failed (it is logged and retried at the next start or by `salon purge`). The
+    # purge runs before the first service that reads kept documents or usage is built.
+    purged_at_start: PurgeReport | None
+    close: Callable[[], None]
+
+    def __init__(self, *, settings: Settings, clock: Clock,
+                 demo_subscribers: Callable[[], list[DemoSubscriber]] | None = None,
+                 close: Callable[[], None] = lambda: None,
+                 later: Mapping[str, Callable[[], Any]] | None = None, **built: Any) -> None:
+        """`built`: services ready now; `later`: how to build the others on first use."""
+        self.settings = settings
+        self.clock = clock
+        self.demo_subscribers = demo_subscribers
+        self.close = close
+        self._later = dict(later or {})
+        if "purged_at_start" not in self._later:
+            built.setdefault("purged_at_start", None)
+        self.__dict__.update(built)
+        self._building = threading.RLock()  # the window's worker and its Tk thread
+        missing = [name for name in _SERVICES if name not in built and name not in self._later]
+        if missing:
+            raise TypeError(f"Services without {', '.join(missing)}")
+
+    def __getattr__(self, name: str) -> Any:
+        # Only for what is not built yet: a built service is an attribute of the instance.
+        later = self.__dict__.get("_later")
+        if later is None or name not in later:
+            raise AttributeError(name)
+        with self._building:
+            if name not in self.__dict__:
+                self.__dict__[name] = later[name]()
+        return self.__dict__[name]
+
+    def build_all(self) -> None:
+        """Every service now (the window: nothing the clerk does waits for a first build)."""
+        for name in self._later:
+            getattr(self, name)
 
     @property
     def training(self) -> bool:
         return self.demo_subscribers is not None
+
+
+# Every service a Services has (the annotations above, but the plain values).
+_SERVICES = [name for name in Services.__annotations__
+             if name not in {"settings", "clock", "demo_subscribers", "close"}]

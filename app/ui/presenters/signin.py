@@ -11,7 +11,6 @@ from typing import Literal
 
 from app.errors import ClerkLocked, InputError, WeakPassword, WrongPassword
 from app.i18n import _
-from app.services.clerks import TRAINING_ACCOUNTS
 from app.ui.presenters.errors import MessageView, present_error
 from models.domain import ClerkRole, Session
 
@@ -84,6 +83,8 @@ def present_held_keyboard() -> MessageView:
 
 
 def training_hint() -> str:
+    from app.services.clerks import TRAINING_ACCOUNTS  # the service is not needed before
+
     accounts = ", ".join(
         f"{account.login} / {account.password} ({role_name(account.role)})"
         for account in TRAINING_ACCOUNTS
