@@ -57,6 +57,8 @@ class Wiring(Protocol):
 
     def serve_sandbox(self, host: str, port: int, db: Path | None, seed: int | None) -> None: ...
 
+    def stop_training_sandbox(self) -> bool: ...
+
 
 class Parser(argparse.ArgumentParser):
     """argparse, with what it repeats of the command line ("unrecognized arguments: …",

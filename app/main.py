@@ -25,7 +25,6 @@ from app.config import OperatorSettings, Settings, language_from_environment, lo
 from app.errors import ConfigError, NotSignedIn, SalonError
 from app.i18n import LANGUAGES, _, set_language
 from app.inputs import shown
-from app.services.credentials import SYSTEM_KEYRING
 
 if TYPE_CHECKING:
     import httpx
@@ -41,7 +40,7 @@ if TYPE_CHECKING:
     from app.services.delivery import DeliveryService
     from app.services.detalization import DetalizationService
     from app.services.email import EmailService
-    from app.services.identity import IdentityService
+    from app.services.identity import HolderReads, IdentityService
     from app.services.kept_files import KeptFiles
     from app.services.leaflets import LeafletService
     from app.services.lookup import LookupService
@@ -58,6 +57,7 @@ if TYPE_CHECKING:
     from app.services.verification import VerificationService
     from models.documents import DocumentRegister
     from models.domain import Session
+    from models.identity import HolderRecord
     from printing.cups_printer import Printer
 
 log = logging.getLogger("salon")
@@ -82,13 +82,14 @@ class Parts:
     keyring: Keyring
 
 
-def real_parts(settings: Settings, *, keyring: Keyring = SYSTEM_KEYRING) -> Parts:
+def real_parts(settings: Settings, *, keyring: Keyring | None = None) -> Parts:
     """The parts the console uses at the counter, chosen here and nowhere else. `keyring`: the
     one every secret is read from, the relay's password too (the system's unless given)."""
-    from app.services.credentials import smtp_password
+    from app.services.credentials import SYSTEM_KEYRING, smtp_password
     from app.services.smtp_relay import SmtpRelay
     from printing.cups_printer import CupsPrinter
 
+    keyring = SYSTEM_KEYRING if keyring is None else keyring
     relay = (SmtpRelay(settings.email, lambda: smtp_password(keyring))
              if settings.email.configured else None)  # the password is read when a letter goes
     return Parts(operator_transport=None, printer=CupsPrinter(settings.printing.server or None),
@@ -167,6 +168,13 @@ class Wiring:
                 self._services.close()
                 self._services = None
 
+    def stop_training_sandbox(self) -> bool:
+        """`salon sandbox stop`: the data folder's training sandbox (sandbox/resident.py)
+        ends now; False when none was running."""
+        from sandbox.resident import stop
+
+        return stop(self.settings.data_dir)
+
     def serve_sandbox(self, host: str, port: int, db: Path | None, seed: int | None) -> None:
         from sandbox.server import serve
 
@@ -238,6 +246,16 @@ def _store(settings: Settings) -> Callable[[], object]:
         raise ConfigError(_(
             "The local database cannot be opened ({url}): {error}"
         ).format(url=_redacted(settings.database_url), error=error)) from error
+
+
+class _HolderReadsLater:
+    """The operator client as R10's check sees it, built when a check first asks."""
+
+    def __init__(self, console: _Console) -> None:
+        self._console = console
+
+    def holder_record(self, msisdn: str) -> HolderRecord:
+        return self._console.client.holder_record(msisdn)
 
 
 class _Console:
@@ -366,8 +384,10 @@ class _Console:
 
     @property
     def identity(self) -> IdentityService:
+        # The visit is the store's; the operator is asked only when a document is checked. A
+        # sign-in (which tells the identity service) then reaches no operator and no sandbox.
         return self._once("identity", lambda: build_identity(
-            self.settings, self.parts, self.client, self.audit, self.clock))
+            self.settings, self.parts, _HolderReadsLater(self), self.audit, self.clock))
 
     @property
     def register(self) -> DocumentRegister:
@@ -549,7 +569,7 @@ class _Console:
         return self._once("pickup", build)
 
 
-def build_identity(settings: Settings, parts: Parts, client: OperatorClient,
+def build_identity(settings: Settings, parts: Parts, client: HolderReads,
                    journal: AuditJournal, clock: Clock) -> IdentityService:
     """R10 at this counter: the visit and mismatches in the store, the hashes' key from the
     parts' keyring (asked when a check is first recorded)."""

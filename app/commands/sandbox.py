@@ -72,10 +72,23 @@ def register(commands: argparse._SubParsersAction) -> None:
                        help="the salon to pick it up at (salon.ini's [salon] id by default)")
     paper.add_argument("--json", action="store_true", help="print one JSON object")
     paper.set_defaults(handler=order_paper)
+    stop = subcommands.add_parser(
+        "stop", help="stop this data folder's training sandbox (the next command starts it "
+                     "again)")
+    stop.set_defaults(handler=stop_resident)
 
 
 def serve(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
     wiring.serve_sandbox(args.host, args.port, args.db, args.seed)
+
+
+def stop_resident(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:
+    """Without building the services: they would reach (and so start) the sandbox."""
+    if wiring.stop_training_sandbox():
+        say(out, _("The training sandbox of this data folder is stopped; the next command "
+                   "starts it again."))
+    else:
+        say(out, _("No training sandbox is running for this data folder."))
 
 
 def list_demo(args: argparse.Namespace, wiring: Wiring, out: TextIO) -> None:

@@ -109,3 +109,32 @@ def test_the_commands_wiring_builds_on_the_parts_it_is_given(tmp_path: Path) -> 
         assert any(user.startswith(AUDIT_KEY) for _service, user in keyring.secrets)
     finally:
         wiring.close()
+
+
+def test_a_command_builds_only_the_services_it_uses(tmp_path: Path) -> None:
+    """Issue 15: the clerks need the local store alone (no operator, no training sandbox);
+    the lookup reaches the data folder's sandbox; the detalization comes after R9's purge
+    at start. Closing lets the sandbox go (it stays for the next command)."""
+    from sandbox.resident import RUN_FILE, USERS_FILE
+
+    settings = load_settings(write_ini(tmp_path))
+    keyring = MemoryKeyring()
+    services = build_services(settings, console_clock(settings),
+                              real_parts(settings, keyring=keyring), start_pump=False)
+    run_file = settings.data_dir / RUN_FILE
+    try:
+        clerks = services.clerks
+        assert clerks.sign_in("clerk", "clerk-demo").login == "clerk"
+        assert not run_file.exists()  # no operator yet: no sandbox started
+        assert "detalization" not in vars(services) and "lookup" not in vars(services)
+        assert services.lookup.lookup(IVANOVA, clerks.sign_in("clerk", "clerk-demo"))
+        assert run_file.exists()
+        assert services.clerks is clerks  # built once
+        assert services.purged_at_start is not None  # R9 ran before the documents' services
+        assert services.detalization is services.detalization
+    finally:
+        services.close()
+    import fcntl
+
+    with open(settings.data_dir / USERS_FILE, "a+") as users:  # nobody holds it now
+        fcntl.flock(users, fcntl.LOCK_EX | fcntl.LOCK_NB)
