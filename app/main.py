@@ -86,12 +86,15 @@ def real_parts(settings: Settings, *, keyring: Keyring | None = None) -> Parts:
     """The parts the console uses at the counter, chosen here and nowhere else. `keyring`: the
     one every secret is read from, the relay's password too (the system's unless given)."""
     from app.services.credentials import SYSTEM_KEYRING, smtp_password
-    from app.services.smtp_relay import SmtpRelay
     from printing.cups_printer import CupsPrinter
 
     keyring = SYSTEM_KEYRING if keyring is None else keyring
-    relay = (SmtpRelay(settings.email, lambda: smtp_password(keyring))
-             if settings.email.configured else None)  # the password is read when a letter goes
+    relay = None
+    if settings.email.configured:
+        from app.services.smtp_relay import SmtpRelay
+
+        # The password is read when a letter goes.
+        relay = SmtpRelay(settings.email, lambda: smtp_password(keyring))
     return Parts(operator_transport=None, printer=CupsPrinter(settings.printing.server or None),
                  relay=relay, keyring=keyring)
 

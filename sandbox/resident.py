@@ -28,7 +28,6 @@ import logging
 import os
 import secrets
 import signal
-import subprocess
 import sys
 import threading
 import time
@@ -141,6 +140,8 @@ def _running(data_dir: Path) -> _Running | None:
 
 
 def _start(data_dir: Path, seed: int, idle_s: int, timeout: float) -> _Running:
+    import subprocess  # only to start one: reaching a running one is the common case
+
     (data_dir / FAILED_FILE).unlink(missing_ok=True)
     logs = data_dir / "logs"
     logs.mkdir(exist_ok=True)

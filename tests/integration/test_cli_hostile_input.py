@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import stop_training_sandboxes
+
 SALON = str(Path(__file__).resolve().parents[2] / ".venv" / "bin" / "salon")
 MARIA = "+79161234567"
 HOSTILE = "Мария\x1b[2J\x1b]0;owned\x07\u202eанираМ\n2026-11-23 09:00:00,000 ERROR salon: forged"
@@ -109,6 +111,7 @@ def test_a_clerk_s_name_with_escapes_and_line_breaks_is_shown_escaped(
 def test_a_subscriber_s_name_reaches_neither_the_terminal_nor_the_log_raw(
         salon_env: dict[str, str], data: Path) -> None:
     assert salon(salon_env, "lookup", MARIA).returncode == 0  # the world is made
+    stop_training_sandboxes(data)  # the world is changed in its file, then started again
     with closing(sqlite3.connect(data / "sandbox.db")) as db, db:
         db.execute("UPDATE subscribers SET name = ? WHERE msisdn = ?", (HOSTILE, MARIA))
     for json_out in ([], ["--json"]):

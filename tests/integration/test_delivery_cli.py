@@ -214,10 +214,13 @@ def test_a_detalization_by_email(mail, tmp_path: Path) -> None:
 
 
 def advance_embedded_sandbox(data_dir: Path, seconds: int) -> None:
-    """Move the training sandbox's clock, as `POST /sandbox/clock` would (it is not running
-    between commands)."""
+    """Move the training sandbox's clock, as `POST /sandbox/clock` would, in its file: the
+    data folder's sandbox is stopped first (the next command starts it on the moved clock)."""
     from sandbox.clock import Clock
+    from sandbox.resident import stop
     from sandbox.store import Store
+
+    stop(data_dir)
 
     store = Store.open(data_dir / "sandbox.db", 2026, now=WORLD_AT)
     try:
