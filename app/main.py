@@ -1,16 +1,17 @@
 """The one place that builds everything: config → store → adapters → services → GUI or CLI.
 
 Heavy libraries (httpx, peewee, fastapi, uvicorn) are imported only when services are built,
-so the window appears first and the rest follows on a worker (DESIGN §9: usable in 1.5 s).
+and the command line's parser only for a command: `salon` alone shows the sign-in field first
+and builds the rest on workers (DESIGN §9: a key is taken within 1.0 s of launch). The store
+and the clerks' accounts come before the operator (`open_local`), so a clerk signs in without
+waiting for the operator's API or the training sandbox.
 """
 
 from __future__ import annotations
 
 import contextlib
 import logging
-import logging.handlers
 import os
-import secrets
 import sys
 import threading
 from collections.abc import Callable, Iterator
@@ -19,15 +20,13 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from app import cli
 from app.clock import Clock, MovableClock, SystemClock
-from app.commands.output import flush_quietly, say
+from app.commands.output import flush_quietly
 from app.config import OperatorSettings, Settings, language_from_environment, load_settings
 from app.errors import ConfigError, NotSignedIn, SalonError
 from app.i18n import LANGUAGES, _, set_language
 from app.inputs import shown
 from app.services.credentials import SYSTEM_KEYRING
-from app.services.registry import Services
 
 if TYPE_CHECKING:
     import httpx
@@ -35,6 +34,7 @@ if TYPE_CHECKING:
     from app.operator_api.client import OperatorClient
     from app.services.archive import ArchiveService
     from app.services.audit import AuditJournal
+    from app.services.clerks import ClerkService
     from app.services.credentials import Keyring
     from app.services.delivery import DeliveryService
     from app.services.detalization import DetalizationService
@@ -43,6 +43,7 @@ if TYPE_CHECKING:
     from app.services.kept_files import KeptFiles
     from app.services.periodic import PeriodicDeliveryService
     from app.services.printing import PrintService
+    from app.services.registry import Services
     from app.services.retention import RetentionService
     from app.services.smtp_relay import MailRelay
     from models.domain import Session
@@ -108,16 +109,35 @@ class Wiring:
         self._read_password = read_password
         self._password: str | None = None
         self._services: Services | None = None
+        self._local: Local | None = None
         self._session: Session | None = None
         self._lock = threading.Lock()
+        self._local_lock = threading.Lock()
+        self._parts_made: Parts | None = None
+
+    def clerks(self) -> ClerkService:
+        """The clerks' accounts on the local store, without the operator: the window signs a
+        clerk in with them while the operator's side is still being built."""
+        return self._local_part().clerks
 
     def services(self) -> Services:
         with self._lock:
             if self._services is None:
-                self._services = build_services(self.settings, self.clock,
-                                                self._parts(self.settings),
-                                                start_pump=self.start_pump)
+                local = self._local_part()
+                self._services = build_services(self.settings, self.clock, self._made_parts(),
+                                                start_pump=self.start_pump, local=local)
             return self._services
+
+    def _local_part(self) -> Local:
+        with self._local_lock:
+            if self._local is None:
+                self._local = open_local(self.settings, self.clock, self._made_parts())
+            return self._local
+
+    def _made_parts(self) -> Parts:
+        if self._parts_made is None:
+            self._parts_made = self._parts(self.settings)
+        return self._parts_made
 
     def session(self) -> Session:
         """The signed-in clerk; NotSignedIn when no clerk was named."""
@@ -151,8 +171,11 @@ class Wiring:
     def close(self) -> None:
         with self._lock:
             if self._services is not None:
-                self._services.close()
+                self._services.close()  # the local store with the rest
                 self._services = None
+            elif self._local is not None:
+                self._local.close()
+            self._local = None
 
     def serve_sandbox(self, host: str, port: int, db: Path | None, seed: int | None) -> None:
         from sandbox.server import serve
@@ -160,6 +183,8 @@ class Wiring:
         token = os.environ.get("SALON_SANDBOX_TOKEN") or "training"
         db_path = db or self.settings.data_dir / "sandbox.db"
         seed = self.settings.operator.sandbox_seed if seed is None else seed
+        from app.commands.output import say
+
         say(sys.stderr, _("Sandbox operator API on http://{host}:{port} (world {db}, seed "
                           "{seed}).").format(host=host, port=port, db=db_path, seed=seed))
         with _world_errors():
@@ -186,34 +211,52 @@ def console_clock(settings: Settings) -> Clock:
     return MovableClock(SystemClock()) if settings.operator.embedded else SystemClock()
 
 
-def build_services(settings: Settings, clock: Clock, parts: Parts, *,
-                   start_pump: bool = True) -> Services:
-    from app.operator_api.client import OperatorClient
-    from app.services.access_codes import AccessCodeService
+@dataclass(frozen=True)
+class Local:
+    """What the console has without the operator: its store, its kept files, the audit
+    journal and the clerks' accounts (signing in needs nothing else)."""
+
+    kept: KeptFiles
+    audit: AuditJournal
+    clerks: ClerkService
+    session_events: HeldEvents  # the clerks' sign-ins and locks, for the identity check
+    close: Callable[[], None]  # the store's
+
+
+class HeldEvents:
+    """The clerks' session events, held until the identity check's service exists to take
+    them: a clerk signs in at the window while the operator's side is still being built, and a
+    manager's sign-in must still lift the mismatch lock (R10)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._held: list[tuple[Session, str]] = []
+        self._listener: Callable[[Session, str], None] | None = None
+
+    def __call__(self, session: Session, event: str) -> None:
+        with self._lock:
+            listener = self._listener
+            if listener is None:
+                self._held.append((session, event))
+                return
+        listener(session, event)
+
+    def forward_to(self, listener: Callable[[Session, str], None]) -> None:
+        with self._lock:
+            held, self._held, self._listener = self._held, [], listener
+        for session, event in held:
+            listener(session, event)
+
+
+def open_local(settings: Settings, clock: Clock, parts: Parts) -> Local:
     from app.services.audit import AuditJournal
     from app.services.audit_keys import journal_seal
     from app.services.clerks import ClerkService
-    from app.services.connection import ConnectionState
-    from app.services.daily_log import DailyLogService
-    from app.services.detalization import DetalizationService
     from app.services.kept_files import KeptFiles
-    from app.services.leaflets import LeafletService
-    from app.services.lookup import LookupService
-    from app.services.operator_check import OperatorCheck
-    from app.services.orders import OrderService
-    from app.services.outbox_delivery import Delivery, Timing
-    from app.services.outbox_pump import OutboxPump
-    from app.services.slips import SlipMaker
-    from app.services.training_world import TrainingWorld
-    from app.services.verification import VerificationService
-    from models.card_cache import StoreCardCache
     from models.clerks import StoreClerks
-    from models.db import database, open_store
-    from models.documents import DocumentRegister
+    from models.db import open_store
     from models.kept_files import StoreKeptFiles
     from models.migrations import SchemaTooNew
-    from models.outbox import StoreOutbox
-    from models.usage import UsageStore
 
     try:
         store = open_store(settings.database_url)
@@ -228,16 +271,51 @@ def build_services(settings: Settings, clock: Clock, parts: Parts, *,
             "The local database cannot be opened ({url}): {error}"
         ).format(url=_redacted(settings.database_url), error=error)) from error
 
-    closers: list[Callable[[], object]] = [store.close]
     kept = KeptFiles(settings.data_dir / "documents",
                      StoreKeptFiles(settings.salon.id, settings.salon.counter), clock)
     audit = AuditJournal(settings.salon.id, settings.salon.counter, clock,
                          seal=journal_seal(settings, parts.keyring))
     clerks = ClerkService(StoreClerks(), clock, timezone=settings.salon.timezone, journal=audit)
-    token: str | httpx.Auth
+    events = HeldEvents()
+    clerks.on_session(events)
     if settings.operator.embedded:
         # The training sandbox only: its demo accounts (README). A real store never gets any.
         clerks.ensure_training_accounts()
+    return Local(kept, audit, clerks, events, store.close)
+
+
+def build_services(settings: Settings, clock: Clock, parts: Parts, *,
+                   start_pump: bool = True, local: Local | None = None) -> Services:
+    """Every service; `local`: the store and the clerks already opened by open_local (the
+    window's sign-in), else opened here."""
+    from app.operator_api.client import OperatorClient
+    from app.services.access_codes import AccessCodeService
+    from app.services.connection import ConnectionState
+    from app.services.daily_log import DailyLogService
+    from app.services.detalization import DetalizationService
+    from app.services.leaflets import LeafletService
+    from app.services.lookup import LookupService
+    from app.services.operator_check import OperatorCheck
+    from app.services.orders import OrderService
+    from app.services.outbox_delivery import Delivery, Timing
+    from app.services.outbox_pump import OutboxPump
+    from app.services.registry import Services
+    from app.services.slips import SlipMaker
+    from app.services.training_world import TrainingWorld
+    from app.services.verification import VerificationService
+    from models.card_cache import StoreCardCache
+    from models.db import database
+    from models.documents import DocumentRegister
+    from models.outbox import StoreOutbox
+    from models.usage import UsageStore
+
+    local = local or open_local(settings, clock, parts)
+    kept, audit, clerks = local.kept, local.audit, local.clerks
+    closers: list[Callable[[], object]] = [local.close]
+    token: str | httpx.Auth
+    if settings.operator.embedded:
+        import secrets
+
         from sandbox.server import start_in_background
 
         with _world_errors():
@@ -254,7 +332,7 @@ def build_services(settings: Settings, clock: Clock, parts: Parts, *,
             base_url, token = settings.operator.url, operator_auth(settings.operator,
                                                                    parts.keyring)
         except BaseException:  # no token: the store opened above is closed, not leaked
-            store.close()
+            local.close()
             raise
 
     client = OperatorClient(
@@ -270,7 +348,8 @@ def build_services(settings: Settings, clock: Clock, parts: Parts, *,
     closers.insert(0, client.close)
     connection = ConnectionState(clock)
     identity = build_identity(settings, parts, client, audit, clock)
-    clerks.on_session(identity.session_event)  # sign-out, the lock: the visit ends
+    # Sign-out, the lock: the visit ends; also what happened while this was being built.
+    local.session_events.forward_to(identity.session_event)
     cards = StoreCardCache()
     outbox = StoreOutbox()
     operator = settings.operator
@@ -464,6 +543,8 @@ def setup_logging(settings: Settings) -> None:
     """Details go to a rotating file in the data folder; the clerk only ever sees sentences.
     Every record is one line, whatever text it carries (app/log_format.py). Called again (in
     one process, by tests), it replaces its own handler rather than adding another."""
+    import logging.handlers  # here: `salon` imports what the sign-in field needs first
+
     from app.log_format import OneLineFormatter
 
     logs = settings.data_dir / "logs"
@@ -493,22 +574,24 @@ def main(argv: list[str] | None = None) -> int:
     # (app/commands/arguments.py) is in the salon's language; a broken salon.ini is reported
     # after parsing, so that `salon --help` still works.
     settings, problem = _settings_and_language()
+    if problem is None and not (sys.argv[1:] if argv is None else argv):
+        assert settings is not None
+        return _window(settings)  # `salon` alone: no parser to build, nothing else to import
+    from app import cli
+
     args = cli.build_parser().parse_args(argv)
     if problem is not None:
         from app.commands.output import report_failure
 
         return report_failure(args, problem)
     assert settings is not None
+    if args.command is None:  # options only (`salon --clerk anna`): the window all the same
+        return _window(settings)
     setup_logging(settings)
     clock = console_clock(settings)
     wiring = Wiring(settings, clerk=args.clerk or os.environ.get("SALON_CLERK") or None,
-                    clock=clock, start_pump=args.command is None)
+                    clock=clock)
     try:
-        if args.command is None:
-            from app.ui.app import run_gui
-
-            run_gui(settings, clock, wiring.services)
-            return 0
         return cli.run(args, wiring)
     except SalonError as error:
         from app.commands.output import report_failure
@@ -517,6 +600,26 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         wiring.close()
         flush_quietly(sys.stdout)  # `salon … | head`: a reader that left is no traceback
+
+
+def _window(settings: Settings) -> int:
+    """The window: the sign-in field first; the store and the clerks' accounts, then the
+    operator's side, on workers behind it (app/ui/app.py)."""
+    setup_logging(settings)
+    clock = console_clock(settings)
+    wiring = Wiring(settings, clock=clock, start_pump=True)  # the window keeps the pump going
+    try:
+        from app.ui.app import run_gui
+
+        run_gui(settings, clock, wiring.services, wiring.clerks)
+        return 0
+    except SalonError as error:
+        from app.commands.output import report_failure
+
+        return report_failure(None, error)
+    finally:
+        wiring.close()
+        flush_quietly(sys.stdout)
 
 
 def _settings_and_language() -> tuple[Settings | None, ConfigError | None]:
