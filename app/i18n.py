@@ -1,10 +1,9 @@
 """Translations: English in the code, Russian by default on screen (gettext catalogs).
 
 The catalogs are `.po` files in resources/locale; they are compiled on first use, so there is
-no build step and no binary file to keep in sync. Compiling one takes babel a few hundred
-milliseconds, which every start (the window's sign-in field, a one-line command) would wait for,
-so the compiled catalog is kept in the user's cache folder under the hash of the `.po` text it
-was made from: a changed `.po` is compiled afresh, an unwritable cache only costs the time.
+no build step and no binary file to keep in sync. The compiled catalog is kept in the user's
+cache folder under the hash of its `.po`: compiling takes longer than a whole `salon` command
+should (DESIGN §9), reading it back a millisecond, and an edited `.po` gets a new one.
 """
 
 from __future__ import annotations
@@ -14,7 +13,6 @@ import gettext
 import hashlib
 import io
 import os
-import tempfile
 from functools import cache
 from pathlib import Path
 
@@ -32,45 +30,38 @@ def _load(language: str) -> gettext.NullTranslations:
     po_path = RESOURCES / "locale" / language / "LC_MESSAGES" / f"{DOMAIN}.po"
     if not po_path.exists():
         return gettext.NullTranslations()
-    po_text = po_path.read_bytes()
-    kept = cache_folder() / f"{DOMAIN}-{language}-{hashlib.sha256(po_text).hexdigest()[:32]}.mo"
+    source = po_path.read_bytes()
+    compiled = _compiled_path(language, source)
     try:
-        compiled = kept.read_bytes()
-    except OSError:
-        compiled = _compile(po_text, language)
-        _keep(kept, compiled)
-    return gettext.GNUTranslations(io.BytesIO(compiled))
+        with compiled.open("rb") as mo:
+            return gettext.GNUTranslations(mo)
+    except (OSError, ValueError):  # not compiled yet (or a broken file): compile it again
+        pass
+    mo_bytes = _compiled(source, language)
+    with contextlib.suppress(OSError):  # a read-only home still gets its translations
+        compiled.parent.mkdir(parents=True, exist_ok=True)
+        temporary = compiled.with_name(f"{compiled.name}.{os.getpid()}")
+        temporary.write_bytes(mo_bytes)
+        os.replace(temporary, compiled)
+    return gettext.GNUTranslations(io.BytesIO(mo_bytes))
 
 
-def cache_folder() -> Path:
-    """Where compiled catalogs are kept ($XDG_CACHE_HOME/salon-console, else ~/.cache/…)."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "salon-console"
+def _compiled_path(language: str, source: bytes) -> Path:
+    from platformdirs import user_cache_path
+
+    digest = hashlib.sha256(source).hexdigest()[:16]
+    return user_cache_path("salon-console", appauthor=False) / f"{DOMAIN}-{language}-{digest}.mo"
 
 
-def _compile(po_text: bytes, language: str) -> bytes:
-    # Imported here: babel.messages is only needed when a catalog is not compiled yet.
+def _compiled(source: bytes, language: str) -> bytes:
+    # Imported here: babel.messages is only needed when a catalog changed.
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
-    catalog = read_po(io.BytesIO(po_text), locale=language)
+    catalog = read_po(io.BytesIO(source), locale=language)
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
     return buffer.getvalue()
-
-
-def _keep(path: Path, compiled: bytes) -> None:
-    """Write the compiled catalog whole or not at all (another console may read it at once);
-    a cache that cannot be written is no error: the next start compiles again."""
-    with contextlib.suppress(OSError):
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(dir=path.parent, delete=False, suffix=".part") as part:
-            part.write(compiled)
-        try:
-            os.replace(part.name, path)
-        except OSError:
-            os.unlink(part.name)
-            raise
 
 
 def set_language(language: str) -> None:
