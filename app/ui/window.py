@@ -168,13 +168,15 @@ class MainWindow(SessionControls):
     def _start_lookup(self, query: str) -> None:
         assert self.services is not None and self.session is not None
         self._request += 1
-        self._set_busy(True)
         service, clerk = self.services.lookup, self.session
+        # Asked first, then the window says it is busy: the worker is on the network while
+        # the Tk thread redraws (the answer comes back on the Tk thread, after this).
         self.runner.submit(
             lambda: service.lookup(query, clerk),
             partial(self._lookup_done, self._request),
             partial(self._lookup_failed, self._request),
         )
+        self._set_busy(True)
 
     def _lookup_done(self, request: int, card: SubscriberCard, *, again: bool = False) -> None:
         """`again`: the same subscriber looked up again (after an order, a 412, a queued
