@@ -190,8 +190,8 @@ def run() -> list[str]:
     return [
         ratio_line("window visible after launch", startup, 1000.0),
         ratio_line("key taken in the sign-in field after launch", key, 1000.0),
-        ratio_line(f"  the same, against 2.5× a bare Tk Entry ({bare_key:.0f} ms)", key,
-                   2.5 * bare_key),
+        ratio_line("  the same, against 2.5× a bare Tk Entry", key, 2.5 * bare_key),
+        f"  (a bare Tk Entry takes its key {bare_key:.0f} ms after launch)",
         ratio_line("Enter → card on screen (sandbox)", card, 50.0),
         f"  a bare Tk label's update on Enter: {bare_label:.2f} ms (the card: "
         f"{card / bare_label:.0f}× it)",
