@@ -95,7 +95,10 @@ def run_gui(settings: Settings, clock: Clock, build_services: Callable[[], Servi
         raise error  # a broken installation: Tk reports it like any callback's error
 
     root.protocol("WM_DELETE_WINDOW", close)
-    runner.submit(_import_window_modules, build, not_built)
+    # Once the sign-in form is drawn (Tk draws when idle), not before: the worker's imports
+    # would otherwise take turns with the Tk thread while it maps and draws the form.
+    root.after_idle(lambda: root.after(0, lambda: runner.submit(
+        _import_window_modules, build, not_built)))
     try:
         root.mainloop()
     finally:
