@@ -57,8 +57,8 @@ def create_window(settings: Settings, clock: Clock, root: tk.Tk | None = None, *
     from app.ui.window import MainWindow
 
     set_language(settings.salon.language)
-    if root is None:
-        root = tk.Tk(className="SalonConsole")
+    root = root or tk.Tk(className="SalonConsole")
+    if gate is None:  # else run_gui fitted the root before the Gate went on it
         fit_to_screen(root)  # the counter's whole screen: 1366x768 as well as 1920x1080
     return MainWindow(root, settings, clock=clock, gate=gate, runner=runner)
 
