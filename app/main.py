@@ -1,7 +1,10 @@
 """The one place that builds everything: config → store → adapters → services → GUI or CLI.
 
-Heavy libraries (httpx, peewee, fastapi, uvicorn) are imported only when services are built,
-so the window appears first and the rest follows on a worker (DESIGN §9: usable in 1.5 s).
+Heavy libraries (httpx, peewee, pydantic) are imported only when a service that needs them is
+built, and the command line's parser only for a command: `salon` alone shows the sign-in field
+first and builds the rest on workers (DESIGN §9: a key is taken within 1.0 s of launch); a
+command builds only the services it uses (a command answers within 0.5 s). The clerks' accounts
+need the store alone, so a clerk signs in without waiting for the operator or the sandbox.
 """
 
 from __future__ import annotations
@@ -9,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import functools
 import logging
-import logging.handlers
 import os
 import sys
 import threading
@@ -18,9 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
-from app import cli
 from app.clock import Clock, MovableClock, SystemClock
-from app.commands.output import flush_quietly, say
+from app.commands.output import flush_quietly
 from app.config import OperatorSettings, Settings, language_from_environment, load_settings
 from app.errors import ConfigError, NotSignedIn, SalonError
 from app.i18n import LANGUAGES, _, set_language
@@ -129,11 +130,24 @@ class Wiring:
         self._lock = threading.Lock()
 
     def services(self) -> Services:
+        """Every service the console has; the window's (`start_pump`) all built now, a
+        command's each on first use."""
+        services = self._lazy()
+        if self.start_pump:
+            services.build_all()  # not under the lock: clerks() answers meanwhile
+        return services
+
+    def clerks(self) -> ClerkService:
+        """The clerks' accounts on the local store, without the operator: the window signs a
+        clerk in with them while the operator's side is still being built."""
+        return self._lazy().clerks
+
+    def _lazy(self) -> Services:
         with self._lock:
             if self._services is None:
                 self._services = build_services(self.settings, self.clock,
                                                 self._parts(self.settings),
-                                                start_pump=self.start_pump)
+                                                start_pump=self.start_pump, build_now=False)
             return self._services
 
     def session(self) -> Session:
@@ -184,6 +198,8 @@ class Wiring:
         token = os.environ.get("SALON_SANDBOX_TOKEN") or "training"
         db_path = db or self.settings.data_dir / "sandbox.db"
         seed = self.settings.operator.sandbox_seed if seed is None else seed
+        from app.commands.output import say
+
         say(sys.stderr, _("Sandbox operator API on http://{host}:{port} (world {db}, seed "
                           "{seed}).").format(host=host, port=port, db=db_path, seed=seed))
         with _world_errors():
@@ -211,10 +227,11 @@ def console_clock(settings: Settings) -> Clock:
 
 
 def build_services(settings: Settings, clock: Clock, parts: Parts, *,
-                   start_pump: bool = True) -> Services:
+                   start_pump: bool = True, build_now: bool | None = None) -> Services:
     """The console's services over the local store. A command builds (and imports) only the
-    services it uses, on first use; the window (`start_pump`) builds them all now and starts
-    the outbox pump and the periodic e-mail."""
+    services it uses, on first use; the window (`start_pump`) starts the outbox pump and the
+    periodic e-mail, and builds them all now unless `build_now` is False (then its own
+    `build_all()` does, on the window's worker)."""
     from app.services.registry import Services
 
     built = _Console(settings, clock, parts, start_pump=start_pump)
@@ -223,7 +240,7 @@ def build_services(settings: Settings, clock: Clock, parts: Parts, *,
         demo_subscribers=((lambda: built.client.demo_subscribers())
                           if settings.operator.embedded else None),
         later={name: functools.partial(getattr, built, name) for name in _Console.SERVICES})
-    if start_pump:
+    if start_pump if build_now is None else build_now:
         try:
             services.build_all()
         except BaseException:
@@ -280,7 +297,8 @@ class _Console:
         self.parts = parts
         self.start_pump = start_pump
         self._closers: list[Callable[[], object]] = [_store(settings)]
-        self._lock = threading.RLock()
+        self._lock = threading.RLock()  # the closers; which part has which lock
+        self._locks: dict[str, threading.RLock] = {}
 
     def close(self) -> None:
         with self._lock:
@@ -288,7 +306,13 @@ class _Console:
                 self._closers.pop()()
 
     def _once(self, name: str, build: Callable[[], _T]) -> _T:
+        # One lock per part: the clerks are built while the window's worker reaches the
+        # operator (the parts' needs have no cycle, so no two builds wait on each other).
         with self._lock:
+            if name in self.__dict__:
+                return self.__dict__[name]
+            lock = self._locks.setdefault(name, threading.RLock())
+        with lock:
             if name not in self.__dict__:
                 self.__dict__[name] = build()
             return self.__dict__[name]
@@ -685,6 +709,8 @@ def setup_logging(settings: Settings) -> None:
     """Details go to a rotating file in the data folder; the clerk only ever sees sentences.
     Every record is one line, whatever text it carries (app/log_format.py). Called again (in
     one process, by tests), it replaces its own handler rather than adding another."""
+    import logging.handlers  # here: `salon` imports what the sign-in field needs first
+
     from app.log_format import OneLineFormatter
 
     logs = settings.data_dir / "logs"
@@ -714,22 +740,24 @@ def main(argv: list[str] | None = None) -> int:
     # (app/commands/arguments.py) is in the salon's language; a broken salon.ini is reported
     # after parsing, so that `salon --help` still works.
     settings, problem = _settings_and_language()
+    if problem is None and not (sys.argv[1:] if argv is None else argv):
+        assert settings is not None
+        return _window(settings)  # `salon` alone: no parser to build, nothing else to import
+    from app import cli
+
     args = cli.build_parser(argv).parse_args(argv)
     if problem is not None:
         from app.commands.output import report_failure
 
         return report_failure(args, problem)
     assert settings is not None
+    if args.command is None:  # options only (`salon --clerk anna`): the window all the same
+        return _window(settings)
     setup_logging(settings)
     clock = console_clock(settings)
     wiring = Wiring(settings, clerk=args.clerk or os.environ.get("SALON_CLERK") or None,
-                    clock=clock, start_pump=args.command is None)
+                    clock=clock)
     try:
-        if args.command is None:
-            from app.ui.app import run_gui
-
-            run_gui(settings, clock, wiring.services)
-            return 0
         return cli.run(args, wiring)
     except SalonError as error:
         from app.commands.output import report_failure
@@ -738,6 +766,26 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         wiring.close()
         flush_quietly(sys.stdout)  # `salon … | head`: a reader that left is no traceback
+
+
+def _window(settings: Settings) -> int:
+    """The window: the sign-in field first; the clerks' accounts, then the operator's side,
+    on workers behind it (app/ui/app.py)."""
+    setup_logging(settings)
+    clock = console_clock(settings)
+    wiring = Wiring(settings, clock=clock, start_pump=True)  # the window keeps the pump going
+    try:
+        from app.ui.app import run_gui
+
+        run_gui(settings, clock, wiring.services, wiring.clerks)
+        return 0
+    except SalonError as error:
+        from app.commands.output import report_failure
+
+        return report_failure(None, error)
+    finally:
+        wiring.close()
+        flush_quietly(sys.stdout)
 
 
 def _settings_and_language() -> tuple[Settings | None, ConfigError | None]:

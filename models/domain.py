@@ -11,6 +11,9 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Literal
 
+# A module of its own, light to import at launch; re-exported here with every other object.
+from models.roles import ClerkRole as ClerkRole
+
 
 class TariffClass(StrEnum):
     """R1: the Assistant and its access code exist only for the mass class."""
@@ -230,13 +233,6 @@ class DemoSubscriber:
     unverified: bool = False  # 303-FZ: the operator has not confirmed the subscriber's data
     representative: DemoRepresentative | None = None
     email: str | None = None
-
-
-class ClerkRole(StrEnum):
-    """Who may do what: a manager also manages clerk accounts and exports the day's log."""
-
-    CLERK = "clerk"
-    MANAGER = "manager"
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ from app.errors import (
 from app.i18n import _, ngettext
 from app.services.journaling import Journal, journaled
 from app.services.passwords import Argon2Hasher, PasswordHasher, check_new_password
+from app.training_accounts import TRAINING_ACCOUNTS
 from models.audit_codes import AuditAction, AuditResult
 from models.domain import Clerk, ClerkAccount, ClerkRole, Session
 
@@ -47,21 +48,6 @@ log = logging.getLogger(__name__)
 LOGIN_PATTERN = re.compile(r"[a-z][a-z0-9._-]{1,31}")
 MAX_NAME_LENGTH = 200
 _UNKNOWN_MEMORY = 1000  # unknown logins whose wrong tries are remembered (in memory only)
-
-
-@dataclass(frozen=True)
-class TrainingAccount:
-    login: str
-    full_name: str
-    role: ClerkRole
-    password: str
-
-
-# Seeded only for the training sandbox (`[operator] url = embedded`); listed in README.md.
-TRAINING_ACCOUNTS = (
-    TrainingAccount("clerk", "Анна Соколова", ClerkRole.CLERK, "clerk-demo"),
-    TrainingAccount("manager", "Игорь Белов", ClerkRole.MANAGER, "manager-demo"),
-)
 
 
 class ClerkStore(Protocol):

@@ -8,7 +8,6 @@ once; the window reads them all at start, on its worker. A test may hand over bu
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -102,7 +101,6 @@ class Services:
         if "purged_at_start" not in self._later:
             built.setdefault("purged_at_start", None)
         self.__dict__.update(built)
-        self._building = threading.RLock()  # the window's worker and its Tk thread
         missing = [name for name in _SERVICES if name not in built and name not in self._later]
         if missing:
             raise TypeError(f"Services without {', '.join(missing)}")
@@ -112,10 +110,10 @@ class Services:
         later = self.__dict__.get("_later")
         if later is None or name not in later:
             raise AttributeError(name)
-        with self._building:
-            if name not in self.__dict__:
-                self.__dict__[name] = later[name]()
-        return self.__dict__[name]
+        # No lock here: the builder builds each once (app/main.py), so two threads asking
+        # at once get the same service, and one asking for the clerks does not wait for
+        # another reaching the operator.
+        return self.__dict__.setdefault(name, later[name]())
 
     def build_all(self) -> None:
         """Every service now (the window: nothing the clerk does waits for a first build)."""

@@ -51,7 +51,7 @@ class Gate:
     ) -> None:
         self._settings = settings
         self._runner = runner
-        self._on_signed_in = on_signed_in
+        self.on_signed_in = on_signed_in  # the window's, once it is built around the Gate
         self.frame = ttk.Frame(master)
         self.frame.columnconfigure(0, weight=1)
         self.frame.rowconfigure(0, weight=1)
@@ -62,6 +62,9 @@ class Gate:
         self.first_manager = FirstManagerForm(self.frame, on_submit=self.submit_first_manager)
         self.first_manager.grid(row=1, column=0)
         self.services: Services | None = None
+        # The clerks' accounts: built before the rest of the services (app/main.py Wiring.clerks),
+        # so that signing in waits for the local store only, never for the operator.
+        self._clerks: ClerkService | None = None
         self.mode: GateMode = "sign_in"
         self.locked_session: Session | None = None  # whose lock screen this is
         self.busy = False
@@ -79,10 +82,22 @@ class Gate:
         return self.first_manager if self.mode == "first_manager" else self.sign_in
 
     # -- services --------------------------------------------------------------------------
+    @property
+    def clerks(self) -> ClerkService | None:
+        """The clerks' accounts once open (before the rest of the services, at launch)."""
+        return self._clerks
+
+    def attach_clerks(self, clerks: ClerkService) -> None:
+        """The clerks' accounts are open: signing in works from now on."""
+        if self._clerks is not None:
+            return
+        self._clerks = clerks
+        self._runner.submit(clerks.has_clerks, self._counted, self.failed)
+
     def attach(self, services: Services) -> None:
         self.services = services
         self.retranslate()  # the training hint follows what the services turned out to be
-        self._runner.submit(services.clerks.has_clerks, self._counted, self.failed)
+        self.attach_clerks(services.clerks)
 
     def _counted(self, has_clerks: bool) -> None:
         self._ready = True
@@ -174,11 +189,11 @@ class Gate:
 
     def _run(self, job: Job) -> None:
         self._set_busy(True)
-        if not self._ready or self.services is None:
-            self._pending = partial(self._run, job)  # runs when the services are up
+        if not self._ready or self._clerks is None:
+            self._pending = partial(self._run, job)  # runs when the accounts are open
             return
         self._request += 1
-        clerks = self.services.clerks
+        clerks = self._clerks
         self._runner.submit(lambda: job(clerks), partial(self._done, self._request),
                             partial(self._refused, self._request))
 
@@ -188,7 +203,7 @@ class Gate:
         self._set_busy(False)
         self.sign_in.set_value("password", "")
         self.first_manager.clear_passwords()
-        self._on_signed_in(session)
+        self.on_signed_in(session)
 
     def _refused(self, request: int, error: BaseException) -> None:
         if request != self._request:

@@ -162,10 +162,11 @@ class SessionControls:
 
     def _journal(self, write: Callable[[ClerkService], None]) -> None:
         """Write a journal entry on a worker; a failure to write is shown, never swallowed."""
-        services = self.services
-        if services is not None:
-            self.runner.submit(lambda: write(services.clerks), lambda _done: None,
-                               self._journal_failed)
+        # The accounts are open before the rest of the services: signed in, locked or taken
+        # over while the operator's side is still being built is journaled all the same.
+        clerks = self.services.clerks if self.services is not None else self.gate.clerks
+        if clerks is not None:
+            self.runner.submit(lambda: write(clerks), lambda _done: None, self._journal_failed)
 
     def _journal_failed(self, error: BaseException) -> None:
         self.message.show(present_error(error))

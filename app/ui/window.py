@@ -43,6 +43,7 @@ from app.ui.views.search import SearchBar
 from app.ui.views.statusbar import StatusBar
 
 if TYPE_CHECKING:  # the registry pulls in the lookup service; the window only needs the type
+    from app.services.clerks import ClerkService
     from app.services.registry import Services
     from models.domain import SubscriberCard
 
@@ -62,9 +63,12 @@ class MainWindow(SessionControls):
         runner: BackgroundRunner | None = None,
         clock: Clock,
         monotonic: Callable[[], float] = time.monotonic,
+        gate: Gate | None = None,
     ) -> None:
         """Without `services` the window shows "Connecting…" until `connect()` or
-        `attach_services()` gives it some; a lookup typed meanwhile waits for them."""
+        `attach_services()` gives it some; a lookup typed meanwhile waits for them. `gate`:
+        the sign-in form already on the themed root and taking keys (app/ui/app.py), built
+        with this `runner`; the window is built around it and leaves what was typed alone."""
         self.root = root
         self.settings = settings
         self.runner = runner or BackgroundRunner(root)
@@ -83,20 +87,27 @@ class MainWindow(SessionControls):
         self._poll_after: str | None = None
         self._init_session(IdleWatch(settings.idle_lock_minutes, monotonic))
 
-        apply_theme(root)
+        if gate is None:
+            apply_theme(root)
         root.minsize(980, 640)
-        self._build()
+        self._build(gate)
         self._bind_keys()
         self._show_gate()
         self.retranslate()
-        self.gate.focus(force=True)  # at launch the clerk types at once, no click first
+        if gate is None:  # else the cursor is where the clerk has been typing
+            self.gate.focus(force=True)  # at launch the clerk types at once, no click first
         self._poll()
         if services is not None:
             self.attach_services(services)
 
     # -- services --------------------------------------------------------------------------
-    def connect(self, build_services: Callable[[], Services]) -> None:
-        """Build the services on a worker (the embedded sandbox takes about a second)."""
+    def connect(self, build_services: Callable[[], Services],
+                open_clerks: Callable[[], ClerkService] | None = None) -> None:
+        """Build the services on a worker (the embedded sandbox takes about a second); with
+        `open_clerks` (the store and the clerks' accounts alone, which build_services then
+        reuses), signing in works as soon as they are open, before the operator's side."""
+        if open_clerks is not None:
+            self.runner.submit(open_clerks, self.gate.attach_clerks, self.gate.failed)
         self._build_future = self.runner.submit(
             build_services, self.attach_services, self.services_failed
         )
@@ -157,13 +168,15 @@ class MainWindow(SessionControls):
     def _start_lookup(self, query: str) -> None:
         assert self.services is not None and self.session is not None
         self._request += 1
-        self._set_busy(True)
         service, clerk = self.services.lookup, self.session
+        # Asked first, then the window says it is busy: the worker is on the network while
+        # the Tk thread redraws (the answer comes back on the Tk thread, after this).
         self.runner.submit(
             lambda: service.lookup(query, clerk),
             partial(self._lookup_done, self._request),
             partial(self._lookup_failed, self._request),
         )
+        self._set_busy(True)
 
     def _lookup_done(self, request: int, card: SubscriberCard, *, again: bool = False) -> None:
         """`again`: the same subscriber looked up again (after an order, a 412, a queued
@@ -363,7 +376,7 @@ class MainWindow(SessionControls):
         return "break"
 
     # -- layout and keys -------------------------------------------------------------------
-    def _build(self) -> None:
+    def _build(self, gate: Gate | None) -> None:
         root = self.root
         root.columnconfigure(0, weight=1)
         root.rowconfigure(3, weight=1)
@@ -397,7 +410,12 @@ class MainWindow(SessionControls):
         self.identity = IdentityControls(self)  # R10: F2, the identity check of the visit
         self.pickup = PickupControls(self)  # R11: the pick-up list (Ctrl+G), its count
         # In front of the search row and the body until a clerk signs in, and when locked.
-        self.gate = Gate(root, self.settings, self.runner, on_signed_in=self.start_session)
+        if gate is None:
+            gate = Gate(root, self.settings, self.runner, on_signed_in=self.start_session)
+        else:  # made first and already on screen: it stays in front of what was built since
+            gate.on_signed_in = self.start_session
+            gate.frame.lift()
+        self.gate = gate
         self.gate.frame.grid(row=2, column=0, rowspan=2, sticky="nsew")
 
     def _bind_keys(self) -> None:

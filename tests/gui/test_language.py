@@ -48,8 +48,8 @@ def test_salon_language_governs_the_window(tmp_path: Path, xvfb, tk_errors, monk
     seen: dict[str, str] = {}
     real_create = gui.create_window
 
-    def create_window(settings, clock, root=None):
-        window = real_create(settings, clock, root)
+    def create_window(settings, clock, root=None, **around):
+        window = real_create(settings, clock, root, **around)
         window.root.report_callback_exception = tk_errors  # type: ignore[assignment]
 
         def look() -> None:

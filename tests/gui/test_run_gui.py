@@ -29,8 +29,8 @@ def test_run_gui_shows_the_window_before_the_services(tmp_path, xvfb, tk_errors,
 
     real_create = gui.create_window
 
-    def create_window(settings, clock, root=None):
-        window = real_create(settings, clock, root)
+    def create_window(settings, clock, root=None, **around):
+        window = real_create(settings, clock, root, **around)
         window.root.report_callback_exception = tk_errors  # type: ignore[assignment]
         window.root.after(200, lambda: watch(window))
         return window

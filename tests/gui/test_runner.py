@@ -88,3 +88,17 @@ def _thread() -> str:
 
 def _never(*_args: object) -> None:
     raise AssertionError("this callback must not run")
+
+
+def test_an_answer_wakes_the_tk_thread_without_polling(root, pump) -> None:
+    # Enter → card within 50 ms (DESIGN §9): the answer is drained the moment it comes, not
+    # at the next tick of a timer (on POSIX, where Tk watches the runner's pipe).
+    runner = BackgroundRunner(root)
+    gate = threading.Event()
+    done: list[str] = []
+    runner.submit(lambda: gate.wait(5) and "card", done.append, _never)
+    root.update()
+    assert root.tk.call("after", "info") == ""  # no timer waits for the answer
+    gate.set()
+    pump(lambda: done == ["card"], what="the answer")
+    runner.shutdown()

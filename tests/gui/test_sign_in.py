@@ -316,3 +316,32 @@ def test_the_header_keeps_the_clerk_at_1024x700(open_window, root, pump, screens
     # In training mode with a manager signed in, 1280 px has room for the console's name
     # but not the salon's as well (that is on the sign-in card and every document).
     pump(header.brand.winfo_ismapped, what="the console's name back on a wider window")
+
+
+def test_signing_in_waits_for_the_accounts_not_for_the_operator(
+        root, settings, clock, idle, pump) -> None:
+    # Issue 15: nothing the clerk does waits for the sandbox. The accounts open first (the
+    # local store); the operator's side (here held back) comes after the clerk is in.
+    clerks = clerk_service(clock, (ANNA, OLEG))
+    release = threading.Event()
+
+    def build_services():
+        release.wait(20)  # the embedded sandbox still starting
+        return make_services(settings, FakeOperator(), clock, clerks=clerks)
+
+    window = MainWindow(root, settings, clock=clock, monotonic=idle)
+    try:
+        window.connect(build_services, lambda: clerks)
+        pump(root.winfo_ismapped, what="the window to be mapped")
+        sign_in(window, pump, "anna", ANNA[3])
+        pump(lambda: window.working, what="signed in before the operator's side")
+        assert window.services is None  # the operator's side is still on its way
+        assert window.status.text == "Подключение…"
+        window.lookup(IVANOVA)  # typed meanwhile: it waits for the services, then shows
+        release.set()
+        pump(lambda: window.card is not None and not window.busy, timeout=20,
+             what="the card once the services came")
+        assert "Иванова Мария Петровна" in screen_text(root)
+    finally:
+        release.set()
+        window.close()

@@ -7,12 +7,16 @@ anything is sent, and turn a refusal into a sentence plus the field the cursor g
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from app.errors import ClerkLocked, InputError, WeakPassword, WrongPassword
 from app.i18n import _
+from app.training_accounts import TRAINING_ACCOUNTS
 from app.ui.presenters.errors import MessageView, present_error
-from models.domain import ClerkRole, Session
+from models.roles import ClerkRole
+
+if TYPE_CHECKING:  # the domain's objects load behind the sign-in form, not before it
+    from models.domain import Session
 
 GateMode = Literal["sign_in", "locked"]
 Field = Literal["login", "password", "name", "repeat"]
@@ -83,8 +87,6 @@ def present_held_keyboard() -> MessageView:
 
 
 def training_hint() -> str:
-    from app.services.clerks import TRAINING_ACCOUNTS  # the service is not needed before
-
     accounts = ", ".join(
         f"{account.login} / {account.password} ({role_name(account.role)})"
         for account in TRAINING_ACCOUNTS
