@@ -60,6 +60,9 @@ $(STAMP): setup.py pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip -c constraints.txt
 	$(BIN)/pip install --quiet -c constraints.txt -e '.[test]'
+	# An editable install leaves our own modules uncompiled: compiled now, a command does not
+	# compile them again at every start where bytecode is not written (PYTHONDONTWRITEBYTECODE).
+	$(BIN)/python -m compileall -q app models printing sandbox resources > /dev/null
 	touch $(STAMP)
 
 # The newest versions setup.py allows, resolved in a scratch venv and written down.

@@ -173,15 +173,28 @@ def _stop(data_dir: Path, found: _Running, timeout: float = 30.0) -> None:
         os.kill(pid, signal.SIGTERM)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
+        if _ended(pid):
             break
         time.sleep(0.02)
     else:
         with contextlib.suppress(ProcessLookupError):
             os.kill(pid, signal.SIGKILL)
     _remove_run_file(data_dir, pid)
+
+
+def _ended(pid: int) -> bool:
+    """Whether the process is gone. Started by this very process (a window, a test), it is
+    reaped here: until then the kernel keeps it as a zombie that signals still reach."""
+    try:
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return True
+    except ChildProcessError:  # not ours: whoever started it reaps it
+        pass
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
 
 
 def _remove_run_file(data_dir: Path, pid: int) -> None:

@@ -123,12 +123,17 @@ class OperatorPlumbing:
         under `base_url` (app/operator_api/apis.py); `token`: a bearer token, or an httpx.Auth
         (app/operator_api/auth.py: OAuth2 client credentials), which the client then owns."""
         self._auth = BearerToken(token) if isinstance(token, str) else token
+        self._apis = api_bases(apis or {})
+        # Plain-http URLs (loopback only: app/config.py) never do TLS, and redirects are not
+        # followed: loading the CA bundle for them would cost ~20 ms of every command.
+        tls = any(url.startswith("https:") for url in [base_url, *self._apis.values()])
         self._http = DeadlineClient(
             base_url=base_url,
             headers={"User-Agent": USER_AGENT},
             auth=self._auth,
             timeout=httpx.Timeout(read_timeout, connect=connect_timeout),
             transport=transport,
+            verify=tls,
         )
         self._clock = clock
         self._read_timeout = read_timeout
@@ -136,7 +141,6 @@ class OperatorPlumbing:
         self._deadline = deadline
         self._limits = limits
         self._sleep = sleep
-        self._apis = api_bases(apis or {})
         self._line_ids = KeptLines()  # number → line id (app/operator_api/line_ids.py)
 
     def close(self) -> None:
