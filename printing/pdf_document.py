@@ -17,14 +17,19 @@ from pathlib import Path
 from typing import Any
 
 from reportlab.lib.colors import Color, HexColor
+from reportlab.lib.rl_accel import fp_str
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from models.documents import qr_payload
 from printing.digest import PLACEHOLDER, LineDigest
 from printing.fonts import register_cyrillic_fonts
+from printing.pdf_glyphs import GlyphCodes
 from printing.pdf_text import PAGE_MARK, TextRecorder, page_lines
 
 BLACK = HexColor("#000000")
+_UNSET: Any = object()
 Rgb = tuple[float, float, float]
 
 
@@ -95,7 +100,17 @@ class Rows:
     fit: tuple[tuple[int, float], ...] = ()  # column → room: a longer text is set smaller
 
 
-Op = Text | Box | Rule | Qr | HashText | Rows
+@dataclass(frozen=True, slots=True)
+class Shared:
+    """Drawing that many pages show unchanged (a page's header, footer, the bands under a full
+    page of rows): written once per document as a Form XObject, which every page holding an
+    equal `Shared` shows with one `Do` operator. Its texts are on each such page as if drawn
+    there (readers and the text layer see no difference)."""
+
+    ops: tuple[Text | Box | Rule, ...]
+
+
+Op = Text | Box | Rule | Qr | HashText | Rows | Shared
 Page = list[Op]
 
 
@@ -137,6 +152,9 @@ def _record(recorder: TextRecorder, op: Op) -> None:
         recorder.text(op.x, op.y, op.text, op.font, op.size, op.align)
     elif isinstance(op, HashText):
         recorder.text(op.x, op.y, op.prefix + PLACEHOLDER, op.font, op.size)
+    elif isinstance(op, Shared):
+        for inner in op.ops:
+            _record(recorder, inner)
     elif isinstance(op, Rows):
         last = len(op.xs)
         for i, row in enumerate(op.rows):
@@ -151,10 +169,14 @@ class _Painter:
         self._payload = payload
         self._sha = sha
         self._row_writers: dict[tuple[Any, ...], Any] = {}
+        self._glyphs: dict[tuple[str, float], GlyphCodes | None] = {}
+        self._forms: dict[tuple[Op, ...], str] = {}
 
     def draw(self, op: Op) -> None:
         c = self._canvas
         if isinstance(op, Text):
+            if self._text(op):
+                return
             c.setFillColor(op.colour)
             c.setFont(op.font, op.size)
             if op.align == "right":
@@ -163,6 +185,9 @@ class _Painter:
                 c.drawCentredString(op.x, op.y, op.text)
             else:
                 c.drawString(op.x, op.y, op.text)
+        elif isinstance(op, Shared):
+            self._shared(op)
+            return
         elif isinstance(op, HashText):
             c.setFillColor(op.colour)
             c.setFont(op.font, op.size)
@@ -179,6 +204,37 @@ class _Painter:
         else:
             self._rows(op)
         c.setFillColor(BLACK)
+
+    def _text(self, op: Text) -> bool:
+        """A TrueType text as one literal block (printing.pdf_glyphs; the canvas's state is
+        untouched); False for a font that is not TrueType, which the canvas draws."""
+        key = (op.font, op.size)
+        glyphs = self._glyphs.get(key, _UNSET)
+        if glyphs is _UNSET:
+            font = pdfmetrics.getFont(op.font)
+            glyphs = self._glyphs[key] = (GlyphCodes(self._canvas, op.font, op.size)
+                                          if isinstance(font, TTFont) else None)
+        if glyphs is None:
+            return False
+        x = op.x
+        if op.align != "left":
+            width = glyphs.font.stringWidth(op.text, op.size)
+            x -= width if op.align == "right" else width / 2
+        self._canvas.addLiteral(f"q BT {glyphs.base} {fp_str(*op.colour.rgb())} rg "
+                                f"1 0 0 1 {fp_str(x, op.y)} Tm {glyphs.show(op.text)} ET Q")
+        return True
+
+    def _shared(self, op: Shared) -> None:
+        """Show the form of `op`'s drawing, writing it the first time it is met."""
+        c = self._canvas
+        name = self._forms.get(op.ops)
+        if name is None:
+            name = self._forms[op.ops] = f"SalonShared{len(self._forms)}"
+            c.beginForm(name)
+            for inner in op.ops:
+                self.draw(inner)
+            c.endForm()
+        c.doForm(name)
 
     def _rows(self, op: Rows) -> None:
         from printing.pdf_rows import RowWriter
