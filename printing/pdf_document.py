@@ -193,12 +193,14 @@ class _Painter:
             c.setFont(op.font, op.size)
             c.drawString(op.x, op.y, op.prefix + self._sha)
         elif isinstance(op, Box):
-            c.setFillColor(op.fill)
-            c.rect(op.x, op.y, op.width, op.height, stroke=0, fill=1)
+            # The operators canvas.rect(fill=1) writes, inside q … Q: the canvas's colours stay.
+            c.addLiteral(f"q {fp_str(*op.fill.rgb())} rg "
+                         f"{fp_str(op.x, op.y, op.width, op.height)} re f Q")
+            return
         elif isinstance(op, Rule):
-            c.setStrokeColor(op.colour)
-            c.setLineWidth(op.width)
-            c.line(op.x1, op.y1, op.x2, op.y2)
+            c.addLiteral(f"q {fp_str(*op.colour.rgb())} RG {fp_str(op.width)} w "
+                         f"n {fp_str(op.x1, op.y1)} m {fp_str(op.x2, op.y2)} l S Q")
+            return
         elif isinstance(op, Qr):
             draw_qr(c, self._payload, op.x, op.y, op.size)
         else:
