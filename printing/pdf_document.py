@@ -7,6 +7,12 @@ Every PDF the console makes (detalization, confirmation slip, leaflet, daily log
 this way, so `salon verify-document` checks each of them by the same rules. The layout must not
 depend on the hash (the QR has a fixed size; a hash text ends its line), which is why the
 recorder may draw with the placeholder.
+
+What repeats is written once: a `Shared` group (a page's header and footer) becomes one Form
+XObject that each page shows with `Do`; texts, boxes and rules are written as the operators
+ReportLab's canvas would write, inside `q … Q`, with TrueType text shown through
+printing.pdf_glyphs (ReportLab's per-string encoding and colour bookkeeping were most of a
+daily log's drawing time).
 """
 
 from __future__ import annotations

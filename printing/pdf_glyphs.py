@@ -9,9 +9,11 @@ distinct string paid that loop again (130,000 calls, a quarter of a heavy report
 `GlyphCodes` keeps, per document, the escaped byte of every character already placed in
 subset 0 (ASCII readable: digits and punctuation are their own codes there), and shows a string
 made only of such characters with one dictionary look-up per character. A string with a
-character not yet known (a first Cyrillic letter, say) goes through `splitString` once, which
-assigns its codes the usual way; its subset-0 characters are then known too. The bytes are
-exactly those ReportLab writes (the tests compare them for every character used).
+character not yet known, or one in a later subset (most Cyrillic letters), goes through
+`splitString`, which assigns new codes the usual way; its subset-0 characters are then known
+too. The last few thousand strings shown are kept (types and durations repeat; the kept set is
+bounded, so a heavy report's memory does not grow with it). The bytes are exactly those
+ReportLab writes (the tests compare them for every character used).
 """
 
 from __future__ import annotations
@@ -78,7 +80,8 @@ class GlyphCodes:
 
     def _learn(self) -> None:
         """Take over the subset-0 codes ReportLab has assigned so far."""
-        assignments = self.font.state[self.doc].assignments
+        # ReportLab's record of the document's codes (types-reportlab omits the attribute).
+        assignments: dict[int, int] = self.font.state[self.doc].assignments  # type: ignore[attr-defined]
         if len(assignments) == self._seen:
             return
         self._seen = len(assignments)

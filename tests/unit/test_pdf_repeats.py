@@ -130,7 +130,8 @@ def test_every_daily_log_page_shows_one_shared_header_and_footer(tmp_path: Path)
 # --- digit strings: ReportLab's bytes, without ReportLab's path ------------------------------
 
 def _reportlab_show(font: TTFont, canvas: Canvas, text: str) -> list[tuple[int, bytes]]:
-    return [(subset, bytes(chunk)) for subset, chunk in font.splitString(text, canvas._doc)]
+    doc = canvas._doc  # type: ignore[attr-defined]
+    return [(subset, bytes(chunk)) for subset, chunk in font.splitString(text, doc)]
 
 
 @pytest.mark.parametrize("font_name", [REGULAR, BOLD])
