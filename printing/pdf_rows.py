@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfgen.canvas import Canvas
 
-from printing.pdf_glyphs import GlyphCodes
+from printing.pdf_glyphs import SHOWN_KEPT, GlyphCodes
 
 Colour = tuple[float, float, float]
 
@@ -87,6 +87,8 @@ class RowWriter:
             operators = self._glyphs.show(text)
         else:
             operators = self._glyphs.slow_show(text, self._size * room / width)
+        if len(self._fitted) >= SHOWN_KEPT:  # bounded, like pdf_glyphs' kept texts
+            self._fitted.clear()
         self._fitted[text] = operators
         return operators
 
@@ -97,5 +99,7 @@ class RowWriter:
             x = self._right - self.width(text)
             found = (f"{fp_str(x - self._xs[-1])} 0 Td",
                      f"{fp_str(self._xs[0] - x, -self._leading)} Td")
+            if len(self._tails) >= SHOWN_KEPT:
+                self._tails.clear()
             self._tails[text] = found
         return found
