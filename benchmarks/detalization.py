@@ -8,8 +8,10 @@ the five cell texts of every row ready-made; the detalization's side starts from
 model (it formats the cells itself) and writes the whole document: summary page, charts, QR
 code, page header and footer, bands, right-aligned amounts. Then the whole pipeline from the
 stored records (build + hash + tariff comparison + PDF) is timed against the same loop.
-Peak memory is the maxrss of a fresh process that reads the month from the store, builds the
-report and writes the PDF.
+The floor of DESIGN §9 is benchmarks/raw_pdf.py: the same rows' texts written straight into
+page content streams by hand (same font and size, no PDF library); the detalization PDF must be
+no slower than it. Peak memory is the maxrss of a fresh process that reads the month from the
+store, builds the report and writes the PDF.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from benchmarks.heavy import END, MSISDN, PERIOD, START, ZONE, heavy_month
+from benchmarks.raw_pdf import write_rows
 from benchmarks.report import ratio_line
 
 REPEAT = 3
@@ -167,8 +170,11 @@ def run() -> list[str]:
         report = make()
         rows = len(report.rows)
         texts = [row_texts(row) for row in report.rows]
-        reference, ours, whole = [], [], []
+        reference, ours, whole, raw = [], [], [], []
         for _ in range(REPEAT):
+            began = time.perf_counter()
+            write_rows(texts, folder / "raw.pdf")
+            raw.append(time.perf_counter() - began)
             began = time.perf_counter()
             reference_loop(texts, folder / "reference.pdf")
             reference.append(time.perf_counter() - began)
@@ -184,6 +190,10 @@ def run() -> list[str]:
                                 statistics.median(ours), 1.5 * ref, "s"))
         lines.append(ratio_line("store → report → PDF, whole (≤ 1.5×)",
                                 statistics.median(whole), 1.5 * ref, "s"))
+        floor = statistics.median(raw)
+        lines.append(ratio_line(f"raw content-stream writer, {rows:,} rows", floor, floor, "s"))
+        lines.append(ratio_line("detalization PDF vs the raw writer (≤ 1.0×)",
+                                statistics.median(ours), floor, "s"))
         measured = subprocess.run([sys.executable, "-m", "benchmarks.detalization", "--child",
                                    name, "pdf", str(opening), str(closing)],
                                   capture_output=True, text=True, check=True)

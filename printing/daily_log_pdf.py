@@ -33,7 +33,7 @@ from printing.daily_log import (
     pickup_columns,
 )
 from printing.fonts import BOLD, REGULAR, register_cyrillic_fonts
-from printing.pdf_document import Box, HashText, Op, Qr, Rule, Text, write_pdf
+from printing.pdf_document import Box, HashText, Op, Qr, Rule, Shared, Text, write_pdf
 from printing.text import visible
 
 PAGE_W, PAGE_H = landscape(A4)
@@ -64,6 +64,7 @@ class Row:
     cells: list[Sequence[str]]  # wrapped lines per cell
     fill: Color | None = None
     bold: bool = False
+    repeats: bool = False  # a table's header row, drawn again on each page it continues on
 
     @property
     def height(self) -> float:
@@ -244,7 +245,8 @@ def _paginate(blocks: Iterable[Block],
             y -= LEADING * (1.6 if kind == "heading" else 1.3)
         else:
             columns, rows = block[1]
-            head = Row([_wrap(c.title, c.width, BOLD) for c in columns], HEAD_FILL, bold=True)
+            head = Row([_wrap(c.title, c.width, BOLD) for c in columns], HEAD_FILL, bold=True,
+                       repeats=True)
             if y - head.height - LEADING * 2 < BODY_BOTTOM:
                 y = new_page()
             pages[-1].items.append(("row", y, (columns, head)))
@@ -310,17 +312,22 @@ def _cap(lines: list[str]) -> list[str]:
 # --- drawing ---------------------------------------------------------------------------------
 
 def _page_frame(log: DailyLog, words: Labels, number: int, pages: int) -> list[Op]:
+    """The page's header and footer: the same on every page (one form, printing.pdf_document's
+    `Shared`) but for the page number."""
     top = PAGE_H - MARGIN
     return [
-        Text(MARGIN, top - 12, words.title.format(day=date_text(log)), BOLD, 12),
-        Text(PAGE_W - MARGIN, top - 12, visible(f"{log.salon_name} ({log.salon_id})"),
-             REGULAR, 9, "right"),
-        Text(MARGIN, top - 26, f"{words.timezone}: {offset_text(log)}    "
-             f"{words.generated}: {generated_text(log)}", REGULAR, 8),
-        Rule(MARGIN, top - 33, PAGE_W - MARGIN, top - 33, GRID, 0.6),
+        Shared((
+            Text(MARGIN, top - 12, words.title.format(day=date_text(log)), BOLD, 12),
+            Text(PAGE_W - MARGIN, top - 12, visible(f"{log.salon_name} ({log.salon_id})"),
+                 REGULAR, 9, "right"),
+            Text(MARGIN, top - 26, f"{words.timezone}: {offset_text(log)}    "
+                 f"{words.generated}: {generated_text(log)}", REGULAR, 8),
+            Rule(MARGIN, top - 33, PAGE_W - MARGIN, top - 33, GRID, 0.6),
+            Text(MARGIN, MARGIN + 4, f"{visible(log.salon_id)} · {date_text(log)}", REGULAR,
+                 8),
+        )),
         Text(PAGE_W - MARGIN, MARGIN + 4, words.page.format(page=number, pages=pages),
              REGULAR, 8, "right"),
-        Text(MARGIN, MARGIN + 4, f"{visible(log.salon_id)} · {date_text(log)}", REGULAR, 8),
     ]
 
 
@@ -374,5 +381,7 @@ def _draw_row(top: float, what: tuple[list[Column], Row]) -> list[Op]:
             y -= LEADING
         x += column.width
     ops.append(Rule(MARGIN, top - height, MARGIN + width, top - height, GRID, 0.3))
+    if row.repeats:  # at the top of every page it continues on: one form for them all
+        return [Shared(tuple(op for op in ops if isinstance(op, Text | Box | Rule)))]
     return ops
 

@@ -36,7 +36,18 @@ from printing.detalization import (
     document_text,
 )
 from printing.fonts import BOLD, REGULAR, register_cyrillic_fonts
-from printing.pdf_document import Box, HashText, Op, Page, Qr, Rows, Rule, Text, write_pdf
+from printing.pdf_document import (
+    Box,
+    HashText,
+    Op,
+    Page,
+    Qr,
+    Rows,
+    Rule,
+    Shared,
+    Text,
+    write_pdf,
+)
 
 PAGE_W, PAGE_H = A4
 MARGIN = 28.0
@@ -343,9 +354,10 @@ def _colour(row: DetalizationRow) -> tuple[float, float, float] | None:
 
 
 def _bands(count: int) -> list[Op]:
-    """Light bands under every other row."""
-    return [Box(MARGIN - 2, TOP - i * LEADING - 2.4, WIDTH + 4, LEADING, BAND)
-            for i in range(1, count, 2)]
+    """Light bands under every other row: one form for every full page."""
+    bands = tuple(Box(MARGIN - 2, TOP - i * LEADING - 2.4, WIDTH + 4, LEADING, BAND)
+                  for i in range(1, count, 2))
+    return [Shared(bands)] if bands else []
 
 
 def _row_frame(report: Detalization, text: DocumentText, number: int, pages: int) -> Page:
@@ -353,19 +365,22 @@ def _row_frame(report: Detalization, text: DocumentText, number: int, pages: int
     right = f"{report.period.text()} · {text.document_id}"
     left = f"{text.rows_title} · {shown(report.subscriber_name)}"
     room = WIDTH - stringWidth(right, REGULAR, 7.5) - 16
-    page: Page = [Text(MARGIN, top - 8, left, BOLD, _fitting(left, BOLD, 9, room)),
-                  Text(RIGHT, top - 8, right, REGULAR, 7.5, "right")]
-    page.extend(Text(x, TITLES_Y + LEADING, title, BOLD, SIZE)
+    head: list[Text | Rule] = [
+        Text(MARGIN, top - 8, left, BOLD, _fitting(left, BOLD, 9, room)),
+        Text(RIGHT, top - 8, right, REGULAR, 7.5, "right")]
+    head.extend(Text(x, TITLES_Y + LEADING, title, BOLD, SIZE)
                 for x, title in zip(X, text.row_titles[:4], strict=True))
-    page.append(Text(RIGHT, TITLES_Y + LEADING, text.row_titles[4], BOLD, SIZE, "right"))
-    page.append(Rule(MARGIN, TITLES_Y + LEADING - 3, RIGHT, TITLES_Y + LEADING - 3, RULE))
-    page.extend(_footer(text, number, pages))
-    return page
+    head.append(Text(RIGHT, TITLES_Y + LEADING, text.row_titles[4], BOLD, SIZE, "right"))
+    head.append(Rule(MARGIN, TITLES_Y + LEADING - 3, RIGHT, TITLES_Y + LEADING - 3, RULE))
+    # The same on every page of rows: drawn once (a form), only the page number is the page's.
+    return [Shared(tuple(head)), *_footer(text, number, pages)]
 
 
 def _footer(text: DocumentText, number: int, pages: int) -> list[Op]:
     right = f"Страница {number} из {pages}"
-    room = WIDTH - stringWidth(right, REGULAR, 6.5) - 16
-    return [Text(MARGIN, MARGIN + 4, text.footer, REGULAR,
-                 _fitting(text.footer, REGULAR, 6.5, room), colour=GREY),
+    # The footer's text is shared by every page; the room it is fitted in is the same on all
+    # (the page number's width is the widest one's, "Страница M из M").
+    room = WIDTH - stringWidth(f"Страница {pages} из {pages}", REGULAR, 6.5) - 16
+    return [Shared((Text(MARGIN, MARGIN + 4, text.footer, REGULAR,
+                         _fitting(text.footer, REGULAR, 6.5, room), colour=GREY),)),
             Text(RIGHT, MARGIN + 4, right, REGULAR, 6.5, "right", GREY)]

@@ -7,6 +7,12 @@ Every PDF the console makes (detalization, confirmation slip, leaflet, daily log
 this way, so `salon verify-document` checks each of them by the same rules. The layout must not
 depend on the hash (the QR has a fixed size; a hash text ends its line), which is why the
 recorder may draw with the placeholder.
+
+What repeats is written once: a `Shared` group (a page's header and footer) becomes one Form
+XObject that each page shows with `Do`; texts, boxes and rules are written as the operators
+ReportLab's canvas would write, inside `q … Q`, with TrueType text shown through
+printing.pdf_glyphs (ReportLab's per-string encoding and colour bookkeeping were most of a
+daily log's drawing time).
 """
 
 from __future__ import annotations
@@ -17,14 +23,19 @@ from pathlib import Path
 from typing import Any
 
 from reportlab.lib.colors import Color, HexColor
+from reportlab.lib.rl_accel import fp_str
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from models.documents import qr_payload
 from printing.digest import PLACEHOLDER, LineDigest
 from printing.fonts import register_cyrillic_fonts
+from printing.pdf_glyphs import GlyphCodes
 from printing.pdf_text import PAGE_MARK, TextRecorder, page_lines
 
 BLACK = HexColor("#000000")
+_UNSET: Any = object()
 Rgb = tuple[float, float, float]
 
 
@@ -95,7 +106,17 @@ class Rows:
     fit: tuple[tuple[int, float], ...] = ()  # column → room: a longer text is set smaller
 
 
-Op = Text | Box | Rule | Qr | HashText | Rows
+@dataclass(frozen=True, slots=True)
+class Shared:
+    """Drawing that many pages show unchanged (a page's header, footer, the bands under a full
+    page of rows): written once per document as a Form XObject, which every page holding an
+    equal `Shared` shows with one `Do` operator. Its texts are on each such page as if drawn
+    there (readers and the text layer see no difference)."""
+
+    ops: tuple[Text | Box | Rule, ...]
+
+
+Op = Text | Box | Rule | Qr | HashText | Rows | Shared
 Page = list[Op]
 
 
@@ -137,6 +158,9 @@ def _record(recorder: TextRecorder, op: Op) -> None:
         recorder.text(op.x, op.y, op.text, op.font, op.size, op.align)
     elif isinstance(op, HashText):
         recorder.text(op.x, op.y, op.prefix + PLACEHOLDER, op.font, op.size)
+    elif isinstance(op, Shared):
+        for inner in op.ops:
+            _record(recorder, inner)
     elif isinstance(op, Rows):
         last = len(op.xs)
         for i, row in enumerate(op.rows):
@@ -151,10 +175,14 @@ class _Painter:
         self._payload = payload
         self._sha = sha
         self._row_writers: dict[tuple[Any, ...], Any] = {}
+        self._glyphs: dict[tuple[str, float], GlyphCodes | None] = {}
+        self._forms: dict[tuple[Op, ...], str] = {}
 
     def draw(self, op: Op) -> None:
         c = self._canvas
         if isinstance(op, Text):
+            if self._text(op):
+                return
             c.setFillColor(op.colour)
             c.setFont(op.font, op.size)
             if op.align == "right":
@@ -163,22 +191,58 @@ class _Painter:
                 c.drawCentredString(op.x, op.y, op.text)
             else:
                 c.drawString(op.x, op.y, op.text)
+        elif isinstance(op, Shared):
+            self._shared(op)
+            return
         elif isinstance(op, HashText):
             c.setFillColor(op.colour)
             c.setFont(op.font, op.size)
             c.drawString(op.x, op.y, op.prefix + self._sha)
         elif isinstance(op, Box):
-            c.setFillColor(op.fill)
-            c.rect(op.x, op.y, op.width, op.height, stroke=0, fill=1)
+            # The operators canvas.rect(fill=1) writes, inside q … Q: the canvas's colours stay.
+            c.addLiteral(f"q {fp_str(*op.fill.rgb())} rg "
+                         f"{fp_str(op.x, op.y, op.width, op.height)} re f Q")
+            return
         elif isinstance(op, Rule):
-            c.setStrokeColor(op.colour)
-            c.setLineWidth(op.width)
-            c.line(op.x1, op.y1, op.x2, op.y2)
+            c.addLiteral(f"q {fp_str(*op.colour.rgb())} RG {fp_str(op.width)} w "
+                         f"n {fp_str(op.x1, op.y1)} m {fp_str(op.x2, op.y2)} l S Q")
+            return
         elif isinstance(op, Qr):
             draw_qr(c, self._payload, op.x, op.y, op.size)
         else:
             self._rows(op)
         c.setFillColor(BLACK)
+
+    def _text(self, op: Text) -> bool:
+        """A TrueType text as one literal block (printing.pdf_glyphs; the canvas's state is
+        untouched); False for a font that is not TrueType, which the canvas draws."""
+        key = (op.font, op.size)
+        glyphs = self._glyphs.get(key, _UNSET)
+        if glyphs is _UNSET:
+            font = pdfmetrics.getFont(op.font)
+            glyphs = self._glyphs[key] = (GlyphCodes(self._canvas, op.font, op.size)
+                                          if isinstance(font, TTFont) else None)
+        if glyphs is None:
+            return False
+        x = op.x
+        if op.align != "left":
+            width = glyphs.font.stringWidth(op.text, op.size)
+            x -= width if op.align == "right" else width / 2
+        self._canvas.addLiteral(f"q BT {glyphs.base} {fp_str(*op.colour.rgb())} rg "
+                                f"1 0 0 1 {fp_str(x, op.y)} Tm {glyphs.show(op.text)} ET Q")
+        return True
+
+    def _shared(self, op: Shared) -> None:
+        """Show the form of `op`'s drawing, writing it the first time it is met."""
+        c = self._canvas
+        name = self._forms.get(op.ops)
+        if name is None:
+            name = self._forms[op.ops] = f"SalonShared{len(self._forms)}"
+            c.beginForm(name)
+            for inner in op.ops:
+                self.draw(inner)
+            c.endForm()
+        c.doForm(name)
 
     def _rows(self, op: Rows) -> None:
         from printing.pdf_rows import RowWriter
