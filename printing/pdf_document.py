@@ -132,6 +132,51 @@ def write_pdf(path: Path, *, document_id: str, page_size: tuple[float, float], t
     return sha
 
 
+def write_pdf_once(path: Path, *, document_id: str, page_size: tuple[float, float], title: str,
+                   author: str, subject: str, pages: Iterator[Page],
+                   progress: Callable[[int], None] | None = None) -> str:
+    """Like `write_pdf`, in one pass over `pages` (each made once, then let go: a heavy
+    period's rows are formatted once, for the hash and the page alike). Each page's text is
+    hashed and the page drawn at once; what shows the hash (`Qr`, `HashText`) is drawn as a
+    form XObject the page refers to now and that is defined once the last page is done and
+    the hash known (ReportLab resolves forms when it saves; pdftotext reads a form's text
+    where the page places it, so the text layer is the same)."""
+    register_cyrillic_fonts()
+    digest = LineDigest("pdf")
+    recorder = TextRecorder(page_size[0], page_size[1])
+    canvas = Canvas(str(path), pagesize=page_size, pageCompression=1)
+    canvas.setTitle(title)
+    canvas.setAuthor(author)
+    canvas.setSubject(subject)
+    canvas.setCreator("Salon console")
+    painter = _Painter(canvas, "", PLACEHOLDER)
+    deferred: list[Qr | HashText] = []
+    for number, page in enumerate(pages, 1):
+        for op in page:
+            _record(recorder, op)
+            if isinstance(op, Qr | HashText):
+                deferred.append(op)
+                canvas.doForm(f"salonHash{len(deferred)}")
+            else:
+                painter.draw(op)
+        digest.add(PAGE_MARK)
+        digest.extend(page_lines(recorder.pages[-1]))
+        recorder.pages[-1] = []
+        canvas.showPage()
+        if progress is not None:
+            progress(number)
+    sha = digest.hexdigest()
+    payload = qr_payload(document_id, sha)
+    canvas.setKeywords(f"document-id={document_id} sha256={sha} {payload}")
+    painter = _Painter(canvas, payload, sha)
+    for index, op in enumerate(deferred, 1):
+        canvas.beginForm(f"salonHash{index}")
+        painter.draw(op)
+        canvas.endForm()
+    canvas.save()
+    return sha
+
+
 def _record(recorder: TextRecorder, op: Op) -> None:
     if isinstance(op, Text):
         recorder.text(op.x, op.y, op.text, op.font, op.size, op.align)
