@@ -20,6 +20,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 Colour = tuple[float, float, float]
+CACHED_TEXTS = 20_000  # encoded cell texts kept: the repeating ones come back at once
 
 
 class RowWriter:
@@ -54,6 +55,10 @@ class RowWriter:
              colours: Sequence[Colour | None] | None = None) -> None:
         """Draw `rows` (each: a cell per x, then the right-aligned cell) from baseline `top`
         down, one line each; `colours[i]` colours row i's last cell (None: black)."""
+        if len(self._encoded) > CACHED_TEXTS:  # times are all distinct: keep it bounded
+            self._encoded.clear()
+            self._fitted.clear()
+            self._tails.clear()
         code = ["q BT", self._base, "0 g", f"1 0 0 1 {fp_str(self._xs[0], top)} Tm"]
         add = code.append
         encoded, steps, fit = self._encoded, self._steps, self._fit
