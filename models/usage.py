@@ -38,9 +38,8 @@ _FIELDS = ("SELECT started_at, kind, direction, counterpart, duration_s, volume_
            " covered, id FROM usage_record WHERE msisdn = {p} AND started_at >= {p}"
            " AND started_at < {p}")
 _SELECT = _FIELDS + " ORDER BY started_at, id"
-# The next chunk after (started_at, id): keyset paging on the primary key's order, so no cursor
-# stays open between chunks (a report interleaves other queries, and PostgreSQL's default
-# cursor would fetch the whole result into memory at once).
+# PostgreSQL: the next chunk after (started_at, id), keyset paging on the primary key's order
+# (its default cursor would fetch the whole result into memory at once).
 _NEXT = _FIELDS + " AND (started_at, id) > ({p}, {p}) ORDER BY started_at, id LIMIT {n}"
 _FIRST = _SELECT + " LIMIT {n}"
 CHUNK = 5000  # rows a chunk: memory stays flat whatever the period, queries stay few
@@ -214,6 +213,18 @@ class StoredRecords:
 
     def __iter__(self) -> Iterator[UsageRow]:
         p = database.param
+        if is_sqlite(database.obj):
+            # SQLite reads a statement's rows as they are fetched: one cursor, CHUNK at a time
+            # (as fast as fetching them all; other statements may run meanwhile)
+            cursor = database.execute_sql(_SELECT.format(p=p), (self.msisdn, self.start,
+                                                               self.end))
+            try:
+                while rows := cursor.fetchmany(self.chunk):
+                    yield from rows
+            finally:
+                cursor.close()
+            return
+        # PostgreSQL's default cursor would fetch the whole result at once: keyset pages
         rows = database.execute_sql(_FIRST.format(p=p, n=self.chunk),
                                     (self.msisdn, self.start, self.end)).fetchall()
         while rows:
