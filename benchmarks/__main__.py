@@ -18,6 +18,7 @@ from benchmarks.report import over
 BENCHMARKS = ["benchmarks.cli_start", "benchmarks.lookup", "benchmarks.lookup_latency",
               "benchmarks.gui",
               "benchmarks.daily_log", "benchmarks.usage_sync", "benchmarks.detalization",
+              "benchmarks.detalization_memory",
               "benchmarks.outbox_faults", "benchmarks.printing", "benchmarks.pickup",
               "benchmarks.pickup_window"]
 

@@ -10,7 +10,7 @@ UTC (`created_at`, `start`, `end`).
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sized
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -136,7 +136,9 @@ class Detalization:
     record_count: int  # records in the period (the rows shown may be fewer)
     covered_count: int  # records a package paid for
     by_day: tuple[tuple[date, Decimal], ...]  # charges per local day, every day of the period
-    rows: Sequence[DetalizationRow]  # what is itemized (empty in a summary)
+    # What is itemized (empty in a summary): iterated once per document, as the rows come
+    # (app.services.detalization_build.ItemizedRows streams them from the store).
+    rows: Iterable[DetalizationRow]
     bonus: Decimal  # the current additional balances (as of `balances_at`)
     promised_debt: Decimal
     promised_due: datetime | None
@@ -146,6 +148,15 @@ class Detalization:
     options: Options = field(default_factory=Options)
     tariff_spans: tuple[TariffSpan, ...] = ()  # more than one: the tariff changed in the period
     switch_fees: Decimal = ZERO  # tariff-change fees charged in the period (never estimated)
+    row_count: int | None = None  # rows itemized, as counted by the store; None: len(rows)
+
+    @property
+    def shown_count(self) -> int:
+        """How many rows the document itemizes, without reading them."""
+        if self.row_count is not None:
+            return self.row_count
+        assert isinstance(self.rows, Sized)
+        return len(self.rows)
 
     @property
     def total_charges(self) -> Decimal:

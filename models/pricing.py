@@ -22,7 +22,7 @@ a period without a tariff change, the usage part equals what was actually charge
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -160,15 +160,23 @@ def _next_first(day: date) -> date:
     return date(day.year + day.month // 12, day.month % 12 + 1, 1)
 
 
-def estimate(rows: Sequence[UsageRow], tariffs: Sequence[CatalogTariff], current_code: str,
+def estimate(rows: Iterable[UsageRow], tariffs: Sequence[CatalogTariff], current_code: str,
              period: Period, end: datetime, zone: ZoneInfo) -> tuple[TariffEstimate, ...]:
-    """Every tariff's estimate for the period, cheapest first."""
+    """Every tariff's estimate for the period, cheapest first (one pass over `rows`, which
+    may be a stream from the store)."""
     if not tariffs:
         return ()
-    usage = usage_kopecks(rows, tariffs, zone)
-    other_fees = sum(row[6] for row in rows
-                     if row[1] == "fee" and not row[3].startswith(TARIFF_FEE_PREFIX)
-                     and not switch_fee(row[3]))
+    fees = [0]
+
+    def passing() -> Iterator[UsageRow]:
+        for row in rows:
+            if row[1] == "fee" and not row[3].startswith(TARIFF_FEE_PREFIX) and not \
+                    switch_fee(row[3]):
+                fees[0] += row[6]
+            yield row
+
+    usage = usage_kopecks(passing(), tariffs, zone)
+    other_fees = fees[0]
     share = month_shares(period, end, zone)
     estimates = [
         TariffEstimate(

@@ -17,7 +17,7 @@ TRUNCATE checkpoint, so no copy of a purged record stays in the WAL file either.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -34,9 +34,27 @@ AT, KIND, DIRECTION, COUNTERPART, DURATION, VOLUME, AMOUNT, COVERED, ID = range(
 
 COLUMNS = ("msisdn", "started_at", "id", "kind", "direction", "counterpart", "duration_s",
            "volume_kb", "amount_kop", "covered")
-_SELECT = ("SELECT started_at, kind, direction, counterpart, duration_s, volume_kb, amount_kop,"
+_FIELDS = ("SELECT started_at, kind, direction, counterpart, duration_s, volume_kb, amount_kop,"
            " covered, id FROM usage_record WHERE msisdn = {p} AND started_at >= {p}"
-           " AND started_at < {p} ORDER BY started_at, id")
+           " AND started_at < {p}")
+_SELECT = _FIELDS + " ORDER BY started_at, id"
+# PostgreSQL: the next chunk after (started_at, id), keyset paging on the primary key's order
+# (its default cursor would fetch the whole result into memory at once).
+_NEXT = _FIELDS + " AND (started_at, id) > ({p}, {p}) ORDER BY started_at, id LIMIT {n}"
+_FIRST = _SELECT + " LIMIT {n}"
+CHUNK = 5000  # rows a chunk: memory stays flat whatever the period, queries stay few
+# The grouped totals a report needs: what topups and fees are (promised payment, switch fee)
+# is told by their counterpart, so those two kinds are grouped by it too (a handful of groups).
+_TOTALS = ("SELECT kind, CASE WHEN kind IN ('topup', 'fee') THEN counterpart END,"
+           " covered IS NOT NULL, COUNT(*), COALESCE(SUM(amount_kop), 0) FROM usage_record"
+           " WHERE msisdn = {p} AND started_at >= {p} AND started_at < {p}"
+           " GROUP BY 1, 2, 3")
+# Charges (every kind but topup) by BUCKET seconds: fine enough to fall inside one local day
+# in any zone (offsets and DST shifts are whole quarter hours).
+BUCKET = 900
+_BUCKETS = ("SELECT started_at / {b}, SUM(amount_kop) FROM usage_record WHERE msisdn = {p}"
+            " AND started_at >= {p} AND started_at < {p} AND kind <> 'topup'"
+            " GROUP BY started_at / {b}")
 _PG_PAGE = 2000  # rows per multi-row INSERT on PostgreSQL
 
 
@@ -140,9 +158,15 @@ class UsageStore:
          .where((UsageDay.msisdn == msisdn) & (UsageDay.day.in_(list(days)))).execute())
 
     def rows(self, msisdn: str, start: int, end: int) -> list[UsageRow]:
-        """Every stored record with start <= started_at < end, oldest first (ties by id)."""
+        """Every stored record with start <= started_at < end, oldest first (ties by id), as
+        one list: for small ranges and tests; a report reads `records` instead."""
         cursor = database.execute_sql(_SELECT.format(p=database.param), (msisdn, start, end))
         return cursor.fetchall()
+
+    def records(self, msisdn: str, start: int, end: int) -> StoredRecords:
+        """The records of [start, end) as a report reads them: streamed in chunks, totals by
+        SQL."""
+        return StoredRecords(msisdn, start, end)
 
     def purge(self, cutoff: int) -> Purged:
         """R9: forget every day fetched before `cutoff` (UTC seconds) and its records."""
@@ -163,6 +187,73 @@ class UsageStore:
         if expired:
             scrub_free_space()
         return Purged(records, days)
+
+
+@dataclass(frozen=True)
+class Group:
+    """Records of one kind (and, for topups and fees, one counterpart) with or without a
+    covering package: how many and their sum."""
+
+    kind: str
+    counterpart: str | None  # topups and fees only
+    covered: bool
+    count: int
+    amount_kop: int
+
+
+@dataclass(frozen=True)
+class StoredRecords:
+    """A number's stored records of [start, end): iterated afresh each time, CHUNK rows at a
+    time (never the whole period in memory); totals grouped by SQL."""
+
+    msisdn: str
+    start: int
+    end: int
+    chunk: int = CHUNK
+
+    def __iter__(self) -> Iterator[UsageRow]:
+        p = database.param
+        if is_sqlite(database.obj):
+            # SQLite reads a statement's rows as they are fetched: one cursor, CHUNK at a time
+            # (as fast as fetching them all; other statements may run meanwhile)
+            cursor = database.execute_sql(_SELECT.format(p=p), (self.msisdn, self.start,
+                                                               self.end))
+            try:
+                while rows := cursor.fetchmany(self.chunk):
+                    yield from rows
+            finally:
+                cursor.close()
+            return
+        # PostgreSQL's default cursor would fetch the whole result at once: keyset pages
+        rows = database.execute_sql(_FIRST.format(p=p, n=self.chunk),
+                                    (self.msisdn, self.start, self.end)).fetchall()
+        while rows:
+            yield from rows
+            if len(rows) < self.chunk:
+                return
+            last = rows[-1]
+            rows = database.execute_sql(
+                _NEXT.format(p=p, n=self.chunk),
+                (self.msisdn, self.start, self.end, last[AT], last[ID])).fetchall()
+
+    def groups(self) -> list[Group]:
+        cursor = database.execute_sql(_TOTALS.format(p=database.param),
+                                      (self.msisdn, self.start, self.end))
+        return [Group(kind, counterpart, bool(covered), int(count), int(amount))
+                for kind, counterpart, covered, count, amount in cursor.fetchall()]
+
+    def charges_by_bucket(self) -> list[tuple[int, int]]:
+        """(bucket start in UTC seconds, charges in kopecks) of every BUCKET with records."""
+        cursor = database.execute_sql(_BUCKETS.format(p=database.param, b=BUCKET),
+                                      (self.msisdn, self.start, self.end))
+        return [(int(bucket) * BUCKET, int(amount)) for bucket, amount in cursor.fetchall()]
+
+    def fees(self) -> list[UsageRow]:
+        """The fee records (a few a month): what tells which tariff billed when."""
+        cursor = database.execute_sql(
+            _FIELDS.format(p=database.param) + f" AND kind = {database.param}"
+            " ORDER BY started_at, id", (self.msisdn, self.start, self.end, "fee"))
+        return cursor.fetchall()
 
 
 def scrub_free_space() -> None:

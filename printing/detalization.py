@@ -119,7 +119,7 @@ def document_text(report: Detalization) -> DocumentText:
         series=_series(report),
         tariffs=_tariffs(report, zone),
         rows_title="Начисления и платежи", row_titles=ROW_TITLES, itemized=itemized,
-        closing=(f"Конец детализации: записей {len(report.rows)}; списано "
+        closing=(f"Конец детализации: записей {report.shown_count}; списано "
                  f"{money_text(report.total_charges)} ₽, зачислено "
                  f"{money_text(report.payments)} ₽.") if itemized else
         "Только сводка: постатейная детализация не заказывалась.",

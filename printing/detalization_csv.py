@@ -31,7 +31,7 @@ def plain(value: str) -> str:
 
 def write(report: Detalization, text: DocumentText, path: Path,
           progress: Progress | None) -> str:
-    total = len(report.rows)
+    total = report.shown_count
     with HashedText(path, "csv", bom=True) as handle:
         out = csv.writer(handle, delimiter=DELIMITER, lineterminator="\r\n")
         out.writerow([text.title, text.document_id])

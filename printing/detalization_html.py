@@ -43,7 +43,7 @@ font-size:11px}"""
 
 def write(report: Detalization, text: DocumentText, path: Path,
           progress: Progress | None) -> str:
-    total = len(report.rows)
+    total = report.shown_count
     with HashedText(path, "html") as out:
         out.write("<!DOCTYPE html>\n<html lang=\"ru\"><head><meta charset=\"utf-8\">"
                   f"<title>{escape(text.title)} {escape(text.document_id)}</title>"
@@ -87,7 +87,7 @@ def write(report: Detalization, text: DocumentText, path: Path,
                         progress(done, total)
             out.write("".join(buffer))
             out.write("</tbody></table>\n")
-            if not report.rows:
+            if not report.shown_count:
                 out.write(f"<p>{escape(NO_ROWS)}</p>\n")
         out.write(f"<p>{escape(text.closing)}</p>\n<footer>{escape(text.footer)} · "
                   f"{HASH_LABEL} ")

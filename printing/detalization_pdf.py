@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from itertools import islice
 from pathlib import Path
 
 from reportlab.lib.colors import HexColor
@@ -47,6 +48,7 @@ from printing.pdf_document import (
     Shared,
     Text,
     write_pdf,
+    write_pdf_once,
 )
 
 PAGE_W, PAGE_H = A4
@@ -80,10 +82,10 @@ def write(report: Detalization, text: DocumentText, path: Path,
           progress: Progress | None) -> str:
     register_cyrillic_fonts()
     summary = _summary_pages(text)
-    total = len(report.rows)
+    total = report.shown_count
     pages = len(summary) + _row_page_count(report)
 
-    def every_page() -> Iterator[Page]:
+    def every_page() -> Iterator[Page]:  # once: the rows arrive as they are read
         for number, page in enumerate(summary, 1):
             yield [*page, *_footer(text, number, pages)]
         if report.options.itemized:
@@ -93,11 +95,11 @@ def write(report: Detalization, text: DocumentText, path: Path,
         if progress is not None and number > len(summary):
             progress(min((number - len(summary)) * ROWS_PER_PAGE, total), total)
 
-    sha = write_pdf(path, document_id=text.document_id, page_size=A4,
-                    title=f"{text.title} {text.document_id}",
-                    author=f"{report.salon_name} ({report.salon_id})",
-                    subject=f"{text.title}, {report.period.text()}", pages=every_page,
-                    progress=written)
+    sha = write_pdf_once(path, document_id=text.document_id, page_size=A4,
+                         title=f"{text.title} {text.document_id}",
+                         author=f"{report.salon_name} ({report.salon_id})",
+                         subject=f"{text.title}, {report.period.text()}", pages=every_page(),
+                         progress=written)
     if progress is not None:
         progress(total, total)
     return sha
@@ -126,7 +128,7 @@ def write_first_page(report: Detalization, path: Path) -> None:
 def _row_page_count(report: Detalization) -> int:
     if not report.options.itemized:
         return 0
-    rows = len(report.rows)
+    rows = report.shown_count
     pages = max(1, math.ceil(rows / ROWS_PER_PAGE))
     if not _closing_fits(rows - (pages - 1) * ROWS_PER_PAGE):
         pages += 1
@@ -324,12 +326,14 @@ def _fitting(text: str, font: str, size: float, room: float) -> float:
 
 def _row_pages(report: Detalization, text: DocumentText, first_number: int, pages: int
                ) -> Iterator[Page]:
-    rows = report.rows
-    total = len(rows)
+    rows = iter(report.rows)  # read as they come, a page at a time: never all at once
+    total = report.shown_count
     number = first_number
     for first in range(0, max(total, 1), ROWS_PER_PAGE):
         number += 1
-        chunk = rows[first:first + ROWS_PER_PAGE]
+        chunk = list(islice(rows, ROWS_PER_PAGE))
+        if len(chunk) != min(ROWS_PER_PAGE, total - first):
+            raise RuntimeError(f"the rows changed while read: {first + len(chunk)} of {total}")
         page = _row_frame(report, text, number, pages)
         page.extend(_bands(len(chunk)))
         page.append(Rows(TOP, [row_texts(row) for row in chunk], [_colour(row) for row in chunk],
@@ -344,6 +348,8 @@ def _row_pages(report: Detalization, text: DocumentText, first_number: int, page
                 page = _row_frame(report, text, number, pages)
                 y = TOP + LEADING
             page.append(Text(MARGIN, y - LEADING * 1.2, text.closing, BOLD, 8))
+            if next(rows, None) is not None:  # the pages were counted for `total` rows
+                raise RuntimeError(f"the rows changed while read: more than {total}")
         yield page
 
 

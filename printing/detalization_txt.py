@@ -8,7 +8,8 @@ of the file (printing/digest.py).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import tempfile
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from models.detalization import Detalization
@@ -25,14 +26,30 @@ from printing.digest import HashedText
 
 GAP = "  "
 NBSP = "\u00a0"
+SEPARATOR = "\x1f"  # between a spooled row's cells: no cell holds a control character
 
 
 def write(report: Detalization, text: DocumentText, path: Path,
           progress: Progress | None) -> str:
-    total = len(report.rows)
-    rows = list(text.rows(report)) if text.itemized else []
-    widths = [max([len(title), *(len(r[i]) for r in rows)]) for i, title in
-              enumerate(text.row_titles)]
+    total = report.shown_count
+    with tempfile.TemporaryFile("w+", encoding="utf-8", newline="\n") as spool:
+        # The columns are as wide as their widest cell: each row is formatted once, into a
+        # spool file, while the widths are measured; then laid out from the spool (a heavy
+        # period's rows never sit in memory).
+        widths = [len(title) for title in text.row_titles]
+        count = 0
+        if text.itemized:
+            for cells in text.rows(report):
+                widths = [max(w, len(c)) for w, c in zip(widths, cells, strict=True)]
+                spool.write(SEPARATOR.join(cells) + "\n")
+                count += 1
+        spool.seek(0)
+        rows = (line.rstrip("\n").split(SEPARATOR) for line in spool)
+        return _write(report, text, path, progress, total, count, widths, rows)
+
+
+def _write(report: Detalization, text: DocumentText, path: Path, progress: Progress | None,
+           total: int, count: int, widths: list[int], rows: Iterator[list[str]]) -> str:
     with HashedText(path, "txt") as out:
         out.write(f"{text.title}\n{'=' * len(text.title)}\n")
         for line in (*text.head, *text.alerts, *text.notes):
@@ -49,7 +66,7 @@ def write(report: Detalization, text: DocumentText, path: Path,
             out.write(f"\n{text.rows_title}\n")
             out.write(_line(text.row_titles, widths) + "\n")
             out.write(GAP.join("-" * w for w in widths) + "\n")
-            if not rows:
+            if not count:
                 out.write(NO_ROWS + "\n")
             for done, cells in enumerate(rows, 1):
                 out.write(_line(cells, widths) + "\n")

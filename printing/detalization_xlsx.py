@@ -67,7 +67,7 @@ def _rows(book: CanonicalBook, report: Detalization, f: dict, progress: Progress
         sheet.sheet.set_column(col, col, width)
     sheet.row(0, [(i, title, f["header"]) for i, title in enumerate(COLUMNS)])
     sheet.sheet.freeze_panes(1, 0)
-    total = len(report.rows)
+    total = report.shown_count
     index = 0
     money, number, when = f["money"], f["number"], f["when"]
     for index, row in enumerate(report.rows, 1):

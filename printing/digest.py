@@ -21,6 +21,7 @@ from types import TracebackType
 
 VERSION = "salon-document/2"
 PLACEHOLDER = "0" * 64
+PENDING_BYTES = 1 << 20  # a text file's bytes held before they are hashed and written
 
 
 class LineDigest:
@@ -68,6 +69,7 @@ class HashedText:
         self._spots: list[int] = []
         self._offset = 0
         self._pending: list[bytes] = []
+        self._pending_bytes = 0
         self.sha256 = ""
         if bom:
             self._put(b"\xef\xbb\xbf")
@@ -83,12 +85,16 @@ class HashedText:
     def _put(self, data: bytes) -> None:
         self._pending.append(data)
         self._offset += len(data)
-        if len(self._pending) >= 2048:
+        self._pending_bytes += len(data)
+        # many small writes are joined (fast), but never more than PENDING_BYTES held: a
+        # writer may hand over thousands of rows at once
+        if len(self._pending) >= 2048 or self._pending_bytes >= PENDING_BYTES:
             self._drain()
 
     def _drain(self) -> None:
         data = b"".join(self._pending)
         self._pending.clear()
+        self._pending_bytes = 0
         self._hash.update(data)
         self._file.write(data)
 

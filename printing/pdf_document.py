@@ -153,6 +153,92 @@ def write_pdf(path: Path, *, document_id: str, page_size: tuple[float, float], t
     return sha
 
 
+def write_pdf_once(path: Path, *, document_id: str, page_size: tuple[float, float], title: str,
+                   author: str, subject: str, pages: Iterator[Page],
+                   progress: Callable[[int], None] | None = None) -> str:
+    """Like `write_pdf`, in one pass over `pages` (each made once, then let go: a heavy
+    period's rows are formatted once, for the hash and the page alike). Each page's text is
+    hashed and the page drawn at once; what shows the hash (`Qr`, `HashText`) is drawn as a
+    form XObject the page refers to now and that is defined once the last page is done and
+    the hash known (ReportLab resolves forms when it saves; pdftotext reads a form's text
+    where the page places it, so the text layer is the same).
+
+    ReportLab's canvas keeps every finished page until it saves, as operator text (~25 KB a
+    page of rows: 110 MB for a quarter's 4,500 pages); each page is compressed as soon as it
+    is finished instead (`_compact_last_page`, ~3 KB), so memory stays nearly flat. Measured
+    against writing the document in parts of 150 pages joined by pikepdf (qpdf): the quarter's
+    `salon detalization` peaked at 194 MB that way and 168 MB this way (an 11,000-row report:
+    147 MB), in the same time; the join itself holds every page's objects (~14 KB a page)."""
+    register_cyrillic_fonts()
+    digest = LineDigest("pdf")
+    recorder = TextRecorder(page_size[0], page_size[1])
+    canvas = Canvas(str(path), pagesize=page_size, pageCompression=1)
+    painter = _Painter(canvas, "", PLACEHOLDER)
+    deferred: list[Qr | HashText] = []
+    for number, page in enumerate(pages, 1):
+        for op in page:
+            _record(recorder, op)
+            if isinstance(op, Qr | HashText):
+                deferred.append(op)
+                canvas.doForm(f"salonHash{len(deferred)}")
+            else:
+                painter.draw(op)
+        digest.add(PAGE_MARK)
+        digest.extend(page_lines(recorder.pages[-1]))
+        recorder.pages[-1] = []
+        canvas.showPage()
+        _compact_last_page(canvas)
+        if progress is not None:
+            progress(number)
+    sha = digest.hexdigest()
+    payload = qr_payload(document_id, sha)
+    canvas.setTitle(title)
+    canvas.setAuthor(author)
+    canvas.setSubject(subject)
+    canvas.setCreator("Salon console")
+    canvas.setKeywords(f"document-id={document_id} sha256={sha} {payload}")
+    painter = _Painter(canvas, payload, sha)
+    for index, op in enumerate(deferred, 1):
+        canvas.beginForm(f"salonHash{index}")
+        painter.draw(op)
+        canvas.endForm()
+    canvas.save()
+    return sha
+
+
+def _compact_last_page(canvas: Canvas) -> bool:
+    """Encode the page just finished now, as ReportLab would when it saves (its filters:
+    Flate, then ASCII85 if rl_config.useA85), so the canvas holds each finished page
+    compressed (~3 KB) instead of its operators as text (~25 KB for a page of rows). Reaches
+    into ReportLab's document (pdfdoc.PDFPage.check_format does the same at save): if a
+    version lays it out otherwise, the page is left as it is (False) — the file is the same,
+    only memory grows; tests/unit/test_pdf_pages_compact.py notices."""
+    from reportlab import rl_config
+    from reportlab.pdfbase.pdfdoc import (
+        PDFArray,
+        PDFBase85Encode,
+        PDFDictionary,
+        PDFName,
+        PDFStream,
+        PDFZCompress,
+    )
+
+    pages = getattr(getattr(getattr(canvas, "_doc", None), "Pages", None), "pages", None)
+    page = pages[-1] if pages else None
+    if (page is None or getattr(page, "Contents", True) or not isinstance(
+            getattr(page, "stream", None), str) or not getattr(page, "compression", False)):
+        return False
+    filters: list[Any] = ([PDFBase85Encode, PDFZCompress] if rl_config.useA85
+                          else [PDFZCompress])
+    content = page.stream
+    for encoding in reversed(filters):
+        content = encoding.encode(content)
+    page.Contents = PDFStream(PDFDictionary({"Filter": PDFArray(
+        [PDFName(f.pdfname) for f in filters])}), content=content)
+    page.stream = None
+    return True
+
+
 def _record(recorder: TextRecorder, op: Op) -> None:
     if isinstance(op, Text):
         recorder.text(op.x, op.y, op.text, op.font, op.size, op.align)

@@ -21,6 +21,7 @@ from reportlab.pdfgen.canvas import Canvas
 from printing.pdf_glyphs import SHOWN_KEPT, GlyphCodes
 
 Colour = tuple[float, float, float]
+CACHED_TEXTS = 20_000  # encoded cell texts kept: the repeating ones come back at once
 
 
 class RowWriter:
@@ -49,6 +50,9 @@ class RowWriter:
              colours: Sequence[Colour | None] | None = None) -> None:
         """Draw `rows` (each: a cell per x, then the right-aligned cell) from baseline `top`
         down, one line each; `colours[i]` colours row i's last cell (None: black)."""
+        if len(self._fitted) + len(self._tails) > CACHED_TEXTS:  # keep them bounded
+            self._fitted.clear()
+            self._tails.clear()
         code = ["q BT", self._base, "0 g", f"1 0 0 1 {fp_str(self._xs[0], top)} Tm"]
         add = code.append
         steps, fit = self._steps, self._fit

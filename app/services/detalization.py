@@ -156,7 +156,7 @@ class DetalizationService:
                 DocumentKind.DETALIZATION))
             outcome.detail = f"{detail} {report.document_id}"
         return DocumentInfo(report.document_id, sha, target, fmt, period, msisdn,
-                            len(report.rows), report)
+                            report.shown_count, report)
 
     # -- the rules, asked one by one (the GUI's steps) ------------------------------------------
 
@@ -218,7 +218,7 @@ class DetalizationService:
             now.timestamp())
         msisdn = subscriber.msisdn
         self._sync.sync(msisdn, period, zone, end_ts, now_ts, progress)
-        records = self._store.rows(msisdn, start_ts, end_ts)
+        records = self._store.records(msisdn, start_ts, end_ts)  # streamed; totals by SQL
         opening = self._api.balances_at(msisdn, start)
         closing = self._api.balances_at(msisdn, end)
         current = self._api.balances(msisdn)

@@ -179,7 +179,7 @@ def test_an_edited_document_is_altered_and_a_foreign_one_unknown(world, tmp_path
     verifier = VerificationService(DocumentRegister())
     pdf = service().order(CLERK, "+79161234567", period, Options(), "pdf", tmp_path / "o.pdf")
     assert verifier.verify(pdf.path).verdict is Verdict.GENUINE
-    fee = pdf.report.rows[0]
+    fee = next(iter(pdf.report.rows))
     amount = f"({money_text(fee.amount)})".replace("\u00a0", " ").encode()
     forged = tmp_path / "forged.pdf"
     # the row's amount only (it follows a move, the summary's amounts a text matrix)

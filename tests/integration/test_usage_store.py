@@ -65,3 +65,80 @@ def test_purge_leaves_nothing_readable_in_the_sqlite_file(tmp_path: Path) -> Non
         assert SECRET[1:].encode() not in raw
     finally:
         db.close()
+
+
+def _mixed(span: DaySpan) -> list[UsageRecord]:
+    """Calls (some covered), topups (one a promised payment), a switch fee and a monthly fee,
+    spread over the day so they fall in many quarter-hour buckets."""
+    def at(i: int) -> datetime:
+        return datetime.fromtimestamp(span.start_at + 997 * i, UTC)
+
+    found = records(span, 40)
+    found += [
+        UsageRecord(f"{MSISDN}-t1", at(3), UsageKind.TOPUP, None, "promised_payment", None,
+                    None, Decimal("100.00"), None),
+        UsageRecord(f"{MSISDN}-t2", at(50), UsageKind.TOPUP, None, "Карта", None, None,
+                    Decimal("250.00"), None),
+        UsageRecord(f"{MSISDN}-f1", at(60), UsageKind.FEE, None, "Смена тарифа: «Смарт»",
+                    None, None, Decimal("50.00"), None),
+        UsageRecord(f"{MSISDN}-f2", at(61), UsageKind.FEE, None, "Тариф «Смарт»",
+                    None, None, Decimal("25.00"), None),
+    ]
+    return found
+
+
+def test_a_period_streams_in_chunks_and_sums_in_sql(any_store, monkeypatch) -> None:
+    """A report reads the store as a stream of chunks (never the whole period in one fetch)
+    and takes its totals from SQL (GROUP BY), equal to summing the rows; it never iterates
+    the rows for them."""
+    from app.services.detalization_build import totals_of
+    from models import usage
+    from models.usage import StoredRecords
+
+    store = UsageStore()
+    store.begin_fetch(MSISDN, [DAY1, DAY2], fetched_at=1_000)
+    store.add(MSISDN, _mixed(DAY1) + records(DAY2, 25))
+    every = store.rows(MSISDN, DAY1.start_at, DAY2.end_at)
+    fetched: list[int] = []
+    real = usage.database.obj.execute_sql
+
+    class Counted:
+        """The cursor, counting the rows each fetch hands over."""
+
+        def __init__(self, cursor) -> None:  # type: ignore[no-untyped-def]
+            self._cursor = cursor
+
+        def fetchall(self) -> list:
+            rows = self._cursor.fetchall()
+            fetched.append(len(rows))
+            return rows
+
+        def fetchmany(self, size: int) -> list:
+            rows = self._cursor.fetchmany(size)
+            fetched.append(len(rows))
+            return rows
+
+        def close(self) -> None:
+            self._cursor.close()
+
+    def counting(sql: str, params: tuple = ()):  # type: ignore[no-untyped-def]
+        return Counted(real(sql, params))
+
+    monkeypatch.setattr(usage.database.obj, "execute_sql", counting)
+    streamed = StoredRecords(MSISDN, DAY1.start_at, DAY2.end_at, chunk=7)
+    assert list(streamed) == every and len(every) == 69
+    assert max(fetched) == 7 and sum(fetched) == 69  # never more than a chunk at once
+    monkeypatch.undo()
+
+    class Unread(StoredRecords):
+        def __iter__(self):  # type: ignore[no-untyped-def]
+            raise AssertionError("the totals must come from SQL, not from the rows")
+
+    spans = [DAY1, DAY2]
+    from_sql = totals_of(Unread(MSISDN, DAY1.start_at, DAY2.end_at), spans)
+    assert from_sql == totals_of(every, spans)
+    assert from_sql.records == 69 and from_sql.payments == 35000 and from_sql.promised == 10000
+    assert from_sql.switches == 5000 and from_sql.by_day[1] == sum(
+        r[6] for r in every if r[0] >= DAY2.start_at)
+    fees = StoredRecords(MSISDN, DAY1.start_at, DAY2.end_at).fees()
+    assert [r[8] for r in fees] == [f"{MSISDN}-f1", f"{MSISDN}-f2"]

@@ -239,3 +239,50 @@ def test_a_document_registered_by_an_earlier_console_is_outdated(register: Docum
                                     REPORT.period.first, REPORT.period.last, "", "S", "1",
                                     hash_version=1))
     assert VerificationService(register).verify(path).verdict is Verdict.OUTDATED
+
+
+class _Once:
+    """Rows as the store gives them: one pass, no length, no indexing."""
+
+    def __init__(self, rows: list) -> None:
+        self._rows = rows
+        self.passes = 0
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        self.passes += 1
+        assert self.passes == 1, "the rows are read once"
+        return iter(self._rows)
+
+    def __len__(self) -> int:
+        raise AssertionError("a writer counts rows by report.row_count, never len(rows)")
+
+
+@pytest.mark.parametrize("fmt", ["pdf", "html", "xlsx", "csv", "txt"])
+def test_every_writer_reads_the_rows_once_as_a_stream(fmt: str, register: DocumentRegister,
+                                                      tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 15: the rows arrive as an iterator (from the store, in chunks); each writer reads
+    them once without asking their number, formats each row once — for the page and the hash
+    alike — and the document is the same, and genuine."""
+    from dataclasses import replace
+
+    import printing.detalization_pdf as pdf_writer
+
+    listed = list(REPORT.rows)
+    expected = render(replace(REPORT, rows=listed, row_count=None), fmt, tmp_path / f"a.{fmt}")
+    formatted: list[object] = []
+    real = pdf_writer.row_texts
+
+    def counted(row):  # type: ignore[no-untyped-def]
+        formatted.append(row)
+        return real(row)
+
+    monkeypatch.setattr(pdf_writer, "row_texts", counted)
+    once = _Once(listed)
+    streamed = replace(REPORT, rows=once, row_count=len(listed))
+    path = made(streamed, fmt, tmp_path, register)
+    assert once.passes == 1
+    if fmt == "pdf":
+        assert len(formatted) == len(listed) > 0, "each row formatted once"
+    result = VerificationService(register).verify(path)
+    assert result.verdict is Verdict.GENUINE and result.sha256 == expected

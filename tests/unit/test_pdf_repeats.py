@@ -72,10 +72,10 @@ def _pages(objects: dict[int, bytes]) -> list[tuple[set[int], bytes]]:
 
 def _many_rows(report: Detalization, count: int) -> Detalization:
     """`count` rows, each with its own time and amount (distinct digit strings)."""
-    base = report.rows
+    base = list(report.rows)  # the rows come as an iterable (they stream from the store)
     rows = tuple(replace(base[i % len(base)], at=base[0].at + timedelta(seconds=37 * i),
                          amount=Decimal(i) / 100) for i in range(count))
-    return replace(report, rows=rows)
+    return replace(report, rows=rows, row_count=None)
 
 
 # --- the header and footer: one form, every page ----------------------------------------------
