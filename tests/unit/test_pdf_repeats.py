@@ -149,10 +149,8 @@ def test_known_codes_are_reportlabs_codes_for_every_digit_character(font_name: s
         assert glyphs.show(text) == f"({escapePDF(joined)}) Tj", text
 
 
-def test_digit_strings_do_not_run_reportlabs_encoding(monkeypatch: pytest.MonkeyPatch) -> None:
-    canvas = Canvas(BytesIO())
-    glyphs = GlyphCodes(canvas, REGULAR, 7.5)
-    glyphs.show(DIGITS)
+def _encodings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The texts ReportLab's own encoder is asked for from now on."""
     calls: list[str] = []
     original = TTFont.splitString
 
@@ -162,6 +160,14 @@ def test_digit_strings_do_not_run_reportlabs_encoding(monkeypatch: pytest.Monkey
         return original(self, text, doc, encoding)
 
     monkeypatch.setattr(TTFont, "splitString", counted)
+    return calls
+
+
+def test_digit_strings_do_not_run_reportlabs_encoding(monkeypatch: pytest.MonkeyPatch) -> None:
+    canvas = Canvas(BytesIO())
+    glyphs = GlyphCodes(canvas, REGULAR, 7.5)
+    glyphs.show(DIGITS)
+    calls = _encodings(monkeypatch)
     shown = [glyphs.show(f"{n:02d}.10.2026 00:{n % 60:02d}:{n % 7:02d}") for n in range(500)]
     assert calls == [] and len(set(shown)) == 500
     glyphs.show("Звонок исх.")  # a new letter: ReportLab's path, once
@@ -172,15 +178,7 @@ def test_digit_strings_do_not_run_reportlabs_encoding(monkeypatch: pytest.Monkey
 def test_a_heavy_detalization_encodes_each_new_character_not_each_string(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     report = _many_rows(rich_report(CLOCK.now()), 1500)
-    calls: list[str] = []
-    original = TTFont.splitString
-
-    def counted(self: TTFont, text: str, doc: object, encoding: str = "utf-8"
-                ) -> list[tuple[int, bytes]]:
-        calls.append(text)
-        return original(self, text, doc, encoding)
-
-    monkeypatch.setattr(TTFont, "splitString", counted)
+    calls = _encodings(monkeypatch)
     detalization.render(report, "pdf", tmp_path / "d.pdf")
     # 1,500 distinct times and amounts; only strings with a letter not met before (or outside
     # the first subset) go through ReportLab's path, and the page's few texts.

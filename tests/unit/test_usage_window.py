@@ -62,14 +62,7 @@ def test_a_heavy_months_page_generates_only_the_days_it_shows(
     assert w is not None
     total = count(ledger, w)  # fills the day-totals cache once
     assert total >= 100_000
-    made: list[int] = []
-    original = ledger_module.generate_day
-
-    def counted(*args: object) -> object:
-        made.append(args[2])  # type: ignore[arg-type]
-        return original(*args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(ledger_module, "generate_day", counted)
+    made = _days_made(monkeypatch)
     fresh = Ledger(ledger.store, ledger.clock)  # no days in memory
     assert count(fresh, w) == total
     assert len(made) <= 2, "the count makes the window's two edge days, no more"
@@ -101,14 +94,7 @@ def test_walking_a_quarter_by_cursor_makes_each_day_once_and_holds_few(
     w = window(ledger, state, start, end)
     assert w is not None
     ledger.opening(state, w.last)  # the day-totals cache, filled once (it is kept on disk)
-    made: list[int] = []
-    original = ledger_module.generate_day
-
-    def counted(*args: object) -> object:
-        made.append(args[2])  # type: ignore[arg-type]
-        return original(*args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(ledger_module, "generate_day", counted)
+    made = _days_made(monkeypatch)
     fresh = Ledger(ledger.store, ledger.clock, cached_days=4)
     after = None
     pages = records_seen = most_per_page = 0
@@ -125,3 +111,16 @@ def test_walking_a_quarter_by_cursor_makes_each_day_once_and_holds_few(
     days = w.last - w.first + 1  # local (Moscow) days the UTC window touches
     assert len(made) == len(set(made)) == days, "each day of the window made once, no more"
     assert most_per_page <= 5, f"a page made {most_per_page} days"
+
+
+def _days_made(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The days the ledger generates from now on."""
+    made: list[int] = []
+    original = ledger_module.generate_day
+
+    def counted(*args: object) -> object:
+        made.append(args[2])  # type: ignore[arg-type]
+        return original(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ledger_module, "generate_day", counted)
+    return made
