@@ -17,6 +17,7 @@ daily log's drawing time).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -37,6 +38,11 @@ from printing.pdf_text import PAGE_MARK, TextRecorder, page_lines
 BLACK = HexColor("#000000")
 _UNSET: Any = object()
 Rgb = tuple[float, float, float]
+
+# ReportLab subsets a TrueType font while saving by reading the font file through one shared
+# position: two documents saved at once by two threads (counters' periodic e-mail) read each
+# other's glyphs (an IndexError in makeSubset). Saving is short; one at a time.
+_SAVING = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -149,7 +155,8 @@ def write_pdf(path: Path, *, document_id: str, page_size: tuple[float, float], t
         canvas.showPage()
         if progress is not None:
             progress(number)
-    canvas.save()
+    with _SAVING:
+        canvas.save()
     return sha
 
 
@@ -202,7 +209,8 @@ def write_pdf_once(path: Path, *, document_id: str, page_size: tuple[float, floa
         canvas.beginForm(f"salonHash{index}")
         painter.draw(op)
         canvas.endForm()
-    canvas.save()
+    with _SAVING:
+        canvas.save()
     return sha
 
 
