@@ -52,5 +52,5 @@ setup(
             "types-reportlab",
         ],
     },
-    entry_points={"console_scripts": ["salon = app.main:main"]},
+    entry_points={"console_scripts": ["salon = app.launcher:main"]},
 )

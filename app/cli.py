@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, NoReturn, Protocol, TextIO
 
 from app.commands.output import ReaderSafe, say, terminal_text
 from app.errors import SalonError
+from app.launcher import command_named
 
 if TYPE_CHECKING:
     from _typeshed import SupportsWrite
@@ -40,7 +41,7 @@ COMMANDS = {
     "clerk": "clerk", "audit": "audit", "log": "log", "print": "printing",
     "printers": "printing", "print-jobs": "printing", "email": "delivery",
     "archive": "delivery", "subscription": "delivery", "deliver-due": "delivery",
-    "operator": "operator", "pickup": "pickup",
+    "operator": "operator", "pickup": "pickup", "warm": "warm",
 }
 COMMAND_GROUPS = list(dict.fromkeys(COMMANDS.values()))
 
@@ -102,26 +103,10 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
              "$SALON_PASSWORD, a hidden prompt, or one line of stdin",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    named = _command_named(sys.argv[1:] if argv is None else argv)
+    named = command_named(sys.argv[1:] if argv is None else argv)
     for group in [COMMANDS[named]] if named in COMMANDS else COMMAND_GROUPS:
         importlib.import_module(f"app.commands.{group}").register(commands)
     return parser
-
-
-def _command_named(argv: Sequence[str]) -> str | None:
-    """The command word of a command line, past the global options (--clerk LOGIN); None
-    when --help or -h comes first."""
-    words = iter(argv)
-    for word in words:
-        if word == "--clerk":
-            next(words, None)
-        elif word.startswith("--clerk="):
-            continue
-        elif word.startswith("-"):
-            return None
-        else:
-            return word
-    return None
 
 
 def run(args: argparse.Namespace, wiring: Wiring, out: TextIO = sys.stdout) -> int:

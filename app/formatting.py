@@ -14,11 +14,11 @@ from babel.numbers import format_decimal, get_currency_symbol
 from app.i18n import language
 from models.domain import Money
 
-_LOCALES = {"ru": "ru_RU", "en": "en_GB"}
+LOCALES = {"ru": "ru_RU", "en": "en_GB"}  # Babel's, for the console's languages
 
 
 def _locale(in_language: str | None = None) -> str:
-    return _LOCALES.get(in_language or language(), "ru_RU")
+    return LOCALES.get(in_language or language(), "ru_RU")
 
 
 def money(value: Money, in_language: str | None = None) -> str:

@@ -4,6 +4,8 @@ SQLite or on a real PostgreSQL, the real sandbox over loopback."""
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -41,10 +43,25 @@ def stop_training_sandboxes(folder: Path) -> None:
         stop(run_file.parent)
 
 
+# The `salon` commands the tests run go through a warm console (app/warm_console.py), as a
+# clerk's do: the run's own, in a runtime folder of its own that ends with the run.
+RUNTIME_DIR = Path(tempfile.mkdtemp(prefix="salon-run-"))
+os.environ["XDG_RUNTIME_DIR"] = str(RUNTIME_DIR)
+
+
+def stop_warm_consoles(runtime: Path = RUNTIME_DIR) -> None:
+    from app.warm_console import stop
+
+    for socket in runtime.glob("salon-*/*.sock"):
+        stop(socket)
+
+
 def pytest_sessionfinish(session: pytest.Session) -> None:
     factory = getattr(session.config, "_tmp_path_factory", None)
     if factory is not None:
         stop_training_sandboxes(factory.getbasetemp())
+    stop_warm_consoles()
+    shutil.rmtree(RUNTIME_DIR, ignore_errors=True)
 
 
 def write_ini(folder: Path, **sections: dict[str, str]) -> Path:

@@ -38,12 +38,12 @@ def _sane_day(day: date) -> date:
 
 
 @lru_cache(maxsize=1)
-def _known_zones() -> frozenset[str]:
+def known_zones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
 def _known_zone(name: str) -> str:
-    if name not in _known_zones():
+    if name not in known_zones():
         raise ValueError("a time zone the IANA database knows, e.g. Europe/Moscow")
     return name
 

@@ -12,7 +12,8 @@ import sys
 
 import pytest
 
-from app.cli import COMMAND_GROUPS, COMMANDS, Parser, _command_named, build_parser
+from app.cli import COMMAND_GROUPS, COMMANDS, Parser, build_parser
+from app.launcher import command_named
 
 NOT_FOR_HELP = ("app.services", "app.flows", "app.operator_api", "sandbox", "peewee", "httpx",
                 "pydantic", "fastapi", "reportlab", "tkinter")
@@ -61,7 +62,7 @@ def test_every_command_is_registered_by_the_group_commands_names() -> None:
 ])
 def test_the_command_word_is_found_past_the_global_options(argv: list[str],
                                                            named: str | None) -> None:
-    assert _command_named(argv) == named
+    assert command_named(argv) == named
 
 
 def test_an_unknown_command_still_gets_the_whole_list() -> None:
