@@ -142,9 +142,13 @@ def _wait_for_exit(answers: io.BufferedReader, pid: int) -> int:
     finally:
         for number, handler in before.items():
             signal.signal(number, handler)
-    if "exit" not in ended:
-        # It was killed before it could say how it ended.
-        sys.stderr.write("salon: the command ended without an exit code\n")
+    if "exit" not in ended:  # killed before it could say how it ended (kill -9, out of memory)
+        from app.i18n import _
+        from app.main import settings_and_language
+
+        settings_and_language()  # the clerk's language, for this one sentence
+        sys.stderr.write(_("The command was ended from outside before it finished; its log "
+                           "and `salon outbox` show what it did.") + "\n")
         return 1
     return ended["exit"]
 

@@ -60,6 +60,7 @@ if TYPE_CHECKING:
     from models.domain import Session
     from models.identity import HolderRecord
     from printing.cups_printer import Printer
+    from sandbox.resident import ResidentFailed
 
 log = logging.getLogger("salon")
 _T = TypeVar("_T")
@@ -375,8 +376,9 @@ class _Console:
             try:
                 resident = reach(settings.data_dir, operator.sandbox_seed)
             except ResidentFailed as error:
+                log.error("the training sandbox did not start: %s", error)
                 raise ConfigError(_("The training world cannot be opened: {error}").format(
-                    error=error)) from error
+                    error=_training_failure(error, settings.data_dir))) from error
             self._closers.append(resident.release)
             base_url, token = resident.url, resident.token
         else:
@@ -701,6 +703,25 @@ def _purge_quietly(retention: RetentionService) -> None:
         log.exception("R9 purge after the clock moved failed")
 
 
+def _training_failure(error: ResidentFailed, data_dir: Path) -> str:
+    """Why the training sandbox did not start, in the clerk's language (its own words go to
+    the log)."""
+    log_file = data_dir / "logs" / "sandbox.log"
+    if error.reason == "another_seed":
+        return _("{file} holds a training world of another seed than [operator] sandbox_seed: "
+                 "set the seed back, or move the file away for a new world.").format(
+                     file=data_dir / "sandbox.db")
+    if error.reason == "bad_code_key":
+        return _("the key of its access codes is not 64 hexadecimal digits "
+                 "(SALON_SANDBOX_CODE_KEY, or {file}).").format(
+                     file=data_dir / "sandbox.db.code-key")
+    if error.reason == "timeout":
+        return _("the training sandbox did not start in time; its log is {file}.").format(
+            file=log_file)
+    return _("the training sandbox ended as it started; its log is {file}.").format(
+        file=log_file)
+
+
 def _redacted(url: str) -> str:
     return url.split("@")[-1] if "@" in url else url
 
@@ -739,7 +760,7 @@ def main(argv: list[str] | None = None) -> int:
     # The settings and the language come first, so that what argparse says of a bad value
     # (app/commands/arguments.py) is in the salon's language; a broken salon.ini is reported
     # after parsing, so that `salon --help` still works.
-    settings, problem = _settings_and_language()
+    settings, problem = settings_and_language()
     if problem is None and not (sys.argv[1:] if argv is None else argv):
         assert settings is not None
         return _window(settings)  # `salon` alone: no parser to build, nothing else to import
@@ -788,7 +809,7 @@ def _window(settings: Settings) -> int:
         flush_quietly(sys.stdout)
 
 
-def _settings_and_language() -> tuple[Settings | None, ConfigError | None]:
+def settings_and_language() -> tuple[Settings | None, ConfigError | None]:
     chosen = os.environ.get("SALON_LANGUAGE")
     if chosen and chosen not in LANGUAGES:
         return None, ConfigError(_(

@@ -60,8 +60,17 @@ class _Running:
 
 
 class ResidentFailed(RuntimeError):
-    """The sandbox did not start; the message says why (its own words: a world of another
-    seed, a broken key file, a port it could not bind)."""
+    """The sandbox did not start. `reason` says why, for the console to say it in the
+    clerk's language (one of REASONS); the message is the sandbox's own words, for the log."""
+
+    def __init__(self, reason: str, detail: str) -> None:
+        super().__init__(detail)
+        self.reason = reason
+
+
+# Why a start failed: its world file is of another seed; its access-code key is broken;
+# it ended at start for another reason (its log says which); it did not start in time.
+REASONS = ("another_seed", "bad_code_key", "ended", "timeout")
 
 
 @dataclass
@@ -158,13 +167,20 @@ def _start(data_dir: Path, seed: int, idle_s: int, timeout: float) -> _Running:
         if found is not None and found.pid == child.pid:
             return found
         if child.poll() is not None:
-            why = data_dir / FAILED_FILE
-            raise ResidentFailed(why.read_text(encoding="utf-8").strip() if why.exists()
-                                 else f"the sandbox ended at start (exit {child.returncode}); "
-                                      f"see {logs / 'sandbox.log'}")
+            raise _failure(data_dir, child.returncode)
         time.sleep(0.02)
     child.terminate()
-    raise ResidentFailed(f"the sandbox did not start within {timeout:.0f} s")
+    raise ResidentFailed("timeout", f"the sandbox did not start within {timeout:.0f} s")
+
+
+def _failure(data_dir: Path, returncode: int) -> ResidentFailed:
+    """What the child wrote of its failure (serve()), or that it ended without a word."""
+    with contextlib.suppress(OSError, ValueError, KeyError, TypeError):
+        why = json.loads((data_dir / FAILED_FILE).read_text(encoding="utf-8"))
+        if why["reason"] in REASONS:
+            return ResidentFailed(str(why["reason"]), str(why["detail"]))
+    return ResidentFailed("ended", f"the sandbox ended at start (exit {returncode}); see "
+                                   f"{data_dir / 'logs' / 'sandbox.log'}")
 
 
 def _stop(data_dir: Path, found: _Running, timeout: float = 30.0) -> None:
@@ -223,7 +239,9 @@ def serve(data_dir: Path, seed: int, idle_s: int) -> int:
     try:
         running = start_in_background(data_dir / WORLD_FILE, seed, token)
     except (SeedMismatch, BadCodeKey) as error:
-        (data_dir / FAILED_FILE).write_text(str(error), encoding="utf-8")
+        reason = "another_seed" if isinstance(error, SeedMismatch) else "bad_code_key"
+        (data_dir / FAILED_FILE).write_text(json.dumps({"reason": reason, "detail": str(error)}),
+                                            encoding="utf-8")
         return 1
     stopping = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stopping.set())

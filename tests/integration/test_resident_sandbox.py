@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import stat
+import subprocess
 import time
 from pathlib import Path
 
@@ -15,6 +16,8 @@ import pytest
 
 from sandbox.resident import RUN_FILE, ResidentFailed, reach, stop
 from sandbox.store import Store
+from tests.conftest import write_ini
+from tests.integration.test_lookup_end_to_end import SALON
 from tests.support.pinned import WORLD_AT
 
 SEED = 2026
@@ -98,5 +101,20 @@ def test_a_world_of_another_seed_is_a_sentence_not_a_hang(tmp_path: Path) -> Non
     store.close()
     with pytest.raises(ResidentFailed) as failed:
         reach(tmp_path, SEED, start_timeout=60)
-    assert "seed" in str(failed.value)
+    assert failed.value.reason == "another_seed" and "seed" in str(failed.value)
     assert not (tmp_path / RUN_FILE).exists()
+
+
+def test_the_clerk_reads_why_in_the_consoles_language(tmp_path: Path) -> None:
+    """The sandbox's own words go to the log; the clerk reads a sentence in Russian."""
+    data = tmp_path / "data"
+    data.mkdir()
+    Store.open(data / "sandbox.db", SEED + 5, now=WORLD_AT).close()
+    env = {**os.environ, "SALON_CONFIG": str(write_ini(tmp_path, salon={"language": "ru"}))}
+    env.pop("SALON_LANGUAGE", None)
+    done = subprocess.run([SALON, "tariffs"], env=env, capture_output=True, text=True,
+                          timeout=120)
+    assert done.returncode == 2
+    assert "Учебный мир не открывается" in done.stderr and "другого" in done.stderr
+    assert "holds the world" not in done.stderr  # the sandbox's English stays in the log
+    assert "holds the world of seed" in (data / "logs" / "salon.log").read_text("utf-8")

@@ -160,6 +160,19 @@ def test_ctrl_c_and_a_killed_salon_end_the_command(warm_env: dict[str, str], tmp
         process.communicate()
 
 
+def test_a_command_killed_from_outside_is_said(warm_env: dict[str, str],
+                                              tmp_path: Path) -> None:
+    salon(["tariffs"], warm_env)
+    pid = warm_pid(warm_env)
+    process, _url = _serving({**warm_env, "SALON_LANGUAGE": "ru"}, tmp_path)
+    children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+    assert len(children) == 1, children  # the command: the warm console's one child
+    os.kill(int(children[0]), signal.SIGKILL)
+    _out, err = process.communicate(timeout=30)
+    assert process.returncode == 1
+    assert "Команду остановили извне" in err
+
+
 def test_an_upgrade_retires_the_warm_console(warm_env: dict[str, str]) -> None:
     salon(["tariffs"], warm_env)
     old = warm_pid(warm_env)

@@ -94,7 +94,7 @@ def latin_words(text: str) -> list[str]:
     text = re.sub(r"`[^`]*`", " ", text)
     text = re.sub(r"\bsalon verify-document\b", " ", text)  # printed on documents as it is typed
     text = re.sub(r"(?<!\w)--?[a-z][\w-]*(?: [a-z]+(?:\|[a-z]+)*)?", " ", text)
-    text = re.sub(r"\[[a-z]+\](?: [a-z]+(?: и [a-z]+)?)?", " ", text)
+    text = re.sub(r"\[[a-z]+\](?: [a-z_]+(?: и [a-z_]+)?)?", " ", text)
     text = re.sub(r"\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b", " ", text)
     text = re.sub(r"\b[\w.-]+\.(?:ini|pdf|ru)\b|\b\d+[smhd]\b", " ", text)
     return re.findall(r"[A-Za-z][A-Za-z0-9_]*", text)
