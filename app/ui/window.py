@@ -84,6 +84,7 @@ class MainWindow(SessionControls):
         self._pending: str | None = None  # a lookup typed before the services were ready
         self._build_future: Future[Services] | None = None
         self._progress_after: str | None = None
+        self._extras_after: str | None = None  # the card's extras, asked once it is drawn
         self._poll_after: str | None = None
         self._init_session(IdleWatch(settings.idle_lock_minutes, monotonic))
 
@@ -270,9 +271,21 @@ class MainWindow(SessionControls):
         # runner: asked once the card is drawn (Tk draws when idle; the timer comes on the
         # loop's next turn), so neither their requests nor their rows hold up the card.
         card = self.card
-        self.root.after_idle(lambda: self.root.after(0, lambda: self._show_card_extras(card)))
+        self._cancel_extras()
+        self._extras_after = self.root.after_idle(lambda: self._show_card_extras_soon(card))
+
+    def _show_card_extras_soon(self, card: SubscriberCard) -> None:
+        self._extras_after = self.root.after(0, lambda: self._show_card_extras(card))
+
+    def _cancel_extras(self) -> None:
+        # A window closed (or a card replaced) before they came: no callback left behind for
+        # a destroyed window (Tk: "invalid command name").
+        if self._extras_after is not None:
+            self.root.after_cancel(self._extras_after)
+            self._extras_after = None
 
     def _show_card_extras(self, card: SubscriberCard) -> None:
+        self._extras_after = None
         if card is not self.card or not self.working:
             return  # another card (or none) since
         self.codes.show_card(card)
@@ -457,6 +470,7 @@ class MainWindow(SessionControls):
         if self._progress_after is not None:  # closed while a lookup was on its way
             self.root.after_cancel(self._progress_after)
             self._progress_after = None
+        self._cancel_extras()
         self.detalization.close()
         self.identity.close()
         self.pickup.close()

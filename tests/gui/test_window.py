@@ -112,6 +112,21 @@ def test_enter_shows_the_card(open_window, root, pump, screenshot) -> None:
     screenshot("02-card-ru")
 
 
+def test_closing_leaves_no_callback_for_a_destroyed_window(open_window, root, pump) -> None:
+    """Closed right after a card came (its extras still to be asked): nothing the window
+    scheduled is left to run against destroyed widgets (Tk: "invalid command name")."""
+    window = open_window()
+    search(window, pump, "8 (916) 123-45-67")
+    window._show_card()  # the card drawn again: its extras scheduled anew
+    scheduled = set(root.tk.splitlist(root.tk.call("after", "info")))
+    assert scheduled
+    window.close()
+    for widget in root.winfo_children():
+        widget.destroy()
+    left = scheduled & set(root.tk.splitlist(root.tk.call("after", "info")))
+    assert not left, [root.tk.call("after", "info", i) for i in left]
+
+
 def test_language_switch_keeps_the_card(open_window, root, pump, screenshot) -> None:
     window = open_window()
     search(window, pump, IVANOVA)

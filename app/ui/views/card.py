@@ -67,6 +67,7 @@ class CardPanel(ttk.Frame):
         self.assistant = Section(self._right)
         self.assistant.grid(row=2, column=0, sticky="new")
         self._layout(two_columns=True)
+        self._fit_after: str | None = None
         self.bind("<Configure>", self._resized)
         # Refit when the room changes and when the left column's content settles (its
         # height is known only after Tk's idle-time layout, level by level).
@@ -107,7 +108,7 @@ class CardPanel(ttk.Frame):
         self.source.grid()
         self.extras.grid()
         self.scroll.grid()
-        self.after_idle(self._fit_services)
+        self._fit_soon()
 
     def set_extra_fields(self, section: str, fields: tuple[FieldView, ...]) -> None:
         """Rows after `section`'s own ("subscriber": the personal archive; "assistant": the
@@ -120,9 +121,23 @@ class CardPanel(ttk.Frame):
             getattr(self, section).set_fields((*own, *fields))
             self._align_labels()
 
+    def _fit_soon(self) -> None:
+        """Refit once Tk has laid the card out (when idle); once however often asked."""
+        if self._fit_after is None:
+            self._fit_after = self.after_idle(self._fit_services)
+
+    def destroy(self) -> None:
+        # Destroyed before Tk was idle (the window closed at once): no refit left behind
+        # for widgets that are gone (Tk: "invalid command name").
+        if self._fit_after is not None:
+            self.after_cancel(self._fit_after)
+            self._fit_after = None
+        super().destroy()
+
     def _fit_services(self) -> None:
         """As many service rows as the window has room for (at least 3), never empty rows;
         the list scrolls for the rest."""
+        self._fit_after = None
         count = len(self.view.services) if self.view else 0
         if count == 0:
             self.services.grid_remove()
@@ -190,7 +205,7 @@ class CardPanel(ttk.Frame):
         if two_columns != self.two_columns:
             self._layout(two_columns)
             self._align_labels()
-            self.after_idle(self._fit_services)
+            self._fit_soon()
 
     def _layout(self, two_columns: bool) -> None:
         self.two_columns = two_columns
