@@ -170,8 +170,10 @@ def start_warm_console(path: Path) -> None:
     second finds the first holding the lock and leaves)."""
     import subprocess
 
+    # -P, in "/": neither the caller's folder nor what is in it (an `app/`, a `json.py`) is
+    # where the warm console finds its modules, nor a folder it keeps busy.
     subprocess.Popen(
-        [sys.executable, "-m", "app.warm_console", str(path)],
+        [sys.executable, "-P", "-m", "app.warm_console", str(path)], cwd="/",
         stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
         start_new_session=True, close_fds=True,
     )

@@ -156,8 +156,10 @@ def _start(data_dir: Path, seed: int, idle_s: int, timeout: float) -> _Running:
     logs.mkdir(exist_ok=True)
     with open(logs / "sandbox.log", "ab") as output:
         child = subprocess.Popen(
-            [sys.executable, "-m", "sandbox.resident", str(data_dir.resolve()), str(seed),
-             str(idle_s)],
+            # -P, in "/": the caller's folder (a `json.py` in it) is not where it finds
+            # its modules, nor a folder it keeps busy.
+            [sys.executable, "-P", "-m", "sandbox.resident", str(data_dir.resolve()),
+             str(seed), str(idle_s)], cwd="/",
             stdin=subprocess.DEVNULL, stdout=output, stderr=output,
             start_new_session=True,  # not ended by the terminal's Ctrl+C meant for a command
             close_fds=True)

@@ -223,3 +223,19 @@ def test_a_folder_others_may_enter_is_not_used(warm_env: dict[str, str]) -> None
         assert not list(folder.iterdir())
     finally:
         folder.chmod(0o700)
+
+
+def test_the_callers_folder_shadows_no_module(warm_env: dict[str, str], tmp_path: Path) -> None:
+    """The warm console and the training sandbox started from a folder with a `json.py` and
+    an `app/` in it still find their own modules (python -P, started in /)."""
+    here = tmp_path / "here"
+    (here / "app").mkdir(parents=True)
+    for module in (here / "json.py", here / "app" / "__init__.py"):
+        module.write_text("raise SystemExit('shadowed')\n", encoding="utf-8")
+    runs = []
+    for _ in range(2):  # the first starts both; the second is handed to the warm console
+        runs.append(subprocess.run([SALON, "tariffs"], cwd=here, env=warm_env, text=True,
+                                   capture_output=True, timeout=120))
+        warm_pid(warm_env)
+    for run in runs:
+        assert run.returncode == 0 and "SMART" in run.stdout, run.stderr
