@@ -57,7 +57,7 @@ def run() -> list[str]:
     median = {name: statistics.median(values) * 1000 for name, values in times.items()}
     httpx_ms = median.pop("import httpx")
     lines = [ratio_line("python -c 'import httpx' (baseline)", httpx_ms, httpx_ms),
-             ratio_line("first command (starts the training sandbox)", first * 1000, 2500.0)]
+             ratio_line("first command (starts the sandbox, warm console)", first * 1000, 2500.0)]
     for name, ms in median.items():
         lines.append(ratio_line(f"salon {name.replace(PHONE, 'PHONE')}", ms, 500.0))
         lines.append(ratio_line(f"salon {name.replace(PHONE, 'PHONE')} vs 3× import httpx",
