@@ -20,6 +20,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -33,7 +35,15 @@ from models.documents import qr_payload
 from printing.digest import PLACEHOLDER, LineDigest
 from printing.fonts import register_cyrillic_fonts
 from printing.pdf_glyphs import GlyphCodes
-from printing.pdf_text import PAGE_MARK, TextRecorder, page_lines
+from printing.pdf_text import (
+    LINE_TOLERANCE,
+    PAGE_MARK,
+    Placed,
+    TextRecorder,
+    apart,
+    page_lines,
+    placed_lines,
+)
 
 BLACK = HexColor("#000000")
 _UNSET: Any = object()
@@ -183,16 +193,18 @@ def write_pdf_once(path: Path, *, document_id: str, page_size: tuple[float, floa
     painter = _Painter(canvas, "", PLACEHOLDER)
     deferred: list[Qr | HashText] = []
     for number, page in enumerate(pages, 1):
+        blocks: list[tuple[Rows, list[str]]] = []
         for op in page:
+            if isinstance(op, Rows):  # drawn and its text-layer lines made in one pass
+                blocks.append((op, painter.rows(op)))
+                continue
             _record(recorder, op)
             if isinstance(op, Qr | HashText):
                 deferred.append(op)
                 canvas.doForm(f"salonHash{len(deferred)}")
             else:
                 painter.draw(op)
-        digest.add(PAGE_MARK)
-        digest.extend(page_lines(recorder.pages[-1]))
-        recorder.pages[-1] = []
+        _digest_page(digest, recorder, blocks)
         canvas.showPage()
         _compact_last_page(canvas)
         if progress is not None:
@@ -245,6 +257,47 @@ def _compact_last_page(canvas: Canvas) -> bool:
         [PDFName(f.pdfname) for f in filters])}), content=content)
     page.stream = None
     return True
+
+
+def _digest_page(digest: LineDigest, recorder: TextRecorder,
+                 blocks: Sequence[tuple[Rows, Sequence[str]]]) -> None:
+    """Hash the page just drawn: the pieces `recorder` holds and the rows drawn by
+    printing.pdf_rows (`blocks`: each `Rows` with its lines as `spaced_cells`), as
+    `page_lines` would give them had the rows been recorded too. That is so when every row's
+    cells are apart and every row's baseline is more than LINE_TOLERANCE from any other text's
+    (then each row is a line of its own, and the other lines are unchanged): the rows' lines
+    are merged in by baseline without being recorded, measured and sorted piece by piece.
+    Otherwise the rows are recorded like any text (the same hash, the slow way)."""
+    pieces = recorder.pages[-1]
+    rows: list[tuple[float, str]] = []
+    fast = True
+    for op, lines in blocks:
+        fast = fast and apart((*op.xs, op.right), op.size)
+        rows.extend((recorder.page_height - (op.top - i * op.leading), line)
+                    for i, line in enumerate(lines) if line)
+    digest.add(PAGE_MARK)
+    if fast and rows and _lines_apart(rows, pieces):
+        merged: list[tuple[float, str | tuple[str, ...]]] = [*placed_lines(pieces), *rows]
+        merged.sort(key=itemgetter(0))  # no two lines' baselines are equal
+        for _baseline, line in merged:
+            if isinstance(line, str):
+                digest.add_spaced(line)
+            else:
+                digest.add(line)
+    else:
+        for op, _lines in blocks:
+            _record(recorder, op)
+        digest.extend(page_lines(recorder.pages[-1]))
+    recorder.pages[-1] = []
+
+
+def _lines_apart(rows: Sequence[tuple[float, str]], pieces: Sequence[Placed]) -> bool:
+    """Whether every row's baseline is more than LINE_TOLERANCE from every other baseline
+    (neighbours suffice: a baseline near a row's leaves a near neighbour next to the row)."""
+    marks = sorted([(baseline, True) for baseline, _line in rows]
+                   + [(piece.baseline, False) for piece in pieces])
+    return all(b - a > LINE_TOLERANCE for (a, row_a), (b, row_b) in pairwise(marks)
+               if row_a or row_b)
 
 
 def _record(recorder: TextRecorder, op: Op) -> None:
@@ -304,7 +357,8 @@ class _Painter:
         elif isinstance(op, Qr):
             draw_qr(c, self._payload, op.x, op.y, op.size)
         else:
-            self._rows(op)
+            self.rows(op)
+            return
         c.setFillColor(BLACK)
 
     def _text(self, op: Text) -> bool:
@@ -338,7 +392,8 @@ class _Painter:
             c.endForm()
         c.doForm(name)
 
-    def _rows(self, op: Rows) -> None:
+    def rows(self, op: Rows) -> list[str]:
+        """Draw the rows; their lines of the text layer (printing.pdf_text.spaced_cells)."""
         from printing.pdf_rows import RowWriter
 
         key = (op.font, op.size, op.leading, op.xs, op.right, op.fit)
@@ -346,7 +401,9 @@ class _Painter:
         if writer is None:
             writer = self._row_writers[key] = RowWriter(
                 self._canvas, op.font, op.size, op.leading, op.xs, op.right, fit=dict(op.fit))
-        writer.draw(op.top, op.rows, op.colours)
+        lines = writer.draw(op.top, op.rows, op.colours)
+        self._canvas.setFillColor(BLACK)
+        return lines
 
 
 def draw_qr(canvas: Canvas, payload: str, x: float, y: float, size: float) -> None:

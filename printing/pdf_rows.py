@@ -19,6 +19,7 @@ from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfgen.canvas import Canvas
 
 from printing.pdf_glyphs import SHOWN_KEPT, GlyphCodes
+from printing.pdf_text import spaced_cells
 
 Colour = tuple[float, float, float]
 CACHED_TEXTS = 20_000  # encoded cell texts kept: the repeating ones come back at once
@@ -47,9 +48,10 @@ class RowWriter:
         return self._font.stringWidth(text, self._size)
 
     def draw(self, top: float, rows: Sequence[Sequence[str]],
-             colours: Sequence[Colour | None] | None = None) -> None:
+             colours: Sequence[Colour | None] | None = None) -> list[str]:
         """Draw `rows` (each: a cell per x, then the right-aligned cell) from baseline `top`
-        down, one line each; `colours[i]` colours row i's last cell (None: black)."""
+        down, one line each; `colours[i]` colours row i's last cell (None: black). Returns
+        each row's line of the text layer (`spaced_cells`), made from the same strings."""
         if len(self._fitted) + len(self._tails) > CACHED_TEXTS:  # keep them bounded
             self._fitted.clear()
             self._tails.clear()
@@ -58,6 +60,7 @@ class RowWriter:
         steps, fit = self._steps, self._fit
         show = self._glyphs.show
         last = len(self._xs) - 1
+        lines = [spaced_cells(row) for row in rows]
         for index, row in enumerate(rows):
             for column in range(last + 1):
                 text = row[column]
@@ -80,6 +83,7 @@ class RowWriter:
             add(back)
         add("ET Q")
         self._canvas.addLiteral("\n".join(code))
+        return lines
 
     def _fitted_text(self, text: str, room: float) -> str:
         """A cell that must fit `room` points: set smaller when it would not."""

@@ -52,17 +52,35 @@ class Placed:
 
 def page_lines(pieces: Sequence[Placed]) -> list[tuple[str, ...]]:
     """A page's pieces as lines of cells (see the module's rules)."""
+    return [line for _baseline, line in placed_lines(pieces)]
+
+
+def placed_lines(pieces: Sequence[Placed]) -> list[tuple[float, tuple[str, ...]]]:
+    """`page_lines` with each line's baseline (its first piece's), top to bottom."""
     ordered = sorted(pieces, key=lambda p: (p.baseline, p.x0))
-    lines: list[tuple[str, ...]] = []
+    lines: list[tuple[float, tuple[str, ...]]] = []
     current: list[Placed] = []
     for piece in ordered:
         if current and piece.baseline - current[0].baseline > LINE_TOLERANCE:
-            lines.append(_cells(current))
+            lines.append((current[0].baseline, _cells(current)))
             current = []
         current.append(piece)
     if current:
-        lines.append(_cells(current))
+        lines.append((current[0].baseline, _cells(current)))
     return lines
+
+
+def spaced_cells(texts: Sequence[str]) -> str:
+    """A line's cells as the text layer has them when the writer keeps them far apart (each
+    without whitespace, empty ones left out), joined by single spaces (LineDigest.add_spaced).
+    `"".join(text.split())` removes exactly what `_SPACE` does (both are Unicode whitespace)."""
+    return " ".join([cell for cell in ["".join(text.split()) for text in texts] if cell])
+
+
+def apart(xs: Sequence[float], size: float) -> bool:
+    """Whether cells recorded at `xs` by `TextRecorder.cells` (a cell's right edge is its left
+    one) are separate cells of their line, left to right."""
+    return all(b - a > GAP_EM * size for a, b in zip(xs, xs[1:]))
 
 
 def _cells(line: list[Placed]) -> tuple[str, ...]:
