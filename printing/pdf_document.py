@@ -192,13 +192,14 @@ def write_pdf_once(path: Path, *, document_id: str, page_size: tuple[float, floa
     canvas = Canvas(str(path), pagesize=page_size, pageCompression=1)
     painter = _Painter(canvas, "", PLACEHOLDER)
     deferred: list[Qr | HashText] = []
+    shared: dict[tuple[Op, ...], list[Placed]] = {}
     for number, page in enumerate(pages, 1):
         blocks: list[tuple[Rows, list[str]]] = []
         for op in page:
             if isinstance(op, Rows):  # drawn and its text-layer lines made in one pass
                 blocks.append((op, painter.rows(op)))
                 continue
-            _record(recorder, op)
+            _record(recorder, op, shared)
             if isinstance(op, Qr | HashText):
                 deferred.append(op)
                 canvas.doForm(f"salonHash{len(deferred)}")
@@ -300,14 +301,23 @@ def _lines_apart(rows: Sequence[tuple[float, str]], pieces: Sequence[Placed]) ->
                if row_a or row_b)
 
 
-def _record(recorder: TextRecorder, op: Op) -> None:
+def _record(recorder: TextRecorder, op: Op,
+            shared: dict[tuple[Op, ...], list[Placed]] | None = None) -> None:
+    """Record `op`'s text; `shared` keeps what each `Shared` gave (None: not kept)."""
     if isinstance(op, Text):
         recorder.text(op.x, op.y, op.text, op.font, op.size, op.align)
     elif isinstance(op, HashText):
         recorder.text(op.x, op.y, op.prefix + PLACEHOLDER, op.font, op.size)
     elif isinstance(op, Shared):
-        for inner in op.ops:
-            _record(recorder, inner)
+        pieces = shared.get(op.ops) if shared is not None else None
+        if pieces is None:  # recorded once: every page showing it holds the same pieces
+            start = len(recorder.pages[-1])
+            for inner in op.ops:
+                _record(recorder, inner)
+            if shared is not None:
+                shared[op.ops] = recorder.pages[-1][start:]
+        else:
+            recorder.pages[-1].extend(pieces)
     elif isinstance(op, Rows):
         last = len(op.xs)
         for i, row in enumerate(op.rows):
