@@ -22,8 +22,8 @@ from types import TracebackType
 
 VERSION = "salon-document/2"
 PLACEHOLDER = "0" * 64
-PENDING_BYTES = 1 << 20
-_BETWEEN = '", "'  # between two cells of a line as JSON  # a text file's bytes held before they are hashed and written
+PENDING_BYTES = 1 << 20  # a text file's bytes held before they are hashed and written
+_BETWEEN = '", "'  # between two cells of a line as JSON
 
 
 class LineDigest:

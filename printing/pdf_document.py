@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from itertools import pairwise
 from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.rl_accel import fp_str
@@ -48,6 +48,7 @@ from printing.pdf_text import (
 BLACK = HexColor("#000000")
 _UNSET: Any = object()
 Rgb = tuple[float, float, float]
+V = TypeVar("V")
 
 # ReportLab subsets a TrueType font while saving by reading the font file through one shared
 # position: two documents saved at once by two threads (counters' periodic e-mail) read each
@@ -192,7 +193,7 @@ def write_pdf_once(path: Path, *, document_id: str, page_size: tuple[float, floa
     canvas = Canvas(str(path), pagesize=page_size, pageCompression=1)
     painter = _Painter(canvas, "", PLACEHOLDER)
     deferred: list[Qr | HashText] = []
-    shared: dict[tuple[Op, ...], list[Placed]] = {}
+    shared: _PerShared[list[Placed]] = _PerShared()
     for number, page in enumerate(pages, 1):
         blocks: list[tuple[Rows, list[str]]] = []
         for op in page:
@@ -260,6 +261,37 @@ def _compact_last_page(canvas: Canvas) -> bool:
     return True
 
 
+class _PerShared(Generic[V]):
+    """What was made once for each distinct `Shared` of a document (its form, its recorded
+    text). Found by the very object first — a writer that hands every page the same `Shared`
+    object is not compared field by field on every page — and by equality otherwise."""
+
+    def __init__(self) -> None:
+        self._equal: dict[tuple[Op, ...], V] = {}
+        self._same: dict[int, tuple[Shared, V]] = {}  # id → (the object, kept alive; value)
+
+    def __len__(self) -> int:
+        return len(self._equal)
+
+    def get(self, op: Shared) -> V | None:
+        seen = self._same.get(id(op))
+        if seen is not None and seen[0] is op:
+            return seen[1]
+        value = self._equal.get(op.ops)
+        if value is not None:
+            self._remember(op, value)
+        return value
+
+    def put(self, op: Shared, value: V) -> None:
+        self._equal[op.ops] = value
+        self._remember(op, value)
+
+    def _remember(self, op: Shared, value: V) -> None:
+        if len(self._same) >= 64:  # pages that make their own objects: kept few
+            self._same.clear()
+        self._same[id(op)] = (op, value)
+
+
 def _digest_page(digest: LineDigest, recorder: TextRecorder,
                  blocks: Sequence[tuple[Rows, Sequence[str]]]) -> None:
     """Hash the page just drawn: the pieces `recorder` holds and the rows drawn by
@@ -302,20 +334,20 @@ def _lines_apart(rows: Sequence[tuple[float, str]], pieces: Sequence[Placed]) ->
 
 
 def _record(recorder: TextRecorder, op: Op,
-            shared: dict[tuple[Op, ...], list[Placed]] | None = None) -> None:
+            shared: _PerShared[list[Placed]] | None = None) -> None:
     """Record `op`'s text; `shared` keeps what each `Shared` gave (None: not kept)."""
     if isinstance(op, Text):
         recorder.text(op.x, op.y, op.text, op.font, op.size, op.align)
     elif isinstance(op, HashText):
         recorder.text(op.x, op.y, op.prefix + PLACEHOLDER, op.font, op.size)
     elif isinstance(op, Shared):
-        pieces = shared.get(op.ops) if shared is not None else None
+        pieces = shared.get(op) if shared is not None else None
         if pieces is None:  # recorded once: every page showing it holds the same pieces
             start = len(recorder.pages[-1])
             for inner in op.ops:
                 _record(recorder, inner)
             if shared is not None:
-                shared[op.ops] = recorder.pages[-1][start:]
+                shared.put(op, recorder.pages[-1][start:])
         else:
             recorder.pages[-1].extend(pieces)
     elif isinstance(op, Rows):
@@ -333,7 +365,7 @@ class _Painter:
         self._sha = sha
         self._row_writers: dict[tuple[Any, ...], Any] = {}
         self._glyphs: dict[tuple[str, float], GlyphCodes | None] = {}
-        self._forms: dict[tuple[Op, ...], str] = {}
+        self._forms: _PerShared[str] = _PerShared()
 
     def draw(self, op: Op) -> None:
         c = self._canvas
@@ -393,9 +425,10 @@ class _Painter:
     def _shared(self, op: Shared) -> None:
         """Show the form of `op`'s drawing, writing it the first time it is met."""
         c = self._canvas
-        name = self._forms.get(op.ops)
+        name = self._forms.get(op)
         if name is None:
-            name = self._forms[op.ops] = f"SalonShared{len(self._forms)}"
+            name = f"SalonShared{len(self._forms)}"
+            self._forms.put(op, name)
             c.beginForm(name)
             for inner in op.ops:
                 self.draw(inner)

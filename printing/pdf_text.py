@@ -25,7 +25,7 @@ import shutil
 import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, pairwise
 from pathlib import Path
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -80,7 +80,7 @@ def spaced_cells(texts: Sequence[str]) -> str:
 def apart(xs: Sequence[float], size: float) -> bool:
     """Whether cells recorded at `xs` by `TextRecorder.cells` (a cell's right edge is its left
     one) are separate cells of their line, left to right."""
-    return all(b - a > GAP_EM * size for a, b in zip(xs, xs[1:]))
+    return all(b - a > GAP_EM * size for a, b in pairwise(xs))
 
 
 def _cells(line: list[Placed]) -> tuple[str, ...]:
