@@ -16,14 +16,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
-from json.encoder import encode_basestring  # what json.dumps quotes a str with (no ASCII-only)
+from json.encoder import encode_basestring
 from pathlib import Path
 from types import TracebackType
 
 VERSION = "salon-document/2"
 PLACEHOLDER = "0" * 64
 PENDING_BYTES = 1 << 20  # a text file's bytes held before they are hashed and written
-_BETWEEN = '", "'  # between two cells of a line as JSON
 
 
 class LineDigest:
@@ -32,16 +31,14 @@ class LineDigest:
         self._buffer: list[str] = []
 
     def add(self, line: Sequence[str]) -> None:
-        self._buffer.append(json.dumps(list(line), ensure_ascii=False))
+        self._buffer.append(line_json(line))
         if len(self._buffer) >= 4096:
             self._flush()
 
-    def add_spaced(self, line: str) -> None:
-        """A line of cells that hold no whitespace, given as the cells joined by single spaces
-        (no empty cell): the same as `add(line.split(" "))`, without building the list — the
-        fast path for a heavy document's table rows (every space is a cell boundary, and JSON
-        leaves spaces as they are)."""
-        self._buffer.append("[" + encode_basestring(line).replace(" ", _BETWEEN) + "]")
+    def add_json(self, lines: Iterable[str]) -> None:
+        """Lines already as `line_json` gives them (a writer that makes a heavy document's
+        table rows' JSON from pieces it keeps)."""
+        self._buffer.extend(lines)
         if len(self._buffer) >= 4096:
             self._flush()
 
@@ -57,6 +54,17 @@ class LineDigest:
         if self._buffer:
             self._hash.update(("\n".join(self._buffer) + "\n").encode())
             self._buffer.clear()
+
+
+def line_json(line: Sequence[str]) -> str:
+    """A line of cells as it is hashed: `["a", "b"]`, each cell as `cell_json` gives it."""
+    return json.dumps(list(line), ensure_ascii=False)
+
+
+def cell_json(cell: str) -> str:
+    """One cell as `line_json` writes it (json.dumps quotes a str, when not ASCII-only, with
+    this function): a writer can make a line's JSON from the cells' it keeps."""
+    return encode_basestring(cell)
 
 
 def text_digest(fmt: str, content: bytes) -> str:

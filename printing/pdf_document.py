@@ -32,7 +32,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from models.documents import qr_payload
-from printing.digest import PLACEHOLDER, LineDigest
+from printing.digest import PLACEHOLDER, LineDigest, line_json
 from printing.fonts import register_cyrillic_fonts
 from printing.pdf_glyphs import GlyphCodes
 from printing.pdf_text import (
@@ -295,28 +295,22 @@ class _PerShared(Generic[V]):
 def _digest_page(digest: LineDigest, recorder: TextRecorder,
                  blocks: Sequence[tuple[Rows, Sequence[str]]]) -> None:
     """Hash the page just drawn: the pieces `recorder` holds and the rows drawn by
-    printing.pdf_rows (`blocks`: each `Rows` with its lines as `spaced_cells`), as
+    printing.pdf_rows (`blocks`: each `Rows` with its lines as JSON, `line_json`), as
     `page_lines` would give them had the rows been recorded too. That is so when every row's
     cells are apart and every row's baseline is more than LINE_TOLERANCE from any other text's
     (then each row is a line of its own, and the other lines are unchanged): the rows' lines
     are merged in by baseline without being recorded, measured and sorted piece by piece.
     Otherwise the rows are recorded like any text (the same hash, the slow way)."""
     pieces = recorder.pages[-1]
-    rows: list[tuple[float, str]] = []
-    fast = True
-    for op, lines in blocks:
-        fast = fast and apart((*op.xs, op.right), op.size)
-        rows.extend((recorder.page_height - (op.top - i * op.leading), line)
-                    for i, line in enumerate(lines) if line)
+    height = recorder.page_height
     digest.add(PAGE_MARK)
-    if fast and rows and _lines_apart(rows, pieces):
-        merged: list[tuple[float, str | tuple[str, ...]]] = [*placed_lines(pieces), *rows]
+    if blocks and _rows_apart([op for op, _lines in blocks], pieces, height):
+        merged = [(baseline, line_json(line)) for baseline, line in placed_lines(pieces)]
+        for op, lines in blocks:
+            merged.extend((height - (op.top - i * op.leading), line)
+                          for i, line in enumerate(lines) if line)
         merged.sort(key=itemgetter(0))  # no two lines' baselines are equal
-        for _baseline, line in merged:
-            if isinstance(line, str):
-                digest.add_spaced(line)
-            else:
-                digest.add(line)
+        digest.add_json(encoded for _baseline, encoded in merged)
     else:
         for op, _lines in blocks:
             _record(recorder, op)
@@ -324,13 +318,35 @@ def _digest_page(digest: LineDigest, recorder: TextRecorder,
     recorder.pages[-1] = []
 
 
-def _lines_apart(rows: Sequence[tuple[float, str]], pieces: Sequence[Placed]) -> bool:
-    """Whether every row's baseline is more than LINE_TOLERANCE from every other baseline
-    (neighbours suffice: a baseline near a row's leaves a near neighbour next to the row)."""
-    marks = sorted([(baseline, True) for baseline, _line in rows]
-                   + [(piece.baseline, False) for piece in pieces])
-    return all(b - a > LINE_TOLERANCE for (a, row_a), (b, row_b) in pairwise(marks)
-               if row_a or row_b)
+def _rows_apart(blocks: Sequence[Rows], pieces: Sequence[Placed], height: float) -> bool:
+    """Whether each row of `blocks` is a line of its own: its cells apart, and its baseline
+    more than LINE_TOLERANCE from every other (with a margin: when in doubt, no)."""
+    near = LINE_TOLERANCE + 1e-6
+    if not all(apart((*op.xs, op.right), op.size) for op in blocks):
+        return False
+    if len(blocks) > 1:  # rare: every baseline against its neighbours
+        marks = sorted([(height - (op.top - i * op.leading), True)
+                        for op in blocks for i in range(len(op.rows))]
+                       + [(piece.baseline, False) for piece in pieces])
+        return all(b - a > near for (a, row_a), (b, row_b) in pairwise(marks)
+                   if row_a or row_b)
+    op = blocks[0]
+    count = len(op.rows)
+    if count > 1 and op.leading <= near:
+        return False
+    first = height - op.top  # row i's baseline is first + i × leading
+    last = first + (count - 1) * op.leading
+    for baseline in {piece.baseline for piece in pieces}:
+        if baseline <= first:
+            gap = first - baseline
+        elif baseline >= last:
+            gap = baseline - last
+        else:
+            step = (baseline - first) % op.leading
+            gap = min(step, op.leading - step)
+        if gap <= near:
+            return False
+    return True
 
 
 def _record(recorder: TextRecorder, op: Op,
@@ -436,7 +452,7 @@ class _Painter:
         c.doForm(name)
 
     def rows(self, op: Rows) -> list[str]:
-        """Draw the rows; their lines of the text layer (printing.pdf_text.spaced_cells)."""
+        """Draw the rows; their lines of the text layer as hashed (RowWriter.draw)."""
         from printing.pdf_rows import RowWriter
 
         key = (op.font, op.size, op.leading, op.xs, op.right, op.fit)

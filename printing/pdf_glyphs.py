@@ -63,14 +63,18 @@ class GlyphCodes:
         found = self._shown.get(text)
         if found is not None:
             return found
-        try:
-            found = f"({text.translate(self._known)}) Tj"
-        except _NotKnown:
-            found = self.slow_show(text)
+        found = self.encode(text)
         if len(self._shown) >= SHOWN_KEPT:  # kept bounded: a heavy report has 100,000s
             self._shown.clear()
         self._shown[text] = found
         return found
+
+    def encode(self, text: str) -> str:
+        """`show` without keeping the result (for a caller that keeps its own)."""
+        try:
+            return f"({text.translate(self._known)}) Tj"
+        except _NotKnown:
+            return self.slow_show(text)
 
     def slow_show(self, text: str, size: float | None = None) -> str:
         """ReportLab's own path (assigns codes to characters met for the first time), at

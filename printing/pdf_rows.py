@@ -18,6 +18,7 @@ from collections.abc import Sequence
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfgen.canvas import Canvas
 
+from printing.digest import cell_json
 from printing.pdf_glyphs import GlyphCodes
 
 Colour = tuple[float, float, float]
@@ -38,12 +39,13 @@ class RowWriter:
         self._right = right
         self._fit = fit or {}  # column → room in points: a longer text is set smaller
         self._base = self._glyphs.base
-        # Per column, text → (its operators, led by the move from the previous column; the
-        # text as the text layer has it, and a space): the repeating texts (types, durations,
-        # amounts) are made once. The right-aligned cell's: (move there, show, move back to
-        # the next line's start, its text-layer text and a space).
+        # Per column, text → (its operators, led by the move from the previous column; its
+        # text-layer JSON, `_layer`): the repeating texts (types, durations,
+        # amounts) are made once. The right-aligned cell's: (move there, show and move back
+        # to the next line's start, all three in black; its text-layer JSON;
+        # the move there; the show; the move back).
         self._cells: list[dict[str, tuple[str, str]]] = [{} for _ in self._xs]
-        self._tails: dict[str, tuple[str, str, str, str]] = {}
+        self._tails: dict[str, tuple[str, str, str, str, str]] = {}
         self._steps = [""] + [f"{fp_str(self._xs[i + 1] - self._xs[i])} 0 Td\n"
                               for i in range(len(self._xs) - 1)]
         self._colours: dict[Colour, str] = {}
@@ -59,65 +61,64 @@ class RowWriter:
              colours: Sequence[Colour | None] | None = None) -> list[str]:
         """Draw `rows` (each: a cell per x, then the right-aligned cell) from baseline `top`
         down, one line each; `colours[i]` colours row i's last cell (None: black). Returns
-        each row's line of the text layer (printing.pdf_text.spaced_cells), made from the same
-        strings as the drawing, each cell once."""
+        each row's line of the text layer as LineDigest hashes it (`line_json`; "" for a row
+        without text), made from the same strings as the drawing, each cell once. (The row's
+        cells are apart: printing/pdf_document.py checks that before it uses the lines.)"""
         if self.cached() > CACHED_TEXTS:  # keep them bounded
             for cells in self._cells:
                 cells.clear()
             self._tails.clear()
         code = ["q BT", self._base, "0 g", f"1 0 0 1 {fp_str(self._xs[0], top)} Tm"]
         add = code.append
-        lines: list[str] = []
-        line = lines.append
+        layer = ["\n"]  # every row's cells for the text layer (`_layer`), a row a line
+        shown = layer.append
         columns = list(enumerate(self._cells))
         last = len(columns)
         tails = self._tails
         for index, row in enumerate(rows):
-            shown = []
-            for column, cells in columns:
-                text = row[column]
+            # the left-aligned cells (zip stops before the right-aligned one)
+            for text, (column, cells) in zip(row, columns, strict=False):
                 found = cells.get(text)
                 if found is None:
                     found = self._cell(column, text)
                 add(found[0])
-                shown.append(found[1])
+                shown(found[1])
             text = row[last]
             tail = tails.get(text)
             if tail is None:
                 tail = self._tail(text)
-            move, operators, back, layer = tail
-            add(move)
             colour = colours[index] if colours is not None else None
-            if colour is not None:
-                add(self._colours.get(colour) or self._colour(colour))
-                add(operators)
-                add("0 g")
+            if colour is None:
+                add(tail[0])
             else:
-                add(operators)
-            add(back)
-            shown.append(layer)
-            line("".join(shown)[:-1])
+                add(tail[2])
+                add(self._colours.get(colour) or self._colour(colour))
+                add(tail[3])
+                add("0 g")
+                add(tail[4])
+            shown(tail[1])
+            shown("\n")
         add("ET Q")
         self._canvas.addLiteral("\n".join(code))
-        return lines
+        # '\n, "a", "b"\n, "c"\n' → ['["a", "b"]', '["c"]'] (JSON holds no line break)
+        return [f"[{line[2:]}]" if line else "" for line in "".join(layer).split("\n")[1:-1]]
 
     def _cell(self, column: int, text: str) -> tuple[str, str]:
         room = self._fit.get(column)
         if room is None or self.width(text) <= room:
-            operators = self._glyphs.show(text)
+            operators = self._glyphs.encode(text)  # kept here, not twice
         else:  # a cell that must fit `room` points: set smaller
             operators = self._glyphs.slow_show(text, self._size * room / self.width(text))
         found = self._cells[column][text] = (self._steps[column] + operators, _layer(text))
         return found
 
-    def _tail(self, text: str) -> tuple[str, str, str, str]:
-        """The move to the right-aligned cell, its show operators, the move back to the next
-        line's start, its text-layer text."""
+    def _tail(self, text: str) -> tuple[str, str, str, str, str]:
         x = self._right - self.width(text)
-        found = self._tails[text] = (f"{fp_str(x - self._xs[-1])} 0 Td",
-                                     self._glyphs.show(text),
-                                     f"{fp_str(self._xs[0] - x, -self._leading)} Td",
-                                     _layer(text))
+        move = f"{fp_str(x - self._xs[-1])} 0 Td"
+        operators = self._glyphs.show(text)
+        back = f"{fp_str(self._xs[0] - x, -self._leading)} Td"
+        found = self._tails[text] = (f"{move}\n{operators}\n{back}", _layer(text), move,
+                                     operators, back)
         return found
 
     def _colour(self, colour: Colour) -> str:
@@ -126,6 +127,8 @@ class RowWriter:
 
 
 def _layer(text: str) -> str:
-    """A cell as `spaced_cells` has it, with the space that ends it ("" for a blank cell)."""
-    cell = "".join(text.split())
-    return f"{cell} " if cell else ""
+    """A cell as the text layer has it (printing.pdf_text: whitespace removed), in the JSON
+    LineDigest hashes a line as (`cell_json`), led by the ", " before it; "" for a blank cell
+    (the text layer has none)."""
+    cell = "".join(text.split())  # removes what pdf_text's \s+ does: Unicode whitespace
+    return ", " + cell_json(cell) if cell else ""

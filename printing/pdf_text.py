@@ -70,13 +70,6 @@ def placed_lines(pieces: Sequence[Placed]) -> list[tuple[float, tuple[str, ...]]
     return lines
 
 
-def spaced_cells(texts: Sequence[str]) -> str:
-    """A line's cells as the text layer has them when the writer keeps them far apart (each
-    without whitespace, empty ones left out), joined by single spaces (LineDigest.add_spaced).
-    `"".join(text.split())` removes exactly what `_SPACE` does (both are Unicode whitespace)."""
-    return " ".join([cell for cell in ["".join(text.split()) for text in texts] if cell])
-
-
 def apart(xs: Sequence[float], size: float) -> bool:
     """Whether cells recorded at `xs` by `TextRecorder.cells` (a cell's right edge is its left
     one) are separate cells of their line, left to right."""
