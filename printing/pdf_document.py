@@ -229,16 +229,16 @@ def write_pdf_once(path: Path, *, document_id: str, page_size: tuple[float, floa
 
 
 def _compact_last_page(canvas: Canvas) -> bool:
-    """Encode the page just finished now, as ReportLab would when it saves (its filters:
-    Flate, then ASCII85 if rl_config.useA85), so the canvas holds each finished page
-    compressed (~3 KB) instead of its operators as text (~25 KB for a page of rows). Reaches
-    into ReportLab's document (pdfdoc.PDFPage.check_format does the same at save): if a
-    version lays it out otherwise, the page is left as it is (False) — the file is the same,
-    only memory grows; tests/unit/test_pdf_pages_compact.py notices."""
-    from reportlab import rl_config
+    """Compress the page just finished now (Flate), so the canvas holds each finished page
+    compressed (~3 KB) instead of its operators as text (~25 KB for a page of rows), as
+    ReportLab would when it saves — except for its ASCII85 layer (rl_config.useA85, for
+    7-bit channels; a PDF file is binary anyway): that made a page's stream a quarter bigger
+    and cost as much time as the compression. Reaches into ReportLab's document
+    (pdfdoc.PDFPage.check_format does the same at save): if a version lays it out otherwise,
+    the page is left as it is (False) — the file shows the same, only memory grows;
+    tests/unit/test_pdf_pages_compact.py notices."""
     from reportlab.pdfbase.pdfdoc import (
         PDFArray,
-        PDFBase85Encode,
         PDFDictionary,
         PDFName,
         PDFStream,
@@ -250,13 +250,8 @@ def _compact_last_page(canvas: Canvas) -> bool:
     if (page is None or getattr(page, "Contents", True) or not isinstance(
             getattr(page, "stream", None), str) or not getattr(page, "compression", False)):
         return False
-    filters: list[Any] = ([PDFBase85Encode, PDFZCompress] if rl_config.useA85
-                          else [PDFZCompress])
-    content = page.stream
-    for encoding in reversed(filters):
-        content = encoding.encode(content)
     page.Contents = PDFStream(PDFDictionary({"Filter": PDFArray(
-        [PDFName(f.pdfname) for f in filters])}), content=content)
+        [PDFName(PDFZCompress.pdfname)])}), content=PDFZCompress.encode(page.stream))
     page.stream = None
     return True
 

@@ -13,7 +13,9 @@ added with `Canvas.addLiteral` inside `q … Q`, so the canvas's own state is un
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
+from operator import getitem
 
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfgen.canvas import Canvas
@@ -23,6 +25,19 @@ from printing.pdf_glyphs import GlyphCodes
 
 Colour = tuple[float, float, float]
 CACHED_TEXTS = 20_000  # encoded cell texts kept: the repeating ones come back at once
+
+
+class _Kept(dict[str, str]):
+    """text → what `make` makes of it, made the first time it is asked for (a look-up that
+    `map` can do without a Python loop)."""
+
+    def __init__(self, make: Callable[[str], str]) -> None:
+        super().__init__()
+        self._make = make
+
+    def __missing__(self, text: str) -> str:
+        found = self[text] = self._make(text)
+        return found
 
 
 class RowWriter:
@@ -39,23 +54,27 @@ class RowWriter:
         self._right = right
         self._fit = fit or {}  # column → room in points: a longer text is set smaller
         self._base = self._glyphs.base
-        # Per column, text → (its operators, led by the move from the previous column; its
-        # text-layer JSON, `_layer`): the repeating texts (types, durations,
-        # amounts) are made once. The right-aligned cell's: (move there, show and move back
-        # to the next line's start, all three in black; its text-layer JSON;
-        # the move there; the show; the move back).
-        self._cells: list[dict[str, tuple[str, str]]] = [{} for _ in self._xs]
-        self._tails: dict[str, tuple[str, str, str, str, str]] = {}
         self._steps = [""] + [f"{fp_str(self._xs[i + 1] - self._xs[i])} 0 Td\n"
                               for i in range(len(self._xs) - 1)]
+        # What each cell text becomes, per column, made once (types, durations and amounts
+        # repeat): its operators, led by the move from the previous column (for the
+        # right-aligned cell: the move there, the text and the move back to the next line's
+        # start, in black), and its text-layer JSON (`_layer`; the last cell's ends the line).
+        count = len(self._xs) + 1
+        self._shows = [_Kept(partial(self._show, column)) for column in range(count - 1)]
+        self._shows.append(_Kept(self._tail))
+        self._layers = [_Kept(_layer) for _ in range(count - 1)]
+        self._layers.append(_Kept(_last_layer))
+        self._tables = [*self._shows, *self._layers]
         self._colours: dict[Colour, str] = {}
+        self._coloured_kept: dict[tuple[str, Colour], str] = {}  # a coloured last cell's
 
     def width(self, text: str) -> float:
         return self._font.stringWidth(text, self._size)
 
     def cached(self) -> int:
         """How many cell texts are kept (bounded by about CACHED_TEXTS)."""
-        return sum(map(len, self._cells)) + len(self._tails)
+        return sum(map(len, self._shows)) + len(self._coloured_kept)
 
     def draw(self, top: float, rows: Sequence[Sequence[str]],
              colours: Sequence[Colour | None] | None = None) -> list[str]:
@@ -65,64 +84,55 @@ class RowWriter:
         without text), made from the same strings as the drawing, each cell once. (The row's
         cells are apart: printing/pdf_document.py checks that before it uses the lines.)"""
         if self.cached() > CACHED_TEXTS:  # keep them bounded
-            for cells in self._cells:
-                cells.clear()
-            self._tails.clear()
+            for table in self._tables:
+                table.clear()
+            self._coloured_kept.clear()
         code = ["q BT", self._base, "0 g", f"1 0 0 1 {fp_str(self._xs[0], top)} Tm"]
-        add = code.append
+        add, put = code.append, code.extend
         layer = ["\n"]  # every row's cells for the text layer (`_layer`), a row a line
-        shown = layer.append
-        columns = list(enumerate(self._cells))
-        last = len(columns)
-        tails = self._tails
+        shown = layer.extend
+        shows, layers, left = self._shows, self._layers, self._shows[:-1]
+        coloured = self._coloured_kept
+        last = len(left)
         for index, row in enumerate(rows):
-            # the left-aligned cells (zip stops before the right-aligned one)
-            for text, (column, cells) in zip(row, columns, strict=False):
-                found = cells.get(text)
-                if found is None:
-                    found = self._cell(column, text)
-                add(found[0])
-                shown(found[1])
-            text = row[last]
-            tail = tails.get(text)
-            if tail is None:
-                tail = self._tail(text)
             colour = colours[index] if colours is not None else None
             if colour is None:
-                add(tail[0])
+                put(map(getitem, shows, row))  # in C: a look-up per cell
             else:
-                add(tail[2])
-                add(self._colours.get(colour) or self._colour(colour))
-                add(tail[3])
-                add("0 g")
-                add(tail[4])
-            shown(tail[1])
-            shown("\n")
+                put(map(getitem, left, row))
+                text = row[last]
+                add(coloured.get((text, colour)) or self._coloured(text, colour))
+            shown(map(getitem, layers, row))
         add("ET Q")
         self._canvas.addLiteral("\n".join(code))
         # '\n, "a", "b"\n, "c"\n' → ['["a", "b"]', '["c"]'] (JSON holds no line break)
         return [f"[{line[2:]}]" if line else "" for line in "".join(layer).split("\n")[1:-1]]
 
-    def _cell(self, column: int, text: str) -> tuple[str, str]:
+    def _show(self, column: int, text: str) -> str:
         room = self._fit.get(column)
         if room is None or self.width(text) <= room:
             operators = self._glyphs.encode(text)  # kept here, not twice
         else:  # a cell that must fit `room` points: set smaller
             operators = self._glyphs.slow_show(text, self._size * room / self.width(text))
-        found = self._cells[column][text] = (self._steps[column] + operators, _layer(text))
-        return found
+        return self._steps[column] + operators
 
-    def _tail(self, text: str) -> tuple[str, str, str, str, str]:
+    def _moves(self, text: str) -> tuple[str, str]:
+        """The move to the right-aligned cell and the move back to the next line's start."""
         x = self._right - self.width(text)
-        move = f"{fp_str(x - self._xs[-1])} 0 Td"
-        operators = self._glyphs.show(text)
-        back = f"{fp_str(self._xs[0] - x, -self._leading)} Td"
-        found = self._tails[text] = (f"{move}\n{operators}\n{back}", _layer(text), move,
-                                     operators, back)
-        return found
+        return (f"{fp_str(x - self._xs[-1])} 0 Td",
+                f"{fp_str(self._xs[0] - x, -self._leading)} Td")
 
-    def _colour(self, colour: Colour) -> str:
-        found = self._colours[colour] = f"{fp_str(*colour)} rg"
+    def _tail(self, text: str) -> str:
+        move, back = self._moves(text)
+        return f"{move}\n{self._glyphs.encode(text)}\n{back}"
+
+    def _coloured(self, text: str, colour: Colour) -> str:
+        move, back = self._moves(text)
+        fill = self._colours.get(colour)
+        if fill is None:
+            fill = self._colours[colour] = f"{fp_str(*colour)} rg"
+        found = self._coloured_kept[text, colour] = (
+            f"{move}\n{fill}\n{self._glyphs.encode(text)}\n0 g\n{back}")
         return found
 
 
@@ -132,3 +142,8 @@ def _layer(text: str) -> str:
     (the text layer has none)."""
     cell = "".join(text.split())  # removes what pdf_text's \s+ does: Unicode whitespace
     return ", " + cell_json(cell) if cell else ""
+
+
+def _last_layer(text: str) -> str:
+    """The last cell's `_layer`, which ends its row's line."""
+    return _layer(text) + "\n"
