@@ -61,7 +61,9 @@ class RowWriter:
         # right-aligned cell: the move there, the text and the move back to the next line's
         # start, in black), and its text-layer JSON (`_layer`; the last cell's ends the line).
         count = len(self._xs) + 1
-        self._shows = [_Kept(partial(self._show, column)) for column in range(count - 1)]
+        self._shows = [_Kept(partial(self._show, column) if column in self._fit
+                             else _led(self._steps[column], self._glyphs.encode))
+                       for column in range(count - 1)]
         self._shows.append(_Kept(self._tail))
         self._layers = [_Kept(_layer) for _ in range(count - 1)]
         self._layers.append(_Kept(_last_layer))
@@ -134,6 +136,11 @@ class RowWriter:
         found = self._coloured_kept[text, colour] = (
             f"{move}\n{fill}\n{self._glyphs.encode(text)}\n0 g\n{back}")
         return found
+
+
+def _led(lead: str, encode: Callable[[str], str]) -> Callable[[str], str]:
+    """A column's show operators of a text, led by the move to the column."""
+    return lambda text: lead + encode(text)
 
 
 def _layer(text: str) -> str:
