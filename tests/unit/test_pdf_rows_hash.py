@@ -17,6 +17,7 @@ import pytest
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfgen.canvas import Canvas
 
+from models.detalization import time_text
 from printing import canonical, detalization
 from printing.digest import cell_json, line_json
 from printing.fonts import BOLD, REGULAR, register_cyrillic_fonts
@@ -121,3 +122,13 @@ def test_a_compacted_page_is_flate_only(tmp_path: Path) -> None:
     content = canvas._doc.Pages.pages[-1].Contents.content  # type: ignore[attr-defined]
     assert b"01.10.2026 00:00:00" in zlib.decompress(content)
 
+
+
+@pytest.mark.parametrize(("moment", "text"), [
+    (datetime(2026, 1, 2, 3, 4, 5), "02.01.2026 03:04:05"),
+    (datetime(2026, 12, 31, 23, 59, 59), "31.12.2026 23:59:59"),
+    (datetime(2026, 10, 10, 0, 0, 0), "10.10.2026 00:00:00"),
+])
+def test_a_rows_time_text(moment: datetime, text: str) -> None:
+    """Every row's time is formatted from a table of two-digit texts (a look-up each)."""
+    assert time_text(moment) == text
