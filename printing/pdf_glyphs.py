@@ -27,7 +27,7 @@ SHOWN_KEPT = 4096
 NBSP = 0xA0  # ReportLab shows a no-break space as the space's code
 
 
-class _NotKnown(Exception):
+class UnknownCharacter(Exception):
     """A character without a known subset-0 code (not a LookupError, which str.translate
     would take as "leave the character as it is")."""
 
@@ -37,7 +37,7 @@ class _Codes(dict[int, str]):
     that stops at the first character it does not know."""
 
     def __missing__(self, char: int) -> str:
-        raise _NotKnown(char)
+        raise UnknownCharacter(char)
 
 
 class GlyphCodes:
@@ -53,7 +53,8 @@ class GlyphCodes:
         self.size = size
         font.splitString(" ", self.doc)  # makes subset 0 exist
         self.base = f"{font.getSubsetInternalName(0, self.doc)} {fp_str(size)} Tf"
-        self._known = _Codes()  # character → its escaped byte in subset 0
+        # character → its escaped byte in subset 0, as a str.translate table (grows in place)
+        self.codes = self._known = _Codes()
         self._seen = -1  # how many assignments `_known` was last built from
         self._shown: dict[str, str] = {}  # recent texts: types and durations repeat
         self._learn()
@@ -73,7 +74,7 @@ class GlyphCodes:
         """`show` without keeping the result (for a caller that keeps its own)."""
         try:
             return f"({text.translate(self._known)}) Tj"
-        except _NotKnown:
+        except UnknownCharacter:
             return self.slow_show(text)
 
     def slow_show(self, text: str, size: float | None = None) -> str:

@@ -21,7 +21,7 @@ from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfgen.canvas import Canvas
 
 from printing.digest import cell_json
-from printing.pdf_glyphs import GlyphCodes
+from printing.pdf_glyphs import GlyphCodes, UnknownCharacter
 
 Colour = tuple[float, float, float]
 CACHED_TEXTS = 20_000  # encoded cell texts kept: the repeating ones come back at once
@@ -37,6 +37,41 @@ class _Kept(dict[str, str]):
 
     def __missing__(self, text: str) -> str:
         found = self[text] = self._make(text)
+        return found
+
+
+class _Shows(dict[str, str]):
+    """text → its show operators led by `lead` (the move to its column), made the first time
+    it is asked for: one str.translate for a text whose characters' codes are known (a row's
+    time, new on every row), GlyphCodes' own way otherwise."""
+
+    def __init__(self, lead: str, glyphs: GlyphCodes) -> None:
+        super().__init__()
+        self._lead = lead
+        self._glyphs = glyphs
+        self._codes = glyphs.codes
+
+    def __missing__(self, text: str) -> str:
+        try:
+            found = f"{self._lead}({text.translate(self._codes)}) Tj"
+        except UnknownCharacter:
+            found = self._lead + self._glyphs.encode(text)
+        self[text] = found
+        return found
+
+
+class _Layers(dict[str, str]):
+    """text → the cell as the text layer has it (printing.pdf_text: whitespace removed), in
+    the JSON LineDigest hashes a line as (`cell_json`), led by the ", " before it ("" for a
+    blank cell: the text layer has none), then `end`."""
+
+    def __init__(self, end: str) -> None:
+        super().__init__()
+        self._end = end
+
+    def __missing__(self, text: str) -> str:
+        cell = "".join(text.split())  # removes what pdf_text's \s+ does: Unicode whitespace
+        found = self[text] = (", " + cell_json(cell) if cell else "") + self._end
         return found
 
 
@@ -59,14 +94,14 @@ class RowWriter:
         # What each cell text becomes, per column, made once (types, durations and amounts
         # repeat): its operators, led by the move from the previous column (for the
         # right-aligned cell: the move there, the text and the move back to the next line's
-        # start, in black), and its text-layer JSON (`_layer`; the last cell's ends the line).
+        # start, in black), and its text-layer JSON (`_Layers`).
         count = len(self._xs) + 1
-        self._shows = [_Kept(partial(self._show, column) if column in self._fit
-                             else _led(self._steps[column], self._glyphs.encode))
-                       for column in range(count - 1)]
+        self._shows: list[dict[str, str]] = [
+            _Kept(partial(self._show, column)) if column in self._fit
+            else _Shows(self._steps[column], self._glyphs) for column in range(count - 1)]
         self._shows.append(_Kept(self._tail))
-        self._layers = [_Kept(_layer) for _ in range(count - 1)]
-        self._layers.append(_Kept(_last_layer))
+        # the last cell's ends its row's line
+        self._layers = [_Layers("") for _ in range(count - 1)] + [_Layers("\n")]
         self._tables = [*self._shows, *self._layers]
         self._colours: dict[Colour, str] = {}
         self._coloured_kept: dict[tuple[str, Colour], str] = {}  # a coloured last cell's
@@ -91,7 +126,7 @@ class RowWriter:
             self._coloured_kept.clear()
         code = ["q BT", self._base, "0 g", f"1 0 0 1 {fp_str(self._xs[0], top)} Tm"]
         add, put = code.append, code.extend
-        layer = ["\n"]  # every row's cells for the text layer (`_layer`), a row a line
+        layer = ["\n"]  # every row's cells for the text layer (`_Layers`), a row a line
         shown = layer.extend
         shows, layers, left = self._shows, self._layers, self._shows[:-1]
         coloured = self._coloured_kept
@@ -136,21 +171,3 @@ class RowWriter:
         found = self._coloured_kept[text, colour] = (
             f"{move}\n{fill}\n{self._glyphs.encode(text)}\n0 g\n{back}")
         return found
-
-
-def _led(lead: str, encode: Callable[[str], str]) -> Callable[[str], str]:
-    """A column's show operators of a text, led by the move to the column."""
-    return lambda text: lead + encode(text)
-
-
-def _layer(text: str) -> str:
-    """A cell as the text layer has it (printing.pdf_text: whitespace removed), in the JSON
-    LineDigest hashes a line as (`cell_json`), led by the ", " before it; "" for a blank cell
-    (the text layer has none)."""
-    cell = "".join(text.split())  # removes what pdf_text's \s+ does: Unicode whitespace
-    return ", " + cell_json(cell) if cell else ""
-
-
-def _last_layer(text: str) -> str:
-    """The last cell's `_layer`, which ends its row's line."""
-    return _layer(text) + "\n"
