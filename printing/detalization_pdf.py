@@ -8,8 +8,9 @@ additional balances and packages, the charts (by category; by day or month), the
 comparison and how to check the document. The rows follow, then the closing line.
 
 Everything is laid out once as drawing operations (printing/pdf_document.py), which hashes the
-text layer before drawing it; cells of a line are kept further apart than the text reader's gap
-(printing/pdf_text.py), and every line has its own baseline.
+text layer as it draws (the rows' lines made from the strings drawn: printing/pdf_rows.py);
+cells of a line are kept further apart than the text reader's gap (printing/pdf_text.py), and
+every line has its own baseline.
 """
 
 from __future__ import annotations

@@ -1,12 +1,15 @@
 """Fast table rows for ReportLab: a page of fixed-column text lines as one block of PDF text
-operators.
+operators, and each line of the text layer as the document's hash takes it.
 
 A heavy detalization writes half a million cells, and most of them are digit strings (times,
 numbers, amounts, durations). ReportLab's text object re-encodes every string into the TrueType
-subset's codes (`TTFont.splitString`) and measures it again on every call; here each text is
-shown through printing.pdf_glyphs (one look-up per character once its code is known), the
-right-aligned cell's width is kept per text, and positions are relative moves (`Td`) prepared
-once per column. The operators are those ReportLab documents for dynamic fonts (ttfonts:
+subset's codes (`TTFont.splitString`) and measures it again on every call; here each column
+keeps what each of its texts becomes — its show operators through printing.pdf_glyphs (one
+`str.translate` once its characters' codes are known), led by the relative move (`Td`) to the
+column, the right-aligned cell's moves from its width, and the cell as the text layer has it,
+in the hash's JSON — so a row is two look-ups per cell done by `map`, and its line for the hash
+comes from the very strings drawn (printing/pdf_document.py merges it into the page's lines).
+The operators are those ReportLab documents for dynamic fonts (ttfonts:
 `font.splitString(text, doc)` then `getSubsetInternalName(subset, doc) size Tf (chunk) Tj`),
 added with `Canvas.addLiteral` inside `q … Q`, so the canvas's own state is untouched.
 """
