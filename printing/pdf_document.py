@@ -17,6 +17,7 @@ daily log's drawing time).
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -299,7 +300,21 @@ def _digest_page(digest: LineDigest, recorder: TextRecorder,
     pieces = recorder.pages[-1]
     height = recorder.page_height
     digest.add(PAGE_MARK)
-    if blocks and _rows_apart([op for op, _lines in blocks], pieces, height):
+    if len(blocks) == 1 and _rows_apart([blocks[0][0]], pieces, height):
+        # the usual page: the other lines go between the rows where their baselines fall
+        op, lines = blocks[0]
+        first = height - op.top
+        out: list[str] = []
+        done = 0
+        for baseline, line in placed_lines(pieces):
+            # the rows above it: those whose baseline, first + i × leading, is less
+            above = min(len(lines), max(0, math.ceil((baseline - first) / op.leading)))
+            out.extend(lines[done:above])
+            out.append(line_json(line))
+            done = max(done, above)
+        out.extend(lines[done:])
+        digest.add_json(filter(None, out))  # "": a row without text
+    elif blocks and _rows_apart([op for op, _lines in blocks], pieces, height):
         merged = [(baseline, line_json(line)) for baseline, line in placed_lines(pieces)]
         for op, lines in blocks:
             merged.extend((height - (op.top - i * op.leading), line)

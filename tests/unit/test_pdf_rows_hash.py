@@ -84,6 +84,25 @@ def test_rows_hash_as_every_text_recorded(tmp_path: Path, rows: list[tuple[str, 
     assert once == slow
 
 
+@pytest.mark.parametrize("gap", [0.5, 9.4, 30.0])
+def test_two_blocks_of_rows_on_a_page_hash_as_every_text_recorded(tmp_path: Path,
+                                                                   gap: float) -> None:
+    """Two blocks of rows on one page, the second `gap` below the first's last row."""
+    second_top = 780.0 - (len(ROWS) - 1) * 9.4 - gap
+
+    def pages() -> list[Page]:
+        return [[Text(28, 810, "Начисления и платежи", BOLD, 9),
+                 Rows(780.0, ROWS, [None] * len(ROWS), REGULAR, 7.5, 9.4, XS, RIGHT),
+                 Rows(second_top, ODD, [None] * len(ODD), REGULAR, 7.5, 9.4, XS, RIGHT),
+                 Text(300, second_top + 4.7, "между", REGULAR, 7.5)]]
+
+    once = write_pdf_once(tmp_path / "once.pdf", document_id=DOCUMENT, page_size=A4,
+                          title="t", author="a", subject="s", pages=iter(pages()))
+    slow = write_pdf(tmp_path / "slow.pdf", document_id=DOCUMENT, page_size=A4, title="t",
+                     author="a", subject="s", pages=lambda: iter(pages()))
+    assert once == slow
+
+
 @pytest.mark.parametrize("near", [None, 4.7])
 def test_rows_hash_as_read_back(tmp_path: Path, near: float | None) -> None:
     once, _slow = _both(tmp_path, ROWS, near)
