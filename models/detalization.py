@@ -236,9 +236,14 @@ def quantity_text(row: DetalizationRow) -> str:
     return NOTHING
 
 
+_TWO_DIGITS = tuple(f"{n:02d}" for n in range(100))  # "00" … "99": a look-up, not a format
+
+
 def time_text(moment: datetime) -> str:
-    return (f"{moment.day:02d}.{moment.month:02d}.{moment.year} "
-            f"{moment.hour:02d}:{moment.minute:02d}:{moment.second:02d}")
+    """dd.mm.yyyy hh:mm:ss (every itemized row has one: a heavy month formats 100,000s)."""
+    two = _TWO_DIGITS
+    return (f"{two[moment.day]}.{two[moment.month]}.{moment.year} "
+            f"{two[moment.hour]}:{two[moment.minute]}:{two[moment.second]}")
 
 
 def row_texts(row: DetalizationRow) -> tuple[str, str, str, str, str]:

@@ -8,8 +8,9 @@ additional balances and packages, the charts (by category; by day or month), the
 comparison and how to check the document. The rows follow, then the closing line.
 
 Everything is laid out once as drawing operations (printing/pdf_document.py), which hashes the
-text layer before drawing it; cells of a line are kept further apart than the text reader's gap
-(printing/pdf_text.py), and every line has its own baseline.
+text layer as it draws (the rows' lines made from the strings drawn: printing/pdf_rows.py);
+cells of a line are kept further apart than the text reader's gap (printing/pdf_text.py), and
+every line has its own baseline.
 """
 
 from __future__ import annotations
@@ -329,13 +330,22 @@ def _row_pages(report: Detalization, text: DocumentText, first_number: int, page
     rows = iter(report.rows)  # read as they come, a page at a time: never all at once
     total = report.shown_count
     number = first_number
+    # What every page of rows shows alike is made once, as the same objects (the writer then
+    # knows them again without comparing them: printing/pdf_document.py).
+    head = _row_head(report, text)
+    foot = _footer_shared(text, pages)
+    bands: dict[int, list[Op]] = {}
+
+    def frame(number: int) -> Page:
+        return [head, foot, _page_number(number, pages)]
+
     for first in range(0, max(total, 1), ROWS_PER_PAGE):
         number += 1
         chunk = list(islice(rows, ROWS_PER_PAGE))
         if len(chunk) != min(ROWS_PER_PAGE, total - first):
             raise RuntimeError(f"the rows changed while read: {first + len(chunk)} of {total}")
-        page = _row_frame(report, text, number, pages)
-        page.extend(_bands(len(chunk)))
+        page = frame(number)
+        page.extend(bands.get(len(chunk)) or bands.setdefault(len(chunk), _bands(len(chunk))))
         page.append(Rows(TOP, [row_texts(row) for row in chunk], [_colour(row) for row in chunk],
                          REGULAR, SIZE, LEADING, X, RIGHT, ((2, COUNTERPART_ROOM),)))
         y = TOP - len(chunk) * LEADING
@@ -345,7 +355,7 @@ def _row_pages(report: Detalization, text: DocumentText, first_number: int, page
             if not _closing_fits(len(chunk)):
                 yield page
                 number += 1
-                page = _row_frame(report, text, number, pages)
+                page = frame(number)
                 y = TOP + LEADING
             page.append(Text(MARGIN, y - LEADING * 1.2, text.closing, BOLD, 8))
             if next(rows, None) is not None:  # the pages were counted for `total` rows
@@ -366,7 +376,8 @@ def _bands(count: int) -> list[Op]:
     return [Shared(bands)] if bands else []
 
 
-def _row_frame(report: Detalization, text: DocumentText, number: int, pages: int) -> Page:
+def _row_head(report: Detalization, text: DocumentText) -> Shared:
+    """The header of every page of rows: drawn once (a form)."""
     top = PAGE_H - MARGIN
     right = f"{report.period.text()} · {text.document_id}"
     left = f"{text.rows_title} · {shown(report.subscriber_name)}"
@@ -378,15 +389,21 @@ def _row_frame(report: Detalization, text: DocumentText, number: int, pages: int
                 for x, title in zip(X, text.row_titles[:4], strict=True))
     head.append(Text(RIGHT, TITLES_Y + LEADING, text.row_titles[4], BOLD, SIZE, "right"))
     head.append(Rule(MARGIN, TITLES_Y + LEADING - 3, RIGHT, TITLES_Y + LEADING - 3, RULE))
-    # The same on every page of rows: drawn once (a form), only the page number is the page's.
-    return [Shared(tuple(head)), *_footer(text, number, pages)]
+    return Shared(tuple(head))
 
 
 def _footer(text: DocumentText, number: int, pages: int) -> list[Op]:
-    right = f"Страница {number} из {pages}"
+    return [_footer_shared(text, pages), _page_number(number, pages)]
+
+
+def _footer_shared(text: DocumentText, pages: int) -> Shared:
     # The footer's text is shared by every page; the room it is fitted in is the same on all
-    # (the page number's width is the widest one's, "Страница M из M").
+    # (the page number's width is the widest one's, "Страница M из M"). Only the page number
+    # is the page's.
     room = WIDTH - stringWidth(f"Страница {pages} из {pages}", REGULAR, 6.5) - 16
-    return [Shared((Text(MARGIN, MARGIN + 4, text.footer, REGULAR,
-                         _fitting(text.footer, REGULAR, 6.5, room), colour=GREY),)),
-            Text(RIGHT, MARGIN + 4, right, REGULAR, 6.5, "right", GREY)]
+    return Shared((Text(MARGIN, MARGIN + 4, text.footer, REGULAR,
+                        _fitting(text.footer, REGULAR, 6.5, room), colour=GREY),))
+
+
+def _page_number(number: int, pages: int) -> Text:
+    return Text(RIGHT, MARGIN + 4, f"Страница {number} из {pages}", REGULAR, 6.5, "right", GREY)

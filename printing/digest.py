@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from json.encoder import encode_basestring
 from pathlib import Path
 from types import TracebackType
 
@@ -30,7 +31,14 @@ class LineDigest:
         self._buffer: list[str] = []
 
     def add(self, line: Sequence[str]) -> None:
-        self._buffer.append(json.dumps(list(line), ensure_ascii=False))
+        self._buffer.append(line_json(line))
+        if len(self._buffer) >= 4096:
+            self._flush()
+
+    def add_json(self, lines: Iterable[str]) -> None:
+        """Lines already as `line_json` gives them (a writer that makes a heavy document's
+        table rows' JSON from pieces it keeps)."""
+        self._buffer.extend(lines)
         if len(self._buffer) >= 4096:
             self._flush()
 
@@ -46,6 +54,16 @@ class LineDigest:
         if self._buffer:
             self._hash.update(("\n".join(self._buffer) + "\n").encode())
             self._buffer.clear()
+
+
+def line_json(line: Sequence[str]) -> str:
+    """A line of cells as it is hashed: `["a", "b"]`, each cell as `cell_json` gives it."""
+    return json.dumps(list(line), ensure_ascii=False)
+
+
+# One cell as `line_json` writes it (json.dumps quotes a str, when not ASCII-only, with this
+# very function, in C): a writer can make a line's JSON from its cells'.
+cell_json: Callable[[str], str] = encode_basestring
 
 
 def text_digest(fmt: str, content: bytes) -> str:

@@ -17,11 +17,14 @@ daily log's drawing time).
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
+from operator import itemgetter
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.rl_accel import fp_str
@@ -30,14 +33,23 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from models.documents import qr_payload
-from printing.digest import PLACEHOLDER, LineDigest
+from printing.digest import PLACEHOLDER, LineDigest, line_json
 from printing.fonts import register_cyrillic_fonts
 from printing.pdf_glyphs import GlyphCodes
-from printing.pdf_text import PAGE_MARK, TextRecorder, page_lines
+from printing.pdf_text import (
+    LINE_TOLERANCE,
+    PAGE_MARK,
+    Placed,
+    TextRecorder,
+    apart,
+    page_lines,
+    placed_lines,
+)
 
 BLACK = HexColor("#000000")
 _UNSET: Any = object()
 Rgb = tuple[float, float, float]
+V = TypeVar("V")
 
 # ReportLab subsets a TrueType font while saving by reading the font file through one shared
 # position: two documents saved at once by two threads (counters' periodic e-mail) read each
@@ -182,17 +194,20 @@ def write_pdf_once(path: Path, *, document_id: str, page_size: tuple[float, floa
     canvas = Canvas(str(path), pagesize=page_size, pageCompression=1)
     painter = _Painter(canvas, "", PLACEHOLDER)
     deferred: list[Qr | HashText] = []
+    shared: _PerShared[list[Placed]] = _PerShared()
     for number, page in enumerate(pages, 1):
+        blocks: list[tuple[Rows, list[str]]] = []
         for op in page:
-            _record(recorder, op)
+            if isinstance(op, Rows):  # drawn and its text-layer lines made in one pass
+                blocks.append((op, painter.rows(op)))
+                continue
+            _record(recorder, op, shared)
             if isinstance(op, Qr | HashText):
                 deferred.append(op)
                 canvas.doForm(f"salonHash{len(deferred)}")
             else:
                 painter.draw(op)
-        digest.add(PAGE_MARK)
-        digest.extend(page_lines(recorder.pages[-1]))
-        recorder.pages[-1] = []
+        _digest_page(digest, recorder, blocks)
         canvas.showPage()
         _compact_last_page(canvas)
         if progress is not None:
@@ -215,16 +230,16 @@ def write_pdf_once(path: Path, *, document_id: str, page_size: tuple[float, floa
 
 
 def _compact_last_page(canvas: Canvas) -> bool:
-    """Encode the page just finished now, as ReportLab would when it saves (its filters:
-    Flate, then ASCII85 if rl_config.useA85), so the canvas holds each finished page
-    compressed (~3 KB) instead of its operators as text (~25 KB for a page of rows). Reaches
-    into ReportLab's document (pdfdoc.PDFPage.check_format does the same at save): if a
-    version lays it out otherwise, the page is left as it is (False) — the file is the same,
-    only memory grows; tests/unit/test_pdf_pages_compact.py notices."""
-    from reportlab import rl_config
+    """Compress the page just finished now (Flate), so the canvas holds each finished page
+    compressed (~3 KB) instead of its operators as text (~25 KB for a page of rows), as
+    ReportLab would when it saves — except for its ASCII85 layer (rl_config.useA85, for
+    7-bit channels; a PDF file is binary anyway): that made a page's stream a quarter bigger
+    and cost as much time as the compression. Reaches into ReportLab's document
+    (pdfdoc.PDFPage.check_format does the same at save): if a version lays it out otherwise,
+    the page is left as it is (False) — the file shows the same, only memory grows;
+    tests/unit/test_pdf_pages_compact.py notices."""
     from reportlab.pdfbase.pdfdoc import (
         PDFArray,
-        PDFBase85Encode,
         PDFDictionary,
         PDFName,
         PDFStream,
@@ -236,25 +251,131 @@ def _compact_last_page(canvas: Canvas) -> bool:
     if (page is None or getattr(page, "Contents", True) or not isinstance(
             getattr(page, "stream", None), str) or not getattr(page, "compression", False)):
         return False
-    filters: list[Any] = ([PDFBase85Encode, PDFZCompress] if rl_config.useA85
-                          else [PDFZCompress])
-    content = page.stream
-    for encoding in reversed(filters):
-        content = encoding.encode(content)
     page.Contents = PDFStream(PDFDictionary({"Filter": PDFArray(
-        [PDFName(f.pdfname) for f in filters])}), content=content)
+        [PDFName(PDFZCompress.pdfname)])}), content=PDFZCompress.encode(page.stream))
     page.stream = None
     return True
 
 
-def _record(recorder: TextRecorder, op: Op) -> None:
+class _PerShared(Generic[V]):
+    """What was made once for each distinct `Shared` of a document (its form, its recorded
+    text). Found by the very object first — a writer that hands every page the same `Shared`
+    object is not compared field by field on every page — and by equality otherwise."""
+
+    def __init__(self) -> None:
+        self._equal: dict[tuple[Op, ...], V] = {}
+        self._same: dict[int, tuple[Shared, V]] = {}  # id → (the object, kept alive; value)
+
+    def __len__(self) -> int:
+        return len(self._equal)
+
+    def get(self, op: Shared) -> V | None:
+        seen = self._same.get(id(op))
+        if seen is not None and seen[0] is op:
+            return seen[1]
+        value = self._equal.get(op.ops)
+        if value is not None:
+            self._remember(op, value)
+        return value
+
+    def put(self, op: Shared, value: V) -> None:
+        self._equal[op.ops] = value
+        self._remember(op, value)
+
+    def _remember(self, op: Shared, value: V) -> None:
+        if len(self._same) >= 64:  # pages that make their own objects: kept few
+            self._same.clear()
+        self._same[id(op)] = (op, value)
+
+
+def _digest_page(digest: LineDigest, recorder: TextRecorder,
+                 blocks: Sequence[tuple[Rows, Sequence[str]]]) -> None:
+    """Hash the page just drawn: the pieces `recorder` holds and the rows drawn by
+    printing.pdf_rows (`blocks`: each `Rows` with its lines as JSON, `line_json`), as
+    `page_lines` would give them had the rows been recorded too. That is so when every row's
+    cells are apart and every row's baseline is more than LINE_TOLERANCE from any other text's
+    (then each row is a line of its own, and the other lines are unchanged): the rows' lines
+    are merged in by baseline without being recorded, measured and sorted piece by piece.
+    Otherwise the rows are recorded like any text (the same hash, the slow way)."""
+    pieces = recorder.pages[-1]
+    height = recorder.page_height
+    digest.add(PAGE_MARK)
+    if len(blocks) == 1 and _rows_apart([blocks[0][0]], pieces, height):
+        # the usual page: the other lines go between the rows where their baselines fall
+        op, lines = blocks[0]
+        first = height - op.top
+        out: list[str] = []
+        done = 0
+        for baseline, line in placed_lines(pieces):
+            # the rows above it: those whose baseline, first + i × leading, is less
+            above = min(len(lines), max(0, math.ceil((baseline - first) / op.leading)))
+            out.extend(lines[done:above])
+            out.append(line_json(line))
+            done = max(done, above)
+        out.extend(lines[done:])
+        digest.add_json(filter(None, out))  # "": a row without text
+    elif blocks and _rows_apart([op for op, _lines in blocks], pieces, height):
+        merged = [(baseline, line_json(line)) for baseline, line in placed_lines(pieces)]
+        for op, lines in blocks:
+            merged.extend((height - (op.top - i * op.leading), line)
+                          for i, line in enumerate(lines) if line)
+        merged.sort(key=itemgetter(0))  # no two lines' baselines are equal
+        digest.add_json(encoded for _baseline, encoded in merged)
+    else:
+        for op, _lines in blocks:
+            _record(recorder, op)
+        digest.extend(page_lines(recorder.pages[-1]))
+    recorder.pages[-1] = []
+
+
+def _rows_apart(blocks: Sequence[Rows], pieces: Sequence[Placed], height: float) -> bool:
+    """Whether each row of `blocks` is a line of its own: its cells apart, and its baseline
+    more than LINE_TOLERANCE from every other (with a margin: when in doubt, no)."""
+    near = LINE_TOLERANCE + 1e-6
+    if not all(apart((*op.xs, op.right), op.size) for op in blocks):
+        return False
+    if len(blocks) > 1:  # rare: every baseline against its neighbours
+        marks = sorted([(height - (op.top - i * op.leading), True)
+                        for op in blocks for i in range(len(op.rows))]
+                       + [(piece.baseline, False) for piece in pieces])
+        return all(b - a > near for (a, row_a), (b, row_b) in pairwise(marks)
+                   if row_a or row_b)
+    op = blocks[0]
+    count = len(op.rows)
+    if count > 1 and op.leading <= near:
+        return False
+    first = height - op.top  # row i's baseline is first + i × leading
+    last = first + (count - 1) * op.leading
+    for baseline in {piece.baseline for piece in pieces}:
+        if baseline <= first:
+            gap = first - baseline
+        elif baseline >= last:
+            gap = baseline - last
+        else:
+            step = (baseline - first) % op.leading
+            gap = min(step, op.leading - step)
+        if gap <= near:
+            return False
+    return True
+
+
+def _record(recorder: TextRecorder, op: Op,
+            shared: _PerShared[list[Placed]] | None = None) -> None:
+    """Record `op`'s text; `shared` keeps what each `Shared` gave (None: not kept)."""
     if isinstance(op, Text):
         recorder.text(op.x, op.y, op.text, op.font, op.size, op.align)
     elif isinstance(op, HashText):
         recorder.text(op.x, op.y, op.prefix + PLACEHOLDER, op.font, op.size)
     elif isinstance(op, Shared):
-        for inner in op.ops:
-            _record(recorder, inner)
+        pieces = shared.get(op) if shared is not None else None
+        if pieces is None:  # recorded once: every page showing it holds the same pieces
+            start = len(recorder.pages[-1])
+            for inner in op.ops:
+                _record(recorder, inner)
+            if shared is not None:
+                shared.put(op, recorder.pages[-1][start:])
+        else:
+            recorder.pages[-1].extend(pieces)
     elif isinstance(op, Rows):
         last = len(op.xs)
         for i, row in enumerate(op.rows):
@@ -270,7 +391,7 @@ class _Painter:
         self._sha = sha
         self._row_writers: dict[tuple[Any, ...], Any] = {}
         self._glyphs: dict[tuple[str, float], GlyphCodes | None] = {}
-        self._forms: dict[tuple[Op, ...], str] = {}
+        self._forms: _PerShared[str] = _PerShared()
 
     def draw(self, op: Op) -> None:
         c = self._canvas
@@ -304,7 +425,8 @@ class _Painter:
         elif isinstance(op, Qr):
             draw_qr(c, self._payload, op.x, op.y, op.size)
         else:
-            self._rows(op)
+            self.rows(op)
+            return
         c.setFillColor(BLACK)
 
     def _text(self, op: Text) -> bool:
@@ -329,16 +451,18 @@ class _Painter:
     def _shared(self, op: Shared) -> None:
         """Show the form of `op`'s drawing, writing it the first time it is met."""
         c = self._canvas
-        name = self._forms.get(op.ops)
+        name = self._forms.get(op)
         if name is None:
-            name = self._forms[op.ops] = f"SalonShared{len(self._forms)}"
+            name = f"SalonShared{len(self._forms)}"
+            self._forms.put(op, name)
             c.beginForm(name)
             for inner in op.ops:
                 self.draw(inner)
             c.endForm()
         c.doForm(name)
 
-    def _rows(self, op: Rows) -> None:
+    def rows(self, op: Rows) -> list[str]:
+        """Draw the rows; their lines of the text layer as hashed (RowWriter.draw)."""
         from printing.pdf_rows import RowWriter
 
         key = (op.font, op.size, op.leading, op.xs, op.right, op.fit)
@@ -346,7 +470,9 @@ class _Painter:
         if writer is None:
             writer = self._row_writers[key] = RowWriter(
                 self._canvas, op.font, op.size, op.leading, op.xs, op.right, fit=dict(op.fit))
-        writer.draw(op.top, op.rows, op.colours)
+        lines = writer.draw(op.top, op.rows, op.colours)
+        self._canvas.setFillColor(BLACK)
+        return lines
 
 
 def draw_qr(canvas: Canvas, payload: str, x: float, y: float, size: float) -> None:

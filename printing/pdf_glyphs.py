@@ -8,7 +8,7 @@ distinct string paid that loop again (130,000 calls, a quarter of a heavy report
 
 `GlyphCodes` keeps, per document, the escaped byte of every character already placed in
 subset 0 (ASCII readable: digits and punctuation are their own codes there), and shows a string
-made only of such characters with one dictionary look-up per character. A string with a
+made only of such characters with one `str.translate`. A string with a
 character not yet known, or one in a later subset (most Cyrillic letters), goes through
 `splitString`, which assigns new codes the usual way; its subset-0 characters are then known
 too. The last few thousand strings shown are kept (types and durations repeat; the kept set is
@@ -27,6 +27,19 @@ SHOWN_KEPT = 4096
 NBSP = 0xA0  # ReportLab shows a no-break space as the space's code
 
 
+class UnknownCharacter(Exception):
+    """A character without a known subset-0 code (not a LookupError, which str.translate
+    would take as "leave the character as it is")."""
+
+
+class _Codes(dict[int, str]):
+    """Character → its escaped subset-0 byte, as a `str.translate` table (one C call a text)
+    that stops at the first character it does not know."""
+
+    def __missing__(self, char: int) -> str:
+        raise UnknownCharacter(char)
+
+
 class GlyphCodes:
     """One TrueType font's show operators in one document, at one size."""
 
@@ -40,7 +53,8 @@ class GlyphCodes:
         self.size = size
         font.splitString(" ", self.doc)  # makes subset 0 exist
         self.base = f"{font.getSubsetInternalName(0, self.doc)} {fp_str(size)} Tf"
-        self._known: dict[int, str] = {}  # character → its escaped byte in subset 0
+        # character → its escaped byte in subset 0, as a str.translate table (grows in place)
+        self.codes = self._known = _Codes()
         self._seen = -1  # how many assignments `_known` was last built from
         self._shown: dict[str, str] = {}  # recent texts: types and durations repeat
         self._learn()
@@ -50,14 +64,18 @@ class GlyphCodes:
         found = self._shown.get(text)
         if found is not None:
             return found
-        try:
-            found = f"({''.join(map(self._known.__getitem__, map(ord, text)))}) Tj"
-        except KeyError:
-            found = self.slow_show(text)
+        found = self.encode(text)
         if len(self._shown) >= SHOWN_KEPT:  # kept bounded: a heavy report has 100,000s
             self._shown.clear()
         self._shown[text] = found
         return found
+
+    def encode(self, text: str) -> str:
+        """`show` without keeping the result (for a caller that keeps its own)."""
+        try:
+            return f"({text.translate(self._known)}) Tj"
+        except UnknownCharacter:
+            return self.slow_show(text)
 
     def slow_show(self, text: str, size: float | None = None) -> str:
         """ReportLab's own path (assigns codes to characters met for the first time), at

@@ -25,7 +25,7 @@ import shutil
 import subprocess
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from itertools import chain
+from itertools import chain, pairwise
 from pathlib import Path
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -52,17 +52,28 @@ class Placed:
 
 def page_lines(pieces: Sequence[Placed]) -> list[tuple[str, ...]]:
     """A page's pieces as lines of cells (see the module's rules)."""
+    return [line for _baseline, line in placed_lines(pieces)]
+
+
+def placed_lines(pieces: Sequence[Placed]) -> list[tuple[float, tuple[str, ...]]]:
+    """`page_lines` with each line's baseline (its first piece's), top to bottom."""
     ordered = sorted(pieces, key=lambda p: (p.baseline, p.x0))
-    lines: list[tuple[str, ...]] = []
+    lines: list[tuple[float, tuple[str, ...]]] = []
     current: list[Placed] = []
     for piece in ordered:
         if current and piece.baseline - current[0].baseline > LINE_TOLERANCE:
-            lines.append(_cells(current))
+            lines.append((current[0].baseline, _cells(current)))
             current = []
         current.append(piece)
     if current:
-        lines.append(_cells(current))
+        lines.append((current[0].baseline, _cells(current)))
     return lines
+
+
+def apart(xs: Sequence[float], size: float) -> bool:
+    """Whether cells recorded at `xs` by `TextRecorder.cells` (a cell's right edge is its left
+    one) are separate cells of their line, left to right."""
+    return all(b - a > GAP_EM * size for a, b in pairwise(xs))
 
 
 def _cells(line: list[Placed]) -> tuple[str, ...]:

@@ -59,7 +59,7 @@ def test_the_row_writers_cache_is_bounded(tmp_path: Path) -> None:
     page = 80
     for first in range(0, CACHED_TEXTS * 2, page):
         writer.draw(800.0, [(f"{first + i:09d}", "Звонок", "1,00") for i in range(page)])
-        assert len(writer._fitted) + len(writer._tails) <= CACHED_TEXTS + 3 * page
+        assert writer.cached() <= CACHED_TEXTS + 3 * page
         assert len(writer._glyphs._shown) <= SHOWN_KEPT  # the texts' codes (pdf_glyphs.py)
         canvas.showPage()
 
