@@ -17,7 +17,7 @@ RUN_PACKAGES  := python3-venv python3-tk fonts-dejavu-core poppler-utils libcups
                  python3-dev
 # What the test suite needs: a virtual screen, CUPS with a PDF printer, PostgreSQL,
 # PDF/PNG tools for reading documents and screenshots back.
-TEST_PACKAGES := xvfb xauth x11-utils xdotool cups printer-driver-cups-pdf libcups2-dev \
+TEST_PACKAGES := xvfb xauth x11-utils xdotool cups printer-driver-cups-pdf libcups2-dev zbar-tools \
                  gcc python3-dev postgresql poppler-utils imagemagick fonts-dejavu-core
 
 # TM Forum's conformance kits run on node and npm (Debian's, when neither is there yet).
