@@ -8,12 +8,17 @@ the font embedded once as a Type 0 font (Identity-H, the whole TrueType file, th
 ToUnicode map of the characters used, so viewers and pdftotext read it like the console's).
 Each cell is encoded with one `str.translate` into hex glyph ids and placed with its own text
 matrix. No hash, no QR, no summary: only the rows. A baseline for benchmarks, not product code.
+
+It takes the rows as they come (an iterable), so the benchmark can hand it the report's rows
+with the cell texts made as it reads them (`map(row_texts, rows)`): the floor then does what
+every writer of these pages must — turn the records into text, once — and nothing more.
 """
 
 from __future__ import annotations
 
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from itertools import islice
 from pathlib import Path
 
 from reportlab.pdfbase.ttfonts import TTFontFile
@@ -27,8 +32,8 @@ SIZE = "7.5"
 LEADING = 9.4
 
 
-def write_rows(rows: Sequence[Sequence[str]], path: Path) -> None:
-    """Pages of `rows` (five cell texts each) at `path`."""
+def write_rows(rows: Iterable[Sequence[str]], path: Path) -> None:
+    """Pages of `rows` (five cell texts each, read as they come) at `path`."""
     face = TTFontFile(str(font_path("DejaVuSans.ttf")))
     to_glyph = face.charToGlyph
     used: dict[int, int] = {}  # glyph id → character (for the widths and ToUnicode)
@@ -57,10 +62,11 @@ def write_rows(rows: Sequence[Sequence[str]], path: Path) -> None:
     pages_id = add(b"")
     font_id = add(b"")
     page_ids = []
-    for first in range(0, len(rows), ROWS_PER_PAGE):
+    read = iter(rows)
+    while page := list(islice(read, ROWS_PER_PAGE)):
         lines = [f"BT /F1 {SIZE} Tf"]
         y = PAGE_H - 58
-        for row in rows[first:first + ROWS_PER_PAGE]:
+        for row in page:
             ys = f"{y:.2f}"
             for x, cell in zip(XS, row, strict=True):
                 lines.append(f"1 0 0 1 {x} {ys} Tm <{cell.translate(table)}> Tj")

@@ -15,6 +15,12 @@ def ratio_line(name: str, measured: float, limit: float, unit: str = "ms") -> st
             f"ratio {measured / limit:5.2f}  {verdict}")
 
 
+def reference_line(name: str, measured: float, baseline: float, unit: str = "ms") -> str:
+    """A figure printed for comparison only: no limit holds it (never OVER)."""
+    return (f"{name:<44} {measured:10.2f} {unit}  against {baseline:6.2f} {unit}  "
+            f"ratio {measured / baseline:5.2f}  reference")
+
+
 def median_ms(action: Callable[[], object], repeat: int = 50, warmup: int = 3) -> float:
     for _ in range(warmup):
         action()

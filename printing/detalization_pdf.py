@@ -25,8 +25,7 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth
 
-from models.detalization import Detalization, DetalizationRow, row_texts, shown
-from models.domain import UsageKind
+from models.detalization import COVERED_TEXT, Detalization, row_texts, shown
 from printing.detalization import (
     BOLD_LABELS,
     HASH_LABEL,
@@ -346,8 +345,8 @@ def _row_pages(report: Detalization, text: DocumentText, first_number: int, page
             raise RuntimeError(f"the rows changed while read: {first + len(chunk)} of {total}")
         page = frame(number)
         page.extend(bands.get(len(chunk)) or bands.setdefault(len(chunk), _bands(len(chunk))))
-        page.append(Rows(TOP, [row_texts(row) for row in chunk], [_colour(row) for row in chunk],
-                         REGULAR, SIZE, LEADING, X, RIGHT, ((2, COUNTERPART_ROOM),)))
+        page.append(Rows(TOP, [row_texts(row) for row in chunk], REGULAR, SIZE, LEADING, X,
+                         RIGHT, ((2, COUNTERPART_ROOM),), _tint))
         y = TOP - len(chunk) * LEADING
         if not total:
             page.append(Text(MARGIN, TOP, NO_ROWS, REGULAR, 8.5))
@@ -363,10 +362,12 @@ def _row_pages(report: Detalization, text: DocumentText, first_number: int, page
         yield page
 
 
-def _colour(row: DetalizationRow) -> tuple[float, float, float] | None:
-    if row.covered is not None:
+def _tint(amount: str) -> tuple[float, float, float] | None:
+    """The amount's colour, from what it says (`amount_text`): grey what a package paid,
+    green a credit ("+…"; a charge is never written with a plus)."""
+    if amount == COVERED_TEXT:
         return COVERED_RGB
-    return CREDIT_RGB if row.kind is UsageKind.TOPUP else None
+    return CREDIT_RGB if amount.startswith("+") else None
 
 
 def _bands(count: int) -> list[Op]:

@@ -116,13 +116,13 @@ class Rows:
 
     top: float
     rows: Sequence[Sequence[str]]
-    colours: Sequence[Rgb | None]
     font: str
     size: float
     leading: float
     xs: tuple[float, ...]
     right: float
     fit: tuple[tuple[int, float], ...] = ()  # column → room: a longer text is set smaller
+    tint: Callable[[str], Rgb | None] | None = None  # the last cell's text → its colour
 
 
 @dataclass(frozen=True, slots=True)
@@ -466,12 +466,13 @@ class _Painter:
         """Draw the rows; their lines of the text layer as hashed (RowWriter.draw)."""
         from printing.pdf_rows import RowWriter
 
-        key = (op.font, op.size, op.leading, op.xs, op.right, op.fit)
+        key = (op.font, op.size, op.leading, op.xs, op.right, op.fit, op.tint)
         writer = self._row_writers.get(key)
         if writer is None:
             writer = self._row_writers[key] = RowWriter(
-                self._canvas, op.font, op.size, op.leading, op.xs, op.right, fit=dict(op.fit))
-        lines = writer.draw(op.top, op.rows, op.colours)
+                self._canvas, op.font, op.size, op.leading, op.xs, op.right, fit=dict(op.fit),
+                tint=op.tint)
+        lines = writer.draw(op.top, op.rows)
         self._canvas.setFillColor(BLACK)
         return lines
 

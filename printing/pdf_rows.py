@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import partial
+from itertools import chain, cycle
 from operator import getitem
 
 from reportlab.lib.rl_accel import fp_str
@@ -82,7 +83,8 @@ class RowWriter:
     """Rows of cells at fixed x positions; the last cell right-aligned at `right`."""
 
     def __init__(self, canvas: Canvas, font_name: str, size: float, leading: float,
-                 xs: Sequence[float], right: float, fit: dict[int, float] | None = None) -> None:
+                 xs: Sequence[float], right: float, fit: dict[int, float] | None = None,
+                 tint: Callable[[str], Colour | None] | None = None) -> None:
         self._canvas = canvas
         self._glyphs = GlyphCodes(canvas, font_name, size)
         self._font = self._glyphs.font
@@ -91,13 +93,14 @@ class RowWriter:
         self._xs = tuple(xs)
         self._right = right
         self._fit = fit or {}  # column → room in points: a longer text is set smaller
+        self._tint = tint  # the last cell's text → its colour (None: black)
         self._base = self._glyphs.base
         self._steps = [""] + [f"{fp_str(self._xs[i + 1] - self._xs[i])} 0 Td\n"
                               for i in range(len(self._xs) - 1)]
         # What each cell text becomes, per column, made once (types, durations and amounts
         # repeat): its operators, led by the move from the previous column (for the
-        # right-aligned cell: the move there, the text and the move back to the next line's
-        # start, in black), and its text-layer JSON (`_Layers`).
+        # right-aligned cell: the move there, the text in its colour and the move back to
+        # the next line's start), and its text-layer JSON (`_Layers`).
         count = len(self._xs) + 1
         self._shows: list[dict[str, str]] = [
             _Kept(partial(self._show, column)) if column in self._fit
@@ -106,45 +109,35 @@ class RowWriter:
         # the last cell's ends its row's line
         self._layers = [_Layers("") for _ in range(count - 1)] + [_Layers("\n")]
         self._tables = [*self._shows, *self._layers]
-        self._colours: dict[Colour, str] = {}
-        self._coloured_kept: dict[tuple[str, Colour], str] = {}  # a coloured last cell's
 
     def width(self, text: str) -> float:
         return self._font.stringWidth(text, self._size)
 
     def cached(self) -> int:
         """How many cell texts are kept (bounded by about CACHED_TEXTS)."""
-        return sum(map(len, self._shows)) + len(self._coloured_kept)
+        return sum(map(len, self._shows))
 
-    def draw(self, top: float, rows: Sequence[Sequence[str]],
-             colours: Sequence[Colour | None] | None = None) -> list[str]:
+    def draw(self, top: float, rows: Sequence[Sequence[str]]) -> list[str]:
         """Draw `rows` (each: a cell per x, then the right-aligned cell) from baseline `top`
-        down, one line each; `colours[i]` colours row i's last cell (None: black). Returns
-        each row's line of the text layer as LineDigest hashes it (`line_json`; "" for a row
-        without text), made from the same strings as the drawing, each cell once. (The row's
-        cells are apart: printing/pdf_document.py checks that before it uses the lines.)"""
+        down, one line each. Returns each row's line of the text layer as LineDigest hashes
+        it (`line_json`; "" for a row without text), made from the same strings as the
+        drawing, each cell once. (The row's cells are apart: printing/pdf_document.py checks
+        that before it uses the lines.) The page's cells are looked up in one stream, each
+        by its column's table (`map` over the tables in turn, in C): no Python step per row
+        or per cell, which is why a row's colour comes from its last cell's text (`tint`)."""
+        width = len(self._shows)
+        if set(map(len, rows)) - {width}:
+            raise ValueError(f"every row must have {width} cells")
         if self.cached() > CACHED_TEXTS:  # keep them bounded
             for table in self._tables:
                 table.clear()
-            self._coloured_kept.clear()
+        cells = list(chain.from_iterable(rows))
         code = ["q BT", self._base, "0 g", f"1 0 0 1 {fp_str(self._xs[0], top)} Tm"]
-        add, put = code.append, code.extend
-        layer = ["\n"]  # every row's cells for the text layer (`_Layers`), a row a line
-        shown = layer.extend
-        shows, layers, left = self._shows, self._layers, self._shows[:-1]
-        coloured = self._coloured_kept
-        last = len(left)
-        for index, row in enumerate(rows):
-            colour = colours[index] if colours is not None else None
-            if colour is None:
-                put(map(getitem, shows, row))  # in C: a look-up per cell
-            else:
-                put(map(getitem, left, row))
-                text = row[last]
-                add(coloured.get((text, colour)) or self._coloured(text, colour))
-            shown(map(getitem, layers, row))
-        add("ET Q")
+        code.extend(map(getitem, cycle(self._shows), cells))
+        code.append("ET Q")
         self._canvas.addLiteral("\n".join(code))
+        layer = ["\n"]  # every row's cells for the text layer (`_Layers`), a row a line
+        layer.extend(map(getitem, cycle(self._layers), cells))
         # '\n, "a", "b"\n, "c"\n' → ['["a", "b"]', '["c"]'] (JSON holds no line break)
         return [f"[{line[2:]}]" if line else "" for line in "".join(layer).split("\n")[1:-1]]
 
@@ -163,14 +156,9 @@ class RowWriter:
                 f"{fp_str(self._xs[0] - x, -self._leading)} Td")
 
     def _tail(self, text: str) -> str:
+        """The last cell: the move there, the text (in its `tint`), the move back."""
         move, back = self._moves(text)
-        return f"{move}\n{self._glyphs.encode(text)}\n{back}"
-
-    def _coloured(self, text: str, colour: Colour) -> str:
-        move, back = self._moves(text)
-        fill = self._colours.get(colour)
-        if fill is None:
-            fill = self._colours[colour] = f"{fp_str(*colour)} rg"
-        found = self._coloured_kept[text, colour] = (
-            f"{move}\n{fill}\n{self._glyphs.encode(text)}\n0 g\n{back}")
-        return found
+        colour = self._tint(text) if self._tint is not None else None
+        if colour is None:
+            return f"{move}\n{self._glyphs.encode(text)}\n{back}"
+        return f"{move}\n{fp_str(*colour)} rg\n{self._glyphs.encode(text)}\n0 g\n{back}"

@@ -9,16 +9,18 @@ is taken). No timing here: the benchmarks measure speed."""
 from __future__ import annotations
 
 import json
+import re
 import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfgen.canvas import Canvas
 
-from models.detalization import time_text
-from printing import canonical, detalization
+from models.detalization import COVERED_TEXT, row_texts, time_text
+from printing import canonical, detalization, detalization_pdf
 from printing.digest import cell_json, line_json
 from printing.fonts import BOLD, REGULAR, register_cyrillic_fonts
 from printing.pdf_document import (
@@ -49,15 +51,21 @@ ROWS = [
 ODD = [*ROWS, ("  ", " ", "", "\t", ""), ("a  b", "\u2003", "x\ty", "", " 1 ")]
 
 
+GREY = (0.42, 0.45, 0.5)
+
+
+def _grey(amount: str) -> tuple[float, float, float] | None:
+    return GREY if amount == "по пакету" else None
+
+
 def _pages(rows: list[tuple[str, ...]], near: float | None) -> list[Page]:
     """Two pages of rows under a shared header; `near`: a text that far below the third
     row's baseline (None: none)."""
-    colours = [(0.42, 0.45, 0.5) if i % 3 == 1 else None for i in range(len(rows))]
     pages: list[Page] = []
     for number in (1, 2):
         page: Page = [Shared((Text(28, 810, "Начисления и платежи", BOLD, 9),)),
                       Text(567, 32, f"Страница {number} из 2", REGULAR, 6.5, "right"),
-                      Rows(780.0, rows, colours, REGULAR, 7.5, 9.4, XS, RIGHT, ((2, 206.0),))]
+                      Rows(780.0, rows, REGULAR, 7.5, 9.4, XS, RIGHT, ((2, 206.0),), _grey)]
         if near is not None:
             page.append(Text(250, 780.0 - 2 * 9.4 - near, "рядом", REGULAR, 7.5))
         page.append(Text(28, 780.0 - len(rows) * 9.4 - 11, "Конец детализации", BOLD, 8))
@@ -92,8 +100,8 @@ def test_two_blocks_of_rows_on_a_page_hash_as_every_text_recorded(tmp_path: Path
 
     def pages() -> list[Page]:
         return [[Text(28, 810, "Начисления и платежи", BOLD, 9),
-                 Rows(780.0, ROWS, [None] * len(ROWS), REGULAR, 7.5, 9.4, XS, RIGHT),
-                 Rows(second_top, ODD, [None] * len(ODD), REGULAR, 7.5, 9.4, XS, RIGHT),
+                 Rows(780.0, ROWS, REGULAR, 7.5, 9.4, XS, RIGHT),
+                 Rows(second_top, ODD, REGULAR, 7.5, 9.4, XS, RIGHT),
                  Text(300, second_top + 4.7, "между", REGULAR, 7.5)]]
 
     once = write_pdf_once(tmp_path / "once.pdf", document_id=DOCUMENT, page_size=A4,
@@ -151,3 +159,43 @@ def test_a_compacted_page_is_flate_only(tmp_path: Path) -> None:
 def test_a_rows_time_text(moment: datetime, text: str) -> None:
     """Every row's time is formatted from a table of two-digit texts (a look-up each)."""
     assert time_text(moment) == text
+
+
+def _operators(path: Path) -> str:
+    """Every content stream of the file, inflated (pages and forms)."""
+    data = path.read_bytes()
+    found = []
+    for start in (m.end() for m in re.finditer(rb"stream\r?\n", data)):
+        try:
+            found.append(zlib.decompressobj().decompress(data[start:]).decode("latin-1"))
+        except zlib.error:
+            continue
+    return "\n".join(found)
+
+
+def test_each_amount_is_drawn_in_the_colour_its_text_says(tmp_path: Path) -> None:
+    """The detalization colours an amount by what it says: grey what a package paid, green
+    a credit, black a charge — each row's own colour, set before its text and reset after."""
+    report = rich_report(datetime(2026, 11, 23, 9, 30, tzinfo=UTC))
+    path = tmp_path / "d.pdf"
+    detalization.render(report, "pdf", path)
+    amounts = [texts[-1] for texts in map(row_texts, report.rows)]
+    covered = amounts.count(COVERED_TEXT)
+    credits = sum(amount.startswith("+") for amount in amounts)
+    assert covered and credits and len(amounts) > covered + credits
+    blocks = (block.split("ET Q")[0] for block in _operators(path).split("q BT"))
+    rows = "\n".join(block for block in blocks if " Td\n" in block)  # the rows' text blocks
+    assert rows.count(f"{fp_str(*detalization_pdf.COVERED_RGB)} rg\n") == covered
+    assert rows.count(f"{fp_str(*detalization_pdf.CREDIT_RGB)} rg\n") == credits
+    # each coloured amount back to black right after it
+    assert rows.count(" rg\n") == covered + credits
+    assert len(re.findall(r" rg\n\([^\n]*\) Tj\n0 g\n", rows)) == covered + credits
+
+
+def test_rows_of_another_width_are_refused(tmp_path: Path) -> None:
+    """The cells are looked up column by column in one stream: a short row would shift every
+    cell after it into the wrong column, so it is refused instead."""
+    page: Page = [Rows(780.0, [ROWS[0], ROWS[1][:4]], REGULAR, 7.5, 9.4, XS, RIGHT)]
+    with pytest.raises(ValueError, match="5 cells"):
+        write_pdf_once(tmp_path / "short.pdf", document_id=DOCUMENT, page_size=A4, title="t",
+                       author="a", subject="s", pages=iter([page]))
