@@ -346,7 +346,7 @@ def _row_pages(report: Detalization, text: DocumentText, first_number: int, page
         page = frame(number)
         page.extend(bands.get(len(chunk)) or bands.setdefault(len(chunk), _bands(len(chunk))))
         page.append(Rows(TOP, [row_texts(row) for row in chunk], REGULAR, SIZE, LEADING, X,
-                         RIGHT, ((2, COUNTERPART_ROOM),), _tint))
+                         RIGHT, ((2, COUNTERPART_ROOM),), _tint, fresh=0))
         y = TOP - len(chunk) * LEADING
         if not total:
             page.append(Text(MARGIN, TOP, NO_ROWS, REGULAR, 8.5))

@@ -123,6 +123,7 @@ class Rows:
     right: float
     fit: tuple[tuple[int, float], ...] = ()  # column → room: a longer text is set smaller
     tint: Callable[[str], Rgb | None] | None = None  # the last cell's text → its colour
+    fresh: int | None = None  # a column new on every row (a time): made a page at a time
 
 
 @dataclass(frozen=True, slots=True)
@@ -466,12 +467,12 @@ class _Painter:
         """Draw the rows; their lines of the text layer as hashed (RowWriter.draw)."""
         from printing.pdf_rows import RowWriter
 
-        key = (op.font, op.size, op.leading, op.xs, op.right, op.fit, op.tint)
+        key = (op.font, op.size, op.leading, op.xs, op.right, op.fit, op.tint, op.fresh)
         writer = self._row_writers.get(key)
         if writer is None:
             writer = self._row_writers[key] = RowWriter(
                 self._canvas, op.font, op.size, op.leading, op.xs, op.right, fit=dict(op.fit),
-                tint=op.tint)
+                tint=op.tint, fresh=op.fresh)
         lines = writer.draw(op.top, op.rows)
         self._canvas.setFillColor(BLACK)
         return lines

@@ -32,7 +32,7 @@ class UnknownCharacter(Exception):
     would take as "leave the character as it is")."""
 
 
-class _Codes(dict[int, str]):
+class CodeTable(dict[int, str]):
     """Character → its escaped subset-0 byte, as a `str.translate` table (one C call a text)
     that stops at the first character it does not know."""
 
@@ -54,7 +54,7 @@ class GlyphCodes:
         font.splitString(" ", self.doc)  # makes subset 0 exist
         self.base = f"{font.getSubsetInternalName(0, self.doc)} {fp_str(size)} Tf"
         # character → its escaped byte in subset 0, as a str.translate table (grows in place)
-        self.codes = self._known = _Codes()
+        self.codes = self._known = CodeTable()
         self._seen = -1  # how many assignments `_known` was last built from
         self._shown: dict[str, str] = {}  # recent texts: types and durations repeat
         self._learn()

@@ -18,14 +18,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import partial
-from itertools import chain, cycle
-from operator import getitem
+from itertools import chain
 
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfgen.canvas import Canvas
 
 from printing.digest import cell_json
-from printing.pdf_glyphs import GlyphCodes, UnknownCharacter
+from printing.pdf_glyphs import CodeTable, GlyphCodes, UnknownCharacter
 
 Colour = tuple[float, float, float]
 CACHED_TEXTS = 20_000  # encoded cell texts kept: the repeating ones come back at once
@@ -84,7 +83,8 @@ class RowWriter:
 
     def __init__(self, canvas: Canvas, font_name: str, size: float, leading: float,
                  xs: Sequence[float], right: float, fit: dict[int, float] | None = None,
-                 tint: Callable[[str], Colour | None] | None = None) -> None:
+                 tint: Callable[[str], Colour | None] | None = None,
+                 fresh: int | None = None) -> None:
         self._canvas = canvas
         self._glyphs = GlyphCodes(canvas, font_name, size)
         self._font = self._glyphs.font
@@ -109,6 +109,12 @@ class RowWriter:
         # the last cell's ends its row's line
         self._layers = [_Layers("") for _ in range(count - 1)] + [_Layers("\n")]
         self._tables = [*self._shows, *self._layers]
+        # a column whose texts are new on (nearly) every row, a row's time: kept, each would
+        # only push the others out; the page's are made together instead (`_together`)
+        self._fresh = fresh if fresh is not None and fresh < count - 1 and fresh not in self._fit \
+            else None
+        self._together_codes = CodeTable()  # glyph codes, and the separator that splits a column
+        self._together_known = -1
 
     def width(self, text: str) -> float:
         return self._font.stringWidth(text, self._size)
@@ -122,9 +128,9 @@ class RowWriter:
         down, one line each. Returns each row's line of the text layer as LineDigest hashes
         it (`line_json`; "" for a row without text), made from the same strings as the
         drawing, each cell once. (The row's cells are apart: printing/pdf_document.py checks
-        that before it uses the lines.) The page's cells are looked up in one stream, each
-        by its column's table (`map` over the tables in turn, in C): no Python step per row
-        or per cell, which is why a row's colour comes from its last cell's text (`tint`)."""
+        that before it uses the lines.) The page's cells are looked up a column at a time
+        (`map` over a column's slice, in C): no Python step per row or per cell, which is why
+        a row's colour comes from its last cell's text (`tint`)."""
         width = len(self._shows)
         if set(map(len, rows)) - {width}:
             raise ValueError(f"every row must have {width} cells")
@@ -132,14 +138,45 @@ class RowWriter:
             for table in self._tables:
                 table.clear()
         cells = list(chain.from_iterable(rows))
-        code = ["q BT", self._base, "0 g", f"1 0 0 1 {fp_str(self._xs[0], top)} Tm"]
-        code.extend(map(getitem, cycle(self._shows), cells))
-        code.append("ET Q")
-        self._canvas.addLiteral("\n".join(code))
-        layer = ["\n"]  # every row's cells for the text layer (`_Layers`), a row a line
-        layer.extend(map(getitem, cycle(self._layers), cells))
+        code, layer = cells.copy(), cells.copy()  # each cell's operators; its text-layer JSON
+        for column in range(width):
+            texts = cells[column::width]
+            made = self._together(column, texts) if column == self._fresh else None
+            if made is None:
+                made = (list(map(self._shows[column].__getitem__, texts)),
+                        list(map(self._layers[column].__getitem__, texts)))
+            code[column::width], layer[column::width] = made
+        self._canvas.addLiteral("\n".join(
+            ["q BT", self._base, "0 g", f"1 0 0 1 {fp_str(self._xs[0], top)} Tm", *code,
+             "ET Q"]))
         # '\n, "a", "b"\n, "c"\n' → ['["a", "b"]', '["c"]'] (JSON holds no line break)
-        return [f"[{line[2:]}]" if line else "" for line in "".join(layer).split("\n")[1:-1]]
+        lines = ("\n" + "".join(layer)).split("\n")[1:-1]
+        return [f"[{line[2:]}]" if line else "" for line in lines]
+
+    def _together(self, column: int, texts: list[str]) -> tuple[list[str], list[str]] | None:
+        """`column`'s operators and text-layer JSON for all of `texts` at once, by a few
+        string operations over the texts joined with NUL — what `_Shows` and `_Layers` make
+        of each, but in C. None (each its own way) for what that cannot do as they would: a
+        NUL in a text, a character without a known code, a blank cell."""
+        joined = "\0".join(texts)
+        if joined.count("\0") != len(texts) - 1:
+            return None
+        codes = self._glyphs.codes
+        if len(codes) != self._together_known:  # new codes learnt: the table follows
+            self._together_codes.clear()
+            self._together_codes.update(codes)
+            self._together_codes[0] = f") Tj\0{self._steps[column]}("
+            self._together_known = len(codes)
+        try:
+            shows = f"{self._steps[column]}({joined.translate(self._together_codes)}) Tj"
+        except UnknownCharacter:
+            return None
+        # the text layer's cells: whitespace removed (NUL is not whitespace), JSON-quoted
+        cells = "".join(joined.split()).split("\0")
+        if "" in cells:
+            return None
+        layers = ", " + "\0, ".join(map(cell_json, cells))  # JSON quotes NUL: \u0000
+        return shows.split("\0"), layers.split("\0")
 
     def _show(self, column: int, text: str) -> str:
         room = self._fit.get(column)

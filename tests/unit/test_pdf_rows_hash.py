@@ -58,14 +58,16 @@ def _grey(amount: str) -> tuple[float, float, float] | None:
     return GREY if amount == "по пакету" else None
 
 
-def _pages(rows: list[tuple[str, ...]], near: float | None) -> list[Page]:
+def _pages(rows: list[tuple[str, ...]], near: float | None, fresh: int | None = None
+           ) -> list[Page]:
     """Two pages of rows under a shared header; `near`: a text that far below the third
-    row's baseline (None: none)."""
+    row's baseline (None: none); `fresh`: the column made a page at a time."""
     pages: list[Page] = []
     for number in (1, 2):
         page: Page = [Shared((Text(28, 810, "Начисления и платежи", BOLD, 9),)),
                       Text(567, 32, f"Страница {number} из 2", REGULAR, 6.5, "right"),
-                      Rows(780.0, rows, REGULAR, 7.5, 9.4, XS, RIGHT, ((2, 206.0),), _grey)]
+                      Rows(780.0, rows, REGULAR, 7.5, 9.4, XS, RIGHT, ((2, 206.0),), _grey,
+                           fresh)]
         if near is not None:
             page.append(Text(250, 780.0 - 2 * 9.4 - near, "рядом", REGULAR, 7.5))
         page.append(Text(28, 780.0 - len(rows) * 9.4 - 11, "Конец детализации", BOLD, 8))
@@ -73,23 +75,39 @@ def _pages(rows: list[tuple[str, ...]], near: float | None) -> list[Page]:
     return pages
 
 
-def _both(tmp_path: Path, rows: list[tuple[str, ...]], near: float | None) -> tuple[str, str]:
+def _both(tmp_path: Path, rows: list[tuple[str, ...]], near: float | None,
+          fresh: int | None = None) -> tuple[str, str]:
     """(the hash written in one pass, rows hashed as drawn; the hash with every text of
     every page recorded, the rows' cells included: write_pdf's slow way)."""
     once = write_pdf_once(tmp_path / "once.pdf", document_id=DOCUMENT, page_size=A4, title="t",
-                          author="a", subject="s", pages=iter(_pages(rows, near)))
+                          author="a", subject="s", pages=iter(_pages(rows, near, fresh)))
     slow = write_pdf(tmp_path / "slow.pdf", document_id=DOCUMENT, page_size=A4, title="t",
-                     author="a", subject="s", pages=lambda: iter(_pages(rows, near)))
+                     author="a", subject="s", pages=lambda: iter(_pages(rows, near, fresh)))
     return once, slow
 
 
-@pytest.mark.parametrize("rows", [ROWS, ODD])
+@pytest.mark.parametrize("rows", [ROWS, ODD, [(f"0{i}.10.2026 07:45:5{i}", *ROWS[i][1:])
+                                              for i in range(len(ROWS))]])
 @pytest.mark.parametrize("near", [None, 0.5, 1.0, 1.01, 4.7])
+@pytest.mark.parametrize("fresh", [None, 0, 1])
 def test_rows_hash_as_every_text_recorded(tmp_path: Path, rows: list[tuple[str, ...]],
-                                          near: float | None) -> None:
-    """Near a row's baseline (within LINE_TOLERANCE) the rows are recorded the slow way."""
-    once, slow = _both(tmp_path, rows, near)
+                                          near: float | None, fresh: int | None) -> None:
+    """Near a row's baseline (within LINE_TOLERANCE) the rows are recorded the slow way; a
+    `fresh` column made a page at a time hashes as one made cell by cell (or, where it
+    cannot be — a blank, a character not met before — is made cell by cell)."""
+    once, slow = _both(tmp_path, rows, near, fresh)
     assert once == slow
+
+
+@pytest.mark.parametrize("fresh", [0, 1])
+def test_a_fresh_column_draws_as_cell_by_cell(tmp_path: Path, fresh: int) -> None:
+    """The same pages, a column made a page at a time or cell by cell: the same operators."""
+    for made in (None, fresh):
+        pages = [[Rows(780.0, ROWS, REGULAR, 7.5, 9.4, XS, RIGHT, fresh=made)],
+                 [Rows(780.0, ROWS[::-1], REGULAR, 7.5, 9.4, XS, RIGHT, fresh=made)]]
+        write_pdf_once(tmp_path / f"{made}.pdf", document_id=DOCUMENT, page_size=A4,
+                       title="t", author="a", subject="s", pages=iter(pages))
+    assert _operators(tmp_path / f"{fresh}.pdf") == _operators(tmp_path / "None.pdf")
 
 
 @pytest.mark.parametrize("gap", [0.5, 9.4, 30.0])
