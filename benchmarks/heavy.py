@@ -7,6 +7,7 @@ runs, and October is always complete and inside the world's history."""
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from datetime import UTC, date, datetime, time
 from functools import cache
@@ -48,3 +49,4 @@ def heavy_month() -> tuple[list[UsageRecord], Balances, Balances, float]:
     finally:
         client.close()
         running.stop()
+        shutil.rmtree(folder, ignore_errors=True)  # the world; the records are in memory

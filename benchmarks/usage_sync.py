@@ -16,6 +16,7 @@ replayed, not named here, so the benchmark measures whichever protocol the clien
 
 from __future__ import annotations
 
+import shutil
 import sqlite3
 import statistics
 import tempfile
@@ -65,6 +66,7 @@ def _sandbox() -> Iterator[tuple[OperatorClient, _Recording, RunningClock]]:
     finally:
         client.close()
         running.stop()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _sync(folder: Path, client: OperatorClient, clock: RunningClock,

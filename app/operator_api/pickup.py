@@ -88,13 +88,15 @@ class PickupCalls(TmfLists):
             raise _no_order(order_id)
         return orders[0]
 
-    def report_pickup_state(self, order_id: str, state: OperatorState,
-                            key: str) -> PickupOrder:
+    def report_pickup_state(self, order_id: str, state: OperatorState, key: str, *,
+                            read: PickupOrder | None = None) -> PickupOrder:
         """Tell the operator the salon printed (inProgress), handed over (completed) or
         destroyed (cancelled) the order, under `key` (Idempotency-Key; the same key for a
         retry of the same report). RuleRefused R11 when the order's state does not allow it
         (another counter was first); InputError for an unknown order; OperatorUnavailable
-        (maybe_delivered says whether it may have arrived)."""
+        (maybe_delivered says whether it may have arrived). `read`: the order as the caller
+        has just read it (`pickup_order`) — the answer then keeps its number and home region
+        (an order's line is the one it was placed for) instead of asking for them again."""
         if state not in REPORTED:
             raise ValueError(f"a salon reports {REPORTED}, not {state}")
         path = f"{self._orders_path()}/{quote(order_id, safe='')}"
@@ -125,6 +127,8 @@ class PickupCalls(TmfLists):
             raise _no_order(order_id)
         self._raise_for_refusal(response, None)
         wire = self._validate(response, TmfPickupOrder, path)
+        if read is not None and read.order_id == order_id == wire.id:
+            return self._order(wire, read.msisdn, read.home_region)
         orders = self._named([wire])
         if not orders or orders[0].order_id != order_id:
             log.warning("%s: the answer is about another order", path)
@@ -159,11 +163,14 @@ class PickupCalls(TmfLists):
                 log.warning("pick-up order %s: the operator does not list its line %s; left "
                             "out", order.id, line)
                 continue
-            first, last = self._convert(order.period)
-            named.append(PickupOrder(
-                order.id, home[0], order.customer_name(), self._convert(order.salon), first,
-                last, order.order_date, order.state, home[1].code, order.closed_at()))
+            named.append(self._order(order, home[0], home[1].code))
         return named
+
+    def _order(self, order: TmfPickupOrder, msisdn: str, home_region: str) -> PickupOrder:
+        first, last = self._convert(order.period)
+        return PickupOrder(order.id, msisdn, order.customer_name(), self._convert(order.salon),
+                           first, last, order.order_date, order.state, home_region,
+                           order.closed_at())
 
     def _line_homes(self, lines: list[str]) -> dict[str, tuple[str, Region]]:
         """line id → (its number, its home region), a batch of lines per request."""

@@ -73,8 +73,8 @@ class PickupApi(Protocol):
 
     def pickup_order(self, order_id: str) -> PickupOrder: ...
 
-    def report_pickup_state(self, order_id: str, state: OperatorState,
-                            key: str) -> PickupOrder: ...
+    def report_pickup_state(self, order_id: str, state: OperatorState, key: str, *,
+                            read: PickupOrder | None = None) -> PickupOrder: ...
 
 
 class PickupIdentity(Protocol):
@@ -397,7 +397,8 @@ class PickupService:
 
     def _report(self, clerk: Session, order: PickupOrder, state: OperatorState) -> PickupOrder:
         return self._api.report_pickup_state(order.order_id, state,
-                                             self.report_key(clerk, order.order_id, state))
+                                             self.report_key(clerk, order.order_id, state),
+                                             read=order)
 
     def report_key(self, clerk: Session, order_id: str, state: OperatorState) -> str:
         """The Idempotency-Key of one clerk's report of one state of one order at this

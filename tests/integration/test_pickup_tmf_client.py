@@ -122,6 +122,26 @@ def test_a_report_retried_under_its_key_is_the_same_report(client: OperatorClien
     assert order.order_id not in {o.order_id for o in client.pickup_queue(MOSCOW_SALON)}
 
 
+def test_a_report_of_an_order_just_read_asks_nothing_more(
+        client: OperatorClient, transport: CheckedTransport) -> None:
+    """Reported with the order as just read, the answer keeps its number and home region
+    (one request: the report); without it, the number is looked up from its line too.
+    Either way the same order comes back."""
+    order = new_one(client)
+    read = client.pickup_order(order.order_id)
+    before = len(transport.calls())
+    printed = client.report_pickup_state(order.order_id, OperatorState.PRINTED, key(),
+                                         read=read)
+    assert [method for method, _path in transport.calls()[before:]] == ["PATCH"]
+    assert printed == client.report_pickup_state(order.order_id, OperatorState.PRINTED, key())
+    assert printed.msisdn == read.msisdn and printed.home_region == read.home_region
+    assert printed.state is OperatorState.PRINTED
+    other = new_one(client)  # another order's reading is not taken for this one's
+    assert other.order_id != order.order_id
+    again = client.report_pickup_state(other.order_id, OperatorState.PRINTED, key(), read=read)
+    assert again == client.pickup_order(other.order_id)
+
+
 def test_two_counters_hand_over_one_order_at_once_exactly_one_wins(
         client: OperatorClient) -> None:
     order = new_one(client)

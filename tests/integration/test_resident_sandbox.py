@@ -19,26 +19,15 @@ from sandbox.store import Store
 from tests.conftest import write_ini
 from tests.integration.test_lookup_end_to_end import SALON
 from tests.support.pinned import WORLD_AT
+from tests.support.processes import alive
 
 SEED = 2026
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    # A child of this process that ended is a zombie until reaped: not alive for us.
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
-    except OSError:
-        return False
 
 
 def _gone_within(pid: int, seconds: float) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        if not _alive(pid):
+        if not alive(pid):
             return True
         time.sleep(0.1)
     return False
@@ -71,7 +60,7 @@ def test_it_stays_while_used_and_ends_when_unused(tmp_path: Path) -> None:
     user = reach(tmp_path, SEED, idle_s=1)
     try:
         time.sleep(3)  # well past idle_s: still used, so still there
-        assert _alive(user.pid)
+        assert alive(user.pid)
         assert (tmp_path / RUN_FILE).exists()
     finally:
         user.release()
@@ -79,7 +68,7 @@ def test_it_stays_while_used_and_ends_when_unused(tmp_path: Path) -> None:
     assert not (tmp_path / RUN_FILE).exists()
     again = reach(tmp_path, SEED, idle_s=1)  # the next user starts a new one
     try:
-        assert again.pid != user.pid and _alive(again.pid)
+        assert again.pid != user.pid and alive(again.pid)
     finally:
         again.release()
         stop(tmp_path)
@@ -103,6 +92,37 @@ def test_a_world_of_another_seed_is_a_sentence_not_a_hang(tmp_path: Path) -> Non
         reach(tmp_path, SEED, start_timeout=60)
     assert failed.value.reason == "another_seed" and "seed" in str(failed.value)
     assert not (tmp_path / RUN_FILE).exists()
+
+
+def test_a_bad_code_key_is_a_sentence_not_a_hang(tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """The key handed in (SALON_SANDBOX_CODE_KEY) is not 64 hex digits: the sandbox says
+    so and ends; no sandbox is left for the next command."""
+    monkeypatch.setenv("SALON_SANDBOX_CODE_KEY", "not-a-key")
+    with pytest.raises(ResidentFailed) as failed:
+        reach(tmp_path, SEED, start_timeout=60)
+    assert failed.value.reason == "bad_code_key" and "64 hexadecimal" in str(failed.value)
+    assert not (tmp_path / RUN_FILE).exists()
+
+
+def test_a_sandbox_not_started_in_time_is_a_timeout_and_stopped(tmp_path: Path) -> None:
+    """Not up within `start_timeout`: the caller hears "timeout", and the late sandbox is
+    stopped rather than left running for nobody."""
+    with pytest.raises(ResidentFailed) as failed:
+        reach(tmp_path, SEED, start_timeout=0.01)
+    assert failed.value.reason == "timeout"
+    deadline = time.monotonic() + 20
+    while _started_for(tmp_path) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not _started_for(tmp_path), "the late sandbox was left running"
+    assert not (tmp_path / RUN_FILE).exists()
+
+
+def _started_for(data_dir: Path) -> list[int]:
+    """The training sandboxes started for `data_dir` still running (by command line)."""
+    found = subprocess.run(["pgrep", "-f", f"sandbox.resident {data_dir.resolve()} "],
+                           capture_output=True, text=True).stdout.split()
+    return [int(pid) for pid in found if alive(int(pid))]
 
 
 def test_the_clerk_reads_why_in_the_consoles_language(tmp_path: Path) -> None:

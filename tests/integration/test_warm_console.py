@@ -24,6 +24,7 @@ from app import launcher
 from tests.conftest import stop_warm_consoles
 from tests.integration.test_lookup_end_to_end import SALON
 from tests.integration.test_sandbox_command import free_port
+from tests.support.processes import alive
 
 PHONE = "+79161234567"
 
@@ -55,14 +56,6 @@ def warm_pid(env: dict[str, str]) -> int:
         assert time.monotonic() < deadline, "no warm console listened within 60 s"
         time.sleep(0.05)
     return int(path.with_suffix(".pid").read_text(encoding="ascii"))
-
-
-def alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 def serving_from(folder: Path) -> list[int]:

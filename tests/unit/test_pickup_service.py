@@ -60,8 +60,8 @@ class FakeApi:
             raise InputError(f"no {order_id}")
         return self.orders[order_id]
 
-    def report_pickup_state(self, order_id: str, state: OperatorState,
-                            key: str) -> PickupOrder:
+    def report_pickup_state(self, order_id: str, state: OperatorState, key: str, *,
+                            read: PickupOrder | None = None) -> PickupOrder:
         self.reports.append((order_id, state, key))
         changed = dataclasses.replace(self.orders[order_id], state=state)
         self.orders[order_id] = changed
@@ -168,13 +168,13 @@ class KeyedApi(FakeApi):
         self.answers: dict[str, PickupOrder] = {}
         self.lose_next = False
 
-    def report_pickup_state(self, order_id: str, state: OperatorState,
-                            key: str) -> PickupOrder:
+    def report_pickup_state(self, order_id: str, state: OperatorState, key: str, *,
+                            read: PickupOrder | None = None) -> PickupOrder:
         if key in self.answers:
             return self.answers[key]
         if not self.orders[order_id].state.open:
             raise PickupConflict("R11: closed", self.orders[order_id].state.value)
-        self.answers[key] = super().report_pickup_state(order_id, state, key)
+        self.answers[key] = super().report_pickup_state(order_id, state, key, read=read)
         if self.lose_next:
             self.lose_next = False
             error = OperatorUnavailable("no answer")
