@@ -72,9 +72,11 @@ class PickupCalls(TmfLists):
         return self._pickup_list({"productOrderItem.product.place.id": salon,
                                   "state": OPEN_STATES, "orderDate.lt": utc_text(ordered_before)})
 
-    def pickup_order(self, order_id: str) -> PickupOrder:
+    def pickup_order(self, order_id: str, *, listed: PickupOrder | None = None) -> PickupOrder:
         """One pick-up order by its id; InputError when the operator has none by that id (or
-        it is not a pick-up order)."""
+        it is not a pick-up order). `listed`: the order as a list the caller holds named it
+        (a batch going down the queue) — its number and home region are kept (an order's
+        line is the one it was placed for) instead of being asked for again."""
         path = f"{self._orders_path()}/{quote(order_id, safe='')}"
         response = self._with_retries(lambda: self._request("GET", path))
         if response.status_code == 404:
@@ -83,6 +85,8 @@ class PickupCalls(TmfLists):
         wire = self._validate(response, TmfPickupOrder, path)
         if not wire.is_pickup():
             raise _no_order(order_id)
+        if listed is not None and listed.order_id == order_id == wire.id:
+            return self._order(wire, listed.msisdn, listed.home_region)
         orders = self._named([wire])
         if not orders:
             raise _no_order(order_id)

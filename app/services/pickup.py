@@ -71,7 +71,8 @@ class PickupApi(Protocol):
 
     def pickup_expired(self, salon: str, ordered_before: datetime) -> list[PickupOrder]: ...
 
-    def pickup_order(self, order_id: str) -> PickupOrder: ...
+    def pickup_order(self, order_id: str, *, listed: PickupOrder | None = None
+                     ) -> PickupOrder: ...
 
     def report_pickup_state(self, order_id: str, state: OperatorState, key: str, *,
                             read: PickupOrder | None = None) -> PickupOrder: ...
@@ -167,11 +168,17 @@ class PickupService:
         printed (inProgress). A printed one is printed again and nothing is reported. RuleRefused
         R11 for a closed order; PrintFailed (the files kept) when the printer fails — the state
         is then not reported."""
+        return self._print_ahead(clerk, order_id, progress)
+
+    def _print_ahead(self, clerk: Session, order_id: str, progress: OrderProgress | None,
+                     listed: PickupOrder | None = None) -> Printed:
+        """`print_ahead`; `listed`: the order as the batch's queue named it (its state is
+        read again all the same: another counter may have taken it since)."""
         require_clerk(clerk)
         order_id = _order_id(order_id)
         with journaled(self._journal, clerk.login, AuditAction.PICKUP_PRINT,
                        detail=order_id) as outcome:
-            entry = self._mine(self._api.pickup_order(order_id))
+            entry = self._mine(self._api.pickup_order(order_id, listed=listed))
             order = entry.order
             outcome.subscriber = order.msisdn
             self._open(order)
@@ -198,7 +205,8 @@ class PickupService:
             if progress is not None:
                 progress(done, len(new), entry.order.order_id)
             try:
-                result.printed.append(self.print_ahead(clerk, entry.order.order_id))
+                result.printed.append(self._print_ahead(clerk, entry.order.order_id, None,
+                                                        listed=entry.order))
             except (RuleRefused, InputError) as refused:
                 result.skipped.append((entry.order.order_id, str(refused)))
         if progress is not None:

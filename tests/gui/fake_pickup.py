@@ -44,11 +44,12 @@ class FakePickupApi:
     def pickup_expired(self, salon: str, ordered_before: datetime) -> list[PickupOrder]:
         return [o for o in self.pickup_queue(salon) if o.ordered_at < ordered_before]
 
-    def pickup_order(self, order_id: str) -> PickupOrder:
+    def pickup_order(self, order_id: str, *, listed: PickupOrder | None = None
+                     ) -> PickupOrder:
         return self.orders[order_id]
 
-    def report_pickup_state(self, order_id: str, state: OperatorState,
-                            key: str) -> PickupOrder:
+    def report_pickup_state(self, order_id: str, state: OperatorState, key: str, *,
+                            read: PickupOrder | None = None) -> PickupOrder:
         now = self.orders[order_id].state
         if not now.open:  # as app/operator_api/pickup.py says the operator's 409
             raise PickupConflict(_("R11: pick-up order {order} has already been handed over "

@@ -142,6 +142,19 @@ def test_a_report_of_an_order_just_read_asks_nothing_more(
     assert again == client.pickup_order(other.order_id)
 
 
+def test_an_order_read_again_from_a_list_keeps_its_listed_number(
+        client: OperatorClient, transport: CheckedTransport) -> None:
+    """Read again as a batch goes down its queue: one request (its state), the number and
+    home region as the list named them; the same order as read without the list."""
+    listed = new_one(client)
+    before = len(transport.calls())
+    again = client.pickup_order(listed.order_id, listed=listed)
+    assert [method for method, _path in transport.calls()[before:]] == ["GET"]
+    assert again == client.pickup_order(listed.order_id)
+    other = next(o for o in client.pickup_queue(MOSCOW_SALON) if o.order_id != listed.order_id)
+    assert client.pickup_order(other.order_id, listed=listed) == other  # not another's
+
+
 def test_two_counters_hand_over_one_order_at_once_exactly_one_wins(
         client: OperatorClient) -> None:
     order = new_one(client)

@@ -55,7 +55,8 @@ class FakeApi:
         self.asked_before.append(ordered_before)
         return [o for o in self.pickup_queue(salon) if o.ordered_at < ordered_before]
 
-    def pickup_order(self, order_id: str) -> PickupOrder:
+    def pickup_order(self, order_id: str, *, listed: PickupOrder | None = None
+                     ) -> PickupOrder:
         if order_id not in self.orders:
             raise InputError(f"no {order_id}")
         return self.orders[order_id]
