@@ -111,8 +111,8 @@ class RowWriter:
         self._tables = [*self._shows, *self._layers]
         # a column whose texts are new on (nearly) every row, a row's time: kept, each would
         # only push the others out; the page's are made together instead (`_together`)
-        self._fresh = fresh if fresh is not None and fresh < count - 1 and fresh not in self._fit \
-            else None
+        usable = fresh is not None and fresh < count - 1 and fresh not in self._fit
+        self._fresh = fresh if usable else None
         self._together_codes = CodeTable()  # glyph codes, and the separator that splits a column
         self._together_known = -1
 
